@@ -1,0 +1,34 @@
+/**
+ * RFC 3339 times for JWS attributes (ATTR-6). notation writes the signer's
+ * local offset (ENV-JWS-8), so any offset is accepted; we write `Z` (AMB-15).
+ */
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|([+-])(\d{2}):(\d{2}))$/;
+
+/** Parses an RFC 3339 date-time; returns undefined when it is not one. */
+export function parseRfc3339(text: string): Date | undefined {
+  const m = RFC3339.exec(text);
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const fraction = m[7] ? Number(`0${m[7]}`) : 0;
+  if (month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const local = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (new Date(local).getUTCDate() !== day) return undefined; // e.g. 02-30
+  let offsetMinutes = 0;
+  if (m[8] !== 'Z') {
+    const hours = Number(m[10]);
+    const minutes = Number(m[11]);
+    if (hours > 23 || minutes > 59) return undefined;
+    offsetMinutes = (m[9] === '-' ? -1 : 1) * (hours * 60 + minutes);
+  }
+  return new Date(local - offsetMinutes * 60_000 + Math.floor(fraction * 1000));
+}
+
+/** `2006-01-02T15:04:05Z`: UTC, whole seconds. */
+export function formatRfc3339(date: Date): string {
+  return truncateToSeconds(date).toISOString().replace('.000Z', 'Z');
+}
+
+/** Times are truncated to whole seconds before signing (ATTR-6 [impl]). */
+export function truncateToSeconds(date: Date): Date {
+  return new Date(Math.floor(date.getTime() / 1000) * 1000);
+}
