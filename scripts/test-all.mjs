@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+/**
+ * `pnpm test`: every test of every package in every runtime, through turbo,
+ * then one plain total line that CI can read: `N passed, N failed, N skipped`.
+ *
+ * Each runner leaves a JSON summary in .test-results/: vitest's JSON reporter
+ * (<package>.vitest.json) and the Deno runners (<package>.deno.json).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const results = join(root, '.test-results');
+rmSync(results, { recursive: true, force: true });
+mkdirSync(results, { recursive: true });
+
+const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'typecheck', 'test', 'test:deno', '--continue', ...process.argv.slice(2)], {
+  cwd: root,
+  stdio: 'inherit',
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' },
+});
+
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const rows = [];
+for (const file of existsSync(results) ? readdirSync(results).sort() : []) {
+  const data = JSON.parse(readFileSync(join(results, file), 'utf8'));
+  let p, f, s;
+  if (file.endsWith('.vitest.json')) {
+    p = data.numPassedTests;
+    // A suite that crashed before its tests ran fails with no failed test: count it once.
+    f = data.numFailedTests + (data.success === false && data.numFailedTests === 0 ? 1 : 0);
+    s = data.numPendingTests + (data.numTodoTests ?? 0);
+  } else {
+    ({ passed: p, failed: f, skipped: s } = data);
+  }
+  rows.push(`${file.replace(/\.json$/, '').padEnd(28)} ${String(p).padStart(5)} passed ${String(f).padStart(3)} failed ${String(s).padStart(3)} skipped`);
+  passed += p;
+  failed += f;
+  skipped += s;
+}
+console.log('\nTest results by package and runtime:');
+for (const row of rows) console.log(`  ${row}`);
+if (turbo.status !== 0 && failed === 0) {
+  // A task failed without a test failing (a type error, a crash): count it.
+  failed += 1;
+  console.log('  (a task failed outside the tests: see the log above; counted as one failure)');
+}
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+process.exit(failed > 0 || turbo.status !== 0 ? 1 : 0);
