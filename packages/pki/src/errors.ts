@@ -56,3 +56,31 @@ export class CertificateRuleError extends NotaryError {
     this.subject = options?.subject;
   }
 }
+
+/** Codes of {@link TimestampError} (TSA-1 … TSA-5). */
+export type TimestampErrorCode =
+  /** Not a TimeStampToken / TimeStampResp: bad DER, not SignedData, not TSTInfo (TSA-3 steps 1–2). */
+  | 'ERR_TIMESTAMP_MALFORMED'
+  /** TSTInfo is invalid: version, imprint algorithm, imprint over the wrong bytes (TSA-3 step 3). */
+  | 'ERR_TIMESTAMP_INVALID'
+  /** The ESS signing-certificate-v2 attribute is missing or does not match (TSA-3 step 4). */
+  | 'ERR_TIMESTAMP_SIGNING_CERTIFICATE'
+  /** The CMS signature or its signed attributes do not verify. */
+  | 'ERR_TIMESTAMP_SIGNATURE'
+  /** No path from the TSA certificate to a trusted TSA root, or the TSA chain breaks the CERT rules (TSA-3 steps 5–6). */
+  | 'ERR_TIMESTAMP_UNTRUSTED'
+  /** The timestamp range is not inside every signing certificate's validity (TSA-4). */
+  | 'ERR_TIMESTAMP_OUT_OF_RANGE'
+  /** The TSA answered, but not with a valid, matching, granted response (TSA-2). */
+  | 'ERR_TIMESTAMP_RESPONSE'
+  /** The TSA could not be reached, timed out, or sent a non-200 or oversized reply (TSA-1). */
+  | 'ERR_TIMESTAMP_REQUEST_FAILED';
+
+/** A timestamp that cannot be obtained or trusted. */
+export class TimestampError extends NotaryError {
+  declare readonly code: TimestampErrorCode;
+
+  constructor(code: TimestampErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}

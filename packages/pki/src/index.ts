@@ -23,3 +23,16 @@ export {
   type KeyUsageName,
 } from './certificate.js';
 export { isSignedBy, verifyX509Signature, ecdsaDerToRaw, schemeForSignatureAlgorithm, SHA1_SIGNATURE_OIDS } from './certificate-signature.js';
+export {
+  validateCodeSigningChain,
+  validateTimestampingChain,
+  checkValidityAt,
+  checkValidityOverRange,
+  isRootCertificate,
+} from './certificate-rules.js';
+export { buildCertificatePath, type CertificatePathOptions } from './certificate-path.js';
+export { generateTestCertificate, type TestCertificate, type TestCertificateOptions } from './test-certificate.js';
+export { TimestampError, type TimestampErrorCode } from './errors.js';
+export { digest } from './digest.js';
+export { readBoundedBody } from './http/bounded-body.js';
+export * from './timestamp/index.js';

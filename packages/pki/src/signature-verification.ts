@@ -1,7 +1,7 @@
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { HashAlgorithm } from './algorithm.js';
 import { bytesEqual, concatBytes, exactBytes } from './bytes.js';
+import { digest } from './digest.js';
 import type { NamedCurve, PublicKey } from './public-key.js';
 
 /**
@@ -15,7 +15,6 @@ export type VerificationScheme =
   | { name: 'ECDSA'; hash: HashAlgorithm };
 
 const HASH_LENGTH: Readonly<Record<HashAlgorithm, number>> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
-const HASH_FUNCTION = { 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
 const CURVE_SIZE: Readonly<Record<NamedCurve, number>> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
 const NOBLE_CURVE = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
 
@@ -107,10 +106,10 @@ function verifyEcdsaWithNoble(
   signature: Uint8Array,
   data: Uint8Array,
 ): boolean {
-  const digest = HASH_FUNCTION[hash](data);
+  const messageDigest = digest(hash, data);
   try {
     // lowS: false, because Go and WebCrypto accept high-S signatures.
-    return NOBLE_CURVE[key.curve].verify(signature, digest, key.point, { prehash: false, lowS: false });
+    return NOBLE_CURVE[key.curve].verify(signature, messageDigest, key.point, { prehash: false, lowS: false });
   } catch {
     return false;
   }
@@ -141,7 +140,7 @@ function mgf1(hash: HashAlgorithm, seed: Uint8Array, length: number): Uint8Array
   const hLen = HASH_LENGTH[hash];
   for (let counter = 0, offset = 0; offset < length; counter++, offset += hLen) {
     const c = new Uint8Array([counter >>> 24, (counter >>> 16) & 0xff, (counter >>> 8) & 0xff, counter & 0xff]);
-    const block = HASH_FUNCTION[hash](concatBytes(seed, c));
+    const block = digest(hash, concatBytes(seed, c));
     out.set(block.subarray(0, Math.min(hLen, length - offset)), offset);
   }
   return out;
@@ -168,7 +167,7 @@ function verifyPssAnySalt(key: Extract<PublicKey, { kind: 'RSA' }>, hash: HashAl
   while (separator < db.length && db[separator] === 0) separator++;
   if (separator === db.length || db[separator] !== 0x01) return false;
   const salt = db.subarray(separator + 1);
-  const mHash = HASH_FUNCTION[hash](data);
-  const hPrime = HASH_FUNCTION[hash](concatBytes(new Uint8Array(8), mHash, salt));
+  const mHash = digest(hash, data);
+  const hPrime = digest(hash, concatBytes(new Uint8Array(8), mHash, salt));
   return bytesEqual(h, hPrime);
 }
