@@ -21,7 +21,8 @@ const GO_EXTRA_ESCAPES: Readonly<Record<string, string>> = {
 export function goJsonString(value: string): string {
   return JSON.stringify(value)
     .replace(/[<>&\u2028\u2029]/g, (c) => GO_EXTRA_ESCAPES[c]!)
-    .replace(/\\ud[89a-f][0-9a-f]{2}/g, '\\ufffd');
+    // Only a real escape (after an even number of backslashes) is a lone surrogate.
+    .replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, '$1\\ufffd');
 }
 
 /**
@@ -45,7 +46,7 @@ export function goJson(value: GoJsonValue, sortKeys: boolean): string {
 }
 
 /** Go sorts map keys by their UTF-8 bytes; for UTF-16 this differs only above the BMP. */
-function compareUtf8(a: string, b: string): number {
+export function compareUtf8(a: string, b: string): number {
   const ea = new TextEncoder().encode(a);
   const eb = new TextEncoder().encode(b);
   const n = Math.min(ea.length, eb.length);

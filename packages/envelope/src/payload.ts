@@ -1,5 +1,5 @@
 import { EnvelopeError } from './errors.js';
-import { goJson } from './go-json.js';
+import { compareUtf8, goJson } from './go-json.js';
 import { RESERVED_ANNOTATION_PREFIX } from './media-types.js';
 
 /** An OCI descriptor as the payload carries it (PAY-2). */
@@ -26,9 +26,15 @@ function invalid(message: string): never {
   throw new EnvelopeError('ERR_PAYLOAD_INVALID', message);
 }
 
+// OCI image-spec / go-digest: registered algorithms have a fixed-length lower-case hex encoding (PAY-4).
+const REGISTERED_DIGEST_LENGTH: Readonly<Record<string, number>> = { sha256: 64, sha384: 96, sha512: 128 };
+
 /** Whether a string is an OCI digest (`sha256:…`). */
 export function isDigest(value: string): boolean {
-  return DIGEST.test(value);
+  if (!DIGEST.test(value)) return false;
+  const colon = value.indexOf(':');
+  const length = REGISTERED_DIGEST_LENGTH[value.slice(0, colon)];
+  return length === undefined || new RegExp(`^[a-f0-9]{${length}}$`).test(value.slice(colon + 1));
 }
 
 /** Whether a string is a media type (`type/subtype[; param=value]`). */
@@ -87,8 +93,9 @@ export function addUserMetadata(descriptor: Descriptor, metadata: Readonly<Recor
     if (key.startsWith(RESERVED_ANNOTATION_PREFIX)) {
       throw new EnvelopeError('ERR_PAYLOAD_INVALID', `user metadata key "${key}" uses the reserved prefix ${RESERVED_ANNOTATION_PREFIX}`);
     }
-    if (key in annotations) throw new EnvelopeError('ERR_PAYLOAD_INVALID', `user metadata key "${key}" is already an annotation of the target artifact`);
-    annotations[key] = value;
+    if (Object.hasOwn(annotations, key)) throw new EnvelopeError('ERR_PAYLOAD_INVALID', `user metadata key "${key}" is already an annotation of the target artifact`);
+    // defineProperty, so that a "__proto__" key is data, not the prototype setter.
+    Object.defineProperty(annotations, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return Object.keys(annotations).length > 0 ? { ...descriptor, annotations } : descriptor;
 }
@@ -115,7 +122,7 @@ export function encodeJwsPayload(descriptor: Descriptor): Uint8Array {
 export function encodeCosePayload(descriptor: Descriptor): Uint8Array {
   const d = sanitizeDescriptor(descriptor);
   const annotations = sortedAnnotations(d.annotations);
-  const sorted = annotations ? Object.fromEntries(Object.keys(annotations).sort().map((k) => [k, annotations[k]!])) : undefined;
+  const sorted = annotations ? Object.fromEntries(Object.keys(annotations).sort(compareUtf8).map((k) => [k, annotations[k]!])) : undefined;
   const json = goJson({ targetArtifact: { mediaType: d.mediaType, digest: d.digest, size: d.size, annotations: sorted } }, false);
   return new TextEncoder().encode(json);
 }
