@@ -7,9 +7,8 @@
  * Vectors: `$NOTARY_VECTORS`, else `<repo root>/../shared/notary-vectors`.
  * When they are missing the suite is skipped locally and fails on CI.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CertificateParseError,
@@ -22,6 +21,7 @@ import {
   type Certificate,
 } from '../src/index.js';
 import { goQuote } from '../src/certificate-rules.js';
+import { loadUpstreamManifest } from './upstream-vectors.js';
 
 interface ManifestCase {
   id: string;
@@ -40,14 +40,12 @@ interface ManifestCase {
   skip?: string;
 }
 
-const testDir = dirname(fileURLToPath(import.meta.url));
-const repoRoot = resolve(testDir, '../../..');
-const vectorsDir = process.env.NOTARY_VECTORS ? resolve(process.env.NOTARY_VECTORS) : resolve(repoRoot, '../shared/notary-vectors');
-const manifestPath = join(vectorsDir, 'manifest.json');
-const present = existsSync(manifestPath);
+const upstream = await loadUpstreamManifest();
+const vectorsDir = upstream.looked;
+const present = upstream.dir !== undefined;
 
 const cases: ManifestCase[] = present
-  ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as ManifestCase[]).filter((c) => c.kind === 'certificate')
+  ? (upstream.cases as unknown as ManifestCase[]).filter((c) => c.kind === 'certificate')
   : [];
 
 const read = (path: string): Uint8Array => new Uint8Array(readFileSync(join(vectorsDir, path)));
