@@ -4,5 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
+    // Loopback TSA, OCSP and CRL servers for the timestamp and revocation tests (no mocks).
+    globalSetup: ['test/servers/global-setup.ts'],
   },
 });

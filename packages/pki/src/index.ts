@@ -36,3 +36,4 @@ export { TimestampError, type TimestampErrorCode } from './errors.js';
 export { digest } from './digest.js';
 export { readBoundedBody } from './http/bounded-body.js';
 export * from './timestamp/index.js';
+export * from './revocation/index.js';
