@@ -1,0 +1,67 @@
+/**
+ * The live timestamp and revocation suite (test/live/suite.ts) in Node,
+ * against the loopback servers the global setup started, plus what only Node
+ * has: the notation-format CRL file cache of the ./node entry.
+ */
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import * as pki from '../src/index.js';
+import { FileCrlCache } from '../src/node/index.js';
+import { liveCases } from './live/suite.js';
+
+const servers = inject('pkiServers');
+
+describe('live TSA, OCSP and CRL servers (Node)', () => {
+  for (const c of liveCases({ pki, servers, readFile: async (path) => new Uint8Array(await readFile(path)) })) {
+    it(c.name, c.run);
+  }
+});
+
+describe('REV-5: the CRL file cache against the live CRL server', () => {
+  const dirs: string[] = [];
+  afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+  const s = servers.scenario;
+  const chain = async (): Promise<pki.Certificate[]> => {
+    const paths = [s.codeSigning.leaves['crl-revoked'].cert, s.codeSigning.intermediate.cert, s.codeSigning.root.cert];
+    return (await Promise.all(paths.map(async (p) => pki.parseCertificates(new Uint8Array(await readFile(p)))))).flat();
+  };
+  const offline: pki.Fetcher = () => Promise.reject(new Error('no server'));
+  const cacheDir = async (): Promise<string> => {
+    const dir = await mkdtemp(join(tmpdir(), 'crl-cache-'));
+    dirs.push(dir);
+    return dir;
+  };
+
+  it('REV-5: a second run with no server reuses the cache files of the first', async () => {
+    const dir = await cacheDir();
+    const first = await pki.checkRevocation(await chain(), { purpose: 'codeSigning', crlCache: new FileCrlCache(dir) });
+    expect(first[0]!.status).toBe('revoked');
+    const names = await readdir(dir);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      expect(name).toMatch(/^[0-9a-f]{64}$/);
+      const entry = JSON.parse(await readFile(join(dir, name), 'utf8')) as Record<string, unknown>;
+      expect(typeof entry.baseCRL).toBe('string');
+    }
+    // A new cache object over the same folder (in effect a second process), with the network gone.
+    const second = await pki.checkRevocation(await chain(), { purpose: 'codeSigning', crlCache: new FileCrlCache(dir), fetcher: offline });
+    expect(second[0]!.status).toBe('revoked');
+  });
+
+  it('REV-5: a corrupt cache file is a miss that gets replaced, never a crash', async () => {
+    const dir = await cacheDir();
+    await pki.checkRevocation(await chain(), { purpose: 'codeSigning', crlCache: new FileCrlCache(dir) });
+    const names = await readdir(dir);
+    for (const name of names) await writeFile(join(dir, name), '{"baseCRL": "not base64!!');
+    const offlineResult = await pki.checkRevocation(await chain(), { purpose: 'codeSigning', crlCache: new FileCrlCache(dir), fetcher: offline });
+    expect(offlineResult[0]!.status).toBe('unknown');
+    const online = await pki.checkRevocation(await chain(), { purpose: 'codeSigning', crlCache: new FileCrlCache(dir) });
+    expect(online[0]!.status).toBe('revoked');
+    for (const name of names) {
+      const entry = JSON.parse(await readFile(join(dir, name), 'utf8')) as Record<string, unknown>;
+      expect(typeof entry.baseCRL).toBe('string');
+    }
+  });
+});
