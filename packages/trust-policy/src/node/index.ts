@@ -1,0 +1,10 @@
+/** Node.js adapters: the file trust store, the config directory and the policy files. */
+export { FileTrustStore } from './file-trust-store.js';
+export { notationConfigDir, trustStoreRootDir, type ConfigDirOptions } from './config-dir.js';
+export {
+  loadOciTrustPolicyFile,
+  loadBlobTrustPolicyFile,
+  OCI_TRUST_POLICY_FILE,
+  LEGACY_OCI_TRUST_POLICY_FILE,
+  BLOB_TRUST_POLICY_FILE,
+} from './policy-file.js';

@@ -1,0 +1,248 @@
+import {
+  bytesEqual,
+  checkRevocation,
+  NotaryError,
+  verifyTimestampToken,
+  type Certificate,
+  type CertificateRevocationResult,
+  type RevocationOptions,
+} from '@x/notary-pki';
+import { goQuote, goRfc1123z } from '../go-format.js';
+import type { TrustPolicyStatement } from '../policy-document.js';
+import { chainValidityProblemAt, hasTsaTrustStore, shouldVerifyTimestamp } from '../timestamp-decision.js';
+import { verifyTrustedIdentities } from '../trusted-identities.js';
+import { loadAuthenticityTrustStores, loadTimestampTrustStores, type TrustStore } from '../trust-store.js';
+import { resolveVerificationActions, VALIDATION_TYPES, type ValidationType, type VerificationLevel } from '../verification-level.js';
+import type { EnvelopeFacts } from './envelope-facts.js';
+import {
+  VerificationCheckError,
+  VerificationError,
+  type CheckResult,
+  type VerificationResult,
+} from './verification-result.js';
+
+const SIGNING_AUTHORITY = 'notary.x509.signingAuthority';
+const VERIFICATION_PLUGIN = 'io.cncf.notary.verificationPlugin';
+
+/** Revocation checking, replaceable (an offline deployment, a test, a cache policy). */
+export type RevocationChecker = (chain: readonly Certificate[], options: RevocationOptions) => Promise<CertificateRevocationResult[]>;
+
+/** What the artifact must be (VER-3): OCI compares all three; a blob compares mediaType only when given. */
+export interface VerificationTarget {
+  digest: string;
+  size: number;
+  mediaType?: string;
+}
+
+export interface PolicyVerificationOptions {
+  /**
+   * Runs the integrity check (VER-2) and returns the envelope's facts; a
+   * throw is the integrity failure. `@x/notary-core` passes the envelope
+   * package's verifier here.
+   */
+  integrity: () => Promise<EnvelopeFacts>;
+  /** The statement that applies (selectOciStatement / selectBlobStatement). */
+  statement: TrustPolicyStatement;
+  trustStore: TrustStore;
+  /** The artifact the signature must be for (VER-3). */
+  target?: VerificationTarget;
+  /** Key/values that must all be in the payload annotations (VER-9). */
+  userMetadata?: Readonly<Record<string, string>>;
+  /** The verification instant; defaults to now. */
+  now?: Date;
+  /** Options for the revocation checks of the signing chain and the TSA chain (fetcher, cache, timeouts). */
+  revocation?: Omit<RevocationOptions, 'purpose' | 'now' | 'signingTime' | 'signingAuthority'>;
+  /** Replaces the pki revocation checker (defaults to checkRevocation). */
+  revocationChecker?: RevocationChecker;
+}
+
+function asNotaryError(error: unknown): NotaryError {
+  if (error instanceof NotaryError) return error;
+  return new NotaryError('ERR_UNEXPECTED', error instanceof Error ? error.message : String(error), { cause: error });
+}
+
+/** The chain's revocation verdict (REV-1): revoked outranks unknown; ok and nonRevokable pass. */
+function revocationFailure(results: readonly CertificateRevocationResult[], what: string): VerificationCheckError | undefined {
+  const revoked = results.find((r) => r.status === 'revoked');
+  if (revoked) return new VerificationCheckError('ERR_CERTIFICATE_REVOKED', `${what} with subject ${goQuote(revoked.certificate.subject)} is revoked`);
+  const unknown = results.find((r) => r.status === 'unknown');
+  if (unknown) {
+    const reason = unknown.serverResults.map((s) => s.reason).filter(Boolean).join('; ');
+    return new VerificationCheckError('ERR_REVOCATION_UNKNOWN', `${what} with subject ${goQuote(unknown.certificate.subject)} revocation status is unknown${reason ? `: ${reason}` : ''}`);
+  }
+  return undefined;
+}
+
+/**
+ * Verifies one signature under one trust-policy statement, in notation-go's
+ * order (VER-10): integrity, authenticity (trust store, then trusted
+ * identities), expiry, authentic timestamp, revocation, then the payload
+ * against the target and the user metadata. Each check's action comes from
+ * the statement's level and overrides (TP-11, TP-6): an enforced failure
+ * stops verification (TP-12), a logged one is recorded, a skipped check does
+ * not run. A `skip` statement verifies nothing and succeeds (TP-13).
+ *
+ * Returns the full {@link VerificationResult}; throws a
+ * {@link VerificationError} carrying the same result when verification fails.
+ */
+export async function verifyWithPolicy(options: PolicyVerificationOptions): Promise<VerificationResult> {
+  const { statement } = options;
+  const level = statement.signatureVerification.level as VerificationLevel;
+  const actions = resolveVerificationActions(statement.signatureVerification);
+  const now = options.now ?? new Date();
+  const checks = Object.fromEntries(
+    VALIDATION_TYPES.map((type): [ValidationType, CheckResult] => [type, { type, outcome: 'skipped', action: level === 'skip' ? 'skip' : actions[type] }]),
+  ) as Record<ValidationType, CheckResult>;
+  const result: VerificationResult = { verified: false, level, statement, checks };
+  if (level === 'skip') {
+    result.verified = true;
+    return result;
+  }
+
+  const fail = (message: string, check: VerificationError['check'], cause: unknown): never => {
+    throw new VerificationError(`signature verification failed: ${message}`, result, check, cause);
+  };
+  /** Runs one check under its action; false when an enforced failure ends verification. */
+  const run = async (type: ValidationType, check: () => Promise<void> | void): Promise<void> => {
+    const entry = checks[type];
+    if (entry.action === 'skip') return;
+    try {
+      await check();
+      entry.outcome = 'passed';
+    } catch (error) {
+      entry.error = asNotaryError(error);
+      if (entry.action === 'enforce') {
+        entry.outcome = 'failed-enforced';
+        fail(entry.error.message, type, entry.error);
+      }
+      entry.outcome = 'failed-logged';
+    }
+  };
+
+  // 1. Integrity (VER-2), always enforced.
+  let facts!: EnvelopeFacts;
+  await run('integrity', async () => {
+    facts = await options.integrity();
+  });
+  const info = facts.content.signerInfo;
+  const attributes = info.signedAttributes;
+  const chain = info.certificateChain;
+  const scheme = attributes.signingScheme;
+  result.mediaType = facts.content.mediaType;
+  result.certificateChain = chain;
+  result.signingScheme = scheme;
+  const signingTime = scheme === SIGNING_AUTHORITY ? attributes.authenticSigningTime : attributes.signingTime;
+  if (signingTime) result.signingTime = signingTime;
+  result.targetArtifact = facts.payload.targetArtifact;
+  result.payload = facts.content.payload.bytes;
+
+  // 2. Verification plugin (VER-8, ATTR-4): this verifier cannot run one, so it fails, as ATTR-4 requires.
+  const plugin = attributes.extendedAttributes.find((e) => e.key === VERIFICATION_PLUGIN);
+  if (plugin) {
+    fail(
+      `digital signature requires verification plugin ${goQuote(String(plugin.value))}, and plugins are not supported by this verifier`,
+      'plugin',
+      new VerificationCheckError('ERR_VERIFICATION_PLUGIN_REQUIRED', `verification plugin ${goQuote(String(plugin.value))} is required`),
+    );
+  }
+
+  // 3. Authenticity (VER-4): a chain certificate byte-equal to a store certificate (AMB-11), then trusted identities (DN-4).
+  await run('authenticity', async () => {
+    const anchors = await loadAuthenticityTrustStores(options.trustStore, statement, scheme);
+    if (!chain.some((c) => anchors.some((a) => bytesEqual(a.der, c.der)))) {
+      throw new VerificationCheckError('ERR_UNTRUSTED_CHAIN', "the signature's certificate chain does not contain any trusted certificate");
+    }
+    verifyTrustedIdentities(statement, chain[0]!);
+  });
+
+  // 4. Expiry (VER-5): expired when now ≥ expiry (ATTR-7).
+  await run('expiry', () => {
+    if (attributes.expiry && !(now.getTime() < attributes.expiry.getTime())) {
+      throw new VerificationCheckError('ERR_SIGNATURE_EXPIRED', `digital signature has expired on ${goQuote(goRfc1123z(attributes.expiry))}`);
+    }
+  });
+
+  // 5. Authentic timestamp (VER-6, TP-14, TSA-3 … TSA-5).
+  await run('authenticTimestamp', async () => {
+    if (scheme === SIGNING_AUTHORITY) {
+      const authentic = attributes.authenticSigningTime!;
+      for (const c of chain) {
+        if (!c.isValidAt(authentic)) {
+          throw new VerificationCheckError(
+            'ERR_CERTIFICATE_EXPIRED',
+            `certificate ${goQuote(c.subject)} was not valid when the digital signature was produced at ${goQuote(goRfc1123z(authentic))}`,
+          );
+        }
+      }
+      return;
+    }
+    const verifyTimestamp = shouldVerifyTimestamp({
+      actions,
+      scheme,
+      hasTsaStore: hasTsaTrustStore(statement),
+      verifyTimestamp: statement.signatureVerification.verifyTimestamp,
+      signingChain: chain,
+      now,
+    });
+    if (!verifyTimestamp) {
+      const problem = chainValidityProblemAt(chain, now);
+      if (problem) throw new VerificationCheckError('ERR_CERTIFICATE_EXPIRED', problem);
+      return;
+    }
+    const token = info.unsignedAttributes.timestampSignature;
+    if (!token || token.length === 0) throw new VerificationCheckError('ERR_TIMESTAMP_MISSING', 'no timestamp countersignature was found in the signature envelope');
+    const tsaRoots = await loadTimestampTrustStores(options.trustStore, statement, scheme);
+    const verified = await verifyTimestampToken({ token, signature: info.signature, roots: tsaRoots, signingChain: chain });
+    result.timestamp = { range: verified.range, tsaChain: verified.tsaChain };
+    // TSA-3 step 7, REV-6: the TSA chain is revocation-checked, and counts here.
+    const tsaRevocation = await (options.revocationChecker ?? checkRevocation)(verified.tsaChain, {
+      ...options.revocation,
+      purpose: 'timestamping',
+      now,
+    });
+    const problem = revocationFailure(tsaRevocation, 'timestamping certificate');
+    if (problem) throw problem;
+  });
+
+  // 6. Revocation of the signing chain (VER-7, REV-1 … REV-5).
+  await run('revocation', async () => {
+    // The invalidityDate exceptions compare with a trusted signing time: the
+    // authentic one, or the latest instant the verified timestamp allows.
+    const trustedTime = scheme === SIGNING_AUTHORITY ? attributes.authenticSigningTime : result.timestamp?.range.latest;
+    const results = await (options.revocationChecker ?? checkRevocation)(chain, {
+      ...options.revocation,
+      purpose: 'codeSigning',
+      now,
+      ...(trustedTime ? { signingTime: trustedTime } : {}),
+      ...(scheme === SIGNING_AUTHORITY ? { signingAuthority: true } : {}),
+    });
+    result.revocation = results;
+    const problem = revocationFailure(results, 'signing certificate');
+    if (problem) throw problem;
+  });
+
+  // 7. The payload names the target artifact (VER-3), whatever the level.
+  const target = options.target;
+  if (target) {
+    const signed = facts.payload.targetArtifact;
+    const mismatch =
+      signed.digest !== target.digest ? 'digest' : signed.size !== target.size ? 'size' : target.mediaType !== undefined && signed.mediaType !== target.mediaType ? 'media type' : undefined;
+    if (mismatch) {
+      fail(
+        `the signature's payload does not match the artifact: ${mismatch} differs`,
+        'payload',
+        new VerificationCheckError('ERR_PAYLOAD_MISMATCH', `the signature is for ${signed.digest} (${signed.size} bytes, ${signed.mediaType}), not for ${target.digest} (${target.size} bytes${target.mediaType ? `, ${target.mediaType}` : ''})`),
+      );
+    }
+  }
+
+  // 8. User metadata (VER-9): every pair must be in the annotations, exactly.
+  for (const [key, value] of Object.entries(options.userMetadata ?? {})) {
+    if (facts.payload.targetArtifact.annotations?.[key] !== value) {
+      fail('unable to find specified metadata in the signature', 'userMetadata', new VerificationCheckError('ERR_USER_METADATA_MISMATCH', `unable to find specified metadata in the signature: ${goQuote(key)}`));
+    }
+  }
+
+  result.verified = true;
+  return result;
+}
