@@ -116,7 +116,13 @@ export function distributionPointUrls(value: Uint8Array, what = 'CRL distributio
     const dpName = dp.valueBlock.value.find((n) => isContext(n, 0));
     if (!dpName) continue;
     // distributionPoint [0] EXPLICIT-like (constructed) DistributionPointName; fullName [0] IMPLICIT GeneralNames.
-    const fullName = children(dpName).find((n) => isContext(n, 0));
+    // DistributionPointName is a CHOICE: a present distributionPoint holding no alternative (e.g. `A0 00`)
+    // is malformed, not "no URL" (Go: "x509: invalid CRL distribution point"; skipping it would fail open).
+    const names = children(dpName);
+    if (names.length !== 1 || !(isContext(names[0]!, 0) || isContext(names[0]!, 1))) {
+      throw malformed(`malformed ${what}: invalid CRL distribution point`);
+    }
+    const fullName = names.find((n) => isContext(n, 0));
     if (!fullName) continue;
     for (const name of children(fullName)) {
       if (isContext(name, 6) && !name.idBlock.isConstructed) urls.push(uriOf(name));

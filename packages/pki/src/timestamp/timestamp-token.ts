@@ -153,7 +153,7 @@ export class TimestampToken {
     if (info.version !== 1) fail('ERR_TIMESTAMP_INVALID', `invalid TSTInfo: timestamp token info version must be 1, but got ${info.version}`);
     if (!info.hashAlgorithm) fail('ERR_TIMESTAMP_INVALID', `invalid TSTInfo: unrecognized hash algorithm: ${info.hashAlgorithmOid}`);
     if (!bytesEqual(digest(info.hashAlgorithm, message), info.hashedMessage)) {
-      fail('ERR_TIMESTAMP_INVALID', 'invalid TSTInfo: the message imprint does not match the timestamped signature');
+      fail('ERR_TIMESTAMP_INVALID', 'invalid TSTInfo: mismatched message (the imprint is not over the timestamped signature)');
     }
   }
 

@@ -7,7 +7,9 @@ import {
   type CertificateRevocationResult,
   type RevocationOptions,
 } from '@x/notary-pki';
+import { TrustPolicyError } from '../errors.js';
 import { goQuote, goRfc1123z } from '../go-format.js';
+import { splitTrustStoreReference } from '../trust-store-reference.js';
 import type { TrustPolicyStatement } from '../policy-document.js';
 import { chainValidityProblemAt, hasTsaTrustStore, shouldVerifyTimestamp } from '../timestamp-decision.js';
 import { verifyTrustedIdentities } from '../trusted-identities.js';
@@ -176,6 +178,16 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
       }
       return;
     }
+    // TP-7: a malformed store reference makes the tsa configuration undecidable.
+    for (const reference of statement.trustStores ?? []) {
+      if (splitTrustStoreReference(reference) === undefined) {
+        throw new TrustPolicyError(
+          'ERR_POLICY_INVALID',
+          `failed to check tsa trust store configuration in trust policy: statement ${goQuote(statement.name)} is missing separator in trust store value ${goQuote(reference)}. The required format is <TrustStoreType>:<TrustStoreName>`,
+          { statement: statement.name, field: 'trustStores' },
+        );
+      }
+    }
     const verifyTimestamp = shouldVerifyTimestamp({
       actions,
       scheme,
@@ -192,6 +204,7 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
     const token = info.unsignedAttributes.timestampSignature;
     if (!token || token.length === 0) throw new VerificationCheckError('ERR_TIMESTAMP_MISSING', 'no timestamp countersignature was found in the signature envelope');
     const tsaRoots = await loadTimestampTrustStores(options.trustStore, statement, scheme);
+    if (tsaRoots.length === 0) throw new VerificationCheckError('ERR_UNTRUSTED_CHAIN', 'no trusted TSA certificate found in trust store');
     const verified = await verifyTimestampToken({ token, signature: info.signature, roots: tsaRoots, signingChain: chain });
     result.timestamp = { range: verified.range, tsaChain: verified.tsaChain };
     // TSA-3 step 7, REV-6: the TSA chain is revocation-checked, and counts here.

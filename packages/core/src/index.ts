@@ -1,0 +1,1 @@
+export { verifySignature, type VerifySignatureOptions } from './verify-signature.js';
