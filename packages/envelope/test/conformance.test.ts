@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as pki from '@x/notary-pki';
 import * as envelope from '../src/index.js';
 import { envelopeConformanceCases } from './conformance/suite.js';
-import { resolveUpstreamVectors, repoRoot } from './vectors.js';
+import { resolveUpstreamVectors, repoRoot } from '../../../test-support/upstream-vectors.js';
 
 const upstream = await resolveUpstreamVectors();
 const cases = await envelopeConformanceCases({
