@@ -1,1 +1,1 @@
-export { verifySignature, type VerifySignatureOptions } from './verify-signature.js';
+export { verifySignature, type VerifySignatureOptions, type PolicySelection } from './verify-signature.js';

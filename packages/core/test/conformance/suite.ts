@@ -305,5 +305,24 @@ export function verifierCases(env: SuiteEnvironment): SuiteCase[] {
     equal(result.verified, true, 'verified');
     equal(result.mediaType, envelope.MEDIA_TYPE_COSE, 'media type');
   });
+  add('VER-1 TP-9: the statement is selected from an OCI policy document by the artifact reference; none applying is an error', async () => {
+    const who = await identity();
+    const document = policy.parseOciTrustPolicy({
+      version: '1.0',
+      trustPolicies: [
+        { name: 'apps', registryScopes: ['registry.example/apps/web'], signatureVerification: { level: 'strict' }, trustStores: ['ca:acme'], trustedIdentities: ['*'] },
+      ],
+    });
+    const trustStore = new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] });
+    const bytes = await sign(who);
+    const result = await core.verifySignature(bytes, envelope.MEDIA_TYPE_JWS, { policy: document, artifactReference: `registry.example/apps/web@${DIGEST}`, trustStore, target });
+    equal(result.statement.name, 'apps', 'selected statement');
+    try {
+      await core.verifySignature(bytes, envelope.MEDIA_TYPE_JWS, { policy: document, artifactReference: `registry.example/other@${DIGEST}`, trustStore });
+      throw new Error('expected ERR_POLICY_NOT_APPLICABLE');
+    } catch (error) {
+      equal((error as { code?: string }).code, 'ERR_POLICY_NOT_APPLICABLE', 'no statement');
+    }
+  });
   return cases;
 }
