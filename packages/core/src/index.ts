@@ -1,1 +1,16 @@
 export { verifySignature, type VerifySignatureOptions, type PolicySelection } from './verify-signature.js';
+export { sign, resolveTarget, type SignOptions, type SignResult } from './sign.js';
+export { verify, DEFAULT_MAX_SIGNATURE_ATTEMPTS, type VerifyOptions, type VerifyOutcome } from './verify.js';
+export {
+  signBlob,
+  verifyBlob,
+  blobSignatureExtension,
+  blobSignatureMediaType,
+  DEFAULT_BLOB_MEDIA_TYPE,
+  type SignBlobOptions,
+  type SignedBlob,
+  type VerifyBlobOptions,
+} from './blob.js';
+export { digestBlob, type BlobSource } from './blob-digest.js';
+export { timestamper, type TimestampingOptions } from './timestamping.js';
+export { WorkflowError, type WorkflowErrorCode } from './errors.js';

@@ -1,0 +1,33 @@
+import { NotaryError } from '@x/notary-pki';
+import type { VerificationResult } from '@x/notary-trust-policy';
+
+/** Codes of {@link WorkflowError}: the sign and verify workflows' own failures. */
+export type WorkflowErrorCode =
+  /** WF-1 step 6: the artifact has no signature to verify. */
+  | 'ERR_NO_SIGNATURE'
+  /** SIGN-1, WF-1 step 2: a digest in the reference differs from what it resolves to. */
+  | 'ERR_REFERENCE_DIGEST_MISMATCH'
+  /** WF-3: a signature manifest or envelope could not be fetched; the whole verification stops. */
+  | 'ERR_SIGNATURE_FETCH_FAILED'
+  /** WF-1: every signature tried failed; `results` holds each one's full outcome. */
+  | 'ERR_VERIFICATION_FAILED'
+  /** WF-3: maxSignatureAttempts signatures were tried without success, and more remain. */
+  | 'ERR_VERIFICATION_INCONCLUSIVE'
+  /** VER-9: a verified signature lacks the caller's metadata. */
+  | 'ERR_USER_METADATA_MISMATCH'
+  /** SIGN-1 step 6: pushing the envelope or the signature manifest failed. */
+  | 'ERR_PUSH_FAILED'
+  /** A request the workflow refuses: bad options, a blob signature file of an unknown type (AMB-5), … */
+  | 'ERR_INVALID_REQUEST';
+
+/** A failed sign or verify workflow. Verification failures carry every signature's result. */
+export class WorkflowError extends NotaryError {
+  declare readonly code: WorkflowErrorCode;
+  /** One result per signature tried, in order (WF-1), when verification ran. */
+  readonly results: readonly VerificationResult[];
+
+  constructor(code: WorkflowErrorCode, message: string, options?: { cause?: unknown; results?: readonly VerificationResult[] }) {
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.results = options?.results ?? [];
+  }
+}

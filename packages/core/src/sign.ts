@@ -1,0 +1,92 @@
+import { addUserMetadata, MEDIA_TYPE_JWS, signEnvelope, type EnvelopeMediaType, type ExtendedAttribute, type Signer } from '@x/notary-envelope';
+import { buildSignatureManifest, OciError, type Descriptor, type Repository } from '@x/notary-oci';
+import { WorkflowError } from './errors.js';
+import { timestamper, type TimestampingOptions } from './timestamping.js';
+
+export interface SignOptions {
+  /** Where the artifact is and the signature goes: a registry, an OCI layout, or memory. */
+  repository: Repository;
+  /** A tag or a digest in that repository (a tag is resolved, with a warning: SIGN-1). */
+  reference: string;
+  signer: Signer;
+  /** `application/jose+json` (notation's default) or `application/cose`. */
+  signatureMediaType?: EnvelopeMediaType;
+  expiresInSeconds?: number;
+  /** Added to the target's annotations (PAY-3: not `io.cncf.notary…`, no collisions). */
+  userMetadata?: Readonly<Record<string, string>>;
+  timestamp?: TimestampingOptions;
+  /** The legacy manifest form of notation ≤ v1.3.2 (OCI-3) instead of the OCI 1.1 form (OCI-2). */
+  legacyManifest?: boolean;
+  /** Annotations for the signature manifest (e.g. from a plugin's generate-envelope). */
+  manifestAnnotations?: Readonly<Record<string, string>>;
+  extendedAttributes?: readonly ExtendedAttribute[];
+  signingAgent?: string;
+  signingTime?: Date;
+  /** Told about non-fatal concerns, such as signing by tag. */
+  onWarning?: (message: string) => void;
+}
+
+export interface SignResult {
+  /** The signature manifest pushed (OCI-1). */
+  signatureManifest: Descriptor;
+  /** The artifact that was signed. */
+  target: Descriptor;
+  envelope: Uint8Array;
+}
+
+const DIGEST_REFERENCE = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
+
+/**
+ * Resolves what a reference names (SIGN-1 step 1, WF-1 step 2): a digest must
+ * match what the repository holds; a tag is resolved, with a warning, since
+ * a tag can move after the signature is made.
+ */
+export async function resolveTarget(repository: Repository, reference: string, onWarning?: (message: string) => void): Promise<Descriptor> {
+  const digest = reference.includes('@') ? reference.slice(reference.lastIndexOf('@') + 1) : DIGEST_REFERENCE.test(reference) ? reference : undefined;
+  const descriptor = await repository.resolve(digest ?? reference);
+  if (digest !== undefined && descriptor.digest !== digest) {
+    throw new WorkflowError('ERR_REFERENCE_DIGEST_MISMATCH', `the reference names ${digest}, but it resolves to ${descriptor.digest}`);
+  }
+  if (digest === undefined) onWarning?.(`Always sign the artifact using digest(@sha256:...) rather than a tag(:${reference}) because tags are mutable and a tag reference can point to a different artifact than the one signed.`);
+  return descriptor;
+}
+
+/**
+ * Signs an OCI artifact (SIGN-1, SIGN-2): resolve the reference, build the
+ * payload with the user metadata, sign (re-verified by the envelope layer),
+ * optionally timestamp (TSA-1, TSA-2), then push the envelope blob and the
+ * signature manifest whose subject is the artifact (OCI-1 … OCI-6). The
+ * artifact must already be in the repository.
+ */
+export async function sign(options: SignOptions): Promise<SignResult> {
+  const { repository, signer } = options;
+  const target = await resolveTarget(repository, options.reference, options.onWarning);
+  const signatureMediaType = options.signatureMediaType ?? MEDIA_TYPE_JWS;
+  const signed = await signEnvelope({
+    mediaType: signatureMediaType,
+    signer,
+    targetArtifact: addUserMetadata({ mediaType: target.mediaType, digest: target.digest, size: target.size, ...(target.annotations ? { annotations: target.annotations } : {}) }, options.userMetadata ?? {}),
+    ...(options.expiresInSeconds !== undefined ? { expiresInSeconds: options.expiresInSeconds } : {}),
+    ...(options.signingTime ? { signingTime: options.signingTime } : {}),
+    ...(options.signingAgent ? { signingAgent: options.signingAgent } : {}),
+    ...(options.extendedAttributes ? { extendedAttributes: options.extendedAttributes } : {}),
+    ...(options.timestamp ? { timestamp: timestamper(options.timestamp, signer) } : {}),
+  });
+  const built = buildSignatureManifest({
+    envelope: signed.bytes,
+    envelopeMediaType: signatureMediaType,
+    subject: { mediaType: target.mediaType, digest: target.digest, size: target.size },
+    certificateChainDer: signed.verified.content.signerInfo.certificateChain.map((c) => c.der),
+    signingTime: signed.verified.content.signerInfo.signedAttributes.signingTime!,
+    ...(options.manifestAnnotations ? { annotations: { ...options.manifestAnnotations } } : {}),
+    ...(options.legacyManifest ? { legacy: true } : {}),
+  });
+  try {
+    for (const blob of built.blobs) await repository.pushBlob(blob.bytes, blob.descriptor.mediaType);
+    const pushed = await repository.pushManifest(built.manifest, built.descriptor.mediaType);
+    return { signatureManifest: { ...built.descriptor, ...pushed, ...(built.descriptor.artifactType ? { artifactType: built.descriptor.artifactType } : {}) }, target, envelope: signed.bytes };
+  } catch (error) {
+    if (error instanceof OciError) throw new WorkflowError('ERR_PUSH_FAILED', `failed to push the signature: ${error.message}`, { cause: error });
+    throw error;
+  }
+}

@@ -1,0 +1,134 @@
+import { isEnvelopeMediaType } from '@x/notary-envelope';
+import {
+  ARTIFACT_TYPE_NOTARY_SIGNATURE,
+  MAX_ENVELOPE_BYTES,
+  parseSignatureManifest,
+  type Descriptor,
+  type Repository,
+} from '@x/notary-oci';
+import {
+  isSkipLevel,
+  selectOciStatement,
+  VerificationError,
+  verifyWithPolicy,
+  type OciTrustPolicyDocument,
+  type TrustPolicyStatement,
+  type VerificationResult,
+} from '@x/notary-trust-policy';
+import { WorkflowError } from './errors.js';
+import { resolveTarget } from './sign.js';
+import { verifySignature, type VerifySignatureOptions } from './verify-signature.js';
+
+/** notation's CLI default for --max-signatures (WF-3). */
+export const DEFAULT_MAX_SIGNATURE_ATTEMPTS = 100;
+
+export type VerifyOptions = Omit<VerifySignatureOptions, 'target' | 'statement' | 'policy' | 'artifactReference' | 'policyName'> & {
+  repository: Repository;
+  /** A digest, or a tag to resolve; with `@digest` the resolved digest must match (WF-1 step 2). */
+  reference: string;
+  /** Scope for statement selection: defaults to `<repository.name>@<digest>` (TP-9). */
+  artifactReference?: string;
+  /** > 0 (WF-3); default 100. */
+  maxSignatureAttempts?: number;
+  onWarning?: (message: string) => void;
+} & ({ policy: OciTrustPolicyDocument } | { statement: TrustPolicyStatement });
+
+export interface VerifyOutcome {
+  /** The artifact verified. */
+  target: Descriptor;
+  /** The signature manifest that verified; undefined when the policy level is skip (TP-13). */
+  signatureManifest?: Descriptor;
+  /** The successful signature's result. */
+  result: VerificationResult;
+  /** Every signature tried, in order, the successful one last (WF-1). */
+  results: VerificationResult[];
+}
+
+/**
+ * Verifies an OCI artifact (WF-1 … WF-3): pick the statement (TP-9; a skip
+ * statement returns at once), resolve the reference, list the Notary
+ * signature referrers (OCI-7, OCI-8), and verify them in order until the
+ * first success. One valid signature is enough; there is no n-of-m.
+ */
+export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
+  const { repository } = options;
+  const max = options.maxSignatureAttempts ?? DEFAULT_MAX_SIGNATURE_ATTEMPTS;
+  if (!Number.isInteger(max) || max <= 0) throw new WorkflowError('ERR_INVALID_REQUEST', 'maxSignatureAttempts must be an integer greater than 0 (WF-3)');
+  const target = await resolveTarget(repository, options.reference, options.onWarning);
+  const artifactReference = options.artifactReference ?? `${repository.name}@${target.digest}`;
+  const statement = 'statement' in options ? options.statement : selectOciStatement(options.policy, artifactReference);
+  if (isSkipLevel(statement.signatureVerification)) {
+    // TP-13, WF-1 step 1: nothing is verified, not even that a signature exists.
+    const skipped = await verifyWithPolicy({
+      ...baseOptions(options),
+      statement,
+      integrity: () => Promise.reject(new Error('a skip statement verifies nothing')),
+    });
+    return { target, result: skipped, results: [] };
+  }
+
+  let referrers: Descriptor[];
+  try {
+    referrers = await repository.referrers(target, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE });
+  } catch (error) {
+    throw new WorkflowError('ERR_SIGNATURE_FETCH_FAILED', `failed to list the signatures of ${target.digest}: ${(error as Error).message}`, { cause: error });
+  }
+  if (referrers.length === 0) throw new WorkflowError('ERR_NO_SIGNATURE', `no signature is associated with "${artifactReference}", make sure the artifact was signed successfully`);
+
+  const results: VerificationResult[] = [];
+  let lastError: unknown;
+  for (const [index, referrer] of referrers.entries()) {
+    if (index >= max) {
+      throw new WorkflowError(
+        'ERR_VERIFICATION_INCONCLUSIVE',
+        `signature evaluation stopped. The configured limit of ${max} signatures to verify per artifact exceeded`,
+        { results, cause: lastError },
+      );
+    }
+    let envelope: Uint8Array;
+    let envelopeMediaType: string;
+    try {
+      const manifest = await repository.fetchManifest(referrer);
+      const parsed = parseSignatureManifest(manifest.bytes, manifest.descriptor.mediaType);
+      envelopeMediaType = parsed.envelopeMediaType;
+      if (!isEnvelopeMediaType(envelopeMediaType)) continue; // WF-1 step 4: unsupported envelope types are passed over
+      envelope = await repository.fetchBlob(parsed.envelopeDescriptor, { maxBytes: MAX_ENVELOPE_BYTES });
+    } catch (error) {
+      // WF-3 [impl]: a signature that cannot be fetched stops the whole verification.
+      throw new WorkflowError('ERR_SIGNATURE_FETCH_FAILED', `failed to fetch signature ${referrer.digest}: ${(error as Error).message}`, {
+        cause: error,
+        results,
+      });
+    }
+    try {
+      const result = await verifySignature(envelope, envelopeMediaType, { ...baseOptions(options), statement, target });
+      results.push(result);
+      return { target, signatureManifest: referrer, result, results };
+    } catch (error) {
+      if (!(error instanceof VerificationError)) throw error;
+      results.push(error.result);
+      lastError = error;
+      if (error.check === 'userMetadata') {
+        throw new WorkflowError('ERR_USER_METADATA_MISMATCH', error.message, { cause: error, results });
+      }
+    }
+  }
+  throw new WorkflowError('ERR_VERIFICATION_FAILED', `signature verification failed for all the signatures associated with ${artifactReference}`, {
+    cause: lastError,
+    results,
+  });
+}
+
+function baseOptions(options: VerifyOptions): Omit<VerifySignatureOptions, 'statement' | 'policy' | 'artifactReference' | 'policyName'> {
+  const {
+    repository: _repository,
+    reference: _reference,
+    artifactReference: _artifactReference,
+    maxSignatureAttempts: _max,
+    onWarning: _onWarning,
+    policy: _policy,
+    statement: _statement,
+    ...rest
+  } = options as VerifyOptions & { policy?: unknown; statement?: unknown };
+  return rest as Omit<VerifySignatureOptions, 'statement' | 'policy' | 'artifactReference' | 'policyName'>;
+}

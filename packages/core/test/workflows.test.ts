@@ -1,0 +1,245 @@
+/**
+ * The OCI and blob workflows (SIGN-1 … SIGN-3, WF-1 … WF-4) on the in-memory
+ * repository, which runs everywhere. The same calls against the live
+ * registries and an OCI layout are in the CLI's end-to-end tests.
+ */
+import { describe, expect, it } from 'vitest';
+import * as envelope from '@x/notary-envelope';
+import * as oci from '@x/notary-oci';
+import * as pki from '@x/notary-pki';
+import * as policy from '@x/notary-trust-policy';
+import { sign, signBlob, verify, verifyBlob, WorkflowError, blobSignatureMediaType, digestBlob } from '../src/index.js';
+
+const encoder = new TextEncoder();
+
+async function identity(name = 'workflows.example') {
+  const made = await pki.generateTestCertificate({ name, keySpec: 'EC-256' });
+  return { ...made, signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]) };
+}
+
+/** A repository holding one small image manifest, tagged v1. */
+async function repositoryWithImage(): Promise<{ repository: oci.MemoryRepository; image: oci.Descriptor }> {
+  const repository = new oci.MemoryRepository({ name: 'registry.example/team/app' });
+  const config = await repository.pushBlob(encoder.encode('{}'), oci.MEDIA_TYPE_EMPTY);
+  const layer = await repository.pushBlob(encoder.encode('hello layer'), 'application/vnd.oci.image.layer.v1.tar');
+  const manifest = encoder.encode(
+    JSON.stringify({ schemaVersion: 2, mediaType: oci.MEDIA_TYPE_OCI_MANIFEST, config, layers: [layer] }),
+  );
+  const image = await repository.pushManifest(manifest, oci.MEDIA_TYPE_OCI_MANIFEST, { tag: 'v1' });
+  return { repository, image };
+}
+
+/** A repository that delegates to `inner` except for the overridden operations. */
+function overriding(inner: oci.Repository, overrides: Partial<oci.Repository>): oci.Repository {
+  return {
+    name: inner.name,
+    resolve: (...args) => inner.resolve(...args),
+    fetchManifest: (...args) => inner.fetchManifest(...args),
+    fetchBlob: (...args) => inner.fetchBlob(...args),
+    pushBlob: (...args) => inner.pushBlob(...args),
+    pushManifest: (...args) => inner.pushManifest(...args),
+    tag: (...args) => inner.tag(...args),
+    tags: (...args) => inner.tags(...args),
+    referrers: (...args) => inner.referrers(...args),
+    deleteManifest: (...args) => inner.deleteManifest(...args),
+    ...overrides,
+  };
+}
+
+const strictPolicy = (stores = ['ca:acme'], level = 'strict') =>
+  policy.parseOciTrustPolicy({
+    version: '1.0',
+    trustPolicies: [
+      level === 'skip'
+        ? { name: 'app', registryScopes: ['registry.example/team/app'], signatureVerification: { level } }
+        : { name: 'app', registryScopes: ['registry.example/team/app'], signatureVerification: { level }, trustStores: stores, trustedIdentities: ['*'] },
+    ],
+  });
+
+async function expectWorkflowError(promise: Promise<unknown>, code: string): Promise<WorkflowError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WorkflowError);
+  expect((error as WorkflowError).code).toBe(code);
+  return error as WorkflowError;
+}
+
+describe('OCI sign and verify', () => {
+  it('SIGN-1 WF-1 OCI-1 OCI-2: signs by digest in JWS and COSE, and verify finds and verifies the signatures', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const who = await identity();
+    const jws = await sign({ repository, reference: image.digest, signer: who.signer });
+    const cose = await sign({ repository, reference: image.digest, signer: who.signer, signatureMediaType: envelope.MEDIA_TYPE_COSE });
+    expect(jws.target.digest).toBe(image.digest);
+    expect(jws.signatureManifest.artifactType).toBe(oci.ARTIFACT_TYPE_NOTARY_SIGNATURE);
+    const referrers = await repository.referrers(image, { artifactType: oci.ARTIFACT_TYPE_NOTARY_SIGNATURE });
+    expect(referrers.map((r) => r.digest).sort()).toEqual([jws.signatureManifest.digest, cose.signatureManifest.digest].sort());
+    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) });
+    expect(outcome.result.verified).toBe(true);
+    expect(outcome.target.digest).toBe(image.digest);
+    expect(outcome.results).toHaveLength(1);
+  });
+
+  it('SIGN-1: a tag is resolved with a warning; a digest that differs from the artifact is refused', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const who = await identity();
+    const warnings: string[] = [];
+    const signed = await sign({ repository, reference: 'v1', signer: who.signer, onWarning: (w) => warnings.push(w) });
+    expect(signed.target.digest).toBe(image.digest);
+    expect(warnings.join()).toMatch(/tags are mutable/);
+    const other = `sha256:${'0'.repeat(64)}`;
+    await expect(sign({ repository, reference: other, signer: who.signer })).rejects.toMatchObject({ code: 'ERR_OCI_NOT_FOUND' });
+  });
+
+  it('OCI-3 AMB-20: the legacy manifest form is signed on request and verified like the new one', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const who = await identity();
+    const signed = await sign({ repository, reference: image.digest, signer: who.signer, legacyManifest: true });
+    const manifest = await repository.fetchManifest(signed.signatureManifest);
+    const parsed = oci.parseSignatureManifest(manifest.bytes, manifest.descriptor.mediaType);
+    expect(parsed.form).toBe('legacy');
+    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) });
+    expect(outcome.result.verified).toBe(true);
+  });
+
+  it('PAY-3 SIGN-1: user metadata lands in the payload annotations; the reserved prefix is refused', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const who = await identity();
+    await sign({ repository, reference: image.digest, signer: who.signer, userMetadata: { 'org.example.build': '42' } });
+    const trustStore = new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] });
+    const ok = await verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore, userMetadata: { 'org.example.build': '42' } });
+    expect(ok.result.targetArtifact?.annotations?.['org.example.build']).toBe('42');
+    await expectWorkflowError(verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore, userMetadata: { 'org.example.build': '43' } }), 'ERR_USER_METADATA_MISMATCH');
+    await expect(sign({ repository, reference: image.digest, signer: who.signer, userMetadata: { 'io.cncf.notary.x': 'y' } })).rejects.toMatchObject({ code: 'ERR_PAYLOAD_INVALID' });
+  });
+
+  it('WF-1: no signature at all is ERR_NO_SIGNATURE', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const who = await identity();
+    await expectWorkflowError(verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) }), 'ERR_NO_SIGNATURE');
+  });
+
+  it('WF-1 WF-3: signatures are tried in order until one verifies; maxSignatureAttempts bounds the tries', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const trusted = await identity('trusted.example');
+    const stranger = await identity('stranger.example');
+    await sign({ repository, reference: image.digest, signer: stranger.signer });
+    await sign({ repository, reference: image.digest, signer: trusted.signer });
+    const trustStore = new policy.MemoryTrustStore({ 'ca:acme': [trusted.certificate] });
+    const order = (await repository.referrers(image)).map((r) => r.digest);
+    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore });
+    expect(outcome.result.verified).toBe(true);
+    expect(outcome.signatureManifest?.digest).toBe(order[order.length - 1]);
+    expect(outcome.results.length).toBe(order.indexOf(outcome.signatureManifest!.digest) + 1);
+    if (order.length === 2 && outcome.results.length === 2) {
+      // The stranger's signature came first: with one attempt allowed, verification stops inconclusive.
+      const error = await expectWorkflowError(verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore, maxSignatureAttempts: 1 }), 'ERR_VERIFICATION_INCONCLUSIVE');
+      expect(error.message).toMatch(/The configured limit of 1 signatures to verify per artifact exceeded/);
+      expect(error.results).toHaveLength(1);
+      expect(error.results[0]!.checks.authenticity.outcome).toBe('failed-enforced');
+    }
+    await expectWorkflowError(verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore, maxSignatureAttempts: 0 }), 'ERR_INVALID_REQUEST');
+  });
+
+  it('WF-1: when every signature fails, the error carries each per-check result', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const stranger = await identity('stranger.example');
+    const trusted = await identity('trusted.example');
+    await sign({ repository, reference: image.digest, signer: stranger.signer });
+    await sign({ repository, reference: image.digest, signer: stranger.signer, signatureMediaType: envelope.MEDIA_TYPE_COSE });
+    const error = await expectWorkflowError(
+      verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [trusted.certificate] }) }),
+      'ERR_VERIFICATION_FAILED',
+    );
+    expect(error.results).toHaveLength(2);
+    for (const result of error.results) expect(result.checks.authenticity.error?.code).toBe('ERR_UNTRUSTED_CHAIN');
+  });
+
+  it('WF-1 TP-13: a skip statement returns at once, without needing a signature', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy([], 'skip'), trustStore: new policy.MemoryTrustStore({}) });
+    expect(outcome.result.verified).toBe(true);
+    expect(outcome.results).toHaveLength(0);
+  });
+
+  it('WF-1 VER-1: an artifact no statement covers is ERR_POLICY_NOT_APPLICABLE', async () => {
+    const { repository, image } = await repositoryWithImage();
+    await expect(
+      verify({ repository, reference: image.digest, artifactReference: `registry.example/other/app@${image.digest}`, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({}) }),
+    ).rejects.toMatchObject({ code: 'ERR_POLICY_NOT_APPLICABLE' });
+  });
+
+  it('WF-3: a signature that cannot be fetched stops the whole verification; a failed push is ERR_PUSH_FAILED', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const who = await identity();
+    await sign({ repository, reference: image.digest, signer: who.signer });
+    const broken = overriding(repository, { fetchManifest: () => Promise.reject(new oci.OciError('ERR_OCI_NETWORK', 'connection reset')) });
+    await expectWorkflowError(verify({ repository: broken, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) }), 'ERR_SIGNATURE_FETCH_FAILED');
+    const readOnly = overriding(repository, { pushManifest: () => Promise.reject(new oci.OciError('ERR_OCI_UNAUTHORIZED', 'denied', { status: 403 })) });
+    await expectWorkflowError(sign({ repository: readOnly, reference: image.digest, signer: who.signer }), 'ERR_PUSH_FAILED');
+  });
+
+  it('SIGN-2: a timestamp URL without TSA roots is refused before anything is signed', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const who = await identity();
+    await expect(sign({ repository, reference: image.digest, signer: who.signer, timestamp: { url: 'http://127.0.0.1:1/tsa', roots: [] } })).rejects.toThrow(/SIGN-2/);
+  });
+});
+
+describe('blob sign and verify', () => {
+  const blobPolicy = (name = 'blobs', global = true) =>
+    policy.parseBlobTrustPolicy({
+      version: '1.0',
+      trustPolicies: [{ name, globalPolicy: global, signatureVerification: { level: 'strict' }, trustStores: ['ca:acme'], trustedIdentities: ['*'] }],
+    });
+  const content = encoder.encode('a blob of bytes\n'.repeat(1000));
+  const stream = (bytes: Uint8Array, chunk = 1000): ReadableStream<Uint8Array> =>
+    new ReadableStream({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += chunk) controller.enqueue(bytes.subarray(i, i + chunk));
+        controller.close();
+      },
+    });
+
+  it('SIGN-3 PAY-4 WF-4: a streamed blob is signed with the key hash and verifies; the file extension names the format', async () => {
+    for (const keySpec of ['EC-256', 'EC-384', 'RSA-4096'] as const) {
+      const made = await pki.generateTestCertificate({ name: 'blob.example', keySpec });
+      const signer = envelope.signerFromCryptoKey(made.privateKey, [made.certificate]);
+      const signed = await signBlob({ blob: stream(content), signer, signatureMediaType: envelope.MEDIA_TYPE_COSE });
+      expect(signed.extension).toBe('cose.sig');
+      expect(signed.targetArtifact.mediaType).toBe('application/octet-stream');
+      const hash = pki.algorithmSuiteOf(keySpec).hash;
+      expect(signed.targetArtifact.digest).toBe((await digestBlob(content, hash)).digest);
+      const result = await verifyBlob({
+        blob: stream(content, 777),
+        signature: signed.signature,
+        signatureFileName: `file.${signed.extension}`,
+        policy: blobPolicy(),
+        trustStore: new policy.MemoryTrustStore({ 'ca:acme': [made.certificate] }),
+      });
+      expect(result.verified).toBe(true);
+    }
+  });
+
+  it('WF-4: another blob, another size, or another media type fails; the named statement is used', async () => {
+    const who = await identity();
+    const signed = await signBlob({ blob: content, signer: who.signer, mediaType: 'text/plain', userMetadata: { k: 'v' } });
+    const trustStore = new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] });
+    const base = { signature: signed.signature, signatureMediaType: envelope.MEDIA_TYPE_JWS, trustStore } as const;
+    expect((await verifyBlob({ ...base, blob: content, policy: blobPolicy('named', false), policyName: 'named', mediaType: 'text/plain', userMetadata: { k: 'v' } })).verified).toBe(true);
+    const changed = content.slice();
+    changed[0]! ^= 1;
+    await expect(verifyBlob({ ...base, blob: changed, policy: blobPolicy() })).rejects.toMatchObject({ check: 'payload' });
+    await expect(verifyBlob({ ...base, blob: content.subarray(1), policy: blobPolicy() })).rejects.toMatchObject({ check: 'payload' });
+    await expect(verifyBlob({ ...base, blob: content, policy: blobPolicy(), mediaType: 'application/json' })).rejects.toMatchObject({ check: 'payload' });
+    await expect(verifyBlob({ ...base, blob: content, policy: blobPolicy('named', false) })).rejects.toMatchObject({ code: 'ERR_POLICY_NOT_APPLICABLE' });
+  });
+
+  it('AMB-5: the signature format comes from the file name, <file>.jws.sig or <file>.cose.sig, case-insensitive', () => {
+    expect(blobSignatureMediaType('a.tar.JWS.SIG')).toBe(envelope.MEDIA_TYPE_JWS);
+    expect(blobSignatureMediaType('a.cose.sig')).toBe(envelope.MEDIA_TYPE_COSE);
+    for (const bad of ['a.sig', 'a.jws', 'a.txt.sig', 'jws.sig']) expect(() => blobSignatureMediaType(bad)).toThrow(WorkflowError);
+  });
+});
