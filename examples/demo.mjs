@@ -1,62 +1,126 @@
 #!/usr/bin/env node
-// The SDK in one page: make a test certificate, sign an artifact descriptor as
-// a JWS and as a COSE envelope, verify both, then tamper with one and show the
-// typed error a caller can branch on.
+// The main job, offline: sign an artifact in an OCI image layout on disk with
+// a fresh test certificate, in JWS and in COSE; verify both under a strict
+// trust policy; tamper with the artifact and show the check that fails; then
+// sign and verify a blob. Everything below is the SDK's public API.
 //
 //   pnpm demo
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { generateTestCertificate, NotaryError } from '@x/notary-pki';
-import {
-  signEnvelope,
-  signerFromCryptoKey,
-  verifyEnvelopeIntegrity,
-  MEDIA_TYPE_JWS,
-  MEDIA_TYPE_COSE,
-} from '@x/notary-envelope';
+import { signerFromCryptoKey, MEDIA_TYPE_JWS, MEDIA_TYPE_COSE } from '@x/notary-envelope';
+import { MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_EMPTY, ARTIFACT_TYPE_NOTARY_SIGNATURE } from '@x/notary-oci';
+import { OciLayoutRepository } from '@x/notary-oci/node';
+import { parseOciTrustPolicy, parseBlobTrustPolicy, MemoryTrustStore, VerificationError } from '@x/notary-trust-policy';
+import { sign, verify, verifySignature, signBlob, verifyBlob, WorkflowError } from '@x/notary-core';
 
-const step = (text) => console.log(`\n== ${text}`);
+const step = (n, text) => console.log(`\n${n}. ${text}`);
+const show = (label, value) => console.log(`   ${label.padEnd(12)} ${value}`);
+const checksOf = (result) => Object.values(result.checks).map((c) => `${c.type}=${c.outcome}`).join(' ');
+const encoder = new TextEncoder();
+const workDir = await mkdtemp(join(tmpdir(), 'notary-demo-'));
 
-step('1. Generate a self-signed test certificate (like `notation cert generate-test`)');
-const { certificate, privateKey, keySpec } = await generateTestCertificate({ name: 'demo.example', keySpec: 'EC-256' });
-console.log(`subject:     ${certificate.subject}`);
-console.log(`key spec:    ${keySpec}`);
-console.log(`sha256:      ${certificate.sha256Fingerprint}`);
-const signer = signerFromCryptoKey(privateKey, [certificate]);
+try {
+  step(1, 'Create a test key and a self-signed certificate (like `notation cert generate-test`)');
+  const { certificate, privateKey } = await generateTestCertificate({ name: 'demo.example', keySpec: 'EC-384' });
+  const signer = signerFromCryptoKey(privateKey, [certificate]);
+  show('subject', certificate.subject);
+  show('key spec', signer.keySpec);
 
-// The artifact being signed: any OCI descriptor (an image manifest here).
-const targetArtifact = {
-  mediaType: 'application/vnd.oci.image.manifest.v1+json',
-  digest: 'sha256:73c803930ea3ba1e54bc25c2bdc53edd0284c62ed651fe7b00369da519a3c333',
-  size: 16724,
-  annotations: { 'io.wabbit-networks.buildId': '123' },
-};
+  step(2, 'Write a small artifact into an OCI image layout on disk');
+  const layoutDir = join(workDir, 'layout');
+  const repository = await OciLayoutRepository.open(layoutDir, { create: true, name: 'demo.example/app' });
+  const pushArtifact = async (text) => {
+    const config = await repository.pushBlob(encoder.encode('{}'), MEDIA_TYPE_EMPTY);
+    const layer = await repository.pushBlob(encoder.encode(text), 'text/plain');
+    const manifest = { schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/vnd.example.note', config, layers: [layer] };
+    return repository.pushManifest(encoder.encode(JSON.stringify(manifest)), MEDIA_TYPE_OCI_MANIFEST, { tag: 'v1' });
+  };
+  const artifact = await pushArtifact('hello, notary\n');
+  show('layout', layoutDir);
+  show('artifact', `${artifact.digest} (tag v1)`);
 
-for (const mediaType of [MEDIA_TYPE_JWS, MEDIA_TYPE_COSE]) {
-  step(`2. Sign and verify as ${mediaType}`);
-  const signed = await signEnvelope({ mediaType, targetArtifact, signer, expiresInSeconds: 24 * 3600 });
-  console.log(`envelope:    ${signed.bytes.length} bytes`);
-  if (mediaType === MEDIA_TYPE_JWS) {
-    const jws = JSON.parse(new TextDecoder().decode(signed.bytes));
-    console.log(`protected:   ${new TextDecoder().decode(Uint8Array.from(atob(jws.protected.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)))}`);
+  step(3, 'Sign it with JWS and with COSE (the signatures are stored in the layout as referrers)');
+  for (const signatureMediaType of [MEDIA_TYPE_JWS, MEDIA_TYPE_COSE]) {
+    const signed = await sign({ repository, reference: artifact.digest, signer, signatureMediaType, expiresInSeconds: 3600 });
+    show(signatureMediaType, `signature manifest ${signed.signatureManifest.digest}`);
   }
-  const { content, payload } = await verifyEnvelopeIntegrity(signed.bytes, mediaType);
-  const attributes = content.signerInfo.signedAttributes;
-  console.log(`verified:    ${content.signerInfo.signatureAlgorithm} by ${content.signerInfo.certificateChain[0].subject}`);
-  console.log(`signed at:   ${attributes.signingTime.toISOString()}, expires ${attributes.expiry.toISOString()}`);
-  console.log(`artifact:    ${payload.targetArtifact.digest} (${payload.targetArtifact.size} bytes)`);
+  const signatures = await repository.referrers(artifact, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE });
+  show('referrers', `${signatures.length} signatures`);
 
-  if (mediaType === MEDIA_TYPE_COSE) {
-    step('3. Tamper with the COSE envelope: flip one bit of the signature');
-    const tampered = signed.bytes.slice();
-    tampered[tampered.length - 1] ^= 0x01;
-    try {
-      await verifyEnvelopeIntegrity(tampered, mediaType);
-      console.log('unexpected: the tampered envelope verified');
-      process.exitCode = 1;
-    } catch (error) {
-      if (!(error instanceof NotaryError)) throw error;
-      console.log(`rejected:    ${error.name} code=${error.code}`);
-      console.log(`message:     ${error.message}`);
-    }
+  step(4, 'Verify under a strict trust policy whose trust store holds the certificate');
+  const policy = parseOciTrustPolicy({
+    version: '1.0',
+    trustPolicies: [
+      {
+        name: 'demo',
+        registryScopes: ['demo.example/app'],
+        signatureVerification: { level: 'strict' },
+        trustStores: ['ca:demo'],
+        trustedIdentities: ['x509.subject:CN=demo.example,O=Notary,L=Seattle,ST=WA,C=US'],
+      },
+    ],
+  });
+  const trustStore = new MemoryTrustStore({ 'ca:demo': [certificate] });
+  const outcome = await verify({ repository, reference: 'v1', policy, trustStore, onWarning: () => {} });
+  show('verified', `${outcome.target.digest} by signature ${outcome.signatureManifest.digest}`);
+  show('checks', checksOf(outcome.result));
+  for (const signature of signatures) {
+    const manifest = await repository.fetchManifest(signature);
+    const layer = JSON.parse(new TextDecoder().decode(manifest.bytes)).layers[0];
+    const envelope = await repository.fetchBlob(layer);
+    const result = await verifySignature(envelope, layer.mediaType, { policy, artifactReference: `demo.example/app@${artifact.digest}`, trustStore, target: artifact });
+    show(layer.mediaType, `verified: ${result.verified}`);
   }
+
+  step(5, 'Tamper with the artifact: replace its content under tag v1, then check the old signatures against it');
+  const tampered = await pushArtifact('hello, notary!! (tampered)\n');
+  show('tag v1 now', tampered.digest);
+  const envelopeOf = async (signature) => {
+    const manifest = await repository.fetchManifest(signature);
+    const layer = JSON.parse(new TextDecoder().decode(manifest.bytes)).layers[0];
+    return { bytes: await repository.fetchBlob(layer), mediaType: layer.mediaType };
+  };
+  const { bytes, mediaType } = await envelopeOf(signatures[0]);
+  try {
+    await verifySignature(bytes, mediaType, { policy, artifactReference: `demo.example/app@${tampered.digest}`, trustStore, target: tampered });
+    throw new Error('unexpected: the signature verified for tampered content');
+  } catch (error) {
+    if (!(error instanceof VerificationError)) throw error;
+    show('failed check', `${error.check}: ${error.cause.message}`);
+    show('code', error.cause.code);
+    show('checks', checksOf(error.result));
+  }
+  try {
+    await verify({ repository, reference: 'v1', policy, trustStore, onWarning: () => {} });
+  } catch (error) {
+    if (!(error instanceof WorkflowError)) throw error;
+    show('verify v1', `${error.code}: ${error.message}`);
+  }
+
+  step(6, 'Sign and verify a blob (a detached <file>.jws.sig next to it)');
+  const blobPath = join(workDir, 'release-notes.txt');
+  await writeFile(blobPath, 'Release 1.0: signed with the Notary Project.\n');
+  const signedBlob = await signBlob({ blob: await readFile(blobPath), signer, mediaType: 'text/plain' });
+  const signaturePath = `${blobPath}.${signedBlob.extension}`;
+  await writeFile(signaturePath, signedBlob.signature);
+  show('signature', signaturePath);
+  const blobPolicy = parseBlobTrustPolicy({
+    version: '1.0',
+    trustPolicies: [{ name: 'blobs', globalPolicy: true, signatureVerification: { level: 'strict' }, trustStores: ['ca:demo'], trustedIdentities: ['*'] }],
+  });
+  const blobResult = await verifyBlob({ blob: await readFile(blobPath), signature: await readFile(signaturePath), signatureFileName: signaturePath, policy: blobPolicy, trustStore });
+  show('blob', `verified: ${blobResult.verified} (${blobResult.targetArtifact.digest})`);
+  await writeFile(blobPath, 'Release 1.0: signed with the Notary Project!\n');
+  try {
+    await verifyBlob({ blob: await readFile(blobPath), signature: await readFile(signaturePath), signatureFileName: signaturePath, policy: blobPolicy, trustStore });
+    throw new Error('unexpected: a changed blob verified');
+  } catch (error) {
+    if (!(error instanceof NotaryError)) throw error;
+    show('changed blob', `${error.code} (${error.check}): ${error.cause?.message ?? error.message}`);
+  }
+  console.log('\nDone: both signatures verified, the tampered artifact and the changed blob were caught.');
+} finally {
+  await rm(workDir, { recursive: true, force: true });
 }
-console.log('\nDone: both envelopes verified and the tampered one was rejected.');
