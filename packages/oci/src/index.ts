@@ -28,3 +28,5 @@ export {
   type SignatureManifestForm,
 } from './signature-manifest.js';
 export { MemoryRepository, type MemoryRepositoryOptions } from './memory-repository.js';
+export { parseReference, parseTagOrDigest, assertDigest, digestProblem, OciReference, DIGEST_HEX_LENGTH } from './reference.js';
+export * from './remote/index.js';
