@@ -157,6 +157,22 @@ describe('OCI sign and verify', () => {
     for (const result of error.results) expect(result.checks.authenticity.error?.code).toBe('ERR_UNTRUSTED_CHAIN');
   });
 
+  it('WF-2 AMB-4: signatures are not pre-filtered by the thumbprint annotation: an untrusted signer is evaluated and reported', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const stranger = await identity('stranger.example');
+    const trusted = await identity('trusted.example');
+    const signed = await sign({ repository, reference: image.digest, signer: stranger.signer });
+    const manifest = await repository.fetchManifest(signed.signatureManifest);
+    const thumbprints = oci.parseThumbprintAnnotation(JSON.parse(new TextDecoder().decode(manifest.bytes)).annotations);
+    expect(thumbprints).toEqual([stranger.certificate.sha256Fingerprint]);
+    const error = await expectWorkflowError(
+      verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [trusted.certificate] }) }),
+      'ERR_VERIFICATION_FAILED',
+    );
+    expect(error.results).toHaveLength(1);
+    expect(error.results[0]!.certificateChain?.[0]?.sha256Fingerprint).toBe(stranger.certificate.sha256Fingerprint);
+  });
+
   it('WF-1 TP-13: a skip statement returns at once, without needing a signature', async () => {
     const { repository, image } = await repositoryWithImage();
     const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy([], 'skip'), trustStore: new policy.MemoryTrustStore({}) });
