@@ -1,4 +1,5 @@
 import { NotaryError } from '@x/notary-pki';
+import type { Descriptor } from '@x/notary-oci';
 import type { VerificationResult } from '@x/notary-trust-policy';
 
 /** Codes of {@link WorkflowError}: the sign and verify workflows' own failures. */
@@ -25,9 +26,16 @@ export class WorkflowError extends NotaryError {
   declare readonly code: WorkflowErrorCode;
   /** One result per signature tried, in order (WF-1), when verification ran. */
   readonly results: readonly VerificationResult[];
+  /** The same, each with its signature manifest. */
+  readonly attempts: readonly { signatureManifest: Descriptor; result: VerificationResult }[];
 
-  constructor(code: WorkflowErrorCode, message: string, options?: { cause?: unknown; results?: readonly VerificationResult[] }) {
+  constructor(
+    code: WorkflowErrorCode,
+    message: string,
+    options?: { cause?: unknown; results?: readonly VerificationResult[]; attempts?: readonly { signatureManifest: Descriptor; result: VerificationResult }[] },
+  ) {
     super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.results = options?.results ?? [];
+    this.attempts = options?.attempts ?? [];
   }
 }

@@ -1,5 +1,5 @@
 import { addUserMetadata, MEDIA_TYPE_JWS, signEnvelope, type EnvelopeMediaType, type ExtendedAttribute, type Signer } from '@x/notary-envelope';
-import { buildSignatureManifest, OciError, type Descriptor, type Repository } from '@x/notary-oci';
+import { buildSignatureManifest, OciError, ReferrersError, type Descriptor, type Repository } from '@x/notary-oci';
 import { WorkflowError } from './errors.js';
 import { timestamper, type TimestampingOptions } from './timestamping.js';
 
@@ -86,6 +86,12 @@ export async function sign(options: SignOptions): Promise<SignResult> {
     const pushed = await repository.pushManifest(built.manifest, built.descriptor.mediaType);
     return { signatureManifest: { ...built.descriptor, ...pushed, ...(built.descriptor.artifactType ? { artifactType: built.descriptor.artifactType } : {}) }, target, envelope: signed.bytes };
   } catch (error) {
+    // OCI-8 [impl]: the signature and the new tag-schema index are in place when
+    // only deleting the stale index failed; notation warns and succeeds.
+    if (error instanceof ReferrersError && error.isReferrersIndexDelete) {
+      options.onWarning?.(`the signature was pushed, but ${error.message}`);
+      return { signatureManifest: built.descriptor, target, envelope: signed.bytes };
+    }
     if (error instanceof OciError) throw new WorkflowError('ERR_PUSH_FAILED', `failed to push the signature: ${error.message}`, { cause: error });
     throw error;
   }

@@ -31,6 +31,8 @@ export type VerifyOptions = Omit<VerifySignatureOptions, 'target' | 'statement' 
   /** > 0 (WF-3); default 100. */
   maxSignatureAttempts?: number;
   onWarning?: (message: string) => void;
+  /** Called before each signature is verified (for progress over many signatures). */
+  onSignature?: (index: number, total: number, signatureManifest: Descriptor) => void;
 } & ({ policy: OciTrustPolicyDocument } | { statement: TrustPolicyStatement });
 
 export interface VerifyOutcome {
@@ -42,6 +44,14 @@ export interface VerifyOutcome {
   result: VerificationResult;
   /** Every signature tried, in order, the successful one last (WF-1). */
   results: VerificationResult[];
+  /** The same, each with the signature manifest it came from. */
+  attempts: SignatureAttempt[];
+}
+
+/** One signature tried by {@link verify}. */
+export interface SignatureAttempt {
+  signatureManifest: Descriptor;
+  result: VerificationResult;
 }
 
 /**
@@ -64,7 +74,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       statement,
       integrity: () => Promise.reject(new Error('a skip statement verifies nothing')),
     });
-    return { target, result: skipped, results: [] };
+    return { target, result: skipped, results: [], attempts: [] };
   }
 
   let referrers: Descriptor[];
@@ -75,16 +85,19 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   }
   if (referrers.length === 0) throw new WorkflowError('ERR_NO_SIGNATURE', `no signature is associated with "${artifactReference}", make sure the artifact was signed successfully`);
 
-  const results: VerificationResult[] = [];
+  const attempts: SignatureAttempt[] = [];
+  const results = (): VerificationResult[] => attempts.map((a) => a.result);
   let lastError: unknown;
+  const decidingChecks: (string | undefined)[] = [];
   for (const [index, referrer] of referrers.entries()) {
     if (index >= max) {
       throw new WorkflowError(
         'ERR_VERIFICATION_INCONCLUSIVE',
         `signature evaluation stopped. The configured limit of ${max} signatures to verify per artifact exceeded`,
-        { results, cause: lastError },
+        { results: results(), attempts, cause: lastError },
       );
     }
+    options.onSignature?.(index, referrers.length, referrer);
     let envelope: Uint8Array;
     let envelopeMediaType: string;
     try {
@@ -97,26 +110,30 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       // WF-3 [impl]: a signature that cannot be fetched stops the whole verification.
       throw new WorkflowError('ERR_SIGNATURE_FETCH_FAILED', `failed to fetch signature ${referrer.digest}: ${(error as Error).message}`, {
         cause: error,
-        results,
+        results: results(),
+        attempts,
       });
     }
     try {
       const result = await verifySignature(envelope, envelopeMediaType, { ...baseOptions(options), statement, target });
-      results.push(result);
-      return { target, signatureManifest: referrer, result, results };
+      attempts.push({ signatureManifest: referrer, result });
+      return { target, signatureManifest: referrer, result, results: results(), attempts };
     } catch (error) {
       if (!(error instanceof VerificationError)) throw error;
-      results.push(error.result);
+      // A failed signature, user metadata included, moves on to the next, as notation-go does.
+      attempts.push({ signatureManifest: referrer, result: error.result });
+      decidingChecks.push(error.check);
       lastError = error;
-      if (error.check === 'userMetadata') {
-        throw new WorkflowError('ERR_USER_METADATA_MISMATCH', error.message, { cause: error, results });
-      }
     }
   }
-  throw new WorkflowError('ERR_VERIFICATION_FAILED', `signature verification failed for all the signatures associated with ${artifactReference}`, {
-    cause: lastError,
-    results,
-  });
+  const metadataOnly = decidingChecks.length > 0 && decidingChecks.every((check) => check === 'userMetadata');
+  throw new WorkflowError(
+    metadataOnly ? 'ERR_USER_METADATA_MISMATCH' : 'ERR_VERIFICATION_FAILED',
+    metadataOnly
+      ? `every signature of ${artifactReference} verified, but none carries the requested metadata`
+      : `signature verification failed for all the signatures associated with ${artifactReference}`,
+    { cause: lastError, results: results(), attempts },
+  );
 }
 
 function baseOptions(options: VerifyOptions): Omit<VerifySignatureOptions, 'statement' | 'policy' | 'artifactReference' | 'policyName'> {

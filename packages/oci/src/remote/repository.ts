@@ -71,6 +71,8 @@ interface CurrentIndex {
 }
 
 export class RemoteRepository implements Repository {
+  /** The capability the caller fixed at construction, if any. */
+  readonly #forcedReferrersCapability: boolean | undefined;
   readonly name: string;
   readonly registry: string;
   readonly repository: string;
@@ -96,6 +98,7 @@ export class RemoteRepository implements Repository {
     this.name = `${this.registry}/${this.repository}`;
     this.client = options.client ?? new RegistryClient(options);
     if (options.referrersCapability !== undefined) this.client.setReferrersCapability(this.registry, options.referrersCapability);
+    this.#forcedReferrersCapability = options.referrersCapability;
     this.#skipReferrersGc = options.skipReferrersGc ?? false;
     this.#tagsPageSize = options.tagsPageSize;
   }
@@ -306,7 +309,10 @@ export class RemoteRepository implements Repository {
     const descriptor: Descriptor = { mediaType, digest: digestOf(bytes), size: bytes.byteLength };
     if (options.tag !== undefined) parseTagOrDigest(options.tag);
     const response = await this.#putManifest(bytes, descriptor, options.tag ?? descriptor.digest, options.signal);
-    if (response.subjectConfirmed) {
+    // A capability the caller set explicitly is a decision (e.g. forcing the tag
+    // schema, as notation's --force-referrers-tag does): the registry's answer
+    // does not override it.
+    if (response.subjectConfirmed && this.#forcedReferrersCapability !== false) {
       this.client.setReferrersCapability(this.registry, true);
       return descriptor;
     }
