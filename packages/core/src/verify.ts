@@ -130,7 +130,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   throw new WorkflowError(
     metadataOnly ? 'ERR_USER_METADATA_MISMATCH' : 'ERR_VERIFICATION_FAILED',
     metadataOnly
-      ? `every signature of ${artifactReference} verified, but none carries the requested metadata`
+      ? 'signature verification failed: unable to find specified metadata in the signature'
       : `signature verification failed for all the signatures associated with ${artifactReference}`,
     { cause: lastError, results: results(), attempts },
   );

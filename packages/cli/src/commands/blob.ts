@@ -1,0 +1,229 @@
+/**
+ * `notary blob sign|verify|inspect|policy`: detached signatures of files
+ * (SIGN-3, WF-4). `sign` writes `<file>.jws.sig` or `<file>.cose.sig`
+ * (AMB-5) next to the file or in `--signature-directory`; `verify` takes the
+ * envelope type from that name and checks the file under the blob trust
+ * policy (BTP-1, BTP-2). Files are streamed: a big blob is hashed in one
+ * pass in constant memory, with progress on a terminal.
+ */
+import { createReadStream } from 'node:fs';
+import { lstat, readFile, stat } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { blobSignatureMediaType, signBlob, verifyBlob } from '@x/notary-core';
+import { parseBlobTrustPolicy, VerificationError, type VerificationResult } from '@x/notary-trust-policy';
+import { loadBlobTrustPolicyFile } from '@x/notary-trust-policy/node';
+import { booleanFlag, listFlag, parseKeyValuePairs, requireFlags, stringFlag, type CommandGroup, type CommandSpec } from '../args.js';
+import { writePrivateFile } from '../config/files.js';
+import type { CommandContext } from '../context.js';
+import { CliError, usageError } from '../errors.js';
+import { inspectEnvelope, signatureJson, signatureTree } from '../output/inspect.js';
+import { startProgress, type Progress } from '../output/progress.js';
+import { verificationResultJson } from '../output/verification.js';
+import { SIGNER_FLAGS, signingRequest } from '../signing.js';
+import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf } from '../verification-setup.js';
+import { policyCommands, writePolicy } from './policy.js';
+
+/** A file as a stream of chunks, with its size for progress (a 1 GiB file is never held whole). */
+async function openBlob(context: CommandContext, path: string, label: string): Promise<{ stream: AsyncIterable<Uint8Array>; progress: Progress }> {
+  const absolute = context.path(path);
+  const info = await stat(absolute);
+  if (info.isDirectory()) throw new CliError('ERR_FILE', `read ${path}: is a directory`);
+  const progress = startProgress(context, label, info.size, 'bytes');
+  return { stream: createReadStream(absolute, { highWaterMark: 1 << 20 }), progress };
+}
+
+async function fileExists(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const blobSignCommand: CommandSpec = {
+  name: 'sign',
+  usage: 'sign [flags] <blob_path>',
+  summary: 'Produce a detached signature for a given blob',
+  flags: {
+    ...SIGNER_FLAGS,
+    'media-type': { type: 'string', default: 'application/octet-stream', description: 'media type of the blob' },
+    'signature-directory': { type: 'string', description: 'directory where the signature file is placed (default same directory as the blob)' },
+    force: { type: 'boolean', description: 'override the existing signature file, never prompt' },
+  },
+  async run(context, args) {
+    const blobPath = args.positionals[0];
+    if (blobPath === undefined) throw usageError('missing file path to the blob artifact: use `notary blob sign --help` to see what parameters are required');
+    if (blobPath === '') throw usageError('blob path cannot be empty');
+    const directory = stringFlag(args, 'signature-directory');
+    if (args.given.has('signature-directory') && !directory) throw usageError('signature directory cannot be empty');
+    const request = await signingRequest(context, args);
+    const { stream, progress } = await openBlob(context, blobPath, 'Hashing');
+    const signed = await signBlob({
+      blob: stream,
+      signer: request.signer,
+      signatureMediaType: request.signatureMediaType,
+      mediaType: stringFlag(args, 'media-type') ?? 'application/octet-stream',
+      ...(request.expiresInSeconds !== undefined ? { expiresInSeconds: request.expiresInSeconds } : {}),
+      userMetadata: request.userMetadata,
+      ...(request.timestamp ? { timestamp: request.timestamp } : {}),
+      onProgress: (n) => progress.update(n),
+    }).finally(() => progress.finish());
+    // SIGN-3, AMB-5: `<blob file name>.<jws|cose>.sig`.
+    const signaturePath = join(directory ?? dirname(blobPath), `${basename(blobPath)}.${signed.extension}`);
+    if (await fileExists(context.path(signaturePath))) {
+      if (!booleanFlag(args, 'force')) {
+        if (!(await context.confirm('The signature file already exists, do you want to overwrite it?'))) return;
+      } else {
+        context.warn('existing signature file will be overwritten');
+      }
+    }
+    try {
+      await writePrivateFile(context.path(signaturePath), signed.signature);
+    } catch (error) {
+      throw new CliError('ERR_FILE', `failed to write signature to file: ${(error as Error).message}`, { cause: error });
+    }
+    context.print(`Successfully signed ${blobPath}\n`);
+    context.print(`Signature file written to ${signaturePath}\n`);
+  },
+};
+
+function printBlobJson(context: CommandContext, blobPath: string, signaturePath: string, result: VerificationResult, error?: VerificationError): void {
+  const document = {
+    blob: blobPath,
+    signature: signaturePath,
+    verified: result.verified,
+    signatures: [verificationResultJson(result, error ? { error } : {})],
+  };
+  context.print(`${JSON.stringify(document, null, 2)}\n`);
+}
+
+const blobVerifyCommand: CommandSpec = {
+  name: 'verify',
+  usage: 'verify [flags] --signature <signature_path> <blob_path>',
+  summary: 'Verify a signature associated with a blob',
+  flags: {
+    signature: { type: 'string', short: 's', description: 'filepath of the signature to be verified' },
+    'media-type': { type: 'string', description: 'media type of the blob to verify' },
+    'policy-name': { type: 'string', description: 'policy name to verify against. If not provided, the global policy is used if exists' },
+    'user-metadata': { type: 'string', short: 'm', multiple: true, description: 'user defined {key}={value} pairs that must be present in the signature for successful verification if provided' },
+    'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs passed to a verification plugin (plugins are not supported yet)' },
+    output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text', 'json'" },
+  },
+  async run(context, args) {
+    const blobPath = args.positionals[0];
+    if (blobPath === undefined) throw usageError('missing path to the blob artifact: use `notary blob verify --help` to see what parameters are required');
+    requireFlags(args, ['signature']);
+    const signaturePath = stringFlag(args, 'signature');
+    if (!signaturePath) throw usageError('filepath of the signature cannot be empty');
+    const mediaType = stringFlag(args, 'media-type');
+    if (args.given.has('media-type') && !mediaType) throw usageError('--media-type is set but with empty value');
+    const format = outputFormat(args, ['text', 'json']);
+    parseKeyValuePairs(listFlag(args, 'plugin-config'), '--plugin-config');
+    const userMetadata = parseKeyValuePairs(listFlag(args, 'user-metadata'), '--user-metadata');
+    // AMB-5, WF-4: the envelope type comes from the file name; nothing else is tried.
+    const signatureMediaType = blobSignatureMediaType(basename(signaturePath));
+    const signature = new Uint8Array(await readFile(context.path(signaturePath)));
+    const policy = await loadBlobTrustPolicyFile(context.configDir);
+    const policyName = stringFlag(args, 'policy-name');
+    const { stream, progress } = await openBlob(context, blobPath, 'Verifying');
+    let result: VerificationResult;
+    try {
+      result = await verifyBlob({
+        blob: stream,
+        signature,
+        signatureMediaType,
+        ...(mediaType ? { mediaType } : {}),
+        policy,
+        ...(policyName !== undefined ? { policyName } : {}),
+        trustStore: trustStoreOf(context),
+        revocation: revocationOptionsOf(context),
+        userMetadata,
+        onProgress: (n) => progress.update(n),
+      });
+    } catch (error) {
+      progress.finish();
+      if (format === 'json' && error instanceof VerificationError) printBlobJson(context, blobPath, signaturePath, error.result, error);
+      throw error;
+    }
+    progress.finish();
+    if (format === 'json') printBlobJson(context, blobPath, signaturePath, result);
+    else printVerificationSuccess(context, result, blobPath, false);
+  },
+};
+
+const blobInspectCommand: CommandSpec = {
+  name: 'inspect',
+  usage: 'inspect [flags] <signature_path>',
+  summary: 'Inspect a signature associated with a blob',
+  flags: { output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text' (alias 'tree'), 'json'" } },
+  async run(context, args) {
+    const signaturePath = args.positionals[0];
+    if (signaturePath === undefined) throw usageError('missing signature path: use `notary blob inspect --help` to see what parameters are required');
+    const format = stringFlag(args, 'output') ?? 'text';
+    if (!['text', 'tree', 'json'].includes(format)) throw usageError(`invalid format: "${format}"`);
+    const signatureMediaType = blobSignatureMediaType(basename(signaturePath));
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(context.path(signaturePath)));
+    } catch (error) {
+      throw new CliError('ERR_FILE', `failed to read signature file: open ${signaturePath}: no such file or directory`, { cause: error });
+    }
+    let inspected;
+    try {
+      inspected = inspectEnvelope(bytes, signatureMediaType);
+    } catch (error) {
+      throw new CliError('ERR_FILE', `failed to parse signature: ${(error as Error).message}`, { cause: error });
+    }
+    if (format === 'json') context.print(`${JSON.stringify(signatureJson(inspected), null, 2)}\n`);
+    else context.print(signatureTree(signaturePath, inspected).render());
+  },
+};
+
+const blobPolicyInitCommand: CommandSpec = {
+  name: 'init',
+  usage: 'init [flags] --name <policy_name> --trust-store "<store_type>:<store_name>" --trusted-identity "<trusted_identity>"',
+  summary: 'Initialize blob trust policy configuration',
+  flags: {
+    name: { type: 'string', short: 'n', description: 'name of the blob trust policy' },
+    'trust-store': { type: 'string', multiple: true, description: 'trust store in the format "<store_type>:<store_name>"' },
+    'trusted-identity': { type: 'string', multiple: true, description: 'trusted identity, e.g. "x509.subject:<subject_of_signing_certificate>" or "*"' },
+    force: { type: 'boolean', description: 'override the existing blob trust policy configuration, never prompt' },
+    global: { type: 'boolean', description: 'set the policy as the global policy' },
+  },
+  async run(context, args) {
+    if (args.positionals.length > 0) throw usageError(`accepts 0 arg(s), received ${args.positionals.length}`);
+    requireFlags(args, ['name', 'trust-store', 'trusted-identity']);
+    const document = {
+      version: '1.0',
+      trustPolicies: [
+        {
+          name: stringFlag(args, 'name') ?? '',
+          signatureVerification: { level: 'strict' },
+          trustStores: listFlag(args, 'trust-store'),
+          trustedIdentities: listFlag(args, 'trusted-identity'),
+          ...(booleanFlag(args, 'global') ? { globalPolicy: true } : {}),
+        },
+      ],
+    };
+    try {
+      parseBlobTrustPolicy(document);
+    } catch (error) {
+      throw new CliError('ERR_CONFIG', `invalid blob policy: ${(error as Error).message}`, { cause: error });
+    }
+    const bytes = new TextEncoder().encode(JSON.stringify(document, null, 2));
+    if (!(await writePolicy(context, 'blob', bytes, booleanFlag(args, 'force')))) return;
+    context.print(`Successfully initialized blob trust policy file to ${join(context.configDir, 'trustpolicy.blob.json')}.\n`);
+  },
+};
+
+export const blobGroup: CommandGroup = {
+  name: 'blob',
+  summary: 'Sign, verify, inspect signatures of blob. Configure blob trust policy.',
+  commands: [
+    blobSignCommand,
+    blobVerifyCommand,
+    blobInspectCommand,
+    { name: 'policy', summary: 'Manage blob trust policy configuration for arbitrary blob signature verification', commands: [...policyCommands('blob'), blobPolicyInitCommand] },
+  ],
+};

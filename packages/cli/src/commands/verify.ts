@@ -1,0 +1,97 @@
+/**
+ * `notary verify`: verifies an OCI artifact's signatures under the OCI trust
+ * policy of the config directory (WF-1 … WF-3): the first signature that
+ * verifies wins, at most `--max-signatures` are tried. `-o json` prints every
+ * signature's full per-check result, on success and on failure.
+ */
+import { verify, WorkflowError, type VerifyOutcome } from '@x/notary-core';
+import { loadOciTrustPolicyFile } from '@x/notary-trust-policy/node';
+import { VerificationError, type VerificationResult } from '@x/notary-trust-policy';
+import { booleanFlag, listFlag, parseKeyValuePairs, requireTogether, stringFlag, type CommandSpec } from '../args.js';
+import type { CommandContext } from '../context.js';
+import { usageError } from '../errors.js';
+import { verificationResultJson } from '../output/verification.js';
+import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning, type ResolvedTarget } from '../target.js';
+import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf } from '../verification-setup.js';
+
+/** notation's `--max-signatures` check (WF-3: > 0). */
+export function maxSignaturesOf(text: string | undefined): number {
+  const value = text === undefined ? 100 : Number(text);
+  if (!/^-?\d+$/.test(text ?? '100')) throw usageError(`invalid argument "${text}" for "--max-signatures" flag: strconv.ParseInt: parsing "${text}": invalid syntax`);
+  if (value <= 0) throw usageError(`max-signatures value ${value} must be a positive number`);
+  return value;
+}
+
+function printJson(context: CommandContext, target: ResolvedTarget, results: readonly VerificationResult[], verified: boolean, extra: { signatureManifest?: string; error?: unknown }): void {
+  const expected = { digest: target.descriptor.digest, size: target.descriptor.size, mediaType: target.descriptor.mediaType };
+  const lastError = extra.error instanceof WorkflowError && extra.error.cause instanceof VerificationError ? extra.error.cause : undefined;
+  const document = {
+    reference: target.resolvedReference,
+    verified,
+    signatures: results.map((result, index) =>
+      verificationResultJson(result, {
+        expected,
+        ...(lastError ? { error: lastError } : {}),
+        ...(index === results.length - 1 && extra.signatureManifest ? { signatureManifest: extra.signatureManifest } : {}),
+      }),
+    ),
+  };
+  context.print(`${JSON.stringify(document, null, 2)}\n`);
+}
+
+export const verifyCommand: CommandSpec = {
+  name: 'verify',
+  usage: 'verify [flags] <reference>',
+  summary: 'Verify OCI artifacts',
+  flags: {
+    ...REGISTRY_FLAGS,
+    'user-metadata': { type: 'string', short: 'm', multiple: true, description: 'user defined {key}={value} pairs that must be present in the signature for successful verification if provided' },
+    'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs passed to a verification plugin (plugins are not supported yet)' },
+    'max-signatures': { type: 'string', default: '100', description: 'maximum number of signatures to evaluate or examine' },
+    'oci-layout': { type: 'boolean', description: 'verify the artifact stored as OCI image layout (requires --scope)' },
+    scope: { type: 'string', description: 'trust policy scope for artifact verification, required and can only be used when flag "--oci-layout" is set' },
+    output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text', 'json'" },
+  },
+  async run(context, args) {
+    const reference = args.positionals[0];
+    if (reference === undefined) throw usageError('missing reference to the artifact: use `notary verify --help` to see what parameters are required');
+    requireTogether(args, ['oci-layout', 'scope']);
+    const format = outputFormat(args, ['text', 'json']);
+    const maxSignatureAttempts = maxSignaturesOf(stringFlag(args, 'max-signatures'));
+    parseKeyValuePairs(listFlag(args, 'plugin-config'), '--plugin-config');
+    const userMetadata = parseKeyValuePairs(listFlag(args, 'user-metadata'), '--user-metadata');
+    const policy = await loadOciTrustPolicyFile(context.configDir);
+    const opened = await openTarget(context, args, reference, { ociLayout: booleanFlag(args, 'oci-layout') });
+    let hadWarning = false;
+    const warnTag = tagWarning(context, 'verify');
+    const target = await resolveOpenedTarget(opened, (tag) => {
+      hadWarning = true;
+      warnTag(tag);
+    });
+    const scope = stringFlag(args, 'scope');
+    // TP-9: the statement is picked by `<repository>@<digest>`; --scope names the repository of a layout.
+    const artifactReference = scope ? `${scope}@${target.descriptor.digest}` : target.resolvedReference;
+    let outcome: VerifyOutcome;
+    try {
+      outcome = await verify({
+        repository: target.repository,
+        reference: target.descriptor.digest,
+        artifactReference,
+        policy,
+        trustStore: trustStoreOf(context),
+        revocation: revocationOptionsOf(context),
+        maxSignatureAttempts,
+        userMetadata,
+      });
+    } catch (error) {
+      // -o json: a failed verification is still a document (no signature at all is an empty list).
+      if (format === 'json' && error instanceof WorkflowError) printJson(context, target, error.results, false, { error });
+      throw error;
+    }
+    if (format === 'json') {
+      printJson(context, target, outcome.results.length > 0 ? outcome.results : [outcome.result], true, outcome.signatureManifest ? { signatureManifest: outcome.signatureManifest.digest } : {});
+      return;
+    }
+    printVerificationSuccess(context, outcome.result, target.resolvedReference, hadWarning);
+  },
+};

@@ -1,0 +1,120 @@
+/**
+ * The CLI's own failures, and how any failure becomes the one line notation
+ * users expect on stderr: `Error: <reason>`, exit status 1.
+ */
+import { WorkflowError } from '@x/notary-core';
+import { NotaryError } from '@x/notary-pki';
+import { TrustPolicyError, VerificationError, type VerificationResult } from '@x/notary-trust-policy';
+import { describeFailure } from './output/verification.js';
+
+/** Codes of {@link CliError}. */
+export type CliErrorCode =
+  /** Bad command line: unknown command or flag, missing argument, flags that must (not) go together. */
+  | 'ERR_USAGE'
+  /** A notation config file (`signingkeys.json`, `config.json`, a policy) that cannot be used. */
+  | 'ERR_CONFIG'
+  /** No such signing key, no default key, or a key whose files do not match. */
+  | 'ERR_KEY'
+  /** A signing key or flag that needs a plugin (PLG-12): plugins are not supported by this CLI yet. */
+  | 'ERR_PLUGIN_UNSUPPORTED'
+  /** A file or directory the command needs cannot be read or written. */
+  | 'ERR_FILE'
+  /** Registry login or logout failed. */
+  | 'ERR_LOGIN'
+  /** The command ran but reports failure (e.g. `inspect` skipped a signature). */
+  | 'ERR_INCOMPLETE';
+
+/** A failure the CLI itself detects. */
+export class CliError extends NotaryError {
+  declare readonly code: CliErrorCode;
+
+  constructor(code: CliErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+  }
+}
+
+/** Shorthand for a usage error (cobra-style messages, as notation prints them). */
+export function usageError(message: string): CliError {
+  return new CliError('ERR_USAGE', message);
+}
+
+/** Go's wording for the common errno codes, as `os.Open` and friends print them. */
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  EEXIST: 'file exists',
+};
+
+function nodeFsMessage(error: NodeJS.ErrnoException): string | undefined {
+  if (typeof error.code !== 'string' || typeof error.path !== 'string') return undefined;
+  const text = ERRNO_TEXT[error.code];
+  if (text === undefined) return undefined;
+  const operation = error.syscall === 'lstat' || error.syscall === 'stat' ? 'stat' : error.syscall === 'scandir' ? 'open' : error.syscall ?? 'open';
+  return `${operation} ${error.path}: ${text}`;
+}
+
+/** The failing check of the last failed signature, when verification ran. */
+function withFailingCheck(message: string, results: readonly VerificationResult[], cause: unknown): string {
+  const last = results.at(-1);
+  if (last === undefined) return message;
+  const failure = describeFailure(last, cause instanceof VerificationError ? cause : undefined);
+  return failure ? `${message}: ${failure.check} check failed: ${failure.message}` : message;
+}
+
+/** The first error in `error`'s cause chain (itself included) with `code`. */
+function findCode(error: unknown, code: string): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 10; current = current.cause, depth += 1) {
+    if ((current as { code?: unknown }).code === code) return true;
+  }
+  return false;
+}
+
+/** Hints notation users know, by the code somewhere in the failure. */
+function withHint(error: unknown, reason: string): string {
+  const login = error instanceof CliError && error.code === 'ERR_LOGIN';
+  if (!login && findCode(error, 'ERR_OCI_UNAUTHORIZED')) return `${reason}. Use \`notary login <registry>\` or --username/--password to authenticate`;
+  return reason;
+}
+
+/**
+ * The reason shown after `Error: `. Typed errors keep their message (the SDK
+ * packages already use notation's wording); some codes get notation's hints
+ * or, for a failed verification, the check that failed.
+ */
+export function errorReason(error: unknown): string {
+  if (error instanceof WorkflowError) {
+    if (error.code === 'ERR_VERIFICATION_FAILED' || error.code === 'ERR_VERIFICATION_INCONCLUSIVE') {
+      return withFailingCheck(error.message, error.results, error.cause);
+    }
+    return error.message;
+  }
+  if (error instanceof VerificationError) {
+    const failure = describeFailure(error.result, error);
+    const base = error.message.replace(/^signature verification failed: .*$/s, 'signature verification failed');
+    return failure ? `${base}: ${failure.check} check failed: ${failure.message}` : error.message;
+  }
+  if (error instanceof TrustPolicyError) {
+    // notation: a missing store is a setup step the user skipped; say which command fixes it.
+    if (error.code === 'ERR_TRUST_STORE_NOT_FOUND') return `${error.message}. Use command 'notary cert add' to create and add trusted certificates to the trust store`;
+    return error.message;
+  }
+  if (error instanceof Error) {
+    const fsMessage = nodeFsMessage(error as NodeJS.ErrnoException);
+    if (fsMessage !== undefined) return fsMessage;
+    return error.message || error.name;
+  }
+  return String(error);
+}
+
+/** The single stderr line for a failure: multi-line reasons are joined so scripts can read one line. */
+export function errorLine(error: unknown): string {
+  const reason = withHint(error, errorReason(error))
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '')
+    .join(' ');
+  return `Error: ${reason}`;
+}

@@ -1,0 +1,127 @@
+/**
+ * A signature envelope described as notation's `inspect` shows it: the
+ * signature algorithm and envelope type, signed attributes, user defined
+ * attributes (the payload's annotations), unsigned attributes (signing agent,
+ * the timestamp with its certificates), the certificate chain and the signed
+ * artifact; as a tree (text) or as notation's JSON fields.
+ */
+import { parseEnvelope, parsePayload, type ParsedEnvelope } from '@x/notary-envelope';
+import { TimestampToken, type Certificate } from '@x/notary-pki';
+import { formatAnsic, TreeNode } from './text.js';
+
+export interface InspectedSignature {
+  signatureAlgorithm: string;
+  signatureEnvelopeType: string;
+  envelope: ParsedEnvelope;
+  signedArtifact: { mediaType: string; digest: string; size: number; annotations?: Record<string, string> };
+  timestamp?: { time: Date; certificates: readonly Certificate[] } | { error: string };
+}
+
+/** Parses an envelope for display; a bad envelope throws (notation skips it with a warning). */
+export function inspectEnvelope(bytes: Uint8Array, mediaType: string): InspectedSignature {
+  const envelope = parseEnvelope(bytes, mediaType);
+  const payload = parsePayload(envelope.payload.bytes);
+  const inspected: InspectedSignature = {
+    signatureAlgorithm: envelope.signerInfo.signatureAlgorithm,
+    signatureEnvelopeType: mediaType,
+    envelope,
+    signedArtifact: payload.targetArtifact,
+  };
+  const token = envelope.signerInfo.unsignedAttributes.timestampSignature;
+  if (token !== undefined) {
+    try {
+      const parsed = TimestampToken.parse(token);
+      parsed.validateImprint(envelope.signerInfo.signature);
+      inspected.timestamp = { time: parsed.tstInfo.genTime, certificates: parsed.certificates };
+    } catch (error) {
+      inspected.timestamp = { error: `failed to parse timestamp countersignature: ${(error as Error).message}` };
+    }
+  }
+  return inspected;
+}
+
+function addCertificates(node: TreeNode, certificates: readonly Certificate[]): void {
+  const list = node.add('certificates');
+  for (const certificate of certificates) {
+    const entry = list.addPair('SHA256 fingerprint', certificate.sha256Fingerprint);
+    entry.addPair('issued to', certificate.subject);
+    entry.addPair('issued by', certificate.issuer);
+    entry.addPair('expiry', formatAnsic(certificate.notAfter));
+  }
+}
+
+/** notation's tree of one signature, named `name` (a manifest digest or a file path). */
+export function signatureTree(name: string, inspected: InspectedSignature): TreeNode {
+  const { envelope } = inspected;
+  const attributes = envelope.signerInfo.signedAttributes;
+  const node = new TreeNode(name);
+  node.addPair('signature algorithm', inspected.signatureAlgorithm);
+  node.addPair('signature envelope type', inspected.signatureEnvelopeType);
+  const signed = node.add('signed attributes');
+  signed.addPair('content type', envelope.payload.contentType);
+  signed.addPair('signing scheme', attributes.signingScheme);
+  const signingTime = attributes.signingTime ?? attributes.authenticSigningTime;
+  if (signingTime) signed.addPair('signing time', formatAnsic(signingTime));
+  if (attributes.expiry) signed.addPair('expiry', formatAnsic(attributes.expiry));
+  for (const attribute of attributes.extendedAttributes) signed.addPair(attribute.key, String(attribute.value));
+  const user = node.add('user defined attributes');
+  const annotations = inspected.signedArtifact.annotations ?? {};
+  const keys = Object.keys(annotations).sort();
+  if (keys.length === 0) user.add('(empty)');
+  for (const key of keys) user.addPair(key, annotations[key]!);
+  const unsigned = node.add('unsigned attributes');
+  const agent = envelope.signerInfo.unsignedAttributes.signingAgent;
+  if (agent) unsigned.addPair('signing agent', agent);
+  if (inspected.timestamp) {
+    const timestamp = unsigned.add('timestamp signature');
+    if ('error' in inspected.timestamp) timestamp.addPair('error', inspected.timestamp.error);
+    else {
+      timestamp.addPair('timestamp', formatAnsic(inspected.timestamp.time));
+      addCertificates(timestamp, inspected.timestamp.certificates);
+    }
+  }
+  addCertificates(node, envelope.signerInfo.certificateChain);
+  const artifact = node.add('signed artifact');
+  artifact.addPair('media type', inspected.signedArtifact.mediaType);
+  artifact.addPair('digest', inspected.signedArtifact.digest);
+  artifact.addPair('size', String(inspected.signedArtifact.size));
+  return node;
+}
+
+function certificatesJson(certificates: readonly Certificate[]): Record<string, unknown>[] {
+  return certificates.map((c) => ({ SHA256Fingerprint: c.sha256Fingerprint, issuedTo: c.subject, issuedBy: c.issuer, expiry: c.notAfter.toISOString().replace('.000Z', 'Z') }));
+}
+
+/** notation's JSON of one signature (`inspect -o json`, `blob inspect -o json`). */
+export function signatureJson(inspected: InspectedSignature, digest?: string): Record<string, unknown> {
+  const { envelope } = inspected;
+  const attributes = envelope.signerInfo.signedAttributes;
+  const signingTime = attributes.signingTime ?? attributes.authenticSigningTime;
+  const signedAttributes: Record<string, unknown> = {
+    contentType: envelope.payload.contentType,
+    signingScheme: attributes.signingScheme,
+    ...(signingTime ? { signingTime: signingTime.toISOString().replace('.000Z', 'Z') } : {}),
+    ...(attributes.expiry ? { expiry: attributes.expiry.toISOString().replace('.000Z', 'Z') } : {}),
+  };
+  for (const attribute of attributes.extendedAttributes) signedAttributes[attribute.key] = String(attribute.value);
+  const unsignedAttributes: Record<string, unknown> = {};
+  const agent = envelope.signerInfo.unsignedAttributes.signingAgent;
+  if (agent) unsignedAttributes['signingAgent'] = agent;
+  if (inspected.timestamp) {
+    unsignedAttributes['timestampSignature'] =
+      'error' in inspected.timestamp
+        ? { error: inspected.timestamp.error }
+        : { timestamp: inspected.timestamp.time.toISOString(), certificates: certificatesJson(inspected.timestamp.certificates) };
+  }
+  const { annotations: _annotations, ...signedArtifact } = inspected.signedArtifact;
+  return {
+    ...(digest ? { digest } : {}),
+    signatureAlgorithm: inspected.signatureAlgorithm,
+    signatureEnvelopeType: inspected.signatureEnvelopeType,
+    signedAttributes,
+    userDefinedAttributes: inspected.signedArtifact.annotations ?? null,
+    unsignedAttributes,
+    certificates: certificatesJson(envelope.signerInfo.certificateChain),
+    signedArtifact,
+  };
+}

@@ -1,0 +1,159 @@
+/**
+ * What `sign` and `blob sign` share: the signer from `--key` or the default
+ * key of signingkeys.json, the envelope format, the expiry duration, and the
+ * timestamping options (SIGN-2: a TSA URL and its root, always together).
+ */
+import { readFile } from 'node:fs/promises';
+import type { TimestampingOptions } from '@x/notary-core';
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signerFromPrivateKey, type EnvelopeMediaType, type Signer } from '@x/notary-envelope';
+import { isRootCertificate, parseCertificates, type Certificate } from '@x/notary-pki';
+import { listFlag, parseKeyValuePairs, requireExclusive, requireTogether, stringFlag, type FlagSpecs, type ParsedArgs } from './args.js';
+import { loadNotationConfig } from './config/notation-config.js';
+import { findSigningKey, loadSigningKeys } from './config/signing-keys.js';
+import type { CommandContext } from './context.js';
+import { CliError, usageError } from './errors.js';
+
+/** notation's TSA client timeout for signing (sign.go `timestampingTimeout`). */
+const TIMESTAMPING_TIMEOUT_MS = 15_000;
+
+/** The signer flags of `sign` and `blob sign` (notation's SignerFlagOpts, expiry, metadata, timestamping). */
+export const SIGNER_FLAGS: FlagSpecs = {
+  key: { type: 'string', short: 'k', description: "signing key name, for a key previously added to notary's key list" },
+  'signature-format': { type: 'string', description: 'signature envelope format, options: "jws", "cose" (default from config.json, else "jws")' },
+  id: { type: 'string', description: 'key id (required if --plugin is set); plugins are not supported yet' },
+  plugin: { type: 'string', description: 'signing plugin name (required if --id is set); plugins are not supported yet' },
+  'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs passed to a plugin' },
+  expiry: { type: 'string', short: 'e', description: 'optional expiry that provides a "best by use" time for the artifact, e.g. 12h, 30m, 3h20m' },
+  'user-metadata': { type: 'string', short: 'm', multiple: true, description: '{key}={value} pairs that are added to the signature payload' },
+  'timestamp-url': { type: 'string', description: 'RFC 3161 Timestamping Authority (TSA) server URL' },
+  'timestamp-root-cert': { type: 'string', description: 'filepath of timestamp authority root certificate' },
+};
+
+/** The options parsed from {@link SIGNER_FLAGS}. */
+export interface SigningRequest {
+  signer: Signer;
+  signatureMediaType: EnvelopeMediaType;
+  /** `jws` or `cose`: the blob signature file extension's first part (SIGN-3). */
+  signatureFormat: 'jws' | 'cose';
+  expiresInSeconds?: number;
+  userMetadata: Record<string, string>;
+  timestamp?: TimestampingOptions;
+}
+
+/** notation's GetEnvelopeMediaType. */
+export function envelopeMediaTypeOf(format: string): EnvelopeMediaType {
+  if (format === 'jws') return MEDIA_TYPE_JWS;
+  if (format === 'cose') return MEDIA_TYPE_COSE;
+  throw usageError(`signature format "${format}" not supported. Supported signature envelope formats are "jws" and "cose"`);
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+
+/**
+ * Go's time.ParseDuration (`3h20m`, `90s`, `1.5h`), in seconds; then
+ * notation-go's rules (ATTR-6): not negative, whole seconds only.
+ */
+export function parseExpiry(text: string): number {
+  const invalid = () => usageError(`invalid argument "${text}" for "-e, --expiry" flag: time: invalid duration "${text}"`);
+  let rest = text;
+  let sign = 1;
+  if (rest.startsWith('-') || rest.startsWith('+')) {
+    sign = rest.startsWith('-') ? -1 : 1;
+    rest = rest.slice(1);
+  }
+  if (rest === '0') return 0;
+  if (rest === '') throw invalid();
+  let seconds = 0;
+  const part = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
+  while (rest !== '') {
+    const match = part.exec(rest);
+    if (!match) throw invalid();
+    seconds += Number(match[1]) * DURATION_UNITS[match[2]!]!;
+    rest = rest.slice(match[0].length);
+  }
+  seconds *= sign;
+  if (seconds < 0) throw usageError('expiry duration cannot be a negative value');
+  const rounded = Math.round(seconds * 1e9) / 1e9;
+  if (!Number.isInteger(rounded)) throw usageError('expiry duration supports minimum granularity of seconds');
+  return rounded;
+}
+
+/**
+ * The TSA root of `--timestamp-root-cert` (notation's NewRootCertPool):
+ * exactly one certificate, self-signed and self-issued.
+ */
+export async function loadTsaRoot(path: string, context: CommandContext): Promise<Certificate> {
+  const certificates = parseCertificates(new Uint8Array(await readFile(context.path(path))));
+  if (certificates.length === 0) {
+    throw new CliError('ERR_FILE', `cannot find any certificate from "${path}". Expecting single x509 root certificate in PEM or DER format from the file`);
+  }
+  if (certificates.length > 1) {
+    throw new CliError('ERR_FILE', `found more than one certificates from "${path}". Expecting single x509 root certificate in PEM or DER format from the file`);
+  }
+  const root = certificates[0]!;
+  let isRoot: boolean;
+  try {
+    isRoot = await isRootCertificate(root);
+  } catch (error) {
+    throw new CliError('ERR_FILE', `failed to check root certificate with error: ${(error as Error).message}`, { cause: error });
+  }
+  if (!isRoot) throw new CliError('ERR_FILE', `certificate from "${path}" is not a root certificate. Expecting single x509 root certificate in PEM or DER format from the file`);
+  return root;
+}
+
+/** A signer over a local key pair of signingkeys.json; plugin keys are refused (PLG-12: not supported yet). */
+export async function resolveSigner(context: CommandContext, args: ParsedArgs): Promise<Signer> {
+  requireTogether(args, ['id', 'plugin']);
+  requireExclusive(args, ['key', 'id']);
+  requireExclusive(args, ['key', 'plugin']);
+  const plugin = stringFlag(args, 'plugin');
+  if (plugin !== undefined) {
+    throw new CliError('ERR_PLUGIN_UNSUPPORTED', `signing with plugin "${plugin}" is not supported yet: add a local key with "notary key add --key-file <key> --cert-file <cert> <name>"`);
+  }
+  const keys = await loadSigningKeys(context.configDir);
+  const key = findSigningKey(keys, stringFlag(args, 'key'));
+  if (key.keyPath && key.certPath) {
+    const [keyPem, certPem] = await Promise.all([readFile(key.keyPath), readFile(key.certPath)]);
+    return signerFromPrivateKey(isPemText(keyPem) ? keyPem.toString('utf8') : new Uint8Array(keyPem), new Uint8Array(certPem));
+  }
+  if (key.pluginName) {
+    throw new CliError('ERR_PLUGIN_UNSUPPORTED', `signing key ${key.name} uses plugin "${key.pluginName}", and signing with plugins is not supported yet`);
+  }
+  throw new CliError(
+    'ERR_KEY',
+    'unsupported key, either provide a local key and certificate file paths, or a key name in signingkeys.json, check https://notaryproject.dev/docs/user-guides/how-to/notation-config-file/ for details',
+  );
+}
+
+function isPemText(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.subarray(0, 64)).toString('latin1').includes('-----BEGIN');
+}
+
+/** Parses the signer flags: signer, format, expiry (ATTR-6), metadata (PAY-3), timestamping (SIGN-2). */
+export async function signingRequest(context: CommandContext, args: ParsedArgs): Promise<SigningRequest> {
+  // SIGN-2: the TSA URL and its root certificate come together.
+  requireTogether(args, ['timestamp-url', 'timestamp-root-cert']);
+  const tsaUrl = stringFlag(args, 'timestamp-url');
+  const tsaRootPath = stringFlag(args, 'timestamp-root-cert');
+  if (args.given.has('timestamp-url') && !tsaUrl) throw usageError('timestamping: tsa url cannot be empty');
+  if (args.given.has('timestamp-root-cert') && !tsaRootPath) throw usageError('timestamping: tsa root certificate path cannot be empty');
+  const config = await loadNotationConfig(context.configDir);
+  const format = (stringFlag(args, 'signature-format') ?? config.signatureFormat ?? 'jws').toLowerCase();
+  const signatureMediaType = envelopeMediaTypeOf(format);
+  const expiry = stringFlag(args, 'expiry');
+  const expiresInSeconds = expiry === undefined ? undefined : parseExpiry(expiry);
+  parseKeyValuePairs(listFlag(args, 'plugin-config'), '--plugin-config');
+  const userMetadata = parseKeyValuePairs(listFlag(args, 'user-metadata'), '--user-metadata');
+  const signer = await resolveSigner(context, args);
+  const timestamp = tsaUrl && tsaRootPath ? { url: tsaUrl, roots: [await loadTsaRoot(tsaRootPath, context)], timeoutMs: TIMESTAMPING_TIMEOUT_MS } : undefined;
+  return {
+    signer,
+    signatureMediaType,
+    signatureFormat: format as 'jws' | 'cose',
+    // notation: a zero duration means no expiry.
+    ...(expiresInSeconds ? { expiresInSeconds } : {}),
+    userMetadata,
+    ...(timestamp ? { timestamp } : {}),
+  };
+}
+

@@ -1,0 +1,52 @@
+/**
+ * What `verify` and `blob verify` share: the trust store of the config
+ * directory (TS-1), the CRL cache of the cache directory (REV-5), the output
+ * format flag, and notation's success text (warnings for logged failures,
+ * then the user metadata table).
+ */
+import { join } from 'node:path';
+import { FileCrlCache } from '@x/notary-pki/node';
+import type { VerificationResult } from '@x/notary-trust-policy';
+import { FileTrustStore } from '@x/notary-trust-policy/node';
+import { stringFlag, type ParsedArgs } from './args.js';
+import type { CommandContext } from './context.js';
+import { usageError } from './errors.js';
+import { table } from './output/text.js';
+
+export function trustStoreOf(context: CommandContext): FileTrustStore {
+  return FileTrustStore.fromConfigDir(context.configDir);
+}
+
+export function revocationOptionsOf(context: CommandContext): { crlCache: FileCrlCache } {
+  return { crlCache: new FileCrlCache(join(context.cacheDir, 'crl')) };
+}
+
+/** `-o text|json` (notation's verify has text only; JSON is ours). */
+export function outputFormat(args: ParsedArgs, allowed: readonly string[]): string {
+  const format = stringFlag(args, 'output') ?? 'text';
+  if (!allowed.includes(format)) throw usageError(`invalid format: "${format}"`);
+  return format;
+}
+
+/** notation's printVerificationSuccess: logged failures as warnings, then the success line and the metadata. */
+export function printVerificationSuccess(context: CommandContext, result: VerificationResult, subject: string, hadWarning: boolean): void {
+  let warned = hadWarning;
+  for (const check of Object.values(result.checks)) {
+    if (check.outcome === 'failed-logged' && check.error) {
+      context.warn(`${check.type} was set to "${check.action}" and failed with error: ${check.error.message}`);
+      warned = true;
+    }
+  }
+  if (warned) context.stderr.write('\n');
+  if (result.level === 'skip') {
+    context.print(`Trust policy is configured to skip signature verification for ${subject}\n`);
+    return;
+  }
+  context.print(`Successfully verified signature for ${subject}\n`);
+  const metadata = result.targetArtifact?.annotations ?? {};
+  const entries = Object.entries(metadata);
+  if (entries.length > 0) {
+    context.print('\nThe artifact was signed with the following user metadata.\n\n');
+    context.print(table([['KEY', 'VALUE'], ...entries.map(([k, v]) => [k, v])]));
+  }
+}
