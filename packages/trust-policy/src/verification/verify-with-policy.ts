@@ -17,6 +17,17 @@ import { loadAuthenticityTrustStores, loadTimestampTrustStores, type TrustStore 
 import { resolveVerificationActions, VALIDATION_TYPES, type ValidationType, type VerificationLevel } from '../verification-level.js';
 import type { EnvelopeFacts } from './envelope-facts.js';
 import {
+  CAPABILITY_REVOCATION_CHECK,
+  CAPABILITY_TRUSTED_IDENTITY,
+  prepareVerificationPlugin,
+  verificationPluginName,
+  verificationPluginRequest,
+  VerificationPluginError,
+  type ActiveVerificationPlugin,
+  type VerificationPluginResponse,
+  type VerificationPluginRunner,
+} from './verification-plugin.js';
+import {
   VerificationCheckError,
   VerificationError,
   type CheckResult,
@@ -24,7 +35,6 @@ import {
 } from './verification-result.js';
 
 const SIGNING_AUTHORITY = 'notary.x509.signingAuthority';
-const VERIFICATION_PLUGIN = 'io.cncf.notary.verificationPlugin';
 
 /** Revocation checking, replaceable (an offline deployment, a test, a cache policy). */
 export type RevocationChecker = (chain: readonly Certificate[], options: RevocationOptions) => Promise<CertificateRevocationResult[]>;
@@ -56,6 +66,14 @@ export interface PolicyVerificationOptions {
   revocation?: Omit<RevocationOptions, 'purpose' | 'now' | 'signingTime' | 'signingAuthority'>;
   /** Replaces the pki revocation checker (defaults to checkRevocation). */
   revocationChecker?: RevocationChecker;
+  /**
+   * Runs the verification plugin an envelope names (VER-8, PLG-13 …
+   * PLG-15). Without it such an envelope fails with
+   * ERR_VERIFICATION_PLUGIN_REQUIRED (ATTR-4).
+   */
+  verificationPlugins?: VerificationPluginRunner;
+  /** Passed to the verification plugin's get-plugin-metadata and verify-signature (PLG-12, PLG-14). */
+  pluginConfig?: Readonly<Record<string, string>>;
 }
 
 function asNotaryError(error: unknown): NotaryError {
@@ -138,14 +156,24 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
   result.targetArtifact = facts.payload.targetArtifact;
   result.payload = facts.content.payload.bytes;
 
-  // 2. Verification plugin (VER-8, ATTR-4): this verifier cannot run one, so it fails, as ATTR-4 requires.
-  const plugin = attributes.extendedAttributes.find((e) => e.key === VERIFICATION_PLUGIN);
-  if (plugin) {
-    fail(
-      `digital signature requires verification plugin ${goQuote(String(plugin.value))}, and plugins are not supported by this verifier`,
-      'plugin',
-      new VerificationCheckError('ERR_VERIFICATION_PLUGIN_REQUIRED', `verification plugin ${goQuote(String(plugin.value))} is required`),
-    );
+  // 2. Verification plugin lookup and metadata (VER-10 step 2, PLG-13): without a runner the
+  // envelope fails, as ATTR-4 requires of a verifier that cannot run plugins.
+  const pluginName = verificationPluginName(attributes);
+  let plugin: ActiveVerificationPlugin | undefined;
+  if (pluginName !== undefined) {
+    const runner = options.verificationPlugins;
+    if (!runner) {
+      fail(
+        `digital signature requires verification plugin ${goQuote(pluginName)}, and plugins are not supported by this verifier`,
+        'plugin',
+        new VerificationCheckError('ERR_VERIFICATION_PLUGIN_REQUIRED', `verification plugin ${goQuote(pluginName)} is required`),
+      );
+    }
+    try {
+      plugin = await prepareVerificationPlugin(runner!, pluginName, attributes, options.pluginConfig);
+    } catch (error) {
+      fail(asNotaryError(error).message, 'plugin', error);
+    }
   }
 
   // 3. Authenticity (VER-4): a chain certificate byte-equal to a store certificate (AMB-11), then trusted identities (DN-4).
@@ -154,7 +182,8 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
     if (!chain.some((c) => anchors.some((a) => bytesEqual(a.der, c.der)))) {
       throw new VerificationCheckError('ERR_UNTRUSTED_CHAIN', "the signature's certificate chain does not contain any trusted certificate");
     }
-    verifyTrustedIdentities(statement, chain[0]!);
+    // VER-10 step 4: a TRUSTED_IDENTITY plugin replaces the built-in identity check.
+    if (!plugin?.capabilities.has(CAPABILITY_TRUSTED_IDENTITY)) verifyTrustedIdentities(statement, chain[0]!);
   });
 
   // 4. Expiry (VER-5): expired when now ≥ expiry (ATTR-7).
@@ -217,8 +246,9 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
     if (problem) throw problem;
   });
 
-  // 6. Revocation of the signing chain (VER-7, REV-1 … REV-5).
-  await run('revocation', async () => {
+  // 6. Revocation of the signing chain (VER-7, REV-1 … REV-5), unless a
+  // REVOCATION_CHECK plugin replaces it (VER-10 step 7).
+  if (!plugin?.capabilities.has(CAPABILITY_REVOCATION_CHECK)) await run('revocation', async () => {
     // The invalidityDate exceptions compare with a trusted signing time: the
     // authentic one, or the latest instant the verified timestamp allows.
     const trustedTime = scheme === SIGNING_AUTHORITY ? attributes.authenticSigningTime : result.timestamp?.range.latest;
@@ -234,7 +264,10 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
     if (problem) throw problem;
   });
 
-  // 7. The payload names the target artifact (VER-3), whatever the level.
+  // 7. The plugin's verify-signature (VER-8, VER-10 step 8, PLG-14, PLG-15).
+  if (plugin) await runVerificationPlugin(plugin);
+
+  // 8. The payload names the target artifact (VER-3), whatever the level.
   const target = options.target;
   if (target) {
     const signed = facts.payload.targetArtifact;
@@ -249,7 +282,7 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
     }
   }
 
-  // 8. User metadata (VER-9): every pair must be in the annotations, exactly.
+  // 9. User metadata (VER-9): every pair must be in the annotations, exactly.
   for (const [key, value] of Object.entries(options.userMetadata ?? {})) {
     if (facts.payload.targetArtifact.annotations?.[key] !== value) {
       fail('unable to find specified metadata in the signature', 'userMetadata', new VerificationCheckError('ERR_USER_METADATA_MISMATCH', `unable to find specified metadata in the signature: ${goQuote(key)}`));
@@ -258,4 +291,59 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
 
   result.verified = true;
   return result;
+
+  /**
+   * PLG-14: run the plugin's capabilities, REVOCATION_CHECK dropped when the
+   * level skips revocation. PLG-15: every unprocessed critical attribute
+   * must come back processed (ATTR-3), a missing result is inconclusive
+   * (AMB-9), and a false one is a failure of authenticity
+   * (TRUSTED_IDENTITY) or revocation (REVOCATION_CHECK) under that check's action.
+   */
+  async function runVerificationPlugin(active: ActiveVerificationPlugin): Promise<void> {
+    const capabilities = [CAPABILITY_TRUSTED_IDENTITY, CAPABILITY_REVOCATION_CHECK].filter(
+      (c) => active.capabilities.has(c) && !(c === CAPABILITY_REVOCATION_CHECK && checks.revocation.action === 'skip'),
+    );
+    if (capabilities.length === 0) return;
+    const request = verificationPluginRequest(facts, statement.trustedIdentities ?? [], capabilities, options.pluginConfig);
+    let response: VerificationPluginResponse;
+    try {
+      response = await options.verificationPlugins!.verifySignature(active.name, request);
+    } catch (error) {
+      fail(
+        `failed to verify with plugin ${active.name}`,
+        'plugin',
+        new VerificationPluginError('ERR_VERIFICATION_PLUGIN_FAILED', active.name, `failed to verify with plugin ${active.name}: ${asNotaryError(error).message}`, { cause: error }),
+      );
+    }
+    for (const attribute of request.signature.unprocessedAttributes) {
+      if (!response!.processedAttributes.includes(attribute)) {
+        const message = `extended critical attribute ${goQuote(attribute)} was not processed by the verification plugin ${goQuote(active.name)} (all extended critical attributes must be processed by the verification plugin)`;
+        fail(message, 'plugin', new VerificationPluginError('ERR_VERIFICATION_PLUGIN_UNPROCESSED_ATTRIBUTE', active.name, message));
+      }
+    }
+    for (const capability of capabilities) {
+      const verdict = response!.verificationResults[capability];
+      if (!verdict) {
+        const message = `verification plugin ${goQuote(active.name)} failed to verify ${goQuote(capability)}`;
+        fail(message, 'plugin', new VerificationPluginError('ERR_VERIFICATION_PLUGIN_INCONCLUSIVE', active.name, message));
+      }
+      const type: ValidationType = capability === CAPABILITY_TRUSTED_IDENTITY ? 'authenticity' : 'revocation';
+      const entry = checks[type];
+      if (verdict!.success) {
+        if (entry.outcome === 'skipped' && entry.action !== 'skip') entry.outcome = 'passed';
+        continue;
+      }
+      const error =
+        capability === CAPABILITY_TRUSTED_IDENTITY
+          ? new VerificationPluginError('ERR_VERIFICATION_PLUGIN_TRUSTED_IDENTITY', active.name, `trusted identify verification by plugin ${goQuote(active.name)} failed with reason ${goQuote(verdict!.reason ?? '')}`)
+          : new VerificationPluginError('ERR_VERIFICATION_PLUGIN_REVOCATION', active.name, `revocation check by verification plugin ${goQuote(active.name)} failed with reason ${goQuote(verdict!.reason ?? '')}`);
+      if (entry.action === 'skip') continue;
+      entry.error = error;
+      if (entry.action === 'enforce') {
+        entry.outcome = 'failed-enforced';
+        fail(error.message, type, error);
+      }
+      entry.outcome = 'failed-logged';
+    }
+  }
 }

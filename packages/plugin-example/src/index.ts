@@ -1,0 +1,1 @@
+export { createExamplePlugin, EXAMPLE_PLUGIN_NAME, EXAMPLE_PLUGIN_METADATA, type ExamplePluginOptions } from './example-plugin.js';
