@@ -1,14 +1,40 @@
-import { addUserMetadata, MEDIA_TYPE_JWS, signEnvelope, type EnvelopeMediaType, type ExtendedAttribute, type Signer } from '@x/notary-envelope';
+import {
+  addUserMetadata,
+  MEDIA_TYPE_JWS,
+  signEnvelope,
+  type Descriptor as PayloadDescriptor,
+  type EnvelopeMediaType,
+  type ExtendedAttribute,
+  type Signer,
+  type VerifiedEnvelope,
+} from '@x/notary-envelope';
 import { buildSignatureManifest, OciError, ReferrersError, type Descriptor, type Repository } from '@x/notary-oci';
 import { WorkflowError } from './errors.js';
 import { timestamper, type TimestampingOptions } from './timestamping.js';
+
+/**
+ * Something that builds whole envelopes itself: a SIGNATURE_GENERATOR.ENVELOPE
+ * plugin (PLG-10). Its envelope must already be verified against the
+ * request; its annotations go onto the signature manifest.
+ */
+export interface EnvelopeGenerator {
+  generate(request: { targetArtifact: PayloadDescriptor; mediaType: EnvelopeMediaType; expiresInSeconds?: number }): Promise<{
+    mediaType: EnvelopeMediaType;
+    bytes: Uint8Array;
+    verified: VerifiedEnvelope;
+    annotations?: Record<string, string>;
+  }>;
+}
 
 export interface SignOptions {
   /** Where the artifact is and the signature goes: a registry, an OCI layout, or memory. */
   repository: Repository;
   /** A tag or a digest in that repository (a tag is resolved, with a warning: SIGN-1). */
   reference: string;
-  signer: Signer;
+  /** Signs the envelope this SDK builds; give either this or `envelopeGenerator`. */
+  signer?: Signer;
+  /** Builds the whole envelope (an ENVELOPE plugin); the plugin owns the times and any timestamp (PLG-10). */
+  envelopeGenerator?: EnvelopeGenerator;
   /** `application/jose+json` (notation's default) or `application/cose`. */
   signatureMediaType?: EnvelopeMediaType;
   expiresInSeconds?: number;
@@ -59,38 +85,60 @@ export async function resolveTarget(repository: Repository, reference: string, o
  * artifact must already be in the repository.
  */
 export async function sign(options: SignOptions): Promise<SignResult> {
-  const { repository, signer } = options;
+  const { repository, signer, envelopeGenerator } = options;
+  if ((signer === undefined) === (envelopeGenerator === undefined)) {
+    throw new WorkflowError('ERR_INVALID_REQUEST', 'sign needs exactly one of signer and envelopeGenerator');
+  }
   const target = await resolveTarget(repository, options.reference, options.onWarning);
   const signatureMediaType = options.signatureMediaType ?? MEDIA_TYPE_JWS;
-  const signed = await signEnvelope({
-    mediaType: signatureMediaType,
-    signer,
-    targetArtifact: addUserMetadata({ mediaType: target.mediaType, digest: target.digest, size: target.size, ...(target.annotations ? { annotations: target.annotations } : {}) }, options.userMetadata ?? {}),
-    ...(options.expiresInSeconds !== undefined ? { expiresInSeconds: options.expiresInSeconds } : {}),
-    ...(options.signingTime ? { signingTime: options.signingTime } : {}),
-    ...(options.signingAgent ? { signingAgent: options.signingAgent } : {}),
-    ...(options.extendedAttributes ? { extendedAttributes: options.extendedAttributes } : {}),
-    ...(options.timestamp ? { timestamp: timestamper(options.timestamp, signer) } : {}),
-  });
+  const targetArtifact = addUserMetadata(
+    { mediaType: target.mediaType, digest: target.digest, size: target.size, ...(target.annotations ? { annotations: target.annotations } : {}) },
+    options.userMetadata ?? {},
+  );
+  let envelope: { bytes: Uint8Array; verified: VerifiedEnvelope; annotations?: Record<string, string> };
+  if (envelopeGenerator) {
+    // PLG-10: the plugin builds the envelope and owns its times and timestamp; notation never alters them.
+    if (options.timestamp || options.extendedAttributes || options.signingTime || options.signingAgent) {
+      throw new WorkflowError('ERR_INVALID_REQUEST', 'an envelope plugin sets the timestamp, signed attributes, signing time and agent itself');
+    }
+    envelope = await envelopeGenerator.generate({
+      targetArtifact,
+      mediaType: signatureMediaType,
+      ...(options.expiresInSeconds !== undefined ? { expiresInSeconds: options.expiresInSeconds } : {}),
+    });
+  } else {
+    envelope = await signEnvelope({
+      mediaType: signatureMediaType,
+      signer: signer!,
+      targetArtifact,
+      ...(options.expiresInSeconds !== undefined ? { expiresInSeconds: options.expiresInSeconds } : {}),
+      ...(options.signingTime ? { signingTime: options.signingTime } : {}),
+      ...(options.signingAgent ? { signingAgent: options.signingAgent } : {}),
+      ...(options.extendedAttributes ? { extendedAttributes: options.extendedAttributes } : {}),
+      ...(options.timestamp ? { timestamp: timestamper(options.timestamp, signer!) } : {}),
+    });
+  }
+  const signedAttributes = envelope.verified.content.signerInfo.signedAttributes;
   const built = buildSignatureManifest({
-    envelope: signed.bytes,
+    envelope: envelope.bytes,
     envelopeMediaType: signatureMediaType,
     subject: { mediaType: target.mediaType, digest: target.digest, size: target.size },
-    certificateChainDer: signed.verified.content.signerInfo.certificateChain.map((c) => c.der),
-    signingTime: signed.verified.content.signerInfo.signedAttributes.signingTime!,
-    ...(options.manifestAnnotations ? { annotations: { ...options.manifestAnnotations } } : {}),
+    certificateChainDer: envelope.verified.content.signerInfo.certificateChain.map((c) => c.der),
+    // signingAuthority envelopes (from a signing service) carry the authentic time instead.
+    signingTime: (signedAttributes.signingTime ?? signedAttributes.authenticSigningTime)!,
+    ...(options.manifestAnnotations || envelope.annotations ? { annotations: { ...envelope.annotations, ...options.manifestAnnotations } } : {}),
     ...(options.legacyManifest ? { legacy: true } : {}),
   });
   try {
     for (const blob of built.blobs) await repository.pushBlob(blob.bytes, blob.descriptor.mediaType);
     const pushed = await repository.pushManifest(built.manifest, built.descriptor.mediaType);
-    return { signatureManifest: { ...built.descriptor, ...pushed, ...(built.descriptor.artifactType ? { artifactType: built.descriptor.artifactType } : {}) }, target, envelope: signed.bytes };
+    return { signatureManifest: { ...built.descriptor, ...pushed, ...(built.descriptor.artifactType ? { artifactType: built.descriptor.artifactType } : {}) }, target, envelope: envelope.bytes };
   } catch (error) {
     // OCI-8 [impl]: the signature and the new tag-schema index are in place when
     // only deleting the stale index failed; notation warns and succeeds.
     if (error instanceof ReferrersError && error.isReferrersIndexDelete) {
       options.onWarning?.(`the signature was pushed, but ${error.message}`);
-      return { signatureManifest: built.descriptor, target, envelope: signed.bytes };
+      return { signatureManifest: built.descriptor, target, envelope: envelope.bytes };
     }
     if (error instanceof OciError) throw new WorkflowError('ERR_PUSH_FAILED', `failed to push the signature: ${error.message}`, { cause: error });
     throw error;

@@ -197,6 +197,24 @@ describe('OCI sign and verify', () => {
     await expectWorkflowError(sign({ repository: readOnly, reference: image.digest, signer: who.signer }), 'ERR_PUSH_FAILED');
   });
 
+  it('PLG-10 OCI-5: an envelope generator (an ENVELOPE plugin) builds the envelope; its annotations go on the manifest', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const who = await identity();
+    const generator = {
+      async generate(request: { targetArtifact: envelope.Descriptor; mediaType: envelope.EnvelopeMediaType; expiresInSeconds?: number }) {
+        const signed = await envelope.signEnvelope({ mediaType: request.mediaType, signer: who.signer, targetArtifact: request.targetArtifact });
+        return { mediaType: signed.mediaType, bytes: signed.bytes, verified: signed.verified, annotations: { 'com.example.plugin': 'yes' } };
+      },
+    };
+    const signed = await sign({ repository, reference: image.digest, envelopeGenerator: generator });
+    const manifest = JSON.parse(new TextDecoder().decode((await repository.fetchManifest(signed.signatureManifest)).bytes));
+    expect(manifest.annotations['com.example.plugin']).toBe('yes');
+    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) });
+    expect(outcome.result.verified).toBe(true);
+    await expectWorkflowError(sign({ repository, reference: image.digest, envelopeGenerator: generator, signer: who.signer }), 'ERR_INVALID_REQUEST');
+    await expectWorkflowError(sign({ repository, reference: image.digest, envelopeGenerator: generator, expiresInSeconds: 60, signingAgent: 'x' }), 'ERR_INVALID_REQUEST');
+  });
+
   it('SIGN-2: a timestamp URL without TSA roots is refused before anything is signed', async () => {
     const { repository, image } = await repositoryWithImage();
     const who = await identity();
