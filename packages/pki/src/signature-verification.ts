@@ -1,3 +1,4 @@
+import { p256, p384, p521 } from '@noble/curves/nist.js';
 import type { HashAlgorithm } from './algorithm.js';
 import { bytesEqual, concatBytes, exactBytes } from './bytes.js';
 import { digest } from './digest.js';
@@ -15,6 +16,7 @@ export type VerificationScheme =
 
 const HASH_LENGTH: Readonly<Record<HashAlgorithm, number>> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
 const CURVE_SIZE: Readonly<Record<NamedCurve, number>> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
+const NOBLE_CURVE = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
 
 /**
  * Imported CryptoKeys, per SPKI byte array and algorithm. Keyed by the
@@ -98,20 +100,16 @@ function isNotSupported(error: unknown): boolean {
   return error instanceof Error && (error.name === 'NotSupportedError' || /not supported|unsupported/i.test(error.message));
 }
 
-async function verifyEcdsaWithNoble(
+function verifyEcdsaWithNoble(
   key: Extract<PublicKey, { kind: 'EC' }>,
   hash: HashAlgorithm,
   signature: Uint8Array,
   data: Uint8Array,
-): Promise<boolean> {
-  // Loaded only when a runtime lacks the curve, so that browser bundles can
-  // split noble off the verify path (it is ~18 KB min+gzip).
-  const { p256, p384, p521 } = await import('@noble/curves/nist.js');
-  const curve = { 'P-256': p256, 'P-384': p384, 'P-521': p521 }[key.curve];
+): boolean {
   const messageDigest = digest(hash, data);
   try {
     // lowS: false, because Go and WebCrypto accept high-S signatures.
-    return curve.verify(signature, messageDigest, key.point, { prehash: false, lowS: false });
+    return NOBLE_CURVE[key.curve].verify(signature, messageDigest, key.point, { prehash: false, lowS: false });
   } catch {
     return false;
   }
