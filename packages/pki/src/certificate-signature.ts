@@ -103,13 +103,32 @@ export async function verifyX509Signature(
   return verifySignature(key, scheme, signature, data);
 }
 
+/**
+ * Signature checks already made, per (child, parent) certificate objects.
+ * The answer depends on the two certificates' bytes only, and parsed
+ * certificates are shared (Certificate.fromDer caches them), so a chain seen
+ * before costs no WebCrypto call: a root's self-signature, for instance, is
+ * checked once, not on every verification.
+ */
+const signatureChecks = new WeakMap<Certificate, WeakMap<Certificate, Promise<boolean>>>();
+
 /** Whether `child` carries a valid signature by `parent`'s key (issuer linkage is checked separately). */
 export function isSignedBy(child: Certificate, parent: Certificate): Promise<boolean> {
-  return verifyX509Signature(
-    parent,
-    { oid: child.signatureAlgorithm, parameters: child.signatureAlgorithmParameters },
-    child.signatureValue,
-    child.tbs,
-    child.subject,
-  );
+  let byParent = signatureChecks.get(child);
+  if (!byParent) {
+    byParent = new WeakMap();
+    signatureChecks.set(child, byParent);
+  }
+  let check = byParent.get(parent);
+  if (!check) {
+    check = verifyX509Signature(
+      parent,
+      { oid: child.signatureAlgorithm, parameters: child.signatureAlgorithmParameters },
+      child.signatureValue,
+      child.tbs,
+      child.subject,
+    );
+    byParent.set(parent, check);
+  }
+  return check;
 }

@@ -21,6 +21,10 @@ export const KEY_USAGE_NAMES = [
 ] as const;
 export type KeyUsageName = (typeof KEY_USAGE_NAMES)[number];
 
+/** How many parsed certificates {@link Certificate.fromDer} keeps (least recently used go first). */
+const MAX_CACHED_CERTIFICATES = 512;
+const parsedCertificates = new Map<string, Certificate>();
+
 /** One certificate extension, undecoded. */
 export interface CertificateExtension {
   oid: string;
@@ -150,9 +154,27 @@ export class Certificate {
     this.extendedKeyUsage = this.#decodeExtendedKeyUsage();
   }
 
-  /** Parses one DER certificate; trailing bytes are an error. */
+  /**
+   * Parses one DER certificate; trailing bytes are an error. Parsed
+   * certificates are shared by the SHA-256 of their DER (a bounded cache):
+   * parsing costs about a millisecond, a verifier sees the same chains again
+   * and again, and sharing the object lets the CryptoKey and signature-check
+   * caches keyed on it hit. Certificates are immutable, so sharing is safe.
+   */
   static fromDer(der: Uint8Array): Certificate {
-    return new Certificate(der.slice());
+    const key = toHex(sha256(der));
+    const cached = parsedCertificates.get(key);
+    if (cached) {
+      // Refresh its place in the LRU order.
+      parsedCertificates.delete(key);
+      parsedCertificates.set(key, cached);
+      return cached;
+    }
+    const certificate = new Certificate(der.slice());
+    certificate.#fingerprint = key;
+    parsedCertificates.set(key, certificate);
+    if (parsedCertificates.size > MAX_CACHED_CERTIFICATES) parsedCertificates.delete(parsedCertificates.keys().next().value!);
+    return certificate;
   }
 
   extension(oid: string): CertificateExtension | undefined {
