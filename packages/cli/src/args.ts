@@ -35,6 +35,8 @@ export interface CommandSpec {
   /** `sign [flags] <reference>`. */
   usage: string;
   summary: string;
+  /** Longer text for `--help` (defaults to the summary). */
+  description?: string;
   flags: FlagSpecs;
   run(context: CommandContext, args: ParsedArgs): Promise<void>;
 }
@@ -213,7 +215,7 @@ export function commandHelp(path: string, command: CommandSpec): string {
   });
   const width = Math.max(...rows.map(([left]) => left.length)) + 3;
   const aliases = command.aliases?.length ? `\nAliases:\n  ${[command.name, ...command.aliases].join(', ')}\n` : '';
-  return `${command.summary}\n\nUsage:\n  ${path.split(' ').slice(0, -1).join(' ')} ${command.usage}\n${aliases}\nFlags:\n${rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join('\n')}\n`;
+  return `${command.description ?? command.summary}\n\nUsage:\n  ${path.split(' ').slice(0, -1).join(' ')} ${command.usage}\n${aliases}\nFlags:\n${rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join('\n')}\n`;
 }
 
 /** The `--help` text of a group. */

@@ -10,6 +10,7 @@ import { inspectCommand } from './commands/inspect.js';
 import { keyGroup } from './commands/key.js';
 import { listCommand } from './commands/list.js';
 import { loginCommand, logoutCommand } from './commands/login.js';
+import { pluginGroup } from './commands/plugin.js';
 import { policyGroup } from './commands/policy.js';
 import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
@@ -33,7 +34,7 @@ const versionCommand: CommandSpec = {
 export const ROOT: CommandGroup = {
   name: 'notary',
   summary: 'notary - a tool to sign and verify artifacts (compatible with notation)',
-  commands: [blobGroup, signCommand, verifyCommand, listCommand, certGroup, policyGroup, keyGroup, loginCommand, logoutCommand, versionCommand, inspectCommand],
+  commands: [blobGroup, signCommand, verifyCommand, listCommand, certGroup, policyGroup, keyGroup, pluginGroup, loginCommand, logoutCommand, versionCommand, inspectCommand],
 };
 
 function findEntry(group: CommandGroup, name: string): CommandSpec | CommandGroup | undefined {

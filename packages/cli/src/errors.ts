@@ -15,8 +15,10 @@ export type CliErrorCode =
   | 'ERR_CONFIG'
   /** No such signing key, no default key, or a key whose files do not match. */
   | 'ERR_KEY'
-  /** A signing key or flag that needs a plugin (PLG-12): plugins are not supported by this CLI yet. */
+  /** A plugin that cannot do what was asked (an ENVELOPE plugin for a blob, timestamping with an ENVELOPE plugin, PLG-7). */
   | 'ERR_PLUGIN_UNSUPPORTED'
+  /** `plugin install` / `uninstall` refused the package or the operation (PLG-1 … PLG-3). */
+  | 'ERR_PLUGIN_INSTALL'
   /** A file or directory the command needs cannot be read or written. */
   | 'ERR_FILE'
   /** Registry login or logout failed. */

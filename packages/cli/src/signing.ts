@@ -1,12 +1,15 @@
 /**
- * What `sign` and `blob sign` share: the signer from `--key` or the default
- * key of signingkeys.json, the envelope format, the expiry duration, and the
+ * What `sign` and `blob sign` share: the signer from `--key`, the default
+ * key of signingkeys.json or `--plugin --id` (a local key pair, or a plugin
+ * key: PLG-7 … PLG-12), the envelope format, the expiry duration, and the
  * timestamping options (SIGN-2: a TSA URL and its root, always together).
  */
 import { readFile } from 'node:fs/promises';
 import type { TimestampingOptions } from '@x/notary-core';
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signerFromPrivateKey, type EnvelopeMediaType, type Signer } from '@x/notary-envelope';
 import { isRootCertificate, parseCertificates, type Certificate } from '@x/notary-pki';
+import { CAPABILITY, createPluginEnvelopeGenerator, createPluginSigner, hasCapability, mergePluginConfig, type EnvelopeGenerator } from '@x/notary-plugin';
+import { openPlugin, pluginDirectoryOf } from '@x/notary-plugin/node';
 import { listFlag, parseKeyValuePairs, requireExclusive, requireTogether, stringFlag, type FlagSpecs, type ParsedArgs } from './args.js';
 import { loadNotationConfig } from './config/notation-config.js';
 import { findSigningKey, loadSigningKeys } from './config/signing-keys.js';
@@ -20,18 +23,19 @@ const TIMESTAMPING_TIMEOUT_MS = 15_000;
 export const SIGNER_FLAGS: FlagSpecs = {
   key: { type: 'string', short: 'k', description: "signing key name, for a key previously added to notary's key list" },
   'signature-format': { type: 'string', description: 'signature envelope format, options: "jws", "cose" (default from config.json, else "jws")' },
-  id: { type: 'string', description: 'key id (required if --plugin is set); plugins are not supported yet' },
-  plugin: { type: 'string', description: 'signing plugin name (required if --id is set); plugins are not supported yet' },
-  'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs passed to a plugin' },
+  id: { type: 'string', description: 'key id (required if --plugin is set). This is mutually exclusive with the --key flag' },
+  plugin: { type: 'string', description: 'signing plugin name (required if --id is set). This is mutually exclusive with the --key flag' },
+  'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs that are passed as it is to a plugin, refer plugin\'s documentation to set appropriate values; they override the key\'s stored pluginConfig' },
   expiry: { type: 'string', short: 'e', description: 'optional expiry that provides a "best by use" time for the artifact, e.g. 12h, 30m, 3h20m' },
   'user-metadata': { type: 'string', short: 'm', multiple: true, description: '{key}={value} pairs that are added to the signature payload' },
   'timestamp-url': { type: 'string', description: 'RFC 3161 Timestamping Authority (TSA) server URL' },
   'timestamp-root-cert': { type: 'string', description: 'filepath of timestamp authority root certificate' },
 };
 
-/** The options parsed from {@link SIGNER_FLAGS}. */
-export interface SigningRequest {
-  signer: Signer;
+/** The options parsed from {@link SIGNER_FLAGS}: a signer (with its signing agent, for a RAW plugin) or an envelope generator. */
+export type SigningRequest = SigningMethod & SigningOptions;
+
+interface SigningOptions {
   signatureMediaType: EnvelopeMediaType;
   /** `jws` or `cose`: the blob signature file extension's first part (SIGN-3). */
   signatureFormat: 'jws' | 'cose';
@@ -101,23 +105,71 @@ export async function loadTsaRoot(path: string, context: CommandContext): Promis
   return root;
 }
 
-/** A signer over a local key pair of signingkeys.json; plugin keys are refused (PLG-12: not supported yet). */
-export async function resolveSigner(context: CommandContext, args: ParsedArgs): Promise<Signer> {
+/** How a signature is made: a Signer (local key or RAW plugin), or a whole-envelope plugin (PLG-10). */
+export type SigningMethod = { signer: Signer; signingAgent?: string; envelopeGenerator?: undefined } | { envelopeGenerator: EnvelopeGenerator; signer?: undefined; signingAgent?: undefined };
+
+/** What the signature is for: an OCI artifact, or a blob (which needs a RAW plugin, PLG-7 [impl]). */
+export type SigningPurpose = 'oci' | 'blob';
+
+/**
+ * A key held by a plugin (PLG-7 … PLG-12), as notation-go's PluginSigner
+ * picks the path: SIGNATURE_GENERATOR.RAW first (the plugin signs what this
+ * CLI builds, with the plugin's signing agent, ATTR-5), else
+ * SIGNATURE_GENERATOR.ENVELOPE (OCI only; the plugin owns times and any
+ * timestamp). The key's stored config is merged with the call's, whose
+ * values win (PLG-12).
+ */
+async function pluginSigningMethod(
+  context: CommandContext,
+  key: { pluginName: string; id: string | undefined; pluginConfig?: Record<string, string> },
+  callConfig: Record<string, string>,
+  purpose: SigningPurpose,
+  timestamping: boolean,
+): Promise<SigningMethod> {
+  const name = key.pluginName;
+  if (!key.id) throw new CliError('ERR_KEY', `missing key id for plugin "${name}"`);
+  const plugin = await openPlugin(name, { pluginDirectory: pluginDirectoryOf(context.configDir) });
+  const merged = mergePluginConfig(key.pluginConfig, callConfig, name);
+  const metadata = await plugin.getMetadata(Object.keys(merged).length > 0 ? { pluginConfig: merged } : {});
+  const options = { plugin, keyId: key.id, ...(key.pluginConfig ? { keyPluginConfig: key.pluginConfig } : {}), pluginConfig: callConfig };
+  if (hasCapability(metadata, CAPABILITY.signatureGeneratorRaw)) {
+    const signer = await createPluginSigner(options);
+    return { signer, signingAgent: signer.signingAgent };
+  }
+  if (hasCapability(metadata, CAPABILITY.signatureGeneratorEnvelope)) {
+    if (purpose === 'blob') {
+      throw new CliError('ERR_PLUGIN_UNSUPPORTED', `plugin "${name}" cannot sign blobs: blob signing needs the ${CAPABILITY.signatureGeneratorRaw} capability, and the plugin generates whole envelopes only`);
+    }
+    if (timestamping) {
+      throw new CliError('ERR_PLUGIN_UNSUPPORTED', `plugin "${name}" generates the whole envelope (${CAPABILITY.signatureGeneratorEnvelope}), including any timestamp: --timestamp-url cannot be used with it`);
+    }
+    return { envelopeGenerator: await createPluginEnvelopeGenerator(options) };
+  }
+  throw new CliError('ERR_PLUGIN_UNSUPPORTED', `plugin "${name}" does not have signing capabilities`);
+}
+
+/**
+ * The signing method of `--key`, the default key, or `--plugin --id`: a
+ * local key pair of signingkeys.json, or a plugin key (PLG-12).
+ */
+export async function resolveSigningMethod(context: CommandContext, args: ParsedArgs, purpose: SigningPurpose = 'oci', timestamping = false): Promise<SigningMethod> {
   requireTogether(args, ['id', 'plugin']);
   requireExclusive(args, ['key', 'id']);
   requireExclusive(args, ['key', 'plugin']);
+  const callConfig = parseKeyValuePairs(listFlag(args, 'plugin-config'), '--plugin-config');
   const plugin = stringFlag(args, 'plugin');
   if (plugin !== undefined) {
-    throw new CliError('ERR_PLUGIN_UNSUPPORTED', `signing with plugin "${plugin}" is not supported yet: add a local key with "notary key add --key-file <key> --cert-file <cert> <name>"`);
+    if (plugin === '') throw new CliError('ERR_KEY', 'plugin name cannot be empty');
+    return pluginSigningMethod(context, { pluginName: plugin, id: stringFlag(args, 'id') }, callConfig, purpose, timestamping);
   }
   const keys = await loadSigningKeys(context.configDir);
   const key = findSigningKey(keys, stringFlag(args, 'key'));
   if (key.keyPath && key.certPath) {
     const [keyPem, certPem] = await Promise.all([readFile(key.keyPath), readFile(key.certPath)]);
-    return signerFromPrivateKey(isPemText(keyPem) ? keyPem.toString('utf8') : new Uint8Array(keyPem), new Uint8Array(certPem));
+    return { signer: await signerFromPrivateKey(isPemText(keyPem) ? keyPem.toString('utf8') : new Uint8Array(keyPem), new Uint8Array(certPem)) };
   }
   if (key.pluginName) {
-    throw new CliError('ERR_PLUGIN_UNSUPPORTED', `signing key ${key.name} uses plugin "${key.pluginName}", and signing with plugins is not supported yet`);
+    return pluginSigningMethod(context, { pluginName: key.pluginName, id: key.id, ...(key.pluginConfig ? { pluginConfig: key.pluginConfig } : {}) }, callConfig, purpose, timestamping);
   }
   throw new CliError(
     'ERR_KEY',
@@ -130,7 +182,7 @@ function isPemText(bytes: Uint8Array): boolean {
 }
 
 /** Parses the signer flags: signer, format, expiry (ATTR-6), metadata (PAY-3), timestamping (SIGN-2). */
-export async function signingRequest(context: CommandContext, args: ParsedArgs): Promise<SigningRequest> {
+export async function signingRequest(context: CommandContext, args: ParsedArgs, purpose: SigningPurpose = 'oci'): Promise<SigningRequest> {
   // SIGN-2: the TSA URL and its root certificate come together.
   requireTogether(args, ['timestamp-url', 'timestamp-root-cert']);
   const tsaUrl = stringFlag(args, 'timestamp-url');
@@ -144,10 +196,10 @@ export async function signingRequest(context: CommandContext, args: ParsedArgs):
   const expiresInSeconds = expiry === undefined ? undefined : parseExpiry(expiry);
   parseKeyValuePairs(listFlag(args, 'plugin-config'), '--plugin-config');
   const userMetadata = parseKeyValuePairs(listFlag(args, 'user-metadata'), '--user-metadata');
-  const signer = await resolveSigner(context, args);
+  const method = await resolveSigningMethod(context, args, purpose, tsaUrl !== undefined);
   const timestamp = tsaUrl && tsaRootPath ? { url: tsaUrl, roots: [await loadTsaRoot(tsaRootPath, context)], timeoutMs: TIMESTAMPING_TIMEOUT_MS } : undefined;
   return {
-    signer,
+    ...method,
     signatureMediaType,
     signatureFormat: format as 'jws' | 'cose',
     // notation: a zero duration means no expiry.

@@ -1,11 +1,14 @@
 /**
  * What `verify` and `blob verify` share: the trust store of the config
- * directory (TS-1), the CRL cache of the cache directory (REV-5), the output
+ * directory (TS-1), the CRL cache of the cache directory (REV-5), the
+ * installed verification plugins (PLG-13), the output
  * format flag, and notation's success text (warnings for logged failures,
  * then the user metadata table).
  */
 import { join } from 'node:path';
 import { FileCrlCache } from '@x/notary-pki/node';
+import type { VerificationRunner } from '@x/notary-plugin';
+import { createVerificationPluginRunner, pluginDirectoryOf } from '@x/notary-plugin/node';
 import type { VerificationResult } from '@x/notary-trust-policy';
 import { FileTrustStore } from '@x/notary-trust-policy/node';
 import { stringFlag, type ParsedArgs } from './args.js';
@@ -15,6 +18,17 @@ import { table } from './output/text.js';
 
 export function trustStoreOf(context: CommandContext): FileTrustStore {
   return FileTrustStore.fromConfigDir(context.configDir);
+}
+
+/**
+ * PLG-13 … PLG-15: envelopes naming a verification plugin run the installed
+ * plugin of `{config}/plugins`; `--plugin-config` goes to it as pluginConfig.
+ */
+export function verificationPluginOptionsOf(context: CommandContext, pluginConfig: Record<string, string>): { verificationPlugins: VerificationRunner; pluginConfig?: Record<string, string> } {
+  return {
+    verificationPlugins: createVerificationPluginRunner({ pluginDirectory: pluginDirectoryOf(context.configDir) }),
+    ...(Object.keys(pluginConfig).length > 0 ? { pluginConfig } : {}),
+  };
 }
 
 export function revocationOptionsOf(context: CommandContext): { crlCache: FileCrlCache } {

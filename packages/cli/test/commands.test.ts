@@ -68,9 +68,9 @@ describe('command line basics', () => {
     expect(await home.fails(['sign', '--timestamp-url', 'http://127.0.0.1:9/', '--timestamp-root-cert', missing, 'localhost:5000/repo:v1'])).toBe(`Error: open ${missing}: no such file or directory`);
   });
 
-  it('SIGN-2: plugin signing is refused clearly', async () => {
+  it('SIGN-2, PLG-1: signing with a plugin that is not installed is refused clearly', async () => {
     expect(await home.fails(['sign', '--plugin', 'kms', 'localhost:5000/repo:v1'])).toBe('Error: if any flags in the group [id plugin] are set they must all be set; missing [id]');
-    expect(await home.fails(['sign', '--plugin', 'kms', '--id', 'k1', 'localhost:5000/repo:v1'])).toMatch(/^Error: signing with plugin "kms" is not supported yet/);
+    expect(await home.fails(['sign', '--plugin', 'kms', '--id', 'k1', 'localhost:5000/repo:v1'])).toMatch(/^Error: plugin "kms": plugin executable file is either not found or inaccessible: .*plugins\/kms\/notation-kms \(PLG-1\)$/);
     expect(await home.fails(['sign', '--signature-format', 'pgp', 'localhost:5000/repo:v1'])).toBe(
       'Error: signature format "pgp" not supported. Supported signature envelope formats are "jws" and "cose"',
     );

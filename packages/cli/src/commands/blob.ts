@@ -20,7 +20,7 @@ import { inspectEnvelope, signatureJson, signatureTree } from '../output/inspect
 import { startProgress, type Progress } from '../output/progress.js';
 import { verificationResultJson } from '../output/verification.js';
 import { SIGNER_FLAGS, signingRequest } from '../signing.js';
-import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf } from '../verification-setup.js';
+import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf, verificationPluginOptionsOf } from '../verification-setup.js';
 import { policyCommands, writePolicy } from './policy.js';
 
 /** A file as a stream of chunks, with its size for progress (a 1 GiB file is never held whole). */
@@ -57,11 +57,14 @@ const blobSignCommand: CommandSpec = {
     if (blobPath === '') throw usageError('blob path cannot be empty');
     const directory = stringFlag(args, 'signature-directory');
     if (args.given.has('signature-directory') && !directory) throw usageError('signature directory cannot be empty');
-    const request = await signingRequest(context, args);
+    const request = await signingRequest(context, args, 'blob');
+    // PLG-7 [impl]: blob signing needs a RAW plugin; signingRequest refused an ENVELOPE-only one.
+    if (request.signer === undefined) throw new CliError('ERR_PLUGIN_UNSUPPORTED', 'blob signing needs a signer');
     const { stream, progress } = await openBlob(context, blobPath, 'Hashing');
     const signed = await signBlob({
       blob: stream,
       signer: request.signer,
+      ...(request.signingAgent ? { signingAgent: request.signingAgent } : {}),
       signatureMediaType: request.signatureMediaType,
       mediaType: stringFlag(args, 'media-type') ?? 'application/octet-stream',
       ...(request.expiresInSeconds !== undefined ? { expiresInSeconds: request.expiresInSeconds } : {}),
@@ -107,7 +110,7 @@ const blobVerifyCommand: CommandSpec = {
     'media-type': { type: 'string', description: 'media type of the blob to verify' },
     'policy-name': { type: 'string', description: 'policy name to verify against. If not provided, the global policy is used if exists' },
     'user-metadata': { type: 'string', short: 'm', multiple: true, description: 'user defined {key}={value} pairs that must be present in the signature for successful verification if provided' },
-    'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs passed to a verification plugin (plugins are not supported yet)' },
+    'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs that are passed as it is to a verification plugin, refer plugin\'s documentation to set appropriate values' },
     output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text', 'json'" },
   },
   async run(context, args) {
@@ -119,7 +122,7 @@ const blobVerifyCommand: CommandSpec = {
     const mediaType = stringFlag(args, 'media-type');
     if (args.given.has('media-type') && !mediaType) throw usageError('--media-type is set but with empty value');
     const format = outputFormat(args, ['text', 'json']);
-    parseKeyValuePairs(listFlag(args, 'plugin-config'), '--plugin-config');
+    const pluginConfig = parseKeyValuePairs(listFlag(args, 'plugin-config'), '--plugin-config');
     const userMetadata = parseKeyValuePairs(listFlag(args, 'user-metadata'), '--user-metadata');
     // AMB-5, WF-4: the envelope type comes from the file name; nothing else is tried.
     const signatureMediaType = blobSignatureMediaType(basename(signaturePath));
@@ -138,6 +141,7 @@ const blobVerifyCommand: CommandSpec = {
         ...(policyName !== undefined ? { policyName } : {}),
         trustStore: trustStoreOf(context),
         revocation: revocationOptionsOf(context),
+        ...verificationPluginOptionsOf(context, pluginConfig),
         userMetadata,
         onProgress: (n) => progress.update(n),
       });

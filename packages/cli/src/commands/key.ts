@@ -2,8 +2,8 @@
  * `notary key add|list|update|delete`: the signing keys of signingkeys.json
  * (AMB-6, PLG-12). Beyond notation, `key add` also takes an existing local
  * key and certificate chain (`--key-file`, `--cert-file`); notation's own
- * form, `--plugin` with `--id`, records a plugin key (signing with it needs
- * plugin support, which this CLI does not have yet).
+ * form, `--plugin` with `--id` (and `--plugin-config`), records a key held
+ * by an installed plugin (PLG-12), which `sign` and `blob sign` then use.
  */
 import { createPrivateKey, createPublicKey, X509Certificate } from 'node:crypto';
 import { access, readFile } from 'node:fs/promises';

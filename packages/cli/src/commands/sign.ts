@@ -1,6 +1,7 @@
 /**
  * `notary sign`: signs an OCI artifact in a registry or an OCI layout
- * (SIGN-1, SIGN-2) with the key of `--key` or the default key, as notation
+ * (SIGN-1, SIGN-2) with the key of `--key`, the default key or a plugin
+ * key (`--plugin --id`, PLG-7 … PLG-12), as notation
  * does: JWS unless `--signature-format cose`, optional expiry, user metadata
  * and RFC 3161 timestamp, the signature pushed as a referrer of the artifact.
  */
@@ -36,7 +37,7 @@ export const signCommand: CommandSpec = {
       repository: target.repository,
       // Sign what was resolved: a tag cannot move between resolving and signing.
       reference: target.descriptor.digest,
-      signer: request.signer,
+      ...(request.signer ? { signer: request.signer, ...(request.signingAgent ? { signingAgent: request.signingAgent } : {}) } : { envelopeGenerator: request.envelopeGenerator }),
       signatureMediaType: request.signatureMediaType,
       ...(request.expiresInSeconds !== undefined ? { expiresInSeconds: request.expiresInSeconds } : {}),
       userMetadata: request.userMetadata,

@@ -12,7 +12,7 @@ import type { CommandContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { verificationResultJson } from '../output/verification.js';
 import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning, type ResolvedTarget } from '../target.js';
-import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf } from '../verification-setup.js';
+import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf, verificationPluginOptionsOf } from '../verification-setup.js';
 
 /** notation's `--max-signatures` check (WF-3: > 0). */
 export function maxSignaturesOf(text: string | undefined): number {
@@ -46,7 +46,7 @@ export const verifyCommand: CommandSpec = {
   flags: {
     ...REGISTRY_FLAGS,
     'user-metadata': { type: 'string', short: 'm', multiple: true, description: 'user defined {key}={value} pairs that must be present in the signature for successful verification if provided' },
-    'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs passed to a verification plugin (plugins are not supported yet)' },
+    'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs that are passed as it is to a verification plugin, refer plugin\'s documentation to set appropriate values' },
     'max-signatures': { type: 'string', default: '100', description: 'maximum number of signatures to evaluate or examine' },
     'oci-layout': { type: 'boolean', description: 'verify the artifact stored as OCI image layout (requires --scope)' },
     scope: { type: 'string', description: 'trust policy scope for artifact verification, required and can only be used when flag "--oci-layout" is set' },
@@ -58,7 +58,7 @@ export const verifyCommand: CommandSpec = {
     requireTogether(args, ['oci-layout', 'scope']);
     const format = outputFormat(args, ['text', 'json']);
     const maxSignatureAttempts = maxSignaturesOf(stringFlag(args, 'max-signatures'));
-    parseKeyValuePairs(listFlag(args, 'plugin-config'), '--plugin-config');
+    const pluginConfig = parseKeyValuePairs(listFlag(args, 'plugin-config'), '--plugin-config');
     const userMetadata = parseKeyValuePairs(listFlag(args, 'user-metadata'), '--user-metadata');
     const policy = await loadOciTrustPolicyFile(context.configDir);
     const opened = await openTarget(context, args, reference, { ociLayout: booleanFlag(args, 'oci-layout') });
@@ -81,6 +81,7 @@ export const verifyCommand: CommandSpec = {
         trustStore: trustStoreOf(context),
         revocation: revocationOptionsOf(context),
         maxSignatureAttempts,
+        ...verificationPluginOptionsOf(context, pluginConfig),
         userMetadata,
       });
     } catch (error) {
