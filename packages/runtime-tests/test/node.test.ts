@@ -1,0 +1,29 @@
+/**
+ * This package's suites (trust policy with in-memory stores, OCI
+ * verification against the loopback registries) in Node, under vitest, on
+ * the built packages. The packages' own suites already run in Node in their
+ * packages.
+ */
+import * as core from '@x/notary-core';
+import * as envelope from '@x/notary-envelope';
+import * as oci from '@x/notary-oci';
+import * as pki from '@x/notary-pki';
+import * as policy from '@x/notary-trust-policy';
+import { readFile, access } from 'node:fs/promises';
+import { describe, it } from 'vitest';
+import { suiteCases, type SuiteName } from '../suites/registry.ts';
+import { suiteConfig } from './config.js';
+
+const config = await suiteConfig();
+const io = { readFile: async (path: string) => new Uint8Array(await readFile(path)), exists: (path: string) => access(path).then(() => true, () => false) };
+
+for (const suite of ['trust-policy-memory', 'oci-verify'] as SuiteName[]) {
+  const cases = await suiteCases(suite, { core, envelope, oci, pki, policy }, io, config);
+  describe(`${suite} (Node)`, () => {
+    for (const c of cases) {
+      const reason = c.skip ?? c.unsupported?.node;
+      if (reason !== undefined) it.skip(`${c.name} [skipped: ${reason}]`, () => {});
+      else it(c.name, c.run);
+    }
+  });
+}
