@@ -125,22 +125,36 @@ describe('OCI sign and verify', () => {
     const { repository, image } = await repositoryWithImage();
     const trusted = await identity('trusted.example');
     const stranger = await identity('stranger.example');
-    await sign({ repository, reference: image.digest, signer: stranger.signer });
-    await sign({ repository, reference: image.digest, signer: trusted.signer });
+    const first = await sign({ repository, reference: image.digest, signer: stranger.signer });
+    const second = await sign({ repository, reference: image.digest, signer: trusted.signer });
+    // Fix the listing order: the stranger's signature first.
+    const ordered = overriding(repository, {
+      referrers: async (subject, options) => {
+        const all = await repository.referrers(subject, options);
+        return [first, second].map((s) => all.find((r) => r.digest === s.signatureManifest.digest)!);
+      },
+    });
     const trustStore = new policy.MemoryTrustStore({ 'ca:acme': [trusted.certificate] });
-    const order = (await repository.referrers(image)).map((r) => r.digest);
-    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore });
+    const outcome = await verify({ repository: ordered, reference: image.digest, policy: strictPolicy(), trustStore });
     expect(outcome.result.verified).toBe(true);
-    expect(outcome.signatureManifest?.digest).toBe(order[order.length - 1]);
-    expect(outcome.results.length).toBe(order.indexOf(outcome.signatureManifest!.digest) + 1);
-    if (order.length === 2 && outcome.results.length === 2) {
-      // The stranger's signature came first: with one attempt allowed, verification stops inconclusive.
-      const error = await expectWorkflowError(verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore, maxSignatureAttempts: 1 }), 'ERR_VERIFICATION_INCONCLUSIVE');
-      expect(error.message).toMatch(/The configured limit of 1 signatures to verify per artifact exceeded/);
-      expect(error.results).toHaveLength(1);
-      expect(error.results[0]!.checks.authenticity.outcome).toBe('failed-enforced');
-    }
+    expect(outcome.signatureManifest?.digest).toBe(second.signatureManifest.digest);
+    expect(outcome.attempts.map((a) => a.signatureManifest.digest)).toEqual([first.signatureManifest.digest, second.signatureManifest.digest]);
+    expect(outcome.results[0]!.checks.authenticity.outcome).toBe('failed-enforced');
+    const error = await expectWorkflowError(verify({ repository: ordered, reference: image.digest, policy: strictPolicy(), trustStore, maxSignatureAttempts: 1 }), 'ERR_VERIFICATION_INCONCLUSIVE');
+    expect(error.message).toMatch(/The configured limit of 1 signatures to verify per artifact exceeded/);
+    expect(error.results).toHaveLength(1);
     await expectWorkflowError(verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore, maxSignatureAttempts: 0 }), 'ERR_INVALID_REQUEST');
+  });
+
+  it('SIGN-1 WF-1: a reference digest that the repository resolves to another digest is ERR_REFERENCE_DIGEST_MISMATCH', async () => {
+    const { repository, image } = await repositoryWithImage();
+    const who = await identity();
+    const lying = overriding(repository, { resolve: async () => ({ ...image, digest: `sha256:${'1'.repeat(64)}` }) });
+    await expectWorkflowError(sign({ repository: lying, reference: image.digest, signer: who.signer }), 'ERR_REFERENCE_DIGEST_MISMATCH');
+    await expectWorkflowError(
+      verify({ repository: lying, reference: `registry.example/team/app@${image.digest}`, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) }),
+      'ERR_REFERENCE_DIGEST_MISMATCH',
+    );
   });
 
   it('WF-1: when every signature fails, the error carries each per-check result', async () => {
