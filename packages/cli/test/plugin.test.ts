@@ -349,7 +349,7 @@ describe('signing and verifying through the example plugin (PLG-7, PLG-9, PLG-10
     expect(inspected.signatures[0]!['certificates'][0]['issuedTo']).toBe('CN=plugin.test,O=Notary,L=Seattle,ST=WA,C=US');
   });
 
-  it('PLG-12: key add --plugin stores the id and pluginConfig; at sign time --plugin-config values win', async () => {
+  it('PLG-12 AMB-6: key add --plugin stores the id, pluginName and pluginConfig in signingkeys.json; at sign time --plugin-config values win', async () => {
     expect(await home.ok(['key', 'add', '--plugin', PLUGIN, '--id', 'release', '--plugin-config', `keyFile=${keyFile}`, '--plugin-config', 'certFile=/nonexistent/chain.pem', 'remote'])).toBe('remote\n');
     const keys = JSON.parse(await readFile(join(home.configDir, 'signingkeys.json'), 'utf8')) as { keys: unknown[] };
     expect(keys.keys.at(-1)).toEqual({ name: 'remote', id: 'release', pluginName: PLUGIN, pluginConfig: { keyFile, certFile: '/nonexistent/chain.pem' } });
