@@ -19,7 +19,7 @@ const DAY = 86_400_000;
 const text = async (path: string): Promise<string> => readFile(path, 'utf8');
 const targetArtifact = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'7c'.repeat(32)}`, size: 99 };
 
-const timestampWith = (url: string) => async (signature: Uint8Array, hash: pki.HashAlgorithm) => (await pki.requestTimestamp(signature, hash, { url })).der;
+const timestampWith = (url: string) => async (signature: Uint8Array, hash: pki.HashAlgorithm) => (await pki.requestTimestamp(signature, hash, { url, timeoutMs: 30_000 })).der;
 
 async function signed(signer: envelope.Signer, timestamp?: (signature: Uint8Array) => Promise<Uint8Array>): Promise<Uint8Array> {
   return (await envelope.signEnvelope({ mediaType: envelope.MEDIA_TYPE_JWS, signer, targetArtifact, ...(timestamp ? { timestamp } : {}) })).bytes;
@@ -85,7 +85,7 @@ describe('authentic timestamps from the live TSA (TP-14, VER-6, TSA-3)', async (
   });
 
   it('TSA-3: a token over other bytes fails the authentic timestamp', async () => {
-    const mismatched = await signed(signer, async () => (await pki.requestTimestamp(new TextEncoder().encode('other'), hash, { url: servers.tsa.routes.good })).der);
+    const mismatched = await signed(signer, async () => (await pki.requestTimestamp(new TextEncoder().encode('other'), hash, { url: servers.tsa.routes.good, timeoutMs: 30_000 })).der);
     const result = await outcome(mismatched, { statement: statement('always'), trustStore, now: later });
     expect(result.checks.authenticTimestamp.outcome).toBe('failed-enforced');
     expect(result.checks.authenticTimestamp.error?.code).toBe('ERR_TIMESTAMP_INVALID');

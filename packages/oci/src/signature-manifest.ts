@@ -53,7 +53,10 @@ export const LEGACY_CONFIG_DESCRIPTOR: Readonly<Descriptor> = Object.freeze({
 });
 
 // ---------------------------------------------------------------------------
-// Go encoding/json compatible writing (OCI-6)
+// Go encoding/json compatible writing (OCI-6). The envelope package has the
+// same small escaper for payloads; this package may import libraries only
+// (DEVELOPERS.md's layering), so it keeps its own copy rather than depend on
+// the envelope layer for a dozen lines.
 
 const GO_EXTRA_ESCAPES: Readonly<Record<string, string>> = {
   '<': '\\u003c',

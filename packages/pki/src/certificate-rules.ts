@@ -77,7 +77,7 @@ function rfc1123z(instant: Date): string {
   return instant.toUTCString().replace(/GMT$/, '+0000');
 }
 
-function ruleError(code: CertificateRuleCode, cert: Certificate, message: string, cause?: unknown): CertificateRuleError {
+function ruleError(code: CertificateRuleCode, cert: Pick<Certificate, 'subject'>, message: string, cause?: unknown): CertificateRuleError {
   return new CertificateRuleError(code, message, cause === undefined ? { subject: cert.subject } : { subject: cert.subject, cause });
 }
 
@@ -458,6 +458,9 @@ export async function validateTimestampingChain(chain: readonly Certificate[]): 
 /* Validity periods                                                          */
 /* ------------------------------------------------------------------------ */
 
+/** What the validity checks read of a certificate. */
+export type ValidityWindow = Pick<Certificate, 'notBefore' | 'notAfter' | 'subject'>;
+
 /**
  * Every certificate must be valid at `instant`, bounds included
  * (CERT-11 at signing time, CERT-12 at verification time without an authentic
@@ -465,7 +468,7 @@ export async function validateTimestampingChain(chain: readonly Certificate[]): 
  * `ERR_CERT_VALIDITY` naming the first certificate that is not yet valid or
  * has expired, in notation's wording.
  */
-export function checkValidityAt(chain: readonly Certificate[], instant: Date): void {
+export function checkValidityAt(chain: readonly ValidityWindow[], instant: Date): void {
   for (const cert of chain) {
     if (instant.getTime() < cert.notBefore.getTime()) {
       throw ruleError(
@@ -490,7 +493,7 @@ export function checkValidityAt(chain: readonly Certificate[], instant: Date): v
  * that only overlaps a validity period is not enough, because the signature
  * may have been made at any instant of the range.
  */
-export function checkValidityOverRange(chain: readonly Certificate[], from: Date, to: Date): void {
+export function checkValidityOverRange(chain: readonly ValidityWindow[], from: Date, to: Date): void {
   if (from.getTime() > to.getTime()) throw new RangeError('checkValidityOverRange: `from` is after `to`');
   for (const cert of chain) {
     if (from.getTime() < cert.notBefore.getTime()) {

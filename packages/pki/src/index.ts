@@ -28,6 +28,7 @@ export {
   validateTimestampingChain,
   checkValidityAt,
   checkValidityOverRange,
+  type ValidityWindow,
   isRootCertificate,
 } from './certificate-rules.js';
 export { buildCertificatePath, type CertificatePathOptions } from './certificate-path.js';

@@ -2,12 +2,9 @@
  * TP-14: whether a signature's timestamp countersignature is verified, and
  * the check that replaces it when it is not.
  */
-import type { Certificate } from '@x/notary-pki';
-import { goQuote, goRfc1123z } from './go-format.js';
+import { CertificateRuleError, checkValidityAt, type Certificate, type ValidityWindow } from '@x/notary-pki';
 import { splitTrustStoreReference } from './trust-store-reference.js';
 import type { VerificationActions, VerifyTimestampOption } from './verification-level.js';
-
-type ChainCertificate = Pick<Certificate, 'notBefore' | 'notAfter' | 'subject'>;
 
 export interface TimestampDecisionInput {
   /** Resolved actions of the statement (TP-11, TP-6). */
@@ -50,14 +47,12 @@ export function hasTsaTrustStore(statement: { readonly trustStores?: readonly st
  * every chain certificate's validity window. Returns notation-go's failure
  * message, or `undefined` when the chain is valid at `now`.
  */
-export function chainValidityProblemAt(signingChain: readonly ChainCertificate[], now: Date): string | undefined {
-  for (const cert of signingChain) {
-    if (now.getTime() < cert.notBefore.getTime()) {
-      return `verification time is before certificate ${goQuote(cert.subject)} validity period, it will be valid from ${goQuote(goRfc1123z(cert.notBefore))}`;
-    }
-    if (now.getTime() > cert.notAfter.getTime()) {
-      return `verification time is after certificate ${goQuote(cert.subject)} validity period, it was expired at ${goQuote(goRfc1123z(cert.notAfter))}`;
-    }
+export function chainValidityProblemAt(signingChain: readonly ValidityWindow[], now: Date): string | undefined {
+  try {
+    checkValidityAt(signingChain, now);
+    return undefined;
+  } catch (error) {
+    if (error instanceof CertificateRuleError) return error.message;
+    throw error;
   }
-  return undefined;
 }

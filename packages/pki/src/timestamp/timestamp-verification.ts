@@ -4,10 +4,10 @@ import { bytesEqual, concatBytes, toHex } from '../bytes.js';
 import type { Certificate } from '../certificate.js';
 import { OID } from '../certificate.js';
 import { buildCertificatePath } from '../certificate-path.js';
-import { validateTimestampingChain } from '../certificate-rules.js';
+import { checkValidityOverRange, validateTimestampingChain } from '../certificate-rules.js';
 import { verifyX509Signature } from '../certificate-signature.js';
 import { digest } from '../digest.js';
-import { NotaryError, TimestampError, type TimestampErrorCode } from '../errors.js';
+import { CertificateRuleError, NotaryError, TimestampError, type TimestampErrorCode } from '../errors.js';
 import { HASH_BY_OID, TIMESTAMP_OID } from './oids.js';
 import { signedAttribute, TimestampToken, type TimestampRange } from './timestamp-token.js';
 
@@ -286,14 +286,12 @@ export async function verifyTimestampToken(options: TimestampVerificationOptions
   token.validateImprint(options.signature);
   const tsaChain = await verifyTimestampSignature(token, { roots: options.roots, ...(options.at ? { at: options.at } : {}) });
   const range = token.range();
-  for (const c of options.signingChain ?? []) {
-    // TSA-4: the whole range, both ends inclusive, inside each certificate.
-    if (range.earliest.getTime() < c.notBefore.getTime()) {
-      fail('ERR_TIMESTAMP_OUT_OF_RANGE', `timestamp can be before certificate "${c.subject}" validity period, it will be valid from "${c.notBefore.toISOString()}"`);
-    }
-    if (range.latest.getTime() > c.notAfter.getTime()) {
-      fail('ERR_TIMESTAMP_OUT_OF_RANGE', `timestamp can be after certificate "${c.subject}" validity period, it was expired at "${c.notAfter.toISOString()}"`);
-    }
+  try {
+    // TSA-4: the whole range, both ends inclusive, inside each signing certificate.
+    checkValidityOverRange(options.signingChain ?? [], range.earliest, range.latest);
+  } catch (error) {
+    if (!(error instanceof CertificateRuleError)) throw error;
+    fail('ERR_TIMESTAMP_OUT_OF_RANGE', error.message, error);
   }
   return { token, range, tsaChain };
 }
