@@ -11,7 +11,7 @@ import {
 } from '@x/notary-envelope';
 import { algorithmSuiteOf, keySpecOf } from '@x/notary-pki';
 import type { BlobTrustPolicyDocument, TrustPolicyStatement, TrustStore, VerificationResult } from '@x/notary-trust-policy';
-import { digestBlob, hashOfDigest, type BlobSource } from './blob-digest.js';
+import { digestBlob, hashOfDigest, type BlobSource, type HashFactory } from './blob-digest.js';
 import { WorkflowError } from './errors.js';
 import { timestamper, type TimestampingOptions } from './timestamping.js';
 import { verifySignature, type VerifySignatureOptions } from './verify-signature.js';
@@ -34,6 +34,8 @@ export interface SignBlobOptions {
   signingAgent?: string;
   extendedAttributes?: readonly ExtendedAttribute[];
   onProgress?: (bytesRead: number) => void;
+  /** The streaming hash; noble's by default (every runtime). Node callers can pass node:crypto's, several times faster. */
+  createHash?: HashFactory;
 }
 
 export interface SignedBlob {
@@ -72,7 +74,7 @@ export function blobSignatureMediaType(fileName: string): EnvelopeMediaType {
  */
 export async function signBlob(options: SignBlobOptions): Promise<SignedBlob> {
   const hash = algorithmSuiteOf(options.signer.keySpec).hash;
-  const { digest, size } = await digestBlob(options.blob, hash, options.onProgress);
+  const { digest, size } = await digestBlob(options.blob, hash, options.onProgress, options.createHash);
   const mediaType = options.mediaType ?? DEFAULT_BLOB_MEDIA_TYPE;
   const targetArtifact = addUserMetadata({ mediaType, digest, size }, options.userMetadata ?? {});
   const signatureMediaType = options.signatureMediaType ?? MEDIA_TYPE_JWS;
@@ -99,6 +101,8 @@ export type VerifyBlobOptions = Omit<VerifySignatureOptions, 'target' | 'stateme
   mediaType?: string;
   trustStore: TrustStore;
   onProgress?: (bytesRead: number) => void;
+  /** The streaming hash, as for signBlob. */
+  createHash?: HashFactory;
 } & ({ statement: TrustPolicyStatement } | { policy: BlobTrustPolicyDocument; policyName?: string });
 
 /**
@@ -124,8 +128,8 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<Verificati
   if (hashOfDigest(payloadDigest) !== keyHash) {
     throw new WorkflowError('ERR_INVALID_REQUEST', `the blob signature's digest must use ${keyHash}, the hash its signing key implies (PAY-4)`);
   }
-  const { digest, size } = await digestBlob(options.blob, keyHash, options.onProgress);
-  const { blob: _blob, signature, signatureMediaType: _type, signatureFileName: _name, mediaType, onProgress: _progress, ...rest } = options;
+  const { digest, size } = await digestBlob(options.blob, keyHash, options.onProgress, options.createHash);
+  const { blob: _blob, signature, signatureMediaType: _type, signatureFileName: _name, mediaType, onProgress: _progress, createHash: _hash, ...rest } = options;
   return verifySignature(signature, signatureMediaType, {
     ...(rest as unknown as VerifySignatureOptions),
     target: { digest, size, ...(mediaType !== undefined ? { mediaType } : {}) },

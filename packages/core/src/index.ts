@@ -11,6 +11,6 @@ export {
   type SignedBlob,
   type VerifyBlobOptions,
 } from './blob.js';
-export { digestBlob, type BlobSource } from './blob-digest.js';
+export { digestBlob, nobleHash, type BlobSource, type HashFactory, type IncrementalHash } from './blob-digest.js';
 export { timestamper, type TimestampingOptions } from './timestamping.js';
 export { WorkflowError, type WorkflowErrorCode } from './errors.js';

@@ -22,6 +22,17 @@ import { verificationResultJson } from '../output/verification.js';
 import { SIGNER_FLAGS, signingRequest } from '../signing.js';
 import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf, verificationPluginOptionsOf } from '../verification-setup.js';
 import { policyCommands, writePolicy } from './policy.js';
+import { createHash } from 'node:crypto';
+import type { HashFactory } from '@x/notary-core';
+
+/** node:crypto's streaming SHA-2: ~10x noble's on big blobs (bench case 6). */
+const nodeHash: HashFactory = (hash) => {
+  const hasher = createHash(hash.replace('-', '').toLowerCase());
+  return {
+    update: (chunk) => hasher.update(chunk),
+    digest: () => new Uint8Array(hasher.digest()),
+  };
+};
 
 /** A file as a stream of chunks, with its size for progress (a 1 GiB file is never held whole). */
 async function openBlob(context: CommandContext, path: string, label: string): Promise<{ stream: AsyncIterable<Uint8Array>; progress: Progress }> {
@@ -71,6 +82,7 @@ const blobSignCommand: CommandSpec = {
       userMetadata: request.userMetadata,
       ...(request.timestamp ? { timestamp: request.timestamp } : {}),
       onProgress: (n) => progress.update(n),
+      createHash: nodeHash,
     }).finally(() => progress.finish());
     // SIGN-3, AMB-5: `<blob file name>.<jws|cose>.sig`.
     const signaturePath = join(directory ?? dirname(blobPath), `${basename(blobPath)}.${signed.extension}`);
@@ -143,6 +155,7 @@ const blobVerifyCommand: CommandSpec = {
         revocation: revocationOptionsOf(context),
         ...verificationPluginOptionsOf(context, pluginConfig),
         userMetadata,
+        createHash: nodeHash,
         onProgress: (n) => progress.update(n),
       });
     } catch (error) {
