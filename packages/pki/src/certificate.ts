@@ -4,6 +4,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual, toHex } from './bytes.js';
 import { CertificateParseError } from './errors.js';
 import { decodePem, isPem } from './pem.js';
+import { children, contents, DerError, oidText, readElement, stringValue, timeValue, whole, type DerElement } from './der.js';
 import { parsePublicKey, type PublicKey } from './public-key.js';
 import { renderGoName, type NameAttribute } from './x509-name.js';
 
@@ -56,16 +57,6 @@ function goMarshalString(value: string): Uint8Array {
   return new Uint8Array(node.toBER());
 }
 
-function nameAttributes(name: pkijs.RelativeDistinguishedNames): NameAttribute[] {
-  return name.typesAndValues.map((atv) => {
-    const block = (atv.value as { valueBlock?: { value?: unknown } }).valueBlock;
-    if (typeof block?.value === 'string') {
-      return { type: atv.type, value: block.value, goMarshalledValue: goMarshalString(block.value) };
-    }
-    const der = new Uint8Array((atv.value as asn1js.AsnType).toBER());
-    return { type: atv.type, value: '', goMarshalledValue: der };
-  });
-}
 
 function decodeExtension<T extends asn1js.AsnType>(extension: CertificateExtension, type: new () => T, what: string): T {
   const parsed = asn1js.fromBER(extension.value);
@@ -107,42 +98,38 @@ export class Certificate {
   readonly keyUsage: { critical: boolean; usages: ReadonlySet<KeyUsageName> } | undefined;
   /** Decoded extendedKeyUsage, when present (CERT-4, CERT-5). */
   readonly extendedKeyUsage: { critical: boolean; purposes: readonly string[] } | undefined;
-  /** The pkijs object, for CMS and OCSP code that works on pkijs types. */
-  readonly pkijs: pkijs.Certificate;
   #fingerprint: string | undefined;
+  #pkijs: pkijs.Certificate | undefined;
+
+  /** The pkijs object, for CRL and OCSP code that works on pkijs types; built on first use. */
+  get pkijs(): pkijs.Certificate {
+    this.#pkijs ??= new pkijs.Certificate({ schema: asn1js.fromBER(this.der).result });
+    return this.#pkijs;
+  }
 
   private constructor(der: Uint8Array) {
     this.der = der;
-    let cert: pkijs.Certificate;
+    let parsed: ReturnType<typeof parseCertificateDer>;
     try {
-      const asn1 = asn1js.fromBER(der);
-      if (asn1.offset === -1) fail('malformed certificate: invalid DER');
-      if (asn1.offset !== der.length) fail('malformed certificate: trailing data after certificate');
-      cert = new pkijs.Certificate({ schema: asn1.result });
+      parsed = parseCertificateDer(der);
     } catch (error) {
-      if (error instanceof CertificateParseError) throw error;
       fail(`malformed certificate: ${error instanceof Error ? error.message : String(error)}`, error);
     }
-    this.pkijs = cert;
-    this.tbs = new Uint8Array(cert.tbsView);
-    this.version = cert.version;
-    this.serialNumber = toHex(cert.serialNumber.valueBlock.valueHexView);
-    this.notBefore = cert.notBefore.value;
-    this.notAfter = cert.notAfter.value;
-    this.subjectAttributes = nameAttributes(cert.subject);
+    this.tbs = parsed.tbs;
+    this.version = parsed.version;
+    this.serialNumber = parsed.serialNumber;
+    this.notBefore = parsed.notBefore;
+    this.notAfter = parsed.notAfter;
+    this.subjectAttributes = parsed.subjectAttributes;
     this.subject = renderGoName(this.subjectAttributes);
-    this.issuer = renderGoName(nameAttributes(cert.issuer));
-    this.rawSubject = new Uint8Array(cert.subject.valueBeforeDecode);
-    this.rawIssuer = new Uint8Array(cert.issuer.valueBeforeDecode);
-    this.signatureAlgorithm = cert.signatureAlgorithm.algorithmId;
-    this.signatureAlgorithmParameters = cert.signatureAlgorithm.algorithmParams as asn1js.AsnType | undefined;
-    this.signatureValue = cert.signatureValue.valueBlock.valueHexView.slice();
-    this.publicKey = parsePublicKey(new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER()));
-    this.extensions = (cert.extensions ?? []).map((e) => ({
-      oid: e.extnID,
-      critical: e.critical,
-      value: e.extnValue.valueBlock.valueHexView.slice(),
-    }));
+    this.issuer = renderGoName(parsed.issuerAttributes);
+    this.rawSubject = parsed.rawSubject;
+    this.rawIssuer = parsed.rawIssuer;
+    this.signatureAlgorithm = parsed.signatureAlgorithm;
+    this.signatureAlgorithmParameters = parsed.signatureAlgorithmParameters;
+    this.signatureValue = parsed.signatureValue;
+    this.publicKey = parsePublicKey(parsed.spki);
+    this.extensions = parsed.extensions;
     const seen = new Set<string>();
     for (const e of this.extensions) {
       // RFC 5280 §4.2: a certificate MUST NOT include more than one instance of an extension.
@@ -233,6 +220,104 @@ export class Certificate {
     });
     return { critical: extension.critical, purposes };
   }
+}
+
+/** The Certificate fields, read straight from the DER (RFC 5280 §4.1). */
+function parseCertificateDer(der: Uint8Array) {
+  const top = readElement(der, 0);
+  if (top.end !== der.length) throw new DerError('trailing data after certificate');
+  const [tbsElement, algorithmElement, signatureElement, ...extra] = expectSequence(der, top, 'Certificate');
+  if (!tbsElement || !algorithmElement || !signatureElement || extra.length > 0) throw new DerError('Certificate must have three fields');
+  if (signatureElement.tag !== 0x03) throw new DerError('signatureValue must be a BIT STRING');
+  const signatureBits = contents(der, signatureElement);
+  if (signatureBits[0] !== 0) throw new DerError('signatureValue has unused bits');
+  const fields = expectSequence(der, tbsElement, 'TBSCertificate');
+  let index = 0;
+  let version = 0;
+  if (fields[0]?.tag === 0xa0) {
+    const [versionInteger] = children(der, fields[0]);
+    if (!versionInteger || versionInteger.tag !== 0x02) throw new DerError('malformed version');
+    version = contents(der, versionInteger).reduce((n, b) => n * 256 + b, 0);
+    index++;
+  }
+  const serial = fields[index++];
+  const innerAlgorithm = fields[index++];
+  const issuer = fields[index++];
+  const validity = fields[index++];
+  const subject = fields[index++];
+  const spki = fields[index++];
+  if (!serial || serial.tag !== 0x02 || !innerAlgorithm || !issuer || issuer.tag !== 0x30 || !validity || !subject || subject.tag !== 0x30 || !spki || spki.tag !== 0x30) {
+    throw new DerError('TBSCertificate is missing fields');
+  }
+  const [notBefore, notAfter] = expectSequence(der, validity, 'Validity');
+  if (!notBefore || !notAfter) throw new DerError('Validity must have two times');
+  let extensions: CertificateExtension[] = [];
+  for (const field of fields.slice(index)) {
+    if (field.tag === 0xa3) {
+      const [list] = children(der, field);
+      if (!list) throw new DerError('empty extensions');
+      extensions = expectSequence(der, list, 'Extensions').map((extension) => {
+        const parts = expectSequence(der, extension, 'Extension');
+        const oid = parts[0];
+        const last = parts[parts.length - 1];
+        if (!oid || oid.tag !== 0x06 || !last || last.tag !== 0x04 || parts.length > 3) throw new DerError('malformed extension');
+        const criticalElement = parts.length === 3 ? parts[1]! : undefined;
+        if (criticalElement && criticalElement.tag !== 0x01) throw new DerError('malformed extension criticality');
+        return {
+          oid: oidText(contents(der, oid)),
+          critical: criticalElement !== undefined && contents(der, criticalElement)[0] !== 0,
+          value: contents(der, last).slice(),
+        };
+      });
+    } else if (field.tag !== 0x81 && field.tag !== 0x82 && field.tag !== 0xa1 && field.tag !== 0xa2) {
+      throw new DerError('unexpected field in TBSCertificate');
+    }
+  }
+  const [algorithmOid, algorithmParameters] = expectSequence(der, algorithmElement, 'AlgorithmIdentifier');
+  if (!algorithmOid || algorithmOid.tag !== 0x06) throw new DerError('malformed signatureAlgorithm');
+  const signatureAlgorithm = oidText(contents(der, algorithmOid));
+  return {
+    tbs: whole(der, tbsElement).slice(),
+    version,
+    serialNumber: toHex(contents(der, serial)),
+    notBefore: timeValue(der, notBefore),
+    notAfter: timeValue(der, notAfter),
+    rawIssuer: whole(der, issuer).slice(),
+    rawSubject: whole(der, subject).slice(),
+    issuerAttributes: nameAttributesOf(der, issuer),
+    subjectAttributes: nameAttributesOf(der, subject),
+    signatureAlgorithm,
+    // Only RSASSA-PSS has parameters we read (its hash and salt), so only they are decoded.
+    signatureAlgorithmParameters:
+      algorithmParameters && algorithmParameters.tag === 0x30 ? (asn1js.fromBER(whole(der, algorithmParameters)).result as asn1js.AsnType) : undefined,
+    signatureValue: signatureBits.slice(1),
+    spki: whole(der, spki).slice(),
+    extensions,
+  };
+}
+
+function expectSequence(der: Uint8Array, element: DerElement, what: string): DerElement[] {
+  if (element.tag !== 0x30) throw new DerError(`${what} must be a SEQUENCE`);
+  return children(der, element);
+}
+
+/** Name ::= SEQUENCE OF SET OF AttributeTypeAndValue, flattened in order. */
+function nameAttributesOf(der: Uint8Array, name: DerElement): NameAttribute[] {
+  const attributes: NameAttribute[] = [];
+  for (const rdn of children(der, name)) {
+    if (rdn.tag !== 0x31) throw new DerError('a relative distinguished name must be a SET');
+    for (const atv of children(der, rdn)) {
+      const [type, value] = expectSequence(der, atv, 'AttributeTypeAndValue');
+      if (!type || type.tag !== 0x06 || !value) throw new DerError('malformed AttributeTypeAndValue');
+      const text = stringValue(der, value);
+      attributes.push(
+        text === undefined
+          ? { type: oidText(contents(der, type)), value: '', goMarshalledValue: whole(der, value).slice() }
+          : { type: oidText(contents(der, type)), value: text, goMarshalledValue: goMarshalString(text) },
+      );
+    }
+  }
+  return attributes;
 }
 
 /** Length of the DER element starting at `offset`, header included, or -1 if it is cut short. */
