@@ -6,7 +6,9 @@ import { CertificateParseError } from './errors.js';
 import { decodePem, isPem } from './pem.js';
 import { children, contents, DerError, oidText, readElement, stringValue, timeValue, whole, type DerElement } from './der.js';
 import { parsePublicKey, type PublicKey } from './public-key.js';
-import { renderGoName, type NameAttribute } from './x509-name.js';
+import { GO_ATTRIBUTE_NAMES, renderGoName, type NameAttribute } from './x509-name.js';
+
+const EMPTY = new Uint8Array(0);
 
 /** Key usage bit names, in bit order (RFC 5280 §4.2.1.3). */
 export const KEY_USAGE_NAMES = [
@@ -309,12 +311,16 @@ function nameAttributesOf(der: Uint8Array, name: DerElement): NameAttribute[] {
     for (const atv of children(der, rdn)) {
       const [type, value] = expectSequence(der, atv, 'AttributeTypeAndValue');
       if (!type || type.tag !== 0x06 || !value) throw new DerError('malformed AttributeTypeAndValue');
+      const oid = oidText(contents(der, type));
       const text = stringValue(der, value);
-      attributes.push(
-        text === undefined
-          ? { type: oidText(contents(der, type)), value: '', goMarshalledValue: whole(der, value).slice() }
-          : { type: oidText(contents(der, type)), value: text, goMarshalledValue: goMarshalString(text) },
-      );
+      // Go prints only unknown attribute types as `<oid>=#<hex DER>`, so only
+      // they need Go's re-marshalled form (NameAttribute.goMarshalledValue).
+      const unknown = GO_ATTRIBUTE_NAMES[oid] === undefined;
+      attributes.push({
+        type: oid,
+        value: text ?? '',
+        goMarshalledValue: !unknown ? EMPTY : text === undefined ? whole(der, value).slice() : goMarshalString(text),
+      });
     }
   }
   return attributes;

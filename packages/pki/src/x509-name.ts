@@ -15,7 +15,7 @@ export interface NameAttribute {
   type: string;
   /** The decoded string value. */
   value: string;
-  /** DER of the attribute value as Go would re-marshal it (for unknown types). */
+  /** DER of the attribute value as Go would re-marshal it; filled for types Go has no name for (empty otherwise). */
   goMarshalledValue: Uint8Array;
 }
 
