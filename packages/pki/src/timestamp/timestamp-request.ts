@@ -14,11 +14,24 @@ export interface TimestampRequest {
   certReq: true;
 }
 
-/** A random nonce in [0, 2^159) (TSA-1 [impl]): 20 random bytes with the top bit cleared. */
-function randomNonce(): Uint8Array {
+/**
+ * A random nonce in [0, 2^159) (TSA-1 [impl]): 20 random bytes with the top
+ * bit cleared, as the minimal DER INTEGER contents. Leading zero bytes must
+ * go (a zero stays only before a byte with its top bit set): strict TSAs
+ * such as `openssl ts` reject a non-minimal INTEGER as badDataFormat, which
+ * happened here for about one request in 500.
+ */
+export function randomNonce(): Uint8Array {
   const bytes = crypto.getRandomValues(new Uint8Array(20));
   bytes[0]! &= 0x7f;
-  return bytes;
+  return minimalInteger(bytes);
+}
+
+/** The minimal two's-complement contents of a non-negative INTEGER whose top bit is clear. */
+export function minimalInteger(bytes: Uint8Array): Uint8Array {
+  let start = 0;
+  while (start < bytes.length - 1 && bytes[start] === 0 && bytes[start + 1]! < 0x80) start++;
+  return bytes.slice(start);
 }
 
 /**
