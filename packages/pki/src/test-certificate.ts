@@ -52,7 +52,9 @@ export async function generateTestCertificate(options: TestCertificateOptions): 
   const cert = new pkijs.Certificate();
   cert.version = 2;
   const serial = crypto.getRandomValues(new Uint8Array(16));
-  serial[0]! &= 0x7f;
+  // Positive and minimal in DER: top bit clear, first byte not zero (Go and
+  // openssl reject a serial with a redundant leading zero).
+  serial[0] = (serial[0]! & 0x7f) || 1;
   cert.serialNumber = new asn1js.Integer({ valueHex: serial.buffer });
   const subject = [
     ['2.5.4.6', 'US', asn1js.PrintableString],
