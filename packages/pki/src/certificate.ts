@@ -326,18 +326,6 @@ function nameAttributesOf(der: Uint8Array, name: DerElement): NameAttribute[] {
   return attributes;
 }
 
-/** Length of the DER element starting at `offset`, header included, or -1 if it is cut short. */
-function derElementLength(bytes: Uint8Array, offset: number): number {
-  if (offset + 2 > bytes.length) return -1;
-  const first = bytes[offset + 1]!;
-  if (first < 0x80) return 2 + first;
-  const count = first & 0x7f;
-  if (count === 0 || count > 4 || offset + 2 + count > bytes.length) return -1;
-  let length = 0;
-  for (let i = 0; i < count; i++) length = length * 256 + bytes[offset + 2 + i]!;
-  return 2 + count + length;
-}
-
 /**
  * Parses certificates from PEM text, DER bytes, or a bundle of either (TS-2):
  * every CERTIFICATE block of a PEM file, or concatenated DER certificates.
@@ -361,10 +349,15 @@ export function parseCertificates(input: Uint8Array | string): Certificate[] {
   if (input.length === 0) fail('no certificate found: input is empty');
   const certificates: Certificate[] = [];
   for (let offset = 0; offset < input.length; ) {
-    const length = derElementLength(input, offset);
-    if (input[offset] !== 0x30 || length < 0 || offset + length > input.length) fail('malformed certificate: invalid DER');
-    certificates.push(Certificate.fromDer(input.subarray(offset, offset + length)));
-    offset += length;
+    let element: DerElement;
+    try {
+      element = readElement(input, offset);
+    } catch (error) {
+      fail('malformed certificate: invalid DER', error);
+    }
+    if (element.tag !== 0x30) fail('malformed certificate: invalid DER');
+    certificates.push(Certificate.fromDer(whole(input, element)));
+    offset = element.end;
   }
   return certificates;
 }

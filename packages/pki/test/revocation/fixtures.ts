@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeBase64, parseCertificates, type Certificate } from '../../src/index.js';
+import { EXT as CHAIN_EXT } from '../fixtures/openssl-chain.js';
 import type { Fetcher } from '../../src/revocation/index.js';
 
 export interface Issued {
@@ -33,11 +34,9 @@ export interface IssueOptions {
   subject?: string;
 }
 
+/** The CERT-conforming extension sets of the chain fixtures, plus OCSP responders. */
 export const EXT = {
-  root: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign', 'subjectKeyIdentifier=hash'],
-  intermediate: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,keyCertSign,cRLSign'],
-  leaf: ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=codeSigning'],
-  tsaLeaf: ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=critical,timeStamping'],
+  ...CHAIN_EXT,
   ocspResponder: ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature', 'extendedKeyUsage=OCSPSigning'],
   plainResponder: ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature'],
 } as const;
