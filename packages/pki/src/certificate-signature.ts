@@ -1,6 +1,18 @@
-import * as asn1js from 'asn1js';
 import type { HashAlgorithm } from './algorithm.js';
 import type { Certificate } from './certificate.js';
+import {
+  algorithmIdentifier,
+  children,
+  DerError,
+  ecdsaSignatureToRaw,
+  oidValue,
+  readOnly,
+  sequence,
+  smallIntegerValue,
+  TAG,
+  type AlgorithmIdentifier,
+  type DerElement,
+} from './der.js';
 import { CertificateRuleError } from './errors.js';
 import { verifySignature, type VerificationScheme } from './signature-verification.js';
 
@@ -23,36 +35,89 @@ export const SHA1_SIGNATURE_OIDS: ReadonlySet<string> = new Set([
 ]);
 
 const RSASSA_PSS = '1.2.840.113549.1.1.10';
+const MGF1 = '1.2.840.113549.1.1.8';
 const HASH_BY_OID: Readonly<Record<string, HashAlgorithm>> = {
   '2.16.840.1.101.3.4.2.1': 'SHA-256',
   '2.16.840.1.101.3.4.2.2': 'SHA-384',
   '2.16.840.1.101.3.4.2.3': 'SHA-512',
 };
+const HASH_LENGTH: Readonly<Record<HashAlgorithm, number>> = { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 };
 
-/** Reads RSASSA-PSS-params (RFC 4055 §3.1); SHA-1 defaults are refused as weak. */
-function pssScheme(parameters: asn1js.AsnType | undefined): VerificationScheme | undefined {
-  if (!(parameters instanceof asn1js.Sequence)) return undefined;
-  let hash: HashAlgorithm | undefined;
-  let saltLength = 20;
-  for (const field of parameters.valueBlock.value) {
-    const tag = field.idBlock.tagNumber;
-    const inner = (field as asn1js.Constructed).valueBlock.value?.[0];
-    if (tag === 0 && inner instanceof asn1js.Sequence) {
-      const oid = inner.valueBlock.value[0];
-      if (oid instanceof asn1js.ObjectIdentifier) hash = HASH_BY_OID[oid.valueBlock.toString()];
-    } else if (tag === 2 && inner instanceof asn1js.Integer) {
-      saltLength = inner.valueBlock.valueDec;
+/** An X.509 AlgorithmIdentifier: OID and the DER of its parameters (undefined when absent). */
+export type SignatureAlgorithmIdentifier = AlgorithmIdentifier;
+
+const isNull = (parameters: Uint8Array | undefined): boolean => parameters !== undefined && parameters.length === 2 && parameters[0] === 0x05 && parameters[1] === 0x00;
+
+/** A hash AlgorithmIdentifier inside PSS parameters: parameters absent or NULL (as Go). */
+function pssHash(der: Uint8Array, element: DerElement | undefined): string {
+  const [inner, ...rest] = children(der, element!);
+  if (rest.length > 0) throw new DerError('malformed RSASSA-PSS parameters');
+  const ai = algorithmIdentifier(der, inner, 'RSASSA-PSS parameters');
+  if (ai.parameters !== undefined && !isNull(ai.parameters)) throw new DerError('RSASSA-PSS hash parameters must be absent or NULL');
+  return ai.oid;
+}
+
+/**
+ * Reads RSASSA-PSS-params (RFC 4055 §3.1) as Go's getSignatureAlgorithmFromAI
+ * does: the hash is SHA-256/384/512 with absent or NULL parameters, the mask
+ * is MGF1 with the same hash, the salt is as long as the hash, the trailer is
+ * 1. Anything else is an unknown algorithm (SHA-1 defaults included).
+ */
+function pssScheme(parameters: Uint8Array | undefined): VerificationScheme | undefined {
+  if (parameters === undefined) return undefined;
+  try {
+    const fields = sequence(parameters, readOnly(parameters, TAG.SEQUENCE, 'RSASSA-PSS parameters'), 'RSASSA-PSS parameters');
+    let i = 0;
+    const hashOid = fields[i]?.tag === 0xa0 ? pssHash(parameters, fields[i++]) : undefined;
+    let mgfHashOid: string | undefined;
+    if (fields[i]?.tag === 0xa1) {
+      const [mgf, ...rest] = children(parameters, fields[i++]!);
+      const [mgfOid, mgfParameters, ...more] = sequence(parameters, mgf, 'RSASSA-PSS mask generation');
+      if (rest.length > 0 || more.length > 0 || oidValue(parameters, mgfOid) !== MGF1) return undefined;
+      const inner = algorithmIdentifier(parameters, mgfParameters, 'RSASSA-PSS mask generation hash');
+      if (inner.parameters !== undefined && !isNull(inner.parameters)) return undefined;
+      mgfHashOid = inner.oid;
     }
+    let saltLength = 20;
+    if (fields[i]?.tag === 0xa2) {
+      const [salt, ...rest] = children(parameters, fields[i++]!);
+      if (rest.length > 0) return undefined;
+      saltLength = smallIntegerValue(parameters, salt, 'RSASSA-PSS salt length');
+    }
+    if (fields[i]?.tag === 0xa3) {
+      const [trailer, ...rest] = children(parameters, fields[i++]!);
+      if (rest.length > 0 || smallIntegerValue(parameters, trailer, 'RSASSA-PSS trailer field') !== 1) return undefined;
+    }
+    if (i < fields.length) return undefined;
+    const hash = hashOid === undefined ? undefined : HASH_BY_OID[hashOid];
+    if (!hash || mgfHashOid !== hashOid || saltLength !== HASH_LENGTH[hash]) return undefined;
+    return { name: 'RSA-PSS', hash, saltLength };
+  } catch (error) {
+    if (error instanceof DerError) return undefined;
+    throw error;
   }
-  return hash ? { name: 'RSA-PSS', hash, saltLength } : undefined;
+}
+
+/**
+ * Whether the parameters suit the algorithm. PKCS#1 v1.5: NULL or absent
+ * (RFC 4055 §5 "MUST accept the parameters being absent as well as
+ * present"). ECDSA: absent (RFC 5758 §3.2). [impl:alg-params] Go's x509
+ * ignores these parameters (it only compares inner and outer bytes); we
+ * refuse what the RFCs forbid.
+ */
+function parametersFit(scheme: VerificationScheme, parameters: Uint8Array | undefined): boolean {
+  if (scheme.name === 'ECDSA') return parameters === undefined;
+  if (scheme.name === 'RSASSA-PKCS1-v1_5') return parameters === undefined || isNull(parameters);
+  return true;
 }
 
 /**
  * The verification scheme for a signature algorithm identifier (certificate,
- * CRL, OCSP). Throws {@link CertificateRuleError} `ERR_CERT_WEAK_SIGNATURE`
- * for SHA-1 (CERT-9) and `ERR_CERT_CHAIN` for anything unsupported.
+ * CRL, OCSP, timestamp token). Throws {@link CertificateRuleError}
+ * `ERR_CERT_WEAK_SIGNATURE` for SHA-1 (CERT-9) and `ERR_CERT_CHAIN` for
+ * anything unsupported, including parameters that do not fit the algorithm.
  */
-export function schemeForSignatureAlgorithm(oid: string, parameters: asn1js.AsnType | undefined, subject: string): VerificationScheme {
+export function schemeForSignatureAlgorithm(oid: string, parameters: Uint8Array | undefined, subject: string): VerificationScheme {
   if (SHA1_SIGNATURE_OIDS.has(oid)) {
     throw new CertificateRuleError('ERR_CERT_WEAK_SIGNATURE', `certificate with subject "${subject}" is signed with SHA-1 (${oid}), which is not allowed`, { subject });
   }
@@ -60,23 +125,22 @@ export function schemeForSignatureAlgorithm(oid: string, parameters: asn1js.AsnT
   if (!scheme) {
     throw new CertificateRuleError('ERR_CERT_CHAIN', `certificate with subject "${subject}" uses an unsupported signature algorithm ${oid}`, { subject });
   }
+  if (!parametersFit(scheme, parameters)) {
+    throw new CertificateRuleError(
+      'ERR_CERT_CHAIN',
+      `certificate with subject "${subject}" has invalid parameters for signature algorithm ${oid} [impl:alg-params]`,
+      { subject },
+    );
+  }
   return scheme;
 }
 
-/** Converts a DER ECDSA-Sig-Value to raw r‖s of the given half size, or undefined if malformed. */
+/**
+ * Converts a DER ECDSA-Sig-Value to raw r‖s of the given half size, or
+ * undefined unless it is the strict DER Go's ecdsa.VerifyASN1 accepts.
+ */
 export function ecdsaDerToRaw(der: Uint8Array, size: number): Uint8Array | undefined {
-  const parsed = asn1js.fromBER(der);
-  if (parsed.offset !== der.length || !(parsed.result instanceof asn1js.Sequence)) return undefined;
-  const values = parsed.result.valueBlock.value;
-  if (values.length !== 2 || !values.every((v) => v instanceof asn1js.Integer)) return undefined;
-  const out = new Uint8Array(2 * size);
-  for (let i = 0; i < 2; i++) {
-    let bytes = (values[i] as asn1js.Integer).valueBlock.valueHexView;
-    while (bytes.length > 1 && bytes[0] === 0) bytes = bytes.subarray(1);
-    if (bytes.length > size) return undefined;
-    out.set(bytes, (i + 1) * size - bytes.length);
-  }
-  return out;
+  return ecdsaSignatureToRaw(der, size);
 }
 
 const CURVE_HALF: Readonly<Record<string, number>> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
@@ -84,10 +148,13 @@ const CURVE_HALF: Readonly<Record<string, number>> = { 'P-256': 32, 'P-384': 48,
 /**
  * Verifies a signature produced by `signer`'s key over `data`, where
  * `algorithm` is an X.509 AlgorithmIdentifier and ECDSA values are DER.
+ * The one signature check for certificates, CRLs, OCSP responses and
+ * timestamp tokens (issue 12 finding 3): parameters must fit the algorithm
+ * and an ECDSA value must be strict DER, so no re-encoding verifies.
  */
 export async function verifyX509Signature(
   signer: Certificate,
-  algorithm: { oid: string; parameters: asn1js.AsnType | undefined },
+  algorithm: SignatureAlgorithmIdentifier,
   signature: Uint8Array,
   data: Uint8Array,
   subjectForErrors: string,

@@ -1,11 +1,31 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { sha256 } from '@noble/hashes/sha2.js';
-import { bytesEqual, toHex } from './bytes.js';
+import { bytesEqual, concatBytes, toHex } from './bytes.js';
 import { CertificateParseError } from './errors.js';
 import { decodePem, isPem } from './pem.js';
-import { children, contents, DerError, oidText, readElement, stringValue, timeValue, whole, type DerElement } from './der.js';
-import { parsePublicKey, type PublicKey } from './public-key.js';
+import {
+  algorithmIdentifier,
+  bitStringValue,
+  booleanValue,
+  children,
+  contents,
+  DerError,
+  IMPL_TRAILING,
+  integerBytes,
+  oidValue,
+  readElement,
+  readOnly,
+  rightAligned,
+  sequence,
+  smallIntegerValue,
+  stringValue,
+  TAG,
+  timeValue,
+  whole,
+  type DerElement,
+} from './der.js';
+import { readPublicKey, type PublicKey } from './public-key.js';
 import { GO_ATTRIBUTE_NAMES, renderGoName, type NameAttribute } from './x509-name.js';
 
 const EMPTY = new Uint8Array(0);
@@ -55,15 +75,11 @@ function fail(message: string, cause?: unknown): never {
 /** Go re-marshals a parsed string attribute as PrintableString when it can, else UTF8String. */
 function goMarshalString(value: string): Uint8Array {
   const printable = /^[A-Za-z0-9 '()+,\-./:=?]*$/.test(value);
-  const node = printable ? new asn1js.PrintableString({ value }) : new asn1js.Utf8String({ value });
-  return new Uint8Array(node.toBER());
-}
-
-
-function decodeExtension<T extends asn1js.AsnType>(extension: CertificateExtension, type: new () => T, what: string): T {
-  const parsed = asn1js.fromBER(extension.value);
-  if (parsed.offset === -1 || !(parsed.result instanceof type)) fail(`malformed ${what} extension`);
-  return parsed.result as T;
+  const body = new TextEncoder().encode(value);
+  const length: number[] = [];
+  for (let n = body.length; n > 0; n = Math.floor(n / 256)) length.unshift(n % 256);
+  const header = body.length < 0x80 ? [printable ? 0x13 : 0x0c, body.length] : [printable ? 0x13 : 0x0c, 0x80 | length.length, ...length];
+  return concatBytes(new Uint8Array(header), body);
 }
 
 /**
@@ -88,9 +104,10 @@ export class Certificate {
   /** Raw DER of the subject and issuer Names, compared byte for byte (CERT-7). */
   readonly rawSubject: Uint8Array;
   readonly rawIssuer: Uint8Array;
-  /** OID of the outer signatureAlgorithm, and its parameters (for RSA-PSS). */
+  /** OID of the signatureAlgorithm (inner and outer are byte-identical, issue 12 finding 3). */
   readonly signatureAlgorithm: string;
-  readonly signatureAlgorithmParameters: asn1js.AsnType | undefined;
+  /** DER of the signatureAlgorithm parameters, undefined when absent. */
+  readonly signatureAlgorithmParameters: Uint8Array | undefined;
   readonly signatureValue: Uint8Array;
   readonly publicKey: PublicKey;
   readonly extensions: readonly CertificateExtension[];
@@ -130,17 +147,11 @@ export class Certificate {
     this.signatureAlgorithm = parsed.signatureAlgorithm;
     this.signatureAlgorithmParameters = parsed.signatureAlgorithmParameters;
     this.signatureValue = parsed.signatureValue;
-    this.publicKey = parsePublicKey(parsed.spki);
+    this.publicKey = parsed.publicKey;
     this.extensions = parsed.extensions;
-    const seen = new Set<string>();
-    for (const e of this.extensions) {
-      // RFC 5280 §4.2: a certificate MUST NOT include more than one instance of an extension.
-      if (seen.has(e.oid)) fail(`malformed certificate: duplicate extension ${e.oid}`);
-      seen.add(e.oid);
-    }
-    this.basicConstraints = this.#decodeBasicConstraints();
-    this.keyUsage = this.#decodeKeyUsage();
-    this.extendedKeyUsage = this.#decodeExtendedKeyUsage();
+    this.basicConstraints = parsed.basicConstraints;
+    this.keyUsage = parsed.keyUsage;
+    this.extendedKeyUsage = parsed.extendedKeyUsage;
   }
 
   /**
@@ -185,137 +196,190 @@ export class Certificate {
   isValidAt(instant: Date): boolean {
     return instant.getTime() >= this.notBefore.getTime() && instant.getTime() <= this.notAfter.getTime();
   }
-
-  #decodeBasicConstraints(): Certificate['basicConstraints'] {
-    const extension = this.extension(OID.basicConstraints);
-    if (!extension) return undefined;
-    const seq = decodeExtension(extension, asn1js.Sequence, 'basicConstraints');
-    let ca = false;
-    let pathLen: number | undefined;
-    for (const item of seq.valueBlock.value) {
-      if (item instanceof asn1js.Boolean) ca = item.valueBlock.value;
-      else if (item instanceof asn1js.Integer) pathLen = item.valueBlock.valueDec;
-      else fail('malformed basicConstraints extension');
-    }
-    return { critical: extension.critical, ca, pathLen };
-  }
-
-  #decodeKeyUsage(): Certificate['keyUsage'] {
-    const extension = this.extension(OID.keyUsage);
-    if (!extension) return undefined;
-    const bits = decodeExtension(extension, asn1js.BitString, 'keyUsage').valueBlock.valueHexView;
-    const usages = new Set<KeyUsageName>();
-    KEY_USAGE_NAMES.forEach((name, bit) => {
-      const byte = bits[bit >> 3];
-      if (byte !== undefined && (byte & (0x80 >> (bit & 7))) !== 0) usages.add(name);
-    });
-    return { critical: extension.critical, usages };
-  }
-
-  #decodeExtendedKeyUsage(): Certificate['extendedKeyUsage'] {
-    const extension = this.extension(OID.extKeyUsage);
-    if (!extension) return undefined;
-    const seq = decodeExtension(extension, asn1js.Sequence, 'extendedKeyUsage');
-    const purposes = seq.valueBlock.value.map((item) => {
-      if (!(item instanceof asn1js.ObjectIdentifier)) fail('malformed extendedKeyUsage extension');
-      return item.valueBlock.toString();
-    });
-    return { critical: extension.critical, purposes };
-  }
 }
 
-/** The Certificate fields, read straight from the DER (RFC 5280 §4.1). */
+/**
+ * The Certificate fields, read with the strict DER reader in the order and
+ * with the checks of Go's x509 parseCertificate (RFC 5280 §4.1). Throws
+ * {@link DerError}. Where we are stricter than Go the check says `[impl]`.
+ */
 function parseCertificateDer(der: Uint8Array) {
-  const top = readElement(der, 0);
-  if (top.end !== der.length) throw new DerError('trailing data after certificate');
-  const [tbsElement, algorithmElement, signatureElement, ...extra] = expectSequence(der, top, 'Certificate');
-  if (!tbsElement || !algorithmElement || !signatureElement || extra.length > 0) throw new DerError('Certificate must have three fields');
-  if (signatureElement.tag !== 0x03) throw new DerError('signatureValue must be a BIT STRING');
-  const signatureBits = contents(der, signatureElement);
-  if (signatureBits[0] !== 0) throw new DerError('signatureValue has unused bits');
-  const fields = expectSequence(der, tbsElement, 'TBSCertificate');
+  const top = readOnly(der, TAG.SEQUENCE, 'certificate');
+  const [tbsElement, algorithmElement, signatureElement, ...extra] = sequence(der, top, 'certificate');
+  // [impl] Go skips elements after signatureValue; they are unsigned, so we refuse them.
+  if (extra.length > 0) throw new DerError(`malformed certificate: elements after the signature ${IMPL_TRAILING}`);
+  const fields = sequence(der, tbsElement, 'tbs certificate');
   let index = 0;
   let version = 0;
   if (fields[0]?.tag === 0xa0) {
-    const [versionInteger] = children(der, fields[0]);
-    if (!versionInteger || versionInteger.tag !== 0x02) throw new DerError('malformed version');
-    version = contents(der, versionInteger).reduce((n, b) => n * 256 + b, 0);
+    const [versionInteger, ...rest] = children(der, fields[0]);
+    if (rest.length > 0) throw new DerError('malformed version');
+    // [impl] An explicit v1 ([0] INTEGER 0) breaks DER's DEFAULT rule; Go accepts it, and so do we.
+    version = smallIntegerValue(der, versionInteger, 'version');
     index++;
   }
-  const serial = fields[index++];
+  // Go: versions other than v1–v3 are malformed (issue 12 finding 5: version 5 was accepted).
+  if (version < 0 || version > 2) throw new DerError('invalid version');
+  const serial = integerBytes(der, fields[index++], 'serial number');
+  // Go ≥ 1.23 refuses negative serial numbers (GODEBUG x509negativeserial=0).
+  if ((serial[0]! & 0x80) !== 0) throw new DerError('negative serial number');
   const innerAlgorithm = fields[index++];
+  if (!innerAlgorithm || innerAlgorithm.tag !== TAG.SEQUENCE) throw new DerError('malformed signature algorithm identifier');
+  if (!algorithmElement || algorithmElement.tag !== TAG.SEQUENCE) throw new DerError('malformed algorithm identifier');
+  // Go compares the two AlgorithmIdentifiers byte for byte: the outer one is not
+  // signed, so changing it (NULL added or dropped) must not verify (issue 12 finding 3).
+  if (!bytesEqual(whole(der, innerAlgorithm), whole(der, algorithmElement))) {
+    throw new DerError("inner and outer signature algorithm identifiers don't match");
+  }
+  const signatureAlgorithm = algorithmIdentifier(der, innerAlgorithm, 'signature algorithm identifier');
   const issuer = fields[index++];
-  const validity = fields[index++];
+  if (!issuer || issuer.tag !== TAG.SEQUENCE) throw new DerError('malformed issuer');
+  const issuerAttributes = nameAttributesOf(der, issuer);
+  const [notBefore, notAfter, ...validityRest] = sequence(der, fields[index++], 'validity');
+  if (!notBefore || !notAfter) throw new DerError('malformed validity');
+  // [impl] Go skips elements after notAfter.
+  if (validityRest.length > 0) throw new DerError(`malformed validity: trailing elements ${IMPL_TRAILING}`);
   const subject = fields[index++];
+  if (!subject || subject.tag !== TAG.SEQUENCE) throw new DerError('malformed subject');
+  const subjectAttributes = nameAttributesOf(der, subject);
   const spki = fields[index++];
-  if (!serial || serial.tag !== 0x02 || !innerAlgorithm || !issuer || issuer.tag !== 0x30 || !validity || !subject || subject.tag !== 0x30 || !spki || spki.tag !== 0x30) {
-    throw new DerError('TBSCertificate is missing fields');
-  }
-  const [notBefore, notAfter] = expectSequence(der, validity, 'Validity');
-  if (!notBefore || !notAfter) throw new DerError('Validity must have two times');
+  if (!spki || spki.tag !== TAG.SEQUENCE) throw new DerError('malformed spki');
+  const spkiBytes = whole(der, spki).slice();
+  const publicKey = readPublicKey(spkiBytes);
+
+  // [impl] RFC 5280 §4.1: a v1 certificate ends with its key. Go skips whatever follows; we refuse it.
+  if (version === 0 && index < fields.length) throw new DerError('fields after the key of a v1 certificate [impl:ext-version]');
+  // issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT STRING), skipped as Go skips them.
+  if (fields[index]?.tag === 0x81) index++;
+  if (fields[index]?.tag === 0x82) index++;
   let extensions: CertificateExtension[] = [];
-  for (const field of fields.slice(index)) {
-    if (field.tag === 0xa3) {
-      const [list] = children(der, field);
-      if (!list) throw new DerError('empty extensions');
-      extensions = expectSequence(der, list, 'Extensions').map((extension) => {
-        const parts = expectSequence(der, extension, 'Extension');
-        const oid = parts[0];
-        const last = parts[parts.length - 1];
-        if (!oid || oid.tag !== 0x06 || !last || last.tag !== 0x04 || parts.length > 3) throw new DerError('malformed extension');
-        const criticalElement = parts.length === 3 ? parts[1]! : undefined;
-        if (criticalElement && criticalElement.tag !== 0x01) throw new DerError('malformed extension criticality');
-        return {
-          oid: oidText(contents(der, oid)),
-          critical: criticalElement !== undefined && contents(der, criticalElement)[0] !== 0,
-          value: contents(der, last).slice(),
-        };
-      });
-    } else if (field.tag !== 0x81 && field.tag !== 0x82 && field.tag !== 0xa1 && field.tag !== 0xa2) {
-      throw new DerError('unexpected field in TBSCertificate');
-    }
+  if (fields[index]?.tag === 0xa3) {
+    // RFC 5280 §4.1.2.9: extensions only in v3. Go ignores them in v1 and v2
+    // certificates; we refuse them (issue 12 finding 5) so that no reader
+    // can take a v1 certificate's basicConstraints for a CA flag. [impl:ext-version]
+    if (version !== 2) throw new DerError('extensions in a certificate that is not v3 [impl:ext-version]');
+    const [list, ...rest] = children(der, fields[index]!);
+    if (rest.length > 0) throw new DerError('malformed extensions');
+    extensions = sequence(der, list, 'extensions').map((extension) => readExtension(der, extension));
+    index++;
   }
-  const [algorithmOid, algorithmParameters] = expectSequence(der, algorithmElement, 'AlgorithmIdentifier');
-  if (!algorithmOid || algorithmOid.tag !== 0x06) throw new DerError('malformed signatureAlgorithm');
-  const signatureAlgorithm = oidText(contents(der, algorithmOid));
+  if (index < fields.length) {
+    // [impl] Go skips elements after the extensions (and after the unique IDs of a v2 certificate).
+    throw new DerError(`malformed tbs certificate: unexpected field ${IMPL_TRAILING}`);
+  }
+  const seen = new Set<string>();
+  for (const e of extensions) {
+    // RFC 5280 §4.2: a certificate MUST NOT include more than one instance of an extension.
+    if (seen.has(e.oid)) throw new DerError(`certificate contains duplicate extension ${e.oid}`);
+    seen.add(e.oid);
+  }
+  const signatureBits = bitStringValue(der, signatureElement, 'signature');
   return {
-    tbs: whole(der, tbsElement).slice(),
+    tbs: whole(der, tbsElement!).slice(),
     version,
-    serialNumber: toHex(contents(der, serial)),
+    serialNumber: toHex(serial),
     notBefore: timeValue(der, notBefore),
     notAfter: timeValue(der, notAfter),
     rawIssuer: whole(der, issuer).slice(),
     rawSubject: whole(der, subject).slice(),
-    issuerAttributes: nameAttributesOf(der, issuer),
-    subjectAttributes: nameAttributesOf(der, subject),
-    signatureAlgorithm,
-    // Only RSASSA-PSS has parameters we read (its hash and salt), so only they are decoded.
-    signatureAlgorithmParameters:
-      algorithmParameters && algorithmParameters.tag === 0x30 ? (asn1js.fromBER(whole(der, algorithmParameters)).result as asn1js.AsnType) : undefined,
-    signatureValue: signatureBits.slice(1),
-    spki: whole(der, spki).slice(),
+    issuerAttributes,
+    subjectAttributes,
+    signatureAlgorithm: signatureAlgorithm.oid,
+    signatureAlgorithmParameters: signatureAlgorithm.parameters,
+    // As Go's BitString.RightAlign; a signature with unused bits cannot verify anyway.
+    signatureValue: rightAligned(signatureBits).slice(),
+    publicKey,
     extensions,
+    basicConstraints: decodeBasicConstraints(extensions),
+    keyUsage: decodeKeyUsage(extensions),
+    extendedKeyUsage: decodeExtendedKeyUsage(extensions),
   };
 }
 
-function expectSequence(der: Uint8Array, element: DerElement, what: string): DerElement[] {
-  if (element.tag !== 0x30) throw new DerError(`${what} must be a SEQUENCE`);
-  return children(der, element);
+/** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }. */
+function readExtension(der: Uint8Array, element: DerElement): CertificateExtension {
+  const parts = sequence(der, element, 'extension');
+  let i = 0;
+  const oid = oidValue(der, parts[i++], 'extension OID field');
+  // [impl] An explicit FALSE breaks DER's DEFAULT rule; Go accepts it, and so do we.
+  const critical = parts[i]?.tag === TAG.BOOLEAN ? booleanValue(der, parts[i++], 'extension critical field') : false;
+  const value = parts[i++];
+  if (!value || value.tag !== TAG.OCTET_STRING) throw new DerError('malformed extension value field');
+  // [impl] Go skips elements after extnValue.
+  if (i < parts.length) throw new DerError(`malformed extension: trailing elements ${IMPL_TRAILING}`);
+  return { oid, critical, value: contents(der, value).slice() };
+}
+
+/** The one element an extension value holds; [impl] Go skips bytes after it, we refuse them. */
+function extensionValue(extension: CertificateExtension, tag: number, what: string): DerElement {
+  const element = readElement(extension.value, 0);
+  if (element.tag !== tag) throw new DerError(`invalid ${what}`);
+  if (element.end !== extension.value.length) throw new DerError(`invalid ${what}: trailing data ${IMPL_TRAILING}`);
+  return element;
+}
+
+/**
+ * basicConstraints ::= SEQUENCE { cA BOOLEAN DEFAULT FALSE, pathLenConstraint INTEGER (0..MAX) OPTIONAL },
+ * read as Go does: a strict BOOLEAN first, then a non-negative INTEGER.
+ * `{INTEGER 0, BOOLEAN TRUE}` and `{FALSE, TRUE}` were read as CA=true (issue 12
+ * finding 5); Go reads them as CA=false and ignores the rest. [impl] We refuse them.
+ */
+function decodeBasicConstraints(extensions: readonly CertificateExtension[]): Certificate['basicConstraints'] {
+  const extension = extensions.find((e) => e.oid === OID.basicConstraints);
+  if (!extension) return undefined;
+  const v = extension.value;
+  const items = children(v, extensionValue(extension, TAG.SEQUENCE, 'basic constraints'));
+  let i = 0;
+  const ca = items[i]?.tag === TAG.BOOLEAN ? booleanValue(v, items[i++], 'basic constraints') : false;
+  let pathLen: number | undefined;
+  if (items[i]?.tag === TAG.INTEGER) {
+    const bytes = integerBytes(v, items[i++], 'basic constraints');
+    // Go ≥ 1.23 reads pathLenConstraint as an unsigned int.
+    if ((bytes[0]! & 0x80) !== 0 || bytes.length > 8) throw new DerError('invalid basic constraints');
+    pathLen = smallIntegerValue(v, items[i - 1], 'basic constraints');
+  }
+  if (i < items.length) throw new DerError(`invalid basic constraints: unexpected elements ${IMPL_TRAILING}`);
+  return { critical: extension.critical, ca, pathLen };
+}
+
+/** keyUsage ::= BIT STRING; padding bits must be zero (issue 12 finding 5: keyCertSign only in the padding). */
+function decodeKeyUsage(extensions: readonly CertificateExtension[]): Certificate['keyUsage'] {
+  const extension = extensions.find((e) => e.oid === OID.keyUsage);
+  if (!extension) return undefined;
+  const bits = bitStringValue(extension.value, extensionValue(extension, TAG.BIT_STRING, 'key usage'), 'key usage').bytes;
+  const usages = new Set<KeyUsageName>();
+  KEY_USAGE_NAMES.forEach((name, bit) => {
+    const byte = bits[bit >> 3];
+    if (byte !== undefined && (byte & (0x80 >> (bit & 7))) !== 0) usages.add(name);
+  });
+  return { critical: extension.critical, usages };
+}
+
+/** ExtKeyUsageSyntax ::= SEQUENCE OF KeyPurposeId (Go accepts an empty SEQUENCE). */
+function decodeExtendedKeyUsage(extensions: readonly CertificateExtension[]): Certificate['extendedKeyUsage'] {
+  const extension = extensions.find((e) => e.oid === OID.extKeyUsage);
+  if (!extension) return undefined;
+  const v = extension.value;
+  const purposes = children(v, extensionValue(extension, TAG.SEQUENCE, 'extended key usages')).map((item) => oidValue(v, item, 'extended key usages'));
+  return { critical: extension.critical, purposes };
 }
 
 /** Name ::= SEQUENCE OF SET OF AttributeTypeAndValue, flattened in order. */
 function nameAttributesOf(der: Uint8Array, name: DerElement): NameAttribute[] {
   const attributes: NameAttribute[] = [];
   for (const rdn of children(der, name)) {
-    if (rdn.tag !== 0x31) throw new DerError('a relative distinguished name must be a SET');
-    for (const atv of children(der, rdn)) {
-      const [type, value] = expectSequence(der, atv, 'AttributeTypeAndValue');
-      if (!type || type.tag !== 0x06 || !value) throw new DerError('malformed AttributeTypeAndValue');
-      const oid = oidText(contents(der, type));
+    for (const atv of sequence(der, rdn, 'RDNSequence', TAG.SET)) {
+      const [type, value, ...rest] = sequence(der, atv, 'RDNSequence: invalid attribute');
+      if (!value) throw new DerError('invalid RDNSequence: invalid attribute value');
+      // [impl] Go skips elements after the value.
+      if (rest.length > 0) throw new DerError(`invalid RDNSequence: trailing elements ${IMPL_TRAILING}`);
+      const oid = oidValue(der, type, 'RDNSequence: invalid attribute type');
       const text = stringValue(der, value);
+      const unknown = GO_ATTRIBUTE_NAMES[oid] === undefined;
+      // Go (≥ 1.23) keeps a non-string value of a known type out of its Name fields.
+      if (!unknown && text === undefined) continue;
       // Go prints only unknown attribute types as `<oid>=#<hex DER>`, so only
       // they need Go's re-marshalled form (NameAttribute.goMarshalledValue).
-      const unknown = GO_ATTRIBUTE_NAMES[oid] === undefined;
       attributes.push({
         type: oid,
         value: text ?? '',

@@ -1,4 +1,5 @@
-import * as asn1js from 'asn1js';
+import { p256, p384, p521 } from '@noble/curves/nist.js';
+import { algorithmIdentifier, bitStringValue, DerError, IMPL_TRAILING, integerBytes, integerValue, oidValue, readElement, readOnly, rightAligned, sequence, TAG } from './der.js';
 import { UnsupportedKeyError } from './errors.js';
 
 /** The six Notary key specs (ALG-2). */
@@ -23,42 +24,100 @@ export type PublicKey =
   | { kind: 'EC'; spki: Uint8Array; curve: NamedCurve; point: Uint8Array }
   | { kind: 'unsupported'; spki: Uint8Array; algorithm: string; detail: string };
 
-function bytesToBigInt(bytes: Uint8Array): bigint {
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  return n;
-}
+const OID_ED25519 = '1.3.101.112';
+const OID_P224 = '1.3.132.0.33';
+const NULL_PARAMETERS = [0x05, 0x00];
+const POINT_CHECK = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } as const;
+const COORDINATE_SIZE: Readonly<Record<NamedCurve, number>> = { 'P-256': 32, 'P-384': 48, 'P-521': 66 };
 
 function bitLength(n: bigint): number {
   return n === 0n ? 0 : n.toString(2).length;
 }
 
-/** Parses a DER SubjectPublicKeyInfo. Never throws for unknown algorithms: they are `unsupported`. */
-export function parsePublicKey(spki: Uint8Array): PublicKey {
-  const parsed = asn1js.fromBER(spki);
-  if (parsed.offset === -1 || !(parsed.result instanceof asn1js.Sequence)) {
-    return { kind: 'unsupported', spki, algorithm: 'unknown', detail: 'malformed SubjectPublicKeyInfo' };
-  }
-  const [algorithmId, keyBits] = parsed.result.valueBlock.value as [asn1js.Sequence, asn1js.BitString];
-  const [oidNode, params] = algorithmId.valueBlock.value as [asn1js.ObjectIdentifier, asn1js.AsnType | undefined];
-  const algorithm = oidNode.valueBlock.toString();
-  const keyBytes = keyBits.valueBlock.valueHexView;
-  if (algorithm === OID_RSA_ENCRYPTION || algorithm === OID_RSASSA_PSS) {
-    const rsa = asn1js.fromBER(keyBytes);
-    if (rsa.offset === -1 || !(rsa.result instanceof asn1js.Sequence)) {
-      return { kind: 'unsupported', spki, algorithm, detail: 'malformed RSA public key' };
+/**
+ * Reads a DER SubjectPublicKeyInfo with the strict DER reader, refusing what
+ * Go's x509 parsePublicKey refuses: RSA keys without exactly NULL parameters
+ * or with a non-positive modulus or exponent, EC keys without a named curve
+ * Go knows or with a point that is not an uncompressed point on the curve,
+ * Ed25519 keys with parameters or of the wrong size. Algorithms Go does not
+ * know are `unsupported`, not errors. Throws {@link DerError}.
+ *
+ * @internal Certificates use it; {@link parsePublicKey} is the lenient public form.
+ */
+export function readPublicKey(spki: Uint8Array): PublicKey {
+  const [algorithmElement, keyElement, ...extra] = sequence(spki, readOnly(spki, TAG.SEQUENCE, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
+  // [impl] Go ignores elements after subjectPublicKey; DER structure has none.
+  if (extra.length > 0) throw new DerError(`malformed SubjectPublicKeyInfo: trailing elements ${IMPL_TRAILING}`);
+  const { oid: algorithm, parameters } = algorithmIdentifier(spki, algorithmElement, 'public key algorithm identifier');
+  const keyBytes = rightAligned(bitStringValue(spki, keyElement, 'subjectPublicKey'));
+  if (algorithm === OID_RSA_ENCRYPTION) {
+    // RFC 3279 §2.3.1, Go: "x509: RSA key missing NULL parameters".
+    if (!parameters || parameters.length !== 2 || parameters[0] !== NULL_PARAMETERS[0] || parameters[1] !== NULL_PARAMETERS[1]) {
+      throw new DerError('RSA key missing NULL parameters');
     }
-    const [n, e] = rsa.result.valueBlock.value as [asn1js.Integer, asn1js.Integer];
-    const modulus = bytesToBigInt(n.valueBlock.valueHexView);
-    return { kind: 'RSA', spki, modulus, exponent: bytesToBigInt(e.valueBlock.valueHexView), modulusBits: bitLength(modulus) };
+    const rsaKey = readElement(keyBytes, 0);
+    const [n, e, ...rest] = sequence(keyBytes, rsaKey, 'RSA public key');
+    // [impl] Go ignores bytes after the RSAPublicKey and after its exponent.
+    if (rest.length > 0 || rsaKey.end !== keyBytes.length) throw new DerError(`invalid RSA public key: trailing data ${IMPL_TRAILING}`);
+    const modulus = integerValue(keyBytes, n, 'RSA modulus');
+    // Go reads the exponent into an int: more than 64 bits is malformed.
+    if (integerBytes(keyBytes, e, 'RSA public exponent').length > 8) throw new DerError('invalid RSA public exponent');
+    const exponent = integerValue(keyBytes, e, 'RSA public exponent');
+    if (modulus <= 0n) throw new DerError('RSA modulus is not a positive number');
+    if (exponent <= 0n) throw new DerError('RSA public exponent is not a positive number');
+    return { kind: 'RSA', spki, modulus, exponent, modulusBits: bitLength(modulus) };
   }
   if (algorithm === OID_EC_PUBLIC_KEY) {
-    const curveOid = params instanceof asn1js.ObjectIdentifier ? params.valueBlock.toString() : 'explicit';
+    if (!parameters) throw new DerError('invalid ECDSA parameters');
+    let curveOid: string;
+    try {
+      curveOid = oidValue(parameters, readOnly(parameters, TAG.OID, 'ECDSA parameters'), 'ECDSA parameters');
+    } catch {
+      throw new DerError('invalid ECDSA parameters');
+    }
     const curve = CURVE_BY_OID[curveOid];
-    if (!curve) return { kind: 'unsupported', spki, algorithm, detail: `EC curve ${curveOid}` };
+    if (!curve) {
+      // Go knows P-224 but the Notary key specs do not (AMB-12).
+      if (curveOid === OID_P224 && keyBytes.length === 57 && keyBytes[0] === 0x04) return { kind: 'unsupported', spki, algorithm, detail: `EC curve ${curveOid}` };
+      throw new DerError(`unsupported elliptic curve ${curveOid}`);
+    }
+    if (keyBytes.length !== 1 + 2 * COORDINATE_SIZE[curve] || keyBytes[0] !== 0x04) throw new DerError('failed to unmarshal elliptic curve point');
+    try {
+      POINT_CHECK[curve].Point.fromBytes(keyBytes).assertValidity();
+    } catch {
+      throw new DerError('failed to unmarshal elliptic curve point');
+    }
     return { kind: 'EC', spki, curve, point: keyBytes.slice() };
   }
+  if (algorithm === OID_ED25519) {
+    if (parameters) throw new DerError('Ed25519 key encoded with illegal parameters');
+    if (keyBytes.length !== 32) throw new DerError('wrong Ed25519 public key size');
+  }
+  // [impl] RSASSA-PSS keys (1.2.840.113549.1.1.10) are "unknown" to Go; we read their RSAPublicKey as before.
+  if (algorithm === OID_RSASSA_PSS) {
+    try {
+      const [n, e] = sequence(keyBytes, readOnly(keyBytes, TAG.SEQUENCE, 'RSA public key'), 'RSA public key');
+      const modulus = integerValue(keyBytes, n, 'RSA modulus');
+      return { kind: 'RSA', spki, modulus, exponent: integerValue(keyBytes, e, 'RSA public exponent'), modulusBits: bitLength(modulus) };
+    } catch {
+      return { kind: 'unsupported', spki, algorithm, detail: 'malformed RSA public key' };
+    }
+  }
   return { kind: 'unsupported', spki, algorithm, detail: `public key algorithm ${algorithm}` };
+}
+
+/**
+ * Parses a DER SubjectPublicKeyInfo. Never throws: malformed input and
+ * unknown algorithms are `unsupported` (with the reason in `detail`), which
+ * {@link keySpecOf} refuses with a typed error.
+ */
+export function parsePublicKey(spki: Uint8Array): PublicKey {
+  try {
+    return readPublicKey(spki);
+  } catch (error) {
+    if (!(error instanceof DerError)) throw error;
+    return { kind: 'unsupported', spki, algorithm: 'unknown', detail: `malformed SubjectPublicKeyInfo (${error.message})` };
+  }
 }
 
 /**

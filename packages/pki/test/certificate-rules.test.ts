@@ -108,9 +108,12 @@ describe('ALG-1 / ALG-2 / CERT-6 / AMB-12: key specs', () => {
     expect(await isSignedBy(pssLeaf.cert, pssRoot.cert)).toBe(true);
   });
 
-  it('ALG-1: an RSA-PSS certificate signature with a salt shorter than the hash verifies (salt from the parameters)', async () => {
+  it('issue 12 finding 3: an RSA-PSS certificate signature with a salt shorter than the hash is an unknown algorithm, as in Go', async () => {
+    // Go's getSignatureAlgorithmFromAI accepts PSS only with salt length == hash length,
+    // MGF1 over the same hash and trailer 1; anything else cannot be verified.
     const pssRoot = f.cert('pss-root-salt', { key: 'rsa2048', extensions: EXT.root, pss: { saltLength: 20 } });
-    await validateCodeSigningChain([f.cert('pss-leaf-salt', { issuer: pssRoot, extensions: EXT.leaf, pss: { saltLength: 20 } }).cert, pssRoot.cert]);
+    const leaf = f.cert('pss-leaf-salt', { issuer: pssRoot, extensions: EXT.leaf, pss: { saltLength: 20 } }).cert;
+    await expect(validateCodeSigningChain([leaf, pssRoot.cert])).rejects.toMatchObject({ code: 'ERR_CERT_CHAIN', message: /unsupported signature algorithm 1\.2\.840\.113549\.1\.1\.10/ });
   });
 
   it.each([

@@ -57,6 +57,16 @@ export function rawBytes(node: asn1js.AsnType): Uint8Array {
   return new Uint8Array((node as asn1js.BaseBlock).valueBeforeDecodeView);
 }
 
+/**
+ * The OID and raw parameter DER of a pkijs AlgorithmIdentifier, the form the
+ * shared signature check reads (parameters undefined when absent).
+ */
+export function algorithmOf(ai: { algorithmId: string; algorithmParams?: unknown }): { oid: string; parameters: Uint8Array | undefined } {
+  const params = ai.algorithmParams as asn1js.AsnType | undefined;
+  const raw = params === undefined || params instanceof asn1js.Any ? undefined : rawBytes(params);
+  return { oid: ai.algorithmId, parameters: raw !== undefined && raw.length > 0 ? raw.slice() : undefined };
+}
+
 /** A DER INTEGER's content octets (two's complement) as a bigint. */
 export function integerValue(bytes: Uint8Array): bigint {
   if (bytes.length === 0) return 0n;

@@ -31,6 +31,7 @@ import { bytesEqual } from '../bytes.js';
 import type { Certificate } from '../certificate.js';
 import { verifyX509Signature } from '../certificate-signature.js';
 import {
+  algorithmOf,
   CRL_REASON_NAMES,
   decodeEnumeratedExtension,
   decodeGeneralizedTimeExtension,
@@ -81,7 +82,7 @@ export interface ParsedCrl {
   der: Uint8Array;
   tbs: Uint8Array;
   issuerRaw: Uint8Array;
-  signatureAlgorithm: { oid: string; parameters: asn1js.AsnType | undefined };
+  signatureAlgorithm: { oid: string; parameters: Uint8Array | undefined };
   signature: Uint8Array;
   /** Outer and TBS AlgorithmIdentifier DER, which must be equal (RFC 5280 §5.1.1.2). */
   algorithmsMatch: boolean;
@@ -117,7 +118,7 @@ export function parseCrl(der: Uint8Array, what = 'CRL'): ParsedCrl {
     der,
     tbs: crl.tbsView,
     issuerRaw: new Uint8Array(crl.issuer.valueBeforeDecode),
-    signatureAlgorithm: { oid: crl.signatureAlgorithm.algorithmId, parameters: crl.signatureAlgorithm.algorithmParams as asn1js.AsnType | undefined },
+    signatureAlgorithm: algorithmOf(crl.signatureAlgorithm),
     signature: crl.signatureValue.valueBlock.valueHexView,
     algorithmsMatch: tbsAlgorithm !== undefined && outer[1] !== undefined && bytesEqual(rawBytes(tbsAlgorithm), rawBytes(outer[1])),
     thisUpdate: crl.thisUpdate.value,

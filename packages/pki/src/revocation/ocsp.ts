@@ -34,7 +34,7 @@ import { encodeBase64 } from '../base64.js';
 import { bytesEqual } from '../bytes.js';
 import { Certificate, OID } from '../certificate.js';
 import { isSignedBy, verifyX509Signature } from '../certificate-signature.js';
-import { CRL_REASON_NAMES, decodeGeneralizedTimeExtension, integerValue, iso, malformed, parseDer, rawBytes, REV_OID } from './asn1.js';
+import { algorithmOf, CRL_REASON_NAMES, decodeGeneralizedTimeExtension, integerValue, iso, malformed, parseDer, rawBytes, REV_OID } from './asn1.js';
 import { checkHttpUrl, httpGetBytes, type Fetcher } from './fetcher.js';
 import { errorMessage, RevocationError, unknownResult, type RevocationStatus, type ServerResult } from './result.js';
 
@@ -139,7 +139,7 @@ async function verifyResponder(
   issuer: Certificate,
   now: Date,
 ): Promise<void> {
-  const algorithm = { oid: basic.signatureAlgorithm.algorithmId, parameters: basic.signatureAlgorithm.algorithmParams as asn1js.AsnType | undefined };
+  const algorithm = algorithmOf(basic.signatureAlgorithm);
   const signature = basic.signature.valueBlock.valueHexView;
   const tbs = basic.tbsResponseData.tbsView;
   const verifyWith = async (signer: Certificate): Promise<boolean | string> => {

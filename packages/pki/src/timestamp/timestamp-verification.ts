@@ -7,6 +7,7 @@ import { buildCertificatePath } from '../certificate-path.js';
 import { checkValidityOverRange, validateTimestampingChain } from '../certificate-rules.js';
 import { verifyX509Signature } from '../certificate-signature.js';
 import { digest } from '../digest.js';
+import { algorithmOf } from '../revocation/asn1.js';
 import { CertificateRuleError, NotaryError, TimestampError, type TimestampErrorCode } from '../errors.js';
 import { HASH_BY_OID, TIMESTAMP_OID } from './oids.js';
 import { signedAttribute, TimestampToken, type TimestampRange } from './timestamp-token.js';
@@ -155,16 +156,22 @@ async function verifySignerInfo(token: TimestampToken, signerInfo: pkijs.SignerI
   if (!attributes || attributes.attributes.length === 0) fail(code, 'missing signed attributes');
   const digestHash = HASH_BY_OID[signerInfo.digestAlgorithm.algorithmId];
   if (!digestHash) fail(code, `unsupported digest algorithm ${signerInfo.digestAlgorithm.algorithmId}`);
-  let algorithmOid = signerInfo.signatureAlgorithm.algorithmId;
+  const signatureAlgorithm = algorithmOf(signerInfo.signatureAlgorithm);
+  let algorithmOid = signatureAlgorithm.oid;
+  let parameters = signatureAlgorithm.parameters;
   if (algorithmOid === RSA_ENCRYPTION) algorithmOid = RSA_WITH[digestHash]!;
-  if (algorithmOid === EC_PUBLIC_KEY) algorithmOid = ECDSA_WITH[digestHash]!;
+  if (algorithmOid === EC_PUBLIC_KEY) {
+    // The key's OID names no hash; its parameters (a curve) are not signature parameters.
+    algorithmOid = ECDSA_WITH[digestHash]!;
+    parameters = undefined;
+  }
 
   const signedBytes = derSetOf(attributes.attributes.map((a) => new Uint8Array(a.toSchema().toBER())));
   let valid: boolean;
   try {
     valid = await verifyX509Signature(
       signer,
-      { oid: algorithmOid, parameters: signerInfo.signatureAlgorithm.algorithmParams as asn1js.AsnType | undefined },
+      { oid: algorithmOid, parameters },
       signerInfo.signature.valueBlock.valueHexView,
       signedBytes,
       signer.subject,
