@@ -10,6 +10,7 @@ import {
   booleanValue,
   children,
   contents,
+  DerCursor,
   DerError,
   IMPL_TRAILING,
   integerBytes,
@@ -204,82 +205,86 @@ export class Certificate {
  * {@link DerError}. Where we are stricter than Go the check says `[impl]`.
  */
 function parseCertificateDer(der: Uint8Array) {
-  const top = readOnly(der, TAG.SEQUENCE, 'certificate');
-  const [tbsElement, algorithmElement, signatureElement, ...extra] = sequence(der, top, 'certificate');
-  // [impl] Go skips elements after signatureValue; they are unsigned, so we refuse them.
-  if (extra.length > 0) throw new DerError(`malformed certificate: elements after the signature ${IMPL_TRAILING}`);
-  const fields = sequence(der, tbsElement, 'tbs certificate');
-  let index = 0;
+  const top = new DerCursor(der, readOnly(der, TAG.SEQUENCE, 'certificate'), 'certificate');
+  const tbsElement = top.next('tbs certificate');
+  const tbs = new DerCursor(der, tbsElement, 'tbs certificate');
   let version = 0;
-  if (fields[0]?.tag === 0xa0) {
-    const [versionInteger, ...rest] = children(der, fields[0]);
-    if (rest.length > 0) throw new DerError('malformed version');
+  const versionElement = tbs.optional(0xa0);
+  if (versionElement) {
+    const inner = new DerCursor(der, versionElement, 'version', 0xa0);
     // [impl] An explicit v1 ([0] INTEGER 0) breaks DER's DEFAULT rule; Go accepts it, and so do we.
-    version = smallIntegerValue(der, versionInteger, 'version');
-    index++;
+    version = smallIntegerValue(der, inner.next(), 'version');
+    if (!inner.empty) throw new DerError('malformed version');
   }
   // Go: versions other than v1–v3 are malformed (issue 12 finding 5: version 5 was accepted).
   if (version < 0 || version > 2) throw new DerError('invalid version');
-  const serial = integerBytes(der, fields[index++], 'serial number');
+  const serial = integerBytes(der, tbs.next('serial number'), 'serial number');
   // Go ≥ 1.23 refuses negative serial numbers (GODEBUG x509negativeserial=0).
   if ((serial[0]! & 0x80) !== 0) throw new DerError('negative serial number');
-  const innerAlgorithm = fields[index++];
-  if (!innerAlgorithm || innerAlgorithm.tag !== TAG.SEQUENCE) throw new DerError('malformed signature algorithm identifier');
-  if (!algorithmElement || algorithmElement.tag !== TAG.SEQUENCE) throw new DerError('malformed algorithm identifier');
+  const innerAlgorithm = tbs.next('signature algorithm identifier');
+  if (innerAlgorithm.tag !== TAG.SEQUENCE) throw new DerError('malformed signature algorithm identifier');
+  const algorithmElement = top.next('algorithm identifier');
+  if (algorithmElement.tag !== TAG.SEQUENCE) throw new DerError('malformed algorithm identifier');
   // Go compares the two AlgorithmIdentifiers byte for byte: the outer one is not
   // signed, so changing it (NULL added or dropped) must not verify (issue 12 finding 3).
-  if (!bytesEqual(whole(der, innerAlgorithm), whole(der, algorithmElement))) {
+  if (!bytesEqual(contents(der, innerAlgorithm), contents(der, algorithmElement))) {
     throw new DerError("inner and outer signature algorithm identifiers don't match");
   }
   const signatureAlgorithm = algorithmIdentifier(der, innerAlgorithm, 'signature algorithm identifier');
-  const issuer = fields[index++];
-  if (!issuer || issuer.tag !== TAG.SEQUENCE) throw new DerError('malformed issuer');
+  const issuer = tbs.next('issuer');
+  if (issuer.tag !== TAG.SEQUENCE) throw new DerError('malformed issuer');
   const issuerAttributes = nameAttributesOf(der, issuer);
-  const [notBefore, notAfter, ...validityRest] = sequence(der, fields[index++], 'validity');
-  if (!notBefore || !notAfter) throw new DerError('malformed validity');
+  const validity = new DerCursor(der, tbs.next('validity'), 'validity');
+  const notBefore = timeValue(der, validity.next());
+  const notAfter = timeValue(der, validity.next());
   // [impl] Go skips elements after notAfter.
-  if (validityRest.length > 0) throw new DerError(`malformed validity: trailing elements ${IMPL_TRAILING}`);
-  const subject = fields[index++];
-  if (!subject || subject.tag !== TAG.SEQUENCE) throw new DerError('malformed subject');
+  validity.end();
+  const subject = tbs.next('subject');
+  if (subject.tag !== TAG.SEQUENCE) throw new DerError('malformed subject');
   const subjectAttributes = nameAttributesOf(der, subject);
-  const spki = fields[index++];
-  if (!spki || spki.tag !== TAG.SEQUENCE) throw new DerError('malformed spki');
+  const spki = tbs.next('spki');
+  if (spki.tag !== TAG.SEQUENCE) throw new DerError('malformed spki');
   const spkiBytes = whole(der, spki).slice();
   const publicKey = readPublicKey(spkiBytes);
 
-  // [impl] RFC 5280 §4.1: a v1 certificate ends with its key. Go skips whatever follows; we refuse it.
-  if (version === 0 && index < fields.length) throw new DerError('fields after the key of a v1 certificate [impl:ext-version]');
-  // issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT STRING), skipped as Go skips them.
-  if (fields[index]?.tag === 0x81) index++;
-  if (fields[index]?.tag === 0x82) index++;
   let extensions: CertificateExtension[] = [];
-  if (fields[index]?.tag === 0xa3) {
+  // [impl] RFC 5280 §4.1: a v1 certificate ends with its key. Go skips whatever follows; we refuse it.
+  if (version === 0 && !tbs.empty) throw new DerError('fields after the key of a v1 certificate [impl:ext-version]');
+  // issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT STRING), skipped as Go skips them.
+  tbs.optional(0x81);
+  tbs.optional(0x82);
+  const extensionsElement = tbs.optional(0xa3);
+  if (extensionsElement) {
     // RFC 5280 §4.1.2.9: extensions only in v3. Go ignores them in v1 and v2
     // certificates; we refuse them (issue 12 finding 5) so that no reader
     // can take a v1 certificate's basicConstraints for a CA flag. [impl:ext-version]
     if (version !== 2) throw new DerError('extensions in a certificate that is not v3 [impl:ext-version]');
-    const [list, ...rest] = children(der, fields[index]!);
-    if (rest.length > 0) throw new DerError('malformed extensions');
-    extensions = sequence(der, list, 'extensions').map((extension) => readExtension(der, extension));
-    index++;
+    const wrapper = new DerCursor(der, extensionsElement, 'extensions', 0xa3);
+    const list = new DerCursor(der, wrapper.next('extensions'), 'extensions');
+    wrapper.end();
+    const seen = new Set<string>();
+    while (!list.empty) {
+      const extension = readExtension(der, list.next('extension'));
+      // RFC 5280 §4.2: a certificate MUST NOT include more than one instance of an extension.
+      if (seen.has(extension.oid)) throw new DerError(`certificate contains duplicate extension ${extension.oid}`);
+      seen.add(extension.oid);
+      extensions.push(extension);
+    }
   }
-  if (index < fields.length) {
-    // [impl] Go skips elements after the extensions (and after the unique IDs of a v2 certificate).
-    throw new DerError(`malformed tbs certificate: unexpected field ${IMPL_TRAILING}`);
-  }
-  const seen = new Set<string>();
-  for (const e of extensions) {
-    // RFC 5280 §4.2: a certificate MUST NOT include more than one instance of an extension.
-    if (seen.has(e.oid)) throw new DerError(`certificate contains duplicate extension ${e.oid}`);
-    seen.add(e.oid);
-  }
-  const signatureBits = bitStringValue(der, signatureElement, 'signature');
+  // [impl] Go skips elements after the extensions (and after the unique IDs of a v2 certificate).
+  tbs.end();
+  const basicConstraints = decodeBasicConstraints(extensions);
+  const keyUsage = decodeKeyUsage(extensions);
+  const extendedKeyUsage = decodeExtendedKeyUsage(extensions);
+  const signatureBits = bitStringValue(der, top.next('signature'), 'signature');
+  // [impl] Go skips elements after signatureValue; they are unsigned, so we refuse them.
+  top.end();
   return {
-    tbs: whole(der, tbsElement!).slice(),
+    tbs: whole(der, tbsElement).slice(),
     version,
     serialNumber: toHex(serial),
-    notBefore: timeValue(der, notBefore),
-    notAfter: timeValue(der, notAfter),
+    notBefore,
+    notAfter,
     rawIssuer: whole(der, issuer).slice(),
     rawSubject: whole(der, subject).slice(),
     issuerAttributes,
@@ -290,23 +295,23 @@ function parseCertificateDer(der: Uint8Array) {
     signatureValue: rightAligned(signatureBits).slice(),
     publicKey,
     extensions,
-    basicConstraints: decodeBasicConstraints(extensions),
-    keyUsage: decodeKeyUsage(extensions),
-    extendedKeyUsage: decodeExtendedKeyUsage(extensions),
+    basicConstraints,
+    keyUsage,
+    extendedKeyUsage,
   };
 }
 
 /** Extension ::= SEQUENCE { extnID, critical BOOLEAN DEFAULT FALSE, extnValue OCTET STRING }. */
 function readExtension(der: Uint8Array, element: DerElement): CertificateExtension {
-  const parts = sequence(der, element, 'extension');
-  let i = 0;
-  const oid = oidValue(der, parts[i++], 'extension OID field');
+  const parts = new DerCursor(der, element, 'extension');
+  const oid = oidValue(der, parts.next(), 'extension OID field');
   // [impl] An explicit FALSE breaks DER's DEFAULT rule; Go accepts it, and so do we.
-  const critical = parts[i]?.tag === TAG.BOOLEAN ? booleanValue(der, parts[i++], 'extension critical field') : false;
-  const value = parts[i++];
-  if (!value || value.tag !== TAG.OCTET_STRING) throw new DerError('malformed extension value field');
+  const criticalElement = parts.optional(TAG.BOOLEAN);
+  const critical = criticalElement ? booleanValue(der, criticalElement, 'extension critical field') : false;
+  const value = parts.optional(TAG.OCTET_STRING);
+  if (!value) throw new DerError('malformed extension value field');
   // [impl] Go skips elements after extnValue.
-  if (i < parts.length) throw new DerError(`malformed extension: trailing elements ${IMPL_TRAILING}`);
+  parts.end();
   return { oid, critical, value: contents(der, value).slice() };
 }
 
@@ -328,17 +333,19 @@ function decodeBasicConstraints(extensions: readonly CertificateExtension[]): Ce
   const extension = extensions.find((e) => e.oid === OID.basicConstraints);
   if (!extension) return undefined;
   const v = extension.value;
-  const items = children(v, extensionValue(extension, TAG.SEQUENCE, 'basic constraints'));
-  let i = 0;
-  const ca = items[i]?.tag === TAG.BOOLEAN ? booleanValue(v, items[i++], 'basic constraints') : false;
+  const items = new DerCursor(v, extensionValue(extension, TAG.SEQUENCE, 'basic constraints'), 'basic constraints');
+  const caElement = items.optional(TAG.BOOLEAN);
+  const ca = caElement ? booleanValue(v, caElement, 'basic constraints') : false;
   let pathLen: number | undefined;
-  if (items[i]?.tag === TAG.INTEGER) {
-    const bytes = integerBytes(v, items[i++], 'basic constraints');
+  const pathLenElement = items.optional(TAG.INTEGER);
+  if (pathLenElement) {
+    const bytes = integerBytes(v, pathLenElement, 'basic constraints');
     // Go ≥ 1.23 reads pathLenConstraint as an unsigned int.
-    if ((bytes[0]! & 0x80) !== 0 || bytes.length > 8) throw new DerError('invalid basic constraints');
-    pathLen = smallIntegerValue(v, items[i - 1], 'basic constraints');
+    if ((bytes[0]! & 0x80) !== 0) throw new DerError('invalid basic constraints: negative pathLenConstraint');
+    if (bytes.length > 8) throw new DerError('invalid basic constraints');
+    pathLen = smallIntegerValue(v, pathLenElement, 'basic constraints');
   }
-  if (i < items.length) throw new DerError(`invalid basic constraints: unexpected elements ${IMPL_TRAILING}`);
+  items.end();
   return { critical: extension.critical, ca, pathLen };
 }
 
@@ -369,14 +376,14 @@ function nameAttributesOf(der: Uint8Array, name: DerElement): NameAttribute[] {
   const attributes: NameAttribute[] = [];
   for (const rdn of children(der, name)) {
     for (const atv of sequence(der, rdn, 'RDNSequence', TAG.SET)) {
-      const [type, value, ...rest] = sequence(der, atv, 'RDNSequence: invalid attribute');
-      if (!value) throw new DerError('invalid RDNSequence: invalid attribute value');
+      const parts = new DerCursor(der, atv, 'RDNSequence: invalid attribute');
+      const oid = oidValue(der, parts.next(), 'RDNSequence: invalid attribute type');
+      const value = parts.next('RDNSequence: invalid attribute value');
       // [impl] Go skips elements after the value.
-      if (rest.length > 0) throw new DerError(`invalid RDNSequence: trailing elements ${IMPL_TRAILING}`);
-      const oid = oidValue(der, type, 'RDNSequence: invalid attribute type');
+      parts.end();
       const text = stringValue(der, value);
       const unknown = GO_ATTRIBUTE_NAMES[oid] === undefined;
-      // Go (≥ 1.23) keeps a non-string value of a known type out of its Name fields.
+      // Go (≥ 1.21) keeps a non-string value of a known type out of its Name fields.
       if (!unknown && text === undefined) continue;
       // Go prints only unknown attribute types as `<oid>=#<hex DER>`, so only
       // they need Go's re-marshalled form (NameAttribute.goMarshalledValue).

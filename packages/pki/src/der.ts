@@ -115,6 +115,53 @@ export function children(bytes: Uint8Array, parent: DerElement): DerElement[] {
   return out;
 }
 
+/**
+ * Reads a constructed element's children one by one, as cryptobyte does, so
+ * that bytes Go would never look at are not parsed either: {@link DerCursor.end}
+ * refuses whatever is left with the `[impl:trailing]` marker.
+ */
+export class DerCursor {
+  #offset: number;
+  readonly #end: number;
+  readonly #bytes: Uint8Array;
+  readonly #what: string;
+
+  constructor(bytes: Uint8Array, parent: DerElement | undefined, what: string, tag: number = TAG.SEQUENCE) {
+    if (!parent || parent.tag !== tag) throw new DerError(`malformed ${what}`);
+    this.#bytes = bytes;
+    this.#offset = parent.contentStart;
+    this.#end = parent.end;
+    this.#what = what;
+  }
+
+  get empty(): boolean {
+    return this.#offset >= this.#end;
+  }
+
+  /** The tag of the next element, without reading it. */
+  peek(): number | undefined {
+    return this.empty ? undefined : this.#bytes[this.#offset];
+  }
+
+  /** The next element; `what` names it in the error when there is none. */
+  next(what = this.#what): DerElement {
+    if (this.empty) throw new DerError(`malformed ${what}`);
+    const element = readElement(this.#bytes, this.#offset, this.#end);
+    this.#offset = element.end;
+    return element;
+  }
+
+  /** The next element if it has `tag`. */
+  optional(tag: number): DerElement | undefined {
+    return this.peek() === tag ? this.next() : undefined;
+  }
+
+  /** [impl] Go skips what follows; DER structures we read have nothing there, so it is refused. */
+  end(): void {
+    if (!this.empty) throw new DerError(`malformed ${this.#what}: trailing data ${IMPL_TRAILING}`);
+  }
+}
+
 /** The children of a SEQUENCE (or `tag`), failing with `what` otherwise. */
 export function sequence(bytes: Uint8Array, element: DerElement | undefined, what: string, tag: number = TAG.SEQUENCE): DerElement[] {
   if (!element || element.tag !== tag) throw new DerError(`malformed ${what}`);
@@ -227,10 +274,12 @@ export interface AlgorithmIdentifier {
 
 /** Reads an AlgorithmIdentifier SEQUENCE { OID, ANY OPTIONAL }. */
 export function algorithmIdentifier(bytes: Uint8Array, element: DerElement | undefined, what = 'AlgorithmIdentifier'): AlgorithmIdentifier {
-  const [oid, parameters, ...extra] = sequence(bytes, element, what);
+  const cursor = new DerCursor(bytes, element, what);
+  const oid = oidValue(bytes, cursor.next(), what);
+  const parameters = cursor.empty ? undefined : whole(bytes, cursor.next()).slice();
   // [impl] Go's parseAI skips elements after the parameters; we refuse them.
-  if (extra.length > 0) throw new DerError(`malformed ${what}: trailing elements ${IMPL_TRAILING}`);
-  return { oid: oidValue(bytes, oid, what), parameters: parameters ? whole(bytes, parameters).slice() : undefined };
+  cursor.end();
+  return { oid, parameters };
 }
 
 /** Reads a whole DER AlgorithmIdentifier. */

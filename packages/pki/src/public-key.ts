@@ -1,5 +1,5 @@
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { algorithmIdentifier, bitStringValue, DerError, IMPL_TRAILING, integerBytes, integerValue, oidValue, readElement, readOnly, rightAligned, sequence, TAG } from './der.js';
+import { algorithmIdentifier, bitStringValue, DerCursor, DerError, IMPL_TRAILING, integerBytes, integerValue, oidValue, readElement, readOnly, rightAligned, sequence, TAG } from './der.js';
 import { UnsupportedKeyError } from './errors.js';
 
 /** The six Notary key specs (ALG-2). */
@@ -45,9 +45,11 @@ function bitLength(n: bigint): number {
  * @internal Certificates use it; {@link parsePublicKey} is the lenient public form.
  */
 export function readPublicKey(spki: Uint8Array): PublicKey {
-  const [algorithmElement, keyElement, ...extra] = sequence(spki, readOnly(spki, TAG.SEQUENCE, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
+  const parts = new DerCursor(spki, readOnly(spki, TAG.SEQUENCE, 'SubjectPublicKeyInfo'), 'SubjectPublicKeyInfo');
+  const algorithmElement = parts.next('public key algorithm identifier');
+  const keyElement = parts.next('subjectPublicKey');
   // [impl] Go ignores elements after subjectPublicKey; DER structure has none.
-  if (extra.length > 0) throw new DerError(`malformed SubjectPublicKeyInfo: trailing elements ${IMPL_TRAILING}`);
+  parts.end();
   const { oid: algorithm, parameters } = algorithmIdentifier(spki, algorithmElement, 'public key algorithm identifier');
   const keyBytes = rightAligned(bitStringValue(spki, keyElement, 'subjectPublicKey'));
   if (algorithm === OID_RSA_ENCRYPTION) {
@@ -55,10 +57,12 @@ export function readPublicKey(spki: Uint8Array): PublicKey {
     if (!parameters || parameters.length !== 2 || parameters[0] !== NULL_PARAMETERS[0] || parameters[1] !== NULL_PARAMETERS[1]) {
       throw new DerError('RSA key missing NULL parameters');
     }
-    const rsaKey = readElement(keyBytes, 0);
-    const [n, e, ...rest] = sequence(keyBytes, rsaKey, 'RSA public key');
-    // [impl] Go ignores bytes after the RSAPublicKey and after its exponent.
-    if (rest.length > 0 || rsaKey.end !== keyBytes.length) throw new DerError(`invalid RSA public key: trailing data ${IMPL_TRAILING}`);
+    // [impl] Go ignores bytes after the RSAPublicKey and after its exponent; we refuse them.
+    const rsaKey = new DerCursor(keyBytes, readElement(keyBytes, 0), 'RSA public key');
+    const n = rsaKey.next('RSA modulus');
+    const e = rsaKey.next('RSA public exponent');
+    rsaKey.end();
+    if (readElement(keyBytes, 0).end !== keyBytes.length) throw new DerError(`invalid RSA public key: trailing data ${IMPL_TRAILING}`);
     const modulus = integerValue(keyBytes, n, 'RSA modulus');
     // Go reads the exponent into an int: more than 64 bits is malformed.
     if (integerBytes(keyBytes, e, 'RSA public exponent').length > 8) throw new DerError('invalid RSA public exponent');
