@@ -162,6 +162,26 @@ export class DerCursor {
   }
 }
 
+/**
+ * Checks that `bytes` is exactly one DER element whose constructed elements,
+ * at every depth, hold well-formed DER: definite, minimal lengths and nothing
+ * left over. Used before a structure is handed to a BER-tolerant library
+ * (pkijs for CRLs and OCSP), as Go's parsers would refuse BER. Depth is
+ * bounded, and the walk is linear in the input.
+ */
+export function assertDer(bytes: Uint8Array, maxDepth = 48): void {
+  const walk = (start: number, end: number, depth: number): void => {
+    if (depth > maxDepth) throw new DerError('nesting too deep');
+    for (let offset = start; offset < end; ) {
+      const element = readElement(bytes, offset, end);
+      if ((element.tag & 0x20) !== 0) walk(element.contentStart, element.end, depth + 1);
+      offset = element.end;
+    }
+  };
+  const top = readOnly(bytes);
+  if ((top.tag & 0x20) !== 0) walk(top.contentStart, top.end, 1);
+}
+
 /** The children of a SEQUENCE (or `tag`), failing with `what` otherwise. */
 export function sequence(bytes: Uint8Array, element: DerElement | undefined, what: string, tag: number = TAG.SEQUENCE): DerElement[] {
   if (!element || element.tag !== tag) throw new DerError(`malformed ${what}`);
@@ -206,8 +226,8 @@ export function signedBigInt(value: Uint8Array): bigint {
 }
 
 /** A minimal INTEGER that must fit in a 64-bit signed integer (Go's `int`), as a number. */
-export function smallIntegerValue(bytes: Uint8Array, element: DerElement | undefined, what = 'INTEGER'): number {
-  const value = integerBytes(bytes, element, what);
+export function smallIntegerValue(bytes: Uint8Array, element: DerElement | undefined, what = 'INTEGER', tag: number = TAG.INTEGER): number {
+  const value = integerBytes(bytes, element, what, tag);
   if (value.length > 8) throw new DerError(`malformed ${what}: INTEGER too large`);
   return Number(signedBigInt(value));
 }

@@ -5,6 +5,7 @@
  */
 import * as asn1js from 'asn1js';
 import type { Certificate } from '../certificate.js';
+import { assertDer, contents, DerCursor, DerError, integerValue as derInteger, oidValue, readOnly, signedBigInt, smallIntegerValue, TAG, timeValue, type DerElement } from '../der.js';
 import { RevocationError } from './result.js';
 
 export const REV_OID = {
@@ -44,12 +45,32 @@ export const CRL_REASON_NAMES: Readonly<Record<number, string>> = {
 export const malformed = (message: string, cause?: unknown): RevocationError =>
   new RevocationError('ERR_REVOCATION_MALFORMED', message, cause === undefined ? undefined : { cause });
 
-/** Parses exactly one DER element; trailing bytes or a parse error throw `ERR_REVOCATION_MALFORMED`. */
+/**
+ * Parses exactly one DER element for pkijs. The bytes are first checked with
+ * the strict DER reader (definite, minimal lengths at every depth, no
+ * trailing data), as Go's CRL and OCSP parsers refuse BER (issue 12).
+ * Failures throw `ERR_REVOCATION_MALFORMED`.
+ */
 export function parseDer(bytes: Uint8Array, what: string): asn1js.AsnType {
+  try {
+    assertDer(bytes);
+  } catch (error) {
+    throw malformed(`malformed ${what}: ${error instanceof Error ? error.message : String(error)}`, error);
+  }
   const parsed = asn1js.fromBER(bytes);
   if (parsed.offset === -1) throw malformed(`malformed ${what}: ${parsed.result.error || 'invalid DER'}`);
   if (parsed.offset !== bytes.length) throw malformed(`malformed ${what}: trailing data`);
   return parsed.result;
+}
+
+/** Runs a strict DER read, turning its DerError into `ERR_REVOCATION_MALFORMED`. */
+function strict<T>(what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof DerError) throw malformed(`malformed ${what}: ${error.message}`, error);
+    throw error;
+  }
 }
 
 /** The raw bytes an asn1js node was decoded from. */
@@ -69,47 +90,29 @@ export function algorithmOf(ai: { algorithmId: string; algorithmParams?: unknown
 
 /** A DER INTEGER's content octets (two's complement) as a bigint. */
 export function integerValue(bytes: Uint8Array): bigint {
-  if (bytes.length === 0) return 0n;
-  let n = 0n;
-  for (const b of bytes) n = (n << 8n) | BigInt(b);
-  return (bytes[0]! & 0x80) !== 0 ? n - (1n << BigInt(bytes.length * 8)) : n;
+  return signedBigInt(bytes);
 }
 
-/** Decodes an extension value that must be exactly one INTEGER (CRLNumber, DeltaCRLIndicator). */
+/** Decodes an extension value that must be exactly one minimal INTEGER (CRLNumber, DeltaCRLIndicator). */
 export function decodeIntegerExtension(value: Uint8Array, what: string): bigint {
-  const node = parseDer(value, `${what} extension`);
-  if (!(node instanceof asn1js.Integer)) throw malformed(`malformed ${what} extension: not an INTEGER`);
-  return integerValue(node.valueBlock.valueHexView);
+  return strict(`${what} extension`, () => derInteger(value, readOnly(value, TAG.INTEGER, `${what} extension: not an INTEGER`), `${what} extension`));
 }
 
 /** Decodes an extension value that must be exactly one GeneralizedTime (invalidityDate, as Go's asn1 "generalized"). */
 export function decodeGeneralizedTimeExtension(value: Uint8Array, what: string): Date {
-  const node = parseDer(value, `${what} extension`);
-  if (!(node instanceof asn1js.GeneralizedTime)) throw malformed(`malformed ${what} extension: not a GeneralizedTime`);
-  const date = node.toDate();
-  if (Number.isNaN(date.getTime())) throw malformed(`malformed ${what} extension: invalid time`);
-  return date;
+  return strict(`${what} extension`, () => timeValue(value, readOnly(value, TAG.GeneralizedTime, `${what} extension: not a GeneralizedTime`)));
 }
 
-/** Decodes an extension value that must be exactly one ENUMERATED (CRLReason). */
+/** Decodes an extension value that must be exactly one minimal ENUMERATED (CRLReason). */
 export function decodeEnumeratedExtension(value: Uint8Array, what: string): number {
-  const node = parseDer(value, `${what} extension`);
-  if (!(node instanceof asn1js.Enumerated)) throw malformed(`malformed ${what} extension: not an ENUMERATED`);
-  return Number(integerValue(node.valueBlock.valueHexView));
+  return strict(`${what} extension`, () => smallIntegerValue(value, readOnly(value, TAG.ENUMERATED, `${what} extension: not an ENUMERATED`), `${what} extension`, TAG.ENUMERATED));
 }
 
-const isContext = (node: asn1js.AsnType, tag: number): boolean => node.idBlock.tagClass === 3 && node.idBlock.tagNumber === tag;
-
-/** Children of a constructed node (empty for primitives). */
-function children(node: asn1js.AsnType): asn1js.AsnType[] {
-  const value = (node as asn1js.Constructed).valueBlock.value;
-  return Array.isArray(value) ? value : [];
-}
-
-function uriOf(node: asn1js.AsnType): string {
-  // GeneralName uniformResourceIdentifier [6] IMPLICIT IA5String: primitive.
-  return String.fromCharCode(...(node as asn1js.Primitive).valueBlock.valueHexView);
-}
+const latin1 = (bytes: Uint8Array): string => {
+  let out = '';
+  for (const b of bytes) out += String.fromCharCode(b);
+  return out;
+};
 
 /**
  * URIs of a CRLDistributionPoints (or FreshestCRL, same syntax) extension
@@ -118,44 +121,48 @@ function uriOf(node: asn1js.AsnType): string {
  * GeneralName forms are skipped, as Go's parser does.
  */
 export function distributionPointUrls(value: Uint8Array, what = 'CRL distribution points'): string[] {
-  const root = parseDer(value, what);
-  if (!(root instanceof asn1js.Sequence)) throw malformed(`malformed ${what}: not a SEQUENCE`);
-  const urls: string[] = [];
-  for (const dp of root.valueBlock.value) {
-    if (!(dp instanceof asn1js.Sequence)) throw malformed(`malformed ${what}: distribution point is not a SEQUENCE`);
-    const dpName = dp.valueBlock.value.find((n) => isContext(n, 0));
-    if (!dpName) continue;
-    // distributionPoint [0] EXPLICIT-like (constructed) DistributionPointName; fullName [0] IMPLICIT GeneralNames.
-    // DistributionPointName is a CHOICE: a present distributionPoint holding no alternative (e.g. `A0 00`)
-    // is malformed, not "no URL" (Go: "x509: invalid CRL distribution point"; skipping it would fail open).
-    const names = children(dpName);
-    if (names.length !== 1 || !(isContext(names[0]!, 0) || isContext(names[0]!, 1))) {
-      throw malformed(`malformed ${what}: invalid CRL distribution point`);
+  return strict(what, () => {
+    const urls: string[] = [];
+    const points = new DerCursor(value, readOnly(value, TAG.SEQUENCE, `${what}: not a SEQUENCE`), what);
+    while (!points.empty) {
+      const dp = points.next();
+      if (dp.tag !== TAG.SEQUENCE) throw new DerError('distribution point is not a SEQUENCE');
+      const dpName = new DerCursor(value, dp, what).optional(0xa0);
+      if (!dpName) continue;
+      // distributionPoint [0] DistributionPointName is a CHOICE: a present distributionPoint holding
+      // no alternative (e.g. `A0 00`) is malformed, not "no URL" (Go: "x509: invalid CRL distribution
+      // point"; skipping it would fail open).
+      const choice = new DerCursor(value, dpName, what, 0xa0);
+      const name = choice.empty ? undefined : choice.next();
+      if (!name || !choice.empty || (name.tag !== 0xa0 && name.tag !== 0xa1)) throw new DerError('invalid CRL distribution point');
+      if (name.tag !== 0xa0) continue;
+      // fullName [0] IMPLICIT GeneralNames; uniformResourceIdentifier [6] IMPLICIT IA5String.
+      const names = new DerCursor(value, name, what, 0xa0);
+      while (!names.empty) {
+        const general: DerElement = names.next();
+        if (general.tag === 0x86) urls.push(latin1(contents(value, general)));
+      }
     }
-    const fullName = names.find((n) => isContext(n, 0));
-    if (!fullName) continue;
-    for (const name of children(fullName)) {
-      if (isContext(name, 6) && !name.idBlock.isConstructed) urls.push(uriOf(name));
-    }
-  }
-  return urls;
+    return urls;
+  });
 }
 
 /** OCSP responder URLs of a certificate: AIA accessDescriptions with id-ad-ocsp and a URI (Go's `OCSPServer`). */
 export function ocspUrls(cert: Certificate): string[] {
   const ext = cert.extension(REV_OID.authorityInfoAccess);
   if (!ext) return [];
-  const root = parseDer(ext.value, 'authorityInfoAccess extension');
-  if (!(root instanceof asn1js.Sequence)) throw malformed('malformed authorityInfoAccess extension');
-  const urls: string[] = [];
-  for (const ad of root.valueBlock.value) {
-    const [method, location] = children(ad);
-    if (!(method instanceof asn1js.ObjectIdentifier) || location === undefined) throw malformed('malformed authorityInfoAccess extension');
-    if (method.valueBlock.toString() === REV_OID.adOcsp && isContext(location, 6) && !location.idBlock.isConstructed) {
-      urls.push(uriOf(location));
+  const value = ext.value;
+  return strict('authorityInfoAccess extension', () => {
+    const urls: string[] = [];
+    const descriptions = new DerCursor(value, readOnly(value, TAG.SEQUENCE, 'authorityInfoAccess extension'), 'authorityInfoAccess extension');
+    while (!descriptions.empty) {
+      const description = new DerCursor(value, descriptions.next(), 'authorityInfoAccess extension');
+      const method = oidValue(value, description.next(), 'authorityInfoAccess extension');
+      const location = description.next('authorityInfoAccess extension');
+      if (method === REV_OID.adOcsp && location.tag === 0x86) urls.push(latin1(contents(value, location)));
     }
-  }
-  return urls;
+    return urls;
+  });
 }
 
 /** CRL distribution point URLs of a certificate (Go's `CRLDistributionPoints`). */

@@ -129,9 +129,10 @@ export class TimestampToken {
     // A constructed (BER) OCTET STRING holds its value in pieces; join them.
     this.content = octetStringValue(eContent);
     try {
-      this.certificates = (signedData.certificates ?? [])
-        .filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate)
-        .map((c) => Certificate.fromDer(new Uint8Array(c.toSchema().toBER())));
+      // The certificates exactly as the token carries them: re-encoding them through
+      // pkijs would turn a non-DER certificate into DER and hide it from the strict
+      // certificate reader (issue 12).
+      this.certificates = certificateElements(contentInfo.content as asn1js.AsnType).map((bytes) => Certificate.fromDer(bytes));
     } catch (error) {
       fail('ERR_TIMESTAMP_MALFORMED', 'failed to parse the certificates of the timestamp token', error);
     }
@@ -176,6 +177,15 @@ export class TimestampToken {
   signers(): SignerCandidate[] {
     return this.signedData.signerInfos.map((signerInfo, index) => ({ signerInfo, index }));
   }
+}
+
+/** The raw bytes of each X.509 certificate in SignedData's `certificates [0]` (other CertificateChoices are skipped). */
+function certificateElements(signedData: asn1js.AsnType): Uint8Array[] {
+  const fields = (signedData as asn1js.Sequence).valueBlock?.value ?? [];
+  const set = fields.find((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 0) as asn1js.Constructed | undefined;
+  return (set?.valueBlock.value ?? [])
+    .filter((c) => c.idBlock.tagClass === 1 && c.idBlock.tagNumber === 16)
+    .map((c) => new Uint8Array((c as asn1js.Sequence).valueBeforeDecodeView).slice());
 }
 
 function octetStringValue(value: asn1js.OctetString): Uint8Array {
