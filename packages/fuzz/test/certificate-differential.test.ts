@@ -32,7 +32,7 @@ function seededRng(seed: number): Rng {
 }
 
 describe.skipIf(!haveGo)('issue 12: certificate differential against Go crypto/x509', () => {
-  const target = createCertificateTarget();
+  const target = createCertificateTarget({ openssl: process.env.FUZZ_OPENSSL !== '0' });
   const results: { fuzzCase: FuzzCase; verdict: Verdict }[] = [];
 
   beforeAll(async () => {

@@ -220,10 +220,14 @@ export function integerValue(bytes: Uint8Array, element: DerElement | undefined,
 
 /** Two's complement content octets as a bigint. */
 export function signedBigInt(value: Uint8Array): bigint {
-  let n = 0n;
-  for (const b of value) n = (n << 8n) | BigInt(b);
-  return value.length > 0 && (value[0]! & 0x80) !== 0 ? n - (1n << BigInt(value.length * 8)) : n;
+  if (value.length === 0) return 0n;
+  // One BigInt from hex: shifting byte by byte is quadratic for an RSA modulus.
+  let hex = '';
+  for (const b of value) hex += HEX[b];
+  const n = BigInt(`0x${hex}`);
+  return (value[0]! & 0x80) !== 0 ? n - (1n << BigInt(value.length * 8)) : n;
 }
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** A minimal INTEGER that must fit in a 64-bit signed integer (Go's `int`), as a number. */
 export function smallIntegerValue(bytes: Uint8Array, element: DerElement | undefined, what = 'INTEGER', tag: number = TAG.INTEGER): number {
