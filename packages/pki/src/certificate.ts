@@ -60,6 +60,8 @@ export const OID = {
   basicConstraints: '2.5.29.19',
   keyUsage: '2.5.29.15',
   extKeyUsage: '2.5.29.37',
+  subjectKeyIdentifier: '2.5.29.14',
+  authorityKeyIdentifier: '2.5.29.35',
   codeSigning: '1.3.6.1.5.5.7.3.3',
   timeStamping: '1.3.6.1.5.5.7.3.8',
   serverAuth: '1.3.6.1.5.5.7.3.1',
@@ -273,6 +275,7 @@ function parseCertificateDer(der: Uint8Array) {
   }
   // [impl] Go skips elements after the extensions (and after the unique IDs of a v2 certificate).
   tbs.end();
+  checkKeyIdentifiers(extensions);
   const basicConstraints = decodeBasicConstraints(extensions);
   const keyUsage = decodeKeyUsage(extensions);
   const extendedKeyUsage = decodeExtendedKeyUsage(extensions);
@@ -347,6 +350,21 @@ function decodeBasicConstraints(extensions: readonly CertificateExtension[]): Ce
   }
   items.end();
   return { critical: extension.critical, ca, pathLen };
+}
+
+/**
+ * subjectKeyIdentifier ::= OCTET STRING and authorityKeyIdentifier ::=
+ * SEQUENCE { keyIdentifier [0] OPTIONAL, … }: not used by the Notary rules,
+ * but Go refuses a certificate whose identifiers are malformed, so we do too.
+ */
+function checkKeyIdentifiers(extensions: readonly CertificateExtension[]): void {
+  const ski = extensions.find((e) => e.oid === OID.subjectKeyIdentifier);
+  if (ski) extensionValue(ski, TAG.OCTET_STRING, 'subject key identifier');
+  const aki = extensions.find((e) => e.oid === OID.authorityKeyIdentifier);
+  if (aki) {
+    // Go reads the keyIdentifier only and skips the issuer and serial fields after it.
+    new DerCursor(aki.value, extensionValue(aki, TAG.SEQUENCE, 'authority key identifier'), 'authority key identifier').optional(0x80);
+  }
 }
 
 /** keyUsage ::= BIT STRING; padding bits must be zero (issue 12 finding 5: keyCertSign only in the padding). */

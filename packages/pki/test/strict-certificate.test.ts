@@ -244,6 +244,13 @@ describe('issue 12 finding 5: malformed certificates a CA signed are read as Go 
     expect(parseError(sequence(inner, NULL)).message).toMatch(/\[impl:trailing\]/);
   });
 
+  it('a subjectKeyIdentifier that is not an OCTET STRING is refused, as Go refuses it', async () => {
+    const der = await ecRootWith((f) => f.extensions!.push(extension('2.5.29.14', false, element(0x03, b(0, 1)))));
+    expect(parseError(der).message).toMatch(/invalid subject key identifier/);
+    const ok = Certificate.fromDer(await ecRootWith((f) => f.extensions!.push(extension('2.5.29.14', false, element(0x04, b(1, 2))))));
+    expect(ok.extension('2.5.29.14')).toBeDefined();
+  });
+
   it('a duplicate extension is refused (RFC 5280 §4.2)', async () => {
     const der = await ecRootWith((f) => f.extensions!.push(f.extensions![0]!));
     expect(parseError(der).message).toMatch(/duplicate extension/);

