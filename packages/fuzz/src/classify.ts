@@ -1,0 +1,66 @@
+/**
+ * Turning what the verifier did with one case into a {@link Verdict}.
+ *
+ * A rejection is typed when the thrown error has a string `code` and nothing
+ * on its cause chain is the trust-policy pipeline's catch-all
+ * `ERR_UNEXPECTED` (which is how a TypeError inside a check surfaces, issue 12:
+ * "untyped TypeError from parseCertificate on bad SPKI"). An acceptance is
+ * correct only when the target can say why, mechanically; otherwise it is
+ * `accepted-must-reject`.
+ */
+import type { Verdict } from './types.js';
+
+const MAX_CAUSES = 16;
+
+function codeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`.slice(0, 300);
+  return String(error).slice(0, 300);
+}
+
+/** The verdict of a thrown value. The code reported is the outer one and the innermost typed one, e.g. `ERR_VERIFICATION_FAILED<ERR_ENVELOPE_MALFORMED`. */
+export function verdictOfError(error: unknown): Verdict {
+  const outer = codeOf(error);
+  if (outer === undefined) return { kind: 'rejected-untyped', error: describe(error) };
+  let innermost = outer;
+  let current: unknown = error;
+  for (let depth = 0; depth < MAX_CAUSES && current !== undefined && current !== null; depth++) {
+    const code = codeOf(current);
+    if (code === 'ERR_UNEXPECTED') {
+      const cause = (current as { cause?: unknown }).cause;
+      return { kind: 'rejected-untyped', error: `ERR_UNEXPECTED wrapping ${describe(cause ?? current)}` };
+    }
+    if (code !== undefined) innermost = code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return { kind: 'rejected-typed', code: innermost === outer ? outer : `${outer}<${innermost}` };
+}
+
+/**
+ * Runs one verification and classifies it: an acceptance goes to `judge`,
+ * which returns the reason it is correct, or undefined when it is not (the
+ * detail then says what was accepted).
+ */
+export async function classifyVerification<T>(verify: () => Promise<T>, judge: (result: T) => string | undefined, detail: string): Promise<Verdict> {
+  let result: T;
+  try {
+    result = await verify();
+  } catch (error) {
+    return verdictOfError(error);
+  }
+  const reason = judge(result);
+  return reason === undefined ? { kind: 'accepted-must-reject', detail } : { kind: 'accepted', reason };
+}
+
+/** Verdict kinds that fail a run (a deliberate disagreement is counted apart and does not). */
+export const FAILING_KINDS = ['accepted-must-reject', 'rejected-untyped', 'hang', 'crash', 'disagreement'] as const;
+
+/** The key a verdict is counted under in the summary. */
+export function countKey(verdict: Verdict): string {
+  return verdict.kind === 'disagreement' && verdict.deliberate ? 'disagreement-deliberate' : verdict.kind;
+}

@@ -1,0 +1,54 @@
+/**
+ * The worker thread that runs cases, so that the campaign can time a case
+ * out (a hang: the thread is terminated and replaced) and survive a case
+ * that kills its thread (a crash). It generates each case itself from
+ * `seed / target / index`, so only numbers cross the thread boundary.
+ */
+import { parentPort } from 'node:worker_threads';
+import { caseRng } from './rng.js';
+import { targetNamed } from './targets/index.js';
+import type { FuzzCase, FuzzContext, Verdict } from './types.js';
+
+export type WorkerRequest =
+  | { type: 'setup'; target: string; context: FuzzContext }
+  | { type: 'cases'; target: string; seed: string; indices: number[] };
+
+export interface CaseOutcome {
+  id: string;
+  mutation: string;
+  size: number;
+  verdict: Verdict;
+}
+
+export type WorkerReply = { type: 'setup-done' } | { type: 'outcomes'; outcomes: CaseOutcome[] } | { type: 'failed'; error: string };
+
+const port = parentPort!;
+
+async function generate(target: string, seed: string, index: number): Promise<FuzzCase> {
+  return targetNamed(target).generate(caseRng(seed, target, index), index);
+}
+
+async function handle(request: WorkerRequest): Promise<WorkerReply> {
+  const target = targetNamed(request.target);
+  if (request.type === 'setup') {
+    await target.setup?.(request.context);
+    return { type: 'setup-done' };
+  }
+  const cases: FuzzCase[] = [];
+  for (const index of request.indices) cases.push(await generate(request.target, request.seed, index));
+  let verdicts: Verdict[];
+  if (target.run) {
+    verdicts = [];
+    for (const c of cases) verdicts.push(await target.run(c));
+  } else {
+    verdicts = await target.runBatch!(cases);
+  }
+  return { type: 'outcomes', outcomes: cases.map((c, i) => ({ id: c.id, mutation: c.mutation, size: c.bytes.length, verdict: verdicts[i]! })) };
+}
+
+port.on('message', (request: WorkerRequest) => {
+  handle(request).then(
+    (reply) => port.postMessage(reply),
+    (error: unknown) => port.postMessage({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerReply),
+  );
+});
