@@ -27,7 +27,7 @@ export class DerTreeError extends Error {}
 
 const MAX_DEPTH = 64;
 
-function readLength(bytes: Uint8Array, offset: number): { length: number; next: number } {
+function readLength(bytes: Uint8Array, offset: number, strict: boolean): { length: number; next: number } {
   const first = bytes[offset];
   if (first === undefined) throw new DerTreeError('truncated length');
   if (first < 0x80) return { length: first, next: offset + 1 };
@@ -39,22 +39,24 @@ function readLength(bytes: Uint8Array, offset: number): { length: number; next: 
     if (b === undefined) throw new DerTreeError('truncated length');
     length = length * 256 + b;
   }
+  // X.690 §10.1: the definite form in the fewest octets.
+  if (strict && (length < 0x80 || bytes[offset + 1] === 0)) throw new DerTreeError('non-minimal length');
   return { length, next: offset + 1 + n };
 }
 
-function parseAt(bytes: Uint8Array, offset: number, end: number, depth: number): { node: DerNode; next: number } {
+function parseAt(bytes: Uint8Array, offset: number, end: number, depth: number, strict = false): { node: DerNode; next: number } {
   if (depth > MAX_DEPTH) throw new DerTreeError('too deep');
   const tag = bytes[offset];
   if (tag === undefined || offset >= end) throw new DerTreeError('truncated tag');
   if ((tag & 0x1f) === 0x1f) throw new DerTreeError('multi-byte tag');
-  const { length, next } = readLength(bytes, offset + 1);
+  const { length, next } = readLength(bytes, offset + 1, strict);
   const stop = next + length;
   if (stop > end) throw new DerTreeError('length beyond input');
   if (tag & 0x20) {
     const children: DerNode[] = [];
     let at = next;
     while (at < stop) {
-      const child = parseAt(bytes, at, stop, depth + 1);
+      const child = parseAt(bytes, at, stop, depth + 1, strict);
       children.push(child.node);
       at = child.next;
     }
@@ -63,7 +65,16 @@ function parseAt(bytes: Uint8Array, offset: number, end: number, depth: number):
   return { node: { tag, value: bytes.slice(next, stop) }, next: stop };
 }
 
-/** Parses one DER element spanning all of `bytes`. */
+/** Whether `bytes` is one element with minimal definite lengths throughout its constructed nodes (DER's length rules). */
+export function isStrictDer(bytes: Uint8Array): boolean {
+  try {
+    return parseAt(bytes, 0, bytes.length, 0, true).next === bytes.length;
+  } catch {
+    return false;
+  }
+}
+
+/** Parses one element spanning all of `bytes` (lengths need not be minimal: fixtures are DER, mutations may not be). */
 export function parseDer(bytes: Uint8Array): DerNode {
   const { node, next } = parseAt(bytes, 0, bytes.length, 0);
   if (next !== bytes.length) throw new DerTreeError('trailing bytes');

@@ -11,7 +11,7 @@
  * the edit is the signer's choice, or when the envelope is byte for byte the
  * original re-encoded with only a different (string) signingAgent.
  */
-import { decode, encode, Tag, type DecodeOptions } from 'cbor2';
+import { decode, encode, Tag, type DecodeOptions, type TagDecoder } from 'cbor2';
 import { coseSigningInput } from '@x/notary-envelope';
 import type { VerificationResult } from '@x/notary-trust-policy';
 import { bytesEqual } from '@x/notary-pki';
@@ -30,7 +30,7 @@ const EXPIRY = 'io.cncf.notary.expiry';
 const X5CHAIN = 33;
 
 /** The verifier's own strictness (ENV-COSE-1 [impl]), used to read cases back for judging. */
-const keep = (tag: Tag) => tag;
+const keep = ((tag: Tag) => tag) as unknown as TagDecoder;
 const STRICT: DecodeOptions = { preferMap: true, rejectDuplicateKeys: true, rejectStreaming: true, rejectUndefined: true, tags: new Map([[1, keep], [18, keep]]) };
 const ENCODE = { sortKeys: null } as const;
 
