@@ -50,7 +50,7 @@ export interface TargetSummary {
 
 /** `bytes bitflip@1234,77` → `bytes bitflip@N`: the mutation without its positions. */
 export function mutationFamily(mutation: string): string {
-  return mutation.replace(/\d+(?:[.,+]\d+)*/g, 'N');
+  return mutation.replace(/(?<![A-Za-z])\d+(?:[.,+]\d+)*/g, 'N');
 }
 
 export interface CampaignSummary {
@@ -74,12 +74,17 @@ class CaseRunner {
   private worker: Worker | undefined;
   private settle: ((answer: Answer) => void) | undefined;
   private readonly ready = new Set<string>();
+  /** The case the worker said it started last (for naming a hang or crash). */
+  private started: { id: string; mutation: string; size: number } | undefined;
 
   constructor(private readonly url: URL, private readonly context: FuzzContext) {}
 
   private start(): Worker {
     const worker = new Worker(this.url, { resourceLimits: { maxOldGenerationSizeMb: 1024 } });
-    worker.on('message', (reply: WorkerReply) => this.settle?.({ reply }));
+    worker.on('message', (reply: WorkerReply) => {
+      if (reply.type === 'started') this.started = reply;
+      else this.settle?.({ reply });
+    });
     worker.on('error', (error) => this.settle?.({ crash: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
     worker.on('exit', (code) => {
       if (this.worker === worker) this.reset();
@@ -131,8 +136,14 @@ class CaseRunner {
   /** Runs `indices` of `target`; a hang or crash is charged to every case of the batch. */
   async run(target: string, seed: string, indices: number[], hangMs: number): Promise<CaseOutcome[]> {
     await this.ensureSetup(target);
+    this.started = undefined;
     const answer = await this.request({ type: 'cases', target, seed, indices }, hangMs * indices.length);
-    const blame = (verdict: Verdict): CaseOutcome[] => indices.map((i) => ({ id: `${target}#${i}`, mutation: '(see --case)', size: -1, verdict }));
+    const blame = (verdict: Verdict): CaseOutcome[] =>
+      indices.map((i) => {
+        const id = `${target}#${i}`;
+        const started = this.started?.id === id ? this.started : undefined;
+        return { id, mutation: started?.mutation ?? '(not started: see --case)', size: started?.size ?? -1, verdict };
+      });
     if ('hang' in answer) return blame({ kind: 'hang', ms: answer.hang });
     if ('crash' in answer) return blame({ kind: 'crash', error: answer.crash });
     if (answer.reply.type === 'outcomes') return answer.reply.outcomes;

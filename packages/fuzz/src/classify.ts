@@ -2,9 +2,13 @@
  * Turning what the verifier did with one case into a {@link Verdict}.
  *
  * A rejection is typed when the thrown error has a string `code` and nothing
- * on its cause chain is the trust-policy pipeline's catch-all
- * `ERR_UNEXPECTED` (which is how a TypeError inside a check surfaces, issue 12:
- * "untyped TypeError from parseCertificate on bad SPKI"). An acceptance is
+ * on its cause chain is a programming error: the trust-policy pipeline's
+ * catch-all `ERR_UNEXPECTED`, or a TypeError / ReferenceError that a parser
+ * hit on hostile input and a caller wrapped (one without a `code`: Node's own
+ * validation TypeErrors carry one; issue 12: "untyped TypeError
+ * from parseCertificate on bad SPKI" reaches `verifyBlob` wrapped in a typed
+ * ERR_ENVELOPE_MALFORMED). Hostile input must be refused by a check, not by
+ * a crash that happens to be caught. An acceptance is
  * correct only when the target can say why, mechanically; otherwise it is
  * `accepted-must-reject`.
  */
@@ -34,6 +38,10 @@ export function verdictOfError(error: unknown): Verdict {
     if (code === 'ERR_UNEXPECTED') {
       const cause = (current as { cause?: unknown }).cause;
       return { kind: 'rejected-untyped', error: `ERR_UNEXPECTED wrapping ${describe(cause ?? current)}` };
+    }
+    // A TypeError with a code is a runtime's own input validation (Node's TextDecoder: ERR_ENCODING_INVALID_ENCODED_DATA), not a bug.
+    if (depth > 0 && (current instanceof TypeError || current instanceof ReferenceError) && code === undefined) {
+      return { kind: 'rejected-untyped', error: `${innermost} wrapping ${describe(current)}` };
     }
     if (code !== undefined) innermost = code;
     current = (current as { cause?: unknown }).cause;

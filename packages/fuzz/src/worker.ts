@@ -20,7 +20,12 @@ export interface CaseOutcome {
   verdict: Verdict;
 }
 
-export type WorkerReply = { type: 'setup-done' } | { type: 'outcomes'; outcomes: CaseOutcome[] } | { type: 'failed'; error: string };
+export type WorkerReply =
+  | { type: 'setup-done' }
+  /** Sent before a case runs, so that a hang or crash can still be reported with its mutation. */
+  | { type: 'started'; id: string; mutation: string; size: number }
+  | { type: 'outcomes'; outcomes: CaseOutcome[] }
+  | { type: 'failed'; error: string };
 
 const port = parentPort!;
 
@@ -39,7 +44,10 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
   let verdicts: Verdict[];
   if (target.run) {
     verdicts = [];
-    for (const c of cases) verdicts.push(await target.run(c));
+    for (const c of cases) {
+      port.postMessage({ type: 'started', id: c.id, mutation: c.mutation, size: c.bytes.length } satisfies WorkerReply);
+      verdicts.push(await target.run(c));
+    }
   } else {
     verdicts = await target.runBatch!(cases);
   }

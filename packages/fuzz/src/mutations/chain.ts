@@ -19,7 +19,7 @@ export interface MutatedChain {
 function reencodeOuter(rng: Rng, der: Uint8Array): { der: Uint8Array; what: string } {
   const cert = cloneDer(parseDer(der));
   const [tbs, algorithm, signatureValue] = cert.children as [DerNode, DerNode, DerNode];
-  switch (rng.int(5)) {
+  switch (rng.int(6)) {
     case 0: {
       // ECDSA-Sig-Value { r INTEGER, s INTEGER } inside the BIT STRING: r with a redundant leading zero.
       const bits = signatureValue.value!;
@@ -46,7 +46,8 @@ function reencodeOuter(rng: Rng, der: Uint8Array): { der: Uint8Array; what: stri
       cert.rawLength = Uint8Array.of(0x84, (length >>> 24) & 0xff, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
       return { der: encodeDer(cert), what: 'certificate-long-form-length' };
     }
-    case 3: {
+    case 3:
+    case 5: {
       // Edit the SubjectPublicKeyInfo: TBS children are [version] serial sigAlg issuer validity subject spki …
       const spki = tbs.children![tbs.children![0]!.tag === 0xa0 ? 6 : 5]!;
       const what = mutateDerTree(rng, spki);
@@ -57,6 +58,16 @@ function reencodeOuter(rng: Rng, der: Uint8Array): { der: Uint8Array; what: stri
       return { der: encodeDer(cert), what: `cert ${what}` };
     }
   }
+}
+
+/**
+ * PEM armour lines repeated to `bytes` (issue 12: a PEM scan in x5c that was
+ * quadratic hung on this; 768 KiB took tens of seconds there). Rare in a campaign,
+ * since each such case may cost the watchdog's whole limit.
+ */
+export function pemFlood(bytes = 768 * 1024): Uint8Array {
+  const line = '-----BEGIN CERTIFICATE-----\n';
+  return new TextEncoder().encode(line.repeat(Math.ceil(bytes / line.length)));
 }
 
 /** One mutation of `chain` (leaf first); `stranger` is a valid certificate from another chain. */

@@ -18,7 +18,7 @@ import { bytesEqual } from '@x/notary-pki';
 import { classifyVerification } from '../classify.js';
 import { loadChain, MEDIA_TYPE_COSE, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification, type ChainFixture } from '../fixtures.js';
 import { mutateBytes } from '../mutations/bytes.js';
-import { mutateChain } from '../mutations/chain.js';
+import { mutateChain, pemFlood } from '../mutations/chain.js';
 import { utf8 } from '../mutations/json.js';
 import { editPayload } from '../mutations/payload.js';
 import type { FuzzCase, FuzzTarget, Rng } from '../types.js';
@@ -256,7 +256,10 @@ export const coseTarget: FuzzTarget = {
     const family = rng.int(100);
     let fuzzCase: FuzzCase;
     let caseFacts: CaseFacts = {};
-    if (family < 30) {
+    if (index % 500 === 499) {
+      const u = new Map(f.parts[1]).set(X5CHAIN, [pemFlood(), ...f.chain.chainDer.slice(1)]);
+      fuzzCase = { target: 'cose', id, mutation: 'unsigned x5chain 0 a 768 KiB PEM flood', bytes: encodeSign1([f.parts[0], u, f.parts[2], f.parts[3]]) };
+    } else if (family < 30) {
       const m = mutateBytes(rng, f.original);
       fuzzCase = { target: 'cose', id, mutation: `bytes ${m.mutation}`, bytes: m.bytes };
     } else if (family < 45) {

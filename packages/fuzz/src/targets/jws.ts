@@ -17,7 +17,7 @@ import type { VerificationResult } from '@x/notary-trust-policy';
 import { classifyVerification } from '../classify.js';
 import { loadChain, MEDIA_TYPE_JWS, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification, type ChainFixture } from '../fixtures.js';
 import { mutateBytes } from '../mutations/bytes.js';
-import { mutateChain } from '../mutations/chain.js';
+import { mutateChain, pemFlood } from '../mutations/chain.js';
 import { duplicateMember, jsonEquivalence, rfc3339Instant, strictParse, strictText, utf8, type Allowance } from '../mutations/json.js';
 import { editPayload } from '../mutations/payload.js';
 import type { FuzzCase, FuzzTarget, Rng } from '../types.js';
@@ -238,7 +238,11 @@ export const jwsTarget: FuzzTarget = {
     const family = rng.int(100);
     let fuzzCase: FuzzCase;
     let caseFacts: CaseFacts = {};
-    if (family < 30) {
+    if (index % 500 === 499) {
+      const e = structuredClone(f.envelope);
+      e.header.x5c = [encodeBase64(pemFlood()), ...(e.header.x5c as string[]).slice(1)];
+      fuzzCase = { target: 'jws', id, mutation: 'unsigned x5c 0 a 768 KiB PEM flood', bytes: utf8.encode(JSON.stringify(e)) };
+    } else if (family < 30) {
       const m = mutateBytes(rng, f.original);
       fuzzCase = { target: 'jws', id, mutation: `bytes ${m.mutation}`, bytes: m.bytes };
     } else if (family < 45) {
