@@ -50,7 +50,7 @@ export interface TargetSummary {
 
 /** `bytes bitflip@1234,77` → `bytes bitflip@N`: the mutation without its positions. */
 export function mutationFamily(mutation: string): string {
-  return mutation.replace(/(?<![A-Za-z])\d+(?:[.,+]\d+)*/g, 'N');
+  return mutation.replace(/(?<![A-Za-z0-9])\d+(?:[.,+]\d+)*/g, 'N');
 }
 
 export interface CampaignSummary {
@@ -80,15 +80,28 @@ class CaseRunner {
   constructor(private readonly url: URL, private readonly context: FuzzContext) {}
 
   private start(): Worker {
-    const worker = new Worker(this.url, { resourceLimits: { maxOldGenerationSizeMb: 1024 } });
+    const worker = new Worker(this.url, { resourceLimits: { maxOldGenerationSizeMb: 1024 }, stderr: true });
+    // Kept (the last 2 KB) so that a crash can say what the worker printed before it died.
+    let stderr = '';
+    worker.stderr.on('data', (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      stderr = (stderr + chunk.toString()).slice(-2048);
+    });
+    // Events of a worker already replaced (terminated after a hang) must not settle the next one's request.
+    const current = () => this.worker === worker;
     worker.on('message', (reply: WorkerReply) => {
+      if (!current()) return;
       if (reply.type === 'started') this.started = reply;
       else this.settle?.({ reply });
     });
-    worker.on('error', (error) => this.settle?.({ crash: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
+    worker.on('error', (error) => {
+      if (current()) this.settle?.({ crash: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    });
     worker.on('exit', (code) => {
-      if (this.worker === worker) this.reset();
-      this.settle?.({ crash: `worker exited with code ${code}` });
+      if (!current()) return;
+      const printed = stderr.trim();
+      this.reset();
+      this.settle?.({ crash: `worker exited with code ${code}${printed ? `; it printed: ${printed}` : ''}` });
     });
     this.worker = worker;
     return worker;

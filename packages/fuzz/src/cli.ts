@@ -1,5 +1,5 @@
 /**
- * `pnpm fuzz [--seed S] [--cases N] [--target name[,name]] [--case id] [--json out] [--hang-ms MS]`
+ * `pnpm fuzz [--seed S] [--cases N] [--target name[,name]] [--case id] [--json out] [--hang-ms MS] [--examples N]`
  *
  * Prints the JSON summary on stdout (and writes it to --json), progress on
  * stderr; exits 1 when any case is accepted-must-reject, rejected-untyped,
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     case: { type: 'string' },
     json: { type: 'string' },
     'hang-ms': { type: 'string', default: '5000' },
+    examples: { type: 'string', default: '5' },
   },
   allowPositionals: false,
 });
@@ -37,6 +38,7 @@ const summary = await runCampaign({
   ...(targets ? { targets } : {}),
   ...(caseIndex !== undefined ? { caseIndex } : {}),
   hangMs: Number(values['hang-ms']),
+  examples: Number(values.examples),
   onProgress: (target, done, total) => {
     if (done === total || done % 250 === 0) process.stderr.write(`  ${target}: ${done}/${total}\n`);
   },

@@ -22,8 +22,8 @@ import { mutateChain, pemFlood } from '../mutations/chain.js';
 import { utf8 } from '../mutations/json.js';
 import { editPayload } from '../mutations/payload.js';
 import type { FuzzCase, FuzzTarget, Rng } from '../types.js';
+import { AGENT, isUnreadLabel } from '../unsigned-header.js';
 
-const AGENT = 'io.cncf.notary.signingAgent';
 const SCHEME = 'io.cncf.notary.signingScheme';
 const TIME = 'io.cncf.notary.signingTime';
 const EXPIRY = 'io.cncf.notary.expiry';
@@ -305,8 +305,25 @@ function judge(f: Fixture, fuzzCase: FuzzCase, known: CaseFacts, result: Verific
   if (bytesEqual(fuzzCase.bytes, f.original)) return 'bytes identical to the original';
   const parts = sign1(fuzzCase.bytes);
   if (!parts || !(parts[1] instanceof Map)) return undefined;
-  const agent = parts[1].get(AGENT);
-  if (typeof agent !== 'string') return undefined;
-  const expected = encodeSign1([f.parts[0], new Map(f.parts[1]).set(AGENT, agent), f.parts[2], f.parts[3]]);
-  return bytesEqual(expected, fuzzCase.bytes) ? 'only the unprotected signingAgent changed: unsigned and informational' : undefined;
+  // Canonical (as the SDK writes it) and the signed parts untouched.
+  if (!bytesEqual(encodeSign1(parts), fuzzCase.bytes)) return undefined;
+  if (!(parts[0] instanceof Uint8Array) || !bytesEqual(parts[0], f.parts[0]) || !(parts[2] instanceof Uint8Array) || !bytesEqual(parts[2], f.parts[2]) || !(parts[3] instanceof Uint8Array) || !bytesEqual(parts[3], f.parts[3])) return undefined;
+  const reasons = new Set<string>();
+  for (const [label, value] of f.parts[1]) {
+    if (label === AGENT) continue;
+    if (!parts[1].has(label) || !bytesEqual(encode(parts[1].get(label), ENCODE), encode(value, ENCODE))) return undefined;
+  }
+  for (const [label, value] of parts[1]) {
+    if (f.parts[1].has(label) && label !== AGENT) continue;
+    if (label === AGENT) {
+      if (typeof value !== 'string') return undefined;
+      if (value !== f.parts[1].get(AGENT)) reasons.add('the unsigned signingAgent changed');
+    } else if (isUnreadLabel(label)) {
+      reasons.add(`an unprotected label nobody reads (${JSON.stringify(label).slice(0, 60)})`);
+    } else {
+      return undefined;
+    }
+  }
+  if (!parts[1].has(AGENT)) reasons.add('the unsigned signingAgent was removed');
+  return reasons.size ? `only the unprotected header changed: ${[...reasons].join('; ')}` : undefined;
 }

@@ -18,11 +18,11 @@ import { classifyVerification } from '../classify.js';
 import { loadChain, MEDIA_TYPE_JWS, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification, type ChainFixture } from '../fixtures.js';
 import { mutateBytes } from '../mutations/bytes.js';
 import { mutateChain, pemFlood } from '../mutations/chain.js';
-import { duplicateMember, jsonEquivalence, rfc3339Instant, strictParse, strictText, utf8, type Allowance } from '../mutations/json.js';
+import { duplicateMember, jsonEquivalence, rfc3339Instant, strictParse, stripJsonWhitespace, strictText, utf8, type Allowance } from '../mutations/json.js';
+import { AGENT, isUnreadLabel, sameBase64Bytes } from '../unsigned-header.js';
 import { editPayload } from '../mutations/payload.js';
 import type { FuzzCase, FuzzTarget, Rng } from '../types.js';
 
-const AGENT = 'io.cncf.notary.signingAgent';
 const SCHEME = 'io.cncf.notary.signingScheme';
 const TIME = 'io.cncf.notary.signingTime';
 const EXPIRY = 'io.cncf.notary.expiry';
@@ -293,6 +293,34 @@ function judge(f: Fixture, fuzzCase: FuzzCase, known: CaseFacts, result: Verific
   if (text === undefined) return undefined;
   if (text === f.originalText) return 'bytes identical to the original';
   const reasons = jsonEquivalence(text, f.originalText, ENVELOPE_ALLOWANCES);
-  if (!reasons) return undefined;
-  return reasons.join('; ') || 'identical to the original after JSON whitespace normalisation';
+  if (reasons) return reasons.join('; ') || 'identical to the original after JSON whitespace normalisation';
+  return unsignedHeaderOnly(f, text);
+}
+
+/** The envelope is the original but for unprotected-header content nobody reads (see unsigned-header.ts). */
+function unsignedHeaderOnly(f: Fixture, text: string): string | undefined {
+  const parsed = strictParse(text) as Record<string, unknown> | undefined;
+  // No duplicate members, no escapes rewritten: the text is exactly its own parse, whitespace aside.
+  if (!parsed || stripJsonWhitespace(text) !== JSON.stringify(parsed)) return undefined;
+  const keys = Object.keys(parsed);
+  if (keys.length !== 4 || !['payload', 'protected', 'signature'].every((k) => parsed[k] === (f.envelope as Record<string, unknown>)[k])) return undefined;
+  const header = parsed.header as Record<string, unknown>;
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return undefined;
+  const reasons = new Set<string>();
+  const x5c = header.x5c;
+  if (!Array.isArray(x5c) || x5c.length !== f.chain.chainDer.length || !x5c.every((entry, i) => sameBase64Bytes(entry, f.chain.chainDer[i]!))) return undefined;
+  if (JSON.stringify(x5c) !== JSON.stringify(f.envelope.header.x5c)) reasons.add("x5c base64 differs only in padding bits, which Go's base64.StdEncoding ignores");
+  for (const [key, value] of Object.entries(header)) {
+    if (key === 'x5c') continue;
+    if (key === AGENT) {
+      if (typeof value !== 'string') return undefined;
+      if (value !== f.envelope.header[AGENT]) reasons.add('the unsigned signingAgent changed');
+    } else if (!isUnreadLabel(key)) {
+      return undefined;
+    } else {
+      reasons.add(`an unprotected member nobody reads (${JSON.stringify(key).slice(0, 60)})`);
+    }
+  }
+  if (!(AGENT in header)) reasons.add('the unsigned signingAgent was removed');
+  return reasons.size ? `only the unprotected header changed: ${[...reasons].join('; ')}` : undefined;
 }
