@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { countKey, FAILING_KINDS } from './classify.js';
 import { TARGETS } from './targets/index.js';
-import type { FuzzContext, Verdict } from './types.js';
+import type { FuzzContext, FuzzTarget, Verdict } from './types.js';
 import type { CaseOutcome, WorkerReply, WorkerRequest } from './worker.js';
 
 export interface CampaignOptions {
@@ -30,6 +30,8 @@ export interface CampaignOptions {
   onProgress?: (target: string, done: number, total: number) => void;
   /** The built worker; `dist/worker.js` of this package by default (src/ and dist/ both sit one level down). */
   workerUrl?: URL;
+  /** A module exporting `TARGETS` to use instead of the campaign's (a URL; for the runner's own tests). */
+  targetsModule?: string;
 }
 
 export interface Example {
@@ -77,10 +79,14 @@ class CaseRunner {
   /** The case the worker said it started last (for naming a hang or crash). */
   private started: { id: string; mutation: string; size: number } | undefined;
 
-  constructor(private readonly url: URL, private readonly context: FuzzContext) {}
+  constructor(
+    private readonly url: URL,
+    private readonly context: FuzzContext,
+    private readonly targetsModule?: string,
+  ) {}
 
   private start(): Worker {
-    const worker = new Worker(this.url, { resourceLimits: { maxOldGenerationSizeMb: 1024 }, stderr: true });
+    const worker = new Worker(this.url, { resourceLimits: { maxOldGenerationSizeMb: 1024 }, stderr: true, workerData: { targetsModule: this.targetsModule } });
     // Kept (the last 2 KB) so that a crash can say what the worker printed before it died.
     let stderr = '';
     worker.stderr.on('data', (chunk: Buffer) => {
@@ -174,9 +180,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const started = performance.now();
   const hangMs = options.hangMs ?? 5000;
   const keep = options.examples ?? 5;
-  const selected = options.targets?.length ? TARGETS.filter((t) => options.targets!.includes(t.name)) : TARGETS;
-  const unknown = (options.targets ?? []).filter((name) => !TARGETS.some((t) => t.name === name));
-  if (unknown.length) throw new Error(`unknown fuzz target(s): ${unknown.join(', ')} (have: ${TARGETS.map((t) => t.name).join(', ')})`);
+  const all: readonly FuzzTarget[] = options.targetsModule ? ((await import(options.targetsModule)) as { TARGETS: readonly FuzzTarget[] }).TARGETS : TARGETS;
+  const selected = options.targets?.length ? all.filter((t) => options.targets!.includes(t.name)) : all;
+  const unknown = (options.targets ?? []).filter((name) => !all.some((t) => t.name === name));
+  if (unknown.length) throw new Error(`unknown fuzz target(s): ${unknown.join(', ')} (have: ${all.map((t) => t.name).join(', ')})`);
 
   const scratchDir = await mkdtemp(join(tmpdir(), 'notary-fuzz-'));
   let stopServers: (() => Promise<void>) | undefined;
@@ -187,7 +194,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     context.pkiServers = servers;
     stopServers = stop;
   }
-  const runner = new CaseRunner(options.workerUrl ?? new URL('../dist/worker.js', import.meta.url), context);
+  const runner = new CaseRunner(options.workerUrl ?? new URL('../dist/worker.js', import.meta.url), context, options.targetsModule);
   const summary: CampaignSummary = { seed: options.seed, casesPerTarget: options.cases, hangMs, targets: {}, totals: {}, failing: 0, seconds: 0 };
   try {
     for (const target of selected) {

@@ -4,10 +4,10 @@
  * that kills its thread (a crash). It generates each case itself from
  * `seed / target / index`, so only numbers cross the thread boundary.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { caseRng } from './rng.js';
-import { targetNamed } from './targets/index.js';
-import type { FuzzCase, FuzzContext, Verdict } from './types.js';
+import { TARGETS } from './targets/index.js';
+import type { FuzzCase, FuzzContext, FuzzTarget, Verdict } from './types.js';
 
 export type WorkerRequest =
   | { type: 'setup'; target: string; context: FuzzContext }
@@ -29,12 +29,23 @@ export type WorkerReply =
 
 const port = parentPort!;
 
+/** The campaign's targets, or those of another module (the runner's own tests use deliberately hanging and crashing ones). */
+const registry: Promise<readonly FuzzTarget[]> = (workerData as { targetsModule?: string } | undefined)?.targetsModule
+  ? import((workerData as { targetsModule: string }).targetsModule).then((m: { TARGETS: readonly FuzzTarget[] }) => m.TARGETS)
+  : Promise.resolve(TARGETS);
+
+async function targetNamed(name: string): Promise<FuzzTarget> {
+  const target = (await registry).find((t) => t.name === name);
+  if (!target) throw new Error(`no fuzz target "${name}"`);
+  return target;
+}
+
 async function generate(target: string, seed: string, index: number): Promise<FuzzCase> {
-  return targetNamed(target).generate(caseRng(seed, target, index), index);
+  return (await targetNamed(target)).generate(caseRng(seed, target, index), index);
 }
 
 async function handle(request: WorkerRequest): Promise<WorkerReply> {
-  const target = targetNamed(request.target);
+  const target = await targetNamed(request.target);
   if (request.type === 'setup') {
     await target.setup?.(request.context);
     return { type: 'setup-done' };
