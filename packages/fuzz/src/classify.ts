@@ -4,8 +4,9 @@
  * A rejection is typed when the thrown error has a string `code` and nothing
  * on its cause chain is a programming error: the trust-policy pipeline's
  * catch-all `ERR_UNEXPECTED`, or a TypeError / ReferenceError that a parser
- * hit on hostile input and a caller wrapped (one without a `code`: Node's own
- * validation TypeErrors carry one; issue 12: "untyped TypeError
+ * hit in the SDK's own code on hostile input and a caller wrapped (one
+ * without a `code`: Node's own validation TypeErrors carry one; one thrown
+ * inside a dependency's decoder is that decoder's way to fail; issue 12: "untyped TypeError
  * from parseCertificate on bad SPKI" reaches `verifyBlob` wrapped in a typed
  * ERR_ENVELOPE_MALFORMED). Hostile input must be refused by a check, not by
  * a crash that happens to be caught. An acceptance is
@@ -27,6 +28,12 @@ function describe(error: unknown): string {
   return String(error).slice(0, 300);
 }
 
+/** Whether the error's first stack frame is in a dependency (node_modules), not in the SDK's own code. */
+function thrownInDependency(error: Error): boolean {
+  const frame = error.stack?.split('\n').find((line) => line.trimStart().startsWith('at '));
+  return frame !== undefined && frame.includes('/node_modules/');
+}
+
 /** The verdict of a thrown value. The code reported is the outer one and the innermost typed one, e.g. `ERR_VERIFICATION_FAILED<ERR_ENVELOPE_MALFORMED`. */
 export function verdictOfError(error: unknown): Verdict {
   const outer = codeOf(error);
@@ -39,8 +46,9 @@ export function verdictOfError(error: unknown): Verdict {
       const cause = (current as { cause?: unknown }).cause;
       return { kind: 'rejected-untyped', error: `ERR_UNEXPECTED wrapping ${describe(cause ?? current)}` };
     }
-    // A TypeError with a code is a runtime's own input validation (Node's TextDecoder: ERR_ENCODING_INVALID_ENCODED_DATA), not a bug.
-    if (depth > 0 && (current instanceof TypeError || current instanceof ReferenceError) && code === undefined) {
+    // A TypeError with a code is a runtime's own input validation (Node's TextDecoder: ERR_ENCODING_INVALID_ENCODED_DATA), not a bug;
+    // one thrown inside a third-party decoder (cbor2 on a 2^53-byte length) is that decoder's failure, which the SDK rightly wrapped.
+    if (depth > 0 && (current instanceof TypeError || current instanceof ReferenceError) && code === undefined && !thrownInDependency(current)) {
       return { kind: 'rejected-untyped', error: `${innermost} wrapping ${describe(current)}` };
     }
     if (code !== undefined) innermost = code;

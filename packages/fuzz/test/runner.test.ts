@@ -46,6 +46,15 @@ describe('issue 12: classifying a rejection', () => {
     expect(verdictOfError(new Coded('ERR_ENVELOPE_MALFORMED', 'x', { cause: new TypeError("Cannot read properties of undefined (reading 'valueBlock')") })).kind).toBe('rejected-untyped');
   });
 
+  it('issue 12: a TypeError thrown inside a dependency (its first frame in node_modules) and wrapped by a typed error stays typed', () => {
+    const fromDecoder = new TypeError('Cannot mix BigInt and other types, use explicit conversions');
+    fromDecoder.stack = `TypeError: Cannot mix BigInt and other types\n    at readLength (file:///x/node_modules/.pnpm/cbor2@2.3.0/node_modules/cbor2/lib/decoder.js:1:1)`;
+    const fromSdk = new TypeError("Cannot read properties of undefined (reading 'valueBlock')");
+    fromSdk.stack = `TypeError: Cannot read properties of undefined\n    at parsePublicKey (file:///x/packages/pki/dist/index.js:1:1)`;
+    expect(verdictOfError(new Coded('ERR_ENVELOPE_MALFORMED', 'x', { cause: fromDecoder })).kind).toBe('rejected-typed');
+    expect(verdictOfError(new Coded('ERR_ENVELOPE_MALFORMED', 'x', { cause: fromSdk })).kind).toBe('rejected-untyped');
+  });
+
   it("issue 12: a runtime's own coded TypeError (invalid UTF-8) under a typed error stays typed", () => {
     let decoding: unknown;
     try {
