@@ -47,6 +47,8 @@ export interface TargetSummary {
   counts: Record<string, number>;
   /** Failing kinds only: how many cases of each mutation family (positions and numbers elided). */
   families: Record<string, Record<string, number>>;
+  /** Why the accepted cases were accepted, with counts (at most 40 distinct reasons; the rest under "(other)"). */
+  acceptedBecause: Record<string, number>;
   examples: Record<string, Example[]>;
 }
 
@@ -200,7 +202,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     for (const target of selected) {
       const targetStarted = performance.now();
       const indices = options.caseIndex !== undefined ? [options.caseIndex] : Array.from({ length: options.cases }, (_, i) => i);
-      const entry: TargetSummary = { cases: 0, seconds: 0, counts: {}, families: {}, examples: {} };
+      const entry: TargetSummary = { cases: 0, seconds: 0, counts: {}, families: {}, acceptedBecause: {}, examples: {} };
       const batch = target.run ? 1 : BATCH;
       for (let at = 0; at < indices.length; at += batch) {
         const outcomes = await runner.run(target.name, options.seed, indices.slice(at, at + batch), hangMs);
@@ -214,6 +216,11 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
             const families = (entry.families[key] ??= {});
             const family = mutationFamily(outcome.mutation);
             families[family] = (families[family] ?? 0) + 1;
+          }
+          if (outcome.verdict.kind === 'accepted') {
+            const reasons = entry.acceptedBecause;
+            const reason = outcome.verdict.reason in reasons || Object.keys(reasons).length < 40 ? outcome.verdict.reason : '(other)';
+            reasons[reason] = (reasons[reason] ?? 0) + 1;
           }
           const list = (entry.examples[key] ??= []);
           const limit = key === 'accepted' || key === 'rejected-typed' ? Math.min(2, keep) : keep;
