@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * `pnpm bench [--quick] [--case N[,M]] [--rounds N] [--out file]`: the seven
- * cases of issue 9, one JSON object per case on stdout, a table on stderr,
+ * cases of issue 9 and the hostile inputs of issue 12, one JSON object per case on stdout, a table on stderr,
  * and everything in bench/results/latest.json (bench/results/quick.json for
  * --quick, so a quick run never replaces the real numbers; a --case run
  * writes only with --out). `node bench/run.mjs --markdown` prints the
@@ -52,6 +52,7 @@ const CASES = [
   [5, 'bulk registry verify', async () => (await import('./cases/bulk.mjs')).bulkVerify(ctx)],
   [6, 'blob sign/verify 1 GiB', async () => (await import('./cases/blob.mjs')).blobCase(ctx)],
   [7, 'bundle sizes', async () => (await import('./cases/bundle.mjs')).bundleCase(ctx)],
+  [8, 'hostile 32 MiB inputs', async () => (await import('./cases/hostile.mjs')).hostileCase(ctx)],
 ];
 
 const machine = {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const CASES = [1, 2, 3, 4, 5, 6, 7];
+const CASES = [1, 2, 3, 4, 5, 6, 7, 8];
 
 let run;
 

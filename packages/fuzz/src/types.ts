@@ -44,10 +44,26 @@ export type Verdict =
   | { kind: 'crash'; error: string }
   | { kind: 'disagreement'; detail: string; deliberate?: string };
 
+/**
+ * What the runner hands a target's setup: where to put files, and the
+ * loopback TSA / OCSP / CRL servers when the target asked for them
+ * (`needsPkiServers`). JSON-serialisable: it crosses into the worker thread.
+ */
+export interface FuzzContext {
+  /** The run's seed (fixtures that need randomness may derive it from this). */
+  seed: string;
+  /** A scratch directory for this run, removed afterwards. */
+  scratchDir: string;
+  /** The pki package's loopback servers (packages/pki/test/servers), started by the runner. */
+  pkiServers?: import('../../pki/test/servers/global-setup.js').PkiServers;
+}
+
 export interface FuzzTarget {
   readonly name: string;
-  /** Builds fixtures (keys, chains, the Go oracle) once per run. */
-  setup?(): Promise<void>;
+  /** The runner starts the pki loopback servers (TSA, OCSP, CRL) and passes them in the context. */
+  readonly needsPkiServers?: boolean;
+  /** Builds fixtures (keys, chains, the Go oracle) once per run (and again after a hang restarted the worker). */
+  setup?(context: FuzzContext): Promise<void>;
   /** The case at `index`, a pure function of the rng state the runner hands in. */
   generate(rng: Rng, index: number): FuzzCase | Promise<FuzzCase>;
   /** Classifies one case. Either this or `runBatch` is implemented. */
