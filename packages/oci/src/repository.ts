@@ -34,7 +34,15 @@ export interface Repository {
   tag(descriptor: Descriptor, tag: string, options?: { signal?: AbortSignal }): Promise<void>;
   /** Every tag of the repository, in the store's order. */
   tags(options?: { signal?: AbortSignal }): Promise<string[]>;
-  /** The manifests whose `subject` is `subject` (OCI-7, OCI-8). */
+  /**
+   * The manifests whose `subject` is `subject` (OCI-7, OCI-8), page by page
+   * and lazily: a page is fetched only when the iteration asks for it, so a
+   * caller that stops early (verify at its signature limit, WF-3) fetches no
+   * more. Throws ERR_OCI_TOO_MANY_REFERRERS past MAX_REFERRERS_PAGES pages or
+   * MAX_REFERRERS descriptors (issue 12 finding 2).
+   */
+  referrerPages(subject: Descriptor, options?: ReferrersOptions): AsyncIterable<Descriptor[]>;
+  /** Every page of {@link referrerPages}, collected (within the same caps). */
   referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]>;
   /** Deletes a manifest by descriptor (by digest: registries refuse deletes by tag). */
   deleteManifest(descriptor: Descriptor, options?: { signal?: AbortSignal }): Promise<void>;

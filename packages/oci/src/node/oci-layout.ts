@@ -28,6 +28,7 @@ import {
 import { descriptorFor, isDigest, parseDigest, verifyContent } from '../digest.js';
 import { OciError } from '../errors.js';
 import { checkManifestForPush, checkTag, referrerMatches } from '../memory-repository.js';
+import { collectReferrerPages, singlePage } from '../referrers-listing.js';
 import type { ReferrersOptions, Repository } from '../repository.js';
 import { ANNOTATION_REF_NAME, encodeImageIndex, manifestFacts, referrerDescriptor, type ImageIndexJson } from '../signature-manifest.js';
 
@@ -296,7 +297,16 @@ export class OciLayoutRepository implements Repository {
     return [...names].sort();
   }
 
-  async referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]> {
+  /** One page: everything reachable is walked (there is no API to ask), then capped like a registry's answer. */
+  referrerPages(subject: Descriptor, options?: ReferrersOptions): AsyncIterable<Descriptor[]> {
+    return singlePage(`referrers of ${this.name}@${subject.digest}`, () => this.#referrers(subject, options));
+  }
+
+  referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]> {
+    return collectReferrerPages(this.referrerPages(subject, options));
+  }
+
+  async #referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]> {
     options?.signal?.throwIfAborted();
     const { index } = await this.#loadIndex();
     const out: Descriptor[] = [];
