@@ -16,6 +16,14 @@ export interface ReferrersOptions {
 export interface Repository {
   /** `registry/repository` for a remote, a label for local stores; used in messages and trust-policy scope matching. */
   readonly name: string;
+  /**
+   * The signature manifest form `sign` writes into this store unless told
+   * otherwise; unset means the OCI 1.1 form (OCI-2). An OCI layout says
+   * `legacy` (OCI-3): notation ≤ v1.3.2 finds, in a layout, only manifests
+   * whose config.mediaType is the signature type, and every version finds
+   * that form (AMB-20, issue 13 item 1).
+   */
+  readonly signatureManifestForm?: 'oci-1.1' | 'legacy';
   /** Resolves a tag or a digest to the manifest's descriptor. */
   resolve(reference: string, options?: { signal?: AbortSignal }): Promise<Descriptor>;
   /** Fetches a manifest (or index) by tag, digest or descriptor; the bytes are exactly as stored. */

@@ -132,6 +132,13 @@ export class OciLayoutRepository implements Repository {
   /** The layout's absolute directory. */
   readonly root: string;
   readonly readOnly: boolean;
+  /**
+   * `sign` writes the legacy form here (OCI-3, AMB-20): notation v1.3.2's
+   * `--oci-layout` finds only that form, v2 finds both (issue 13 item 1,
+   * checked with both binaries). `[impl]` notation v2 writes the OCI 1.1 form
+   * into layouts, which v1.3.2 cannot see.
+   */
+  readonly signatureManifestForm = 'legacy' as const;
   // Serialises read-modify-write of index.json within this process.
   #lock: Promise<unknown> = Promise.resolve();
 
