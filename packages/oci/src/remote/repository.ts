@@ -64,6 +64,12 @@ type Signal = { signal?: AbortSignal | undefined };
 
 class ReferrersUnsupported extends Error {}
 
+/** A Referrers API listing whose first page has been fetched. */
+interface ApiListing {
+  first: IteratorResult<Descriptor[], void>;
+  pages: AsyncGenerator<Descriptor[], void, undefined>;
+}
+
 /** A fetched tag-schema index, with what is needed to replace it safely. */
 interface CurrentIndex {
   descriptor: Descriptor;
@@ -434,26 +440,41 @@ export class RemoteRepository implements Repository {
   async *referrerPages(subject: Descriptor, options: ReferrersOptions = {}): AsyncGenerator<Descriptor[], void, undefined> {
     assertDigest(subject.digest);
     const what = `referrers of ${this.name}@${subject.digest}`;
-    const capability = this.referrersCapability;
-    if (capability !== false) {
-      const pages = this.#referrersByApi(subject, options, new ReferrersBudget(what));
-      let first: IteratorResult<Descriptor[], void>;
-      try {
-        first = await pages.next();
-      } catch (error) {
-        if (!(error instanceof ReferrersUnsupported)) throw error;
-        if (capability === true) throw new OciError('ERR_OCI_REGISTRY', `${what}: the Referrers API failed: ${error.message}`);
-        this.client.setReferrersCapability(this.registry, false);
-        yield* this.#referrersByTagSchema(subject, options, new ReferrersBudget(what));
-        return;
-      }
-      this.client.setReferrersCapability(this.registry, true);
-      if (first.done) return;
-      yield first.value;
-      yield* pages;
+    let capability = this.referrersCapability;
+    let api: ApiListing | 'unsupported' | undefined;
+    if (capability === undefined) {
+      // One listing finds out whether the API exists; concurrent ones wait for it.
+      const learned = await this.client.learnReferrersCapability(this.registry, () => this.#openApiListing(subject, options, what, undefined));
+      if (learned !== undefined) api = learned.learned;
+      else capability = this.referrersCapability;
+    }
+    if (api === undefined && capability !== false) api = await this.#openApiListing(subject, options, what, capability);
+    if (api === undefined || api === 'unsupported') {
+      yield* this.#referrersByTagSchema(subject, options, new ReferrersBudget(what));
       return;
     }
-    yield* this.#referrersByTagSchema(subject, options, new ReferrersBudget(what));
+    if (api.first.done) return;
+    yield api.first.value;
+    yield* api.pages;
+  }
+
+  /**
+   * Fetches the first Referrers API page, which tells whether the API exists
+   * (and is remembered per registry); 'unsupported' when it does not and
+   * the capability was not fixed to true.
+   */
+  async #openApiListing(subject: Descriptor, options: ReferrersOptions, what: string, capability: boolean | undefined): Promise<ApiListing | 'unsupported'> {
+    const pages = this.#referrersByApi(subject, options, new ReferrersBudget(what));
+    try {
+      const first = await pages.next();
+      this.client.setReferrersCapability(this.registry, true);
+      return { pages, first };
+    } catch (error) {
+      if (!(error instanceof ReferrersUnsupported)) throw error;
+      if (capability === true) throw new OciError('ERR_OCI_REGISTRY', `${what}: the Referrers API failed: ${error.message}`);
+      this.client.setReferrersCapability(this.registry, false);
+      return 'unsupported';
+    }
   }
 
   async *#referrersByApi(subject: Descriptor, options: ReferrersOptions, budget: ReferrersBudget): AsyncGenerator<Descriptor[], void, undefined> {

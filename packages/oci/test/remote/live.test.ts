@@ -237,6 +237,22 @@ for (const kind of kinds) {
       expect(await sibling.referrers(subject)).toHaveLength(kind.referrersApi ? 3 : 2);
     });
 
+    it('issue 13 item 9 OCI-7 OCI-8: eight listings at once on a new client find out the capability once', async () => {
+      const setup = new RemoteRepository({ reference: `${kind.host}/live-${run}/concurrent`, ...options() });
+      const { descriptor: subject } = await pushImage(setup, 'c1', 'concurrent');
+      await pushSignature(setup, subject, 1);
+      const rec = recordingFetch();
+      const repo = new RemoteRepository({ reference: `${kind.host}/live-${run}/concurrent`, ...options({ fetch: rec.fetch }) });
+      const lists = await Promise.all(Array.from({ length: 8 }, () => repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })));
+      expect(lists.every((l) => l.length === 1)).toBe(true);
+      const sent = rec.log.filter((r) => r.authorization !== null || !kind.credentials);
+      // distribution routes /referrers/ nowhere, so it answers 404 before asking for credentials: count every one.
+      const api = rec.log.filter((r) => r.url.pathname.includes('/referrers/')).length;
+      const index = sent.filter((r) => r.url.pathname.endsWith(`/manifests/${subject.digest.replace(':', '-')}`)).length;
+      // With the API: one listing each. Without: one 404, then the index for each.
+      expect({ api, index }).toEqual(kind.referrersApi ? { api: 8, index: 0 } : { api: 1, index: 8 });
+    });
+
     if (kind.credentials) {
       it('wrong credentials → ERR_OCI_UNAUTHORIZED', async () => {
         const repo = new RemoteRepository({ reference: seedRef, ...FAST, credentials: staticCredentials({ [kind.host]: { username: kind.credentials!.username, password: 'wrong' } }) });
