@@ -111,6 +111,29 @@ describe('live: olareg', () => {
     }
     expect(servers.olareg).toHaveProperty('host');
   });
+
+  it('issue 13 OCI-7 OCI-2 OCI-3: olareg filters by artifactType and says so (OCI-Filters-Applied); the client trusts that, one request per listing', async (context) => {
+    if (!('host' in servers.olareg)) return context.skip();
+    const host = servers.olareg.host;
+    const repo = new RemoteRepository({ reference: `${host}/live-${run}/olareg-filter`, ...FAST });
+    const { descriptor: subject } = await pushImage(repo, 'f1', 'olareg-filter');
+    const s1 = await pushSignature(repo, subject, 1);
+    const s2 = await pushSignature(repo, subject, 2, true);
+    const empty = await repo.pushBlob(enc('{}'), MEDIA_TYPE_EMPTY);
+    await repo.pushManifest(
+      enc(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/vnd.example.sbom', config: { mediaType: MEDIA_TYPE_EMPTY, digest: empty.digest, size: 2 }, layers: [empty], subject })),
+      MEDIA_TYPE_OCI_MANIFEST,
+    );
+    // What olareg itself answers: only the two signatures (the legacy one by its config.mediaType), filter reported.
+    const raw = await fetch(`${servers.olareg.url}/v2/live-${run}/olareg-filter/referrers/${subject.digest}?artifactType=${encodeURIComponent(ARTIFACT_TYPE_NOTARY_SIGNATURE)}`);
+    expect(raw.headers.get('oci-filters-applied')).toBe('artifactType');
+    const index = (await raw.json()) as { manifests: Descriptor[] };
+    expect(index.manifests.map((d) => d.digest).sort()).toEqual([s1.digest, s2.digest].sort());
+    const rec = recordingFetch();
+    const client = new RemoteRepository({ reference: `${host}/live-${run}/olareg-filter`, ...FAST, fetch: rec.fetch });
+    expect((await client.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).map((d) => d.digest).sort()).toEqual([s1.digest, s2.digest].sort());
+    expect(rec.log.map((r) => `${r.method} ${r.url.searchParams.get('artifactType')}`)).toEqual([`GET ${ARTIFACT_TYPE_NOTARY_SIGNATURE}`]);
+  });
 });
 
 for (const kind of kinds) {
