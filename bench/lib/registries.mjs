@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
@@ -26,7 +26,10 @@ export async function startRegistries({ timeoutMs = 120_000 } = {}) {
     packages: 'external',
     logLevel: 'error',
   });
-  const child = spawn(process.execPath, [outfile], { stdio: ['pipe', 'pipe', 'pipe'] });
+  // The bundle runs from a temporary directory: the peers' directory (olareg)
+  // is passed absolute, resolved against the repository root as the tests do.
+  const peers = resolve(here, '..', '..', process.env.NOTARY_PEERS ?? join('..', 'shared', 'bin'));
+  const child = spawn(process.execPath, [outfile], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NOTARY_PEERS: peers } });
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr += d;

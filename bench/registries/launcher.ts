@@ -1,7 +1,8 @@
 /**
  * Starts the OCI test registries of packages/oci (global-setup's startAll:
- * Debian's docker-registry 2.8.2 with only the tag schema, and the
- * in-process Referrers API registry, both on loopback), prints their
+ * Debian's docker-registry 2.8.2 with only the tag schema, the in-process
+ * Referrers API registry, and olareg 0.1.2 when its binary is there, all on
+ * loopback), prints their
  * endpoints as one JSON line, and stops them when stdin closes or on
  * SIGTERM/SIGINT. bench/lib/registries.mjs bundles this file with esbuild
  * (Node 20 cannot run TypeScript) and runs it as a child process, so the
@@ -19,4 +20,11 @@ process.on('SIGTERM', shutdown);
 process.on('SIGINT', shutdown);
 process.stdin.on('end', shutdown);
 process.stdin.resume();
-process.stdout.write(`${JSON.stringify({ tagSchema: servers.registries.none, referrersApi: { url: servers.referrers.url, host: servers.referrers.host } })}\n`);
+process.stdout.write(
+  `${JSON.stringify({
+    tagSchema: servers.registries.none,
+    referrersApi: { url: servers.referrers.url, host: servers.referrers.host },
+    // A real Referrers-API registry (issue 13), or why it is not there.
+    olareg: servers.olareg,
+  })}\n`,
+);

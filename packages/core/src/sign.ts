@@ -41,7 +41,11 @@ export interface SignOptions {
   /** Added to the target's annotations (PAY-3: not `io.cncf.notary…`, no collisions). */
   userMetadata?: Readonly<Record<string, string>>;
   timestamp?: TimestampingOptions;
-  /** The legacy manifest form of notation ≤ v1.3.2 (OCI-3) instead of the OCI 1.1 form (OCI-2). */
+  /**
+   * true: the legacy manifest form of notation ≤ v1.3.2 (OCI-3); false: the
+   * OCI 1.1 form (OCI-2). Unset: the repository's `signatureManifestForm`
+   * (legacy for OCI layouts, issue 13 item 1), else OCI-2.
+   */
   legacyManifest?: boolean;
   /** Annotations for the signature manifest (e.g. from a plugin's generate-envelope). */
   manifestAnnotations?: Readonly<Record<string, string>>;
@@ -127,7 +131,7 @@ export async function sign(options: SignOptions): Promise<SignResult> {
     // signingAuthority envelopes (from a signing service) carry the authentic time instead.
     signingTime: (signedAttributes.signingTime ?? signedAttributes.authenticSigningTime)!,
     ...(options.manifestAnnotations || envelope.annotations ? { annotations: { ...envelope.annotations, ...options.manifestAnnotations } } : {}),
-    ...(options.legacyManifest ? { legacy: true } : {}),
+    ...((options.legacyManifest ?? repository.signatureManifestForm === 'legacy') ? { legacy: true } : {}),
   });
   try {
     for (const blob of built.blobs) await repository.pushBlob(blob.bytes, blob.descriptor.mediaType);

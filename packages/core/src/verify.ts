@@ -24,15 +24,24 @@ export const DEFAULT_MAX_SIGNATURE_ATTEMPTS = 100;
 
 export type VerifyOptions = Omit<VerifySignatureOptions, 'target' | 'statement' | 'policy' | 'artifactReference' | 'policyName'> & {
   repository: Repository;
-  /** A digest, or a tag to resolve; with `@digest` the resolved digest must match (WF-1 step 2). */
-  reference: string;
+  /**
+   * A digest, or a tag to resolve; with `@digest` the resolved digest must
+   * match (WF-1 step 2). A descriptor is a target the caller has already
+   * resolved (the CLI does, to print it): it is used as is, which saves the
+   * second HEAD of the subject (issue 13 item 9: four requests a verify).
+   */
+  reference: string | Descriptor;
   /** Scope for statement selection: defaults to `<repository.name>@<digest>` (TP-9). */
   artifactReference?: string;
   /** > 0 (WF-3); default 100. */
   maxSignatureAttempts?: number;
   onWarning?: (message: string) => void;
-  /** Called before each signature is verified (for progress over many signatures). */
-  onSignature?: (index: number, total: number, signatureManifest: Descriptor) => void;
+  /**
+   * Called before each signature is verified (for progress over many
+   * signatures). `listed` counts the signatures listed so far: the listing
+   * is lazy, so more pages may follow.
+   */
+  onSignature?: (index: number, listed: number, signatureManifest: Descriptor) => void;
 } & ({ policy: OciTrustPolicyDocument } | { statement: TrustPolicyStatement });
 
 export interface VerifyOutcome {
@@ -64,7 +73,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   const { repository } = options;
   const max = options.maxSignatureAttempts ?? DEFAULT_MAX_SIGNATURE_ATTEMPTS;
   if (!Number.isInteger(max) || max <= 0) throw new WorkflowError('ERR_INVALID_REQUEST', 'maxSignatureAttempts must be an integer greater than 0 (WF-3)');
-  const target = await resolveTarget(repository, options.reference, options.onWarning);
+  const target = typeof options.reference === 'string' ? await resolveTarget(repository, options.reference, options.onWarning) : options.reference;
   const artifactReference = options.artifactReference ?? `${repository.name}@${target.digest}`;
   const statement = 'statement' in options ? options.statement : selectOciStatement(options.policy, artifactReference);
   if (isSkipLevel(statement.signatureVerification)) {
@@ -77,34 +86,60 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
     return { target, result: skipped, results: [], attempts: [] };
   }
 
-  let referrers: Descriptor[];
-  try {
-    referrers = await repository.referrers(target, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE });
-  } catch (error) {
-    throw new WorkflowError('ERR_SIGNATURE_FETCH_FAILED', `failed to list the signatures of ${target.digest}: ${(error as Error).message}`, { cause: error });
-  }
-  if (referrers.length === 0) throw new WorkflowError('ERR_NO_SIGNATURE', `no signature is associated with "${artifactReference}", make sure the artifact was signed successfully`);
-
   const attempts: SignatureAttempt[] = [];
   const results = (): VerificationResult[] => attempts.map((a) => a.result);
   let lastError: unknown;
   const decidingChecks: (string | undefined)[] = [];
-  for (const [index, referrer] of referrers.entries()) {
-    if (index >= max) {
-      throw new WorkflowError(
-        'ERR_VERIFICATION_INCONCLUSIVE',
-        `signature evaluation stopped. The configured limit of ${max} signatures to verify per artifact exceeded`,
-        { results: results(), attempts, cause: lastError },
-      );
+  // The listing is lazy (issue 12 finding 2): pages are fetched as the loop
+  // asks for them, and the loop stops at the limit, so a registry that keeps
+  // sending `Link: rel="next"` costs at most the pages up to signature max + 1.
+  const listing = repository.referrerPages(target, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })[Symbol.asyncIterator]();
+  const nextPage = async (): Promise<Descriptor[] | undefined> => {
+    try {
+      const page = await listing.next();
+      return page.done ? undefined : page.value;
+    } catch (error) {
+      throw new WorkflowError('ERR_SIGNATURE_FETCH_FAILED', `failed to list the signatures of ${target.digest}: ${(error as Error).message}`, {
+        cause: error,
+        results: results(),
+        attempts,
+      });
     }
-    options.onSignature?.(index, referrers.length, referrer);
+  };
+
+  let index = 0;
+  let listed = 0;
+  try {
+    for (let page = await nextPage(); page !== undefined; page = await nextPage()) {
+      listed += page.length;
+      for (const referrer of page) {
+        if (index >= max) {
+          throw new WorkflowError(
+            'ERR_VERIFICATION_INCONCLUSIVE',
+            `signature evaluation stopped. The configured limit of ${max} signatures to verify per artifact exceeded`,
+            { results: results(), attempts, cause: lastError },
+          );
+        }
+        options.onSignature?.(index, listed, referrer);
+        index++;
+        const outcome = await verifyOne(referrer);
+        if (outcome !== undefined) return outcome;
+      }
+    }
+  } finally {
+    // Stops the listing where it is: no further page is fetched.
+    await listing.return?.();
+  }
+  if (index === 0) throw new WorkflowError('ERR_NO_SIGNATURE', `no signature is associated with "${artifactReference}", make sure the artifact was signed successfully`);
+
+  async function verifyOne(referrer: Descriptor): Promise<VerifyOutcome | undefined> {
     let envelope: Uint8Array;
     let envelopeMediaType: string;
     try {
       const manifest = await repository.fetchManifest(referrer);
       const parsed = parseSignatureManifest(manifest.bytes, manifest.descriptor.mediaType);
       envelopeMediaType = parsed.envelopeMediaType;
-      if (!isEnvelopeMediaType(envelopeMediaType)) continue; // WF-1 step 4: unsupported envelope types are passed over
+      if (!isEnvelopeMediaType(envelopeMediaType)) return undefined; // WF-1 step 4: unsupported envelope types are passed over
       envelope = await repository.fetchBlob(parsed.envelopeDescriptor, { maxBytes: MAX_ENVELOPE_BYTES });
     } catch (error) {
       // WF-3 [impl]: a signature that cannot be fetched stops the whole verification.
@@ -124,6 +159,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       attempts.push({ signatureManifest: referrer, result: error.result });
       decidingChecks.push(error.check);
       lastError = error;
+      return undefined;
     }
   }
   const metadataOnly = decidingChecks.length > 0 && decidingChecks.every((check) => check === 'userMetadata');

@@ -40,6 +40,7 @@ function overriding(inner: oci.Repository, overrides: Partial<oci.Repository>): 
     pushManifest: (...args) => inner.pushManifest(...args),
     tag: (...args) => inner.tag(...args),
     tags: (...args) => inner.tags(...args),
+    referrerPages: (...args) => inner.referrerPages(...args),
     referrers: (...args) => inner.referrers(...args),
     deleteManifest: (...args) => inner.deleteManifest(...args),
     ...overrides,
@@ -129,9 +130,9 @@ describe('OCI sign and verify', () => {
     const second = await sign({ repository, reference: image.digest, signer: trusted.signer });
     // Fix the listing order: the stranger's signature first.
     const ordered = overriding(repository, {
-      referrers: async (subject, options) => {
+      referrerPages: async function* (subject, options) {
         const all = await repository.referrers(subject, options);
-        return [first, second].map((s) => all.find((r) => r.digest === s.signatureManifest.digest)!);
+        yield [first, second].map((s) => all.find((r) => r.digest === s.signatureManifest.digest)!);
       },
     });
     const trustStore = new policy.MemoryTrustStore({ 'ca:acme': [trusted.certificate] });

@@ -23,7 +23,9 @@ export type OciErrorCode =
   /** A manifest that is not a valid Notary signature manifest (OCI-1 … OCI-9). */
   | 'ERR_OCI_SIGNATURE_MANIFEST_INVALID'
   /** A refused operation: plain HTTP to a non-local registry, credentials to another host, etc. */
-  | 'ERR_OCI_REFUSED';
+  | 'ERR_OCI_REFUSED'
+  /** A referrers listing over its hard cap of pages or descriptors (MAX_REFERRERS_PAGES, MAX_REFERRERS; issue 12 finding 2). */
+  | 'ERR_OCI_TOO_MANY_REFERRERS';
 
 /** One entry of a registry's `{"errors":[…]}` body (distribution spec). */
 export interface RegistryErrorDetail {

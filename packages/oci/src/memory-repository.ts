@@ -14,6 +14,7 @@ import {
 } from './descriptor.js';
 import { descriptorFor, isDigest, parseDigest, verifyContent } from './digest.js';
 import { OciError } from './errors.js';
+import { collectReferrerPages, singlePage } from './referrers-listing.js';
 import type { ReferrersOptions, Repository } from './repository.js';
 import { manifestFacts, referrerDescriptor, type ManifestFacts } from './signature-manifest.js';
 
@@ -164,7 +165,15 @@ export class MemoryRepository implements Repository {
     return [...this.#tags.keys()].sort();
   }
 
-  async referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]> {
+  referrerPages(subject: Descriptor, options?: ReferrersOptions): AsyncIterable<Descriptor[]> {
+    return singlePage(`referrers of ${this.name}@${subject.digest}`, () => this.#referrers(subject, options));
+  }
+
+  referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]> {
+    return collectReferrerPages(this.referrerPages(subject, options));
+  }
+
+  async #referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]> {
     checkSignal(options?.signal);
     const out: Descriptor[] = [];
     for (const stored of this.#manifests.values()) {

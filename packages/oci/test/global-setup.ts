@@ -3,8 +3,10 @@
  *
  * - Debian's distribution registry (2.8.2) three times: no auth, htpasswd
  *   Basic, and token auth with the loopback token issuer;
+ * - olareg (v0.1.2 from `$NOTARY_PEERS`), a real registry with the
+ *   Referrers API, when the binary is there (issue 13);
  * - the referrers test registry (an in-process test double with the
- *   Referrers API, which no packaged registry here has);
+ *   Referrers API, kept for what no real registry does);
  * - the fault proxy in front of the no-auth registry, with its recorder on
  *   127.0.0.2 for cross-host redirects;
  *
@@ -21,6 +23,7 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ChildSet } from './fixtures/child-processes.js';
 import { startFaultProxy, type FaultProxy } from './fixtures/fault-proxy.js';
+import { olaregBinary, startOlareg } from './fixtures/olareg.js';
 import { startReferrersRegistry, type ReferrersRegistry } from './fixtures/referrers-registry.js';
 import { startRegistry, type Registry } from './fixtures/registry.js';
 import { buildSeedLayout, pushSeed, skopeoRunner } from './fixtures/seed.js';
@@ -74,6 +77,8 @@ export interface OciServers {
   };
   /** The in-process test registry with the Referrers API (no auth). */
   referrers: OciRegistryEndpoint & { pageSize: number; requestsUrl: string };
+  /** olareg, a real Referrers-API registry (no auth, in-memory), or why it is not running (binary absent). */
+  olareg: OciRegistryEndpoint | { missing: string };
   /** The fault proxy in front of `registries.none`. */
   faultProxy: OciRegistryEndpoint & {
     upstream: string;
@@ -112,18 +117,33 @@ export async function startAll(): Promise<{ servers: OciServers; stop(): Promise
     const issuerDir = await mkdtemp(join(dir, 'token-issuer-'));
     const user = { username: 'user', password: 'pass' };
     const readOnly = { username: 'reader', password: 'readerpass' };
-    const [none, basic, tokenIssuer, referrers, seed] = await Promise.all([
+    const olaregPath = olaregBinary();
+    // Every start settles before anything is torn down: with Promise.all a
+    // failed registry start ran stop() while the seed layout was still being
+    // written, and rm's ENOTEMPTY hid the real cause (issue 14).
+    const settled = await Promise.allSettled([
       startRegistry({ auth: 'none', parentDir: dir }).then(started),
       startRegistry({ auth: 'basic', parentDir: dir, ...user }).then(started),
       startTokenIssuer({ dir: issuerDir, children, users: [user, { ...readOnly, actions: ['pull'] }] }).then(started),
       startReferrersRegistry({ pageSize: 2 }).then(started),
       buildSeedLayout(dir),
-    ]);
+      'path' in olaregPath ? startOlareg(olaregPath.path, { parentDir: dir }).then(started) : Promise.resolve(undefined),
+    ] as const);
+    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    const [none, basic, tokenIssuer, referrers, seed, olareg] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+      Registry,
+      Registry,
+      TokenIssuer,
+      ReferrersRegistry,
+      Awaited<ReturnType<typeof buildSeedLayout>>,
+      Awaited<ReturnType<typeof startOlareg>> | undefined,
+    ];
     const token: Registry = started(await startRegistry({ auth: 'token', parentDir: dir, ...user, tokenIssuer }));
     const faultProxy: FaultProxy = started(await startFaultProxy({ upstream: none.url }));
 
     const skopeo = await skopeoRunner(dir, children);
-    const targets = { none, basic, token, referrers: referrers as ReferrersRegistry };
+    const targets = { none, basic, token, referrers, ...(olareg ? { olareg } : {}) };
     const pushed = await Promise.all(
       Object.entries(targets).map(async ([name, target]) => {
         const creds = 'username' in target && target.username ? { username: target.username, password: target.password } : {};
@@ -167,6 +187,7 @@ export async function startAll(): Promise<{ servers: OciServers; stop(): Promise
         },
       },
       referrers: { ...endpoint(referrers), pageSize: referrers.pageSize, requestsUrl: referrers.requestsUrl },
+      olareg: olareg ? endpoint(olareg) : { missing: 'missing' in olaregPath ? olaregPath.missing : 'not started' },
       faultProxy: {
         ...endpoint(faultProxy),
         upstream: faultProxy.upstream,
@@ -177,7 +198,8 @@ export async function startAll(): Promise<{ servers: OciServers; stop(): Promise
     };
     return { servers, stop };
   } catch (error) {
-    await stop();
+    // The cause is what the user must see: a failing teardown does not replace it.
+    await stop().catch((stopError: unknown) => console.warn(`[oci global setup] teardown after a failed start also failed: ${String(stopError)}`));
     throw error;
   }
 }

@@ -2,17 +2,21 @@
  * `notary list` (alias `ls`): the Notary signatures of an artifact (OCI-7,
  * OCI-8), as notation's tree, at most `--max-signatures` of them.
  */
-import { ARTIFACT_TYPE_NOTARY_SIGNATURE, type Descriptor } from '@x/notary-oci';
+import { ARTIFACT_TYPE_NOTARY_SIGNATURE, listReferrers, type Descriptor } from '@x/notary-oci';
 import { booleanFlag, stringFlag, type CommandSpec } from '../args.js';
 import { usageError } from '../errors.js';
 import { TreeNode } from '../output/text.js';
 import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning, type ResolvedTarget } from '../target.js';
 import { maxSignaturesOf } from './verify.js';
 
-/** The signature referrers, cut at `max`; `exceeded` tells whether more were there (WF-3's limit, as notation's list applies it). */
+/**
+ * The signature referrers, cut at `max`; `exceeded` tells whether more were
+ * there (WF-3's limit, as notation's list applies it). Pages are fetched only
+ * until the limit is passed (issue 12 finding 2).
+ */
 export async function listSignatureManifests(target: ResolvedTarget, max: number): Promise<{ signatures: Descriptor[]; exceeded: boolean }> {
-  const referrers = await target.repository.referrers(target.descriptor, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE });
-  return { signatures: referrers.slice(0, max), exceeded: referrers.length > max };
+  const { referrers, exceeded } = await listReferrers(target.repository, target.descriptor, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE, limit: max });
+  return { signatures: referrers, exceeded };
 }
 
 export const listCommand: CommandSpec = {

@@ -75,7 +75,8 @@ export const verifyCommand: CommandSpec = {
     try {
       outcome = await verify({
         repository: target.repository,
-        reference: target.descriptor.digest,
+        // Already resolved: verify must not HEAD the subject again (issue 13 item 9).
+        reference: target.descriptor,
         artifactReference,
         policy,
         trustStore: trustStoreOf(context),

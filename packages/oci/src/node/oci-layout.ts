@@ -28,6 +28,7 @@ import {
 import { descriptorFor, isDigest, parseDigest, verifyContent } from '../digest.js';
 import { OciError } from '../errors.js';
 import { checkManifestForPush, checkTag, referrerMatches } from '../memory-repository.js';
+import { collectReferrerPages, singlePage } from '../referrers-listing.js';
 import type { ReferrersOptions, Repository } from '../repository.js';
 import { ANNOTATION_REF_NAME, encodeImageIndex, manifestFacts, referrerDescriptor, type ImageIndexJson } from '../signature-manifest.js';
 
@@ -131,6 +132,13 @@ export class OciLayoutRepository implements Repository {
   /** The layout's absolute directory. */
   readonly root: string;
   readonly readOnly: boolean;
+  /**
+   * `sign` writes the legacy form here (OCI-3, AMB-20): notation v1.3.2's
+   * `--oci-layout` finds only that form, v2 finds both (issue 13 item 1,
+   * checked with both binaries). `[impl]` notation v2 writes the OCI 1.1 form
+   * into layouts, which v1.3.2 cannot see.
+   */
+  readonly signatureManifestForm = 'legacy' as const;
   // Serialises read-modify-write of index.json within this process.
   #lock: Promise<unknown> = Promise.resolve();
 
@@ -296,7 +304,16 @@ export class OciLayoutRepository implements Repository {
     return [...names].sort();
   }
 
-  async referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]> {
+  /** One page: everything reachable is walked (there is no API to ask), then capped like a registry's answer. */
+  referrerPages(subject: Descriptor, options?: ReferrersOptions): AsyncIterable<Descriptor[]> {
+    return singlePage(`referrers of ${this.name}@${subject.digest}`, () => this.#referrers(subject, options));
+  }
+
+  referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]> {
+    return collectReferrerPages(this.referrerPages(subject, options));
+  }
+
+  async #referrers(subject: Descriptor, options?: ReferrersOptions): Promise<Descriptor[]> {
     options?.signal?.throwIfAborted();
     const { index } = await this.#loadIndex();
     const out: Descriptor[] = [];

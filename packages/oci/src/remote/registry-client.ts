@@ -74,6 +74,7 @@ export class RegistryClient {
   readonly #timeoutMs: number;
   readonly #cache: TokenCache;
   readonly #referrersCapability = new Map<string, boolean>();
+  readonly #learning = new Map<string, Promise<unknown>>();
 
   constructor(options: RegistryClientOptions = {}) {
     this.#options = { ...options };
@@ -111,6 +112,29 @@ export class RegistryClient {
 
   setReferrersCapability(registry: string, capable: boolean): void {
     this.#referrersCapability.set(registry, capable);
+  }
+
+  /**
+   * Runs `learn` as the one call that finds out the registry's Referrers API
+   * capability; a concurrent caller gets undefined once that call has
+   * settled, and reads the capability it left (issue 13 item 9: eight
+   * verifies starting at once on a new client sent eight probes, and a
+   * tag-schema registry answered each with a 404). A caller that finds no
+   * learner runs `learn` itself.
+   */
+  async learnReferrersCapability<T>(registry: string, learn: () => Promise<T>): Promise<{ learned: T } | undefined> {
+    const pending = this.#learning.get(registry);
+    if (pending !== undefined) {
+      await pending.catch(() => undefined);
+      return undefined;
+    }
+    const running = learn();
+    this.#learning.set(registry, running);
+    try {
+      return { learned: await running };
+    } finally {
+      this.#learning.delete(registry);
+    }
   }
 
   /**

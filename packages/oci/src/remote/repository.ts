@@ -9,6 +9,7 @@ import {
 } from '../descriptor.js';
 import { OciError } from '../errors.js';
 import { assertDigest, OciReference, parseReference, parseTagOrDigest } from '../reference.js';
+import { collectReferrerPages, ReferrersBudget } from '../referrers-listing.js';
 import type { ReferrersOptions, Repository } from '../repository.js';
 import { repositoryScope } from './auth.js';
 import { digestAlgorithm, digestOf, verifyFetchedContent } from './digest.js';
@@ -62,6 +63,12 @@ export interface RemoteRepositoryOptions extends RegistryClientOptions {
 type Signal = { signal?: AbortSignal | undefined };
 
 class ReferrersUnsupported extends Error {}
+
+/** A Referrers API listing whose first page has been fetched. */
+interface ApiListing {
+  first: IteratorResult<Descriptor[], void>;
+  pages: AsyncGenerator<Descriptor[], void, undefined>;
+}
 
 /** A fetched tag-schema index, with what is needed to replace it safely. */
 interface CurrentIndex {
@@ -418,60 +425,125 @@ export class RemoteRepository implements Repository {
    * its artifactType filter and Link pages, or, when the registry has none,
    * the tag-schema index (OCI-8). Which one works is remembered per registry.
    */
-  async referrers(subject: Descriptor, options: ReferrersOptions = {}): Promise<Descriptor[]> {
+  referrers(subject: Descriptor, options: ReferrersOptions = {}): Promise<Descriptor[]> {
+    return collectReferrerPages(this.referrerPages(subject, options));
+  }
+
+  /**
+   * {@link referrers} page by page, lazily: the next `Link` page is fetched
+   * only when the caller asks for it, and never past MAX_REFERRERS_PAGES
+   * pages or MAX_REFERRERS descriptors (ERR_OCI_TOO_MANY_REFERRERS; issue 12
+   * finding 2). Only the first page can show that the API is missing; a
+   * later page that fails is the registry's error, so no listing mixes the
+   * two schemes.
+   */
+  async *referrerPages(subject: Descriptor, options: ReferrersOptions = {}): AsyncGenerator<Descriptor[], void, undefined> {
     assertDigest(subject.digest);
-    const capability = this.referrersCapability;
-    if (capability === false) return this.#referrersByTagSchema(subject, options);
+    const what = `referrers of ${this.name}@${subject.digest}`;
+    let capability = this.referrersCapability;
+    let api: ApiListing | 'unsupported' | undefined;
+    if (capability === undefined) {
+      // One listing finds out whether the API exists; concurrent ones wait for it.
+      const learned = await this.client.learnReferrersCapability(this.registry, () => this.#openApiListing(subject, options, what, undefined));
+      if (learned !== undefined) api = learned.learned;
+      else capability = this.referrersCapability;
+    }
+    if (api === undefined && capability !== false) api = await this.#openApiListing(subject, options, what, capability);
+    if (api === undefined || api === 'unsupported') {
+      yield* this.#referrersByTagSchema(subject, options, new ReferrersBudget(what));
+      return;
+    }
+    if (api.first.done) return;
+    yield api.first.value;
+    yield* api.pages;
+  }
+
+  /**
+   * Fetches the first Referrers API page, which tells whether the API exists
+   * (and is remembered per registry); 'unsupported' when it does not and
+   * the capability was not fixed to true.
+   */
+  async #openApiListing(subject: Descriptor, options: ReferrersOptions, what: string, capability: boolean | undefined): Promise<ApiListing | 'unsupported'> {
+    const pages = this.#referrersByApi(subject, options, new ReferrersBudget(what));
     try {
-      const result = await this.#referrersByApi(subject, options);
+      const first = await pages.next();
       this.client.setReferrersCapability(this.registry, true);
-      return result;
+      return { pages, first };
     } catch (error) {
       if (!(error instanceof ReferrersUnsupported)) throw error;
-      if (capability === true) {
-        throw new OciError('ERR_OCI_REGISTRY', `referrers of ${this.name}@${subject.digest}: the Referrers API failed: ${error.message}`);
-      }
+      if (capability === true) throw new OciError('ERR_OCI_REGISTRY', `${what}: the Referrers API failed: ${error.message}`);
       this.client.setReferrersCapability(this.registry, false);
-      return this.#referrersByTagSchema(subject, options);
+      return 'unsupported';
     }
   }
 
-  async #referrersByApi(subject: Descriptor, options: ReferrersOptions): Promise<Descriptor[]> {
+  async *#referrersByApi(subject: Descriptor, options: ReferrersOptions, budget: ReferrersBudget): AsyncGenerator<Descriptor[], void, undefined> {
     const what = `referrers of ${this.name}@${subject.digest}`;
-    let url: URL | undefined = this.#url('referrers', subject.digest);
-    if (options.artifactType) url.searchParams.set('artifactType', options.artifactType);
-    const out: Descriptor[] = [];
+    const unfiltered = this.#url('referrers', subject.digest);
+    let url: URL | undefined = new URL(unfiltered);
+    let askedFilter = Boolean(options.artifactType);
+    if (askedFilter) url.searchParams.set('artifactType', options.artifactType!);
     const seen = new Set<string>();
+    let first = true;
     while (url !== undefined) {
       if (seen.has(url.href)) throw new OciError('ERR_OCI_REGISTRY', `${what}: the registry's Link pages loop at ${url.href}`);
       seen.add(url.href);
-      const response: Response = await this.#request({ method: 'GET', url, headers: { accept: MEDIA_TYPE_OCI_INDEX }, scopes: this.#pull(), signal: options.signal });
-      if (response.status === 404) {
-        const error = await this.client.failure(response, what, options.signal);
-        // NAME_UNKNOWN: the repository is missing, which says nothing about the API.
-        if (error.registryErrors.some((e) => e.code === 'NAME_UNKNOWN')) throw error;
-        throw new ReferrersUnsupported(`${what}: HTTP 404`);
+      budget.beforePage();
+      const page = await this.#referrersPage(url, what, first, options.signal);
+      budget.received(page.manifests.length);
+      const next = parseNextLink(page.link, url);
+      first = false;
+      if (askedFilter && budget.pages === 1 && page.manifests.length === 0 && next === undefined) {
+        // Issue 13 item 8 [impl], beyond notation: the ORAS fork of
+        // distribution matches ?artifactType= against config.mediaType, so it
+        // answers an empty list for OCI-2 signatures while saying the filter
+        // was applied. An empty filtered answer is asked once more without
+        // the filter, and filtered here: one request, only in the empty case.
+        askedFilter = false;
+        url = new URL(unfiltered);
+        continue;
       }
-      if (!response.ok) throw await this.client.failure(response, what, options.signal);
-      const contentType = mediaTypeOf(response.headers.get('content-type'));
-      if (contentType !== MEDIA_TYPE_OCI_INDEX) {
-        await discard(response);
-        throw new ReferrersUnsupported(`${what}: the answer is ${contentType || 'untyped'}, not an image index`);
-      }
-      const bytes = await readBodyCapped(response, MAX_MANIFEST_BYTES, { what: `${what} (OCI-9 limit)`, timeoutMs: this.client.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
-      const { manifests, annotations } = indexManifests(bytes, what);
-      const serverFiltered =
-        isFilterApplied(response.headers.get(HEADER_OCI_FILTERS_APPLIED), 'artifactType') ||
-        isFilterApplied(annotations?.[ANNOTATION_REFERRERS_FILTERS_APPLIED], 'artifactType');
-      out.push(...(serverFiltered ? manifests : filterReferrers(manifests, options.artifactType)));
-      url = parseNextLink(response.headers.get('link'), url);
+      yield askedFilter && page.serverFiltered ? page.manifests : filterReferrers(page.manifests, options.artifactType);
+      url = next;
     }
-    return out;
   }
 
-  async #referrersByTagSchema(subject: Descriptor, options: ReferrersOptions): Promise<Descriptor[]> {
+  /** One page of the Referrers API; `first` says whether a 404 or a non-index answer may still mean "no API". */
+  async #referrersPage(
+    url: URL,
+    what: string,
+    first: boolean,
+    signal: AbortSignal | undefined,
+  ): Promise<{ manifests: Descriptor[]; serverFiltered: boolean; link: string | null }> {
+    const response: Response = await this.#request({ method: 'GET', url, headers: { accept: MEDIA_TYPE_OCI_INDEX }, scopes: this.#pull(), signal });
+    if (response.status === 404) {
+      const error = await this.client.failure(response, what, signal);
+      // NAME_UNKNOWN: the repository is missing, which says nothing about the API.
+      if (!first || error.registryErrors.some((e) => e.code === 'NAME_UNKNOWN')) throw error;
+      throw new ReferrersUnsupported(`${what}: HTTP 404`);
+    }
+    if (!response.ok) throw await this.client.failure(response, what, signal);
+    const contentType = mediaTypeOf(response.headers.get('content-type'));
+    if (contentType !== MEDIA_TYPE_OCI_INDEX) {
+      await discard(response);
+      const message = `${what}: the answer is ${contentType || 'untyped'}, not an image index`;
+      if (!first) throw new OciError('ERR_OCI_REGISTRY', message, { status: response.status });
+      throw new ReferrersUnsupported(message);
+    }
+    const bytes = await readBodyCapped(response, MAX_MANIFEST_BYTES, { what: `${what} (OCI-9 limit)`, timeoutMs: this.client.timeoutMs, ...(signal ? { signal } : {}) });
+    const { manifests, annotations } = indexManifests(bytes, what);
+    const serverFiltered =
+      isFilterApplied(response.headers.get(HEADER_OCI_FILTERS_APPLIED), 'artifactType') ||
+      isFilterApplied(annotations?.[ANNOTATION_REFERRERS_FILTERS_APPLIED], 'artifactType');
+    return { manifests, serverFiltered, link: response.headers.get('link') };
+  }
+
+  /** The tag-schema index is one document (≤ 4 MiB, OCI-9): one page, whose descriptors count against MAX_REFERRERS. */
+  async *#referrersByTagSchema(subject: Descriptor, options: ReferrersOptions, budget: ReferrersBudget): AsyncGenerator<Descriptor[], void, undefined> {
+    budget.beforePage();
     const current = await this.#currentIndex(referrersTag(subject.digest), options.signal);
-    return filterReferrers(current?.manifests ?? [], options.artifactType);
+    budget.received(current?.manifests.length ?? 0);
+    yield filterReferrers(current?.manifests ?? [], options.artifactType);
   }
 
   /** The tag-schema index under `tag` with its ETag, or undefined when the tag does not exist. */

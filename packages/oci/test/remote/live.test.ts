@@ -78,6 +78,10 @@ interface Kind {
   credentials?: Credential;
   /** Does this registry have the Referrers API? */
   referrersApi: boolean;
+  /** Referrers per `Link` page, when the registry pages them. */
+  referrersPageSize?: number;
+  /** Does tags/list honour `n` with `Link` pages? */
+  tagsPaged?: boolean;
 }
 
 const kinds: Kind[] = [
@@ -94,8 +98,43 @@ const kinds: Kind[] = [
     credentials: { username: servers.registries.token.username, password: servers.registries.token.password },
     referrersApi: false,
   },
-  { name: 'referrers test registry (Referrers API)', host: servers.referrers.host, referrersApi: true },
+  { name: 'referrers test registry (Referrers API)', host: servers.referrers.host, referrersApi: true, referrersPageSize: servers.referrers.pageSize, tagsPaged: true },
+  ...('host' in servers.olareg ? [{ name: 'olareg 0.1.2 (Referrers API)', host: servers.olareg.host, referrersApi: true, tagsPaged: true }] : []),
 ];
+
+describe('live: olareg', () => {
+  it('issue 13: olareg, the real Referrers-API registry, is running (absent: skipped with a notice, a failure under CI=true)', (context) => {
+    if ('missing' in servers.olareg) {
+      if (process.env['CI'] === 'true') expect.fail(`olareg is required on CI: ${servers.olareg.missing}`);
+      console.warn(`[oci] ${servers.olareg.missing}; the olareg cases are skipped`);
+      context.skip();
+    }
+    expect(servers.olareg).toHaveProperty('host');
+  });
+
+  it('issue 13 OCI-7 OCI-2 OCI-3: olareg filters by artifactType and says so (OCI-Filters-Applied); the client trusts that, one request per listing', async (context) => {
+    if (!('host' in servers.olareg)) return context.skip();
+    const host = servers.olareg.host;
+    const repo = new RemoteRepository({ reference: `${host}/live-${run}/olareg-filter`, ...FAST });
+    const { descriptor: subject } = await pushImage(repo, 'f1', 'olareg-filter');
+    const s1 = await pushSignature(repo, subject, 1);
+    const s2 = await pushSignature(repo, subject, 2, true);
+    const empty = await repo.pushBlob(enc('{}'), MEDIA_TYPE_EMPTY);
+    await repo.pushManifest(
+      enc(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/vnd.example.sbom', config: { mediaType: MEDIA_TYPE_EMPTY, digest: empty.digest, size: 2 }, layers: [empty], subject })),
+      MEDIA_TYPE_OCI_MANIFEST,
+    );
+    // What olareg itself answers: only the two signatures (the legacy one by its config.mediaType), filter reported.
+    const raw = await fetch(`${servers.olareg.url}/v2/live-${run}/olareg-filter/referrers/${subject.digest}?artifactType=${encodeURIComponent(ARTIFACT_TYPE_NOTARY_SIGNATURE)}`);
+    expect(raw.headers.get('oci-filters-applied')).toBe('artifactType');
+    const index = (await raw.json()) as { manifests: Descriptor[] };
+    expect(index.manifests.map((d) => d.digest).sort()).toEqual([s1.digest, s2.digest].sort());
+    const rec = recordingFetch();
+    const client = new RemoteRepository({ reference: `${host}/live-${run}/olareg-filter`, ...FAST, fetch: rec.fetch });
+    expect((await client.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).map((d) => d.digest).sort()).toEqual([s1.digest, s2.digest].sort());
+    expect(rec.log.map((r) => `${r.method} ${r.url.searchParams.get('artifactType')}`)).toEqual([`GET ${ARTIFACT_TYPE_NOTARY_SIGNATURE}`]);
+  });
+});
 
 for (const kind of kinds) {
   describe(`live: ${kind.name}`, () => {
@@ -160,7 +199,7 @@ for (const kind of kinds) {
       expect((await repo.tags()).sort()).toEqual(['t1', 't2', 't3', 't4', 't5']);
       // distribution 2.8 ignores `n` on tags/list (one page); the referrers test registry pages with Link.
       const tagPages = rec.log.filter((r) => r.url.pathname.endsWith('/tags/list') && (r.authorization !== null || !kind.credentials));
-      if (kind.referrersApi) expect(tagPages.length).toBe(3);
+      if (kind.tagsPaged) expect(tagPages.length).toBe(3);
       else expect(tagPages.length).toBeGreaterThanOrEqual(1);
 
       // Delete by digest only; the tags pointing at it go with it.
@@ -217,8 +256,24 @@ for (const kind of kinds) {
       await sibling.referrers(subject);
       const apiAfter = rec.log.filter((r) => r.url.pathname.includes('/referrers/')).length;
       // With the API: three referrers at the registry's page size, every Link page followed, no probe.
-      expect(apiAfter - apiBefore).toBe(kind.referrersApi ? Math.ceil(3 / servers.referrers.pageSize) : 0);
+      expect(apiAfter - apiBefore).toBe(kind.referrersApi ? Math.ceil(3 / (kind.referrersPageSize ?? 3)) : 0);
       expect(await sibling.referrers(subject)).toHaveLength(kind.referrersApi ? 3 : 2);
+    });
+
+    it('issue 13 item 9 OCI-7 OCI-8: eight listings at once on a new client find out the capability once', async () => {
+      const setup = new RemoteRepository({ reference: `${kind.host}/live-${run}/concurrent`, ...options() });
+      const { descriptor: subject } = await pushImage(setup, 'c1', 'concurrent');
+      await pushSignature(setup, subject, 1);
+      const rec = recordingFetch();
+      const repo = new RemoteRepository({ reference: `${kind.host}/live-${run}/concurrent`, ...options({ fetch: rec.fetch }) });
+      const lists = await Promise.all(Array.from({ length: 8 }, () => repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })));
+      expect(lists.every((l) => l.length === 1)).toBe(true);
+      const sent = rec.log.filter((r) => r.authorization !== null || !kind.credentials);
+      // distribution routes /referrers/ nowhere, so it answers 404 before asking for credentials: count every one.
+      const api = rec.log.filter((r) => r.url.pathname.includes('/referrers/')).length;
+      const index = sent.filter((r) => r.url.pathname.endsWith(`/manifests/${subject.digest.replace(':', '-')}`)).length;
+      // With the API: one listing each. Without: one 404, then the index for each.
+      expect({ api, index }).toEqual(kind.referrersApi ? { api: 8, index: 0 } : { api: 1, index: 8 });
     });
 
     if (kind.credentials) {
