@@ -105,7 +105,7 @@ export function processTransport(executable: string, name: string, options: Proc
       const timer =
         timeoutMs <= MAX_TIMER_MS
           ? setTimeout(
-              () => finish(fail('ERR_PLUGIN_TIMEOUT', `'${executable} ${command}' did not finish within ${timeoutMs} ms (see the timeoutMs option); the plugin's process group was killed`)),
+              () => finish(fail('ERR_PLUGIN_TIMEOUT', `'${executable} ${command}' did not finish within ${timeoutMs} ms; the plugin's process group was killed`)),
               timeoutMs,
             )
           : undefined;
