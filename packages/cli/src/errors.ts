@@ -78,6 +78,7 @@ function findCode(error: unknown, code: string): boolean {
 function withHint(error: unknown, reason: string): string {
   const login = error instanceof CliError && error.code === 'ERR_LOGIN';
   if (!login && findCode(error, 'ERR_OCI_UNAUTHORIZED')) return `${reason}. Use \`notary login <registry>\` or --username/--password to authenticate`;
+  if (findCode(error, 'ERR_PLUGIN_TIMEOUT')) return `${reason}. Use --plugin-timeout to allow the plugin more time`;
   return reason;
 }
 

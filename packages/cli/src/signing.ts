@@ -15,6 +15,8 @@ import { loadNotationConfig } from './config/notation-config.js';
 import { findSigningKey, loadSigningKeys } from './config/signing-keys.js';
 import type { CommandContext } from './context.js';
 import { CliError, usageError } from './errors.js';
+import { parseGoDuration } from './go-duration.js';
+import { PLUGIN_TIMEOUT_FLAG, pluginTimeoutOf } from './plugin-timeout.js';
 
 /** notation's TSA client timeout for signing (sign.go `timestampingTimeout`). */
 const TIMESTAMPING_TIMEOUT_MS = 15_000;
@@ -30,6 +32,7 @@ export const SIGNER_FLAGS: FlagSpecs = {
   'user-metadata': { type: 'string', short: 'm', multiple: true, description: '{key}={value} pairs that are added to the signature payload' },
   'timestamp-url': { type: 'string', description: 'RFC 3161 Timestamping Authority (TSA) server URL' },
   'timestamp-root-cert': { type: 'string', description: 'filepath of timestamp authority root certificate' },
+  ...PLUGIN_TIMEOUT_FLAG,
 };
 
 /** The options parsed from {@link SIGNER_FLAGS}: a signer (with its signing agent, for a RAW plugin) or an envelope generator. */
@@ -51,31 +54,13 @@ export function envelopeMediaTypeOf(format: string): EnvelopeMediaType {
   throw usageError(`signature format "${format}" not supported. Supported signature envelope formats are "jws" and "cose"`);
 }
 
-const DURATION_UNITS: Readonly<Record<string, number>> = { ns: 1e-9, us: 1e-6, 'µs': 1e-6, 'μs': 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
-
 /**
  * Go's time.ParseDuration (`3h20m`, `90s`, `1.5h`), in seconds; then
  * notation-go's rules (ATTR-6): not negative, whole seconds only.
  */
 export function parseExpiry(text: string): number {
-  const invalid = () => usageError(`invalid argument "${text}" for "-e, --expiry" flag: time: invalid duration "${text}"`);
-  let rest = text;
-  let sign = 1;
-  if (rest.startsWith('-') || rest.startsWith('+')) {
-    sign = rest.startsWith('-') ? -1 : 1;
-    rest = rest.slice(1);
-  }
-  if (rest === '0') return 0;
-  if (rest === '') throw invalid();
-  let seconds = 0;
-  const part = /^(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/;
-  while (rest !== '') {
-    const match = part.exec(rest);
-    if (!match) throw invalid();
-    seconds += Number(match[1]) * DURATION_UNITS[match[2]!]!;
-    rest = rest.slice(match[0].length);
-  }
-  seconds *= sign;
+  const seconds = parseGoDuration(text);
+  if (seconds === undefined) throw usageError(`invalid argument "${text}" for "-e, --expiry" flag: time: invalid duration "${text}"`);
   if (seconds < 0) throw usageError('expiry duration cannot be a negative value');
   const rounded = Math.round(seconds * 1e9) / 1e9;
   if (!Number.isInteger(rounded)) throw usageError('expiry duration supports minimum granularity of seconds');
@@ -125,10 +110,11 @@ async function pluginSigningMethod(
   callConfig: Record<string, string>,
   purpose: SigningPurpose,
   timestamping: boolean,
+  timeout: { timeoutMs?: number },
 ): Promise<SigningMethod> {
   const name = key.pluginName;
   if (!key.id) throw new CliError('ERR_KEY', `missing key id for plugin "${name}"`);
-  const plugin = await openPlugin(name, { pluginDirectory: pluginDirectoryOf(context.configDir) });
+  const plugin = await openPlugin(name, { pluginDirectory: pluginDirectoryOf(context.configDir), ...timeout });
   const merged = mergePluginConfig(key.pluginConfig, callConfig, name);
   const metadata = await plugin.getMetadata(Object.keys(merged).length > 0 ? { pluginConfig: merged } : {});
   const options = { plugin, keyId: key.id, ...(key.pluginConfig ? { keyPluginConfig: key.pluginConfig } : {}), pluginConfig: callConfig };
@@ -160,7 +146,7 @@ export async function resolveSigningMethod(context: CommandContext, args: Parsed
   const plugin = stringFlag(args, 'plugin');
   if (plugin !== undefined) {
     if (plugin === '') throw new CliError('ERR_KEY', 'plugin name cannot be empty');
-    return pluginSigningMethod(context, { pluginName: plugin, id: stringFlag(args, 'id') }, callConfig, purpose, timestamping);
+    return pluginSigningMethod(context, { pluginName: plugin, id: stringFlag(args, 'id') }, callConfig, purpose, timestamping, pluginTimeoutOf(args));
   }
   const keys = await loadSigningKeys(context.configDir);
   const key = findSigningKey(keys, stringFlag(args, 'key'));
@@ -169,7 +155,7 @@ export async function resolveSigningMethod(context: CommandContext, args: Parsed
     return { signer: await signerFromPrivateKey(isPemText(keyPem) ? keyPem.toString('utf8') : new Uint8Array(keyPem), new Uint8Array(certPem)) };
   }
   if (key.pluginName) {
-    return pluginSigningMethod(context, { pluginName: key.pluginName, id: key.id, ...(key.pluginConfig ? { pluginConfig: key.pluginConfig } : {}) }, callConfig, purpose, timestamping);
+    return pluginSigningMethod(context, { pluginName: key.pluginName, id: key.id, ...(key.pluginConfig ? { pluginConfig: key.pluginConfig } : {}) }, callConfig, purpose, timestamping, pluginTimeoutOf(args));
   }
   throw new CliError(
     'ERR_KEY',
@@ -195,6 +181,7 @@ export async function signingRequest(context: CommandContext, args: ParsedArgs, 
   const expiry = stringFlag(args, 'expiry');
   const expiresInSeconds = expiry === undefined ? undefined : parseExpiry(expiry);
   parseKeyValuePairs(listFlag(args, 'plugin-config'), '--plugin-config');
+  pluginTimeoutOf(args);
   const userMetadata = parseKeyValuePairs(listFlag(args, 'user-metadata'), '--user-metadata');
   const method = await resolveSigningMethod(context, args, purpose, tsaUrl !== undefined);
   const timestamp = tsaUrl && tsaRootPath ? { url: tsaUrl, roots: [await loadTsaRoot(tsaRootPath, context)], timeoutMs: TIMESTAMPING_TIMEOUT_MS } : undefined;

@@ -22,11 +22,16 @@ export function trustStoreOf(context: CommandContext): FileTrustStore {
 
 /**
  * PLG-13 … PLG-15: envelopes naming a verification plugin run the installed
- * plugin of `{config}/plugins`; `--plugin-config` goes to it as pluginConfig.
+ * plugin of `{config}/plugins`; `--plugin-config` goes to it as pluginConfig,
+ * `--plugin-timeout` bounds each of its commands.
  */
-export function verificationPluginOptionsOf(context: CommandContext, pluginConfig: Record<string, string>): { verificationPlugins: VerificationRunner; pluginConfig?: Record<string, string> } {
+export function verificationPluginOptionsOf(
+  context: CommandContext,
+  pluginConfig: Record<string, string>,
+  timeout: { timeoutMs?: number } = {},
+): { verificationPlugins: VerificationRunner; pluginConfig?: Record<string, string> } {
   return {
-    verificationPlugins: createVerificationPluginRunner({ pluginDirectory: pluginDirectoryOf(context.configDir) }),
+    verificationPlugins: createVerificationPluginRunner({ pluginDirectory: pluginDirectoryOf(context.configDir), ...timeout }),
     ...(Object.keys(pluginConfig).length > 0 ? { pluginConfig } : {}),
   };
 }

@@ -399,3 +399,51 @@ describe('signing and verifying through the example plugin (PLG-7, PLG-9, PLG-10
     );
   });
 });
+
+describe('--plugin-timeout (issue 12 finding 9, PLG-4)', () => {
+  /** Alive and not a zombie. */
+  const alive = (pid: number): boolean => {
+    try {
+      const stat = execFileSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+    } catch {
+      return false;
+    }
+  };
+
+  it('issue 12 finding 9 PLG-4: a plugin hanging in describe-key is killed with the child it started, after --plugin-timeout', async () => {
+    const home = await makeHome();
+    const name = 'com.test.hang';
+    const pids = join(home.dir, 'pids');
+    const metadata = { name, description: 'hangs', version: '0.1.0', url: 'https://example.com', supportedContractVersions: ['1.0'], capabilities: ['SIGNATURE_GENERATOR.RAW'] };
+    const source = join(home.dir, 'src', `notation-${name}`);
+    await mkdir(dirname(source), { recursive: true });
+    // Answers get-plugin-metadata; any other command starts a sleeping child and waits for it.
+    await writeFile(
+      source,
+      `#!/bin/sh\ncat >/dev/null\nif [ "$1" = "get-plugin-metadata" ]; then\n  printf '%s' '${JSON.stringify(metadata)}'\n  exit 0\nfi\nsleep 600 &\necho "$$ $!" > '${pids}'\nwait\n`,
+    );
+    await chmod(source, 0o755);
+    await home.ok(['plugin', 'install', '--file', source]);
+    const blob = join(home.dir, 'blob.bin');
+    await writeFile(blob, 'x');
+    const error = await home.fails(['blob', 'sign', '--plugin', name, '--id', 'k', '--plugin-timeout', '2s', blob]);
+    expect(error).toMatch(/^Error: plugin "com\.test\.hang" describe-key: '.*notation-com\.test\.hang describe-key' did not finish within 2000 ms; the plugin's process group was killed \(PLG-4\)\. Use --plugin-timeout to allow the plugin more time$/);
+    const [plugin, child] = (await readFile(pids, 'utf8')).trim().split(' ').map(Number);
+    expect(plugin).toBeGreaterThan(0);
+    expect(child).toBeGreaterThan(0);
+    for (let i = 0; i < 50 && (alive(plugin!) || alive(child!)); i++) await new Promise((r) => setTimeout(r, 100));
+    expect([alive(plugin!), alive(child!)]).toEqual([false, false]);
+  });
+
+  it('issue 12 finding 9: --plugin-timeout takes a positive Go duration, on sign, blob sign, verify and blob verify', async () => {
+    const home = await makeHome();
+    const blob = join(home.dir, 'blob.bin');
+    await writeFile(blob, 'x');
+    expect(await home.fails(['blob', 'sign', '--plugin-timeout', 'soon', blob])).toBe('Error: invalid argument "soon" for "--plugin-timeout" flag: time: invalid duration "soon"');
+    expect(await home.fails(['sign', '--plugin-timeout', '0', 'localhost:5000/a@sha256:' + '0'.repeat(64)])).toBe('Error: plugin timeout must be a positive duration of at least 1ms, not "0"');
+    for (const command of [['sign'], ['verify'], ['blob', 'sign'], ['blob', 'verify']]) {
+      expect((await home.notary([...command, '--help'])).stdout, command.join(' ')).toContain('--plugin-timeout');
+    }
+  });
+});

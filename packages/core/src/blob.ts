@@ -10,7 +10,7 @@ import {
   type Signer,
 } from '@x/notary-envelope';
 import { algorithmSuiteOf, keySpecOf } from '@x/notary-pki';
-import type { BlobTrustPolicyDocument, TrustPolicyStatement, TrustStore, VerificationResult } from '@x/notary-trust-policy';
+import { isSkipLevel, selectBlobStatement, verifyWithPolicy, type BlobTrustPolicyDocument, type TrustPolicyStatement, type TrustStore, type VerificationResult } from '@x/notary-trust-policy';
 import { digestBlob, hashOfDigest, type BlobSource, type HashFactory } from './blob-digest.js';
 import { WorkflowError } from './errors.js';
 import { timestamper, type TimestampingOptions } from './timestamping.js';
@@ -113,6 +113,7 @@ export type VerifyBlobOptions = Omit<VerifySignatureOptions, 'target' | 'stateme
  * one. Returns the verification result; throws a VerificationError with it.
  */
 export async function verifyBlob(options: VerifyBlobOptions): Promise<VerificationResult> {
+  const statement = 'statement' in options ? options.statement : selectBlobStatement(options.policy, options.policyName);
   const signatureMediaType =
     options.signatureMediaType ??
     (options.signatureFileName !== undefined
@@ -120,6 +121,18 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<Verificati
       : (() => {
           throw new WorkflowError('ERR_INVALID_REQUEST', 'verifyBlob needs the signature media type or the signature file name');
         })());
+  const { blob: _blob, signature, signatureMediaType: _type, signatureFileName: _name, mediaType, onProgress: _progress, createHash: _hash, ...rest } = options;
+  const { policy: _policy, policyName: _policyName, statement: _statement, ...checks } = rest as typeof rest & { policy?: unknown; policyName?: unknown; statement?: unknown };
+  if (isSkipLevel(statement.signatureVerification)) {
+    // TP-13 (issue 13 item 10): a skip statement verifies nothing, so the
+    // signature is not even parsed and the blob is not read, as notation-go
+    // returns before both. Only the file name's format is checked above.
+    return verifyWithPolicy({
+      ...(checks as unknown as Omit<VerifySignatureOptions, 'statement' | 'policy'>),
+      statement,
+      integrity: () => Promise.reject(new Error('a skip statement verifies nothing')),
+    });
+  }
   // Read the (still unverified) payload only to learn which hash to stream the blob with;
   // verification below checks everything, including that this hash is the key's (PAY-4).
   const envelope = parseEnvelope(options.signature, signatureMediaType);
@@ -129,9 +142,9 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<Verificati
     throw new WorkflowError('ERR_INVALID_REQUEST', `the blob signature's digest must use ${keyHash}, the hash its signing key implies (PAY-4)`);
   }
   const { digest, size } = await digestBlob(options.blob, keyHash, options.onProgress, options.createHash);
-  const { blob: _blob, signature, signatureMediaType: _type, signatureFileName: _name, mediaType, onProgress: _progress, createHash: _hash, ...rest } = options;
   return verifySignature(signature, signatureMediaType, {
-    ...(rest as unknown as VerifySignatureOptions),
+    ...(checks as unknown as Omit<VerifySignatureOptions, 'statement' | 'policy'>),
+    statement,
     target: { digest, size, ...(mediaType !== undefined ? { mediaType } : {}) },
   });
 }

@@ -195,6 +195,31 @@ describe('OCI sign and verify', () => {
     expect(outcome.results).toHaveLength(0);
   });
 
+  it('TP-13 issue 13 item 10: at skip, a garbage signature manifest is neither listed nor fetched nor parsed; every check is skipped', async () => {
+    const { repository: inner, image } = await repositoryWithImage();
+    // A "signature" referrer whose manifest is not JSON at all.
+    const bytes = encoder.encode('\u0000 not a manifest {');
+    const garbage: oci.Descriptor = { mediaType: oci.MEDIA_TYPE_OCI_MANIFEST, artifactType: oci.ARTIFACT_TYPE_NOTARY_SIGNATURE, digest: `sha256:${'e'.repeat(64)}`, size: bytes.length };
+    const calls: string[] = [];
+    const repository = overriding(inner, {
+      referrers: async () => (calls.push('referrers'), [garbage]),
+      fetchManifest: async (...args) => {
+        calls.push('fetchManifest');
+        return args[0] === garbage || (args[0] as oci.Descriptor).digest === garbage.digest ? { descriptor: garbage, bytes } : inner.fetchManifest(...args);
+      },
+      fetchBlob: (...args) => (calls.push('fetchBlob'), inner.fetchBlob(...args)),
+    });
+    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy([], 'skip'), trustStore: new policy.MemoryTrustStore({}) });
+    expect(outcome.result.verified).toBe(true);
+    expect(outcome.result.level).toBe('skip');
+    expect(Object.values(outcome.result.checks).map((c) => [c.outcome, c.action])).toEqual(Array(5).fill(['skipped', 'skip']));
+    expect(outcome.signatureManifest).toBeUndefined();
+    expect(calls).toEqual([]);
+    // The same repository under a strict statement does reach the garbage, and fails on it.
+    await expect(verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({}) })).rejects.toBeInstanceOf(Error);
+    expect(calls).toContain('referrers');
+  });
+
   it('WF-1 VER-1: an artifact no statement covers is ERR_POLICY_NOT_APPLICABLE', async () => {
     const { repository, image } = await repositoryWithImage();
     await expect(
@@ -284,6 +309,33 @@ describe('blob sign and verify', () => {
     await expect(verifyBlob({ ...base, blob: content.subarray(1), policy: blobPolicy() })).rejects.toMatchObject({ check: 'payload' });
     await expect(verifyBlob({ ...base, blob: content, policy: blobPolicy(), mediaType: 'application/json' })).rejects.toMatchObject({ check: 'payload' });
     await expect(verifyBlob({ ...base, blob: content, policy: blobPolicy('named', false) })).rejects.toMatchObject({ code: 'ERR_POLICY_NOT_APPLICABLE' });
+  });
+
+  it('TP-13 issue 13 item 10: at skip, a garbage blob signature is not parsed and the blob is not read; every check is skipped', async () => {
+    const skipPolicy = policy.parseBlobTrustPolicy({ version: '1.0', trustPolicies: [{ name: 'skipped', signatureVerification: { level: 'skip' } }] });
+    let reads = 0;
+    const untouchable: AsyncIterable<Uint8Array> = {
+      [Symbol.asyncIterator]: () => ({
+        next: () => {
+          reads += 1;
+          return Promise.reject(new Error('the blob must not be read at skip'));
+        },
+      }),
+    };
+    const garbage = encoder.encode('{"payload": not json at all');
+    for (const given of [{ signatureFileName: 'release.tgz.jws.sig' }, { signatureFileName: 'release.tgz.cose.sig' }, { signatureMediaType: envelope.MEDIA_TYPE_COSE }] as const) {
+      // BTP-1: a skip statement cannot be the global one, so it is named.
+      for (const selection of [{ policy: skipPolicy, policyName: 'skipped' }, { statement: skipPolicy.trustPolicies[0]! }]) {
+        const result = await verifyBlob({ blob: untouchable, signature: garbage, ...given, ...selection, trustStore: new policy.MemoryTrustStore({}) });
+        expect(result.verified).toBe(true);
+        expect(result.level).toBe('skip');
+        expect(Object.values(result.checks).map((c) => [c.outcome, c.action])).toEqual(Array(5).fill(['skipped', 'skip']));
+        expect(result.certificateChain).toBeUndefined();
+      }
+    }
+    expect(reads).toBe(0);
+    // Under a strict statement the same bytes are parsed, and refused.
+    await expect(verifyBlob({ blob: content, signature: garbage, signatureFileName: 'release.tgz.jws.sig', policy: blobPolicy(), trustStore: new policy.MemoryTrustStore({}) })).rejects.toBeInstanceOf(Error);
   });
 
   it('AMB-5: the signature format comes from the file name, <file>.jws.sig or <file>.cose.sig, case-insensitive', () => {

@@ -19,10 +19,12 @@ export type PluginHostErrorCode =
   | 'ERR_PLUGIN_MALFORMED_RESPONSE'
   /** PLG-4: stdout or stderr reached the output cap (64 MiB by default). */
   | 'ERR_PLUGIN_OUTPUT_TOO_LARGE'
-  /** PLG-4: the call outlived its timeout; the process was killed. */
+  /** PLG-4: the call outlived its timeout (a default applies to every command); the process group was killed. */
   | 'ERR_PLUGIN_TIMEOUT'
   /** PLG-4: the caller's AbortSignal fired; the process was killed. */
   | 'ERR_PLUGIN_ABORTED'
+  /** PLG-4: a host option is unusable (a timeout that is not a positive number of milliseconds). */
+  | 'ERR_PLUGIN_OPTIONS_INVALID'
   /** PLG-4: a non-zero exit without a JSON error on stderr. */
   | 'ERR_PLUGIN_EXECUTION_FAILED'
   /** PLG-4, PLG-11: the plugin failed and said why (see `pluginError`). */

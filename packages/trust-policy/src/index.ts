@@ -48,6 +48,7 @@ export {
   emptyStoreError,
   isTrustStoreType,
   isValidTrustStoreName,
+  trustStoreNameRule,
   TRUST_STORE_TYPES,
   type TrustStore,
   type TrustStoreType,

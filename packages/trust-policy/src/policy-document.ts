@@ -13,7 +13,7 @@ import { TrustPolicyError } from './errors.js';
 import { deepFreeze } from './freeze.js';
 import { goQuote } from './go-format.js';
 import { GLOBAL_SCOPE, registryScopeProblem } from './registry-scope.js';
-import { isTrustStoreType, isValidTrustStoreName, splitTrustStoreReference } from './trust-store-reference.js';
+import { isTrustStoreType, isValidTrustStoreName, splitTrustStoreReference, trustStoreNameRule } from './trust-store-reference.js';
 import { validateTrustedIdentities } from './trusted-identities.js';
 import {
   resolveVerificationActions,
@@ -210,7 +210,7 @@ function validateTrustStores(name: string, trustStores: readonly string[], field
     }
     if (!isValidTrustStoreName(parts.name)) {
       throw policyError(
-        `trust policy statement ${q} uses an unsupported trust store name ${goQuote(parts.name)} in trust store value ${goQuote(reference)}. Named store name needs to follow [a-zA-Z0-9_.-]+ format`,
+        `trust policy statement ${q} uses an unsupported trust store name ${goQuote(parts.name)} in trust store value ${goQuote(reference)}. Named store name needs to follow ${trustStoreNameRule(parts.name)}`,
         { statement: name, field: at },
       );
     }

@@ -14,9 +14,19 @@ export function isTrustStoreType(value: string): value is TrustStoreType {
   return (TRUST_STORE_TYPES as readonly string[]).includes(value);
 }
 
-/** TP-7, TS-4 [impl]: a named store is a portable file name, `^[a-zA-Z0-9_.-]+$`. */
+/**
+ * TP-7, TS-4 [impl]: a named store is a portable file name, `^[a-zA-Z0-9_.-]+$`,
+ * other than `.` and `..` (issue 12 finding 10). [impl] Stricter than
+ * notation-go, whose pattern alone lets `ca:..` through to a path join that
+ * resolves to a parent of the named store (`x509/ca`, `x509`).
+ */
 export function isValidTrustStoreName(name: string): boolean {
-  return STORE_NAME.test(name);
+  return STORE_NAME.test(name) && name !== '.' && name !== '..';
+}
+
+/** The rule an invalid store name broke, for messages: notation's wording, plus the dot names. */
+export function trustStoreNameRule(name: string): string {
+  return STORE_NAME.test(name) ? '[a-zA-Z0-9_.-]+ format and cannot be "." or ".."' : '[a-zA-Z0-9_.-]+ format';
 }
 
 /** One `trustStores` entry split at its first `:` (notation's `strings.Cut`). */

@@ -14,10 +14,11 @@ import {
   isValidTrustStoreName,
   splitTrustStoreReference,
   TRUST_STORE_TYPES,
+  trustStoreNameRule,
   type TrustStoreType,
 } from './trust-store-reference.js';
 
-export { isTrustStoreType, isValidTrustStoreName, TRUST_STORE_TYPES, type TrustStoreType };
+export { isTrustStoreType, isValidTrustStoreName, trustStoreNameRule, TRUST_STORE_TYPES, type TrustStoreType };
 
 export interface TrustStore {
   /**
@@ -38,7 +39,7 @@ function storeError(message: string, cause?: unknown): TrustPolicyError {
 /** TS-1: the type and name a store is asked for, checked as notation does. */
 export function checkStoreAddress(type: string, name: string): void {
   if (!isTrustStoreType(type)) throw storeError(`unsupported trust store type: ${type}`);
-  if (!isValidTrustStoreName(name)) throw storeError(`trust store name needs to follow [a-zA-Z0-9_.-]+ format, ${name} is invalid`);
+  if (!isValidTrustStoreName(name)) throw storeError(`trust store name needs to follow ${trustStoreNameRule(name)}, ${name} is invalid`);
 }
 
 /** ERR_TRUST_STORE_NOT_FOUND with notation's message. */

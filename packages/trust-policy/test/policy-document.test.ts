@@ -114,6 +114,18 @@ describe('policy documents', () => {
     expect(name.field).toBe('trustPolicies[0].trustStores[1]');
   });
 
+  it('TP-7 TS-4 [impl] issue 12 finding 10: "ca:." and "ca:.." are refused in OCI and blob statements', () => {
+    for (const name of ['.', '..']) {
+      const e = error(() => parseOciTrustPolicy(oci(statement({ trustStores: ['ca:a', `ca:${name}`] }))));
+      expect(e.code).toBe('ERR_POLICY_INVALID');
+      expect(e.message).toContain(`uses an unsupported trust store name "${name}" in trust store value "ca:${name}". Named store name needs to follow [a-zA-Z0-9_.-]+ format and cannot be "." or ".."`);
+      expect(e.field).toBe('trustPolicies[0].trustStores[1]');
+      const blob = { version: '1.0', trustPolicies: [{ name: 'b', signatureVerification: { level: 'strict' }, trustStores: [`tsa:${name}`], trustedIdentities: ['*'] }] };
+      expect(error(() => parseBlobTrustPolicy(blob)).code).toBe('ERR_POLICY_INVALID');
+    }
+    expect(parseOciTrustPolicy(oci(statement({ trustStores: ['ca:..a', 'ca:a..'] }))).trustPolicies[0]!.trustStores).toEqual(['ca:..a', 'ca:a..']);
+  });
+
   it('TP-8: scopes are registry/repository without * or tags; * alone, once per document', () => {
     const scopes = (...registryScopes: string[]) => oci(statement({ registryScopes }));
     expect(() => parseOciTrustPolicy(scopes('localhost:5000/a/b', 'docker.io/library/registry'))).not.toThrow();

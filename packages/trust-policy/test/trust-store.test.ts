@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadAuthenticityTrustStores, loadTimestampTrustStores, loadTrustStores, MemoryTrustStore, TrustPolicyError, type TrustStore } from '../src/index.js';
+import { isValidTrustStoreName, loadAuthenticityTrustStores, loadTimestampTrustStores, loadTrustStores, MemoryTrustStore, TrustPolicyError, type TrustStore } from '../src/index.js';
 import { makeCertificate, NOTARY_SUBJECT, pem } from './helpers/certificates.js';
 
 async function failure(action: () => Promise<unknown>): Promise<TrustPolicyError> {
@@ -36,6 +36,19 @@ describe('memory trust store', () => {
     expect((await store.getCertificates('ca', 'der'))[0]!.der).toEqual(root.certificate.der);
     const bad = await failure(() => new MemoryTrustStore({ 'ca:bad': 'not a certificate' }).getCertificates('ca', 'bad'));
     expect(bad.code).toBe('ERR_TRUST_STORE_INVALID');
+  });
+
+  it('TS-4 [impl] issue 12 finding 10: "." and ".." are refused as store names, in references and in lookups', async () => {
+    const store = new MemoryTrustStore({ 'ca:acme': [root.certificate] });
+    for (const name of ['.', '..']) {
+      const e = await failure(() => store.getCertificates('ca', name));
+      expect(e.code).toBe('ERR_TRUST_STORE_INVALID');
+      expect(e.message).toBe(`trust store name needs to follow [a-zA-Z0-9_.-]+ format and cannot be "." or "..", ${name} is invalid`);
+      expect(() => new MemoryTrustStore({ [`ca:${name}`]: [root.certificate] })).toThrow(TrustPolicyError);
+      expect(isValidTrustStoreName(name)).toBe(false);
+    }
+    expect(isValidTrustStoreName('a..b')).toBe(true);
+    expect(isValidTrustStoreName('...')).toBe(true);
   });
 
   it('TS-4 [impl]: an empty store is an error', async () => {

@@ -20,6 +20,7 @@ import { inspectEnvelope, signatureJson, signatureTree } from '../output/inspect
 import { startProgress, type Progress } from '../output/progress.js';
 import { verificationResultJson } from '../output/verification.js';
 import { SIGNER_FLAGS, signingRequest } from '../signing.js';
+import { PLUGIN_TIMEOUT_FLAG, pluginTimeoutOf } from '../plugin-timeout.js';
 import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf, verificationPluginOptionsOf } from '../verification-setup.js';
 import { policyCommands, writePolicy } from './policy.js';
 import { createHash } from 'node:crypto';
@@ -123,6 +124,7 @@ const blobVerifyCommand: CommandSpec = {
     'policy-name': { type: 'string', description: 'policy name to verify against. If not provided, the global policy is used if exists' },
     'user-metadata': { type: 'string', short: 'm', multiple: true, description: 'user defined {key}={value} pairs that must be present in the signature for successful verification if provided' },
     'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs that are passed as it is to a verification plugin, refer plugin\'s documentation to set appropriate values' },
+    ...PLUGIN_TIMEOUT_FLAG,
     output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text', 'json'" },
   },
   async run(context, args) {
@@ -153,7 +155,7 @@ const blobVerifyCommand: CommandSpec = {
         ...(policyName !== undefined ? { policyName } : {}),
         trustStore: trustStoreOf(context),
         revocation: revocationOptionsOf(context),
-        ...verificationPluginOptionsOf(context, pluginConfig),
+        ...verificationPluginOptionsOf(context, pluginConfig, pluginTimeoutOf(args)),
         userMetadata,
         createHash: nodeHash,
         onProgress: (n) => progress.update(n),

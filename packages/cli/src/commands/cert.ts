@@ -8,7 +8,7 @@
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { generateTestCertificate, parseCertificates, type KeySpec } from '@x/notary-pki';
-import { isTrustStoreType, isValidTrustStoreName, TRUST_STORE_TYPES } from '@x/notary-trust-policy';
+import { isTrustStoreType, isValidTrustStoreName, TRUST_STORE_TYPES, trustStoreNameRule } from '@x/notary-trust-policy';
 import { FileTrustStore, trustStoreRootDir } from '@x/notary-trust-policy/node';
 import { booleanFlag, requireFlags, stringFlag, type CommandGroup, type CommandSpec } from '../args.js';
 import { addSigningKey, loadSigningKeys, localKeyPaths, saveSigningKeys } from '../config/signing-keys.js';
@@ -28,7 +28,7 @@ function checkStoreType(type: string | undefined): string {
 }
 
 function checkStoreName(name: string | undefined): string {
-  if (!name || !isValidTrustStoreName(name)) throw usageError('named store name needs to follow [a-zA-Z0-9_.-]+ format');
+  if (!name || !isValidTrustStoreName(name)) throw usageError(`named store name needs to follow ${trustStoreNameRule(name ?? '')}`);
   return name;
 }
 

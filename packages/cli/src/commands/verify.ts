@@ -12,6 +12,7 @@ import type { CommandContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { verificationResultJson } from '../output/verification.js';
 import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning, type ResolvedTarget } from '../target.js';
+import { PLUGIN_TIMEOUT_FLAG, pluginTimeoutOf } from '../plugin-timeout.js';
 import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf, verificationPluginOptionsOf } from '../verification-setup.js';
 
 /** notation's `--max-signatures` check (WF-3: > 0). */
@@ -47,6 +48,7 @@ export const verifyCommand: CommandSpec = {
     ...REGISTRY_FLAGS,
     'user-metadata': { type: 'string', short: 'm', multiple: true, description: 'user defined {key}={value} pairs that must be present in the signature for successful verification if provided' },
     'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs that are passed as it is to a verification plugin, refer plugin\'s documentation to set appropriate values' },
+    ...PLUGIN_TIMEOUT_FLAG,
     'max-signatures': { type: 'string', default: '100', description: 'maximum number of signatures to evaluate or examine' },
     'oci-layout': { type: 'boolean', description: 'verify the artifact stored as OCI image layout (requires --scope)' },
     scope: { type: 'string', description: 'trust policy scope for artifact verification, required and can only be used when flag "--oci-layout" is set' },
@@ -82,7 +84,7 @@ export const verifyCommand: CommandSpec = {
         trustStore: trustStoreOf(context),
         revocation: revocationOptionsOf(context),
         maxSignatureAttempts,
-        ...verificationPluginOptionsOf(context, pluginConfig),
+        ...verificationPluginOptionsOf(context, pluginConfig, pluginTimeoutOf(args)),
         userMetadata,
       });
     } catch (error) {

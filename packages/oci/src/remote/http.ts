@@ -216,6 +216,58 @@ export function errorText(error: unknown): string {
   return String(error);
 }
 
+/** How deep a cause chain is followed, and how many errors of an AggregateError are named. */
+const MAX_CAUSE_DEPTH = 8;
+const MAX_AGGREGATED = 4;
+
+/**
+ * Errors that only say that something failed: ky's NetworkError ("Request
+ * failed due to a network error: <method> <url>", which repeats the URL) and
+ * undici's "fetch failed" TypeError. The reason is in their causes.
+ */
+function isBareWrapper(error: Error): boolean {
+  return error.name === 'NetworkError' || (error instanceof TypeError && error.message === 'fetch failed');
+}
+
+/** One error as text: its message, with its `code` (ECONNREFUSED, DEPTH_ZERO_SELF_SIGNED_CERT, …) when the message lacks it. */
+function describeOne(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const errors = (error as { errors?: unknown }).errors;
+  // Node's AggregateError for a host with several addresses has an empty message; its parts say what failed.
+  if (error.message === '' && Array.isArray(errors) && errors.length > 0) {
+    const parts = [...new Set(errors.slice(0, MAX_AGGREGATED).map(describeOne))];
+    return parts.join('; ');
+  }
+  const code = (error as { code?: unknown }).code;
+  const text = error.message || error.name;
+  return typeof code === 'string' && code !== '' && !text.includes(code) ? `${text} (${code})` : text;
+}
+
+/**
+ * Why a request got no answer, from the innermost cause of a fetch failure
+ * (issue 13 item 5): undici hides ECONNREFUSED, a DNS failure (ENOTFOUND,
+ * EAI_AGAIN) or a certificate error two levels down, under ky's NetworkError
+ * and its own "fetch failed". Those wrappers are left out, so the text names
+ * the cause once and no URL at all: the caller prints the URL.
+ */
+export function networkFailureReason(error: unknown): string {
+  let current: unknown = error;
+  let innermost: unknown;
+  let deepest: unknown = error;
+  for (let depth = 0; depth < MAX_CAUSE_DEPTH && current !== undefined && current !== null; depth += 1) {
+    deepest = current;
+    if (!(current instanceof Error)) {
+      innermost = current;
+      break;
+    }
+    if (!isBareWrapper(current)) innermost = current;
+    current = current.cause;
+  }
+  if (innermost !== undefined) return describeOne(innermost);
+  // Nothing but wrappers: a runtime that gives no reason (a browser's fetch says only "Failed to fetch").
+  return deepest instanceof Error && deepest.name === 'NetworkError' ? 'network error' : describeOne(deepest);
+}
+
 /** Base64 of bytes without Buffer (btoa exists in every target runtime). */
 export function base64(bytes: Uint8Array): string {
   let binary = '';

@@ -8,6 +8,7 @@ import {
   base64,
   DEFAULT_RETRY,
   errorText,
+  networkFailureReason,
   isLoopbackHost,
   isRetryableStatus,
   parseRegistryErrors,
@@ -409,7 +410,9 @@ export class RegistryClient {
       if (signal?.aborted) {
         throw new OciError('ERR_OCI_NETWORK', `${method} ${url.origin}${url.pathname}: aborted`, { cause: signal.reason ?? error });
       }
-      throw new OciError('ERR_OCI_NETWORK', `${method} ${url.origin}${url.pathname}: ${errorText(error)}`, { cause: error });
+      // The cause named once and the URL once (issue 13 item 5); ky retries the network errors it recognises.
+      const attempts = error instanceof Error && error.name === 'NetworkError' ? ` (${retry.attempts} attempt${retry.attempts === 1 ? '' : 's'})` : '';
+      throw new OciError('ERR_OCI_NETWORK', `${method} ${url.origin}${url.pathname}: ${networkFailureReason(error)}${attempts}`, { cause: error });
     }
   }
 }

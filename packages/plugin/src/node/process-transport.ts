@@ -1,22 +1,29 @@
 /**
  * Runs a plugin executable for one command (PLG-4): `notation-<name>
  * <command>` with the request JSON on stdin, stdout and stderr read up to a
- * cap each, and the process killed on timeout, abort or overflow.
+ * cap each. On POSIX the plugin runs in its own process group, and the whole
+ * group is killed on timeout, on abort, on overflow and when the host exits
+ * (issue 12 finding 9), so a plugin that forked helpers leaves none behind.
  */
 import { spawn } from 'node:child_process';
 import type { CallOptions, PluginExchange, PluginTransport } from '../client.js';
+import { isValidTimeoutMs, pluginCommandTimeoutMs, type PluginTimeoutOptions } from '../command-timeouts.js';
 import { PluginError } from '../errors.js';
+import { trackPluginProcess } from './live-plugin-processes.js';
 
 /** PLG-4 [impl]: stdout and stderr are each limited to 64 MiB. */
 export const MAX_PLUGIN_OUTPUT_BYTES = 64 * 1024 * 1024;
 
-export interface ProcessTransportOptions {
-  /** Kill the plugin after this long (ms). No default: notation-go has none either (PLG-4 [impl]). */
-  timeoutMs?: number;
+/** setTimeout's largest delay (about 24.8 days); a longer timeout is no timeout, not an immediate one. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export interface ProcessTransportOptions extends PluginTimeoutOptions {
   /** Cap for stdout and for stderr, each (default 64 MiB, PLG-4). */
   maxOutputBytes?: number;
   /** Environment of the plugin process; defaults to this process's. */
   env?: Readonly<Record<string, string | undefined>>;
+  /** Aborts every command of this plugin (a call's own `signal` applies as well); the process group is killed. */
+  signal?: AbortSignal;
 }
 
 function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
@@ -29,21 +36,34 @@ function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
   return out;
 }
 
-/** A transport that spawns `executable` once per command. `name` is the plugin's, for errors. */
+/**
+ * A transport that spawns `executable` once per command. `name` is the
+ * plugin's, for errors. Throws ERR_PLUGIN_OPTIONS_INVALID for a timeout that
+ * is not a positive number of milliseconds (or `Infinity`).
+ */
 export function processTransport(executable: string, name: string, options: ProcessTransportOptions = {}): PluginTransport {
   const cap = options.maxOutputBytes ?? MAX_PLUGIN_OUTPUT_BYTES;
+  const timeouts = [['timeoutMs', options.timeoutMs], ...Object.entries(options.commandTimeoutsMs ?? {}).map(([c, ms]) => [`commandTimeoutsMs["${c}"]`, ms])] as const;
+  for (const [field, ms] of timeouts) {
+    if (ms !== undefined && !isValidTimeoutMs(ms)) {
+      throw new PluginError('ERR_PLUGIN_OPTIONS_INVALID', name, `${field} must be a positive number of milliseconds or Infinity, not ${String(ms)}`, { rule: 'PLG-4' });
+    }
+  }
   return (command, request, call: CallOptions) =>
     new Promise<PluginExchange>((resolve, reject) => {
       const fail = (code: 'ERR_PLUGIN_TIMEOUT' | 'ERR_PLUGIN_ABORTED' | 'ERR_PLUGIN_OUTPUT_TOO_LARGE' | 'ERR_PLUGIN_NOT_EXECUTABLE', message: string, cause?: unknown) =>
         new PluginError(code, name, message, { command, rule: code === 'ERR_PLUGIN_NOT_EXECUTABLE' ? 'PLG-2' : 'PLG-4', ...(cause ? { cause } : {}) });
-      if (call.signal?.aborted) {
-        reject(fail('ERR_PLUGIN_ABORTED', 'the call was aborted before the plugin started', call.signal.reason));
+      const signals = [options.signal, call.signal].filter((s): s is AbortSignal => s !== undefined);
+      const aborted = signals.find((s) => s.aborted);
+      if (aborted) {
+        reject(fail('ERR_PLUGIN_ABORTED', 'the call was aborted before the plugin started', aborted.reason));
         return;
       }
+      const timeoutMs = pluginCommandTimeoutMs(command, options);
       const posix = process.platform !== 'win32';
       const child = spawn(executable, [command], {
         stdio: ['pipe', 'pipe', 'pipe'],
-        // Its own process group, so that a kill also reaches what a wrapper script started.
+        // Its own process group (POSIX), so that a kill also reaches whatever the plugin started.
         detached: posix,
         env: { ...(options.env ?? process.env) } as NodeJS.ProcessEnv,
         windowsHide: true,
@@ -62,23 +82,32 @@ export function processTransport(executable: string, name: string, options: Proc
           // Already gone.
         }
       };
+      // Killed with the host if the host ends first; released once the plugin's output is closed.
+      const release = child.pid !== undefined ? trackPluginProcess(kill) : () => {};
       const finish = (error: PluginError | undefined, exchange?: PluginExchange) => {
         if (settled) return;
         settled = true;
         if (timer) clearTimeout(timer);
-        call.signal?.removeEventListener('abort', onAbort);
+        for (const s of signals) s.removeEventListener('abort', onAbort);
         if (error) {
           kill();
+          release();
           child.stdout?.destroy();
           child.stderr?.destroy();
           reject(error);
         } else resolve(exchange!);
       };
-      const onAbort = () => finish(fail('ERR_PLUGIN_ABORTED', 'the call was aborted; the plugin process was killed', call.signal?.reason));
-      call.signal?.addEventListener('abort', onAbort, { once: true });
+      const onAbort = () => {
+        const reason = signals.find((s) => s.aborted)?.reason;
+        finish(fail('ERR_PLUGIN_ABORTED', "the call was aborted; the plugin's process group was killed", reason));
+      };
+      for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
       const timer =
-        options.timeoutMs !== undefined
-          ? setTimeout(() => finish(fail('ERR_PLUGIN_TIMEOUT', `'${executable} ${command}' command execution timeout after ${options.timeoutMs} ms; the plugin process was killed`)), options.timeoutMs)
+        timeoutMs <= MAX_TIMER_MS
+          ? setTimeout(
+              () => finish(fail('ERR_PLUGIN_TIMEOUT', `'${executable} ${command}' did not finish within ${timeoutMs} ms; the plugin's process group was killed`)),
+              timeoutMs,
+            )
           : undefined;
 
       child.stdout!.on('data', (chunk: Uint8Array) => {
@@ -93,6 +122,7 @@ export function processTransport(executable: string, name: string, options: Proc
       });
       child.on('error', (error: NodeJS.ErrnoException) => finish(fail('ERR_PLUGIN_NOT_EXECUTABLE', `the plugin executable cannot be started (${error.code ?? error.message}): ${executable}`, error)));
       child.on('close', (code, signal) => {
+        release();
         finish(undefined, {
           // A plugin killed by a signal from elsewhere failed like any non-zero exit.
           exitCode: code ?? (signal ? 128 : 1),

@@ -16,6 +16,7 @@ import {
   emptyStoreError,
   isTrustStoreType,
   isValidTrustStoreName,
+  trustStoreNameRule,
   trustStoreNotFound,
   validateStoreCertificates,
   type TrustStore,
@@ -102,7 +103,7 @@ export class FileTrustStore implements TrustStore {
   async addCertificate(type: string, name: string, certificateFile: string): Promise<string> {
     if (type === '') throw storeError('store type cannot be empty');
     if (!isTrustStoreType(type)) throw storeError(`unsupported store type: ${type}`);
-    if (!isValidTrustStoreName(name)) throw storeError('named store name needs to follow [a-zA-Z0-9_.-]+ format');
+    if (!isValidTrustStoreName(name)) throw storeError(`named store name needs to follow ${trustStoreNameRule(name)}`);
     const data = bytesOf(await readFile(certificateFile));
     if (data.length === 0) throw storeError('no valid certificate found in the empty file');
     try {

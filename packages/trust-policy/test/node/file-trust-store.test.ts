@@ -106,6 +106,32 @@ describe('file trust store', () => {
     expect((await failure(() => store.getCertificates('x509' as 'ca', 'a'))).message).toBe('unsupported trust store type: x509');
   });
 
+  it('TS-4 [impl] issue 12 finding 10: "." and ".." are not store names, though the pattern matches them', async () => {
+    const config = configDir();
+    // A certificate directly in x509/ca and in x509: what "ca:." and "ca:.." would resolve to.
+    storeDir(config, 'ca', '');
+    writeFileSync(join(config, 'truststore', 'x509', 'ca', 'stray.pem'), pem(root.certificate));
+    writeFileSync(join(config, 'truststore', 'x509', 'stray.pem'), pem(root.certificate));
+    const source = join(config, 'root.crt');
+    writeFileSync(source, pem(root.certificate));
+    const store = FileTrustStore.fromConfigDir(config);
+    for (const name of ['.', '..']) {
+      const read = await failure(() => store.getCertificates('ca', name));
+      expect(read.code).toBe('ERR_TRUST_STORE_INVALID');
+      expect(read.message).toBe(`trust store name needs to follow [a-zA-Z0-9_.-]+ format and cannot be "." or "..", ${name} is invalid`);
+      const added = await failure(() => store.addCertificate('ca', name, source));
+      expect(added.code).toBe('ERR_TRUST_STORE_INVALID');
+      expect(added.message).toBe('named store name needs to follow [a-zA-Z0-9_.-]+ format and cannot be "." or ".."');
+    }
+    // Nothing was copied above the named stores.
+    expect(readdirSync(join(config, 'truststore', 'x509', 'ca')).sort()).toEqual(['stray.pem']);
+    // Names with dots that are not exactly "." or ".." stay valid.
+    writeFileSync(join(storeDir(config, 'ca', '...'), 'root.pem'), pem(root.certificate));
+    writeFileSync(join(storeDir(config, 'ca', '.hidden'), 'root.pem'), pem(root.certificate));
+    expect(await store.getCertificates('ca', '...')).toHaveLength(1);
+    expect(await store.getCertificates('ca', '.hidden')).toHaveLength(1);
+  });
+
   it('TS-5 [impl]: non-CA, non-self-signed certificates are refused; tsa certificates must be roots', async () => {
     const config = configDir();
     writeFileSync(join(storeDir(config, 'ca', 'leafy'), 'leaf.pem'), pem(root.certificate, leaf.certificate));
