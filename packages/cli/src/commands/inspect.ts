@@ -13,6 +13,7 @@ import { TreeNode } from '../output/text.js';
 import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning } from '../target.js';
 import { listSignatureManifests } from './list.js';
 import { maxSignaturesOf } from './verify.js';
+import { formatGoJson } from '../output/json.js';
 
 export const inspectCommand: CommandSpec = {
   name: 'inspect',
@@ -51,7 +52,7 @@ export const inspectCommand: CommandSpec = {
     progress.finish();
     if (format === 'json') {
       const document = { mediaType: target.descriptor.mediaType, signatures: inspected.map((i) => signatureJson(i.signature, i.digest)) };
-      context.print(`${JSON.stringify(document, null, 2)}\n`);
+      context.print(formatGoJson(document));
     } else if (inspected.length === 0) {
       context.print(`${target.resolvedReference} has no associated signature\n`);
     } else {

@@ -59,3 +59,11 @@ export function formatGoTime(date: Date): string {
 export function formatRfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
+
+/**
+ * Go's time.RFC3339Nano in UTC, as encoding/json writes a time.Time: the
+ * fraction only when non-zero, without trailing zeros (`…:05Z`, `…:05.12Z`).
+ */
+export function formatRfc3339Nano(date: Date): string {
+  return date.toISOString().replace(/\.(\d*?)0*Z$/, (_match, digits: string) => (digits === '' ? 'Z' : `.${digits}Z`));
+}
