@@ -4,15 +4,16 @@
  * verifies wins, at most `--max-signatures` are tried. `-o json` prints every
  * signature's full per-check result, on success and on failure.
  */
-import { verify, WorkflowError, type VerifyOutcome } from '@x/notary-core';
+import { verify, WorkflowError, type SignatureAttempt, type VerifyOutcome } from '@x/notary-core';
 import { loadOciTrustPolicyFile } from '@x/notary-trust-policy/node';
-import { VerificationError, type VerificationResult } from '@x/notary-trust-policy';
+import { VerificationError } from '@x/notary-trust-policy';
 import { booleanFlag, listFlag, parseKeyValuePairs, requireTogether, stringFlag, type CommandSpec } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { verificationResultJson } from '../output/verification.js';
 import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning, type ResolvedTarget } from '../target.js';
 import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf, verificationPluginOptionsOf } from '../verification-setup.js';
+import { formatGoJson } from '../output/json.js';
 
 /** notation's `--max-signatures` check (WF-3: > 0). */
 export function maxSignaturesOf(text: string | undefined): number {
@@ -22,21 +23,21 @@ export function maxSignaturesOf(text: string | undefined): number {
   return value;
 }
 
-function printJson(context: CommandContext, target: ResolvedTarget, results: readonly VerificationResult[], verified: boolean, extra: { signatureManifest?: string; error?: unknown }): void {
+/**
+ * issue 13 item 6: every signature tried names its signature manifest, the
+ * failed ones too, so a reader can tell which signature failed and why.
+ */
+function printJson(context: CommandContext, target: ResolvedTarget, attempts: readonly SignatureAttempt[], verified: boolean, error?: unknown): void {
   const expected = { digest: target.descriptor.digest, size: target.descriptor.size, mediaType: target.descriptor.mediaType };
-  const lastError = extra.error instanceof WorkflowError && extra.error.cause instanceof VerificationError ? extra.error.cause : undefined;
+  const lastError = error instanceof WorkflowError && error.cause instanceof VerificationError ? error.cause : undefined;
   const document = {
     reference: target.resolvedReference,
     verified,
-    signatures: results.map((result, index) =>
-      verificationResultJson(result, {
-        expected,
-        ...(lastError ? { error: lastError } : {}),
-        ...(index === results.length - 1 && extra.signatureManifest ? { signatureManifest: extra.signatureManifest } : {}),
-      }),
+    signatures: attempts.map((attempt) =>
+      verificationResultJson(attempt.result, { expected, signatureManifest: attempt.signatureManifest.digest, ...(lastError ? { error: lastError } : {}) }),
     ),
   };
-  context.print(`${JSON.stringify(document, null, 2)}\n`);
+  context.print(formatGoJson(document));
 }
 
 export const verifyCommand: CommandSpec = {
@@ -86,11 +87,13 @@ export const verifyCommand: CommandSpec = {
       });
     } catch (error) {
       // -o json: a failed verification is still a document (no signature at all is an empty list).
-      if (format === 'json' && error instanceof WorkflowError) printJson(context, target, error.results, false, { error });
+      if (format === 'json' && error instanceof WorkflowError) printJson(context, target, error.attempts, false, error);
       throw error;
     }
     if (format === 'json') {
-      printJson(context, target, outcome.results.length > 0 ? outcome.results : [outcome.result], true, outcome.signatureManifest ? { signatureManifest: outcome.signatureManifest.digest } : {});
+      // A `skip` level verifies nothing: no signature was tried, and the result says so.
+      if (outcome.attempts.length > 0) printJson(context, target, outcome.attempts, true);
+      else context.print(formatGoJson({ reference: target.resolvedReference, verified: true, signatures: [verificationResultJson(outcome.result)] }));
       return;
     }
     printVerificationSuccess(context, outcome.result, target.resolvedReference, hadWarning);
