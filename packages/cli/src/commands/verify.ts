@@ -12,6 +12,7 @@ import type { CommandContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { verificationResultJson } from '../output/verification.js';
 import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning, type ResolvedTarget } from '../target.js';
+import { logResolved } from './list.js';
 import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf, verificationPluginOptionsOf } from '../verification-setup.js';
 import { formatGoJson } from '../output/json.js';
 
@@ -48,7 +49,7 @@ export const verifyCommand: CommandSpec = {
     ...REGISTRY_FLAGS,
     'user-metadata': { type: 'string', short: 'm', multiple: true, description: 'user defined {key}={value} pairs that must be present in the signature for successful verification if provided' },
     'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs that are passed as it is to a verification plugin, refer plugin\'s documentation to set appropriate values' },
-    'max-signatures': { type: 'string', default: '100', description: 'maximum number of signatures to evaluate or examine' },
+    'max-signatures': { type: 'int', default: '100', description: 'maximum number of signatures to evaluate or examine' },
     'oci-layout': { type: 'boolean', description: 'verify the artifact stored as OCI image layout (requires --scope)' },
     scope: { type: 'string', description: 'trust policy scope for artifact verification, required and can only be used when flag "--oci-layout" is set' },
     output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text', 'json'" },
@@ -69,6 +70,7 @@ export const verifyCommand: CommandSpec = {
       hadWarning = true;
       warnTag(tag);
     });
+    logResolved(context, reference, target);
     const scope = stringFlag(args, 'scope');
     // TP-9: the statement is picked by `<repository>@<digest>`; --scope names the repository of a layout.
     const artifactReference = scope ? `${scope}@${target.descriptor.digest}` : target.resolvedReference;
@@ -84,6 +86,7 @@ export const verifyCommand: CommandSpec = {
         maxSignatureAttempts,
         ...verificationPluginOptionsOf(context, pluginConfig),
         userMetadata,
+        onSignature: (index, total, signatureManifest) => context.info(`Verifying signature ${index + 1} of ${total}: ${signatureManifest.digest}`),
       });
     } catch (error) {
       // -o json: a failed verification is still a document (no signature at all is an empty list).

@@ -8,6 +8,7 @@ import type { Certificate } from '@x/notary-pki';
 import { VALIDATION_TYPES, type VerificationError, type VerificationResult } from '@x/notary-trust-policy';
 import { certificateJson as inspectCertificateJson } from './inspect.js';
 import { formatRfc3339Nano } from './text.js';
+import { withoutRequirementIds } from '../errors.js';
 
 /** Which check decided a failed result, its error code and message. */
 export interface FailureDescription {
@@ -63,7 +64,7 @@ export function verificationResultJson(result: VerificationResult, extra: { sign
   const checks = Object.fromEntries(
     VALIDATION_TYPES.map((type) => {
       const check = result.checks[type];
-      return [type, { outcome: check.outcome, action: check.action, ...(check.error ? { error: { code: check.error.code, message: check.error.message } } : {}) }];
+      return [type, { outcome: check.outcome, action: check.action, ...(check.error ? { error: { code: check.error.code, message: withoutRequirementIds(check.error.message) } } : {}) }];
     }),
   );
   const failure = describeFailure(result, extra.error, extra.expected);
@@ -76,7 +77,7 @@ export function verificationResultJson(result: VerificationResult, extra: { sign
     ...(result.signingScheme ? { signingScheme: result.signingScheme } : {}),
     ...(result.signingTime ? { signingTime: formatRfc3339Nano(result.signingTime) } : {}),
     checks,
-    ...(failure ? { failure } : {}),
+    ...(failure ? { failure: { ...failure, message: withoutRequirementIds(failure.message) } } : {}),
     ...(result.targetArtifact ? { signedArtifact: result.targetArtifact } : {}),
     ...(result.certificateChain ? { certificates: result.certificateChain.map(certificateJson) } : {}),
     ...(result.timestamp
