@@ -3,8 +3,9 @@
  * binaries (notation-peers.ts) on the same signatures in Debian's
  * docker-registry on loopback: JWS and COSE, with user metadata and an
  * expiry, with RFC 3161 timestamps from the loopback `openssl ts` TSA (1 s
- * accuracy, no accuracy, the baseline policy's implied 1 s). Both run with
- * TZ=UTC. notation v2 (its main branch) is the format we match byte for
+ * accuracy, no accuracy, the baseline policy's implied 1 s), and notation's
+ * own signatures made in TZ=Asia/Kolkata. Both run with the same TZ (UTC
+ * unless a test names another). notation v2 (its main branch) is the format we match byte for
  * byte; v1.3.2's inspect layout and JSON names differ, and those differences
  * (named in the README) are the only ones allowed.
  *
@@ -23,7 +24,6 @@ import { locateNotationPeer, NOTATION_VERSIONS, runNotation, type NotationVersio
 const oci = inject('ociServers');
 const pki = inject('pkiServers');
 const tsaRoot = pki.scenario.tsa.root.cert;
-const UTC = { TZ: 'UTC' };
 
 const peers = Object.fromEntries(NOTATION_VERSIONS.map((v) => [v, locateNotationPeer(v)])) as Record<NotationVersion, string | undefined>;
 const V2: NotationVersion = 'notation-v2.0.0-alpha.1';
@@ -68,15 +68,21 @@ describe.skipIf(peers[V2] === undefined && peers[V1] === undefined)('issue 13: l
     await sign(['--signature-format', 'cose', '-m', 'team=blue', ...tsa('good')]);
     await sign(['--signature-format', 'jws', ...tsa('no-accuracy')]);
     await sign(['--signature-format', 'cose', '--expiry', '30m', ...tsa('baseline')]);
+    // notation itself signs in a zone east of UTC: its JWS times carry that offset (ENV-JWS-8).
+    const signer = peers[V2] ?? peers[V1];
+    for (const format of signer ? ['jws', 'cose'] : []) {
+      const result = await runNotation(signer!, ['sign', '--insecure-registry', '--signature-format', format, '--expiry', '2h', signed], { ...home.env, TZ: 'Asia/Kolkata' });
+      expect(result.code, result.stderr).toBe(0);
+    }
   });
 
-  const notary = (args: string[]): Promise<RunResult> => home.notary([...args, '--insecure-registry'], { env: UTC });
-  const notation = (version: NotationVersion, args: string[]): Promise<RunResult> => runNotation(peers[version]!, [...args, '--insecure-registry'], { ...home.env, ...UTC });
+  const notary = (args: string[], tz = 'UTC'): Promise<RunResult> => home.notary([...args, '--insecure-registry'], { env: { TZ: tz } });
+  const notation = (version: NotationVersion, args: string[], tz = 'UTC'): Promise<RunResult> => runNotation(peers[version]!, [...args, '--insecure-registry'], { ...home.env, TZ: tz });
 
   for (const version of NOTATION_VERSIONS) {
     describe.skipIf(peers[version] === undefined)(`${version}`, () => {
       it.each([
-        ['signed (4 signatures)', () => signed],
+        ['signed (notary\'s and notation\'s signatures)', () => signed],
         ['unsigned', () => unsigned],
         ['by tag (warning on stderr)', () => tagged],
       ])('OCI-7 OCI-8 issue 13: `ls` of the %s artifact is byte for byte notation\'s, stdout and stderr', async (_label, reference) => {
@@ -113,6 +119,17 @@ describe.skipIf(peers[V2] === undefined && peers[V1] === undefined)('issue 13: l
       expect(document).toEqual(JSON.parse(theirs.stdout));
       expect(document['signatures'][1]['unsignedAttributes']['timestampSignature']['timestamp']).toMatch(/^\[\S+Z, \S+Z\]$/);
       expect(ours.stdout).toBe(theirs.stdout);
+    });
+
+    it.each(['Asia/Kolkata', 'America/New_York'])('issue 13: in TZ=%s, `inspect` text and JSON are still notation v2\'s byte for byte (JWS offsets kept, COSE times local)', async (tz) => {
+      for (const format of [[], ['-o', 'json']]) {
+        const theirs = await notation(V2, ['inspect', ...format, signed], tz);
+        const ours = await notary(['inspect', ...format, signed], tz);
+        expect(theirs.code, theirs.stderr).toBe(0);
+        expect(ours.stdout).toBe(theirs.stdout);
+      }
+      // The case is the one described: notation's JWS says +05:30 whatever the reader's zone.
+      expect((await notary(['inspect', '-o', 'json', signed], tz)).stdout).toMatch(/"signingTime": "[^"]+\+05:30"/);
     });
 
     it('issue 13: `inspect` of an unsigned artifact is notation v2\'s, text and JSON', async () => {

@@ -5,17 +5,44 @@
  * the timestamp with its certificates), the certificate chain and the signed
  * artifact; as a tree (text) or as notation's JSON fields.
  */
-import { parseEnvelope, parsePayload, type ParsedEnvelope } from '@x/notary-envelope';
-import { TimestampToken, type Certificate, type TimestampRange } from '@x/notary-pki';
-import { formatAnsic, formatRfc3339Nano, TreeNode } from './text.js';
+import { HEADER, MEDIA_TYPE_COSE, parseEnvelope, parsePayload, type ParsedEnvelope } from '@x/notary-envelope';
+import { decodeBase64Url, TimestampToken, type Certificate, type TimestampRange } from '@x/notary-pki';
+import { formatAnsic, formatRfc3339Nano, localOffsetMinutes, TreeNode } from './text.js';
 
 export interface InspectedSignature {
   signatureAlgorithm: string;
   signatureEnvelopeType: string;
   envelope: ParsedEnvelope;
   signedArtifact: { mediaType: string; digest: string; size: number; annotations?: Record<string, string> };
+  /** The UTC offsets (minutes) notation shows the signing time and expiry in: see {@link signedTimeOffsets}. */
+  offsets: { signingTime: number; expiry: number };
   /** The range the TSA's accuracy allows (TSA-4), as notation shows a timestamp; or why the token cannot be read. */
   timestamp?: { range: TimestampRange; certificates: readonly Certificate[] } | { error: string };
+}
+
+/** The `±hh:mm` of an RFC 3339 time in minutes (`Z` is 0). */
+function offsetOfRfc3339(text: unknown): number {
+  const m = typeof text === 'string' ? /([+-])(\d{2}):(\d{2})$/.exec(text) : null;
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
+
+/**
+ * issue 13: Go prints a time in the zone it carries. A JWS time keeps the
+ * offset its signer wrote (notation writes its local one, ENV-JWS-8); a COSE
+ * time is an integer, which Go shows in the local zone (`$TZ`). The envelope
+ * was already parsed and validated, so its protected header is read again
+ * here only for the offsets' text.
+ */
+function signedTimeOffsets(bytes: Uint8Array, mediaType: string, envelope: ParsedEnvelope): InspectedSignature['offsets'] {
+  const attributes = envelope.signerInfo.signedAttributes;
+  const signingTime = attributes.signingTime ?? attributes.authenticSigningTime;
+  if (mediaType === MEDIA_TYPE_COSE) {
+    return { signingTime: signingTime ? localOffsetMinutes(signingTime) : 0, expiry: attributes.expiry ? localOffsetMinutes(attributes.expiry) : 0 };
+  }
+  const decoder = new TextDecoder();
+  const jws = JSON.parse(decoder.decode(bytes)) as { protected: string };
+  const header = JSON.parse(decoder.decode(decodeBase64Url(jws.protected))) as Record<string, unknown>;
+  return { signingTime: offsetOfRfc3339(header[HEADER.signingTime] ?? header[HEADER.authenticSigningTime]), expiry: offsetOfRfc3339(header[HEADER.expiry]) };
 }
 
 /** Parses an envelope for display; a bad envelope throws (notation skips it with a warning). */
@@ -27,6 +54,7 @@ export function inspectEnvelope(bytes: Uint8Array, mediaType: string): Inspected
     signatureEnvelopeType: mediaType,
     envelope,
     signedArtifact: payload.targetArtifact,
+    offsets: signedTimeOffsets(bytes, mediaType, envelope),
   };
   const token = envelope.signerInfo.unsignedAttributes.timestampSignature;
   if (token !== undefined) {
@@ -70,8 +98,8 @@ export function signatureTree(name: string, inspected: InspectedSignature): Tree
   signed.addPair('content type', envelope.payload.contentType);
   signed.addPair('signing scheme', attributes.signingScheme);
   const signingTime = attributes.signingTime ?? attributes.authenticSigningTime;
-  if (signingTime) signed.addPair('signing time', formatAnsic(signingTime));
-  if (attributes.expiry) signed.addPair('expiry', formatAnsic(attributes.expiry));
+  if (signingTime) signed.addPair('signing time', formatAnsic(signingTime, inspected.offsets.signingTime));
+  if (attributes.expiry) signed.addPair('expiry', formatAnsic(attributes.expiry, inspected.offsets.expiry));
   for (const attribute of attributes.extendedAttributes) signed.addPair(attribute.key, String(attribute.value));
   const user = node.add('user defined attributes');
   const annotations = inspected.signedArtifact.annotations ?? {};
@@ -128,8 +156,8 @@ export function signatureJson(inspected: InspectedSignature, digest?: string): R
   const signedAttributes: Record<string, unknown> = {
     contentType: envelope.payload.contentType,
     signingScheme: attributes.signingScheme,
-    ...(signingTime ? { signingTime: formatRfc3339Nano(signingTime) } : {}),
-    ...(attributes.expiry ? { expiry: formatRfc3339Nano(attributes.expiry) } : {}),
+    ...(signingTime ? { signingTime: formatRfc3339Nano(signingTime, inspected.offsets.signingTime) } : {}),
+    ...(attributes.expiry ? { expiry: formatRfc3339Nano(attributes.expiry, inspected.offsets.expiry) } : {}),
   };
   for (const attribute of attributes.extendedAttributes) signedAttributes[attribute.key] = String(attribute.value);
   const unsignedAttributes: Record<string, unknown> = {};
