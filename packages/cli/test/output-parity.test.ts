@@ -204,3 +204,20 @@ describe('issue 13 item 6: verify -o json names every signature tried, with insp
     );
   });
 });
+
+describe.skipIf(peers[V2] === undefined)(`issue 13: blob inspect matches ${V2}`, () => {
+  it.each(['jws', 'cose'] as const)('issue 13 item 2: `blob inspect` of a timestamped %s signature is byte for byte notation v2\'s, text and JSON', async (format) => {
+    const home = await makeHome();
+    await home.ok(['cert', 'generate-test', '--default', 'blob-parity.example']);
+    const blob = join(home.dir, 'release.txt');
+    await writeFile(blob, 'release & <notes>\n');
+    await home.ok(['blob', 'sign', '--signature-format', format, '-m', 'k=v&w', '--timestamp-url', pki.tsa.routes.good, '--timestamp-root-cert', tsaRoot, blob]);
+    const signature = `${blob}.${format}.sig`;
+    for (const output of [[], ['-o', 'json']]) {
+      const theirs = await runNotation(peers[V2]!, ['blob', 'inspect', ...output, signature], { ...home.env, TZ: 'UTC' });
+      const ours = await home.notary(['blob', 'inspect', ...output, signature], { env: { TZ: 'UTC' } });
+      expect(theirs.code, theirs.stderr).toBe(0);
+      expect(ours.stdout).toBe(theirs.stdout);
+    }
+  });
+});
