@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { notationConfigDir } from '@x/notary-trust-policy/node';
+import { withoutRequirementIds } from './errors.js';
 
 export interface CliStreams {
   stdout: Writable & { isTTY?: boolean };
@@ -25,6 +26,14 @@ export interface CommandContext extends CliStreams {
   print(text: string): void;
   /** A `Warning: …` line on stderr, as notation prints them. */
   warn(message: string): void;
+  /** What goes to stderr besides warnings: `info` with `-v/--verbose`, `debug` with `-d/--debug`. */
+  logLevel: 'warn' | 'info' | 'debug';
+  /**
+   * A step of the command (issue 13 item 7), on stderr under `-v` as
+   * notation's verbose mode logs (`level=info msg=…`; with `-d` prefixed by
+   * the time).
+   */
+  info(message: string): void;
   /** Asks a yes/no question on stdout and reads the answer from stdin (notation's AskForConfirmation). */
   confirm(prompt: string): Promise<boolean>;
   /** Reads stdin to its end (`--password-stdin`). */
@@ -55,7 +64,13 @@ export function createContext(streams: CliStreams, env: Readonly<Record<string, 
       streams.stdout.write(text);
     },
     warn(message) {
-      streams.stderr.write(`Warning: ${message}\n`);
+      streams.stderr.write(`Warning: ${withoutRequirementIds(message)}\n`);
+    },
+    logLevel: 'warn',
+    info(message) {
+      if (context.logLevel === 'warn') return;
+      const time = context.logLevel === 'debug' ? `time=${new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')} ` : '';
+      streams.stderr.write(`${time}level=info msg=${message}\n`);
     },
     async confirm(prompt) {
       streams.stdout.write(`${prompt} [y/N] `);

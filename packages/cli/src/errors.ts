@@ -88,6 +88,10 @@ function withHint(error: unknown, reason: string): string {
  * or, for a failed verification, the check that failed.
  */
 export function errorReason(error: unknown): string {
+  return withoutRequirementIds(reasonOf(error));
+}
+
+function reasonOf(error: unknown): string {
   if (error instanceof WorkflowError) {
     if (error.code === 'ERR_VERIFICATION_FAILED' || error.code === 'ERR_VERIFICATION_INCONCLUSIVE') {
       return withFailingCheck(error.message, error.results, error.cause);
@@ -112,9 +116,23 @@ export function errorReason(error: unknown): string {
   return String(error);
 }
 
+/** The prefixes of the requirement IDs in notary-requirements.md (`PLG-2`, `ENV-JWS-4`, …). */
+const REQUIREMENT_ID = String.raw`\b(?:AMB|ALG|ATTR|BTP|CERT|DN|ENV-COSE|ENV-JWS|OCI|PAY|PLG|REV|SCH|SIGN|TP|TS|TSA|VER|WF)-\d+\b`;
+/** ` (PLG-2)`, ` (OCI-1, OCI-9)`, ` (OCI-9 limit)`: a parenthesis holding only requirement IDs. */
+const REQUIREMENT_ID_NOTE = new RegExp(String.raw`\s*\((?:${REQUIREMENT_ID})(?:,\s*${REQUIREMENT_ID})*(?:\s+limit)?\)`, 'g');
+
+/**
+ * issue 13 item 7: the SDK packages cite requirement IDs in their messages
+ * (useful in a stack trace, noise to a user); the CLI drops them from what
+ * it prints. Algorithm names such as `RSASSA-PSS-SHA-256` do not match.
+ */
+export function withoutRequirementIds(text: string): string {
+  return text.replace(REQUIREMENT_ID_NOTE, '');
+}
+
 /** The single stderr line for a failure: multi-line reasons are joined so scripts can read one line. */
 export function errorLine(error: unknown): string {
-  const reason = withHint(error, errorReason(error))
+  const reason = withoutRequirementIds(withHint(error, errorReason(error)))
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '')

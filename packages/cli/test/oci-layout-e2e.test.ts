@@ -94,7 +94,7 @@ describe('OCI layout end to end (SIGN-1, WF-1 … WF-3)', () => {
       expect(check['action']).toBe('enforce');
     }
     expect(first['signedArtifact']['digest']).toBe(digest);
-    expect(first['certificates'][0]['subject']).toContain('CN=demo.example');
+    expect(first['certificates'][0]['issuedTo']).toContain('CN=demo.example');
   });
 
   it('VER-9: verify with -m succeeds only with metadata that was signed', async () => {

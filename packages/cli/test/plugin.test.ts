@@ -204,7 +204,7 @@ describe('notary plugin install / uninstall / list (PLG-1, PLG-2, PLG-3)', () =>
   it('PLG-2: a plugin whose metadata name is not its file name is refused, and nothing is installed', async () => {
     const source = await executable('mismatch', fakePlugin('1.0.0', FAKE), 'com.test.other');
     const line = await home.fails(['plugin', 'install', '--file', source]);
-    expect(line).toMatch(/^Error: plugin installation failed: failed to get metadata of new plugin: plugin "com\.test\.other" get-plugin-metadata: plugin executable file name must be "notation-com\.test\.fake" instead of "notation-com\.test\.other" \(PLG-2\)$/);
+    expect(line).toMatch(/^Error: plugin installation failed: failed to get metadata of new plugin: plugin "com\.test\.other" get-plugin-metadata: plugin executable file name must be "notation-com\.test\.fake" instead of "notation-com\.test\.other"$/);
     expect(await readdir(join(home.configDir, 'plugins'))).toEqual([FAKE]);
   });
 
@@ -289,7 +289,7 @@ describe('notary plugin install / uninstall / list (PLG-1, PLG-2, PLG-3)', () =>
     const out = await home.ok(['plugin', 'list']);
     const lines = out.trimEnd().split('\n').map((l) => l.trimEnd().split(/\s{3,}/));
     expect(lines[0]).toEqual(['NAME', 'DESCRIPTION', 'VERSION', 'CAPABILITIES', 'ERROR']);
-    expect(lines[1]).toEqual(['com.test.broken', '[]', expect.stringMatching(/^plugin "com\.test\.broken": plugin executable file is either not found or inaccessible: .* \(PLG-1\)$/)]);
+    expect(lines[1]).toEqual(['com.test.broken', '[]', expect.stringMatching(/^plugin "com\.test\.broken": plugin executable file is either not found or inaccessible: .*$/)]);
     expect(lines[2]).toEqual([FAKE, 'fake plugin 3.0.0', '3.0.0', '[SIGNATURE_GENERATOR.RAW]', '<nil>']);
     expect(await home.ok(['plugin', 'ls'])).toBe(out);
   });
@@ -354,7 +354,7 @@ describe('signing and verifying through the example plugin (PLG-7, PLG-9, PLG-10
     const keys = JSON.parse(await readFile(join(home.configDir, 'signingkeys.json'), 'utf8')) as { keys: unknown[] };
     expect(keys.keys.at(-1)).toEqual({ name: 'remote', id: 'release', pluginName: PLUGIN, pluginConfig: { keyFile, certFile: '/nonexistent/chain.pem' } });
     // The stored config reaches the plugin: its certFile does not exist.
-    expect(await home.fails(['sign', '--oci-layout', '--key', 'remote', `${layoutDir}@${digest}`])).toMatch(/^Error: plugin "com\.example\.notary" describe-key: ERROR: .*\/nonexistent\/chain\.pem.* \(PLG-11\)$/);
+    expect(await home.fails(['sign', '--oci-layout', '--key', 'remote', `${layoutDir}@${digest}`])).toMatch(/^Error: plugin "com\.example\.notary" describe-key: ERROR: .*\/nonexistent\/chain\.pem.*$/);
     // The call's certFile overrides the stored one.
     const out = await home.ok(['sign', '--oci-layout', '--key', 'remote', '--signature-format', 'cose', '--plugin-config', `certFile=${certFile}`, `${layoutDir}@${digest}`]);
     expect(out).toContain(`Successfully signed ${layoutDir}@${digest}`);

@@ -25,6 +25,7 @@ import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStore
 import { policyCommands, writePolicy } from './policy.js';
 import { createHash } from 'node:crypto';
 import type { HashFactory } from '@x/notary-core';
+import { formatGoJson } from '../output/json.js';
 
 /** node:crypto's streaming SHA-2: ~10x noble's on big blobs (bench case 6). */
 const nodeHash: HashFactory = (hash) => {
@@ -111,7 +112,7 @@ function printBlobJson(context: CommandContext, blobPath: string, signaturePath:
     verified: result.verified,
     signatures: [verificationResultJson(result, error ? { error } : {})],
   };
-  context.print(`${JSON.stringify(document, null, 2)}\n`);
+  context.print(formatGoJson(document));
 }
 
 const blobVerifyCommand: CommandSpec = {
@@ -194,7 +195,7 @@ const blobInspectCommand: CommandSpec = {
     } catch (error) {
       throw new CliError('ERR_FILE', `failed to parse signature: ${(error as Error).message}`, { cause: error });
     }
-    if (format === 'json') context.print(`${JSON.stringify(signatureJson(inspected), null, 2)}\n`);
+    if (format === 'json') context.print(formatGoJson(signatureJson(inspected)));
     else context.print(signatureTree(signaturePath, inspected).render());
   },
 };

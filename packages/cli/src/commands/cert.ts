@@ -208,7 +208,7 @@ const certGenerateTestCommand: CommandSpec = {
   usage: 'generate-test [flags] <common_name>',
   summary: 'Generate a test RSA key and a corresponding self-signed certificate.',
   flags: {
-    bits: { type: 'string', short: 'b', default: '2048', description: 'RSA key bits (2048, 3072 or 4096: the Notary key sizes, ALG-2)' },
+    bits: { type: 'int', short: 'b', default: '2048', description: 'RSA key bits: 2048, 3072 or 4096, the Notary key sizes' },
     default: { type: 'boolean', description: 'mark as default signing key' },
   },
   async run(context, args) {
@@ -217,7 +217,7 @@ const certGenerateTestCommand: CommandSpec = {
     if (!isValidTrustStoreName(name)) throw usageError('name needs to follow [a-zA-Z0-9_.-]+ format');
     const bits = stringFlag(args, 'bits') ?? '2048';
     const keySpec = RSA_KEY_SPECS[bits];
-    if (keySpec === undefined) throw usageError(`RSA key bits must be one of 2048, 3072 or 4096 (ALG-2), got ${bits}`);
+    if (keySpec === undefined) throw usageError(`RSA key bits must be one of 2048, 3072 or 4096, got ${bits}`);
     // Refuse an existing name before making anything, so a failure leaves no half-made key.
     const keys = await loadSigningKeys(context.configDir);
     if (keys.keys.some((k) => k.name === name)) throw new CliError('ERR_KEY', `signing key with name "${name}" already exists`);

@@ -11,8 +11,9 @@ import { inspectEnvelope, signatureJson, signatureTree } from '../output/inspect
 import { startProgress } from '../output/progress.js';
 import { TreeNode } from '../output/text.js';
 import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning } from '../target.js';
-import { listSignatureManifests } from './list.js';
+import { listSignatureManifests, logResolved } from './list.js';
 import { maxSignaturesOf } from './verify.js';
+import { formatGoJson } from '../output/json.js';
 
 export const inspectCommand: CommandSpec = {
   name: 'inspect',
@@ -21,7 +22,7 @@ export const inspectCommand: CommandSpec = {
   flags: {
     ...REGISTRY_FLAGS,
     'oci-layout': { type: 'boolean', description: 'inspect signatures stored in OCI image layout' },
-    'max-signatures': { type: 'string', default: '100', description: 'maximum number of signatures to evaluate or examine' },
+    'max-signatures': { type: 'int', default: '100', description: 'maximum number of signatures to evaluate or examine' },
     output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text' (alias 'tree'), 'json'" },
   },
   async run(context, args) {
@@ -32,12 +33,15 @@ export const inspectCommand: CommandSpec = {
     const max = maxSignaturesOf(stringFlag(args, 'max-signatures'));
     const opened = await openTarget(context, args, reference, { ociLayout: booleanFlag(args, 'oci-layout') });
     const target = await resolveOpenedTarget(opened, tagWarning(context, 'inspect'));
+    logResolved(context, reference, target);
     const { signatures, exceeded } = await listSignatureManifests(target, max);
+    context.info(`Found ${signatures.length} signature manifest(s) of ${target.resolvedReference}`);
     const progress = startProgress(context, 'Inspecting signatures', signatures.length, 'items');
     const inspected = [];
     let skipped = false;
     for (const [index, descriptor] of signatures.entries()) {
       progress.update(index);
+      context.info(`Inspecting signature manifest ${descriptor.digest}`);
       try {
         const manifest = await target.repository.fetchManifest(descriptor);
         const parsed = parseSignatureManifest(manifest.bytes, manifest.descriptor.mediaType);
@@ -51,7 +55,7 @@ export const inspectCommand: CommandSpec = {
     progress.finish();
     if (format === 'json') {
       const document = { mediaType: target.descriptor.mediaType, signatures: inspected.map((i) => signatureJson(i.signature, i.digest)) };
-      context.print(`${JSON.stringify(document, null, 2)}\n`);
+      context.print(formatGoJson(document));
     } else if (inspected.length === 0) {
       context.print(`${target.resolvedReference} has no associated signature\n`);
     } else {

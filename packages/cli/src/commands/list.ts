@@ -4,10 +4,17 @@
  */
 import { ARTIFACT_TYPE_NOTARY_SIGNATURE, listReferrers, type Descriptor } from '@x/notary-oci';
 import { booleanFlag, stringFlag, type CommandSpec } from '../args.js';
+import type { CommandContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { TreeNode } from '../output/text.js';
 import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning, type ResolvedTarget } from '../target.js';
 import { maxSignaturesOf } from './verify.js';
+
+/** `-v`: the digest a reference resolved to, as notation's verbose mode logs it. */
+export function logResolved(context: CommandContext, reference: string, target: ResolvedTarget): void {
+  const { mediaType, digest, size } = target.descriptor;
+  context.info(`Reference ${reference} resolved to manifest descriptor: {MediaType:${mediaType} Digest:${digest} Size:${size}}`);
+}
 
 /**
  * The signature referrers, cut at `max`; `exceeded` tells whether more were
@@ -27,7 +34,7 @@ export const listCommand: CommandSpec = {
   flags: {
     ...REGISTRY_FLAGS,
     'oci-layout': { type: 'boolean', description: 'list signatures stored in OCI image layout' },
-    'max-signatures': { type: 'string', default: '100', description: 'maximum number of signatures to evaluate or examine' },
+    'max-signatures': { type: 'int', default: '100', description: 'maximum number of signatures to evaluate or examine' },
   },
   async run(context, args) {
     const reference = args.positionals[0];
@@ -35,7 +42,9 @@ export const listCommand: CommandSpec = {
     const max = maxSignaturesOf(stringFlag(args, 'max-signatures'));
     const opened = await openTarget(context, args, reference, { ociLayout: booleanFlag(args, 'oci-layout') });
     const target = await resolveOpenedTarget(opened, tagWarning(context, 'list'));
+    logResolved(context, reference, target);
     const { signatures, exceeded } = await listSignatureManifests(target, max);
+    context.info(`Found ${signatures.length} signature manifest(s) of ${target.resolvedReference}${exceeded ? ` (more than --max-signatures ${max})` : ''}`);
     if (signatures.length === 0) {
       context.print(`${target.resolvedReference} has no associated signatures\n`);
       return;

@@ -20,7 +20,7 @@ export const signCommand: CommandSpec = {
     ...REGISTRY_FLAGS,
     'oci-layout': { type: 'boolean', description: 'sign the artifact stored as OCI image layout; the reference is <path>:<tag> or <path>@<digest>' },
     'force-referrers-tag': { type: 'boolean', description: 'force to store signatures using the referrers tag schema' },
-    'legacy-manifest': { type: 'boolean', description: 'push the signature manifest in the legacy form of notation <= v1.3.2 (OCI-3) instead of the OCI 1.1 form' },
+    'legacy-manifest': { type: 'boolean', description: 'push the signature manifest in the legacy form of notation <= v1.3.2 instead of the OCI 1.1 form' },
   },
   async run(context, args) {
     const reference = args.positionals[0];

@@ -4,16 +4,18 @@
  * verifies wins, at most `--max-signatures` are tried. `-o json` prints every
  * signature's full per-check result, on success and on failure.
  */
-import { verify, WorkflowError, type VerifyOutcome } from '@x/notary-core';
+import { verify, WorkflowError, type SignatureAttempt, type VerifyOutcome } from '@x/notary-core';
 import { loadOciTrustPolicyFile } from '@x/notary-trust-policy/node';
-import { VerificationError, type VerificationResult } from '@x/notary-trust-policy';
+import { VerificationError } from '@x/notary-trust-policy';
 import { booleanFlag, listFlag, parseKeyValuePairs, requireTogether, stringFlag, type CommandSpec } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { verificationResultJson } from '../output/verification.js';
 import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning, type ResolvedTarget } from '../target.js';
 import { PLUGIN_TIMEOUT_FLAG, pluginTimeoutOf } from '../plugin-timeout.js';
+import { logResolved } from './list.js';
 import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf, verificationPluginOptionsOf } from '../verification-setup.js';
+import { formatGoJson } from '../output/json.js';
 
 /** notation's `--max-signatures` check (WF-3: > 0). */
 export function maxSignaturesOf(text: string | undefined): number {
@@ -23,21 +25,21 @@ export function maxSignaturesOf(text: string | undefined): number {
   return value;
 }
 
-function printJson(context: CommandContext, target: ResolvedTarget, results: readonly VerificationResult[], verified: boolean, extra: { signatureManifest?: string; error?: unknown }): void {
+/**
+ * issue 13 item 6: every signature tried names its signature manifest, the
+ * failed ones too, so a reader can tell which signature failed and why.
+ */
+function printJson(context: CommandContext, target: ResolvedTarget, attempts: readonly SignatureAttempt[], verified: boolean, error?: unknown): void {
   const expected = { digest: target.descriptor.digest, size: target.descriptor.size, mediaType: target.descriptor.mediaType };
-  const lastError = extra.error instanceof WorkflowError && extra.error.cause instanceof VerificationError ? extra.error.cause : undefined;
+  const lastError = error instanceof WorkflowError && error.cause instanceof VerificationError ? error.cause : undefined;
   const document = {
     reference: target.resolvedReference,
     verified,
-    signatures: results.map((result, index) =>
-      verificationResultJson(result, {
-        expected,
-        ...(lastError ? { error: lastError } : {}),
-        ...(index === results.length - 1 && extra.signatureManifest ? { signatureManifest: extra.signatureManifest } : {}),
-      }),
+    signatures: attempts.map((attempt) =>
+      verificationResultJson(attempt.result, { expected, signatureManifest: attempt.signatureManifest.digest, ...(lastError ? { error: lastError } : {}) }),
     ),
   };
-  context.print(`${JSON.stringify(document, null, 2)}\n`);
+  context.print(formatGoJson(document));
 }
 
 export const verifyCommand: CommandSpec = {
@@ -49,7 +51,7 @@ export const verifyCommand: CommandSpec = {
     'user-metadata': { type: 'string', short: 'm', multiple: true, description: 'user defined {key}={value} pairs that must be present in the signature for successful verification if provided' },
     'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs that are passed as it is to a verification plugin, refer plugin\'s documentation to set appropriate values' },
     ...PLUGIN_TIMEOUT_FLAG,
-    'max-signatures': { type: 'string', default: '100', description: 'maximum number of signatures to evaluate or examine' },
+    'max-signatures': { type: 'int', default: '100', description: 'maximum number of signatures to evaluate or examine' },
     'oci-layout': { type: 'boolean', description: 'verify the artifact stored as OCI image layout (requires --scope)' },
     scope: { type: 'string', description: 'trust policy scope for artifact verification, required and can only be used when flag "--oci-layout" is set' },
     output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text', 'json'" },
@@ -70,6 +72,7 @@ export const verifyCommand: CommandSpec = {
       hadWarning = true;
       warnTag(tag);
     });
+    logResolved(context, reference, target);
     const scope = stringFlag(args, 'scope');
     // TP-9: the statement is picked by `<repository>@<digest>`; --scope names the repository of a layout.
     const artifactReference = scope ? `${scope}@${target.descriptor.digest}` : target.resolvedReference;
@@ -86,14 +89,18 @@ export const verifyCommand: CommandSpec = {
         maxSignatureAttempts,
         ...verificationPluginOptionsOf(context, pluginConfig, pluginTimeoutOf(args)),
         userMetadata,
+        // The listing is lazy (issue 12 finding 2), so the total is not known up front.
+        onSignature: (index, _listed, signatureManifest) => context.info(`Verifying signature ${index + 1}: ${signatureManifest.digest}`),
       });
     } catch (error) {
       // -o json: a failed verification is still a document (no signature at all is an empty list).
-      if (format === 'json' && error instanceof WorkflowError) printJson(context, target, error.results, false, { error });
+      if (format === 'json' && error instanceof WorkflowError) printJson(context, target, error.attempts, false, error);
       throw error;
     }
     if (format === 'json') {
-      printJson(context, target, outcome.results.length > 0 ? outcome.results : [outcome.result], true, outcome.signatureManifest ? { signatureManifest: outcome.signatureManifest.digest } : {});
+      // A `skip` level verifies nothing: no signature was tried, and the result says so.
+      if (outcome.attempts.length > 0) printJson(context, target, outcome.attempts, true);
+      else context.print(formatGoJson({ reference: target.resolvedReference, verified: true, signatures: [verificationResultJson(outcome.result)] }));
       return;
     }
     printVerificationSuccess(context, outcome.result, target.resolvedReference, hadWarning);

@@ -5,16 +5,44 @@
  * the timestamp with its certificates), the certificate chain and the signed
  * artifact; as a tree (text) or as notation's JSON fields.
  */
-import { parseEnvelope, parsePayload, type ParsedEnvelope } from '@x/notary-envelope';
-import { TimestampToken, type Certificate } from '@x/notary-pki';
-import { formatAnsic, TreeNode } from './text.js';
+import { HEADER, MEDIA_TYPE_COSE, parseEnvelope, parsePayload, type ParsedEnvelope } from '@x/notary-envelope';
+import { decodeBase64Url, TimestampToken, type Certificate, type TimestampRange } from '@x/notary-pki';
+import { formatAnsic, formatRfc3339Nano, localOffsetMinutes, TreeNode } from './text.js';
 
 export interface InspectedSignature {
   signatureAlgorithm: string;
   signatureEnvelopeType: string;
   envelope: ParsedEnvelope;
   signedArtifact: { mediaType: string; digest: string; size: number; annotations?: Record<string, string> };
-  timestamp?: { time: Date; certificates: readonly Certificate[] } | { error: string };
+  /** The UTC offsets (minutes) notation shows the signing time and expiry in: see {@link signedTimeOffsets}. */
+  offsets: { signingTime: number; expiry: number };
+  /** The range the TSA's accuracy allows (TSA-4), as notation shows a timestamp; or why the token cannot be read. */
+  timestamp?: { range: TimestampRange; certificates: readonly Certificate[] } | { error: string };
+}
+
+/** The `±hh:mm` of an RFC 3339 time in minutes (`Z` is 0). */
+function offsetOfRfc3339(text: unknown): number {
+  const m = typeof text === 'string' ? /([+-])(\d{2}):(\d{2})$/.exec(text) : null;
+  return m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+}
+
+/**
+ * issue 13: Go prints a time in the zone it carries. A JWS time keeps the
+ * offset its signer wrote (notation writes its local one, ENV-JWS-8); a COSE
+ * time is an integer, which Go shows in the local zone (`$TZ`). The envelope
+ * was already parsed and validated, so its protected header is read again
+ * here only for the offsets' text.
+ */
+function signedTimeOffsets(bytes: Uint8Array, mediaType: string, envelope: ParsedEnvelope): InspectedSignature['offsets'] {
+  const attributes = envelope.signerInfo.signedAttributes;
+  const signingTime = attributes.signingTime ?? attributes.authenticSigningTime;
+  if (mediaType === MEDIA_TYPE_COSE) {
+    return { signingTime: signingTime ? localOffsetMinutes(signingTime) : 0, expiry: attributes.expiry ? localOffsetMinutes(attributes.expiry) : 0 };
+  }
+  const decoder = new TextDecoder();
+  const jws = JSON.parse(decoder.decode(bytes)) as { protected: string };
+  const header = JSON.parse(decoder.decode(decodeBase64Url(jws.protected))) as Record<string, unknown>;
+  return { signingTime: offsetOfRfc3339(header[HEADER.signingTime] ?? header[HEADER.authenticSigningTime]), expiry: offsetOfRfc3339(header[HEADER.expiry]) };
 }
 
 /** Parses an envelope for display; a bad envelope throws (notation skips it with a warning). */
@@ -26,18 +54,27 @@ export function inspectEnvelope(bytes: Uint8Array, mediaType: string): Inspected
     signatureEnvelopeType: mediaType,
     envelope,
     signedArtifact: payload.targetArtifact,
+    offsets: signedTimeOffsets(bytes, mediaType, envelope),
   };
   const token = envelope.signerInfo.unsignedAttributes.timestampSignature;
   if (token !== undefined) {
     try {
       const parsed = TimestampToken.parse(token);
       parsed.validateImprint(envelope.signerInfo.signature);
-      inspected.timestamp = { time: parsed.tstInfo.genTime, certificates: parsed.certificates };
+      inspected.timestamp = { range: parsed.range(), certificates: parsed.certificates };
     } catch (error) {
       inspected.timestamp = { error: `failed to parse timestamp countersignature: ${(error as Error).message}` };
     }
   }
   return inspected;
+}
+
+/**
+ * issue 13 item 2: notation prints a timestamp as `[earliest, latest]`, the
+ * genTime ± accuracy range (tspclient-go's Timestamp.Format), not one instant.
+ */
+function formatRange(range: TimestampRange, format: (date: Date) => string): string {
+  return `[${format(range.earliest)}, ${format(range.latest)}]`;
 }
 
 function addCertificates(node: TreeNode, certificates: readonly Certificate[]): void {
@@ -61,8 +98,8 @@ export function signatureTree(name: string, inspected: InspectedSignature): Tree
   signed.addPair('content type', envelope.payload.contentType);
   signed.addPair('signing scheme', attributes.signingScheme);
   const signingTime = attributes.signingTime ?? attributes.authenticSigningTime;
-  if (signingTime) signed.addPair('signing time', formatAnsic(signingTime));
-  if (attributes.expiry) signed.addPair('expiry', formatAnsic(attributes.expiry));
+  if (signingTime) signed.addPair('signing time', formatAnsic(signingTime, inspected.offsets.signingTime));
+  if (attributes.expiry) signed.addPair('expiry', formatAnsic(attributes.expiry, inspected.offsets.expiry));
   for (const attribute of attributes.extendedAttributes) signed.addPair(attribute.key, String(attribute.value));
   const user = node.add('user defined attributes');
   const annotations = inspected.signedArtifact.annotations ?? {};
@@ -76,7 +113,7 @@ export function signatureTree(name: string, inspected: InspectedSignature): Tree
     const timestamp = unsigned.add('timestamp signature');
     if ('error' in inspected.timestamp) timestamp.addPair('error', inspected.timestamp.error);
     else {
-      timestamp.addPair('timestamp', formatAnsic(inspected.timestamp.time));
+      timestamp.addPair('timestamp', formatRange(inspected.timestamp.range, formatAnsic));
       addCertificates(timestamp, inspected.timestamp.certificates);
     }
   }
@@ -88,8 +125,27 @@ export function signatureTree(name: string, inspected: InspectedSignature): Tree
   return node;
 }
 
+/** notation's certificate object (`inspect -o json`; `verify -o json` uses it too). */
+export function certificateJson(c: Certificate): { SHA256Fingerprint: string; issuedTo: string; issuedBy: string; expiry: string } {
+  return { SHA256Fingerprint: c.sha256Fingerprint, issuedTo: c.subject, issuedBy: c.issuer, expiry: formatRfc3339Nano(c.notAfter) };
+}
+
 function certificatesJson(certificates: readonly Certificate[]): Record<string, unknown>[] {
-  return certificates.map((c) => ({ SHA256Fingerprint: c.sha256Fingerprint, issuedTo: c.subject, issuedBy: c.issuer, expiry: c.notAfter.toISOString().replace('.000Z', 'Z') }));
+  return certificates.map(certificateJson);
+}
+
+/** Go's encoding/json writes a map's keys sorted; notation's attribute objects are maps. */
+function sortedKeys<T>(map: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.keys(map).sort().map((key) => [key, map[key]!]));
+}
+
+/** The OCI descriptor fields in image-spec's (Go struct) order, annotations left out as notation does. */
+const DESCRIPTOR_FIELDS = ['mediaType', 'digest', 'size', 'urls', 'data', 'platform', 'artifactType'] as const;
+
+function descriptorJson(descriptor: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const field of DESCRIPTOR_FIELDS) if (descriptor[field] !== undefined) out[field] = descriptor[field];
+  return out;
 }
 
 /** notation's JSON of one signature (`inspect -o json`, `blob inspect -o json`). */
@@ -100,8 +156,8 @@ export function signatureJson(inspected: InspectedSignature, digest?: string): R
   const signedAttributes: Record<string, unknown> = {
     contentType: envelope.payload.contentType,
     signingScheme: attributes.signingScheme,
-    ...(signingTime ? { signingTime: signingTime.toISOString().replace('.000Z', 'Z') } : {}),
-    ...(attributes.expiry ? { expiry: attributes.expiry.toISOString().replace('.000Z', 'Z') } : {}),
+    ...(signingTime ? { signingTime: formatRfc3339Nano(signingTime, inspected.offsets.signingTime) } : {}),
+    ...(attributes.expiry ? { expiry: formatRfc3339Nano(attributes.expiry, inspected.offsets.expiry) } : {}),
   };
   for (const attribute of attributes.extendedAttributes) signedAttributes[attribute.key] = String(attribute.value);
   const unsignedAttributes: Record<string, unknown> = {};
@@ -111,17 +167,18 @@ export function signatureJson(inspected: InspectedSignature, digest?: string): R
     unsignedAttributes['timestampSignature'] =
       'error' in inspected.timestamp
         ? { error: inspected.timestamp.error }
-        : { timestamp: inspected.timestamp.time.toISOString(), certificates: certificatesJson(inspected.timestamp.certificates) };
+        : { timestamp: formatRange(inspected.timestamp.range, formatRfc3339Nano), certificates: certificatesJson(inspected.timestamp.certificates) };
   }
-  const { annotations: _annotations, ...signedArtifact } = inspected.signedArtifact;
+  const annotations = inspected.signedArtifact.annotations;
   return {
     ...(digest ? { digest } : {}),
     signatureAlgorithm: inspected.signatureAlgorithm,
     signatureEnvelopeType: inspected.signatureEnvelopeType,
-    signedAttributes,
-    userDefinedAttributes: inspected.signedArtifact.annotations ?? null,
-    unsignedAttributes,
+    signedAttributes: sortedKeys(signedAttributes),
+    // Go marshals an empty (nil) annotation map as null.
+    userDefinedAttributes: annotations && Object.keys(annotations).length > 0 ? sortedKeys(annotations) : null,
+    unsignedAttributes: sortedKeys(unsignedAttributes),
     certificates: certificatesJson(envelope.signerInfo.certificateChain),
-    signedArtifact,
+    signedArtifact: descriptorJson(inspected.signedArtifact),
   };
 }

@@ -27,25 +27,40 @@ function formatBytes(n: number): string {
 }
 
 /**
+ * issue 13 item 7: whether the terminal may get ANSI escapes. Not under
+ * `TERM=dumb` (no cursor control) nor when `NO_COLOR` is set (no-color.org);
+ * there the line is redrawn with a carriage return and spaces only.
+ */
+export function ansiAllowed(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env['TERM'] !== 'dumb' && (env['NO_COLOR'] ?? '') === '';
+}
+
+/**
  * A progress line for `label`; `unit` says how to print counts. Returns a
  * no-op unless stderr is a TTY. Redraws at most every 100 ms.
  */
 export function startProgress(context: CommandContext, label: string, total: number, unit: 'bytes' | 'items'): Progress {
   if (!context.stderr.isTTY) return QUIET;
+  const ansi = ansiAllowed(context.env);
   let last = 0;
   let drawn = false;
+  let width = 0;
+  // Without escapes, a shorter line is cleared by writing spaces over the longer one before it.
+  const clear = () => (ansi ? '\r\x1b[2K' : `\r${' '.repeat(width)}\r`);
   const show = (n: number) => (unit === 'bytes' ? formatBytes(n) : String(n));
   return {
     update(done) {
       const now = Date.now();
       if (now - last < REDRAW_INTERVAL_MS && done < total) return;
       last = now;
-      drawn = true;
       const percent = total > 0 ? Math.min(100, Math.floor((done / total) * 100)) : 100;
-      context.stderr.write(`\r\x1b[2K${label} ${show(done)}/${show(total)} (${percent}%)`);
+      const line = `${label} ${show(done)}/${show(total)} (${percent}%)`;
+      context.stderr.write(`${clear()}${line}`);
+      drawn = true;
+      width = Math.max(width, line.length);
     },
     finish() {
-      if (drawn) context.stderr.write('\r\x1b[2K');
+      if (drawn) context.stderr.write(clear());
     },
   };
 }

@@ -45,8 +45,9 @@ const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number, width = 2, fill = '0') => String(n).padStart(width, fill);
 
-/** Go's time.ANSIC (`Mon Jan _2 15:04:05 2006`) in UTC, as notation's inspect prints times. */
-export function formatAnsic(date: Date): string {
+/** Go's time.ANSIC (`Mon Jan _2 15:04:05 2006`) at `offsetMinutes` from UTC (default UTC), as notation's inspect prints times. */
+export function formatAnsic(instant: Date, offsetMinutes = 0): string {
+  const date = new Date(instant.getTime() + offsetMinutes * 60_000);
   return `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${pad(date.getUTCDate(), 2, ' ')} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${date.getUTCFullYear()}`;
 }
 
@@ -58,4 +59,22 @@ export function formatGoTime(date: Date): string {
 /** RFC 3339 without fractional seconds (Go's time.RFC3339 in UTC). */
 export function formatRfc3339(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/**
+ * Go's time.RFC3339Nano, as encoding/json writes a time.Time: the fraction
+ * only when non-zero, without trailing zeros (`…:05Z`, `…:05.12Z`), and the
+ * offset as `Z` when zero, else `±hh:mm` (default UTC).
+ */
+export function formatRfc3339Nano(instant: Date, offsetMinutes = 0): string {
+  const text = new Date(instant.getTime() + offsetMinutes * 60_000).toISOString();
+  const fraction = text.slice(19, 23).replace(/\.?0*$/, '');
+  const offset = Math.abs(offsetMinutes);
+  const zone = offsetMinutes === 0 ? 'Z' : `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(offset / 60))}:${pad(offset % 60)}`;
+  return `${text.slice(0, 19)}${fraction}${zone}`;
+}
+
+/** The local zone's offset from UTC at `instant`, in minutes (`$TZ`, as Go's time.Local). */
+export function localOffsetMinutes(instant: Date): number {
+  return -instant.getTimezoneOffset();
 }

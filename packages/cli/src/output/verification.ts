@@ -6,6 +6,9 @@
  */
 import type { Certificate } from '@x/notary-pki';
 import { VALIDATION_TYPES, type VerificationError, type VerificationResult } from '@x/notary-trust-policy';
+import { certificateJson as inspectCertificateJson } from './inspect.js';
+import { formatRfc3339Nano } from './text.js';
+import { withoutRequirementIds } from '../errors.js';
 
 /** Which check decided a failed result, its error code and message. */
 export interface FailureDescription {
@@ -47,14 +50,13 @@ export function describeFailure(result: VerificationResult, error?: Verification
   return undefined;
 }
 
+/**
+ * issue 13 item 6: a certificate as `inspect -o json` shows it (notation's
+ * field names and RFC 3339 times), plus its start of validity, which
+ * verification also judges.
+ */
 function certificateJson(certificate: Certificate): Record<string, unknown> {
-  return {
-    subject: certificate.subject,
-    issuer: certificate.issuer,
-    sha256Fingerprint: certificate.sha256Fingerprint,
-    notBefore: certificate.notBefore.toISOString(),
-    notAfter: certificate.notAfter.toISOString(),
-  };
+  return { ...inspectCertificateJson(certificate), notBefore: formatRfc3339Nano(certificate.notBefore) };
 }
 
 /** One signature's full result as JSON: every check, in notation's order (VER-10). */
@@ -62,7 +64,7 @@ export function verificationResultJson(result: VerificationResult, extra: { sign
   const checks = Object.fromEntries(
     VALIDATION_TYPES.map((type) => {
       const check = result.checks[type];
-      return [type, { outcome: check.outcome, action: check.action, ...(check.error ? { error: { code: check.error.code, message: check.error.message } } : {}) }];
+      return [type, { outcome: check.outcome, action: check.action, ...(check.error ? { error: { code: check.error.code, message: withoutRequirementIds(check.error.message) } } : {}) }];
     }),
   );
   const failure = describeFailure(result, extra.error, extra.expected);
@@ -73,23 +75,23 @@ export function verificationResultJson(result: VerificationResult, extra: { sign
     trustPolicy: result.statement.name,
     ...(result.mediaType ? { signatureEnvelopeType: result.mediaType } : {}),
     ...(result.signingScheme ? { signingScheme: result.signingScheme } : {}),
-    ...(result.signingTime ? { signingTime: result.signingTime.toISOString() } : {}),
+    ...(result.signingTime ? { signingTime: formatRfc3339Nano(result.signingTime) } : {}),
     checks,
-    ...(failure ? { failure } : {}),
+    ...(failure ? { failure: { ...failure, message: withoutRequirementIds(failure.message) } } : {}),
     ...(result.targetArtifact ? { signedArtifact: result.targetArtifact } : {}),
     ...(result.certificateChain ? { certificates: result.certificateChain.map(certificateJson) } : {}),
     ...(result.timestamp
       ? {
+          // inspect's `timestampSignature` shape: the accuracy range as notation prints it, plus genTime itself.
           timestamp: {
-            genTime: result.timestamp.range.genTime.toISOString(),
-            earliest: result.timestamp.range.earliest.toISOString(),
-            latest: result.timestamp.range.latest.toISOString(),
+            timestamp: `[${formatRfc3339Nano(result.timestamp.range.earliest)}, ${formatRfc3339Nano(result.timestamp.range.latest)}]`,
+            genTime: formatRfc3339Nano(result.timestamp.range.genTime),
             certificates: result.timestamp.tsaChain.map(certificateJson),
           },
         }
       : {}),
     ...(result.revocation
-      ? { revocation: result.revocation.map((r) => ({ subject: r.certificate.subject, status: r.status })) }
+      ? { revocation: result.revocation.map((r) => ({ issuedTo: r.certificate.subject, SHA256Fingerprint: r.certificate.sha256Fingerprint, status: r.status })) }
       : {}),
   };
 }
