@@ -6,10 +6,12 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCertificateTarget, goAvailable } from '../src/targets/certificate.js';
-import type { FuzzCase, Rng, Verdict } from '../src/types.js';
+import { tmpdir } from 'node:os';
+import { caseRng } from '../src/rng.js';
+import type { FuzzCase, Verdict } from '../src/types.js';
 
 const CASES = Number(process.env.FUZZ_CERTIFICATE_CASES ?? 1500);
-const SEED = Number(process.env.FUZZ_SEED ?? 12);
+const SEED = process.env.FUZZ_SEED ?? '12';
 const haveGo = goAvailable();
 
 if (!haveGo) {
@@ -17,29 +19,15 @@ if (!haveGo) {
   console.warn('[notice] certificate differential skipped: `go` is not installed (install golang-go)');
 }
 
-/** mulberry32: small, seeded, deterministic. */
-function seededRng(seed: number): Rng {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (n: number): number => Math.floor(next() * n);
-  return { next, int, pick: (items) => items[int(items.length)]!, bytes: (n) => Uint8Array.from({ length: n }, () => int(256)) };
-}
-
 describe.skipIf(!haveGo)('issue 12: certificate differential against Go crypto/x509', () => {
   const target = createCertificateTarget({ openssl: process.env.FUZZ_OPENSSL !== '0' });
   const results: { fuzzCase: FuzzCase; verdict: Verdict }[] = [];
 
   beforeAll(async () => {
-    await target.setup!();
-    const rng = seededRng(SEED);
+    await target.setup!({ seed: SEED, scratchDir: tmpdir() });
     const cases: FuzzCase[] = [];
-    for (let i = 0; i < CASES; i++) cases.push(await target.generate(rng, i));
+    // The runner's generator: case i depends only on seed, target and i, so a finding reproduces with `pnpm fuzz --case`.
+    for (let i = 0; i < CASES; i++) cases.push(await target.generate(caseRng(SEED, target.name, i), i));
     for (let i = 0; i < cases.length; i += 250) {
       const batch = cases.slice(i, i + 250);
       const verdicts = await target.runBatch!(batch);

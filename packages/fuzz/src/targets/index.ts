@@ -2,6 +2,7 @@
  * Every fuzz target, in campaign order. Adding one is one line here.
  */
 import type { FuzzTarget } from '../types.js';
+import { certificateTarget } from './certificate.js';
 import { coseTarget } from './cose.js';
 import { crlTarget } from './crl.js';
 import { jwsTarget } from './jws.js';
@@ -14,6 +15,7 @@ export const TARGETS: readonly FuzzTarget[] = [
   timestampTarget,
   ocspTarget,
   crlTarget,
+  certificateTarget,
 ];
 
 export function targetNamed(name: string): FuzzTarget {
