@@ -88,6 +88,8 @@ export function runPeer(peer: Peer, args: readonly string[], env: Record<string,
       clearTimeout(timer);
       resolvePromise({ code, stdout, stderr });
     });
+    // notation may exit without reading stdin; the broken pipe is not a failure of the run.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(options.input ?? '');
   });
 }
