@@ -7,8 +7,9 @@
  *
  * notation v1.3.2 finds in a layout only signature manifests whose
  * `config.mediaType` is `application/vnd.cncf.notary.signature` (the form it
- * writes itself, AMB-20); the `notary→notation v1.3.2` cells need notary to
- * write that form in layouts (issue 13 item 1).
+ * writes itself, AMB-20); the `notary→notation v1.3.2` cells without
+ * `--legacy-manifest` need notary to write that form in layouts by itself
+ * (issue 13 item 1).
  */
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
@@ -23,6 +24,8 @@ interface Cell {
   notation: NotationVersion;
   envelope: 'jws' | 'cose';
   keySpec: KeySpec;
+  /** `--legacy-manifest`: notary writes the legacy form (OCI-3) explicitly. */
+  legacyManifest: boolean;
   id: string;
 }
 
@@ -36,9 +39,20 @@ const LAYOUT_CELLS: readonly Cell[] = (['notation→notary', 'notary→notation'
       notation,
       envelope,
       keySpec,
+      legacyManifest: false,
       id: [direction === 'notation→notary' ? 'n2x' : 'x2n', notation, envelope, keySpec].join('-').toLowerCase().replace(/[^a-z0-9-]/g, ''),
     })),
   ),
+).concat(
+  // With `--legacy-manifest` notary writes the form v1.3.2 finds in a layout today.
+  (['jws', 'cose'] as const).map((envelope) => ({
+    direction: 'notary→notation' as const,
+    notation: 'v1.3.2' as const,
+    envelope,
+    keySpec: 'EC-384' as const,
+    legacyManifest: true,
+    id: `x2n-v132-${envelope}-ec-384-legacy-manifest`,
+  })),
 );
 
 const SCOPE = 'local.test/interop-layout';
@@ -66,7 +80,7 @@ await describeWithPeers('issue 13 interop: OCI layouts, notation ⇄ notary', ['
     await user.ok(['policy', 'import', await writePolicyFile(user, 'layout-policy.json', policy)]);
   });
 
-  it.each(LAYOUT_CELLS)('issue 13 layout: $direction $notation $envelope $keySpec', async (cell) => {
+  it.each(LAYOUT_CELLS)('issue 13 layout: $direction $notation $envelope $keySpec (--legacy-manifest: $legacyManifest)', async (cell) => {
     const dir = join(user.dir, 'layouts', cell.id);
     const { image } = await makeLayout(dir, 'v1', `layout cell ${cell.id}`);
     const reference = `${dir}@${image.digest}`;
@@ -78,7 +92,7 @@ await describeWithPeers('issue 13 interop: OCI layouts, notation ⇄ notary', ['
       expect(await user.ok(['verify', ...verifyFlags])).toBe(`${verified}\n`);
       expect(await user.ok(['list', '--oci-layout', reference])).toContain('└── application/vnd.cncf.notary.signature');
     } else {
-      expect(await user.ok(['sign', ...signFlags])).toContain(`Successfully signed ${reference}`);
+      expect(await user.ok(['sign', ...(cell.legacyManifest ? ['--legacy-manifest'] : []), ...signFlags])).toContain(`Successfully signed ${reference}`);
       expect(await user.notationOk(cell.notation, ['ls', '--oci-layout', reference])).toMatch(/└── application\/vnd\.cncf\.notary\.signature\n\s+└── sha256:[0-9a-f]{64}/);
       expect(await user.notationOk(cell.notation, ['verify', ...verifyFlags])).toContain(verified);
     }
