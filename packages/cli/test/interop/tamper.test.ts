@@ -61,17 +61,17 @@ const flipChar = (text: string, at: number) => text.slice(0, at) + (text[at] ===
 
 const CASES: readonly TamperCase[] = [
   {
-    name: 'control: the untampered JWS signature',
+    name: 'control: untampered JWS',
     accepted: true,
     build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.jws.envelope, MEDIA_TYPE_JWS_ENVELOPE, s.jws.chain)).image.digest}`,
   },
   {
-    name: 'control: the untampered COSE signature',
+    name: 'control: untampered COSE',
     accepted: true,
     build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.cose.envelope, MEDIA_TYPE_COSE_ENVELOPE, s.cose.chain)).image.digest}`,
   },
   {
-    name: 'VER-2: JWS signature value altered',
+    name: 'VER-2: JWS signature altered',
     accepted: false,
     build: async (dir, s) => {
       const envelope = alterJws(s.jws.envelope, (jws) => (jws['signature'] = flipChar(jws['signature']!, 10)));
@@ -79,7 +79,7 @@ const CASES: readonly TamperCase[] = [
     },
   },
   {
-    name: 'VER-2: COSE signature value altered',
+    name: 'VER-2: COSE signature altered',
     accepted: false,
     build: async (dir, s) => {
       // The signature is the last member of COSE_Sign1, so the last byte is one of its bytes.
@@ -89,7 +89,7 @@ const CASES: readonly TamperCase[] = [
     },
   },
   {
-    name: 'VER-2: JWS payload altered (the signed size)',
+    name: 'VER-2: JWS payload size altered',
     accepted: false,
     build: async (dir, s) => {
       const envelope = alterJws(s.jws.envelope, (jws) => {
@@ -101,17 +101,17 @@ const CASES: readonly TamperCase[] = [
     },
   },
   {
-    name: 'VER-3: a valid signature attached to another artifact',
+    name: 'VER-3: moved to another artifact',
     accepted: false,
     build: async (dir, s) => `${dir}@${(await signedLayout(dir, `${CONTENT}, but another one`, s.jws.envelope, MEDIA_TYPE_JWS_ENVELOPE, s.jws.chain)).image.digest}`,
   },
   {
-    name: 'OCI-1: a JWS envelope under the COSE media type',
+    name: 'OCI-1: JWS under the COSE type',
     accepted: false,
     build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.jws.envelope, MEDIA_TYPE_COSE_ENVELOPE, s.jws.chain)).image.digest}`,
   },
   {
-    name: 'OCI-9: the envelope blob altered in the layout (digest mismatch)',
+    name: 'OCI-9: envelope blob altered',
     accepted: false,
     build: async (dir, s) => {
       const { image, layer } = await signedLayout(dir, CONTENT, s.cose.envelope, MEDIA_TYPE_COSE_ENVELOPE, s.cose.chain);
@@ -123,7 +123,7 @@ const CASES: readonly TamperCase[] = [
     },
   },
   {
-    name: 'VER-4: a signature by a key the policy does not trust',
+    name: 'VER-4: untrusted signing key',
     accepted: false,
     build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.untrusted.envelope, MEDIA_TYPE_JWS_ENVELOPE, s.untrusted.chain)).image.digest}`,
   },
