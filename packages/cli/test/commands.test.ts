@@ -217,11 +217,11 @@ describe('notary policy', () => {
     );
   });
 
-  it('import validates, writes trustpolicy.oci.json, and show prints it', async () => {
+  it('TP-1 [impl] issue 13 finding 4: import validates, writes trustpolicy.json into an empty config directory, and show prints it', async () => {
     const file = join(home.dir, 'policy.json');
     const text = strictOciPolicy(['registry.example/app'], 'acme');
     await writeFile(file, text);
-    expect(await home.ok(['policy', 'import', file])).toBe(`Successfully imported OCI trust policy configuration to ${join(home.configDir, 'trustpolicy.oci.json')}.\n`);
+    expect(await home.ok(['policy', 'import', file])).toBe(`Successfully imported OCI trust policy configuration to ${join(home.configDir, 'trustpolicy.json')}.\n`);
     expect(await home.ok(['policy', 'show'])).toBe(text);
     // A second import asks; no answer keeps the old one.
     const again = await home.notary(['policy', 'import', file]);

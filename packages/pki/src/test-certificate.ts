@@ -21,6 +21,14 @@ export interface TestCertificateOptions {
   validityDays?: number;
   /** Defaults to now (whole seconds). */
   notBefore?: Date;
+  /** Overrides `validityDays` (whole seconds). */
+  notAfter?: Date;
+  /**
+   * Whether to add a critical basicConstraints `CA:FALSE` (default true).
+   * notation's `cert generate-test` leaves the extension out; a leaf needs
+   * none (CERT-7).
+   */
+  basicConstraints?: boolean;
   extractable?: boolean;
 }
 
@@ -36,6 +44,31 @@ function keyGenParams(keySpec: KeySpec): RsaHashedKeyGenParams | EcKeyGenParams 
 
 function extension(oid: string, critical: boolean, value: asn1js.AsnType): pkijs.Extension {
   return new pkijs.Extension({ extnID: oid, critical, extnValue: value.toBER() });
+}
+
+/** PrintableString's alphabet (X.680 41.4), which Go's pkix.Name uses when a value fits it. */
+const PRINTABLE = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+
+/**
+ * `C=US, ST=WA, L=Seattle, O=Notary, CN=<name>` with one RDN per attribute,
+ * as Go's pkix.Name writes notation's test subject (issue 13 finding 3: pkijs
+ * puts every attribute of `typesAndValues` into one multi-valued RDN, which
+ * an `x509.subject` trusted identity cannot name, DN-3). Values are
+ * PrintableString when they fit, else UTF8String, as Go chooses.
+ */
+function testSubject(name: string): pkijs.RelativeDistinguishedNames {
+  const attributes = [
+    ['2.5.4.6', 'US'],
+    ['2.5.4.8', 'WA'],
+    ['2.5.4.7', 'Seattle'],
+    ['2.5.4.10', 'Notary'],
+    ['2.5.4.3', name],
+  ] as const;
+  const rdns = attributes.map(([type, value]) => {
+    const string = PRINTABLE.test(value) ? new asn1js.PrintableString({ value }) : new asn1js.Utf8String({ value });
+    return new asn1js.Set({ value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: type }), string] })] });
+  });
+  return new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(new asn1js.Sequence({ value: rdns }).toBER()).result });
 }
 
 /**
@@ -56,24 +89,15 @@ export async function generateTestCertificate(options: TestCertificateOptions): 
   // openssl reject a serial with a redundant leading zero).
   serial[0] = (serial[0]! & 0x7f) || 1;
   cert.serialNumber = new asn1js.Integer({ valueHex: serial.buffer });
-  const subject = [
-    ['2.5.4.6', 'US', asn1js.PrintableString],
-    ['2.5.4.8', 'WA', asn1js.Utf8String],
-    ['2.5.4.7', 'Seattle', asn1js.Utf8String],
-    ['2.5.4.10', 'Notary', asn1js.Utf8String],
-    ['2.5.4.3', options.name, asn1js.Utf8String],
-  ] as const;
-  for (const [type, value, Kind] of subject) {
-    const atv = () => new pkijs.AttributeTypeAndValue({ type, value: new Kind({ value }) });
-    cert.subject.typesAndValues.push(atv());
-    cert.issuer.typesAndValues.push(atv());
-  }
-  const notBefore = new Date(Math.floor((options.notBefore ?? new Date()).getTime() / 1000) * 1000);
+  cert.subject = testSubject(options.name);
+  cert.issuer = testSubject(options.name);
+  const wholeSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
+  const notBefore = wholeSeconds(options.notBefore ?? new Date());
   cert.notBefore.value = notBefore;
-  cert.notAfter.value = new Date(notBefore.getTime() + (options.validityDays ?? 365) * 86_400_000);
+  cert.notAfter.value = options.notAfter ? wholeSeconds(options.notAfter) : new Date(notBefore.getTime() + (options.validityDays ?? 365) * 86_400_000);
   const keyUsage = new asn1js.BitString({ valueHex: new Uint8Array([0x80]).buffer, unusedBits: 7 }); // digitalSignature
   cert.extensions = [
-    extension(OID.basicConstraints, true, new asn1js.Sequence({ value: [] })),
+    ...(options.basicConstraints === false ? [] : [extension(OID.basicConstraints, true, new asn1js.Sequence({ value: [] }))]),
     extension(OID.keyUsage, true, keyUsage),
     extension(OID.extKeyUsage, false, new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.codeSigning })] })),
   ];

@@ -232,7 +232,7 @@ const blobPolicyInitCommand: CommandSpec = {
       throw new CliError('ERR_CONFIG', `invalid blob policy: ${(error as Error).message}`, { cause: error });
     }
     const bytes = new TextEncoder().encode(JSON.stringify(document, null, 2));
-    if (!(await writePolicy(context, 'blob', bytes, booleanFlag(args, 'force')))) return;
+    if ((await writePolicy(context, 'blob', bytes, booleanFlag(args, 'force'))).length === 0) return;
     context.print(`Successfully initialized blob trust policy file to ${join(context.configDir, 'trustpolicy.blob.json')}.\n`);
   },
 };

@@ -1,9 +1,10 @@
 /**
  * `notary certificate` (alias `cert`): the x509 trust store of the config
  * directory (TS-1 … TS-5: `truststore/x509/{ca|signingAuthority|tsa}/<store>/`),
- * and `generate-test`, which makes a self-signed RSA test key and certificate,
- * adds the key to signingkeys.json and the certificate to the `ca` store of
- * the same name, as notation does.
+ * and `generate-test`, which makes a self-signed RSA test key and certificate
+ * shaped like notation's (subject, one-day validity, extensions), adds the key
+ * to signingkeys.json and the certificate to the `ca` store of the same name,
+ * as notation does.
  */
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -193,8 +194,15 @@ const certDeleteCommand: CommandSpec = {
   },
 };
 
-/** How far back a test certificate's validity starts. */
+/**
+ * How far back a test certificate's validity starts. [impl] notation starts
+ * it at "now"; we start it a few minutes earlier because a timestamp's range,
+ * genTime ± accuracy, must lie inside the certificate's validity (TSA-4) and
+ * the TSA's clock may run a little behind ours.
+ */
 const TEST_CERTIFICATE_BACKDATE_MS = 5 * 60_000;
+/** notation's test certificate is valid for one day from its creation. */
+const TEST_CERTIFICATE_LIFETIME_MS = 24 * 60 * 60_000;
 
 const RSA_KEY_SPECS: Readonly<Record<string, KeySpec>> = { '2048': 'RSA-2048', '3072': 'RSA-3072', '4096': 'RSA-4096' };
 
@@ -222,9 +230,17 @@ const certGenerateTestCommand: CommandSpec = {
     const keys = await loadSigningKeys(context.configDir);
     if (keys.keys.some((k) => k.name === name)) throw new CliError('ERR_KEY', `signing key with name "${name}" already exists`);
     context.print(`generating RSA Key with ${bits} bits\n`);
-    // Valid from a few minutes back (notation uses "now"): a timestamp's range, genTime ± accuracy,
-    // must lie inside the certificate's validity (TSA-4), and the TSA's clock may run a little behind.
-    const generated = await generateTestCertificate({ name, keySpec, extractable: true, notBefore: new Date(Date.now() - TEST_CERTIFICATE_BACKDATE_MS) });
+    // notation's test certificate (issue 13 finding 3): C, ST, L, O, CN one RDN each, valid for a
+    // day, a critical keyUsage digitalSignature and the codeSigning EKU, and no basicConstraints.
+    const now = Date.now();
+    const generated = await generateTestCertificate({
+      name,
+      keySpec,
+      extractable: true,
+      notBefore: new Date(now - TEST_CERTIFICATE_BACKDATE_MS),
+      notAfter: new Date(now + TEST_CERTIFICATE_LIFETIME_MS),
+      basicConstraints: false,
+    });
     context.print(`generated certificate expiring on ${formatRfc3339(generated.certificate.notAfter)}\n`);
     const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', generated.privateKey));
     const { keyPath, certPath } = localKeyPaths(context.configDir, name);

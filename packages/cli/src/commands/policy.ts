@@ -1,12 +1,22 @@
 /**
- * `notary policy import|show`: the OCI trust policy of the config directory
- * (TP-1: `trustpolicy.oci.json`, the legacy `trustpolicy.json` read as a
- * fallback and removed on import). The blob policy commands reuse this.
+ * `notary policy import|show`: the OCI trust policy of the config directory.
+ * TP-1: `show` (like `verify`) reads `trustpolicy.oci.json`, else the legacy
+ * `trustpolicy.json`. [impl] `import` writes the file(s) every tool sharing
+ * the directory reads (`ociTrustPolicyImportFiles`: notation v1.3.2 reads
+ * only `trustpolicy.json`, notation v2 prefers `trustpolicy.oci.json`), and,
+ * unlike notation v2, never deletes `trustpolicy.json` (issue 13 finding 4;
+ * docs/guides/shared-config-directory.md). The blob policy commands reuse this.
  */
-import { lstat, readFile, rm } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseBlobTrustPolicy, parseOciTrustPolicy } from '@x/notary-trust-policy';
-import { BLOB_TRUST_POLICY_FILE, LEGACY_OCI_TRUST_POLICY_FILE, OCI_TRUST_POLICY_FILE } from '@x/notary-trust-policy/node';
+import {
+  BLOB_TRUST_POLICY_FILE,
+  LEGACY_OCI_TRUST_POLICY_FILE,
+  OCI_TRUST_POLICY_FILE,
+  ociTrustPolicyFileInEffect,
+  ociTrustPolicyImportFiles,
+} from '@x/notary-trust-policy/node';
 import { booleanFlag, type CommandGroup, type CommandSpec } from '../args.js';
 import { writePrivateFile } from '../config/files.js';
 import type { CommandContext } from '../context.js';
@@ -16,15 +26,6 @@ export type PolicyKind = 'OCI' | 'blob';
 
 const FILE: Readonly<Record<PolicyKind, string>> = { OCI: OCI_TRUST_POLICY_FILE, blob: BLOB_TRUST_POLICY_FILE };
 const COMMAND: Readonly<Record<PolicyKind, string>> = { OCI: 'notary policy', blob: 'notary blob policy' };
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await lstat(path);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function validate(kind: PolicyKind, json: unknown): void {
   if (kind === 'OCI') parseOciTrustPolicy(json);
@@ -48,23 +49,27 @@ async function hasValidPolicy(context: CommandContext, kind: PolicyKind): Promis
 /**
  * Writes a policy document after validating it (TP-2 … TP-10, BTP-1); an
  * existing valid policy is replaced only with `--force` or a "y" answer.
- * Returns false when the user declined.
+ * Returns the paths written: none when the user declined; for an OCI
+ * policy, every file of `ociTrustPolicyImportFiles`.
  */
-export async function writePolicy(context: CommandContext, kind: PolicyKind, bytes: Uint8Array, force: boolean, what = 'configuration'): Promise<boolean> {
+export async function writePolicy(context: CommandContext, kind: PolicyKind, bytes: Uint8Array, force: boolean, what = 'configuration'): Promise<string[]> {
   if (await hasValidPolicy(context, kind)) {
     if (!force) {
-      if (!(await context.confirm(`The ${kind} trust policy configuration already exists, do you want to overwrite it?`))) return false;
+      if (!(await context.confirm(`The ${kind} trust policy configuration already exists, do you want to overwrite it?`))) return [];
     } else {
       context.warn(`existing ${kind} trust policy configuration will be overwritten`);
     }
   }
-  const path = join(context.configDir, FILE[kind]);
-  try {
-    await writePrivateFile(path, bytes);
-  } catch (error) {
-    throw new CliError('ERR_FILE', `failed to write ${kind} trust policy ${what}: ${(error as Error).message}`, { cause: error });
+  const names = kind === 'OCI' ? await ociTrustPolicyImportFiles(context.configDir) : [FILE[kind]];
+  const paths = names.map((name) => join(context.configDir, name));
+  for (const path of paths) {
+    try {
+      await writePrivateFile(path, bytes);
+    } catch (error) {
+      throw new CliError('ERR_FILE', `failed to write ${kind} trust policy ${what}: ${(error as Error).message}`, { cause: error });
+    }
   }
-  return true;
+  return paths;
 }
 
 function importCommand(kind: PolicyKind): CommandSpec {
@@ -97,19 +102,8 @@ function importCommand(kind: PolicyKind): CommandSpec {
       } catch (error) {
         throw new CliError('ERR_CONFIG', `failed to validate ${kind} trust policy configuration: ${(error as Error).message}`, { cause: error });
       }
-      if (!(await writePolicy(context, kind, bytes, booleanFlag(args, 'force')))) return;
-      if (kind === 'OCI') {
-        const legacy = join(context.configDir, LEGACY_OCI_TRUST_POLICY_FILE);
-        if (await exists(legacy)) {
-          try {
-            await rm(legacy);
-            context.print(`Deleted old trust policy configuration ${LEGACY_OCI_TRUST_POLICY_FILE}.\n`);
-          } catch (error) {
-            context.warn(`failed to delete old trust policy configuration ${LEGACY_OCI_TRUST_POLICY_FILE}: ${(error as Error).message}`);
-          }
-        }
-      }
-      context.print(`Successfully imported ${kind} trust policy configuration to ${join(context.configDir, FILE[kind])}.\n`);
+      const written = await writePolicy(context, kind, bytes, booleanFlag(args, 'force'));
+      for (const path of written) context.print(`Successfully imported ${kind} trust policy configuration to ${path}.\n`);
     },
   };
 }
@@ -122,15 +116,14 @@ function showCommand(kind: PolicyKind): CommandSpec {
     flags: {},
     async run(context, args) {
       if (args.positionals.length > 0) throw usageError(`accepts 0 arg(s), received ${args.positionals.length}`);
+      // TP-1: the file `verify` reads. [impl] No deprecation warning for the legacy file, as notation
+      // v2 prints: notary writes it on purpose (see `ociTrustPolicyImportFiles`).
+      const name = kind === 'OCI' ? ((await ociTrustPolicyFileInEffect(context.configDir)) ?? OCI_TRUST_POLICY_FILE) : FILE[kind];
       let bytes: Buffer;
       try {
-        bytes = await readFile(join(context.configDir, FILE[kind]));
+        bytes = await readFile(join(context.configDir, name));
       } catch (error) {
-        const legacy = join(context.configDir, LEGACY_OCI_TRUST_POLICY_FILE);
-        if (kind === 'OCI' && (error as NodeJS.ErrnoException).code === 'ENOENT' && (await exists(legacy))) {
-          context.warn('old trust policy `trustpolicy.json` is deprecated; please update the trust policy configuration via `notary policy import`.');
-          bytes = await readFile(legacy);
-        } else if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
           throw new CliError(
             'ERR_CONFIG',
             kind === 'OCI'
@@ -152,8 +145,28 @@ function showCommand(kind: PolicyKind): CommandSpec {
         );
       }
       context.print(bytes.toString('utf8'));
+      if (name === OCI_TRUST_POLICY_FILE) await warnIfLegacyDiffers(context, bytes);
     },
   };
+}
+
+/**
+ * When both OCI files exist and differ, notation v1.3.2 (which reads only
+ * `trustpolicy.json`) verifies under another policy than notary and notation
+ * v2 do; say so (issue 13 finding 4).
+ */
+async function warnIfLegacyDiffers(context: CommandContext, current: Buffer): Promise<void> {
+  let legacy: Buffer;
+  try {
+    legacy = await readFile(join(context.configDir, LEGACY_OCI_TRUST_POLICY_FILE));
+  } catch {
+    return;
+  }
+  if (!legacy.equals(current)) {
+    context.warn(
+      `${LEGACY_OCI_TRUST_POLICY_FILE} differs from ${OCI_TRUST_POLICY_FILE}: notary and notation v2 use ${OCI_TRUST_POLICY_FILE}, notation v1.3.2 uses ${LEGACY_OCI_TRUST_POLICY_FILE}; \`notary policy import\` writes both`,
+    );
+  }
 }
 
 export function policyCommands(kind: PolicyKind): CommandSpec[] {

@@ -4,6 +4,8 @@ export { notationConfigDir, trustStoreRootDir, type ConfigDirOptions } from './c
 export {
   loadOciTrustPolicyFile,
   loadBlobTrustPolicyFile,
+  ociTrustPolicyFileInEffect,
+  ociTrustPolicyImportFiles,
   OCI_TRUST_POLICY_FILE,
   LEGACY_OCI_TRUST_POLICY_FILE,
   BLOB_TRUST_POLICY_FILE,

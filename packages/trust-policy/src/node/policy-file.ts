@@ -1,8 +1,10 @@
 /**
- * TP-1: reading the policy files of a notation config directory. The OCI
- * policy is `trustpolicy.oci.json`, or the legacy `trustpolicy.json` when the
+ * TP-1: the policy files of a notation config directory. The OCI policy is
+ * read from `trustpolicy.oci.json`, or the legacy `trustpolicy.json` when the
  * former does not exist; the blob policy is `trustpolicy.blob.json`. A policy
  * path that is a directory or a symlink is refused. Messages are notation's.
+ * `ociTrustPolicyImportFiles` decides which OCI files an import writes, so
+ * that both notation versions sharing the directory keep seeing it.
  */
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -67,6 +69,52 @@ export async function loadOciTrustPolicyFile(configDir: string): Promise<OciTrus
     json = await readPolicyJson(join(configDir, LEGACY_OCI_TRUST_POLICY_FILE));
   }
   return parseOciTrustPolicy(json);
+}
+
+async function present(path: string): Promise<boolean> {
+  try {
+    await lstat(path);
+    return true;
+  } catch (error) {
+    if (errno(error) === 'ENOENT') return false;
+    throw new TrustPolicyError('ERR_POLICY_INVALID', `unable to access trust policy ${path}`, { cause: error });
+  }
+}
+
+/**
+ * TP-1: the OCI policy file a verification reads, `trustpolicy.oci.json`
+ * when it exists, else `trustpolicy.json`; undefined when neither exists.
+ */
+export async function ociTrustPolicyFileInEffect(configDir: string): Promise<string | undefined> {
+  for (const name of [OCI_TRUST_POLICY_FILE, LEGACY_OCI_TRUST_POLICY_FILE]) {
+    if (await present(join(configDir, name))) return name;
+  }
+  return undefined;
+}
+
+/**
+ * TP-1 [impl] (issue 13 finding 4): the OCI policy files an import writes,
+ * chosen so that every tool sharing the config directory reads the policy
+ * just imported. Observed with the real binaries:
+ *
+ * - notation v1.3.2 reads (`verify`, `policy show`) and writes (`policy
+ *   import`) only `trustpolicy.json`; with only `trustpolicy.oci.json` it
+ *   has no policy.
+ * - notation v2 reads `trustpolicy.oci.json`, else `trustpolicy.json`; its
+ *   import writes `trustpolicy.oci.json` and deletes `trustpolicy.json`.
+ *
+ * So: the file already in use is the one written (only `.oci.json`: a v2
+ * set-up; only `.json`: a v1.3.2 set-up, read by v2 as its fallback); when
+ * both exist both are written with the same bytes, so v1.3.2 (which reads
+ * `.json`) and v2 and notary (which read `.oci.json`) agree; when neither
+ * exists the legacy `trustpolicy.json` is written, the one file every
+ * version reads. Unlike notation v2, nothing is deleted.
+ */
+export async function ociTrustPolicyImportFiles(configDir: string): Promise<string[]> {
+  const [current, legacy] = await Promise.all([present(join(configDir, OCI_TRUST_POLICY_FILE)), present(join(configDir, LEGACY_OCI_TRUST_POLICY_FILE))]);
+  if (current && legacy) return [OCI_TRUST_POLICY_FILE, LEGACY_OCI_TRUST_POLICY_FILE];
+  if (current) return [OCI_TRUST_POLICY_FILE];
+  return [LEGACY_OCI_TRUST_POLICY_FILE];
 }
 
 /** TP-1: loads and validates `trustpolicy.blob.json` of `configDir`. */

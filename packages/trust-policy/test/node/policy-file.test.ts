@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrustPolicyError } from '../../src/index.js';
-import { loadBlobTrustPolicyFile, loadOciTrustPolicyFile } from '../../src/node/index.js';
+import { loadBlobTrustPolicyFile, loadOciTrustPolicyFile, ociTrustPolicyFileInEffect, ociTrustPolicyImportFiles } from '../../src/node/index.js';
 
 const temps: string[] = [];
 afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -69,5 +69,33 @@ describe('policy files', () => {
     writeFileSync(real, policy('linked'));
     symlinkSync(real, join(other, 'trustpolicy.blob.json'));
     expect((await failure(() => loadBlobTrustPolicyFile(other))).message).toMatch(/^trust policy is not a regular file \(symlinks are not supported\)/);
+  });
+});
+
+describe('which OCI policy file is read and which are written (TP-1, issue 13 finding 4)', () => {
+  const write = (config: string, name: string) => writeFileSync(join(config, name), policy(name.replace(/\W/g, '')));
+
+  it('TP-1: the file in effect is trustpolicy.oci.json, else trustpolicy.json, else none', async () => {
+    const config = configDir();
+    expect(await ociTrustPolicyFileInEffect(config)).toBeUndefined();
+    write(config, 'trustpolicy.json');
+    expect(await ociTrustPolicyFileInEffect(config)).toBe('trustpolicy.json');
+    write(config, 'trustpolicy.oci.json');
+    expect(await ociTrustPolicyFileInEffect(config)).toBe('trustpolicy.oci.json');
+  });
+
+  it('TP-1 [impl]: an import writes the legacy file into an empty directory, the file in use otherwise, and both when both exist', async () => {
+    const empty = configDir();
+    expect(await ociTrustPolicyImportFiles(empty)).toEqual(['trustpolicy.json']);
+    const legacy = configDir();
+    write(legacy, 'trustpolicy.json');
+    expect(await ociTrustPolicyImportFiles(legacy)).toEqual(['trustpolicy.json']);
+    const current = configDir();
+    write(current, 'trustpolicy.oci.json');
+    expect(await ociTrustPolicyImportFiles(current)).toEqual(['trustpolicy.oci.json']);
+    const both = configDir();
+    write(both, 'trustpolicy.json');
+    write(both, 'trustpolicy.oci.json');
+    expect(await ociTrustPolicyImportFiles(both)).toEqual(['trustpolicy.oci.json', 'trustpolicy.json']);
   });
 });
