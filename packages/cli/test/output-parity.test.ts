@@ -1,6 +1,6 @@
 /**
  * issue 13: `notary list` and `notary inspect` against the real notation
- * binaries (notation-peers.ts) on the same signatures in Debian's
+ * binaries (test-support/peers.ts) on the same signatures in Debian's
  * docker-registry on loopback: JWS and COSE, with user metadata and an
  * expiry, with RFC 3161 timestamps from the loopback `openssl ts` TSA (1 s
  * accuracy, no accuracy, the baseline policy's implied 1 s), and notation's
@@ -19,15 +19,18 @@ import { RemoteRepository } from '@x/notary-oci';
 import type {} from '../../oci/test/global-setup.js';
 import type {} from '../../pki/test/servers/global-setup.js';
 import { makeHome, makeLayout, pushImage, strictOciPolicy, type RunResult, type TestHome } from './helpers.js';
-import { locateNotationPeer, NOTATION_VERSIONS, runNotation, type NotationVersion } from './notation-peers.js';
+import { locatePeer, PEERS } from '../../../test-support/peers.js';
+import { runPeer } from './interop/peers.js';
 
 const oci = inject('ociServers');
 const pki = inject('pkiServers');
 const tsaRoot = pki.scenario.tsa.root.cert;
 
-const peers = Object.fromEntries(NOTATION_VERSIONS.map((v) => [v, locateNotationPeer(v)])) as Record<NotationVersion, string | undefined>;
-const V2: NotationVersion = 'notation-v2.0.0-alpha.1';
-const V1: NotationVersion = 'notation-v1.3.2';
+const NOTATION_VERSIONS = [PEERS.notation132, PEERS.notation2] as const;
+type NotationVersion = (typeof NOTATION_VERSIONS)[number];
+const peers = Object.fromEntries(NOTATION_VERSIONS.map((v) => [v, locatePeer(v, 'its output parity tests')])) as Record<NotationVersion, string | undefined>;
+const V2: NotationVersion = PEERS.notation2;
+const V1: NotationVersion = PEERS.notation132;
 
 /**
  * notation v1.3.2's `inspect -o json` in v2's shape: `Signatures` became
@@ -69,15 +72,15 @@ describe.skipIf(peers[V2] === undefined && peers[V1] === undefined)('issue 13: l
     await sign(['--signature-format', 'jws', ...tsa('no-accuracy')]);
     await sign(['--signature-format', 'cose', '--expiry', '30m', ...tsa('baseline')]);
     // notation itself signs in a zone east of UTC: its JWS times carry that offset (ENV-JWS-8).
-    const signer = peers[V2] ?? peers[V1];
+    const signer: NotationVersion = peers[V2] ? V2 : V1;
     for (const format of signer ? ['jws', 'cose'] : []) {
-      const result = await runNotation(signer!, ['sign', '--insecure-registry', '--signature-format', format, '--expiry', '2h', signed], { ...home.env, TZ: 'Asia/Kolkata' });
+      const result = await runPeer(signer, ['sign', '--insecure-registry', '--signature-format', format, '--expiry', '2h', signed], { ...home.env, TZ: 'Asia/Kolkata' });
       expect(result.code, result.stderr).toBe(0);
     }
   });
 
   const notary = (args: string[], tz = 'UTC'): Promise<RunResult> => home.notary([...args, '--insecure-registry'], { env: { TZ: tz } });
-  const notation = (version: NotationVersion, args: string[], tz = 'UTC'): Promise<RunResult> => runNotation(peers[version]!, [...args, '--insecure-registry'], { ...home.env, TZ: tz });
+  const notation = (version: NotationVersion, args: string[], tz = 'UTC'): Promise<RunResult> => runPeer(version, [...args, '--insecure-registry'], { ...home.env, TZ: tz });
 
   for (const version of NOTATION_VERSIONS) {
     describe.skipIf(peers[version] === undefined)(`${version}`, () => {
@@ -214,7 +217,7 @@ describe.skipIf(peers[V2] === undefined)(`issue 13: blob inspect matches ${V2}`,
     await home.ok(['blob', 'sign', '--signature-format', format, '-m', 'k=v&w', '--timestamp-url', pki.tsa.routes.good, '--timestamp-root-cert', tsaRoot, blob]);
     const signature = `${blob}.${format}.sig`;
     for (const output of [[], ['-o', 'json']]) {
-      const theirs = await runNotation(peers[V2]!, ['blob', 'inspect', ...output, signature], { ...home.env, TZ: 'UTC' });
+      const theirs = await runPeer(V2, ['blob', 'inspect', ...output, signature], { ...home.env, TZ: 'UTC' });
       const ours = await home.notary(['blob', 'inspect', ...output, signature], { env: { TZ: 'UTC' } });
       expect(theirs.code, theirs.stderr).toBe(0);
       expect(ours.stdout).toBe(theirs.stdout);

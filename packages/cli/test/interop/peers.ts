@@ -16,36 +16,22 @@
  * - `startOlareg` runs olareg on loopback (the OCI 1.1 Referrers API).
  */
 import { spawn } from 'node:child_process';
-import { access, constants, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KeySpec } from '@x/notary-pki';
-import { ChildSet, startDaemon } from '../../../oci/test/fixtures/child-processes.js';
-import { freePort, LOOPBACK } from '../../../oci/test/fixtures/http.js';
-import { repoRoot } from '../../../../test-support/upstream-vectors.js';
+import { ChildSet } from '../../../oci/test/fixtures/child-processes.js';
+import { startOlareg as startOlaregAt, type Olareg } from '../../../oci/test/fixtures/olareg.js';
+import { peerBinary, peerPath, peersDir, PEERS, type PeerName } from '../../../../test-support/peers.js';
 import { makeHome, type RunResult, type TestHome } from '../helpers.js';
-
-/** Where the peers are looked for. */
-export const PEERS_DIR = resolve(repoRoot, process.env['NOTARY_PEERS'] ?? '../shared/bin');
 
 export const NOTATION_VERSIONS = ['v1.3.2', 'v2.0.0-alpha.1'] as const;
 export type NotationVersion = (typeof NOTATION_VERSIONS)[number];
-export type Peer = `notation-${NotationVersion}` | 'olareg-v0.1.2';
-
-export const peerPath = (peer: Peer): string => join(PEERS_DIR, peer);
-
-async function isExecutable(path: string): Promise<boolean> {
-  return access(path, constants.X_OK).then(
-    () => true,
-    () => false,
-  );
-}
+export type Peer = PeerName;
 
 /** The peers of `needed` that are not there. */
-export async function missingPeers(needed: readonly Peer[]): Promise<Peer[]> {
-  const present = await Promise.all(needed.map((peer) => isExecutable(peerPath(peer))));
-  return needed.filter((_, i) => !present[i]);
+export function missingPeers(needed: readonly Peer[]): Peer[] {
+  return needed.filter((peer) => 'missing' in peerBinary(peer));
 }
 
 /**
@@ -53,12 +39,12 @@ export async function missingPeers(needed: readonly Peer[]): Promise<Peer[]> {
  * a skipped suite, or under CI=true one failing test naming what is missing.
  */
 export async function describeWithPeers(title: string, needed: readonly Peer[], body: () => void): Promise<void> {
-  const missing = await missingPeers(needed);
+  const missing = missingPeers(needed);
   if (missing.length === 0) {
     describe(title, body);
     return;
   }
-  const notice = `${missing.join(', ')} not found in ${PEERS_DIR} (set NOTARY_PEERS)`;
+  const notice = `${missing.join(', ')} not found in ${peersDir()} (set NOTARY_PEERS)`;
   if (process.env['CI'] === 'true') {
     describe(title, () => {
       it('issue 13: the interop peers are required on CI', () => {
@@ -174,43 +160,9 @@ export async function writePolicyFile(user: InteropUser, name: string, document:
   return path;
 }
 
-export interface Olareg {
-  /** `127.0.0.1:<port>` */
-  host: string;
-  stop(): Promise<void>;
-}
+export type { Olareg };
 
-/** olareg on a free loopback port, storing in memory. */
+/** olareg on a free loopback port, storing in memory (the OCI tests' launcher). */
 export async function startOlareg(): Promise<Olareg> {
-  const dir = await mkdtemp(join(tmpdir(), 'notary-olareg-'));
-  for (let attempt = 0; ; attempt++) {
-    const port = await freePort();
-    const daemon = startDaemon(peerPath('olareg-v0.1.2'), ['serve', '--addr', LOOPBACK, '--port', String(port), '--store-type', 'mem', '--api-delete'], {
-      logFile: join(dir, 'olareg.log'),
-      maxLifetimeMs: 30 * 60_000,
-    });
-    const host = `${LOOPBACK}:${port}`;
-    const deadline = Date.now() + 15_000;
-    while (daemon.running && Date.now() < deadline) {
-      const ready = await fetch(`http://${host}/v2/`).then(
-        (r) => r.status === 200,
-        () => false,
-      );
-      if (ready) {
-        return {
-          host,
-          async stop() {
-            await daemon.stop();
-            await rm(dir, { recursive: true, force: true });
-          },
-        };
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    await daemon.stop();
-    if (attempt >= 2) {
-      await rm(dir, { recursive: true, force: true });
-      throw new Error(`olareg did not start: ${daemon.log()}`);
-    }
-  }
+  return startOlaregAt(peerPath(PEERS.olareg));
 }
