@@ -41,9 +41,12 @@ function lineBounds(text: string): { starts: Int32Array; ends: Int32Array; count
   return { starts, ends, count };
 }
 
-/** Removes the spaces and tabs Go strips from a PEM body before decoding it. */
+/** Characters a PEM body line may hold: standard base64 and the blanks Go's decoder skips. */
+const NOT_BASE64 = /[^A-Za-z0-9+/= \t\r]/;
+
+/** Removes the spaces, tabs and carriage returns Go's pem and base64 decoders skip from a PEM body before decoding it. */
 function stripBlanks(line: string): string {
-  return line.includes(' ') || line.includes('\t') ? line.replace(/[ \t]/g, '') : line;
+  return line.includes(' ') || line.includes('\t') || line.includes('\r') ? line.replace(/[ \t\r]/g, '') : line;
 }
 
 /**
@@ -94,7 +97,15 @@ export function decodePem(text: string): PemBlock[] {
       const colon = header.indexOf(':');
       Object.defineProperty(headers, header.slice(0, colon).trim(), { value: header.slice(colon + 1).trim(), enumerable: true, writable: true, configurable: true });
     }
-    const base64 = body < last ? stripBlanks(text.slice(starts[body]!, ends[last - 1]!)).replace(/[\r\n]/g, '') : '';
+    // Check each body line before joining them, so that a bad block fails at
+    // its first bad line rather than after copying the whole body.
+    const body64: string[] = [];
+    for (let j = body; j < last; j++) {
+      const line = text.slice(starts[j]!, ends[j]!);
+      if (NOT_BASE64.test(line)) throw new PemError(`PEM block "${label}" is not valid base64`);
+      body64.push(stripBlanks(line));
+    }
+    const base64 = body64.join('');
     let bytes: Uint8Array;
     try {
       bytes = decodeBase64(base64);
