@@ -80,6 +80,14 @@ export function readText(bytes: Uint8Array, head: CborHead, what: string): strin
   }
 }
 
+/** The span of the byte string at `offset`, or undefined when the item there is not one. */
+export function byteStringAt(bytes: Uint8Array, offset: number, what: string): { start: number; end: number } | undefined {
+  const head = readHead(bytes, offset, what);
+  if (head.major !== MAJOR_BYTES) return undefined;
+  const length = boundedCount(head, bytes.length - head.end, what);
+  return { start: head.end, end: head.end + length };
+}
+
 export interface ScanOptions {
   /** go-cose forbids tags in a COSE_Sign1 outside the protected header bytes. */
   allowTags: boolean;
@@ -87,49 +95,106 @@ export interface ScanOptions {
   depth?: number;
 }
 
-/**
- * Checks the one item at `offset` and returns the offset after it. Iterative,
- * one step per head: declared lengths and counts never exceed the input,
- * nesting and container sizes stay within {@link CBOR_LIMITS}, text is UTF-8,
- * and lengths are definite.
- */
-export function skipItem(bytes: Uint8Array, offset: number, what: string, options: ScanOptions): number {
-  // pending[d]: items still to read in the container at depth d.
-  const pending: number[] = [1];
-  const baseDepth = options.depth ?? 0;
-  let position = offset;
-  while (pending.length > 0) {
-    if (pending[pending.length - 1] === 0) {
-      pending.pop();
+/** Whether bytes[start, end) is well-formed UTF-8 (RFC 3629: no overlongs, surrogates or values above U+10FFFF). */
+function isUtf8(bytes: Uint8Array, start: number, end: number): boolean {
+  for (let i = start; i < end; ) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
       continue;
     }
-    pending[pending.length - 1]!--;
-    const head = readHead(bytes, position, what);
-    position = head.end;
-    const available = bytes.length - position;
-    switch (head.major) {
+    let need: number;
+    let min: number;
+    let code: number;
+    if (b >= 0xc2 && b <= 0xdf) [need, min, code] = [1, 0x80, b & 0x1f];
+    else if (b >= 0xe0 && b <= 0xef) [need, min, code] = [2, 0x800, b & 0x0f];
+    else if (b >= 0xf0 && b <= 0xf4) [need, min, code] = [3, 0x10000, b & 0x07];
+    else return false;
+    if (i + need >= end) return false;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k]!;
+      if ((c & 0xc0) !== 0x80) return false;
+      code = (code << 6) | (c & 0x3f);
+    }
+    if (code < min || code > 0x10ffff || (code >= 0xd800 && code <= 0xdfff)) return false;
+    i += need + 1;
+  }
+  return true;
+}
+
+/**
+ * Checks the one item at `offset` and returns the offset after it. Iterative,
+ * one step per head, no allocation per item: declared lengths and counts
+ * never exceed the input, nesting and container sizes stay within
+ * {@link CBOR_LIMITS}, text is UTF-8, and lengths are definite.
+ */
+export function skipItem(bytes: Uint8Array, offset: number, what: string, options: ScanOptions): number {
+  const baseDepth = options.depth ?? 0;
+  // pending[d]: items still to read in the container at depth d (d = 0: the item itself).
+  const pending = new Float64Array(CBOR_LIMITS.maxDepth + 2);
+  pending[0] = 1;
+  let top = 0;
+  let position = offset;
+  const length = bytes.length;
+  while (top >= 0) {
+    let left = pending[top]!;
+    // Runs of one-byte ints and simple values (0x00–0x17, 0x20–0x37, 0xe0–0xf7), whole in their first byte.
+    while (left > 0 && position < length) {
+      const initial = bytes[position]!;
+      if ((initial & 0x1f) >= 24 || (initial >= 0x40 && initial < 0xe0)) break;
+      position++;
+      left--;
+    }
+    if (left === 0) {
+      top--;
+      continue;
+    }
+    pending[top] = left - 1;
+    if (position >= length) malformed(`${what} ends early`);
+    const initial = bytes[position]!;
+    const major = initial >> 5;
+    const info = initial & 0x1f;
+    let argument: number;
+    if (info < 24) {
+      argument = info;
+      position += 1;
+    } else if (info <= 27) {
+      const size = 1 << (info - 24);
+      if (position + 1 + size > length) malformed(`${what} ends early`);
+      argument = 0;
+      // An 8-byte argument beyond 2^53 loses precision here, but only as a length or count, where it exceeds any input anyway.
+      for (let k = 1; k <= size; k++) argument = argument * 256 + bytes[position + k]!;
+      if (major === MAJOR_SIMPLE && info === 24 && argument < 32) malformed(`${what} has a malformed simple value`);
+      position += 1 + size;
+    } else if (info === 31) {
+      malformed(`${what} uses an indefinite length, which is not allowed`);
+    } else {
+      malformed(`${what} has a reserved head (0x${initial.toString(16)})`);
+    }
+    const available = length - position;
+    switch (major) {
       case MAJOR_BYTES:
-        position += boundedCount(head, available, what);
-        break;
       case MAJOR_TEXT:
-        readText(bytes, head, what);
-        position += head.argument as number;
+        if (argument > available) malformed(`${what} declares ${argument} bytes, more than the input holds`);
+        if (major === MAJOR_TEXT && !isUtf8(bytes, position, position + argument)) malformed(`${what} holds a text string that is not UTF-8`);
+        position += argument;
         break;
       case MAJOR_ARRAY:
       case MAJOR_MAP:
       case MAJOR_TAG: {
-        if (head.major === MAJOR_TAG && !options.allowTags) malformed(`${what} holds a CBOR tag, which is not allowed here`);
-        if (baseDepth + pending.length > CBOR_LIMITS.maxDepth) malformed(`${what} is nested deeper than ${CBOR_LIMITS.maxDepth} levels`);
+        if (major === MAJOR_TAG && !options.allowTags) malformed(`${what} holds a CBOR tag, which is not allowed here`);
+        if (baseDepth + top + 1 > CBOR_LIMITS.maxDepth) malformed(`${what} is nested deeper than ${CBOR_LIMITS.maxDepth} levels`);
         let items = 1;
-        if (head.major === MAJOR_ARRAY) {
-          items = boundedCount(head, available, what);
-          if (items > CBOR_LIMITS.maxArrayElements) malformed(`${what} holds an array of more than ${CBOR_LIMITS.maxArrayElements} items`);
-        } else if (head.major === MAJOR_MAP) {
-          const pairs = boundedCount(head, Math.floor(available / 2), what);
-          if (pairs > CBOR_LIMITS.maxMapPairs) malformed(`${what} holds a map of more than ${CBOR_LIMITS.maxMapPairs} pairs`);
-          items = pairs * 2;
+        if (major === MAJOR_ARRAY) {
+          if (argument > available) malformed(`${what} declares ${argument} items, more than the input holds`);
+          if (argument > CBOR_LIMITS.maxArrayElements) malformed(`${what} holds an array of more than ${CBOR_LIMITS.maxArrayElements} items`);
+          items = argument;
+        } else if (major === MAJOR_MAP) {
+          if (argument > available / 2) malformed(`${what} declares ${argument} pairs, more than the input holds`);
+          if (argument > CBOR_LIMITS.maxMapPairs) malformed(`${what} holds a map of more than ${CBOR_LIMITS.maxMapPairs} pairs`);
+          items = argument * 2;
         }
-        pending.push(items);
+        pending[++top] = items;
         break;
       }
       default:

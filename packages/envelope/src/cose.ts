@@ -9,6 +9,7 @@ import {
   MAJOR_TAG,
   MAJOR_TEXT,
   MAJOR_UNSIGNED,
+  byteStringAt,
   mapEntries,
   readHead,
   readText,
@@ -172,20 +173,20 @@ function checkGenericParameters(bytes: Uint8Array, header: HeaderEntries): void 
  */
 export function parseCose(bytes: Uint8Array): ParsedEnvelope {
   if (bytes[0] !== SIGN1_PREFIX[0] || bytes[1] !== SIGN1_PREFIX[1]) malformed('COSE envelope must be a COSE_Sign1 tagged 18 (starting d2 84)');
-  if (skipItem(bytes, 1, 'COSE_Sign1', { allowTags: false }) !== bytes.length) malformed('COSE envelope has trailing bytes after the COSE_Sign1');
-  let position = 2;
-  const protectedHead = readHead(bytes, position, 'COSE protected header');
-  if (protectedHead.major !== MAJOR_BYTES || protectedHead.argument === 0) malformed('COSE protected header must be a non-empty byte string');
-  const protectedBytes = bytes.slice(protectedHead.end, protectedHead.end + (protectedHead.argument as number));
-  position = protectedHead.end + protectedBytes.length;
-  const { entries: unprotected, end: afterUnprotected } = headerEntries(bytes, position, 'COSE unprotected header', { allowTags: false, depth: 1 });
+  // One pass over the four items; go-cose forbids tags anywhere outside the protected bytes.
+  const protectedSpan = byteStringAt(bytes, 2, 'COSE protected header');
+  if (!protectedSpan || protectedSpan.start === protectedSpan.end) malformed('COSE protected header must be a non-empty byte string');
+  const protectedBytes = bytes.slice(protectedSpan.start, protectedSpan.end);
+  const { entries: unprotected, end: afterUnprotected } = headerEntries(bytes, protectedSpan.end, 'COSE unprotected header', { allowTags: false, depth: 1 });
   const payloadHead = readHead(bytes, afterUnprotected, 'COSE payload');
   if (payloadHead.major === MAJOR_SIMPLE && payloadHead.info === 22) malformed('COSE payload is detached: content not present');
-  if (payloadHead.major !== MAJOR_BYTES) malformed('COSE payload must be a byte string');
-  const payload = bytes.slice(payloadHead.end, payloadHead.end + (payloadHead.argument as number));
-  const signatureHead = readHead(bytes, payloadHead.end + payload.length, 'COSE signature');
-  if (signatureHead.major !== MAJOR_BYTES || signatureHead.argument === 0) malformed('COSE signature must be a non-empty byte string');
-  const signature = bytes.slice(signatureHead.end, signatureHead.end + (signatureHead.argument as number));
+  const payloadSpan = byteStringAt(bytes, afterUnprotected, 'COSE payload');
+  if (!payloadSpan) malformed('COSE payload must be a byte string');
+  const payload = bytes.slice(payloadSpan.start, payloadSpan.end);
+  const signatureSpan = byteStringAt(bytes, payloadSpan.end, 'COSE signature');
+  if (!signatureSpan || signatureSpan.start === signatureSpan.end) malformed('COSE signature must be a non-empty byte string');
+  if (signatureSpan.end !== bytes.length) malformed('COSE envelope has trailing bytes after the COSE_Sign1');
+  const signature = bytes.slice(signatureSpan.start, signatureSpan.end);
 
   // The protected header is its own CBOR item: a map, tags allowed (go-cose decMode), nothing after it.
   if (protectedBytes[0]! >> 5 !== MAJOR_MAP) malformed('COSE protected header must be a map');
@@ -245,6 +246,8 @@ export function parseCose(bytes: Uint8Array): ParsedEnvelope {
  * Labels only the signature can vouch for: alg, crit (go-cose refuses it
  * unprotected), content type and the Notary attribute names. Unprotected,
  * they could only mislead a reader of the wrong bucket (issue 12 finding 7).
+ * [impl] Stricter than notation-go, which ignores them; a label in both
+ * buckets is otherwise allowed, as AMB-18 reads only the unprotected x5chain.
  */
 function isSignedLabel(label: Label): boolean {
   if (label === LABEL_ALG || label === LABEL_CRIT || label === LABEL_CONTENT_TYPE) return true;
@@ -265,6 +268,8 @@ function parseUnprotectedHeader(bytes: Uint8Array, header: HeaderEntries): { cer
     const entry = readHead(bytes, position, 'x5chain');
     if (entry.major !== MAJOR_BYTES) malformed(`x5chain[${i}] must be a byte string`);
     const end = entry.end + (entry.argument as number);
+    // A DER certificate starts with a SEQUENCE (0x30): anything else, PEM's dashes included, fails before it is hashed.
+    if (bytes[entry.end] !== 0x30) malformed(`x5chain[${i}] is not a DER certificate`);
     try {
       // DER only: never PEM (issue 12 findings 1, 4).
       certificateChain.push(Certificate.fromDer(bytes.subarray(entry.end, end)));

@@ -111,6 +111,9 @@ function parseUnprotectedHeader(header: Record<string, unknown>): { certificateC
   if (!Array.isArray(x5c) || x5c.length === 0) malformed('JWS header "x5c" must be a non-empty list of certificates');
   const certificateChain = x5c.map((entry, i) => {
     if (typeof entry !== 'string') malformed(`x5c[${i}] must be a string`);
+    // A DER certificate starts with a SEQUENCE (0x30, base64 "M"): anything
+    // else, PEM's dashes included, fails before 32 MiB are decoded and hashed.
+    if (!entry.startsWith('M')) malformed(`x5c[${i}] is not a base64 DER certificate`);
     try {
       // ENV-JWS-5: standard base64 (with padding) DER. Never PEM, which Go
       // rejects too, and whose sniffing was a quadratic hang (issue 12 findings 1, 4).

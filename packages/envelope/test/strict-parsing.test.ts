@@ -309,6 +309,22 @@ describe('issue 12: COSE parsing', () => {
       await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_COSE), 'ERR_ENVELOPE_MALFORMED');
     });
 
+    it.each<[string, number[]]>([
+      ['a truncated sequence', [0x62, 0xc3, 0x28]],
+      ['an overlong NUL', [0x62, 0xc0, 0x80]],
+      ['a surrogate', [0x63, 0xed, 0xa0, 0x80]],
+      ['a code point above U+10FFFF', [0x64, 0xf4, 0x90, 0x80, 0x80]],
+    ])('ENV-COSE-1: an unprotected text value with %s (not UTF-8) is ERR_ENVELOPE_MALFORMED, as fxamacker/cbor rejects it', async (_what, text) => {
+      const km = await keyMaterial('ec-256');
+      const { protectedBytes, chain } = await parts(km);
+      const tail = concat(encode(utf8('{}')), encode(new Uint8Array(64)));
+      const good = concat(Uint8Array.of(0xd2, 0x84), protectedBytes, Uint8Array.of(0xa2), chain, encode('x'), encode('é\u{10ffff}'), tail);
+      expect(() => parseEnvelope(good, MEDIA_TYPE_COSE)).not.toThrow(/UTF-8/);
+      const bytes = concat(Uint8Array.of(0xd2, 0x84), protectedBytes, Uint8Array.of(0xa2), chain, encode('x'), Uint8Array.from(text), tail);
+      const error = await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_COSE), 'ERR_ENVELOPE_MALFORMED');
+      expect(error.message).toMatch(/UTF-8/);
+    });
+
     it('ENV-COSE-1: an indefinite-length unprotected value is ERR_ENVELOPE_MALFORMED', async () => {
       const km = await keyMaterial('ec-256');
       const { protectedBytes, chain } = await parts(km);
