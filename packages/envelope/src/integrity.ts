@@ -36,7 +36,8 @@ export function isEnvelopeMediaType(mediaType: string): mediaType is EnvelopeMed
  * rules are applied (a parsed envelope is well-formed), the signature is not.
  */
 export function parseEnvelope(bytes: Uint8Array, mediaType: string): ParsedEnvelope {
-  if (!(bytes instanceof Uint8Array)) throw new TypeError('envelope bytes must be a Uint8Array');
+  // Typed, like every other rejection of a parser (issue 12).
+  if (!(bytes instanceof Uint8Array)) throw new EnvelopeError('ERR_ENVELOPE_MALFORMED', 'envelope bytes must be a Uint8Array');
   if (mediaType === MEDIA_TYPE_JWS) return parseJws(bytes);
   if (mediaType === MEDIA_TYPE_COSE) return parseCose(bytes);
   throw new EnvelopeError('ERR_UNSUPPORTED_MEDIA_TYPE', `signature envelope format with media type "${mediaType}" is not supported`);

@@ -1,7 +1,8 @@
-import { type Certificate, decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url, parseCertificate } from '@x/notary-pki';
+import { Certificate, decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from '@x/notary-pki';
 import { headerInvalid, malformed } from './errors.js';
 import { goJson, type GoJsonObject } from './go-json.js';
-import { HEADER, MEDIA_TYPE_JWS, MEDIA_TYPE_PAYLOAD } from './media-types.js';
+import { decodeGoJson } from './go-json-decode.js';
+import { HEADER, MEDIA_TYPE_JWS, MEDIA_TYPE_PAYLOAD, SIGNED_ATTRIBUTE_NAMES } from './media-types.js';
 import { jwsAlgorithmOf, signatureAlgorithmFromJws } from './signature-algorithm.js';
 import { validateSignedAttributes } from './signed-attributes.js';
 import type { ParsedEnvelope, SignedAttributes, UnsignedAttributes } from './signer-info.js';
@@ -13,16 +14,11 @@ const TOP_LEVEL_MEMBERS = ['payload', 'protected', 'header', 'signature'] as con
 const REGISTERED = new Set(['alg', 'cty', 'crit']);
 const STANDARD = new Set<string>([...REGISTERED, HEADER.signingScheme, HEADER.signingTime, HEADER.authenticSigningTime, HEADER.expiry]);
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 const ascii = new TextEncoder();
 
-function parseJsonObject(bytes: Uint8Array | string, what: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(typeof bytes === 'string' ? bytes : utf8.decode(bytes));
-  } catch (error) {
-    malformed(`${what} is not valid JSON`, error);
-  }
+/** JSON as Go's decoder reads it: no BOM, bounded depth (issue 12 findings 1, 7). */
+function parseJsonObject(bytes: Uint8Array, what: string): Record<string, unknown> {
+  const value = decodeGoJson(bytes, (message, cause) => malformed(`${what} ${message}`, cause));
   if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed(`${what} must be a JSON object`);
   return value as Record<string, unknown>;
 }
@@ -65,6 +61,7 @@ export function parseJws(bytes: Uint8Array): ParsedEnvelope {
   const { certificateChain, unsignedAttributes } = parseUnprotectedHeader(unprotected as Record<string, unknown>);
 
   const header = parseJsonObject(protectedMember.bytes, 'JWS protected header');
+  checkUnprotectedNames(unprotected as Record<string, unknown>, header);
   const signatureAlgorithm = signatureAlgorithmFromJws(header.alg);
   const crit = header.crit;
   if (!Array.isArray(crit) || !crit.every((c) => typeof c === 'string')) headerInvalid('crit must be a list of strings');
@@ -93,14 +90,34 @@ export function parseJws(bytes: Uint8Array): ParsedEnvelope {
   };
 }
 
+/**
+ * Names only the signature can vouch for must not appear unsigned: `alg`,
+ * `cty`, `crit` and the Notary attribute names. And RFC 7515 §7.2.1: the
+ * protected and unprotected headers are disjoint (issue 12 finding 7).
+ * [impl] notation-go ignores both; a verifier that read the wrong copy would
+ * trust an unsigned value.
+ */
+function checkUnprotectedNames(unprotected: Record<string, unknown>, protectedHeader: Record<string, unknown>): void {
+  for (const name of Object.keys(unprotected)) {
+    if (REGISTERED.has(name) || SIGNED_ATTRIBUTE_NAMES.has(name)) {
+      malformed(`JWS unprotected header must not carry the signed header "${name}"`);
+    }
+    if (Object.hasOwn(protectedHeader, name)) malformed(`JWS header "${name}" is in both the protected and the unprotected header`);
+  }
+}
+
 function parseUnprotectedHeader(header: Record<string, unknown>): { certificateChain: Certificate[]; unsignedAttributes: UnsignedAttributes } {
   const x5c = header.x5c;
   if (!Array.isArray(x5c) || x5c.length === 0) malformed('JWS header "x5c" must be a non-empty list of certificates');
   const certificateChain = x5c.map((entry, i) => {
     if (typeof entry !== 'string') malformed(`x5c[${i}] must be a string`);
+    // A DER certificate starts with a SEQUENCE (0x30, base64 "M"): anything
+    // else, PEM's dashes included, fails before 32 MiB are decoded and hashed.
+    if (!entry.startsWith('M')) malformed(`x5c[${i}] is not a base64 DER certificate`);
     try {
-      // ENV-JWS-5: standard base64 (with padding) DER.
-      return parseCertificate(decodeBase64(entry));
+      // ENV-JWS-5: standard base64 (with padding) DER. Never PEM, which Go
+      // rejects too, and whose sniffing was a quadratic hang (issue 12 findings 1, 4).
+      return Certificate.fromDer(decodeBase64(entry));
     } catch (error) {
       malformed(`x5c[${i}] is not a base64 DER certificate`, error);
     }

@@ -27,3 +27,16 @@ export const HEADER = {
 
 /** Annotation prefix reserved for the Notary Project (PAY-3). */
 export const RESERVED_ANNOTATION_PREFIX = 'io.cncf.notary';
+
+/**
+ * The Notary attributes that only mean something signed (ENV-JWS-3,
+ * ENV-COSE-3): in an unprotected header they are refused (issue 12 finding 7).
+ */
+export const SIGNED_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set([
+  HEADER.signingScheme,
+  HEADER.signingTime,
+  HEADER.authenticSigningTime,
+  HEADER.expiry,
+  HEADER.verificationPlugin,
+  HEADER.verificationPluginMinVersion,
+]);

@@ -1,5 +1,6 @@
 import { EnvelopeError } from './errors.js';
 import { compareUtf8, goJson } from './go-json.js';
+import { decodeGoJson } from './go-json-decode.js';
 import { RESERVED_ANNOTATION_PREFIX } from './media-types.js';
 
 /** An OCI descriptor as the payload carries it (PAY-2). */
@@ -62,12 +63,15 @@ export function validateDescriptor(value: unknown, where = 'targetArtifact'): De
  * truth: verifiers never re-serialise them (PAY-6).
  */
 export function parsePayload(bytes: Uint8Array): Payload {
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
-  } catch (error) {
-    throw new EnvelopeError('ERR_PAYLOAD_INVALID', 'payload is not valid UTF-8 JSON', { cause: error });
-  }
+  // Go's json.Unmarshal into notation's payload struct: no BOM, and `size`
+  // (an int64) written as an integer, not `512.0` or `5e2` (issue 12 finding 7).
+  const json = decodeGoJson(
+    bytes,
+    (message, cause) => {
+      throw new EnvelopeError('ERR_PAYLOAD_INVALID', `payload ${message}`, cause === undefined ? undefined : { cause });
+    },
+    [['targetArtifact', 'size']],
+  );
   if (typeof json !== 'object' || json === null || Array.isArray(json)) invalid('payload must be a JSON object');
   const targetArtifact = validateDescriptor((json as Record<string, unknown>).targetArtifact);
   return { targetArtifact };

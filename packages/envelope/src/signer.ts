@@ -90,7 +90,13 @@ function privateKeyDer(key: Uint8Array | string, keySpec: KeySpec): Uint8Array {
     if (typeof key === 'string') throw new EnvelopeError('ERR_SIGNING_FAILED', 'the private key is neither PEM nor DER');
     return key;
   }
-  const block = decodePem(text).find((b) => /PRIVATE KEY$/.test(b.label));
+  let blocks;
+  try {
+    blocks = decodePem(text);
+  } catch (error) {
+    throw new EnvelopeError('ERR_SIGNING_FAILED', 'the private key PEM is malformed', { cause: error });
+  }
+  const block = blocks.find((b) => /PRIVATE KEY$/.test(b.label));
   if (!block) throw new EnvelopeError('ERR_SIGNING_FAILED', 'no PRIVATE KEY block in the PEM input');
   if (block.label === 'PRIVATE KEY') return block.bytes;
   if (block.label === 'RSA PRIVATE KEY' || block.label === 'EC PRIVATE KEY') return wrapInPkcs8(block.bytes, keySpec);

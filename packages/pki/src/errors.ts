@@ -21,6 +21,16 @@ export class CertificateParseError extends NotaryError {
   }
 }
 
+/**
+ * PEM text with a block whose body is not base64 (issue 12 finding 1). Text
+ * outside blocks is never an error.
+ */
+export class PemError extends NotaryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('ERR_PEM_MALFORMED', message, options);
+  }
+}
+
 /** A key that is not exactly one of the six Notary key specs (ALG-2, AMB-12). */
 export class UnsupportedKeyError extends NotaryError {
   constructor(message: string, options?: { cause?: unknown }) {
