@@ -203,6 +203,10 @@ describe('OCI sign and verify', () => {
     const calls: string[] = [];
     const repository = overriding(inner, {
       referrers: async () => (calls.push('referrers'), [garbage]),
+      referrerPages: async function* () {
+        calls.push('referrers');
+        yield [garbage];
+      },
       fetchManifest: async (...args) => {
         calls.push('fetchManifest');
         return args[0] === garbage || (args[0] as oci.Descriptor).digest === garbage.digest ? { descriptor: garbage, bytes } : inner.fetchManifest(...args);
