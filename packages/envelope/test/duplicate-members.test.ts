@@ -1,7 +1,8 @@
 /**
  * Issue 12, residual fuzz findings: a JSON member name twice in one object
  * (RFC 7515 §4; Go's struct fields folded case-insensitively), a payload
- * member other than targetArtifact (PAY-1),. Every negative envelope is otherwise valid and
+ * member other than targetArtifact (PAY-1), and a COSE label in both header
+ * buckets (RFC 9052 §3). Every negative envelope is otherwise valid and
  * re-signed by the leaf key, so the one defect is what is rejected.
  */
 import { describe, expect, it } from 'vitest';
@@ -137,5 +138,30 @@ describe('issue 12: payload members (PAY-1, PAY-2)', () => {
       expect(bytes.length).toBeGreaterThanOrEqual(32 * MiB);
       await expectEnvelopeError(() => parsePayload(bytes), 'ERR_PAYLOAD_INVALID');
     }
+  });
+});
+
+describe('issue 12: a COSE label in both header buckets (RFC 9052 §3)', () => {
+  it.each<[string, string | number, unknown]>([
+    ['signingAgent', HEADER.signingAgent, 'notary-ts/0.1.0'],
+    ['an unknown text label', 'com.example.hint', 'x'],
+    ['kid (label 4)', 4, utf8('key')],
+  ])('ENV-COSE-5 issue 12: %s in both the protected and the unprotected header is ERR_ENVELOPE_MALFORMED', async (_what, label, value) => {
+    const km = await keyMaterial('ec-256');
+    const entries = coseEntries(km, [[label, value]]);
+    await expect(verifyCose(await craftCose(km, { entries }))).resolves.toBeDefined();
+    const unprotected = new Map<unknown, unknown>([
+      [33, km.chain.map((c) => c.der)],
+      [label, value],
+    ]);
+    await expectEnvelopeError(verifyCose(await craftCose(km, { entries, unprotected })), 'ERR_ENVELOPE_MALFORMED');
+  });
+
+  it('ENV-COSE-5 AMB-18 issue 12: x5chain (label 33) in both buckets stays valid; the unprotected one is read', async () => {
+    const km = await keyMaterial('ec-256');
+    const other = await keyMaterial('ec-384');
+    const entries = coseEntries(km, [[33, other.chain.map((c) => c.der)]]);
+    const verified = await verifyCose(await craftCose(km, { entries }));
+    expect(verified.content.signerInfo.certificateChain.map((c) => c.sha256Fingerprint)).toEqual(km.chain.map((c) => c.sha256Fingerprint));
   });
 });
