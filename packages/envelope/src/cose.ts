@@ -193,6 +193,7 @@ export function parseCose(bytes: Uint8Array): ParsedEnvelope {
   if (skipItem(protectedBytes, 0, 'COSE protected header', { allowTags: true }) !== protectedBytes.length) malformed('COSE protected header has trailing bytes');
   const { entries: header } = headerEntries(protectedBytes, 0, 'COSE protected header', { allowTags: true });
   const { certificateChain, unsignedAttributes } = parseUnprotectedHeader(bytes, unprotected);
+  checkDisjointBuckets(header, unprotected);
 
   checkGenericParameters(protectedBytes, header);
   const signatureAlgorithm = coseAlgorithm(protectedBytes, header);
@@ -246,12 +247,30 @@ export function parseCose(bytes: Uint8Array): ParsedEnvelope {
  * Labels only the signature can vouch for: alg, crit (go-cose refuses it
  * unprotected), content type and the Notary attribute names. Unprotected,
  * they could only mislead a reader of the wrong bucket (issue 12 finding 7).
- * [impl] Stricter than notation-go, which ignores them; a label in both
- * buckets is otherwise allowed, as AMB-18 reads only the unprotected x5chain.
+ * [impl] Stricter than notation-go, which ignores them. A label in both
+ * buckets is refused apart from this ({@link checkDisjointBuckets}).
  */
 function isSignedLabel(label: Label): boolean {
   if (label === LABEL_ALG || label === LABEL_CRIT || label === LABEL_CONTENT_TYPE) return true;
   return typeof label === 'string' && SIGNED_ATTRIBUTE_NAMES.has(label);
+}
+
+/**
+ * RFC 9052 §3: "Labels MUST NOT occur in both the protected and unprotected
+ * headers" (issue 12). [impl] Stricter than notation-go: go-cose only checks
+ * each bucket for duplicates (headers.go validateHeaderParameters) and, across
+ * the buckets, only IV against Partial IV (Headers.ensureIV); notation-core-go
+ * adds nothing. So a signingAgent in both buckets, which a reader of the
+ * protected one would take for signed, is refused here. The one exception is
+ * x5chain (label 33): AMB-18 reads only the unprotected x5chain and ignores a
+ * protected one, as notation does, so that envelope stays valid.
+ */
+function checkDisjointBuckets(protectedHeader: HeaderEntries, unprotected: HeaderEntries): void {
+  for (const label of unprotected.keys()) {
+    if (label !== LABEL_X5CHAIN && protectedHeader.has(label)) {
+      malformed(`COSE header label ${typeof label === 'string' ? `"${label.slice(0, 64)}"` : label} is in both the protected and the unprotected header`);
+    }
+  }
 }
 
 function parseUnprotectedHeader(bytes: Uint8Array, header: HeaderEntries): { certificateChain: Certificate[]; unsignedAttributes: UnsignedAttributes } {

@@ -1,7 +1,7 @@
 import { Certificate, decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from '@x/notary-pki';
 import { headerInvalid, malformed } from './errors.js';
 import { goJson, type GoJsonObject } from './go-json.js';
-import { decodeGoJson } from './go-json-decode.js';
+import { decodeGoJson, type GoStruct } from './go-json-decode.js';
 import { HEADER, MEDIA_TYPE_JWS, MEDIA_TYPE_PAYLOAD, SIGNED_ATTRIBUTE_NAMES } from './media-types.js';
 import { jwsAlgorithmOf, signatureAlgorithmFromJws } from './signature-algorithm.js';
 import { validateSignedAttributes } from './signed-attributes.js';
@@ -16,9 +16,27 @@ const STANDARD = new Set<string>([...REGISTERED, HEADER.signingScheme, HEADER.si
 
 const ascii = new TextEncoder();
 
-/** JSON as Go's decoder reads it: no BOM, bounded depth (issue 12 findings 1, 7). */
-function parseJsonObject(bytes: Uint8Array, what: string): Record<string, unknown> {
-  const value = decodeGoJson(bytes, (message, cause) => malformed(`${what} ${message}`, cause));
+/**
+ * The structs notation-core-go decodes a JWS into (jwsEnvelope and its
+ * jwsUnprotectedHeader; jwsProtectedHeader): Go folds member names onto their
+ * fields, so two names equal but for case are the same member twice (issue 12).
+ */
+const ENVELOPE_STRUCTS: readonly GoStruct[] = [
+  { path: [], fields: TOP_LEVEL_MEMBERS },
+  { path: ['header'], fields: ['x5c', HEADER.timestampSignature, HEADER.signingAgent] },
+];
+const PROTECTED_HEADER_STRUCTS: readonly GoStruct[] = [{ path: [], fields: [...STANDARD] }];
+
+/**
+ * JSON as Go's decoder reads it: no BOM, bounded depth, no duplicate members
+ * (issue 12 findings 1, 7). A duplicate is `duplicate`'s error: in the
+ * protected header, a signed attribute given twice is an invalid header.
+ */
+function parseJsonObject(bytes: Uint8Array, what: string, structs: readonly GoStruct[], duplicate: typeof malformed = malformed): Record<string, unknown> {
+  const value = decodeGoJson(bytes, (message, cause) => malformed(`${what} ${message}`, cause), [], {
+    structs,
+    failDuplicate: (message, cause) => duplicate(`${what} ${message}`, cause),
+  });
   if (typeof value !== 'object' || value === null || Array.isArray(value)) malformed(`${what} must be a JSON object`);
   return value as Record<string, unknown>;
 }
@@ -48,7 +66,7 @@ function jwsTime(header: Record<string, unknown>, name: string): Date | undefine
  * non-object header are errors, as the spec says.
  */
 export function parseJws(bytes: Uint8Array): ParsedEnvelope {
-  const envelope = parseJsonObject(bytes, 'JWS envelope');
+  const envelope = parseJsonObject(bytes, 'JWS envelope', ENVELOPE_STRUCTS);
   if ('signatures' in envelope) malformed('JWS general serialization is not supported; use the flattened form');
   for (const key of Object.keys(envelope)) {
     if (!(TOP_LEVEL_MEMBERS as readonly string[]).includes(key)) malformed(`JWS envelope has an unexpected member "${key}"`);
@@ -60,7 +78,7 @@ export function parseJws(bytes: Uint8Array): ParsedEnvelope {
   if (typeof unprotected !== 'object' || unprotected === null || Array.isArray(unprotected)) malformed('JWS "header" must be a JSON object');
   const { certificateChain, unsignedAttributes } = parseUnprotectedHeader(unprotected as Record<string, unknown>);
 
-  const header = parseJsonObject(protectedMember.bytes, 'JWS protected header');
+  const header = parseJsonObject(protectedMember.bytes, 'JWS protected header', PROTECTED_HEADER_STRUCTS, headerInvalid);
   checkUnprotectedNames(unprotected as Record<string, unknown>, header);
   const signatureAlgorithm = signatureAlgorithmFromJws(header.alg);
   const crit = header.crit;

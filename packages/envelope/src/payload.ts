@@ -1,6 +1,6 @@
 import { EnvelopeError } from './errors.js';
 import { compareUtf8, goJson } from './go-json.js';
-import { decodeGoJson } from './go-json-decode.js';
+import { decodeGoJson, type GoStruct } from './go-json-decode.js';
 import { RESERVED_ANNOTATION_PREFIX } from './media-types.js';
 
 /** An OCI descriptor as the payload carries it (PAY-2). */
@@ -59,6 +59,16 @@ export function validateDescriptor(value: unknown, where = 'targetArtifact'): De
 }
 
 /**
+ * notation-go's envelope.Payload and the OCI descriptor it holds: Go folds
+ * member names onto these fields, so `size` and `Size` are one field twice
+ * (issue 12). `annotations` is a map, where case matters.
+ */
+const PAYLOAD_STRUCTS: readonly GoStruct[] = [
+  { path: [], fields: ['targetArtifact'] },
+  { path: ['targetArtifact'], fields: ['mediaType', 'digest', 'size', 'urls', 'annotations', 'data', 'platform', 'artifactType'] },
+];
+
+/**
  * Parses payload bytes (PAY-1, PAY-2). The bytes themselves stay the source of
  * truth: verifiers never re-serialise them (PAY-6).
  */
@@ -71,8 +81,14 @@ export function parsePayload(bytes: Uint8Array): Payload {
       throw new EnvelopeError('ERR_PAYLOAD_INVALID', `payload ${message}`, cause === undefined ? undefined : { cause });
     },
     [['targetArtifact', 'size']],
+    { structs: PAYLOAD_STRUCTS },
   );
   if (typeof json !== 'object' || json === null || Array.isArray(json)) invalid('payload must be a JSON object');
+  // PAY-1 [impl] issue 12: `targetArtifact` is the payload's only member. notation-go's
+  // verifier ignores others (its plugin check, PLG-10, refuses them); a member the
+  // signature covers but no verifier shows is refused here too. Inside
+  // targetArtifact, unknown members stay allowed (PAY-2: artifactType and the like).
+  for (const key of Object.keys(json)) if (key !== 'targetArtifact') invalid(`payload has the unknown member "${key.slice(0, 64)}"; only targetArtifact is allowed`);
   const targetArtifact = validateDescriptor((json as Record<string, unknown>).targetArtifact);
   return { targetArtifact };
 }

@@ -258,11 +258,15 @@ describe('validateSignedAttributes (shared rules)', () => {
     expect(MEDIA_TYPE_COSE).not.toBe(MEDIA_TYPE_JWS);
   });
 
-  it('SCH-1: a scheme written twice (JSON duplicate key) is read once, last wins, and must still be valid', async () => {
+  // [impl] issue 12: notation's Go decoder keeps the last copy; RFC 7515 §4 allows that or rejecting, and we reject.
+  it('SCH-1 issue 12: a scheme written twice (JSON duplicate key) is ERR_ENVELOPE_HEADER_INVALID, even when both copies are valid', async () => {
     const km = await keyMaterial('ec-256');
     const good = JSON.stringify({ alg: 'ES256', crit: [S], cty: MEDIA_TYPE_PAYLOAD, [S]: 'notary.x509', [HEADER.signingTime]: '2026-01-02T03:04:05Z' });
+    await expect(verifyEnvelopeIntegrity(await craftJws(km, { protectedText: good }), MEDIA_TYPE_JWS)).resolves.toBeDefined();
     const dupBad = good.replace(`"${S}":"notary.x509"`, `"${S}":"notary.x509","${S}":"bogus"`);
     await expectEnvelopeError(verifyEnvelopeIntegrity(await craftJws(km, { protectedText: dupBad }), MEDIA_TYPE_JWS), 'ERR_ENVELOPE_HEADER_INVALID');
+    const dupSame = good.replace(`"${S}":"notary.x509"`, `"${S}":"notary.x509","${S}":"notary.x509"`);
+    await expectEnvelopeError(verifyEnvelopeIntegrity(await craftJws(km, { protectedText: dupSame }), MEDIA_TYPE_JWS), 'ERR_ENVELOPE_HEADER_INVALID');
     await expect(verifyEnvelopeIntegrity(await craftCose(km), MEDIA_TYPE_COSE)).resolves.toBeDefined();
   });
 });

@@ -114,10 +114,10 @@ describe('issue 12: JWS parsing', () => {
 
   it('PAY-2 issue 12 finding 7: the integer check matches member names as Go does (case-insensitively), and only there', () => {
     const descriptor = `"mediaType":"application/octet-stream","digest":"${DIGEST}","size":512`;
-    expect(parsePayload(utf8(`{"targetArtifact":{${descriptor}},"other":{"size":1.5}}`)).targetArtifact.size).toBe(512);
+    expect(parsePayload(utf8(`{"targetArtifact":{${descriptor},"com.example":{"size":1.5}}}`)).targetArtifact.size).toBe(512);
     expect(parsePayload(utf8(`{"targetArtifact":{${descriptor},"annotations":{"size":"1.5"}}}`)).targetArtifact.size).toBe(512);
     expect(parsePayload(utf8(`{"targetArtifact":{${descriptor.replace('512', '-0')}}}`)).targetArtifact.size === 0).toBe(true); // Go reads -0 as 0
-    expect(() => parsePayload(utf8(`{"targetArtifact":{${descriptor},"Size":1.5}}`))).toThrow(/integer/);
+    expect(() => parsePayload(utf8(`{"targetArtifact":{${descriptor.replace('"size":512', '"Size":1.5')}}}`))).toThrow(/integer/);
     expect(() => parsePayload(utf8(`{"TargetArtifact":{"SIZE":5e2},"targetArtifact":{${descriptor}}}`))).toThrow(/integer/);
   });
 
