@@ -1,7 +1,7 @@
 export { OciError, type OciErrorCode, type RegistryErrorDetail } from './errors.js';
 export * from './descriptor.js';
 export type { Repository, ReferrersOptions } from './repository.js';
-export { collectReferrerPages, listReferrers, MAX_REFERRERS, MAX_REFERRERS_PAGES, ReferrersBudget } from './referrers-listing.js';
+export { listReferrers, MAX_REFERRERS, MAX_REFERRERS_PAGES } from './referrers-listing.js';
 export { staticCredentials, type Credential, type CredentialProvider } from './credentials.js';
 export { computeDigest, descriptorFor, isDigest, parseDigest, toHex, verifyContent, type DigestAlgorithm } from './digest.js';
 export {

@@ -2,7 +2,6 @@ export { NotaryError, CertificateParseError, PemError, UnsupportedKeyError, Cert
 export { encodeBase64, decodeBase64, encodeBase64Url, decodeBase64Url } from './base64.js';
 export { bytesEqual, concatBytes, toHex } from './bytes.js';
 export { decodePem, encodePem, isPem, type PemBlock } from './pem.js';
-export * as derWriter from './der-writer.js';
 export { renderGoName, GO_ATTRIBUTE_NAMES, type NameAttribute } from './x509-name.js';
 export { parsePublicKey, keySpecOf, type KeySpec, type NamedCurve, type PublicKey } from './public-key.js';
 export {

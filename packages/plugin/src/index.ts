@@ -41,7 +41,7 @@ export {
   HOST_CONTRACT_VERSIONS,
 } from './metadata.js';
 export { mergePluginConfig } from './plugin-config.js';
-export { DEFAULT_PLUGIN_TIMEOUTS_MS, pluginCommandTimeoutMs, isValidTimeoutMs, type PluginTimeoutOptions } from './command-timeouts.js';
+export { DEFAULT_PLUGIN_TIMEOUTS_MS, type PluginTimeoutOptions } from './command-timeouts.js';
 export {
   createPluginClient,
   pluginBinaryName,

@@ -15,7 +15,9 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Certificate, concatBytes, derWriter, digest, encodeBase64, toHex, validateCodeSigningChain } from '@x/notary-pki';
+import { Certificate, concatBytes, digest, encodeBase64, toHex, validateCodeSigningChain } from '@x/notary-pki';
+// The DER writer is a fixture tool of pki's tests, not part of its API: bundled from source.
+import * as derWriter from '../../../pki/src/der-writer.js';
 import type { FuzzCase, FuzzTarget, Rng, Verdict } from '../types.js';
 
 /* ------------------------------------------------------------------------ */

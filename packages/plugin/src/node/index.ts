@@ -2,4 +2,3 @@ export { listPlugins, pluginDirectoryOf, pluginExecutablePath, parsePluginFileNa
 export { processTransport, MAX_PLUGIN_OUTPUT_BYTES, type ProcessTransportOptions } from './process-transport.js';
 export { openPlugin, createVerificationPluginRunner, type OpenPluginOptions } from './executable-plugin.js';
 export { runPlugin } from './run-plugin.js';
-export { livePluginProcessCount } from './live-plugin-processes.js';

@@ -9,8 +9,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PLUGIN_TIMEOUTS_MS, PLUGIN_COMMANDS, pluginCommandTimeoutMs } from '../../src/index.js';
-import { livePluginProcessCount, openPlugin } from '../../src/node/index.js';
+import { DEFAULT_PLUGIN_TIMEOUTS_MS, PLUGIN_COMMANDS } from '../../src/index.js';
+import { pluginCommandTimeoutMs } from '../../src/command-timeouts.js';
+import { openPlugin } from '../../src/node/index.js';
+import { livePluginProcessCount } from '../../src/node/live-plugin-processes.js';
 import { caAndLeaf } from '../support/ca.js';
 import { expectPluginError, installFake, tempPluginDirectory } from '../support/fake-plugins.js';
 
