@@ -8,6 +8,7 @@
  * `@x/notary-pki`'s DER reader): it parses only the well-formed fixtures the
  * targets start from, and writes whatever a mutation asks, valid or not.
  */
+import { concatBytes } from '@x/notary-pki';
 import type { Rng } from '../types.js';
 
 export interface DerNode {
@@ -88,21 +89,11 @@ function minimalLength(length: number): Uint8Array {
   return Uint8Array.of(0x80 | octets.length, ...octets);
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Writes the tree back (DER unless a node carries a mutation). */
 export function encodeDer(node: DerNode): Uint8Array {
-  const body = node.children ? concat(node.children.map(encodeDer)) : (node.value ?? new Uint8Array(0));
-  if (node.indefinite) return concat([Uint8Array.of(node.tag, 0x80), body, Uint8Array.of(0, 0)]);
-  return concat([Uint8Array.of(node.tag), node.rawLength ?? minimalLength(body.length), body]);
+  const body = node.children ? concatBytes(...node.children.map(encodeDer)) : (node.value ?? new Uint8Array(0));
+  if (node.indefinite) return concatBytes(Uint8Array.of(node.tag, 0x80), body, Uint8Array.of(0, 0));
+  return concatBytes(Uint8Array.of(node.tag), node.rawLength ?? minimalLength(body.length), body);
 }
 
 /** A deep copy, so a mutation never touches the fixture. */

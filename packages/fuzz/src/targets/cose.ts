@@ -14,7 +14,7 @@
 import { decode, encode, Tag, type DecodeOptions, type TagDecoder } from 'cbor2';
 import { coseSigningInput } from '@x/notary-envelope';
 import type { VerificationResult } from '@x/notary-trust-policy';
-import { bytesEqual } from '@x/notary-pki';
+import { bytesEqual, concatBytes } from '@x/notary-pki';
 import { classifyVerification } from '../classify.js';
 import { loadChain, MEDIA_TYPE_COSE, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification, type ChainFixture } from '../fixtures.js';
 import { mutateBytes } from '../mutations/bytes.js';
@@ -72,21 +72,11 @@ async function resign(f: Fixture, protectedBytes: Uint8Array, payload: Uint8Arra
   return encodeSign1([protectedBytes, unprotected, payload, signature]);
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 /** Replaces the first occurrence of `from` in `bytes` (or returns undefined). */
 function patch(bytes: Uint8Array, from: readonly number[], to: readonly number[]): Uint8Array | undefined {
   outer: for (let i = 0; i + from.length <= bytes.length; i++) {
     for (let j = 0; j < from.length; j++) if (bytes[i + j] !== from[j]) continue outer;
-    return concat(bytes.subarray(0, i), Uint8Array.from(to), bytes.subarray(i + from.length));
+    return concatBytes(bytes.subarray(0, i), Uint8Array.from(to), bytes.subarray(i + from.length));
   }
   return undefined;
 }
@@ -161,9 +151,9 @@ function editProtected(rng: Rng, f: Fixture): { bytes: Uint8Array; mutation: str
       return map('signingAgent in both headers', (m) => m.set(AGENT, 'notary-ts/0.1.0'));
     case 20:
       // One more entry declared, and a second content type appended: a duplicate label.
-      return bytesEdit('duplicate label 3', concat(Uint8Array.of(original[0]! + 1), original.subarray(1), encode(3), encode('application/json')));
+      return bytesEdit('duplicate label 3', concatBytes(Uint8Array.of(original[0]! + 1), original.subarray(1), encode(3), encode('application/json')));
     case 21:
-      return bytesEdit('indefinite-length map', concat(Uint8Array.of(0xbf), original.subarray(1), Uint8Array.of(0xff)));
+      return bytesEdit('indefinite-length map', concatBytes(Uint8Array.of(0xbf), original.subarray(1), Uint8Array.of(0xff)));
     case 22:
       return bytesEdit('crit as a single text', encode(new Map(f.protectedMap).set(2, crit[0]), ENCODE));
     default: {
@@ -213,17 +203,17 @@ function editUnsigned(rng: Rng, f: Fixture): { bytes: Uint8Array; mutation: stri
     case 6:
       return withU('x5chain as PEM bytes', (m) => m.set(X5CHAIN, f.chain.chainDer.map((_, i) => utf8.encode(f.chain.chainPem.split('-----END CERTIFICATE-----')[i] + '-----END CERTIFICATE-----\n'))));
     case 7:
-      return { bytes: concat(Uint8Array.of(0xd8, 0x12, 0x84), body), mutation: 'unsigned tag 18 in two bytes (d8 12)' };
+      return { bytes: concatBytes(Uint8Array.of(0xd8, 0x12, 0x84), body), mutation: 'unsigned tag 18 in two bytes (d8 12)' };
     case 8:
-      return { bytes: concat(Uint8Array.of(0xd2, 0x98, 0x04), body), mutation: 'unsigned array length in two bytes (98 04)' };
+      return { bytes: concatBytes(Uint8Array.of(0xd2, 0x98, 0x04), body), mutation: 'unsigned array length in two bytes (98 04)' };
     case 9:
-      return { bytes: concat(Uint8Array.of(0xd2, 0x9f), body, Uint8Array.of(0xff)), mutation: 'unsigned indefinite-length array' };
+      return { bytes: concatBytes(Uint8Array.of(0xd2, 0x9f), body, Uint8Array.of(0xff)), mutation: 'unsigned indefinite-length array' };
     case 10:
-      return { bytes: concat(Uint8Array.of(0xd9, 0xd9, 0xf7), f.original), mutation: 'unsigned self-describe tag 55799 prefix' };
+      return { bytes: concatBytes(Uint8Array.of(0xd9, 0xd9, 0xf7), f.original), mutation: 'unsigned self-describe tag 55799 prefix' };
     case 11:
       return { bytes: f.original.subarray(1), mutation: 'unsigned untagged COSE_Sign1' };
     case 12:
-      return { bytes: concat(f.original, Uint8Array.of(0x00)), mutation: 'unsigned trailing byte' };
+      return { bytes: concatBytes(f.original, Uint8Array.of(0x00)), mutation: 'unsigned trailing byte' };
     default:
       return withU('x5chain missing', (m) => m.delete(X5CHAIN));
   }
