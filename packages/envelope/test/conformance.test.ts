@@ -1,6 +1,5 @@
 import { readFile, access } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as pki from '@x/notary-pki';
 import * as envelope from '../src/index.js';

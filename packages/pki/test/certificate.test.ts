@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CertificateParseError, concatBytes, encodePem, OID, parseCertificate, parseCertificates, toHex } from '../src/index.js';
-import { EXT, OpensslFactory, type Issued } from './fixtures/openssl-chain.js';
+import { OpensslFactory, type Issued } from './fixtures/openssl-chain.js';
 
 let f: OpensslFactory;
 let root: Issued;

@@ -17,12 +17,12 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, expect, inject, it } from 'vitest';
+import { expect, inject, it } from 'vitest';
 import { RemoteRepository } from '@x/notary-oci';
 import { keySpecOf, parseCertificates } from '@x/notary-pki';
 import type {} from '../../../oci/test/global-setup.js';
 import { pushImage } from '../helpers.js';
-import { describeWithPeers, makeUser, writePolicyFile, type InteropUser, type NotationVersion } from './peers.js';
+import { describeWithPeers, makeUser, writePolicyFile, type NotationVersion } from './peers.js';
 
 const oci = inject('ociServers');
 const host = oci.registries.none.host;

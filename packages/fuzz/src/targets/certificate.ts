@@ -210,7 +210,6 @@ async function makeChain(chain: ChainName, serialBase: number): Promise<Member[]
 /* Mutations                                                                 */
 /* ------------------------------------------------------------------------ */
 
-type Edit = (m: Model, rng: Rng) => string;
 const mapExtension = (m: Model, id: string, value: (old: Uint8Array) => Uint8Array, critical?: boolean | Uint8Array): void => {
   const encoded = oid(id);
   const index = (m.extensions ?? []).findIndex((e) => childrenOf(e)[0]!.every((b, i) => b === encoded[i]) && childrenOf(e)[0]!.length === encoded.length);

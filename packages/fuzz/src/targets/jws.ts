@@ -51,7 +51,6 @@ interface Fixture {
 let fixture: Fixture | undefined;
 const facts = new WeakMap<FuzzCase, CaseFacts>();
 
-const b64urlText = (text: string) => encodeBase64Url(utf8.encode(text));
 const fromB64url = (s: string) => new TextDecoder().decode(Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
 
 /** What the unsigned parts may differ in, and why that is fine. */

@@ -143,7 +143,7 @@ describe('resolve and fetch', () => {
   });
   it('OCI-9: a manifest over 4 MiB is ERR_OCI_TOO_LARGE, by descriptor without a request', async () => {
     const { registry, repo } = setup({
-      intercept: (req, url) => (url.pathname.endsWith('/manifests/big') ? new Response(new Uint8Array(4 * 1024 * 1024 + 1), { headers: { 'content-type': MEDIA_TYPE_OCI_MANIFEST } }) : undefined),
+      intercept: (_req, url) => (url.pathname.endsWith('/manifests/big') ? new Response(new Uint8Array(4 * 1024 * 1024 + 1), { headers: { 'content-type': MEDIA_TYPE_OCI_MANIFEST } }) : undefined),
     });
     expect((await rejection(repo.fetchManifest('big'))).code).toBe('ERR_OCI_TOO_LARGE');
     const before = registry.requests.length;
@@ -290,14 +290,14 @@ describe('OCI-7 referrers API', () => {
     const { descriptor: subject } = imageManifest(registry);
     await repo.pushManifest(signatureManifest(subject, 1), MEDIA_TYPE_OCI_MANIFEST);
     // A server that claims to have filtered is believed: its answer is returned as is.
-    registry.options.intercept = (req, url) =>
+    registry.options.intercept = (_req, url) =>
       url.pathname.includes('/referrers/')
         ? new Response(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_INDEX, manifests: [{ mediaType: MEDIA_TYPE_OCI_MANIFEST, digest: subject.digest, size: 1, artifactType: 'x/other' }] }), {
             headers: { 'content-type': MEDIA_TYPE_OCI_INDEX, 'oci-filters-applied': 'artifactType' },
           })
         : undefined;
     expect(await repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).toHaveLength(1);
-    registry.options.intercept = (req, url) =>
+    registry.options.intercept = (_req, url) =>
       url.pathname.includes('/referrers/')
         ? new Response(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_INDEX, manifests: [{ mediaType: MEDIA_TYPE_OCI_MANIFEST, digest: subject.digest, size: 1, artifactType: 'x/other' }] }), {
             headers: { 'content-type': MEDIA_TYPE_OCI_INDEX },
@@ -360,7 +360,7 @@ describe('OCI-8 referrers tag schema fallback', () => {
   });
   it('a non-index answer of the referrers API also means "unsupported"', async () => {
     const { registry, repo } = setup({
-      intercept: (req, url) => (url.pathname.includes('/referrers/') ? new Response('{}', { headers: { 'content-type': 'application/json' } }) : undefined),
+      intercept: (_req, url) => (url.pathname.includes('/referrers/') ? new Response('{}', { headers: { 'content-type': 'application/json' } }) : undefined),
     });
     const { descriptor: subject } = imageManifest(registry);
     expect(await repo.referrers(subject)).toEqual([]);
@@ -554,7 +554,7 @@ describe('redirects never carry credentials to another host', () => {
   });
   it('refuses a redirect that downgrades to plain HTTP on a remote host (ERR_OCI_REFUSED)', async () => {
     const { registry, repo } = setup({
-      intercept: (req, url) => (url.host === 'reg.example' ? new Response(null, { status: 302, headers: { location: 'http://mirror.example/x' } }) : undefined),
+      intercept: (_req, url) => (url.host === 'reg.example' ? new Response(null, { status: 302, headers: { location: 'http://mirror.example/x' } }) : undefined),
     });
     expect((await rejection(repo.fetchManifest('v1'))).code).toBe('ERR_OCI_REFUSED');
     expect(registry.requests.some((r) => r.url.host === 'mirror.example')).toBe(false);
