@@ -328,7 +328,7 @@ describe('issue 12: OCSPResponse and ResponseBytes have no room for extra elemen
       const result = await check(leaf, mutatedResponder(path, change));
       expect(result.status).not.toBe('ok');
       expect(errorCode(result.serverResults[0])).toBe('ERR_REVOCATION_MALFORMED');
-      expect(result.serverResults[0]!.error!.message).toMatch(/trailing data/);
+      expect((result.serverResults[0]!.error as Error).message).toMatch(/trailing data/);
     });
   }
 });
