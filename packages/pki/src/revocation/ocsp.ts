@@ -32,7 +32,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { encodeBase64 } from '../base64.js';
 import { bytesEqual } from '../bytes.js';
-import { DerCursor, DerError, readOnly, TAG } from '../der.js';
+import { DerCursor, DerError, readOnly, smallIntegerValue, TAG } from '../der.js';
 import { Certificate, OID } from '../certificate.js';
 import { isSignedBy, verifyX509Signature } from '../certificate-signature.js';
 import { algorithmOf, CRL_REASON_NAMES, decodeGeneralizedTimeExtension, integerValue, iso, malformed, parseDer, rawBytes, REV_OID } from './asn1.js';
@@ -224,8 +224,9 @@ function certIdMatches(id: pkijs.CertID, cert: Certificate, issuer: Certificate)
  * RFC 6960 §4.2.1: OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED,
  * responseBytes [0] EXPLICIT ResponseBytes OPTIONAL } and ResponseBytes ::=
  * SEQUENCE { responseType OID, response OCTET STRING }, with no extension
- * marker. pkijs ignores elements after the ones it knows, so the outer shape
- * is read here with the strict DER cursor first.
+ * marker. pkijs ignores elements after the ones it knows and reads an empty
+ * or padded ENUMERATED as a status, so the outer shape is read here with the
+ * strict DER cursor first (Go refuses those ENUMERATEDs too).
  * [impl] Stricter than notation: x/crypto/ocsp ParseResponse unmarshals into
  * a struct with encoding/asn1, whose struct parsing skips trailing elements
  * of a SEQUENCE (a duplicated responseBytes or an appended NULL passes there);
@@ -234,7 +235,8 @@ function certIdMatches(id: pkijs.CertID, cert: Certificate, issuer: Certificate)
 function checkOcspResponseShape(der: Uint8Array): void {
   try {
     const outer = new DerCursor(der, readOnly(der, TAG.SEQUENCE, 'OCSPResponse'), 'OCSPResponse');
-    if (outer.next('OCSPResponse responseStatus').tag !== TAG.ENUMERATED) throw new DerError('malformed OCSPResponse responseStatus');
+    // A minimal, non-empty ENUMERATED, as encoding/asn1's checkInteger requires.
+    smallIntegerValue(der, outer.next('OCSPResponse responseStatus'), 'OCSPResponse responseStatus', TAG.ENUMERATED);
     const explicit = outer.optional(0xa0);
     outer.end();
     if (explicit) {
