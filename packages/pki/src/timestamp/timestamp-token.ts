@@ -4,6 +4,7 @@ import type { HashAlgorithm } from '../algorithm.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import { Certificate } from '../certificate.js';
 import { digest } from '../digest.js';
+import { assertDefiniteLengthBer } from '../der.js';
 import { TimestampError, type TimestampErrorCode } from '../errors.js';
 import { HASH_BY_OID, TIMESTAMP_OID } from './oids.js';
 
@@ -105,6 +106,9 @@ export class TimestampToken {
     let contentInfo: pkijs.ContentInfo;
     let signedData: pkijs.SignedData;
     try {
+      // [impl] as tspclient-go: BER with definite lengths only (its BER→DER
+      // conversion refuses indefinite lengths); issue 12, TSA-3.
+      assertDefiniteLengthBer(der);
       const asn1 = asn1js.fromBER(der);
       if (asn1.offset === -1) throw new Error('invalid BER');
       contentInfo = new pkijs.ContentInfo({ schema: asn1.result });
@@ -126,6 +130,8 @@ export class TimestampToken {
     }
     const eContent = signedData.encapContentInfo.eContent;
     if (!eContent) fail('ERR_TIMESTAMP_MALFORMED', 'the timestamp token has no TSTInfo content');
+    // eContent is an OCTET STRING (Go unmarshals it into []byte, refusing any other tag).
+    if (eContent.idBlock.tagClass !== 1 || eContent.idBlock.tagNumber !== 4) fail('ERR_TIMESTAMP_MALFORMED', 'the TSTInfo content is not an OCTET STRING');
     // A constructed (BER) OCTET STRING holds its value in pieces; join them.
     this.content = octetStringValue(eContent);
     try {
