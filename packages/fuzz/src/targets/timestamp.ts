@@ -169,6 +169,26 @@ function onlyUnusedCertificateChanged(s: State, token: Uint8Array, result: Verif
   return 'only the unsigned CMS certificates set changed, and the verified TSA chain uses none of the changed certificates';
 }
 
+/**
+ * Whether `token` differs from the original only in BER length forms
+ * (definite, up to 4 length octets) outside the signed attributes, so that
+ * re-encoding it with minimal lengths gives the original DER byte for byte.
+ * tspclient-go does exactly that before it reads a token
+ * (internal/cms/signed.go ParseSignedData calls
+ * internal/encoding/asn1/ber.ConvertToDER, whose decodeLength takes long
+ * forms and refuses indefinite ones), so notation accepts such a token, and
+ * nothing a signature or trust decision reads has changed: the SDK accepting
+ * it is correct (issue 12, TSA-3). Inside signedAttrs the SDK is stricter
+ * (RFC 5652 §5.3 requires DER there) and rejects, so this never hides that.
+ */
+function normalisesToOriginal(s: State, token: Uint8Array): boolean {
+  try {
+    return bytesEqual(encodeDer(parseDer(token)), s.token);
+  } catch {
+    return false;
+  }
+}
+
 export const timestampTarget: FuzzTarget = {
   name: 'timestamp',
   needsPkiServers: true,
@@ -229,6 +249,7 @@ export const timestampTarget: FuzzTarget = {
         const envelope = JSON.parse(new TextDecoder().decode(fuzzCase.bytes)) as State['envelope'];
         const token = decodeBase64(envelope.header[TIMESTAMP] as string);
         if (bytesEqual(token, s.token)) return 'the token is identical to the original';
+        if (normalisesToOriginal(s, token)) return 'BER length forms only: the token normalises to the same DER as the original';
         return known?.acceptable ?? onlyUnusedCertificateChanged(s, token, result);
       },
       `${fuzzCase.mutation}: authentic timestamp passed`,
