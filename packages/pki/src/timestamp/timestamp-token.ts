@@ -4,7 +4,7 @@ import type { HashAlgorithm } from '../algorithm.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import { Certificate } from '../certificate.js';
 import { digest } from '../digest.js';
-import { assertDefiniteLengthBer } from '../der.js';
+import { assertDefiniteLengthBer, DerError, readElement, TAG, type DerElement } from '../der.js';
 import { TimestampError, type TimestampErrorCode } from '../errors.js';
 import { HASH_BY_OID, TIMESTAMP_OID } from './oids.js';
 
@@ -135,6 +135,11 @@ export class TimestampToken {
     // A constructed (BER) OCTET STRING holds its value in pieces; join them.
     this.content = octetStringValue(eContent);
     try {
+      checkDigestAlgorithms(der);
+    } catch (error) {
+      fail('ERR_TIMESTAMP_MALFORMED', `invalid CMS SignerInfo: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
+    try {
       // The certificates exactly as the token carries them: re-encoding them through
       // pkijs would turn a non-DER certificate into DER and hide it from the strict
       // certificate reader (issue 12).
@@ -182,6 +187,37 @@ export class TimestampToken {
   /** The signer candidates, in order; verification succeeds on the first that verifies. */
   signers(): SignerCandidate[] {
     return this.signedData.signerInfos.map((signerInfo, index) => ({ signerInfo, index }));
+  }
+}
+
+/**
+ * Each SignerInfo's digestAlgorithm as received: an OID and parameters that
+ * are absent or NULL, nothing else (RFC 5754 §2, RFC 3370 §2.1; no extension
+ * marker in AlgorithmIdentifier). pkijs drops elements it does not know, so
+ * the received bytes are read. Lengths may be BER long forms, as the token's.
+ * [impl] Stricter than notation: tspclient-go reads the field into
+ * pkix.AlgorithmIdentifier (any parameters, trailing elements skipped) and
+ * uses only its OID.
+ */
+function checkDigestAlgorithms(der: Uint8Array): void {
+  const kids = (el: DerElement | undefined, what: string): DerElement[] => {
+    if (!el || (el.tag & 0x20) === 0) throw new DerError(`malformed ${what}`);
+    const out: DerElement[] = [];
+    for (let offset = el.contentStart; offset < el.end; ) {
+      const child = readElement(der, offset, el.end, false);
+      out.push(child);
+      offset = child.end;
+    }
+    return out;
+  };
+  const signedData = kids(kids(readElement(der, 0, der.length, false), 'ContentInfo')[1], 'ContentInfo content')[0];
+  for (const signerInfo of kids(kids(signedData, 'SignedData').at(-1), 'SignerInfos')) {
+    const [oid, parameters, ...rest] = kids(kids(signerInfo, 'SignerInfo')[2], 'SignerInfo digestAlgorithm');
+    if (oid?.tag !== TAG.OID) throw new DerError('malformed SignerInfo digestAlgorithm');
+    if (parameters && (parameters.tag !== TAG.NULL || parameters.end !== parameters.contentStart)) {
+      throw new DerError('SignerInfo digestAlgorithm parameters must be absent or NULL');
+    }
+    if (rest.length > 0) throw new DerError('malformed SignerInfo digestAlgorithm: trailing data');
   }
 }
 

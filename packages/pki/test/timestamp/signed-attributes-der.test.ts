@@ -60,3 +60,25 @@ describe('TSA-3 issue 12: signed attributes are verified as received DER', () =>
     });
   }
 });
+
+describe('TSA-3 issue 12: SignerInfo digestAlgorithm parameters are absent or NULL (RFC 5754 §2)', () => {
+  const DIGEST_ALGORITHM = [1, 0, 4, 0, 2];
+  const oidOf = (e: Uint8Array): Uint8Array => whole(e, children(e, readOnly(e))[0]!);
+
+  it('issue 12: TSA-3 absent parameters (der-drop-child 1@1.0.4.0.2) verify, as RFC 5754 allows both forms', async () => {
+    const der = mutate(DIGEST_ALGORITHM, (e) => element(0x30, oidOf(e)));
+    expect(der).not.toEqual(tokenDer);
+    expect((await verify(der)).length).toBeGreaterThan(1);
+  });
+
+  const cases: Array<[string, (encoded: Uint8Array) => Uint8Array]> = [
+    ['parameters retagged as UTCTime (der-tag 0x5->0x17@1.0.4.0.2.1)', (e) => element(0x30, oidOf(e), Uint8Array.of(0x17, 0x00))],
+    ['a NULL after the parameters (der-append-null@1.0.4.0.2)', (e) => element(0x30, contents(e, readOnly(e)), NULL)],
+  ];
+  for (const [name, change] of cases) {
+    it(`issue 12: TSA-3 ${name} is ERR_TIMESTAMP_MALFORMED`, () => {
+      const der = mutate(DIGEST_ALGORITHM, change);
+      expect(() => pki.TimestampToken.parse(der)).toThrow(expect.objectContaining({ code: 'ERR_TIMESTAMP_MALFORMED', message: expect.stringMatching(/digestAlgorithm/) }));
+    });
+  }
+});
