@@ -192,7 +192,8 @@ export class TimestampToken {
 
 /**
  * Each SignerInfo's digestAlgorithm as received: an OID and parameters that
- * are absent or NULL, nothing else (RFC 5754 §2, RFC 3370 §2.1; no extension
+ * are absent or NULL, nothing else; SignedData.digestAlgorithms entries have
+ * nothing after their parameters (RFC 5754 §2, RFC 3370 §2.1; no extension
  * marker in AlgorithmIdentifier). pkijs drops elements it does not know, so
  * the received bytes are read. Lengths may be BER long forms, as the token's.
  * [impl] Stricter than notation: tspclient-go reads the field into
@@ -211,6 +212,11 @@ function checkDigestAlgorithms(der: Uint8Array): void {
     return out;
   };
   const signedData = kids(kids(readElement(der, 0, der.length, false), 'ContentInfo')[1], 'ContentInfo content')[0];
+  // SignedData.digestAlgorithms: each an AlgorithmIdentifier with nothing after its parameters.
+  for (const algorithm of kids(kids(signedData, 'SignedData')[1], 'SignedData digestAlgorithms')) {
+    const [oid, , ...rest] = kids(algorithm, 'SignedData digestAlgorithms');
+    if (oid?.tag !== TAG.OID || rest.length > 0) throw new DerError('malformed SignedData digestAlgorithms');
+  }
   for (const signerInfo of kids(kids(signedData, 'SignedData').at(-1), 'SignerInfos')) {
     const [oid, parameters, ...rest] = kids(kids(signerInfo, 'SignerInfo')[2], 'SignerInfo digestAlgorithm');
     if (oid?.tag !== TAG.OID) throw new DerError('malformed SignerInfo digestAlgorithm');

@@ -82,3 +82,10 @@ describe('TSA-3 issue 12: SignerInfo digestAlgorithm parameters are absent or NU
     });
   }
 });
+
+describe('TSA-3 issue 12: SignedData digestAlgorithms entries have nothing after their parameters', () => {
+  it('issue 12: TSA-3 a duplicated NULL in a digestAlgorithms entry (der-duplicate-child 1@1.0.1.0) is ERR_TIMESTAMP_MALFORMED', () => {
+    const der = mutate([1, 0, 1, 0], (e) => element(0x30, contents(e, readOnly(e)), NULL));
+    expect(() => pki.TimestampToken.parse(der)).toThrow(expect.objectContaining({ code: 'ERR_TIMESTAMP_MALFORMED', message: expect.stringMatching(/digestAlgorithms/) }));
+  });
+});
