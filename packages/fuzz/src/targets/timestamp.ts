@@ -189,6 +189,26 @@ function normalisesToOriginal(s: State, token: Uint8Array): boolean {
   }
 }
 
+/**
+ * Whether `token` is the original with the NULL parameters of the
+ * SignerInfo's digestAlgorithm (unsigned; only its OID picks the hash)
+ * removed. RFC 5754 §2: SHA-2 parameters are absent or NULL and verifiers
+ * accept both; tspclient-go reads pkix.AlgorithmIdentifier and uses the OID
+ * alone (internal/cms/signed.go verifySignature → DigestAlgorithm.Algorithm),
+ * so it accepts too (issue 12, TSA-3).
+ */
+function onlyDigestNullParametersDropped(s: State, token: Uint8Array): boolean {
+  try {
+    const expected = cloneDer(s.tree);
+    const algorithm = signedDataOf(expected).children!.at(-1)!.children![0]!.children![2]!;
+    if (algorithm.children?.length !== 2 || algorithm.children[1]!.tag !== 0x05) return false;
+    algorithm.children = algorithm.children.slice(0, 1);
+    return bytesEqual(encodeDer(expected), token);
+  } catch {
+    return false;
+  }
+}
+
 export const timestampTarget: FuzzTarget = {
   name: 'timestamp',
   needsPkiServers: true,
@@ -250,6 +270,7 @@ export const timestampTarget: FuzzTarget = {
         const token = decodeBase64(envelope.header[TIMESTAMP] as string);
         if (bytesEqual(token, s.token)) return 'the token is identical to the original';
         if (normalisesToOriginal(s, token)) return 'BER length forms only: the token normalises to the same DER as the original';
+        if (onlyDigestNullParametersDropped(s, token)) return "only the SignerInfo digestAlgorithm's NULL parameters were dropped: RFC 5754 §2 makes absent and NULL equivalent";
         return known?.acceptable ?? onlyUnusedCertificateChanged(s, token, result);
       },
       `${fuzzCase.mutation}: authentic timestamp passed`,
