@@ -1,8 +1,10 @@
 /**
  * Case 8 (issue 12): how long the SDK takes to reject a 32 MiB hostile
- * input. Shapes: a PEM flood in x5c, JSON nested 16 Mi deep, CBOR nested
- * 32 Mi deep, a certificate of nested long-form DER lengths, one declaring
- * 2 GiB, and a registry whose Referrers API pages never end (through
+ * input. Shapes: PEM BEGIN floods (decodePem, and in JWS x5c / COSE
+ * x5chain), JSON nested 16 Mi deep or 16 Mi items wide, CBOR nested 32 Mi
+ * deep, CBOR lengths/counts declaring 2^64-1 bytes or 2^32 items, floods of
+ * legal-size CBOR arrays, a certificate of nested long-form DER lengths, one
+ * declaring 2 GiB, and a registry whose Referrers API pages never end (through
  * `verify({ maxSignatureAttempts: 1 })`). The target: each rejected, with a
  * typed error, in at most one second.
  *
@@ -19,7 +21,23 @@ import { rounded, summarize } from '../lib/stats.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const CHILD = join(here, '..', 'lib', 'hostile-child.mjs');
-const SHAPES = ['pem-flood-x5c', 'deep-json', 'deep-cbor', 'der-long-form', 'der-huge-length', 'endless-referrers'];
+const SHAPES = [
+  'pem-begin-flood',
+  'pem-begin-flood-end',
+  'pem-flood-x5c',
+  'pem-flood-x5chain',
+  'deep-json',
+  'wide-json',
+  'deep-cbor',
+  'cbor-huge-length',
+  'cbor-huge-array',
+  'cbor-wide-arrays',
+  'cbor-wide-ints',
+  'cbor-wide-empties',
+  'der-long-form',
+  'der-huge-length',
+  'endless-referrers',
+];
 const TARGET_MS = 1000;
 
 function runChild(shape, timeoutMs) {

@@ -4,12 +4,15 @@
  * input (not timed), then times the SDK until it rejects it, and prints one
  * JSON line `{ shape, bytes, ms, outcome, code, message }`.
  *
- * `node bench/lib/hostile-child.mjs <shape>`; shapes: pem-flood-x5c,
- * deep-json, deep-cbor, der-long-form, der-huge-length, endless-referrers.
+ * `node bench/lib/hostile-child.mjs <shape>`; shapes: the keys of `shapes`
+ * below, `pem-begin-flood`, `pem-begin-flood-end` (parseCertificates, the
+ * trust-store entry point) and
+ * `endless-referrers`.
  */
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { verify, verifyBlob } from '@x/notary-core';
+import { parseCertificates } from '@x/notary-pki';
 import { RemoteRepository } from '@x/notary-oci';
 import { MemoryTrustStore } from '@x/notary-trust-policy';
 
@@ -42,6 +45,36 @@ function longForm(tag, length, contents = new Uint8Array(0)) {
   return out;
 }
 
+function concat(...parts) {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}
+
+/** A CBOR head (major type, argument) in its shortest form. */
+function head(major, n) {
+  if (n < 24) return Uint8Array.of((major << 5) | n);
+  if (n < 0x100) return Uint8Array.of((major << 5) | 24, n);
+  if (n < 0x10000) return Uint8Array.of((major << 5) | 25, n >> 8, n & 0xff);
+  return Uint8Array.of((major << 5) | 26, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
+}
+const bstr = (bytes) => concat(head(2, bytes.length), bytes);
+const tstr = (text) => concat(head(3, encoder.encode(text).length), encoder.encode(text));
+
+/** COSE_Sign1 with protected {alg: ES256}, the given unprotected map entries, then `tail` (payload and signature). */
+function cose(unprotectedEntries, count, tail = concat(bstr(encoder.encode('{}')), bstr(new Uint8Array(64)))) {
+  return { mediaType: 'application/cose', bytes: concat(Uint8Array.of(0xd2, 0x84), bstr(Uint8Array.of(0xa1, 0x01, 0x26)), head(5, count), ...unprotectedEntries, tail) };
+}
+
+/** An unprotected header `x` holding `count` arrays, each `inner` (an array head and its items). */
+const wideArrays = (count, inner) => cose([concat(tstr('x'), head(4, count), ...Array.from({ length: count }, () => inner))], 1);
+
+const BEGIN_LINE = '-----BEGIN CERTIFICATE-----\n';
+
 const shapes = {
   /** 32 MiB of PEM armour lines, base64'd into one x5c entry (issue 12: a quadratic PEM scan in x5c). */
   'pem-flood-x5c': () => {
@@ -73,6 +106,23 @@ const shapes = {
     }
     return { mediaType: 'application/jose+json', bytes: jwsWith([b64(der)]) };
   },
+  /** A JWS whose unprotected header holds one array of 16 Mi items. */
+  'wide-json': () => ({
+    mediaType: 'application/jose+json',
+    bytes: encoder.encode(`{"payload":"e30","protected":"e30","header":{"x5c":[],"x":[${'0,'.repeat(16 * MiB)}0]},"signature":""}`),
+  }),
+  /** COSE x5chain (label 33) holding one 32 MiB bstr of PEM BEGIN lines. */
+  'pem-flood-x5chain': () => cose([concat(head(0, 33), head(4, 1), bstr(encoder.encode(BEGIN_LINE.repeat(Math.ceil(SIZE / BEGIN_LINE.length)))))], 1),
+  /** COSE whose payload bstr declares 2^64-1 bytes, followed by 32 MiB. */
+  'cbor-huge-length': () => cose([], 0, concat(Uint8Array.of(0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), new Uint8Array(SIZE))),
+  /** COSE with an unprotected array declaring 2^32 items, followed by 32 MiB of zeros. */
+  'cbor-huge-array': () => cose([concat(tstr('x'), Uint8Array.of(0x9b, 0, 0, 0, 1, 0, 0, 0, 0), new Uint8Array(SIZE))], 1),
+  /** 256 legal-size arrays of 131072 one-byte ints. */
+  'cbor-wide-arrays': () => wideArrays(256, concat(head(4, 131_072), new Uint8Array(131_072))),
+  /** 128 arrays of 131072 two-byte ints (0x18 0x18). */
+  'cbor-wide-ints': () => wideArrays(128, concat(head(4, 131_072), new Uint8Array(2 * 131_072).fill(0x18))),
+  /** 256 arrays of 131072 items alternating empty arrays and empty bstrs (heads that are not ints). */
+  'cbor-wide-empties': () => wideArrays(256, concat(head(4, 131_072), new Uint8Array(131_072).map((_, i) => (i % 2 ? 0x40 : 0x80)))),
   /** x5c holding a certificate that declares 2 GiB and carries 24 MiB of filler. */
   'der-huge-length': () => {
     const der = longForm(0x30, 0x7fffffff, new Uint8Array((SIZE * 3) / 4 - 6).fill(0x30));
@@ -127,8 +177,17 @@ async function endlessReferrers() {
   return { ...result, bytes: 0, pages };
 }
 
+/** PEM shapes: parseCertificates on 32 MiB of BEGIN lines, as a trust-store file (issue 12 finding 1: the PEM scan was quadratic). */
+const pemShapes = {
+  'pem-begin-flood': () => BEGIN_LINE.repeat(Math.ceil(SIZE / BEGIN_LINE.length)),
+  'pem-begin-flood-end': () => `${BEGIN_LINE.repeat(Math.ceil(SIZE / BEGIN_LINE.length))}-----END CERTIFICATE-----\n`,
+};
+
 let line;
-if (shape === 'endless-referrers') {
+if (pemShapes[shape]) {
+  const bytes = encoder.encode(pemShapes[shape]());
+  line = { shape, bytes: bytes.length, ...(await timeRejection(() => parseCertificates(bytes))) };
+} else if (shape === 'endless-referrers') {
   line = { shape, ...(await endlessReferrers()) };
 } else {
   const input = shapes[shape]?.();

@@ -165,6 +165,16 @@ export class Certificate {
    * caches keyed on it hit. Certificates are immutable, so sharing is safe.
    */
   static fromDer(der: Uint8Array): Certificate {
+    // The parse cache is keyed by SHA-256 of the whole input; check the outer
+    // header first (one SEQUENCE whose declared length is the input's, holding a
+    // SEQUENCE tbsCertificate) so that megabytes of junk behind a 0x30 are
+    // refused in microseconds instead of being hashed (issue 12).
+    try {
+      const outer = readOnly(der, TAG.SEQUENCE, 'Certificate');
+      if (readElement(der, outer.contentStart, outer.end).tag !== TAG.SEQUENCE) throw new DerError('malformed tbsCertificate');
+    } catch (error) {
+      fail(`malformed certificate: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
     const key = toHex(sha256(der));
     const cached = parsedCertificates.get(key);
     if (cached) {

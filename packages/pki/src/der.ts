@@ -70,7 +70,7 @@ export const TAG = {
 export const IMPL_TRAILING = '[impl:trailing]';
 
 /** Reads the element at `offset` of `bytes`, within `limit`. Fails fast on a declared length beyond `limit`. */
-export function readElement(bytes: Uint8Array, offset: number, limit = bytes.length): DerElement {
+export function readElement(bytes: Uint8Array, offset: number, limit = bytes.length, minimalLength = true): DerElement {
   if (offset + 2 > limit) throw new DerError('truncated element');
   const tag = bytes[offset]!;
   // cryptobyte refuses high tag numbers; no structure we read uses them.
@@ -87,7 +87,7 @@ export function readElement(bytes: Uint8Array, offset: number, limit = bytes.len
     if (offset + 2 + count > limit) throw new DerError('truncated length');
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + bytes[offset + 2 + i]!;
-    if (length < 0x80 || bytes[offset + 2] === 0) throw new DerError('non-minimal length is not DER');
+    if (minimalLength && (length < 0x80 || bytes[offset + 2] === 0)) throw new DerError('non-minimal length is not DER');
     header += count;
   }
   const end = offset + header + length;
@@ -169,17 +169,28 @@ export class DerCursor {
  * (pkijs for CRLs and OCSP), as Go's parsers would refuse BER. Depth is
  * bounded, and the walk is linear in the input.
  */
-export function assertDer(bytes: Uint8Array, maxDepth = 48): void {
+export function assertDer(bytes: Uint8Array, maxDepth = 48, minimalLengths = true): void {
   const walk = (start: number, end: number, depth: number): void => {
     if (depth > maxDepth) throw new DerError('nesting too deep');
     for (let offset = start; offset < end; ) {
-      const element = readElement(bytes, offset, end);
+      const element = readElement(bytes, offset, end, minimalLengths);
       if ((element.tag & 0x20) !== 0) walk(element.contentStart, element.end, depth + 1);
       offset = element.end;
     }
   };
-  const top = readOnly(bytes);
+  const top = readElement(bytes, 0, bytes.length, minimalLengths);
+  if (top.end !== bytes.length) throw new DerError('trailing data after element');
   if ((top.tag & 0x20) !== 0) walk(top.contentStart, top.end, 1);
+}
+
+/**
+ * The BER that Go's timestamp parser takes (tspclient-go's
+ * internal/encoding/asn1/ber decodeLength): {@link assertDer} without the
+ * minimal-length rule, so long-form lengths pass but indefinite lengths,
+ * lengths over 4 octets and trailing or overrunning data do not.
+ */
+export function assertDefiniteLengthBer(bytes: Uint8Array, maxDepth = 48): void {
+  assertDer(bytes, maxDepth, false);
 }
 
 /** The children of a SEQUENCE (or `tag`), failing with `what` otherwise. */

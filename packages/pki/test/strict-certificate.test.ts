@@ -320,3 +320,18 @@ describe('issue 12: what Go accepts and we accept too', () => {
     expect(await isSignedBy(leaf, root)).toBe(true);
   });
 });
+
+describe('issue 12: junk behind a 0x30 is refused before the parse-cache hash', () => {
+  const size = 32 * 1024 * 1024;
+  it('issue 12: a 32 MiB "certificate" whose declared length is not its size is ERR_CERT_PARSE', () => {
+    const junk = new Uint8Array(size).fill(0x41);
+    junk.set([0x30, 0x82, 0x01, 0x00]);
+    expect(() => Certificate.fromDer(junk)).toThrow(expect.objectContaining({ code: 'ERR_CERT_PARSE', message: expect.stringMatching(/trailing data after Certificate/) }));
+  });
+  it('issue 12: a 32 MiB SEQUENCE of the right length holding junk instead of a tbsCertificate is ERR_CERT_PARSE', () => {
+    const junk = new Uint8Array(size).fill(0x41);
+    const length = size - 6;
+    junk.set([0x30, 0x84, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff]);
+    expect(() => Certificate.fromDer(junk)).toThrow(expect.objectContaining({ code: 'ERR_CERT_PARSE', message: expect.stringMatching(/malformed tbsCertificate/) }));
+  });
+});

@@ -169,6 +169,64 @@ function onlyUnusedCertificateChanged(s: State, token: Uint8Array, result: Verif
   return 'only the unsigned CMS certificates set changed, and the verified TSA chain uses none of the changed certificates';
 }
 
+/**
+ * Whether `token` differs from the original only in BER length forms
+ * (definite, up to 4 length octets) outside the signed attributes, so that
+ * re-encoding it with minimal lengths gives the original DER byte for byte.
+ * tspclient-go does exactly that before it reads a token
+ * (internal/cms/signed.go ParseSignedData calls
+ * internal/encoding/asn1/ber.ConvertToDER, whose decodeLength takes long
+ * forms and refuses indefinite ones), so notation accepts such a token, and
+ * nothing a signature or trust decision reads has changed: the SDK accepting
+ * it is correct (issue 12, TSA-3). Inside signedAttrs the SDK is stricter
+ * (RFC 5652 §5.3 requires DER there) and rejects, so this never hides that.
+ */
+function normalisesToOriginal(s: State, token: Uint8Array): boolean {
+  try {
+    return bytesEqual(encodeDer(parseDer(token)), s.token);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether `token` is the original with one entry of SignedData's
+ * digestAlgorithms repeated. The SET is unsigned and only announces the
+ * hashes the signers use (RFC 5652 §5.1); X.690 lets a SET OF hold equal
+ * values, and tspclient-go reads it into []pkix.AlgorithmIdentifier without
+ * using it for verification (issue 12, TSA-3).
+ */
+function onlyDigestAlgorithmRepeated(s: State, token: Uint8Array): boolean {
+  const entries = signedDataOf(s.tree).children![1]!.children ?? [];
+  for (let i = 0; i < entries.length; i++) {
+    const expected = cloneDer(s.tree);
+    const set = signedDataOf(expected).children![1]!;
+    set.children!.splice(i, 0, cloneDer(entries[i]!));
+    if (bytesEqual(encodeDer(expected), token)) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether `token` is the original with the NULL parameters of the
+ * SignerInfo's digestAlgorithm (unsigned; only its OID picks the hash)
+ * removed. RFC 5754 §2: SHA-2 parameters are absent or NULL and verifiers
+ * accept both; tspclient-go reads pkix.AlgorithmIdentifier and uses the OID
+ * alone (internal/cms/signed.go verifySignature → DigestAlgorithm.Algorithm),
+ * so it accepts too (issue 12, TSA-3).
+ */
+function onlyDigestNullParametersDropped(s: State, token: Uint8Array): boolean {
+  try {
+    const expected = cloneDer(s.tree);
+    const algorithm = signedDataOf(expected).children!.at(-1)!.children![0]!.children![2]!;
+    if (algorithm.children?.length !== 2 || algorithm.children[1]!.tag !== 0x05) return false;
+    algorithm.children = algorithm.children.slice(0, 1);
+    return bytesEqual(encodeDer(expected), token);
+  } catch {
+    return false;
+  }
+}
+
 export const timestampTarget: FuzzTarget = {
   name: 'timestamp',
   needsPkiServers: true,
@@ -229,6 +287,9 @@ export const timestampTarget: FuzzTarget = {
         const envelope = JSON.parse(new TextDecoder().decode(fuzzCase.bytes)) as State['envelope'];
         const token = decodeBase64(envelope.header[TIMESTAMP] as string);
         if (bytesEqual(token, s.token)) return 'the token is identical to the original';
+        if (normalisesToOriginal(s, token)) return 'BER length forms only: the token normalises to the same DER as the original';
+        if (onlyDigestAlgorithmRepeated(s, token)) return 'an entry of the unsigned SignedData digestAlgorithms SET repeated: it only lists hashes, and a SET OF may hold equal values';
+        if (onlyDigestNullParametersDropped(s, token)) return "only the SignerInfo digestAlgorithm's NULL parameters were dropped: RFC 5754 §2 makes absent and NULL equivalent";
         return known?.acceptable ?? onlyUnusedCertificateChanged(s, token, result);
       },
       `${fuzzCase.mutation}: authentic timestamp passed`,

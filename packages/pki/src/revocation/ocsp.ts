@@ -32,6 +32,7 @@ import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { encodeBase64 } from '../base64.js';
 import { bytesEqual } from '../bytes.js';
+import { DerCursor, DerError, readOnly, smallIntegerValue, TAG } from '../der.js';
 import { Certificate, OID } from '../certificate.js';
 import { isSignedBy, verifyX509Signature } from '../certificate-signature.js';
 import { algorithmOf, CRL_REASON_NAMES, decodeGeneralizedTimeExtension, integerValue, iso, malformed, parseDer, rawBytes, REV_OID } from './asn1.js';
@@ -220,13 +221,47 @@ function certIdMatches(id: pkijs.CertID, cert: Certificate, issuer: Certificate)
 }
 
 /**
+ * RFC 6960 §4.2.1: OCSPResponse ::= SEQUENCE { responseStatus ENUMERATED,
+ * responseBytes [0] EXPLICIT ResponseBytes OPTIONAL } and ResponseBytes ::=
+ * SEQUENCE { responseType OID, response OCTET STRING }, with no extension
+ * marker. pkijs ignores elements after the ones it knows and reads an empty
+ * or padded ENUMERATED as a status, so the outer shape is read here with the
+ * strict DER cursor first (Go refuses those ENUMERATEDs too).
+ * [impl] Stricter than notation: x/crypto/ocsp ParseResponse unmarshals into
+ * a struct with encoding/asn1, whose struct parsing skips trailing elements
+ * of a SEQUENCE (a duplicated responseBytes or an appended NULL passes there);
+ * we refuse them (issue 12, REV-3).
+ */
+function checkOcspResponseShape(der: Uint8Array): void {
+  try {
+    const outer = new DerCursor(der, readOnly(der, TAG.SEQUENCE, 'OCSPResponse'), 'OCSPResponse');
+    // A minimal, non-empty ENUMERATED, as encoding/asn1's checkInteger requires.
+    smallIntegerValue(der, outer.next('OCSPResponse responseStatus'), 'OCSPResponse responseStatus', TAG.ENUMERATED);
+    const explicit = outer.optional(0xa0);
+    outer.end();
+    if (explicit) {
+      const wrapper = new DerCursor(der, explicit, 'OCSPResponse responseBytes', 0xa0);
+      const responseBytes = new DerCursor(der, wrapper.next(), 'ResponseBytes');
+      wrapper.end();
+      if (responseBytes.next('ResponseBytes responseType').tag !== TAG.OID) throw new DerError('malformed ResponseBytes responseType');
+      if (responseBytes.next('ResponseBytes response').tag !== TAG.OCTET_STRING) throw new DerError('malformed ResponseBytes response');
+      responseBytes.end();
+    }
+  } catch (error) {
+    throw malformed(`malformed OCSP response: ${errorMessage(error)}`, error);
+  }
+}
+
+/**
  * Parses and verifies a DER OCSPResponse for `cert`; throws a
  * {@link RevocationError} for anything that makes it unusable.
  */
 export async function verifyOcspResponse(der: Uint8Array, cert: Certificate, issuer: Certificate, now: Date): Promise<VerifiedSingleResponse> {
   let response: pkijs.OCSPResponse;
   try {
-    response = new pkijs.OCSPResponse({ schema: parseDer(der, 'OCSP response') });
+    const schema = parseDer(der, 'OCSP response');
+    checkOcspResponseShape(der);
+    response = new pkijs.OCSPResponse({ schema });
   } catch (error) {
     throw error instanceof RevocationError ? error : malformed(`malformed OCSP response: ${errorMessage(error)}`, error);
   }

@@ -4,6 +4,7 @@ import type { HashAlgorithm } from '../algorithm.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import { Certificate } from '../certificate.js';
 import { digest } from '../digest.js';
+import { assertDefiniteLengthBer, DerError, readElement, TAG, type DerElement } from '../der.js';
 import { TimestampError, type TimestampErrorCode } from '../errors.js';
 import { HASH_BY_OID, TIMESTAMP_OID } from './oids.js';
 
@@ -105,6 +106,9 @@ export class TimestampToken {
     let contentInfo: pkijs.ContentInfo;
     let signedData: pkijs.SignedData;
     try {
+      // [impl] as tspclient-go: BER with definite lengths only (its BER→DER
+      // conversion refuses indefinite lengths); issue 12, TSA-3.
+      assertDefiniteLengthBer(der);
       const asn1 = asn1js.fromBER(der);
       if (asn1.offset === -1) throw new Error('invalid BER');
       contentInfo = new pkijs.ContentInfo({ schema: asn1.result });
@@ -126,8 +130,15 @@ export class TimestampToken {
     }
     const eContent = signedData.encapContentInfo.eContent;
     if (!eContent) fail('ERR_TIMESTAMP_MALFORMED', 'the timestamp token has no TSTInfo content');
+    // eContent is an OCTET STRING (Go unmarshals it into []byte, refusing any other tag).
+    if (eContent.idBlock.tagClass !== 1 || eContent.idBlock.tagNumber !== 4) fail('ERR_TIMESTAMP_MALFORMED', 'the TSTInfo content is not an OCTET STRING');
     // A constructed (BER) OCTET STRING holds its value in pieces; join them.
     this.content = octetStringValue(eContent);
+    try {
+      checkDigestAlgorithms(der);
+    } catch (error) {
+      fail('ERR_TIMESTAMP_MALFORMED', `invalid CMS SignerInfo: ${error instanceof Error ? error.message : String(error)}`, error);
+    }
     try {
       // The certificates exactly as the token carries them: re-encoding them through
       // pkijs would turn a non-DER certificate into DER and hide it from the strict
@@ -176,6 +187,43 @@ export class TimestampToken {
   /** The signer candidates, in order; verification succeeds on the first that verifies. */
   signers(): SignerCandidate[] {
     return this.signedData.signerInfos.map((signerInfo, index) => ({ signerInfo, index }));
+  }
+}
+
+/**
+ * Each SignerInfo's digestAlgorithm as received: an OID and parameters that
+ * are absent or NULL, nothing else; SignedData.digestAlgorithms entries have
+ * nothing after their parameters (RFC 5754 §2, RFC 3370 §2.1; no extension
+ * marker in AlgorithmIdentifier). pkijs drops elements it does not know, so
+ * the received bytes are read. Lengths may be BER long forms, as the token's.
+ * [impl] Stricter than notation: tspclient-go reads the field into
+ * pkix.AlgorithmIdentifier (any parameters, trailing elements skipped) and
+ * uses only its OID.
+ */
+function checkDigestAlgorithms(der: Uint8Array): void {
+  const kids = (el: DerElement | undefined, what: string): DerElement[] => {
+    if (!el || (el.tag & 0x20) === 0) throw new DerError(`malformed ${what}`);
+    const out: DerElement[] = [];
+    for (let offset = el.contentStart; offset < el.end; ) {
+      const child = readElement(der, offset, el.end, false);
+      out.push(child);
+      offset = child.end;
+    }
+    return out;
+  };
+  const signedData = kids(kids(readElement(der, 0, der.length, false), 'ContentInfo')[1], 'ContentInfo content')[0];
+  // SignedData.digestAlgorithms: each an AlgorithmIdentifier with nothing after its parameters.
+  for (const algorithm of kids(kids(signedData, 'SignedData')[1], 'SignedData digestAlgorithms')) {
+    const [oid, , ...rest] = kids(algorithm, 'SignedData digestAlgorithms');
+    if (oid?.tag !== TAG.OID || rest.length > 0) throw new DerError('malformed SignedData digestAlgorithms');
+  }
+  for (const signerInfo of kids(kids(signedData, 'SignedData').at(-1), 'SignerInfos')) {
+    const [oid, parameters, ...rest] = kids(kids(signerInfo, 'SignerInfo')[2], 'SignerInfo digestAlgorithm');
+    if (oid?.tag !== TAG.OID) throw new DerError('malformed SignerInfo digestAlgorithm');
+    if (parameters && (parameters.tag !== TAG.NULL || parameters.end !== parameters.contentStart)) {
+      throw new DerError('SignerInfo digestAlgorithm parameters must be absent or NULL');
+    }
+    if (rest.length > 0) throw new DerError('malformed SignerInfo digestAlgorithm: trailing data');
   }
 }
 

@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { bytesEqual, concatBytes, toHex } from '../bytes.js';
+import { bytesEqual, toHex } from '../bytes.js';
+import { assertDer, children, DerCursor, DerError, oidValue, readOnly, TAG, whole } from '../der.js';
 import type { Certificate } from '../certificate.js';
 import { OID } from '../certificate.js';
 import { buildCertificatePath } from '../certificate-path.js';
@@ -45,26 +46,50 @@ const normalizeSerial = (hex: string): string => hex.replace(/^(00)+(?=..)/, '')
 const hexOf = (integer: asn1js.Integer): string => toHex(integer.valueBlock.valueHexView);
 
 /**
- * DER `SET OF` the given element encodings: sorted bytewise (X.690 §11.6).
- * The CMS signature covers the signed attributes in this form (RFC 5652
- * §5.4); Go re-marshals them sorted, so we do too rather than trust the
- * received order.
+ * RFC 5652 §5.3/§5.4: SignedAttributes MUST be DER even inside a BER token,
+ * and the signature covers that DER encoding, i.e. the received `[0]` bytes
+ * with the tag replaced by SET. We verify over exactly those bytes, after
+ * checking they are DER with pki's strict reader: minimal definite lengths,
+ * SET OF in DER order, and each Attribute exactly { attrType, attrValues }
+ * (no extension marker in RFC 5652's ASN.1).
+ * [impl] Stricter than notation: tspclient-go converts the whole token
+ * BER→DER (internal/encoding/asn1/ber ConvertToDER), unmarshals the
+ * attributes with encoding/asn1 (which skips trailing elements of a SEQUENCE)
+ * and verifies over asn1.MarshalWithParams(attrs, "set"), so it accepts
+ * non-minimal lengths and extra Attribute elements that its re-encoding drops
+ * (issue 12, TSA-3).
  */
-function derSetOf(elements: Uint8Array[]): Uint8Array {
-  const sorted = [...elements].sort((a, b) => {
-    const n = Math.min(a.length, b.length);
-    for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
-    return a.length - b.length;
-  });
-  const body = concatBytes(...sorted);
-  return concatBytes(new Uint8Array([0x31]), derLength(body.length), body);
+export function signedAttributesDer(signerInfo: pkijs.SignerInfo): Uint8Array {
+  const code = 'ERR_TIMESTAMP_SIGNATURE';
+  const encoded = signerInfo.signedAttrs?.encodedValue;
+  if (!encoded || encoded.byteLength === 0) fail(code, 'missing signed attributes');
+  // pkijs keeps the received bytes of `[0]` with the tag already set to SET.
+  const bytes = new Uint8Array(encoded).slice();
+  bytes[0] = TAG.SET;
+  try {
+    assertDer(bytes);
+    const set = readOnly(bytes, TAG.SET, 'SignedAttributes');
+    let previous: Uint8Array | undefined;
+    for (const child of children(bytes, set)) {
+      const attribute = new DerCursor(bytes, child, 'Attribute');
+      oidValue(bytes, attribute.next('Attribute attrType'));
+      const values = attribute.next('Attribute attrValues');
+      if (values.tag !== TAG.SET) throw new DerError('malformed Attribute attrValues');
+      attribute.end();
+      const encoding = whole(bytes, child);
+      if (previous && compareBytes(previous, encoding) > 0) throw new DerError('SET OF elements are not in DER order');
+      previous = encoding;
+    }
+  } catch (error) {
+    fail(code, `the signed attributes are not DER (RFC 5652 §5.3): ${describe(error)}`, error);
+  }
+  return bytes;
 }
 
-function derLength(length: number): Uint8Array {
-  if (length < 0x80) return new Uint8Array([length]);
-  const bytes: number[] = [];
-  for (let n = length; n > 0; n = Math.floor(n / 256)) bytes.unshift(n & 0xff);
-  return new Uint8Array([0x80 | bytes.length, ...bytes]);
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
 }
 
 function rawBytes(node: asn1js.AsnType): Uint8Array {
@@ -166,7 +191,7 @@ async function verifySignerInfo(token: TimestampToken, signerInfo: pkijs.SignerI
     parameters = undefined;
   }
 
-  const signedBytes = derSetOf(attributes.attributes.map((a) => new Uint8Array(a.toSchema().toBER())));
+  const signedBytes = signedAttributesDer(signerInfo);
   let valid: boolean;
   try {
     valid = await verifyX509Signature(

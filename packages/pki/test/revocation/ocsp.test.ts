@@ -3,6 +3,8 @@ import { writeFileSync } from 'node:fs';
 import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from '../../src/index.js';
+import { children, readOnly, whole, type DerElement } from '../../src/der.js';
+import { element, NULL } from '../../src/der-writer.js';
 import {
   buildOcspRequest,
   checkRevocation,
@@ -289,3 +291,46 @@ function execOpenssl(args: string[], input: Uint8Array): Buffer {
   writeFileSync(file, input);
   return execFileSync('openssl', args.map((a) => (a === '@input' ? file : a)), { cwd: pki.dir, stdio: ['pipe', 'pipe', 'pipe'] });
 }
+
+describe('issue 12: OCSPResponse and ResponseBytes have no room for extra elements (RFC 6960 §4.2.1)', () => {
+  /** Re-encodes the response with `change` applied to the children of the element at `path`. */
+  function reshape(der: Uint8Array, path: readonly number[], change: (children: Uint8Array[]) => Uint8Array[]): Uint8Array {
+    const walk = (el: DerElement, rest: readonly number[]): Uint8Array => {
+      const kids = children(der, el);
+      const parts = rest.length === 0 ? change(kids.map((k) => whole(der, k))) : kids.map((k, i) => (i === rest[0] ? walk(k, rest.slice(1)) : whole(der, k)));
+      return element(el.tag, ...parts);
+    };
+    return walk(readOnly(der), path);
+  }
+
+  function mutatedResponder(path: readonly number[], change: (children: Uint8Array[]) => Uint8Array[]): FakeNet {
+    return new FakeNet().route(OCSP, ({ url }) => {
+      const request = decodeBase64(decodeURIComponent(url.slice(url.lastIndexOf('/') + 1)));
+      const response = reshape(pki.ocspResponse(request, { ca: root, entries: [{ cert: leaf }] }), path, change);
+      return new Response(own(response), { status: 200, headers: { 'content-type': 'application/ocsp-response' } });
+    });
+  }
+
+  it('issue 12: REV-3 the response re-assembled unchanged by the test helper is still good (control)', async () => {
+    const result = await check(leaf, mutatedResponder([], (kids) => kids));
+    expect(result.status).toBe('ok');
+  });
+
+  const cases: Array<[string, readonly number[], (children: Uint8Array[]) => Uint8Array[], RegExp?]> = [
+    ['a NULL after responseBytes (der-append-null@root)', [], (kids) => [...kids, NULL]],
+    ['a duplicated responseBytes (der-duplicate-child 1@root)', [], (kids) => [...kids, kids[1]!]],
+    ['a NULL after ResponseBytes inside [0] (der-append-null@1)', [1], (kids) => [...kids, NULL]],
+    ['a NULL after the response OCTET STRING (der-append-null@1.0)', [1, 0], (kids) => [...kids, NULL]],
+    ['a duplicated response OCTET STRING (der-duplicate-child 1@1.0)', [1, 0], (kids) => [...kids, kids[1]!]],
+    ['a responseStatus padded with a zero octet (der-append-zero-octet@0)', [], ([, ...rest]) => [Uint8Array.of(0x0a, 0x02, 0x00, 0x00), ...rest], /non-minimal INTEGER/],
+    ['an empty responseStatus (der-empty@0)', [], ([, ...rest]) => [Uint8Array.of(0x0a, 0x00), ...rest], /empty INTEGER/],
+  ];
+  for (const [name, path, change, message = /trailing data/] of cases) {
+    it(`issue 12: REV-3 ${name} is malformed, not good`, async () => {
+      const result = await check(leaf, mutatedResponder(path, change));
+      expect(result.status).not.toBe('ok');
+      expect(errorCode(result.serverResults[0])).toBe('ERR_REVOCATION_MALFORMED');
+      expect((result.serverResults[0]!.error as Error).message).toMatch(message);
+    });
+  }
+});

@@ -1,0 +1,91 @@
+/**
+ * issue 12 residual fuzz findings (TSA-3): the signature of a timestamp
+ * token covers the DER of its signed attributes as received (RFC 5652
+ * §5.3/§5.4). Tokens whose signedAttrs are re-encoded from a lax parse
+ * (a long-form length, an element after attrValues) must not verify.
+ */
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import * as pki from '../../src/index.js';
+import { children, contents, readOnly, whole, type DerElement } from '../../src/der.js';
+import { element, longForm, NULL } from '../../src/der-writer.js';
+import { loadUpstreamManifest } from '../../../../test-support/upstream-vectors.js';
+
+const upstream = await loadUpstreamManifest();
+const tokenDer = new Uint8Array(await readFile(`${upstream.dir}/tspclient-go/testdata/TimeStampToken.p7s`));
+const roots = pki.parseCertificates(new Uint8Array(await readFile(`${upstream.dir}/tspclient-go/testdata/GlobalSignRootCA.crt`)));
+const at = new Date('2022-01-01T00:00:00Z');
+
+/** Re-encodes `bytes` with minimal lengths, replacing the element at `path` (child indexes) by `change(it)`. */
+function rewrite(bytes: Uint8Array, el: DerElement, path: readonly number[], change: (encoded: Uint8Array) => Uint8Array): Uint8Array {
+  if (path.length === 0) return change(whole(bytes, el).slice());
+  const parts = children(bytes, el).map((child, i) => (i === path[0] ? rewrite(bytes, child, path.slice(1), change) : whole(bytes, child)));
+  return element(el.tag, ...parts);
+}
+
+const mutate = (path: readonly number[], change: (encoded: Uint8Array) => Uint8Array): Uint8Array =>
+  rewrite(tokenDer, readOnly(tokenDer), path, change);
+
+/** ContentInfo → [0] → SignedData → signerInfos → SignerInfo → signedAttrs [0]. */
+const SIGNED_ATTRS = [1, 0, 4, 0, 3];
+
+async function verify(der: Uint8Array): Promise<pki.Certificate[]> {
+  return pki.verifyTimestampSignature(pki.TimestampToken.parse(der), { roots, at });
+}
+
+describe('TSA-3 issue 12: signed attributes are verified as received DER', () => {
+  it('issue 12: TSA-3 the unmodified token, re-assembled by the test helper, still verifies (control)', async () => {
+    const same = mutate(SIGNED_ATTRS, (encoded) => encoded);
+    const chain = await verify(same);
+    expect(chain.length).toBeGreaterThan(1);
+  });
+
+  const cases: Array<[string, readonly number[], (encoded: Uint8Array) => Uint8Array]> = [
+    ['a long-form length on an attribute type (der-long-form-length@1.0.4.0.3.1.0)', [...SIGNED_ATTRS, 1, 0], (e) => longForm(e)],
+    ['a long-form length on an Attribute (der-long-form-length@1.0.4.0.3.3)', [...SIGNED_ATTRS, 3], (e) => longForm(e)],
+    ['a NULL after attrValues (der-append-null@1.0.4.0.3.0)', [...SIGNED_ATTRS, 0], (e) => element(0x30, contents(e, readOnly(e)), NULL)],
+    ['attributes out of DER SET OF order', SIGNED_ATTRS, (e) => {
+      const attrs = children(e, readOnly(e)).map((c) => whole(e, c));
+      return element(e[0]!, ...attrs.reverse());
+    }],
+  ];
+  for (const [name, path, change] of cases) {
+    it(`issue 12: TSA-3 ${name} is refused with ERR_TIMESTAMP_SIGNATURE`, async () => {
+      const der = mutate(path, change);
+      expect(der).not.toEqual(tokenDer);
+      const error = await verify(der).then(() => undefined, (e: unknown) => e);
+      expect(error).toBeInstanceOf(pki.TimestampError);
+      expect((error as pki.TimestampError).code).toBe('ERR_TIMESTAMP_SIGNATURE');
+      expect((error as Error).message).toMatch(/signed attributes are not DER/);
+    });
+  }
+});
+
+describe('TSA-3 issue 12: SignerInfo digestAlgorithm parameters are absent or NULL (RFC 5754 §2)', () => {
+  const DIGEST_ALGORITHM = [1, 0, 4, 0, 2];
+  const oidOf = (e: Uint8Array): Uint8Array => whole(e, children(e, readOnly(e))[0]!);
+
+  it('issue 12: TSA-3 absent parameters (der-drop-child 1@1.0.4.0.2) verify, as RFC 5754 allows both forms', async () => {
+    const der = mutate(DIGEST_ALGORITHM, (e) => element(0x30, oidOf(e)));
+    expect(der).not.toEqual(tokenDer);
+    expect((await verify(der)).length).toBeGreaterThan(1);
+  });
+
+  const cases: Array<[string, (encoded: Uint8Array) => Uint8Array]> = [
+    ['parameters retagged as UTCTime (der-tag 0x5->0x17@1.0.4.0.2.1)', (e) => element(0x30, oidOf(e), Uint8Array.of(0x17, 0x00))],
+    ['a NULL after the parameters (der-append-null@1.0.4.0.2)', (e) => element(0x30, contents(e, readOnly(e)), NULL)],
+  ];
+  for (const [name, change] of cases) {
+    it(`issue 12: TSA-3 ${name} is ERR_TIMESTAMP_MALFORMED`, () => {
+      const der = mutate(DIGEST_ALGORITHM, change);
+      expect(() => pki.TimestampToken.parse(der)).toThrow(expect.objectContaining({ code: 'ERR_TIMESTAMP_MALFORMED', message: expect.stringMatching(/digestAlgorithm/) }));
+    });
+  }
+});
+
+describe('TSA-3 issue 12: SignedData digestAlgorithms entries have nothing after their parameters', () => {
+  it('issue 12: TSA-3 a duplicated NULL in a digestAlgorithms entry (der-duplicate-child 1@1.0.1.0) is ERR_TIMESTAMP_MALFORMED', () => {
+    const der = mutate([1, 0, 1, 0], (e) => element(0x30, contents(e, readOnly(e)), NULL));
+    expect(() => pki.TimestampToken.parse(der)).toThrow(expect.objectContaining({ code: 'ERR_TIMESTAMP_MALFORMED', message: expect.stringMatching(/digestAlgorithms/) }));
+  });
+});
