@@ -190,21 +190,24 @@ function normalisesToOriginal(s: State, token: Uint8Array): boolean {
 }
 
 /**
- * Whether `token` is the original with one entry of SignedData's
- * digestAlgorithms repeated. The SET is unsigned and only announces the
- * hashes the signers use (RFC 5652 §5.1); X.690 lets a SET OF hold equal
- * values, and tspclient-go reads it into []pkix.AlgorithmIdentifier without
- * using it for verification (issue 12, TSA-3).
+ * Whether `token` is the original except for SignedData's digestAlgorithms
+ * SET (an entry repeated, changed or dropped), still strict DER. The SET is
+ * unsigned and only announces the hashes the signers use (RFC 5652 §5.1);
+ * the signature is checked with the SignerInfo's own digestAlgorithm, and
+ * tspclient-go reads the SET into []pkix.AlgorithmIdentifier without using
+ * it, so notation accepts such a token too (issue 12, TSA-3).
  */
-function onlyDigestAlgorithmRepeated(s: State, token: Uint8Array): boolean {
-  const entries = signedDataOf(s.tree).children![1]!.children ?? [];
-  for (let i = 0; i < entries.length; i++) {
-    const expected = cloneDer(s.tree);
-    const set = signedDataOf(expected).children![1]!;
-    set.children!.splice(i, 0, cloneDer(entries[i]!));
-    if (bytesEqual(encodeDer(expected), token)) return true;
+function onlyDigestAlgorithmsSetChanged(s: State, token: Uint8Array): boolean {
+  try {
+    if (!isStrictDer(token)) return false;
+    const mutated = parseDer(token);
+    const set = signedDataOf(mutated).children![1]!;
+    if (set.tag !== 0x31) return false;
+    signedDataOf(mutated).children![1] = cloneDer(signedDataOf(s.tree).children![1]!);
+    return bytesEqual(encodeDer(mutated), s.token);
+  } catch {
+    return false;
   }
-  return false;
 }
 
 /**
@@ -288,7 +291,7 @@ export const timestampTarget: FuzzTarget = {
         const token = decodeBase64(envelope.header[TIMESTAMP] as string);
         if (bytesEqual(token, s.token)) return 'the token is identical to the original';
         if (normalisesToOriginal(s, token)) return 'BER length forms only: the token normalises to the same DER as the original';
-        if (onlyDigestAlgorithmRepeated(s, token)) return 'an entry of the unsigned SignedData digestAlgorithms SET repeated: it only lists hashes, and a SET OF may hold equal values';
+        if (onlyDigestAlgorithmsSetChanged(s, token)) return 'only the unsigned SignedData digestAlgorithms SET changed: it announces hashes; the SignerInfo names the one verified';
         if (onlyDigestNullParametersDropped(s, token)) return "only the SignerInfo digestAlgorithm's NULL parameters were dropped: RFC 5754 §2 makes absent and NULL equivalent";
         return known?.acceptable ?? onlyUnusedCertificateChanged(s, token, result);
       },
