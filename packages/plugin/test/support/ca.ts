@@ -43,7 +43,8 @@ export async function issue(options: IssueOptions): Promise<Issued> {
   const cert = new pkijs.Certificate();
   cert.version = 2;
   const serial = crypto.getRandomValues(new Uint8Array(12));
-  serial[0]! &= 0x7f;
+  // Positive and minimal in DER (the strict reader refuses a redundant leading zero, as Go does).
+  serial[0] = (serial[0]! & 0x7f) || 1;
   cert.serialNumber = new asn1js.Integer({ valueHex: serial.buffer });
   const subject = rdns(options.cn);
   cert.subject = subject;

@@ -45,7 +45,8 @@ export async function makeCertificate(options: MakeOptions): Promise<Made> {
   const cert = new pkijs.Certificate();
   cert.version = 2;
   const serial = crypto.getRandomValues(new Uint8Array(12));
-  serial[0]! &= 0x7f;
+  // Positive and minimal in DER (the strict reader refuses a redundant leading zero, as Go does).
+  serial[0] = (serial[0]! & 0x7f) || 1;
   cert.serialNumber = new asn1js.Integer({ valueHex: serial.buffer });
   const subject = rdns(options.subject);
   cert.subject = subject;
