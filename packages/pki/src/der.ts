@@ -125,13 +125,16 @@ export class DerCursor {
   readonly #end: number;
   readonly #bytes: Uint8Array;
   readonly #what: string;
+  readonly #minimalLengths: boolean;
 
-  constructor(bytes: Uint8Array, parent: DerElement | undefined, what: string, tag: number = TAG.SEQUENCE) {
+  /** `minimalLengths: false` reads BER long-form lengths too (timestamp tokens: {@link assertDefiniteLengthBer}). */
+  constructor(bytes: Uint8Array, parent: DerElement | undefined, what: string, tag: number = TAG.SEQUENCE, minimalLengths = true) {
     if (!parent || parent.tag !== tag) throw new DerError(`malformed ${what}`);
     this.#bytes = bytes;
     this.#offset = parent.contentStart;
     this.#end = parent.end;
     this.#what = what;
+    this.#minimalLengths = minimalLengths;
   }
 
   get empty(): boolean {
@@ -146,7 +149,7 @@ export class DerCursor {
   /** The next element; `what` names it in the error when there is none. */
   next(what = this.#what): DerElement {
     if (this.empty) throw new DerError(`malformed ${what}`);
-    const element = readElement(this.#bytes, this.#offset, this.#end);
+    const element = readElement(this.#bytes, this.#offset, this.#end, this.#minimalLengths);
     this.#offset = element.end;
     return element;
   }

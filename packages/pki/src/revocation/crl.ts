@@ -99,6 +99,10 @@ export interface ParsedCrl {
 /** Parses a DER CRL; throws `ERR_REVOCATION_MALFORMED`. */
 export function parseCrl(der: Uint8Array, what = 'CRL'): ParsedCrl {
   const node = parseDer(der, what);
+  // CertificateList is exactly {tbsCertList, signatureAlgorithm, signatureValue}
+  // (RFC 5280 §5.1; no extension marker). [impl] Stricter than Go's
+  // encoding/asn1, which skips elements after the last (issue 12, REV-4).
+  if ((node as asn1js.Sequence).valueBlock?.value?.length !== 3) throw malformed(`malformed ${what}: a CertificateList has exactly three fields`);
   let crl: pkijs.CertificateRevocationList;
   try {
     crl = new pkijs.CertificateRevocationList({ schema: node });

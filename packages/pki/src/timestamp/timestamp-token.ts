@@ -4,7 +4,7 @@ import type { HashAlgorithm } from '../algorithm.js';
 import { bytesEqual, toHex } from '../bytes.js';
 import { Certificate } from '../certificate.js';
 import { digest } from '../digest.js';
-import { assertDefiniteLengthBer, DerError, readElement, TAG, type DerElement } from '../der.js';
+import { assertDefiniteLengthBer, DerCursor, DerError, integerBytes, readElement, smallIntegerValue, TAG, type DerElement } from '../der.js';
 import { TimestampError, type TimestampErrorCode } from '../errors.js';
 import { HASH_BY_OID, TIMESTAMP_OID } from './oids.js';
 
@@ -135,9 +135,9 @@ export class TimestampToken {
     // A constructed (BER) OCTET STRING holds its value in pieces; join them.
     this.content = octetStringValue(eContent);
     try {
-      checkDigestAlgorithms(der);
+      checkTokenShape(der);
     } catch (error) {
-      fail('ERR_TIMESTAMP_MALFORMED', `invalid CMS SignerInfo: ${error instanceof Error ? error.message : String(error)}`, error);
+      fail('ERR_TIMESTAMP_MALFORMED', `invalid CMS SignedData: ${error instanceof Error ? error.message : String(error)}`, error);
     }
     try {
       // The certificates exactly as the token carries them: re-encoding them through
@@ -191,39 +191,73 @@ export class TimestampToken {
 }
 
 /**
- * Each SignerInfo's digestAlgorithm as received: an OID and parameters that
- * are absent or NULL, nothing else; SignedData.digestAlgorithms entries have
- * nothing after their parameters (RFC 5754 §2, RFC 3370 §2.1; no extension
- * marker in AlgorithmIdentifier). pkijs drops elements it does not know, so
- * the received bytes are read. Lengths may be BER long forms, as the token's.
- * [impl] Stricter than notation: tspclient-go reads the field into
- * pkix.AlgorithmIdentifier (any parameters, trailing elements skipped) and
- * uses only its OID.
+ * The layout of the token, read from the received bytes (pkijs skips
+ * elements it does not know, and reads versions it never checks). Lengths
+ * may be BER long forms, as the token's (tspclient-go converts BER to DER).
+ * - ContentInfo, its `[0]`, SignedData, EncapsulatedContentInfo and every
+ *   SignerInfo hold exactly their RFC 5652 fields: nothing after the last.
+ * - SignedData's version is 3 (RFC 5652 §5.1: eContentType is not id-data);
+ *   a SignerInfo's is 1 with issuerAndSerialNumber and 3 with
+ *   subjectKeyIdentifier (§5.3); INTEGERs are minimal, as encoding/asn1 reads them.
+ * - AlgorithmIdentifiers have nothing after their parameters; the
+ *   SignerInfo's SHA-2 digestAlgorithm parameters are absent or NULL
+ *   (RFC 5754 §2, RFC 3370 §2.1).
+ * [impl] Stricter than notation: Go's encoding/asn1 skips trailing elements
+ * of a SEQUENCE, and tspclient-go reads neither version nor the parameters
+ * (issue 12, TSA-3).
  */
-function checkDigestAlgorithms(der: Uint8Array): void {
-  const kids = (el: DerElement | undefined, what: string): DerElement[] => {
-    if (!el || (el.tag & 0x20) === 0) throw new DerError(`malformed ${what}`);
-    const out: DerElement[] = [];
-    for (let offset = el.contentStart; offset < el.end; ) {
-      const child = readElement(der, offset, el.end, false);
-      out.push(child);
-      offset = child.end;
+function checkTokenShape(der: Uint8Array): void {
+  const cursor = (element: DerElement | undefined, what: string, tag: number = TAG.SEQUENCE) => new DerCursor(der, element, what, tag, false);
+  const algorithmIdentifier = (element: DerElement, what: string, nullOnly: boolean): void => {
+    const fields = cursor(element, what);
+    if (fields.next(what).tag !== TAG.OID) throw new DerError(`malformed ${what}`);
+    const parameters = fields.empty ? undefined : fields.next(what);
+    if (nullOnly && parameters && (parameters.tag !== TAG.NULL || parameters.end !== parameters.contentStart)) {
+      throw new DerError(`${what} parameters must be absent or NULL`);
     }
-    return out;
+    fields.end();
   };
-  const signedData = kids(kids(readElement(der, 0, der.length, false), 'ContentInfo')[1], 'ContentInfo content')[0];
-  // SignedData.digestAlgorithms: each an AlgorithmIdentifier with nothing after its parameters.
-  for (const algorithm of kids(kids(signedData, 'SignedData')[1], 'SignedData digestAlgorithms')) {
-    const [oid, , ...rest] = kids(algorithm, 'SignedData digestAlgorithms');
-    if (oid?.tag !== TAG.OID || rest.length > 0) throw new DerError('malformed SignedData digestAlgorithms');
+  const contentInfo = cursor(readElement(der, 0, der.length, false), 'ContentInfo');
+  if (contentInfo.next('ContentInfo contentType').tag !== TAG.OID) throw new DerError('malformed ContentInfo contentType');
+  const content = cursor(contentInfo.next('ContentInfo content'), 'ContentInfo content', 0xa0);
+  contentInfo.end();
+  const signedData = cursor(content.next('SignedData'), 'SignedData');
+  content.end();
+  const version = smallIntegerValue(der, signedData.next('SignedData version'), 'SignedData version');
+  if (version !== 3) throw new DerError(`SignedData version must be 3 for TSTInfo content, not ${version}`);
+  const digestAlgorithms = cursor(signedData.next('SignedData digestAlgorithms'), 'SignedData digestAlgorithms', TAG.SET);
+  while (!digestAlgorithms.empty) algorithmIdentifier(digestAlgorithms.next(), 'SignedData digestAlgorithms', false);
+  const encapsulated = cursor(signedData.next('SignedData encapContentInfo'), 'EncapsulatedContentInfo');
+  if (encapsulated.next('EncapsulatedContentInfo eContentType').tag !== TAG.OID) throw new DerError('malformed EncapsulatedContentInfo eContentType');
+  const eContent = encapsulated.optional(0xa0);
+  encapsulated.end();
+  if (eContent) {
+    const explicit = cursor(eContent, 'EncapsulatedContentInfo eContent', 0xa0);
+    explicit.next('EncapsulatedContentInfo eContent');
+    explicit.end();
   }
-  for (const signerInfo of kids(kids(signedData, 'SignedData').at(-1), 'SignerInfos')) {
-    const [oid, parameters, ...rest] = kids(kids(signerInfo, 'SignerInfo')[2], 'SignerInfo digestAlgorithm');
-    if (oid?.tag !== TAG.OID) throw new DerError('malformed SignerInfo digestAlgorithm');
-    if (parameters && (parameters.tag !== TAG.NULL || parameters.end !== parameters.contentStart)) {
-      throw new DerError('SignerInfo digestAlgorithm parameters must be absent or NULL');
+  signedData.optional(0xa0); // certificates: each parsed by the strict certificate reader
+  signedData.optional(0xa1); // crls: not read
+  const signerInfos = cursor(signedData.next('SignedData signerInfos'), 'SignerInfos', TAG.SET);
+  signedData.end();
+  while (!signerInfos.empty) {
+    const info = cursor(signerInfos.next(), 'SignerInfo');
+    const signerVersion = smallIntegerValue(der, info.next('SignerInfo version'), 'SignerInfo version');
+    const sid = info.next('SignerInfo sid');
+    if (sid.tag === TAG.SEQUENCE && signerVersion === 1) {
+      const issuerAndSerial = cursor(sid, 'IssuerAndSerialNumber');
+      if (issuerAndSerial.next('IssuerAndSerialNumber issuer').tag !== TAG.SEQUENCE) throw new DerError('malformed IssuerAndSerialNumber issuer');
+      integerBytes(der, issuerAndSerial.next('IssuerAndSerialNumber serialNumber'), 'IssuerAndSerialNumber serialNumber');
+      issuerAndSerial.end();
+    } else if (!(sid.tag === 0x80 && signerVersion === 3)) {
+      throw new DerError(`SignerInfo version ${signerVersion} does not match its sid (RFC 5652 §5.3)`);
     }
-    if (rest.length > 0) throw new DerError('malformed SignerInfo digestAlgorithm: trailing data');
+    algorithmIdentifier(info.next('SignerInfo digestAlgorithm'), 'SignerInfo digestAlgorithm', true);
+    info.optional(0xa0); // signedAttrs: their own DER check where the signature is verified
+    algorithmIdentifier(info.next('SignerInfo signatureAlgorithm'), 'SignerInfo signatureAlgorithm', false);
+    if (info.next('SignerInfo signature').tag !== TAG.OCTET_STRING) throw new DerError('malformed SignerInfo signature');
+    info.optional(0xa1); // unsignedAttrs: not read
+    info.end();
   }
 }
 

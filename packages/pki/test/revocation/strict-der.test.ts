@@ -11,6 +11,7 @@ import {
   distributionPointUrls,
   parseDer,
 } from '../../src/revocation/asn1.js';
+import { parseCrl } from '../../src/revocation/crl.js';
 
 const b = (...values: number[]): Uint8Array => new Uint8Array(values);
 const malformed = { code: 'ERR_REVOCATION_MALFORMED' };
@@ -51,5 +52,10 @@ describe('issue 12: strict DER for revocation data', () => {
     expect(() => distributionPointUrls(sequence(sequence(element(0xa0))))).toThrow(/invalid CRL distribution point/);
     expect(() => distributionPointUrls(b(0x30, 0x81, 0x00))).toThrow(expect.objectContaining(malformed));
     expect(distributionPointUrls(sequence(sequence(oid('1.2.3'))))).toEqual([]);
+  });
+
+  it('REV-4 issue 12: a CertificateList with an element after signatureValue (der-append-null@root) is malformed', () => {
+    const list = sequence(sequence(integer(1)), sequence(oid('1.2.840.113549.1.1.11')), element(0x03, b(0x00, 0x01)), element(0x05, b()));
+    expect(() => parseCrl(list)).toThrow(expect.objectContaining({ ...malformed, message: expect.stringMatching(/exactly three fields/) }));
   });
 });
