@@ -531,7 +531,18 @@ export interface GoResult {
   spki?: string;
 }
 
-const ORACLE_SOURCE = resolve(dirname(fileURLToPath(import.meta.url)), '../../oracle/x509oracle.go');
+/**
+ * The oracle's source, found from this module upwards: from src/targets/ when
+ * vitest runs the source, from dist/ when `pnpm fuzz` runs the bundle.
+ */
+const ORACLE_SOURCE = ((): string => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++, dir = dirname(dir)) {
+    const candidate = join(dir, 'oracle', 'x509oracle.go');
+    if (existsSync(candidate)) return candidate;
+  }
+  return resolve(dirname(fileURLToPath(import.meta.url)), '../../oracle/x509oracle.go');
+})();
 
 /** Whether the Go toolchain is on PATH. */
 export function goAvailable(): boolean {
