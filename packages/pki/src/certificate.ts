@@ -48,6 +48,8 @@ export type KeyUsageName = (typeof KEY_USAGE_NAMES)[number];
 /** How many parsed certificates {@link Certificate.fromDer} keeps (least recently used go first). */
 const MAX_CACHED_CERTIFICATES = 512;
 const parsedCertificates = new Map<string, Certificate>();
+/** Inputs up to this size are hashed (for the cache) before they are parsed; larger ones after. */
+const HASH_FIRST_MAX_BYTES = 64 * 1024;
 
 /** One certificate extension, undecoded. */
 export interface CertificateExtension {
@@ -175,6 +177,9 @@ export class Certificate {
     } catch (error) {
       fail(`malformed certificate: ${error instanceof Error ? error.message : String(error)}`, error);
     }
+    // A certificate is a few KiB; for a larger input the full-size hash is the
+    // dominant cost, so it is parsed first and junk fails before it is hashed.
+    const parsedFirst = der.length > HASH_FIRST_MAX_BYTES ? new Certificate(der.slice()) : undefined;
     const key = toHex(sha256(der));
     const cached = parsedCertificates.get(key);
     if (cached) {
@@ -183,7 +188,7 @@ export class Certificate {
       parsedCertificates.set(key, cached);
       return cached;
     }
-    const certificate = new Certificate(der.slice());
+    const certificate = parsedFirst ?? new Certificate(der.slice());
     certificate.#fingerprint = key;
     parsedCertificates.set(key, certificate);
     if (parsedCertificates.size > MAX_CACHED_CERTIFICATES) parsedCertificates.delete(parsedCertificates.keys().next().value!);
