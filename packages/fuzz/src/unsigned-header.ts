@@ -22,6 +22,7 @@ export function isUnreadLabel(label: unknown): boolean {
 /** Standard base64 that decodes (ignoring padding bits, as Go's non-strict decoder does) to exactly `der`. */
 export function sameBase64Bytes(text: unknown, der: Uint8Array): boolean {
   if (typeof text !== 'string' || text.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(text)) return false;
-  const decoded = Buffer.from(text, 'base64');
+  // atob is WHATWG's forgiving base64: like Go's non-strict decoder it ignores padding bits.
+  const decoded = Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
   return decoded.length === der.length && decoded.every((b, i) => b === der[i]);
 }
