@@ -12,7 +12,7 @@
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { verify, verifyBlob } from '@x/notary-core';
-import { parseCertificates } from '@x/notary-pki';
+import { concatBytes, parseCertificates } from '@x/notary-pki';
 import { RemoteRepository } from '@x/notary-oci';
 import { MemoryTrustStore } from '@x/notary-trust-policy';
 
@@ -45,16 +45,6 @@ function longForm(tag, length, contents = new Uint8Array(0)) {
   return out;
 }
 
-function concat(...parts) {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
-
 /** A CBOR head (major type, argument) in its shortest form. */
 function head(major, n) {
   if (n < 24) return Uint8Array.of((major << 5) | n);
@@ -62,16 +52,16 @@ function head(major, n) {
   if (n < 0x10000) return Uint8Array.of((major << 5) | 25, n >> 8, n & 0xff);
   return Uint8Array.of((major << 5) | 26, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
 }
-const bstr = (bytes) => concat(head(2, bytes.length), bytes);
-const tstr = (text) => concat(head(3, encoder.encode(text).length), encoder.encode(text));
+const bstr = (bytes) => concatBytes(head(2, bytes.length), bytes);
+const tstr = (text) => concatBytes(head(3, encoder.encode(text).length), encoder.encode(text));
 
 /** COSE_Sign1 with protected {alg: ES256}, the given unprotected map entries, then `tail` (payload and signature). */
-function cose(unprotectedEntries, count, tail = concat(bstr(encoder.encode('{}')), bstr(new Uint8Array(64)))) {
-  return { mediaType: 'application/cose', bytes: concat(Uint8Array.of(0xd2, 0x84), bstr(Uint8Array.of(0xa1, 0x01, 0x26)), head(5, count), ...unprotectedEntries, tail) };
+function cose(unprotectedEntries, count, tail = concatBytes(bstr(encoder.encode('{}')), bstr(new Uint8Array(64)))) {
+  return { mediaType: 'application/cose', bytes: concatBytes(Uint8Array.of(0xd2, 0x84), bstr(Uint8Array.of(0xa1, 0x01, 0x26)), head(5, count), ...unprotectedEntries, tail) };
 }
 
 /** An unprotected header `x` holding `count` arrays, each `inner` (an array head and its items). */
-const wideArrays = (count, inner) => cose([concat(tstr('x'), head(4, count), ...Array.from({ length: count }, () => inner))], 1);
+const wideArrays = (count, inner) => cose([concatBytes(tstr('x'), head(4, count), ...Array.from({ length: count }, () => inner))], 1);
 
 const BEGIN_LINE = '-----BEGIN CERTIFICATE-----\n';
 
@@ -112,17 +102,17 @@ const shapes = {
     bytes: encoder.encode(`{"payload":"e30","protected":"e30","header":{"x5c":[],"x":[${'0,'.repeat(16 * MiB)}0]},"signature":""}`),
   }),
   /** COSE x5chain (label 33) holding one 32 MiB bstr of PEM BEGIN lines. */
-  'pem-flood-x5chain': () => cose([concat(head(0, 33), head(4, 1), bstr(encoder.encode(BEGIN_LINE.repeat(Math.ceil(SIZE / BEGIN_LINE.length)))))], 1),
+  'pem-flood-x5chain': () => cose([concatBytes(head(0, 33), head(4, 1), bstr(encoder.encode(BEGIN_LINE.repeat(Math.ceil(SIZE / BEGIN_LINE.length)))))], 1),
   /** COSE whose payload bstr declares 2^64-1 bytes, followed by 32 MiB. */
-  'cbor-huge-length': () => cose([], 0, concat(Uint8Array.of(0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), new Uint8Array(SIZE))),
+  'cbor-huge-length': () => cose([], 0, concatBytes(Uint8Array.of(0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), new Uint8Array(SIZE))),
   /** COSE with an unprotected array declaring 2^32 items, followed by 32 MiB of zeros. */
-  'cbor-huge-array': () => cose([concat(tstr('x'), Uint8Array.of(0x9b, 0, 0, 0, 1, 0, 0, 0, 0), new Uint8Array(SIZE))], 1),
+  'cbor-huge-array': () => cose([concatBytes(tstr('x'), Uint8Array.of(0x9b, 0, 0, 0, 1, 0, 0, 0, 0), new Uint8Array(SIZE))], 1),
   /** 256 legal-size arrays of 131072 one-byte ints. */
-  'cbor-wide-arrays': () => wideArrays(256, concat(head(4, 131_072), new Uint8Array(131_072))),
+  'cbor-wide-arrays': () => wideArrays(256, concatBytes(head(4, 131_072), new Uint8Array(131_072))),
   /** 128 arrays of 131072 two-byte ints (0x18 0x18). */
-  'cbor-wide-ints': () => wideArrays(128, concat(head(4, 131_072), new Uint8Array(2 * 131_072).fill(0x18))),
+  'cbor-wide-ints': () => wideArrays(128, concatBytes(head(4, 131_072), new Uint8Array(2 * 131_072).fill(0x18))),
   /** 256 arrays of 131072 items alternating empty arrays and empty bstrs (heads that are not ints). */
-  'cbor-wide-empties': () => wideArrays(256, concat(head(4, 131_072), new Uint8Array(131_072).map((_, i) => (i % 2 ? 0x40 : 0x80)))),
+  'cbor-wide-empties': () => wideArrays(256, concatBytes(head(4, 131_072), new Uint8Array(131_072).map((_, i) => (i % 2 ? 0x40 : 0x80)))),
   /** x5c holding a certificate that declares 2 GiB and carries 24 MiB of filler. */
   'der-huge-length': () => {
     const der = longForm(0x30, 0x7fffffff, new Uint8Array((SIZE * 3) / 4 - 6).fill(0x30));

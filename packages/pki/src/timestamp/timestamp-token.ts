@@ -1,7 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { HashAlgorithm } from '../algorithm.js';
-import { bytesEqual, toHex } from '../bytes.js';
+import { bytesEqual, concatBytes, toHex } from '../bytes.js';
 import { Certificate } from '../certificate.js';
 import { digest } from '../digest.js';
 import { assertDefiniteLengthBer, DerCursor, DerError, integerBytes, readElement, smallIntegerValue, TAG, type DerElement } from '../der.js';
@@ -272,14 +272,7 @@ function certificateElements(signedData: asn1js.AsnType): Uint8Array[] {
 
 function octetStringValue(value: asn1js.OctetString): Uint8Array {
   if (!value.idBlock.isConstructed) return value.valueBlock.valueHexView.slice();
-  const parts = (value.valueBlock.value as asn1js.OctetString[]).map(octetStringValue);
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
+  return concatBytes(...(value.valueBlock.value as asn1js.OctetString[]).map(octetStringValue));
 }
 
 /** The attribute values of one signed attribute, or undefined when absent. */
