@@ -69,3 +69,4 @@ export {
   type PluginEnvelopeGeneratorOptions,
 } from './envelope-generator.js';
 export { createVerificationRunner, pluginsByName, type VerificationRunner } from './verification-runner.js';
+export { isValidPluginVersion, comparePluginVersions } from './plugin-version.js';

@@ -13,9 +13,8 @@
 import { createHash } from 'node:crypto';
 import { chmod, lstat, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { createPluginClient, type PluginMetadata } from '@x/notary-plugin';
+import { comparePluginVersions, createPluginClient, isValidPluginVersion, type PluginMetadata } from '@x/notary-plugin';
 import { isValidPluginName, listPlugins, openPlugin, parsePluginFileName, pluginDirectoryOf, processTransport } from '@x/notary-plugin/node';
-import { comparePluginVersions, isValidPluginVersion } from '@x/notary-trust-policy';
 import { booleanFlag, requireExclusive, stringFlag, type CommandGroup, type CommandSpec } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { CliError, errorReason, usageError } from '../errors.js';
