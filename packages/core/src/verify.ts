@@ -16,7 +16,7 @@ import {
   type VerificationResult,
 } from '@x/notary-trust-policy';
 import { WorkflowError } from './errors.js';
-import { resolveTarget } from './sign.js';
+import { resolveTarget } from './target.js';
 import { verifySignature, type VerifySignatureOptions } from './verify-signature.js';
 
 /** notation's CLI default for --max-signatures (WF-3). */
