@@ -1,5 +1,5 @@
 export { verifySignature, type VerifySignatureOptions, type PolicySelection } from './verify-signature.js';
-export { sign, type SignOptions, type SignResult, type EnvelopeGenerator } from './sign.js';
+export { sign, type SignOptions, type SignResult } from './sign.js';
 export { resolveTarget } from './target.js';
 export { verify, DEFAULT_MAX_SIGNATURE_ATTEMPTS, type VerifyOptions, type VerifyOutcome, type SignatureAttempt } from './verify.js';
 export {

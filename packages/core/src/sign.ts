@@ -2,30 +2,16 @@ import {
   addUserMetadata,
   MEDIA_TYPE_JWS,
   signEnvelope,
-  type Descriptor as PayloadDescriptor,
   type EnvelopeMediaType,
   type ExtendedAttribute,
   type Signer,
   type VerifiedEnvelope,
 } from '@x/notary-envelope';
 import { buildSignatureManifest, OciError, ReferrersError, type Descriptor, type Repository } from '@x/notary-oci';
+import type { EnvelopeGenerator } from '@x/notary-plugin';
 import { WorkflowError } from './errors.js';
 import { resolveTarget } from './target.js';
 import { timestamper, type TimestampingOptions } from './timestamping.js';
-
-/**
- * Something that builds whole envelopes itself: a SIGNATURE_GENERATOR.ENVELOPE
- * plugin (PLG-10). Its envelope must already be verified against the
- * request; its annotations go onto the signature manifest.
- */
-export interface EnvelopeGenerator {
-  generate(request: { targetArtifact: PayloadDescriptor; mediaType: EnvelopeMediaType; expiresInSeconds?: number }): Promise<{
-    mediaType: EnvelopeMediaType;
-    bytes: Uint8Array;
-    verified: VerifiedEnvelope;
-    annotations?: Record<string, string>;
-  }>;
-}
 
 export interface SignOptions {
   /** Where the artifact is and the signature goes: a registry, an OCI layout, or memory. */
@@ -34,7 +20,11 @@ export interface SignOptions {
   reference: string;
   /** Signs the envelope this SDK builds; give either this or `envelopeGenerator`. */
   signer?: Signer;
-  /** Builds the whole envelope (an ENVELOPE plugin); the plugin owns the times and any timestamp (PLG-10). */
+  /**
+   * Builds the whole envelope (an ENVELOPE plugin, `createPluginEnvelopeGenerator`):
+   * its envelope is already verified against the request, it owns the times
+   * and any timestamp, and its annotations go onto the signature manifest (PLG-10).
+   */
   envelopeGenerator?: EnvelopeGenerator;
   /** `application/jose+json` (notation's default) or `application/cose`. */
   signatureMediaType?: EnvelopeMediaType;
