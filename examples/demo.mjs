@@ -12,8 +12,8 @@ import { generateTestCertificate, NotaryError } from '@x/notary-pki';
 import { signerFromCryptoKey, MEDIA_TYPE_JWS, MEDIA_TYPE_COSE } from '@x/notary-envelope';
 import { MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_EMPTY, ARTIFACT_TYPE_NOTARY_SIGNATURE } from '@x/notary-oci';
 import { OciLayoutRepository } from '@x/notary-oci/node';
-import { parseOciTrustPolicy, parseBlobTrustPolicy, MemoryTrustStore, VerificationError } from '@x/notary-trust-policy';
-import { sign, verify, verifySignature, signBlob, verifyBlob, WorkflowError } from '@x/notary-core';
+import { parseOciTrustPolicy, parseBlobTrustPolicy, MemoryTrustStore } from '@x/notary-trust-policy';
+import { sign, verify, verifySignatureEnvelope, signBlob, verifyBlob, VerificationError, WorkflowError } from '@x/notary-core';
 
 const step = (n, text) => console.log(`\n${n}. ${text}`);
 const show = (label, value) => console.log(`   ${label.padEnd(12)} ${value}`);
@@ -70,7 +70,7 @@ try {
     const manifest = await repository.fetchManifest(signature);
     const layer = JSON.parse(new TextDecoder().decode(manifest.bytes)).layers[0];
     const envelope = await repository.fetchBlob(layer);
-    const result = await verifySignature(envelope, layer.mediaType, { policy, artifactReference: `demo.example/app@${artifact.digest}`, trustStore, target: artifact });
+    const result = await verifySignatureEnvelope(envelope, layer.mediaType, { policy, artifactReference: `demo.example/app@${artifact.digest}`, trustStore, target: artifact });
     show(layer.mediaType, `verified: ${result.verified}`);
   }
 
@@ -84,7 +84,7 @@ try {
   };
   const { bytes, mediaType } = await envelopeOf(signatures[0]);
   try {
-    await verifySignature(bytes, mediaType, { policy, artifactReference: `demo.example/app@${tampered.digest}`, trustStore, target: tampered });
+    await verifySignatureEnvelope(bytes, mediaType, { policy, artifactReference: `demo.example/app@${tampered.digest}`, trustStore, target: tampered });
     throw new Error('unexpected: the signature verified for tampered content');
   } catch (error) {
     if (!(error instanceof VerificationError)) throw error;

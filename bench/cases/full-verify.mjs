@@ -1,6 +1,6 @@
 /**
  * Cases 3 and 4: one envelope fully verified under a trust policy with
- * `@x/notary-core` verifySignature: integrity (VER-2), the chain to the trust
+ * `@x/notary-core` verifySignatureEnvelope: integrity (VER-2), the chain to the trust
  * store and the trusted identity (VER-4), expiry (VER-5), the chain's
  * validity now (TP-14); revocation is skipped by the statement's override.
  *
@@ -21,7 +21,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
-import { verifySignature } from '@x/notary-core';
+import { verifySignatureEnvelope } from '@x/notary-core';
 import { MEDIA_TYPE_JWS } from '@x/notary-envelope';
 import { parseCertificates } from '@x/notary-pki';
 import { MemoryTrustStore, parseOciTrustPolicy } from '@x/notary-trust-policy';
@@ -98,7 +98,7 @@ export async function coldVerify(ctx) {
         warmup,
         batch: 1,
         variants: {
-          sdk: (round) => expectVerified(verifySignature(envelopes[round], MEDIA_TYPE_JWS, { statement, trustStore }), `cold ${spec.id}`),
+          sdk: (round) => expectVerified(verifySignatureEnvelope(envelopes[round], MEDIA_TYPE_JWS, { statement, trustStore }), `cold ${spec.id}`),
           floor: async (round) => {
             const f = floors[round];
             const leafKey = await crypto.subtle.importKey('spki', f.envelope.spki, f.envelope.importParams, false, ['verify']);
@@ -142,12 +142,12 @@ export async function warmVerify(ctx) {
     const key = await crypto.subtle.importKey('spki', vector.leafSpki, envelopeImportParams(spec), false, ['verify']);
     const params = envelopeVerifyParams(spec);
     // The signer is seen once before timing.
-    await expectVerified(verifySignature(pool[0], MEDIA_TYPE_JWS, { statement, trustStore }), `warm ${spec.id}`);
+    await expectVerified(verifySignatureEnvelope(pool[0], MEDIA_TYPE_JWS, { statement, trustStore }), `warm ${spec.id}`);
     let i = 0;
     let j = 0;
     const batch = await calibrateEach(
       {
-        sdk: () => verifySignature(pool[i++ % pool.length], MEDIA_TYPE_JWS, { statement, trustStore }),
+        sdk: () => verifySignatureEnvelope(pool[i++ % pool.length], MEDIA_TYPE_JWS, { statement, trustStore }),
         floor: () => crypto.subtle.verify(params, key, raw[0].signature, raw[0].signingInput),
       },
       ctx.quick ? 2 : 20,
@@ -158,7 +158,7 @@ export async function warmVerify(ctx) {
       batch,
       variants: {
         sdk: async (_round, n) => {
-          for (let k = 0; k < n; k++) await expectVerified(verifySignature(pool[i++ % pool.length], MEDIA_TYPE_JWS, { statement, trustStore }), `warm ${spec.id}`);
+          for (let k = 0; k < n; k++) await expectVerified(verifySignatureEnvelope(pool[i++ % pool.length], MEDIA_TYPE_JWS, { statement, trustStore }), `warm ${spec.id}`);
         },
         floor: async (_round, n) => {
           for (let k = 0; k < n; k++) {

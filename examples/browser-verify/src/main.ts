@@ -7,7 +7,7 @@
  * Credentials typed in the form stay in memory for the request and are
  * never logged, stored or shown in an error.
  */
-import { verifySignature } from '@x/notary-core';
+import { VerificationError, verifySignatureEnvelope, type VerificationResult } from '@x/notary-core';
 import {
   ARTIFACT_TYPE_NOTARY_SIGNATURE,
   MAX_ENVELOPE_BYTES,
@@ -20,9 +20,7 @@ import {
   MemoryTrustStore,
   parseOciTrustPolicy,
   selectOciStatement,
-  VerificationError,
   type TrustPolicyStatement,
-  type VerificationResult,
 } from '@x/notary-trust-policy';
 
 const CHECKS = ['integrity', 'authenticity', 'authenticTimestamp', 'expiry', 'revocation'] as const;
@@ -213,7 +211,7 @@ async function run(): Promise<void> {
         const parsed = parseSignatureManifest(fetched.bytes, fetched.descriptor.mediaType);
         row.envelopeMediaType = parsed.envelopeMediaType;
         const envelope = await repository.fetchBlob(parsed.envelopeDescriptor, { maxBytes: MAX_ENVELOPE_BYTES });
-        row.result = await verifySignature(envelope, parsed.envelopeMediaType, { statement, trustStore, target });
+        row.result = await verifySignatureEnvelope(envelope, parsed.envelopeMediaType, { statement, trustStore, target });
       } catch (error) {
         if (error instanceof VerificationError) {
           row.result = error.result;

@@ -2,9 +2,9 @@
  * The CLI's own failures, and how any failure becomes the one line notation
  * users expect on stderr: `Error: <reason>`, exit status 1.
  */
-import { WorkflowError } from '@x/notary-core';
+import { VerificationError, WorkflowError, type VerificationResult } from '@x/notary-core';
 import { NotaryError } from '@x/notary-pki';
-import { TrustPolicyError, VerificationError, type VerificationResult } from '@x/notary-trust-policy';
+import { TrustPolicyError } from '@x/notary-trust-policy';
 import { describeFailure } from './output/verification.js';
 
 /** Codes of {@link CliError}. */

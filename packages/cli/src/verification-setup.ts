@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FileCrlCache } from '@x/notary-pki/node';
 import type { VerificationRunner } from '@x/notary-plugin';
 import { createVerificationPluginRunner, pluginDirectoryOf } from '@x/notary-plugin/node';
-import type { VerificationResult } from '@x/notary-trust-policy';
+import type { VerificationResult } from '@x/notary-core';
 import { FileTrustStore } from '@x/notary-trust-policy/node';
 import { stringFlag, type ParsedArgs } from './args.js';
 import type { CommandContext } from './context.js';

@@ -10,11 +10,12 @@ import {
   type Signer,
 } from '@x/notary-envelope';
 import { algorithmSuiteOf, keySpecOf } from '@x/notary-pki';
-import { isSkipLevel, selectBlobStatement, verifyWithPolicy, type BlobTrustPolicyDocument, type TrustPolicyStatement, type TrustStore, type VerificationResult } from '@x/notary-trust-policy';
+import { isSkipLevel, selectBlobStatement, type BlobTrustPolicyDocument, type TrustPolicyStatement, type TrustStore } from '@x/notary-trust-policy';
 import { digestBlob, hashOfDigest, type BlobSource, type HashFactory } from './blob-digest.js';
 import { WorkflowError } from './errors.js';
 import { timestamper, type TimestampingOptions } from './timestamping.js';
-import { verifySignature, type VerifySignatureOptions } from './verify-signature.js';
+import type { VerificationResult } from './verifier/verification-result.js';
+import { skippedVerification, verifySignatureEnvelope, type SignatureVerificationOptions } from './verifier/verify-signature-envelope.js';
 
 /** The media type notation gives a blob when the caller names none (PAY-4). */
 export const DEFAULT_BLOB_MEDIA_TYPE = 'application/octet-stream';
@@ -91,7 +92,7 @@ export async function signBlob(options: SignBlobOptions): Promise<SignedBlob> {
   return { signature: signed.bytes, signatureMediaType, extension: blobSignatureExtension(signatureMediaType), targetArtifact: signed.verified.payload.targetArtifact };
 }
 
-export type VerifyBlobOptions = Omit<VerifySignatureOptions, 'target' | 'statement' | 'policy' | 'artifactReference' | 'policyName'> & {
+export type VerifyBlobOptions = Omit<SignatureVerificationOptions, 'target'> & {
   blob: BlobSource;
   signature: Uint8Array;
   /** The signature's media type, or its file name to take it from (AMB-5). */
@@ -127,11 +128,7 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<Verificati
     // TP-13 (issue 13 item 10): a skip statement verifies nothing, so the
     // signature is not even parsed and the blob is not read, as notation-go
     // returns before both. Only the file name's format is checked above.
-    return verifyWithPolicy({
-      ...(checks as unknown as Omit<VerifySignatureOptions, 'statement' | 'policy'>),
-      statement,
-      integrity: () => Promise.reject(new Error('a skip statement verifies nothing')),
-    });
+    return skippedVerification(statement);
   }
   // Read the (still unverified) payload only to learn which hash to stream the blob with;
   // verification below checks everything, including that this hash is the key's (PAY-4).
@@ -142,8 +139,8 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<Verificati
     throw new WorkflowError('ERR_INVALID_REQUEST', `the blob signature's digest must use ${keyHash}, the hash its signing key implies (PAY-4)`);
   }
   const { digest, size } = await digestBlob(options.blob, keyHash, options.onProgress, options.createHash);
-  return verifySignature(signature, signatureMediaType, {
-    ...(checks as unknown as Omit<VerifySignatureOptions, 'statement' | 'policy'>),
+  return verifySignatureEnvelope(signature, signatureMediaType, {
+    ...(checks as unknown as Omit<SignatureVerificationOptions, 'target'>),
     statement,
     target: { digest, size, ...(mediaType !== undefined ? { mediaType } : {}) },
   });

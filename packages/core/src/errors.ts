@@ -1,6 +1,6 @@
 import { NotaryError } from '@x/notary-pki';
 import type { Descriptor } from '@x/notary-oci';
-import type { VerificationResult } from '@x/notary-trust-policy';
+import type { VerificationResult } from './verifier/verification-result.js';
 
 /** Codes of {@link WorkflowError}: the sign and verify workflows' own failures. */
 export type WorkflowErrorCode =

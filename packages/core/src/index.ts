@@ -1,4 +1,3 @@
-export { verifySignature, type VerifySignatureOptions, type PolicySelection } from './verify-signature.js';
 export { sign, type SignOptions, type SignResult } from './sign.js';
 export { resolveTarget } from './target.js';
 export { verify, DEFAULT_MAX_SIGNATURE_ATTEMPTS, type VerifyOptions, type VerifyOutcome, type SignatureAttempt } from './verify.js';
@@ -12,6 +11,23 @@ export {
   type SignedBlob,
   type VerifyBlobOptions,
 } from './blob.js';
-export { digestBlob, nobleHash, type BlobSource, type HashFactory, type IncrementalHash } from './blob-digest.js';
-export { timestamper, type TimestampingOptions } from './timestamping.js';
+export { nobleHash, type BlobSource, type HashFactory, type IncrementalHash } from './blob-digest.js';
+export type { TimestampingOptions } from './timestamping.js';
+export {
+  verifySignatureEnvelope,
+  type VerifySignatureEnvelopeOptions,
+  type SignatureVerificationOptions,
+  type PolicySelection,
+  type VerificationTarget,
+} from './verifier/verify-signature-envelope.js';
+export type { RevocationChecker } from './verifier/revocation-verdict.js';
+export {
+  VerificationError,
+  VerificationCheckError,
+  type VerificationCheckErrorCode,
+  type VerificationResult,
+  type CheckResult,
+  type CheckOutcome,
+} from './verifier/verification-result.js';
+export { VerificationPluginError, type VerificationPluginErrorCode } from './verifier/verification-plugin.js';
 export { WorkflowError, type WorkflowErrorCode } from './errors.js';

@@ -6,23 +6,16 @@ import {
   type Descriptor,
   type Repository,
 } from '@x/notary-oci';
-import {
-  isSkipLevel,
-  selectOciStatement,
-  VerificationError,
-  verifyWithPolicy,
-  type OciTrustPolicyDocument,
-  type TrustPolicyStatement,
-  type VerificationResult,
-} from '@x/notary-trust-policy';
+import { isSkipLevel, selectOciStatement, type OciTrustPolicyDocument, type TrustPolicyStatement } from '@x/notary-trust-policy';
 import { WorkflowError } from './errors.js';
 import { resolveTarget } from './target.js';
-import { verifySignature, type VerifySignatureOptions } from './verify-signature.js';
+import { VerificationError, type VerificationResult } from './verifier/verification-result.js';
+import { skippedVerification, verifySignatureEnvelope, type SignatureVerificationOptions } from './verifier/verify-signature-envelope.js';
 
 /** notation's CLI default for --max-signatures (WF-3). */
 export const DEFAULT_MAX_SIGNATURE_ATTEMPTS = 100;
 
-export type VerifyOptions = Omit<VerifySignatureOptions, 'target' | 'statement' | 'policy' | 'artifactReference' | 'policyName'> & {
+export type VerifyOptions = Omit<SignatureVerificationOptions, 'target'> & {
   repository: Repository;
   /**
    * A digest, or a tag to resolve; with `@digest` the resolved digest must
@@ -78,12 +71,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   const statement = 'statement' in options ? options.statement : selectOciStatement(options.policy, artifactReference);
   if (isSkipLevel(statement.signatureVerification)) {
     // TP-13, WF-1 step 1: nothing is verified, not even that a signature exists.
-    const skipped = await verifyWithPolicy({
-      ...baseOptions(options),
-      statement,
-      integrity: () => Promise.reject(new Error('a skip statement verifies nothing')),
-    });
-    return { target, result: skipped, results: [], attempts: [] };
+    return { target, result: skippedVerification(statement), results: [], attempts: [] };
   }
 
   const attempts: SignatureAttempt[] = [];
@@ -150,7 +138,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       });
     }
     try {
-      const result = await verifySignature(envelope, envelopeMediaType, { ...baseOptions(options), statement, target });
+      const result = await verifySignatureEnvelope(envelope, envelopeMediaType, { ...baseOptions(options), statement, target });
       attempts.push({ signatureManifest: referrer, result });
       return { target, signatureManifest: referrer, result, results: results(), attempts };
     } catch (error) {
@@ -172,7 +160,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   );
 }
 
-function baseOptions(options: VerifyOptions): Omit<VerifySignatureOptions, 'statement' | 'policy' | 'artifactReference' | 'policyName'> {
+function baseOptions(options: VerifyOptions): Omit<SignatureVerificationOptions, 'target'> {
   const {
     repository: _repository,
     reference: _reference,
@@ -183,5 +171,5 @@ function baseOptions(options: VerifyOptions): Omit<VerifySignatureOptions, 'stat
     statement: _statement,
     ...rest
   } = options as VerifyOptions & { policy?: unknown; statement?: unknown };
-  return rest as Omit<VerifySignatureOptions, 'statement' | 'policy' | 'artifactReference' | 'policyName'>;
+  return rest as Omit<SignatureVerificationOptions, 'target'>;
 }

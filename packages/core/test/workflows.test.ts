@@ -8,7 +8,8 @@ import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
 import * as policy from '@x/notary-trust-policy';
-import { sign, signBlob, verify, verifyBlob, WorkflowError, blobSignatureMediaType, digestBlob } from '../src/index.js';
+import { sign, signBlob, verify, verifyBlob, WorkflowError, blobSignatureMediaType } from '../src/index.js';
+import { digestBlob } from '../src/blob-digest.js';
 
 const encoder = new TextEncoder();
 

@@ -8,8 +8,8 @@
 import { readFile } from 'node:fs/promises';
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signerFromPrivateKey, type EnvelopeMediaType, type Signer } from '@x/notary-envelope';
 import { decodePem, parseCertificates, type Certificate } from '@x/notary-pki';
-import { MemoryTrustStore, type BlobTrustPolicyDocument, type TrustStore, type VerificationResult } from '@x/notary-trust-policy';
-import { signBlob, verifyBlob, type VerifyBlobOptions } from '@x/notary-core';
+import { MemoryTrustStore, type BlobTrustPolicyDocument, type TrustStore } from '@x/notary-trust-policy';
+import { signBlob, verifyBlob, type VerificationResult, type VerifyBlobOptions } from '@x/notary-core';
 
 /** test-vectors/out/chains, from src/ and from dist/ alike (both sit one level below the package). */
 const CHAINS = new URL('../../../test-vectors/out/chains/', import.meta.url);

@@ -3,10 +3,8 @@ import { PluginError } from './errors.js';
 import type { GetMetadataRequest, PluginMetadata, VerifySignatureRequest, VerifySignatureResponse } from './protocol.js';
 
 /**
- * Runs verification plugins by name for the trust-policy verifier (VER-8,
- * PLG-13 … PLG-15). It has the shape of `@x/notary-trust-policy`'s
- * `VerificationPluginRunner`, which is declared there structurally so that
- * neither package imports the other: pass it as `verificationPlugins`.
+ * Runs verification plugins by name for `@x/notary-core`'s verifier (VER-8,
+ * PLG-13 … PLG-15): pass it as `verificationPlugins`.
  */
 export interface VerificationRunner {
   /** get-plugin-metadata of the named plugin, validated (PLG-6, PLG-2); rejects when it is not installed (PLG-13). */

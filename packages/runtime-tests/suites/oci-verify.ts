@@ -63,7 +63,7 @@ export interface OciSuiteEnvironment {
 }
 
 /** The failed checks of a result, for an assertion message. */
-function describeChecks(result: Policy.VerificationResult | undefined): string {
+function describeChecks(result: Core.VerificationResult | undefined): string {
   if (!result) return 'no result';
   return Object.entries(result.checks)
     .filter(([, c]) => c.outcome !== 'passed' && c.outcome !== 'skipped')
@@ -161,7 +161,7 @@ export function ociVerifyCases(env: OciSuiteEnvironment): RuntimeCase[] {
       const error = (await expectCode(
         () => core.verify({ repository: repo(a.untrusted), reference: a.untrusted.digest, statement: strict(), trustStore: trusted() }),
         'ERR_VERIFICATION_FAILED',
-      )) as Error & { results?: Policy.VerificationResult[] };
+      )) as Error & { results?: Core.VerificationResult[] };
       equal(error.results?.[0]?.checks.authenticity.outcome, 'failed-enforced', 'strict authenticity');
       const audit = await core.verify({ repository: repo(a.untrusted), reference: a.untrusted.digest, statement: strict(['ca:trusted'], ['*'], 'audit'), trustStore: trusted() });
       equal(audit.result.checks.authenticity.outcome, 'failed-logged', 'audit authenticity');
@@ -177,7 +177,7 @@ export function ociVerifyCases(env: OciSuiteEnvironment): RuntimeCase[] {
         const error = (await expectCode(
           () => core.verify({ repository: repo(a.tampered), reference: a.tampered.digest, statement: strict(['ca:trusted'], ['*'], level), trustStore: trusted() }),
           'ERR_VERIFICATION_FAILED',
-        )) as Error & { results?: Policy.VerificationResult[] };
+        )) as Error & { results?: Core.VerificationResult[] };
         equal(error.results?.[0]?.checks.integrity.outcome, 'failed-enforced', `${level} integrity`);
       }
     });
@@ -199,7 +199,7 @@ export function ociVerifyCases(env: OciSuiteEnvironment): RuntimeCase[] {
         await core.verify({ repository: repo(a.jws), reference: `sha256:${'1'.repeat(64)}`, statement: strict(), trustStore: trusted() });
       } catch (error) {
         failed = true;
-        check(!(error instanceof policy.VerificationError), 'not a verification error');
+        check(!(error instanceof core.VerificationError), 'not a verification error');
       }
       check(failed, 'expected a failure');
     });
@@ -208,7 +208,7 @@ export function ociVerifyCases(env: OciSuiteEnvironment): RuntimeCase[] {
       const good = a.revocationGood;
       const revoked = a.revocationRevoked;
       add('REV-3 VER-7: a chain whose leaf OCSP says good passes revocation (the responder is on loopback)', async () => {
-        const outcome = await core.verify({ repository: repo(good), reference: good.digest, statement: strict(['ca:scenario']), trustStore: trusted() }).catch((error: Error & { results?: Policy.VerificationResult[] }) => {
+        const outcome = await core.verify({ repository: repo(good), reference: good.digest, statement: strict(['ca:scenario']), trustStore: trusted() }).catch((error: Error & { results?: Core.VerificationResult[] }) => {
           throw new Error(`${error.message}: ${describeChecks(error.results?.[0])}`);
         });
         equal(outcome.result.checks.revocation.outcome, 'passed', 'revocation');
@@ -218,7 +218,7 @@ export function ociVerifyCases(env: OciSuiteEnvironment): RuntimeCase[] {
         const error = (await expectCode(
           () => core.verify({ repository: repo(revoked), reference: revoked.digest, statement: strict(['ca:scenario']), trustStore: trusted() }),
           'ERR_VERIFICATION_FAILED',
-        )) as Error & { results?: Policy.VerificationResult[] };
+        )) as Error & { results?: Core.VerificationResult[] };
         equal(error.results?.[0]?.checks.revocation.outcome, 'failed-enforced', 'revocation');
       });
     }

@@ -56,5 +56,4 @@ export {
   type SigningScheme,
 } from './trust-store.js';
 export { shouldVerifyTimestamp, hasTsaTrustStore, chainValidityProblemAt, type TimestampDecisionInput } from './timestamp-decision.js';
-export { goQuote } from './go-format.js';
-export * from './verification/index.js';
+export { goQuote, goRfc1123z } from './go-format.js';

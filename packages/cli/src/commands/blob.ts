@@ -9,8 +9,8 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { blobSignatureMediaType, signBlob, verifyBlob } from '@x/notary-core';
-import { parseBlobTrustPolicy, VerificationError, type VerificationResult } from '@x/notary-trust-policy';
+import { blobSignatureMediaType, signBlob, VerificationError, verifyBlob, type VerificationResult } from '@x/notary-core';
+import { parseBlobTrustPolicy } from '@x/notary-trust-policy';
 import { loadBlobTrustPolicyFile } from '@x/notary-trust-policy/node';
 import { booleanFlag, listFlag, parseKeyValuePairs, requireFlags, stringFlag, type CommandGroup, type CommandSpec } from '../args.js';
 import { writePrivateFile } from '../config/files.js';

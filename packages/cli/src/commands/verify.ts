@@ -4,9 +4,8 @@
  * verifies wins, at most `--max-signatures` are tried. `-o json` prints every
  * signature's full per-check result, on success and on failure.
  */
-import { verify, WorkflowError, type SignatureAttempt, type VerifyOutcome } from '@x/notary-core';
+import { VerificationError, verify, WorkflowError, type SignatureAttempt, type VerifyOutcome } from '@x/notary-core';
 import { loadOciTrustPolicyFile } from '@x/notary-trust-policy/node';
-import { VerificationError } from '@x/notary-trust-policy';
 import { booleanFlag, listFlag, parseKeyValuePairs, requireTogether, stringFlag, type CommandSpec } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../errors.js';

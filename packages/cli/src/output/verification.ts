@@ -5,7 +5,8 @@
  * every check with its outcome, action and error (TP-11, TP-12, WF-1).
  */
 import type { Certificate } from '@x/notary-pki';
-import { VALIDATION_TYPES, type VerificationError, type VerificationResult } from '@x/notary-trust-policy';
+import type { VerificationError, VerificationResult } from '@x/notary-core';
+import { VALIDATION_TYPES } from '@x/notary-trust-policy';
 import { certificateJson as inspectCertificateJson } from './inspect.js';
 import { formatRfc3339Nano } from './text.js';
 import { withoutRequirementIds } from '../errors.js';

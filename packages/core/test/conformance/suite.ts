@@ -1,6 +1,6 @@
 /**
  * The verifier's level × check table (TP-11, TP-12, TP-13, TP-6, VER-1 …
- * VER-10), written once and run in Node (../verify-signature.test.ts) and in
+ * VER-10), written once and run in Node (../verifier/verify-signature-envelope.test.ts) and in
  * Deno (./deno-runner.ts, on dist/). It needs no network: certificates are
  * made on the spot (no revocation URLs, so revocation is non-revokable) and
  * the trust store is in memory.
@@ -33,7 +33,7 @@ const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const DIGEST = `sha256:${'5a'.repeat(32)}`;
 const DAY = 86_400_000;
 
-type Outcome = Policy.CheckOutcome;
+type Outcome = Core.CheckOutcome;
 type Level = 'strict' | 'permissive' | 'audit';
 
 export function verifierCases(env: SuiteEnvironment): SuiteCase[] {
@@ -62,17 +62,17 @@ export function verifierCases(env: SuiteEnvironment): SuiteCase[] {
     trustStores,
     trustedIdentities,
   });
-  /** Runs verifySignature and returns the result whether it throws or not. */
-  const verify = async (bytes: Uint8Array, options: Core.VerifySignatureOptions, mediaType: string = envelope.MEDIA_TYPE_JWS): Promise<{ result: Policy.VerificationResult; threw: boolean; error?: Policy.VerificationError }> => {
+  /** Runs verifySignatureEnvelope and returns the result whether it throws or not. */
+  const verify = async (bytes: Uint8Array, options: Core.VerifySignatureEnvelopeOptions, mediaType: string = envelope.MEDIA_TYPE_JWS): Promise<{ result: Core.VerificationResult; threw: boolean; error?: Core.VerificationError }> => {
     try {
-      return { result: await core.verifySignature(bytes, mediaType, options), threw: false };
+      return { result: await core.verifySignatureEnvelope(bytes, mediaType, options), threw: false };
     } catch (error) {
-      check(error instanceof policy.VerificationError, `expected a VerificationError, got ${String(error)}`);
+      check(error instanceof core.VerificationError, `expected a VerificationError, got ${String(error)}`);
       return { result: error.result, threw: true, error };
     }
   };
   const target = { digest: DIGEST, size: 1234, mediaType: MANIFEST };
-  const expectOutcomes = (result: Policy.VerificationResult, expected: Partial<Record<Policy.ValidationType, Outcome>>): void => {
+  const expectOutcomes = (result: Core.VerificationResult, expected: Partial<Record<Policy.ValidationType, Outcome>>): void => {
     for (const [type, outcome] of Object.entries(expected)) equal(result.checks[type as Policy.ValidationType].outcome, outcome, `${type} outcome`);
   };
   /** TP-11: what a failed check becomes at each level. */
@@ -315,10 +315,10 @@ export function verifierCases(env: SuiteEnvironment): SuiteCase[] {
     });
     const trustStore = new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] });
     const bytes = await sign(who);
-    const result = await core.verifySignature(bytes, envelope.MEDIA_TYPE_JWS, { policy: document, artifactReference: `registry.example/apps/web@${DIGEST}`, trustStore, target });
+    const result = await core.verifySignatureEnvelope(bytes, envelope.MEDIA_TYPE_JWS, { policy: document, artifactReference: `registry.example/apps/web@${DIGEST}`, trustStore, target });
     equal(result.statement.name, 'apps', 'selected statement');
     try {
-      await core.verifySignature(bytes, envelope.MEDIA_TYPE_JWS, { policy: document, artifactReference: `registry.example/other@${DIGEST}`, trustStore });
+      await core.verifySignatureEnvelope(bytes, envelope.MEDIA_TYPE_JWS, { policy: document, artifactReference: `registry.example/other@${DIGEST}`, trustStore });
       throw new Error('expected ERR_POLICY_NOT_APPLICABLE');
     } catch (error) {
       equal((error as { code?: string }).code, 'ERR_POLICY_NOT_APPLICABLE', 'no statement');

@@ -13,7 +13,7 @@
  */
 import { decode, encode, Tag, type DecodeOptions, type TagDecoder } from 'cbor2';
 import { coseSigningInput } from '@x/notary-envelope';
-import type { VerificationResult } from '@x/notary-trust-policy';
+import type { VerificationResult } from '@x/notary-core';
 import { bytesEqual, concatBytes } from '@x/notary-pki';
 import { classifyVerification } from '../classify.js';
 import { loadChain, MEDIA_TYPE_COSE, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification, type ChainFixture } from '../fixtures.js';

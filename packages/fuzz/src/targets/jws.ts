@@ -13,7 +13,7 @@
  */
 import { encodeBase64, encodeBase64Url } from '@x/notary-pki';
 import { jwsSigningInput } from '@x/notary-envelope';
-import type { VerificationResult } from '@x/notary-trust-policy';
+import type { VerificationResult } from '@x/notary-core';
 import { classifyVerification } from '../classify.js';
 import { loadChain, MEDIA_TYPE_JWS, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification, type ChainFixture } from '../fixtures.js';
 import { mutateBytes } from '../mutations/bytes.js';

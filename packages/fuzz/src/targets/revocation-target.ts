@@ -8,7 +8,7 @@
  * edit that names why (e.g. re-signed with content unchanged).
  */
 import { readFile } from 'node:fs/promises';
-import type { VerificationResult } from '@x/notary-trust-policy';
+import type { VerificationResult } from '@x/notary-core';
 import { signerFromPrivateKey } from '@x/notary-envelope';
 import { bytesEqual } from '@x/notary-pki';
 import type { LeafFiles, PkiScenario } from '../../../pki/test/servers/pki-scenario.js';

@@ -9,7 +9,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { bytesEqual, decodeBase64, encodeBase64, parseCertificates } from '@x/notary-pki';
-import type { VerificationResult } from '@x/notary-trust-policy';
+import type { VerificationResult } from '@x/notary-core';
 import { classifyVerification } from '../classify.js';
 import { loadChain, MEDIA_TYPE_JWS, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification } from '../fixtures.js';
 import { mutateBytes } from '../mutations/bytes.js';

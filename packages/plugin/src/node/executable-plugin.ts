@@ -22,7 +22,7 @@ export async function openPlugin(name: string, options: OpenPluginOptions): Prom
 
 /**
  * The trust-policy verifier's plugin runner over installed plugins (VER-8,
- * PLG-13): pass it as `verificationPlugins` to `verifySignature`/`verify`.
+ * PLG-13): pass it as `verificationPlugins` to `verifySignatureEnvelope`/`verify`.
  */
 export function createVerificationPluginRunner(options: OpenPluginOptions): VerificationRunner {
   return createVerificationRunner((name) => openPlugin(name, options));

@@ -1,6 +1,5 @@
 import { NotaryError, type Certificate, type CertificateRevocationResult, type TimestampRange } from '@x/notary-pki';
-import type { TrustPolicyStatement } from '../policy-document.js';
-import type { ValidationAction, ValidationType, VerificationLevel } from '../verification-level.js';
+import type { TrustPolicyStatement, ValidationAction, ValidationType, VerificationLevel } from '@x/notary-trust-policy';
 
 /**
  * What happened to one check (TP-11, TP-12):

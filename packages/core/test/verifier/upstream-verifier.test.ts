@@ -2,7 +2,8 @@
  * notation-go's verifier cases of $NOTARY_VECTORS (VER-1 … VER-10, TSA-3,
  * TP-11, TP-12, TP-14): the `jws-envelope` cases that run a verifier once per
  * level and assert one check's action and error, and the `go/timestamp`
- * cases that call verifyAuthenticTimestamp on an envelope. Revocation is
+ * cases that call verifyAuthenticTimestamp on an envelope (here the
+ * verifier's own authentic-timestamp step, as upstream calls it directly). Revocation is
  * stubbed: the mock chains have no revocation URLs, and the GlobalSign TSA
  * chain's URLs are public hosts this machine must not contact (the manifest
  * says to stub them as OK).
@@ -13,8 +14,9 @@ import * as envelope from '@x/notary-envelope';
 import * as pki from '@x/notary-pki';
 import * as policy from '@x/notary-trust-policy';
 import { FileTrustStore } from '@x/notary-trust-policy/node';
-import { verifySignature } from '../src/index.js';
-import { loadUpstreamManifest, type UpstreamCase } from '../../../test-support/upstream-vectors.js';
+import { VerificationError, verifySignatureEnvelope, type RevocationChecker, type VerificationResult } from '../../src/index.js';
+import { verifyAuthenticTimestamp } from '../../src/verifier/authentic-timestamp.js';
+import { loadUpstreamManifest, type UpstreamCase } from '../../../../test-support/upstream-vectors.js';
 
 const upstream = await loadUpstreamManifest();
 /** Messages that quote Go library internals (asn1, x509, crypto, base64 decoders): compared by error code only. */
@@ -24,7 +26,7 @@ const tally = { run: 0, passed: 0, skipped: 0 };
 const file = async (path: string): Promise<Uint8Array> => new Uint8Array(await readFile(`${upstream.dir}/${path}`));
 
 /** No network: every certificate is reported as not revocable (see the file comment). */
-const offlineRevocation: policy.RevocationChecker = async (chain) =>
+const offlineRevocation: RevocationChecker = async (chain) =>
   chain.slice(0, -1).map((certificate) => ({ certificate, status: 'nonRevokable' as const, method: 'none' as const, serverResults: [] }));
 
 function statementOf(c: UpstreamCase, level: string): policy.TrustPolicyStatement {
@@ -52,9 +54,9 @@ describe('upstream verifier cases (per level)', () => {
         const bytes = c.files[0] ? await file(c.files[0]) : new Uint8Array(0);
         const trustStore = new FileTrustStore(`${upstream.dir}/${c.input!.trustStoreRoot as string}`);
         const descriptor = c.input!.artifactDescriptor as { digest: string; size: number; mediaType: string };
-        let result: policy.VerificationResult;
+        let result: VerificationResult;
         try {
-          result = await verifySignature(bytes, c.input!.signatureMediaType as string, {
+          result = await verifySignatureEnvelope(bytes, c.input!.signatureMediaType as string, {
             statement: statementOf(c, level),
             trustStore,
             target: descriptor,
@@ -62,8 +64,8 @@ describe('upstream verifier cases (per level)', () => {
             ...(c.expect.verifyAt ? { now: new Date(c.expect.verifyAt) } : {}),
           });
         } catch (error) {
-          expect(error).toBeInstanceOf(policy.VerificationError);
-          result = (error as policy.VerificationError).result;
+          expect(error).toBeInstanceOf(VerificationError);
+          result = (error as VerificationError).result;
         }
         const check = result.checks[expected.type];
         expect(check.action).toBe(expected.action);
@@ -101,7 +103,6 @@ describe('upstream go/timestamp cases (verifyAuthenticTimestamp)', () => {
       const signerInfo = { ...parsed.content.signerInfo, unsignedAttributes: { ...parsed.content.signerInfo.unsignedAttributes } };
       if (input.replaceTimestampSignatureWith) signerInfo.unsignedAttributes.timestampSignature = await file(input.replaceTimestampSignatureWith as string);
       if (input.replaceSignatureBytesWith) signerInfo.signature = new TextEncoder().encode(input.replaceSignatureBytesWith as string);
-      const facts = { ...parsed, content: { ...parsed.content, signerInfo } };
       const statement = input.trustPolicyStatement as policy.TrustPolicyStatement;
       // Only authenticTimestamp is under test: the other checks are logged or skipped.
       const isolated: policy.TrustPolicyStatement = {
@@ -111,35 +112,37 @@ describe('upstream go/timestamp cases (verifyAuthenticTimestamp)', () => {
       const trustStore: policy.TrustStore = input.trustStoreOverride
         ? { getCertificates: async () => [] }
         : new FileTrustStore(`${upstream.dir}/${input.trustStoreRoot as string}`);
-      let result: policy.VerificationResult;
+      const actions = policy.resolveVerificationActions(isolated.signatureVerification);
+      let failure: pki.NotaryError | undefined;
       try {
-        result = await policy.verifyWithPolicy({
-          integrity: async () => facts,
+        await verifyAuthenticTimestamp({
           statement: isolated,
+          actions,
           trustStore,
+          signerInfo,
           revocationChecker: offlineRevocation,
-          ...(c.expect.verifyAt ? { now: new Date(c.expect.verifyAt as string) } : {}),
+          now: c.expect.verifyAt ? new Date(c.expect.verifyAt as string) : new Date(),
         });
       } catch (error) {
-        expect(error).toBeInstanceOf(policy.VerificationError);
-        result = (error as policy.VerificationError).result;
+        expect(error).toBeInstanceOf(pki.NotaryError);
+        failure = error as pki.NotaryError;
       }
-      const check = result.checks.authenticTimestamp;
       if (c.expect.outcome === 'valid') {
-        expect(check.outcome, check.error?.message).toBe('passed');
+        expect(failure, failure?.message).toBeUndefined();
       } else {
-        expect(check.outcome).toBe('failed-enforced');
-        expect(check.error).toBeInstanceOf(pki.NotaryError);
+        // The case's statement enforces authenticTimestamp, so this failure would stop verification.
+        expect(actions.authenticTimestamp).toBe('enforce');
+        expect(failure).toBeInstanceOf(pki.NotaryError);
         // notation wraps the cause in context ("failed to verify the timestamp countersignature with error: …"); compare the cause.
         const reason = c.expect.reason as string;
         if (GO_INTERNALS.test(reason)) {
-          expect(check.error!.code).toMatch(/^ERR_TIMESTAMP_/);
+          expect(failure!.code).toMatch(/^ERR_TIMESTAMP_/);
           counts.passed++;
           return;
         }
         const cause = reason.split(' with error: ').pop()!.replace(/^failed to verify signed token: /, '').replace(/^invalid trust policy statement: /, '');
         const core = cause.replace(/"Tue, 18 Sep 2001 11:54:34 \+0000"|"Mon, 18 Sep 2000 11:54:34 \+0000"|"[A-Z][a-z]{2}, .*? \+0000"/g, '').slice(0, 40);
-        const ours = check.error!.message;
+        const ours = failure!.message;
         expect(ours.includes(core) || reason.includes(ours), `ours: ${ours}\nexpected: ${reason}`).toBe(true);
       }
       counts.passed++;

@@ -1,31 +1,30 @@
+import { verifyEnvelopeIntegrity, type VerifiedEnvelope } from '@x/notary-envelope';
+import { bytesEqual, checkRevocation, NotaryError, type RevocationOptions } from '@x/notary-pki';
+import { CAPABILITY, type VerificationRunner, type VerifySignatureResponse } from '@x/notary-plugin';
 import {
-  bytesEqual,
-  checkRevocation,
-  NotaryError,
-  verifyTimestampToken,
-  type Certificate,
-  type CertificateRevocationResult,
-  type RevocationOptions,
-} from '@x/notary-pki';
-import { TrustPolicyError } from '../errors.js';
-import { goQuote, goRfc1123z } from '../go-format.js';
-import { splitTrustStoreReference } from '../trust-store-reference.js';
-import type { TrustPolicyStatement } from '../policy-document.js';
-import { chainValidityProblemAt, hasTsaTrustStore, shouldVerifyTimestamp } from '../timestamp-decision.js';
-import { verifyTrustedIdentities } from '../trusted-identities.js';
-import { loadAuthenticityTrustStores, loadTimestampTrustStores, type TrustStore } from '../trust-store.js';
-import { resolveVerificationActions, VALIDATION_TYPES, type ValidationType, type VerificationLevel } from '../verification-level.js';
-import type { EnvelopeFacts } from './envelope-facts.js';
+  goQuote,
+  goRfc1123z,
+  loadAuthenticityTrustStores,
+  resolveVerificationActions,
+  selectBlobStatement,
+  selectOciStatement,
+  VALIDATION_TYPES,
+  verifyTrustedIdentities,
+  type BlobTrustPolicyDocument,
+  type OciTrustPolicyDocument,
+  type TrustPolicyStatement,
+  type TrustStore,
+  type ValidationType,
+  type VerificationLevel,
+} from '@x/notary-trust-policy';
+import { SIGNING_AUTHORITY, verifyAuthenticTimestamp } from './authentic-timestamp.js';
+import { revocationFailure, type RevocationChecker } from './revocation-verdict.js';
 import {
-  CAPABILITY_REVOCATION_CHECK,
-  CAPABILITY_TRUSTED_IDENTITY,
   prepareVerificationPlugin,
   verificationPluginName,
   verificationPluginRequest,
   VerificationPluginError,
   type ActiveVerificationPlugin,
-  type VerificationPluginResponse,
-  type VerificationPluginRunner,
 } from './verification-plugin.js';
 import {
   VerificationCheckError,
@@ -34,11 +33,6 @@ import {
   type VerificationResult,
 } from './verification-result.js';
 
-const SIGNING_AUTHORITY = 'notary.x509.signingAuthority';
-
-/** Revocation checking, replaceable (an offline deployment, a test, a cache policy). */
-export type RevocationChecker = (chain: readonly Certificate[], options: RevocationOptions) => Promise<CertificateRevocationResult[]>;
-
 /** What the artifact must be (VER-3): OCI compares all three; a blob compares mediaType only when given. */
 export interface VerificationTarget {
   digest: string;
@@ -46,15 +40,16 @@ export interface VerificationTarget {
   mediaType?: string;
 }
 
-export interface PolicyVerificationOptions {
-  /**
-   * Runs the integrity check (VER-2) and returns the envelope's facts; a
-   * throw is the integrity failure. `@x/notary-core` passes the envelope
-   * package's verifier here.
-   */
-  integrity: () => Promise<EnvelopeFacts>;
-  /** The statement that applies (selectOciStatement / selectBlobStatement). */
-  statement: TrustPolicyStatement;
+/** Which trust-policy statement applies: given directly, or selected from a document (TP-9, BTP-2). */
+export type PolicySelection =
+  | { statement: TrustPolicyStatement }
+  /** OCI: the statement whose registry scope holds the reference's repository, else the global one (TP-9). */
+  | { policy: OciTrustPolicyDocument; artifactReference: string }
+  /** Blob: the statement of that name, or the global one when no name is given (BTP-2). */
+  | { policy: BlobTrustPolicyDocument; policyName?: string };
+
+/** How to verify one signature, apart from the policy selection. */
+export interface SignatureVerificationOptions {
   trustStore: TrustStore;
   /** The artifact the signature must be for (VER-3). */
   target?: VerificationTarget;
@@ -71,9 +66,27 @@ export interface PolicyVerificationOptions {
    * PLG-15). Without it such an envelope fails with
    * ERR_VERIFICATION_PLUGIN_REQUIRED (ATTR-4).
    */
-  verificationPlugins?: VerificationPluginRunner;
+  verificationPlugins?: VerificationRunner;
   /** Passed to the verification plugin's get-plugin-metadata and verify-signature (PLG-12, PLG-14). */
   pluginConfig?: Readonly<Record<string, string>>;
+}
+
+/** Options of {@link verifySignatureEnvelope}. */
+export type VerifySignatureEnvelopeOptions = SignatureVerificationOptions & PolicySelection;
+
+function statementOf(selection: PolicySelection): TrustPolicyStatement {
+  if ('statement' in selection) return selection.statement;
+  if ('artifactReference' in selection) return selectOciStatement(selection.policy, selection.artifactReference);
+  return selectBlobStatement(selection.policy, selection.policyName);
+}
+
+/**
+ * The result of a `skip` statement (TP-13): every check skipped, nothing
+ * verified, not even that a signature exists, and verification succeeds.
+ */
+export function skippedVerification(statement: TrustPolicyStatement): VerificationResult {
+  const checks = Object.fromEntries(VALIDATION_TYPES.map((type): [ValidationType, CheckResult] => [type, { type, outcome: 'skipped', action: 'skip' }])) as Record<ValidationType, CheckResult>;
+  return { verified: true, level: 'skip', statement, checks };
 }
 
 function asNotaryError(error: unknown): NotaryError {
@@ -81,43 +94,42 @@ function asNotaryError(error: unknown): NotaryError {
   return new NotaryError('ERR_UNEXPECTED', error instanceof Error ? error.message : String(error), { cause: error });
 }
 
-/** The chain's revocation verdict (REV-1): revoked outranks unknown; ok and nonRevokable pass. */
-function revocationFailure(results: readonly CertificateRevocationResult[], what: string): VerificationCheckError | undefined {
-  const revoked = results.find((r) => r.status === 'revoked');
-  if (revoked) return new VerificationCheckError('ERR_CERTIFICATE_REVOKED', `${what} with subject ${goQuote(revoked.certificate.subject)} is revoked`);
-  const unknown = results.find((r) => r.status === 'unknown');
-  if (unknown) {
-    const reason = unknown.serverResults.map((s) => s.reason).filter(Boolean).join('; ');
-    return new VerificationCheckError('ERR_REVOCATION_UNKNOWN', `${what} with subject ${goQuote(unknown.certificate.subject)} revocation status is unknown${reason ? `: ${reason}` : ''}`);
-  }
-  return undefined;
-}
-
 /**
- * Verifies one signature under one trust-policy statement, in notation-go's
- * order (VER-10): integrity, authenticity (trust store, then trusted
+ * Verifies one signature envelope under a trust policy, in notation-go's
+ * order (VER-10): integrity (VER-2, by `@x/notary-envelope`), authenticity (trust store, then trusted
  * identities), expiry, authentic timestamp, revocation, then the payload
  * against the target and the user metadata. Each check's action comes from
  * the statement's level and overrides (TP-11, TP-6): an enforced failure
  * stops verification (TP-12), a logged one is recorded, a skipped check does
  * not run. A `skip` statement verifies nothing and succeeds (TP-13).
  *
+ * (It is not pki's X.509 signature check: it judges a whole envelope.)
+ *
+ * ```ts
+ * const result = await verifySignatureEnvelope(envelope, 'application/jose+json', {
+ *   policy: parseOciTrustPolicy(policyJson),
+ *   artifactReference: 'registry.example/app@sha256:…',
+ *   trustStore: new MemoryTrustStore({ 'ca:acme': rootPem }),
+ *   target: { digest: 'sha256:…', size: 1234, mediaType: 'application/vnd.oci.image.manifest.v1+json' },
+ * });
+ * result.checks.revocation.outcome; // 'passed' | 'failed-enforced' | 'failed-logged' | 'skipped'
+ * ```
+ *
  * Returns the full {@link VerificationResult}; throws a
- * {@link VerificationError} carrying the same result when verification fails.
+ * {@link VerificationError} carrying the same result, with an entry for
+ * every check, when verification fails. No statement applying is an
+ * `ERR_POLICY_NOT_APPLICABLE` TrustPolicyError (VER-1).
  */
-export async function verifyWithPolicy(options: PolicyVerificationOptions): Promise<VerificationResult> {
-  const { statement } = options;
+export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: string, options: VerifySignatureEnvelopeOptions): Promise<VerificationResult> {
+  const statement = statementOf(options);
   const level = statement.signatureVerification.level as VerificationLevel;
+  if (level === 'skip') return skippedVerification(statement);
   const actions = resolveVerificationActions(statement.signatureVerification);
   const now = options.now ?? new Date();
   const checks = Object.fromEntries(
-    VALIDATION_TYPES.map((type): [ValidationType, CheckResult] => [type, { type, outcome: 'skipped', action: level === 'skip' ? 'skip' : actions[type] }]),
+    VALIDATION_TYPES.map((type): [ValidationType, CheckResult] => [type, { type, outcome: 'skipped', action: actions[type] }]),
   ) as Record<ValidationType, CheckResult>;
   const result: VerificationResult = { verified: false, level, statement, checks };
-  if (level === 'skip') {
-    result.verified = true;
-    return result;
-  }
 
   const fail = (message: string, check: VerificationError['check'], cause: unknown): never => {
     throw new VerificationError(`signature verification failed: ${message}`, result, check, cause);
@@ -140,21 +152,21 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
   };
 
   // 1. Integrity (VER-2), always enforced.
-  let facts!: EnvelopeFacts;
+  let verified!: VerifiedEnvelope;
   await run('integrity', async () => {
-    facts = await options.integrity();
+    verified = await verifyEnvelopeIntegrity(envelope, mediaType);
   });
-  const info = facts.content.signerInfo;
+  const info = verified.content.signerInfo;
   const attributes = info.signedAttributes;
   const chain = info.certificateChain;
   const scheme = attributes.signingScheme;
-  result.mediaType = facts.content.mediaType;
+  result.mediaType = verified.content.mediaType;
   result.certificateChain = chain;
   result.signingScheme = scheme;
   const signingTime = scheme === SIGNING_AUTHORITY ? attributes.authenticSigningTime : attributes.signingTime;
   if (signingTime) result.signingTime = signingTime;
-  result.targetArtifact = facts.payload.targetArtifact;
-  result.payload = facts.content.payload.bytes;
+  result.targetArtifact = verified.payload.targetArtifact;
+  result.payload = verified.content.payload.bytes;
 
   // 2. Verification plugin lookup and metadata (VER-10 step 2, PLG-13): without a runner the
   // envelope fails, as ATTR-4 requires of a verifier that cannot run plugins.
@@ -183,7 +195,7 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
       throw new VerificationCheckError('ERR_UNTRUSTED_CHAIN', "the signature's certificate chain does not contain any trusted certificate");
     }
     // VER-10 step 4: a TRUSTED_IDENTITY plugin replaces the built-in identity check.
-    if (!plugin?.capabilities.has(CAPABILITY_TRUSTED_IDENTITY)) verifyTrustedIdentities(statement, chain[0]!);
+    if (!plugin?.capabilities.has(CAPABILITY.trustedIdentity)) verifyTrustedIdentities(statement, chain[0]!);
   });
 
   // 4. Expiry (VER-5): expired when now ≥ expiry (ATTR-7).
@@ -195,60 +207,23 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
 
   // 5. Authentic timestamp (VER-6, TP-14, TSA-3 … TSA-5).
   await run('authenticTimestamp', async () => {
-    if (scheme === SIGNING_AUTHORITY) {
-      const authentic = attributes.authenticSigningTime!;
-      for (const c of chain) {
-        if (!c.isValidAt(authentic)) {
-          throw new VerificationCheckError(
-            'ERR_CERTIFICATE_EXPIRED',
-            `certificate ${goQuote(c.subject)} was not valid when the digital signature was produced at ${goQuote(goRfc1123z(authentic))}`,
-          );
-        }
-      }
-      return;
-    }
-    // TP-7: a malformed store reference makes the tsa configuration undecidable.
-    for (const reference of statement.trustStores ?? []) {
-      if (splitTrustStoreReference(reference) === undefined) {
-        throw new TrustPolicyError(
-          'ERR_POLICY_INVALID',
-          `failed to check tsa trust store configuration in trust policy: statement ${goQuote(statement.name)} is missing separator in trust store value ${goQuote(reference)}. The required format is <TrustStoreType>:<TrustStoreName>`,
-          { statement: statement.name, field: 'trustStores' },
-        );
-      }
-    }
-    const verifyTimestamp = shouldVerifyTimestamp({
+    await verifyAuthenticTimestamp({
+      statement,
       actions,
-      scheme,
-      hasTsaStore: hasTsaTrustStore(statement),
-      verifyTimestamp: statement.signatureVerification.verifyTimestamp,
-      signingChain: chain,
+      trustStore: options.trustStore,
+      signerInfo: info,
       now,
+      ...(options.revocation ? { revocation: options.revocation } : {}),
+      ...(options.revocationChecker ? { revocationChecker: options.revocationChecker } : {}),
+      onTimestamp: (timestamp) => {
+        result.timestamp = timestamp;
+      },
     });
-    if (!verifyTimestamp) {
-      const problem = chainValidityProblemAt(chain, now);
-      if (problem) throw new VerificationCheckError('ERR_CERTIFICATE_EXPIRED', problem);
-      return;
-    }
-    const token = info.unsignedAttributes.timestampSignature;
-    if (!token || token.length === 0) throw new VerificationCheckError('ERR_TIMESTAMP_MISSING', 'no timestamp countersignature was found in the signature envelope');
-    const tsaRoots = await loadTimestampTrustStores(options.trustStore, statement, scheme);
-    if (tsaRoots.length === 0) throw new VerificationCheckError('ERR_UNTRUSTED_CHAIN', 'no trusted TSA certificate found in trust store');
-    const verified = await verifyTimestampToken({ token, signature: info.signature, roots: tsaRoots, signingChain: chain });
-    result.timestamp = { range: verified.range, tsaChain: verified.tsaChain };
-    // TSA-3 step 7, REV-6: the TSA chain is revocation-checked, and counts here.
-    const tsaRevocation = await (options.revocationChecker ?? checkRevocation)(verified.tsaChain, {
-      ...options.revocation,
-      purpose: 'timestamping',
-      now,
-    });
-    const problem = revocationFailure(tsaRevocation, 'timestamping certificate');
-    if (problem) throw problem;
   });
 
   // 6. Revocation of the signing chain (VER-7, REV-1 … REV-5), unless a
   // REVOCATION_CHECK plugin replaces it (VER-10 step 7).
-  if (!plugin?.capabilities.has(CAPABILITY_REVOCATION_CHECK)) await run('revocation', async () => {
+  if (!plugin?.capabilities.has(CAPABILITY.revocationCheck)) await run('revocation', async () => {
     // The invalidityDate exceptions compare with a trusted signing time: the
     // authentic one, or the latest instant the verified timestamp allows.
     const trustedTime = scheme === SIGNING_AUTHORITY ? attributes.authenticSigningTime : result.timestamp?.range.latest;
@@ -270,7 +245,7 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
   // 8. The payload names the target artifact (VER-3), whatever the level.
   const target = options.target;
   if (target) {
-    const signed = facts.payload.targetArtifact;
+    const signed = verified.payload.targetArtifact;
     const mismatch =
       signed.digest !== target.digest ? 'digest' : signed.size !== target.size ? 'size' : target.mediaType !== undefined && signed.mediaType !== target.mediaType ? 'media type' : undefined;
     if (mismatch) {
@@ -284,7 +259,7 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
 
   // 9. User metadata (VER-9): every pair must be in the annotations, exactly.
   for (const [key, value] of Object.entries(options.userMetadata ?? {})) {
-    if (facts.payload.targetArtifact.annotations?.[key] !== value) {
+    if (verified.payload.targetArtifact.annotations?.[key] !== value) {
       fail('unable to find specified metadata in the signature', 'userMetadata', new VerificationCheckError('ERR_USER_METADATA_MISMATCH', `unable to find specified metadata in the signature: ${goQuote(key)}`));
     }
   }
@@ -300,12 +275,12 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
    * (TRUSTED_IDENTITY) or revocation (REVOCATION_CHECK) under that check's action.
    */
   async function runVerificationPlugin(active: ActiveVerificationPlugin): Promise<void> {
-    const capabilities = [CAPABILITY_TRUSTED_IDENTITY, CAPABILITY_REVOCATION_CHECK].filter(
-      (c) => active.capabilities.has(c) && !(c === CAPABILITY_REVOCATION_CHECK && checks.revocation.action === 'skip'),
+    const capabilities = [CAPABILITY.trustedIdentity, CAPABILITY.revocationCheck].filter(
+      (c) => active.capabilities.has(c) && !(c === CAPABILITY.revocationCheck && checks.revocation.action === 'skip'),
     );
     if (capabilities.length === 0) return;
-    const request = verificationPluginRequest(facts, statement.trustedIdentities ?? [], capabilities, options.pluginConfig);
-    let response: VerificationPluginResponse;
+    const request = verificationPluginRequest(verified, statement.trustedIdentities ?? [], capabilities, options.pluginConfig);
+    let response: VerifySignatureResponse;
     try {
       response = await options.verificationPlugins!.verifySignature(active.name, request);
     } catch (error) {
@@ -327,14 +302,14 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
         const message = `verification plugin ${goQuote(active.name)} failed to verify ${goQuote(capability)}`;
         fail(message, 'plugin', new VerificationPluginError('ERR_VERIFICATION_PLUGIN_INCONCLUSIVE', active.name, message));
       }
-      const type: ValidationType = capability === CAPABILITY_TRUSTED_IDENTITY ? 'authenticity' : 'revocation';
+      const type: ValidationType = capability === CAPABILITY.trustedIdentity ? 'authenticity' : 'revocation';
       const entry = checks[type];
       if (verdict!.success) {
         if (entry.outcome === 'skipped' && entry.action !== 'skip') entry.outcome = 'passed';
         continue;
       }
       const error =
-        capability === CAPABILITY_TRUSTED_IDENTITY
+        capability === CAPABILITY.trustedIdentity
           ? new VerificationPluginError('ERR_VERIFICATION_PLUGIN_TRUSTED_IDENTITY', active.name, `trusted identify verification by plugin ${goQuote(active.name)} failed with reason ${goQuote(verdict!.reason ?? '')}`)
           : new VerificationPluginError('ERR_VERIFICATION_PLUGIN_REVOCATION', active.name, `revocation check by verification plugin ${goQuote(active.name)} failed with reason ${goQuote(verdict!.reason ?? '')}`);
       if (entry.action === 'skip') continue;

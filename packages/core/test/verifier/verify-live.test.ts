@@ -1,5 +1,5 @@
 /**
- * verifySignature against the live loopback TSA, OCSP responder and CRL
+ * verifySignatureEnvelope against the live loopback TSA, OCSP responder and CRL
  * server (the pki test servers, started by this package's global setup):
  * timestamps under `always` and `afterCertExpiry` (TP-14, VER-6), and
  * revoked or unknown revocation under every level (VER-7, REV-1, TP-11).
@@ -9,9 +9,9 @@ import { describe, expect, inject, it } from 'vitest';
 import * as envelope from '@x/notary-envelope';
 import * as pki from '@x/notary-pki';
 import * as policy from '@x/notary-trust-policy';
-import { verifySignature } from '../src/index.js';
+import { VerificationError, verifySignatureEnvelope, type VerificationResult } from '../../src/index.js';
 // The global setup's `provide('pkiServers', …)` type.
-import type {} from '../../pki/test/servers/global-setup.js';
+import type {} from '../../../pki/test/servers/global-setup.js';
 
 const servers = inject('pkiServers');
 const s = servers.scenario;
@@ -25,12 +25,12 @@ async function signed(signer: envelope.Signer, timestamp?: (signature: Uint8Arra
   return (await envelope.signEnvelope({ mediaType: envelope.MEDIA_TYPE_JWS, signer, targetArtifact, ...(timestamp ? { timestamp } : {}) })).bytes;
 }
 
-async function outcome(bytes: Uint8Array, options: Parameters<typeof verifySignature>[2]): Promise<policy.VerificationResult> {
+async function outcome(bytes: Uint8Array, options: Parameters<typeof verifySignatureEnvelope>[2]): Promise<VerificationResult> {
   try {
-    return await verifySignature(bytes, envelope.MEDIA_TYPE_JWS, options);
+    return await verifySignatureEnvelope(bytes, envelope.MEDIA_TYPE_JWS, options);
   } catch (error) {
-    expect(error).toBeInstanceOf(policy.VerificationError);
-    return (error as policy.VerificationError).result;
+    expect(error).toBeInstanceOf(VerificationError);
+    return (error as VerificationError).result;
   }
 }
 

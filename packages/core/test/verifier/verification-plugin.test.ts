@@ -1,72 +1,79 @@
 /**
- * Verification plugins in verifyWithPolicy (ATTR-3, ATTR-4, VER-8, VER-10,
- * PLG-13 … PLG-16, AMB-8, AMB-9), with a scripted runner standing in for
- * `@x/notary-plugin`'s (this package must not depend on it; the plugin
- * package's tests run the same runner shape over real executables).
+ * Verification plugins in the verifier (ATTR-3, ATTR-4, VER-8, VER-10,
+ * PLG-13 … PLG-16, AMB-8, AMB-9), on real signed envelopes, with a scripted
+ * runner of `@x/notary-plugin`'s shape standing in for the plugin (the
+ * plugin package's tests run the same runner over real executables).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Certificate } from '@x/notary-pki';
+import * as envelope from '@x/notary-envelope';
+import * as pki from '@x/notary-pki';
+import type { PluginMetadata, VerificationRunner, VerifySignatureRequest, VerifySignatureResponse } from '@x/notary-plugin';
+import { MemoryTrustStore, type TrustPolicyStatement } from '@x/notary-trust-policy';
 import {
-  comparePluginVersions,
-  GO_ZERO_TIME,
-  isValidPluginVersion,
-  MemoryTrustStore,
   VerificationError,
   VerificationPluginError,
-  verifyWithPolicy,
-  type EnvelopeFacts,
-  type PolicyVerificationOptions,
-  type TrustPolicyStatement,
-  type VerificationPluginMetadata,
-  type VerificationPluginRequest,
-  type VerificationPluginResponse,
-  type VerificationPluginRunner,
+  verifySignatureEnvelope,
+  type SignatureVerificationOptions,
   type VerificationResult,
-} from '../src/index.js';
-import { makeCertificate, NOTARY_SUBJECT } from './helpers/certificates.js';
+} from '../../src/index.js';
+import { GO_ZERO_TIME } from '../../src/verifier/verification-plugin.js';
 
 const PLUGIN = 'com.example.verifier';
 const TI = 'SIGNATURE_VERIFIER.TRUSTED_IDENTITY';
 const RC = 'SIGNATURE_VERIFIER.REVOCATION_CHECK';
+const TARGET = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'ab'.repeat(32)}`, size: 1 };
 
-let chain: Certificate[];
-let root: Certificate;
+let who: Awaited<ReturnType<typeof pki.generateTestCertificate>> & { signer: envelope.Signer };
+let chain: pki.Certificate[];
+let root: pki.Certificate;
 
 beforeAll(async () => {
-  const ca = await makeCertificate({ subject: NOTARY_SUBJECT('Plugin Root'), ca: true });
-  const leaf = await makeCertificate({ subject: NOTARY_SUBJECT('Plugin Leaf'), issuer: ca });
-  chain = [leaf.certificate, ca.certificate];
-  root = ca.certificate;
+  // CERT-7: a lone self-signed certificate is a leaf, and the trust store holds it.
+  const made = await pki.generateTestCertificate({ name: 'Plugin Leaf', keySpec: 'EC-256', notBefore: new Date(Date.now() - 86_400_000) });
+  who = { ...made, signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]) };
+  chain = [made.certificate];
+  root = made.certificate;
 });
 
-type Extended = EnvelopeFacts['content']['signerInfo']['signedAttributes']['extendedAttributes'];
+type Extended = envelope.ExtendedAttribute[];
 
-function facts(options: { extended?: Extended; scheme?: string; expiry?: Date } = {}): EnvelopeFacts {
-  const signingScheme = options.scheme ?? 'notary.x509';
-  const signedAt = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
-  return {
-    content: {
-      mediaType: 'application/jose+json',
-      signerInfo: {
-        signedAttributes: {
-          signingScheme,
-          ...(signingScheme === 'notary.x509' ? { signingTime: signedAt } : { authenticSigningTime: signedAt }),
-          ...(options.expiry ? { expiry: options.expiry } : {}),
-          extendedAttributes: options.extended ?? [
-            { key: 'io.cncf.notary.verificationPlugin', value: PLUGIN, critical: true },
-            { key: 'io.cncf.notary.verificationPluginMinVersion', value: '1.2.0', critical: true },
-            { key: 'com.example.level', value: 3, critical: true },
-            { key: 'com.example.note', value: 'informational', critical: false },
-          ],
-        },
-        unsignedAttributes: {},
-        signature: new Uint8Array([1, 2, 3]),
-        certificateChain: chain,
-      },
-      payload: { contentType: 'application/vnd.cncf.notary.payload.v1+json', bytes: new TextEncoder().encode('{}') },
-    },
-    payload: { targetArtifact: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'ab'.repeat(32)}`, size: 1 } },
+const DEFAULT_EXTENDED: Extended = [
+  { key: 'io.cncf.notary.verificationPlugin', value: PLUGIN, critical: true },
+  { key: 'io.cncf.notary.verificationPluginMinVersion', value: '1.2.0', critical: true },
+  { key: 'com.example.level', value: 3, critical: true },
+  { key: 'com.example.note', value: 'informational', critical: false },
+];
+
+/** A JWS envelope signed with these extended attributes (notary.x509). */
+async function signed(options: { extended?: Extended; expiry?: number } = {}): Promise<Uint8Array> {
+  return (
+    await envelope.signEnvelope({
+      mediaType: envelope.MEDIA_TYPE_JWS,
+      signer: who.signer,
+      targetArtifact: TARGET,
+      extendedAttributes: options.extended ?? DEFAULT_EXTENDED,
+      signingTime: new Date(Date.now() - 3_600_000),
+      ...(options.expiry ? { expiresInSeconds: options.expiry } : {}),
+    })
+  ).bytes;
+}
+
+/**
+ * A notary.x509.signingAuthority JWS envelope (what a signing service
+ * returns; signEnvelope makes notary.x509 only, SIGN-2 [impl]).
+ */
+async function signedBySigningAuthority(authenticSigningTime: Date, expiry: Date): Promise<Uint8Array> {
+  const payload = envelope.encodeJwsPayload(TARGET);
+  const signedAttributes: envelope.SignedAttributes = {
+    contentType: envelope.MEDIA_TYPE_PAYLOAD,
+    signingScheme: envelope.SIGNING_SCHEME_SIGNING_AUTHORITY,
+    authenticSigningTime,
+    expiry,
+    extendedAttributes: DEFAULT_EXTENDED,
   };
+  const protectedHeader = envelope.encodeJwsProtectedHeader({ payload, signatureAlgorithm: pki.algorithmSuiteOf('EC-256').signatureAlgorithm, signedAttributes });
+  const signature = await who.signer.sign(envelope.jwsSigningInput(protectedHeader, payload));
+  return envelope.encodeJws({ protectedHeader, payload, signature, certificateChain: chain, unsignedAttributes: {} });
 }
 
 const statement = (level: string, extra: Partial<TrustPolicyStatement> = {}): TrustPolicyStatement =>
@@ -80,13 +87,13 @@ const statement = (level: string, extra: Partial<TrustPolicyStatement> = {}): Tr
   }) as unknown as TrustPolicyStatement;
 
 interface Script {
-  metadata?: Partial<VerificationPluginMetadata> | Error;
-  respond?: (request: VerificationPluginRequest) => VerificationPluginResponse | Promise<VerificationPluginResponse>;
+  metadata?: Partial<PluginMetadata> | Error;
+  respond?: (request: VerifySignatureRequest) => VerifySignatureResponse | Promise<VerifySignatureResponse>;
 }
 
 /** A runner that answers as scripted and records what it was asked. */
-function runner(script: Script = {}): VerificationPluginRunner & { requests: VerificationPluginRequest[]; metadataCalls: unknown[] } {
-  const requests: VerificationPluginRequest[] = [];
+function runner(script: Script = {}): VerificationRunner & { requests: VerifySignatureRequest[]; metadataCalls: unknown[] } {
+  const requests: VerifySignatureRequest[] = [];
   const metadataCalls: unknown[] = [];
   return {
     requests,
@@ -94,7 +101,7 @@ function runner(script: Script = {}): VerificationPluginRunner & { requests: Ver
     async metadata(name, options) {
       metadataCalls.push({ name, options });
       if (script.metadata instanceof Error) throw script.metadata;
-      return { name, version: '1.2.0', capabilities: [TI, RC], ...script.metadata };
+      return { name, description: 'scripted', url: 'https://plugin.example', version: '1.2.0', capabilities: [TI, RC], supportedContractVersions: ['1.0'], ...script.metadata };
     },
     async verifySignature(_name, request) {
       requests.push(request);
@@ -108,11 +115,10 @@ function runner(script: Script = {}): VerificationPluginRunner & { requests: Ver
 }
 
 async function verify(
-  options: { runner?: VerificationPluginRunner; facts?: EnvelopeFacts; statement?: TrustPolicyStatement; revocationCalls?: number[] } & Partial<PolicyVerificationOptions> = {},
+  options: { runner?: VerificationRunner; bytes?: Uint8Array; statement?: TrustPolicyStatement; revocationCalls?: number[] } & Partial<SignatureVerificationOptions> = {},
 ): Promise<VerificationResult | VerificationError> {
-  const { runner: r, facts: f, statement: s, revocationCalls, ...rest } = options;
-  return verifyWithPolicy({
-    integrity: async () => f ?? facts(),
+  const { runner: r, bytes, statement: s, revocationCalls, ...rest } = options;
+  return verifySignatureEnvelope(bytes ?? (await signed()), envelope.MEDIA_TYPE_JWS, {
     statement: s ?? statement('strict'),
     trustStore: new MemoryTrustStore({ 'ca:test': [root] }),
     revocationChecker: async () => {
@@ -164,25 +170,18 @@ describe('plugin lookup and metadata (VER-10 step 2, PLG-13)', () => {
   it('PLG-13 [impl]: versions must be strict SemVer 2.0 without a "v"', async () => {
     const error = failure(await verify({ runner: runner({ metadata: { version: 'v1.2.0' } }) }));
     expect(error.message).toContain(`plugin ${PLUGIN} has pluginVersion v1.2.0 which is not in valid semver format`);
-    const badMin = facts({
+    const badMin = await signed({
       extended: [
         { key: 'io.cncf.notary.verificationPlugin', value: PLUGIN, critical: true },
         { key: 'io.cncf.notary.verificationPluginMinVersion', value: '1.2', critical: true },
       ],
     });
-    expect((failure(await verify({ runner: runner(), facts: badMin })).cause as VerificationPluginError).code).toBe('ERR_VERIFICATION_PLUGIN_VERSION');
-    expect(['1.0.0', '0.0.1-alpha.1+b', '10.20.30'].every(isValidPluginVersion)).toBe(true);
-    expect(['v1.0.0', '1.0', '01.0.0', '1.0.0-', ''].some(isValidPluginVersion)).toBe(false);
-    expect(comparePluginVersions('1.10.0', '1.9.0')).toBe(1);
-    expect(comparePluginVersions('1.0.0-alpha', '1.0.0-alpha.1')).toBe(-1);
-    expect(comparePluginVersions('1.0.0-alpha.beta', '1.0.0-alpha.1')).toBe(1);
-    expect(comparePluginVersions('1.0.0-rc.2', '1.0.0-rc.10')).toBe(-1);
-    expect(comparePluginVersions('1.0.0+a', '1.0.0+b')).toBe(0);
+    expect((failure(await verify({ runner: runner(), bytes: badMin })).cause as VerificationPluginError).code).toBe('ERR_VERIFICATION_PLUGIN_VERSION');
   });
 
   it('PLG-13: a min version without a plugin name is ignored', async () => {
-    const noPlugin = facts({ extended: [{ key: 'io.cncf.notary.verificationPluginMinVersion', value: '9.9.9', critical: true }] });
-    expect(await verify({ facts: noPlugin })).toMatchObject({ verified: true });
+    const noPlugin = await signed({ extended: [{ key: 'io.cncf.notary.verificationPluginMinVersion', value: '9.9.9', critical: true }] });
+    expect(await verify({ bytes: noPlugin })).toMatchObject({ verified: true });
   });
 
   it('PLG-13: a plugin without a SIGNATURE_VERIFIER.* capability fails, naming the plugin', async () => {
@@ -193,7 +192,7 @@ describe('plugin lookup and metadata (VER-10 step 2, PLG-13)', () => {
 });
 
 describe('verify-signature (VER-8, PLG-14, PLG-15, AMB-8, AMB-9)', () => {
-  it('PLG-14 AMB-8: the request carries exactly the envelope facts, the statement identities, the capabilities and the config', async () => {
+  it('PLG-14 AMB-8: the request carries exactly the envelope attributes, the statement identities, the capabilities and the config', async () => {
     const r = runner();
     const result = await verify({ runner: r, pluginConfig: { tenant: 'a' } });
     expect(result).toMatchObject({ verified: true });
@@ -223,10 +222,11 @@ describe('verify-signature (VER-8, PLG-14, PLG-15, AMB-8, AMB-9)', () => {
   it('PLG-14: under signingAuthority the authentic signing time and the expiry are sent', async () => {
     const r = runner();
     const expiry = new Date(Math.floor(Date.now() / 1000) * 1000 + 86_400_000);
-    const sa = facts({ scheme: 'notary.x509.signingAuthority', expiry });
-    await verify({ runner: r, facts: sa, trustStore: new MemoryTrustStore({ 'signingAuthority:test': [root] }), statement: statement('strict', { trustStores: ['signingAuthority:test'] } as never) });
+    const authentic = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
+    const sa = await signedBySigningAuthority(authentic, expiry);
+    await verify({ runner: r, bytes: sa, trustStore: new MemoryTrustStore({ 'signingAuthority:test': [root] }), statement: statement('strict', { trustStores: ['signingAuthority:test'] } as never) });
     const attributes = r.requests[0]!.signature.criticalAttributes;
-    expect(attributes.authenticSigningTime).toEqual(sa.content.signerInfo.signedAttributes.authenticSigningTime);
+    expect(attributes.authenticSigningTime).toEqual(authentic);
     expect(attributes.expiry).toEqual(expiry);
   });
 
@@ -316,7 +316,7 @@ describe('capabilities replace the built-in checks (VER-10, PLG-15)', () => {
 
   it('PLG-16: extended attribute values reach the plugin as the JSON primitives they are', async () => {
     const r = runner({ respond: (req) => ({ verificationResults: { [TI]: { success: true }, [RC]: { success: true } }, processedAttributes: req.signature.unprocessedAttributes }) });
-    const primitives = facts({
+    const primitives = await signed({
       extended: [
         { key: 'io.cncf.notary.verificationPlugin', value: PLUGIN, critical: true },
         { key: 'a', value: 'text', critical: true },
@@ -325,7 +325,7 @@ describe('capabilities replace the built-in checks (VER-10, PLG-15)', () => {
         { key: 'd', value: null, critical: true },
       ],
     });
-    expect(await verify({ runner: r, facts: primitives })).toMatchObject({ verified: true });
+    expect(await verify({ runner: r, bytes: primitives })).toMatchObject({ verified: true });
     expect(r.requests[0]!.signature.criticalAttributes.extendedAttributes).toEqual({ a: 'text', b: 2.5, c: false, d: null });
     expect(r.requests[0]!.signature.unprocessedAttributes).toEqual(['a', 'b', 'd']);
   });
