@@ -12,12 +12,8 @@ export {
 export {
   resolveVerificationActions,
   isSkipLevel,
-  isCriticalFailure,
-  LEVEL_ACTIONS,
   VERIFICATION_LEVELS,
   VALIDATION_TYPES,
-  VALIDATION_ACTIONS,
-  VERIFY_TIMESTAMP_OPTIONS,
   type VerificationLevel,
   type ValidationType,
   type ValidationAction,
@@ -29,23 +25,18 @@ export {
   parseDistinguishedName,
   parseLeafSubject,
   isSubsetDN,
-  isOverlapping,
   matchesLeaf,
   type DistinguishedName,
 } from './distinguished-name.js';
-export { verifyTrustedIdentities, validateTrustedIdentities, WILDCARD_IDENTITY, X509_SUBJECT_PREFIX } from './trusted-identities.js';
+export { verifyTrustedIdentities } from './trusted-identities.js';
 export { selectOciStatement, selectBlobStatement, repositoryOfReference } from './statement-selection.js';
-export { registryScopeProblem, isValidRegistryScope, GLOBAL_SCOPE } from './registry-scope.js';
+export { isValidRegistryScope } from './registry-scope.js';
 export { splitTrustStoreReference, type TrustStoreReference } from './trust-store-reference.js';
 export {
   MemoryTrustStore,
   loadTrustStores,
   loadAuthenticityTrustStores,
   loadTimestampTrustStores,
-  validateStoreCertificates,
-  checkStoreAddress,
-  trustStoreNotFound,
-  emptyStoreError,
   isTrustStoreType,
   isValidTrustStoreName,
   trustStoreNameRule,

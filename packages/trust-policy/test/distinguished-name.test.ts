@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isOverlapping, isSubsetDN, matchesLeaf, parseDistinguishedName, TrustPolicyError } from '../src/index.js';
+import { isSubsetDN, matchesLeaf, parseDistinguishedName, TrustPolicyError } from '../src/index.js';
+import { isOverlapping } from '../src/distinguished-name.js';
 import { makeCertificate, NOTARY_SUBJECT } from './helpers/certificates.js';
 
 const entries = (dn: string) => Object.fromEntries(parseDistinguishedName(dn));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { TrustPolicyError, validateTrustedIdentities, verifyTrustedIdentities } from '../src/index.js';
+import { TrustPolicyError, verifyTrustedIdentities } from '../src/index.js';
+import { validateTrustedIdentities } from '../src/trusted-identities.js';
 import { makeCertificate, NOTARY_SUBJECT } from './helpers/certificates.js';
 
 function failure(action: () => unknown): TrustPolicyError {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isCriticalFailure, isSkipLevel, LEVEL_ACTIONS, resolveVerificationActions, TrustPolicyError } from '../src/index.js';
+import { isSkipLevel, resolveVerificationActions, TrustPolicyError } from '../src/index.js';
+import { isCriticalFailure, LEVEL_ACTIONS } from '../src/verification-level.js';
 
 describe('verification levels', () => {
   it('TP-11: each level maps every validation to enforce / log / skip', () => {
