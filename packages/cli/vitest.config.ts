@@ -8,6 +8,6 @@ export default defineConfig({
     // The live registries of the OCI tests (docker-registry with tag-schema
     // referrers, the in-process Referrers-API registry, Basic auth) and the
     // loopback TSA of the pki tests; no mocks.
-    globalSetup: ['../oci/test/global-setup.ts', '../pki/test/servers/global-setup.ts'],
+    globalSetup: ['@x/notary-test-servers/oci/global-setup', '@x/notary-test-servers/pki/global-setup'],
   },
 });

@@ -5,6 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     // The same loopback TSA, OCSP and CRL servers the pki tests use (no mocks).
-    globalSetup: ['../pki/test/servers/global-setup.ts'],
+    globalSetup: ['@x/notary-test-servers/pki/global-setup'],
   },
 });

@@ -4,6 +4,6 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
-    globalSetup: ['test/global-setup.ts'],
+    globalSetup: ['@x/notary-test-servers/oci/global-setup'],
   },
 });

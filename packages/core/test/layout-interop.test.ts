@@ -19,7 +19,7 @@ import * as oci from '@x/notary-oci';
 import { OciLayoutRepository } from '@x/notary-oci/node';
 import * as pki from '@x/notary-pki';
 import * as policy from '@x/notary-trust-policy';
-import { peerBinary, PEERS } from '../../../test-support/peers.js';
+import { peerBinary, PEERS } from '@x/notary-test-servers/peers';
 import { sign, verify } from '../src/index.js';
 
 const encoder = new TextEncoder();

@@ -11,7 +11,7 @@ import * as pki from '@x/notary-pki';
 import * as policy from '@x/notary-trust-policy';
 import { verifySignature } from '../src/index.js';
 // The global setup's `provide('pkiServers', …)` type.
-import type {} from '../../pki/test/servers/global-setup.js';
+import type {} from '@x/notary-test-servers/pki/global-setup';
 
 const servers = inject('pkiServers');
 const s = servers.scenario;

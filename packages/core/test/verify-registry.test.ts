@@ -17,9 +17,9 @@ import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
 import * as policy from '@x/notary-trust-policy';
-import { olaregBinary, startOlareg, type Olareg } from '../../oci/test/fixtures/olareg.js';
-import { startReferrersRegistry, type ReferrersRegistry } from '../../oci/test/fixtures/referrers-registry.js';
-import { startRegistry, type Registry } from '../../oci/test/fixtures/registry.js';
+import { olaregBinary, startOlareg, type Olareg } from '@x/notary-test-servers/oci/olareg';
+import { startReferrersRegistry, type ReferrersRegistry } from '@x/notary-test-servers/oci/referrers-registry';
+import { startRegistry, type Registry } from '@x/notary-test-servers/oci/registry';
 import { resolveTarget, sign, verify, WorkflowError } from '../src/index.js';
 
 const encoder = new TextEncoder();

@@ -10,9 +10,9 @@ import * as core from '@x/notary-core';
 import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
-import { startReferrersRegistry } from '../../oci/test/fixtures/referrers-registry.js';
-import { startRegistry } from '../../oci/test/fixtures/registry.js';
-import type { PkiServers } from '../../pki/test/servers/global-setup.js';
+import { startReferrersRegistry } from '@x/notary-test-servers/oci/referrers-registry';
+import { startRegistry } from '@x/notary-test-servers/oci/registry';
+import type { PkiServers } from '@x/notary-test-servers/pki/global-setup';
 import type { OciFixtures, SeededArtifact, SeededRegistry } from '../suites/oci-verify.ts';
 
 const encoder = new TextEncoder();

@@ -6,8 +6,8 @@
  * throws on failure; the runtime supplies the SDK module and a file reader.
  */
 import type * as Pki from '../../src/index.js';
-import type { PkiServers } from '../servers/global-setup.js';
-import type { LeafName } from '../servers/pki-scenario.js';
+import type { PkiServers } from '@x/notary-test-servers/pki/global-setup';
+import type { LeafName } from '@x/notary-test-servers/pki/pki-scenario';
 
 export interface LiveEnvironment {
   pki: typeof Pki;

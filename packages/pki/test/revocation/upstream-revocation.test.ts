@@ -32,7 +32,7 @@ import {
 } from '../../src/revocation/index.js';
 import { crlUrls, distributionPointUrls, ocspUrls, REV_OID } from '../../src/revocation/asn1.js';
 import { parseCrl } from '../../src/revocation/crl.js';
-import { loadUpstreamManifest, type UpstreamCase } from '../../../../test-support/upstream-vectors.js';
+import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 
 const upstream = await loadUpstreamManifest();
 const vectorsDir = upstream.looked;

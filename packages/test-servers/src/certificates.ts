@@ -1,14 +1,31 @@
 /**
- * Test certificates made on the fly with pkijs (ECDSA P-256): a CA and
- * leaves it issues, including short-lived ones and ones that break a CERT
- * rule on purpose. Shared with `@x/notary-plugin-example`'s tests.
+ * Test certificates made on the fly with pkijs and WebCrypto (ECDSA P-256):
+ * a CA and leaves it issues, including short-lived ones and ones that break a
+ * CERT rule on purpose.
+ *
+ * This package depends on no `@x/notary-*` package (they depend on it, and
+ * turbo refuses a cycle), so the caller passes its own certificate parser:
+ * `issue((der) => Certificate.fromDer(der), …)`. A package's own tests then
+ * get instances of the classes they test (its src, not another build).
  */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { Certificate, OID, encodePem } from '@x/notary-pki';
 
-export interface Issued {
-  certificate: Certificate;
+/** The object identifiers the issuer writes (RFC 5280 §4.2.1.3, §4.2.1.9, §4.2.1.12). */
+const OID = {
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+} as const;
+
+/** Turns a certificate's DER into the caller's certificate type. */
+export type ParseCertificate<C> = (der: Uint8Array) => C;
+
+export interface Issued<C> {
+  certificate: C;
+  /** The certificate's DER. */
+  der: Uint8Array;
   privateKey: CryptoKey;
   /** PKCS#8 DER of the private key. */
   pkcs8: Uint8Array;
@@ -27,10 +44,10 @@ function rdns(cn: string): pkijs.RelativeDistinguishedNames {
   return name;
 }
 
-export interface IssueOptions {
+export interface IssueOptions<C> {
   cn: string;
   /** Self-signed when absent. */
-  issuer?: Issued;
+  issuer?: Issued<C>;
   ca?: boolean;
   notBefore?: Date;
   notAfter?: Date;
@@ -38,7 +55,8 @@ export interface IssueOptions {
   keyUsage?: 'digitalSignature' | 'keyEncipherment';
 }
 
-export async function issue(options: IssueOptions): Promise<Issued> {
+/** Issues one certificate (self-signed without `issuer`). */
+export async function issue<C>(parse: ParseCertificate<C>, options: IssueOptions<C>): Promise<Issued<C>> {
   const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify'])) as CryptoKeyPair;
   const cert = new pkijs.Certificate();
   cert.version = 2;
@@ -64,14 +82,16 @@ export async function issue(options: IssueOptions): Promise<Issued> {
   await cert.subjectPublicKeyInfo.importKey(pair.publicKey);
   await cert.sign(options.issuer?.privateKey ?? pair.privateKey, 'SHA-256');
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
-  return { certificate: Certificate.fromDer(new Uint8Array(cert.toSchema().toBER())), privateKey: pair.privateKey, pkcs8, name: subject };
+  const der = new Uint8Array(cert.toSchema().toBER());
+  return { certificate: parse(der), der, privateKey: pair.privateKey, pkcs8, name: subject };
 }
 
 /** A CA and a code-signing leaf under it. */
-export async function caAndLeaf(options: Partial<IssueOptions> = {}): Promise<{ ca: Issued; leaf: Issued; chain: Certificate[] }> {
-  const ca = await issue({ cn: 'Plugin Test Root', ca: true });
-  const leaf = await issue({ cn: 'Plugin Test Signer', ...options, issuer: ca });
+export async function caAndLeaf<C>(
+  parse: ParseCertificate<C>,
+  options: Partial<IssueOptions<C>> = {},
+): Promise<{ ca: Issued<C>; leaf: Issued<C>; chain: C[] }> {
+  const ca = await issue(parse, { cn: 'Plugin Test Root', ca: true });
+  const leaf = await issue(parse, { cn: 'Plugin Test Signer', ...options, issuer: ca });
   return { ca, leaf, chain: [leaf.certificate, ca.certificate] };
 }
-
-export const pem = (...certificates: Certificate[]): string => certificates.map((c) => encodePem('CERTIFICATE', c.der)).join('');

@@ -20,14 +20,15 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { ChildSet } from './fixtures/child-processes.js';
-import { startFaultProxy, type FaultProxy } from './fixtures/fault-proxy.js';
-import { olaregBinary, startOlareg } from './fixtures/olareg.js';
-import { startReferrersRegistry, type ReferrersRegistry } from './fixtures/referrers-registry.js';
-import { startRegistry, type Registry } from './fixtures/registry.js';
-import { buildSeedLayout, pushSeed, skopeoRunner } from './fixtures/seed.js';
-import { startTokenIssuer, type TokenIssuer } from './fixtures/token-issuer.js';
+import { ChildSet } from '../child-processes.js';
+import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { olaregBinary, startOlareg } from './olareg.js';
+import { startReferrersRegistry, type ReferrersRegistry } from './referrers-registry.js';
+import { startRegistry, type Registry } from './registry.js';
+import { buildSeedLayout, pushSeed, skopeoRunner } from './seed.js';
+import { startTokenIssuer, type TokenIssuer } from './token-issuer.js';
 
 export interface OciRegistryEndpoint {
   /** `http://127.0.0.1:<port>` */
