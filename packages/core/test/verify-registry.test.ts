@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import * as policy from '@x/notary-trust-policy';
 import { olaregBinary, startOlareg, type Olareg } from '@x/notary-test-servers/oci/olareg';
 import { startReferrersRegistry, type ReferrersRegistry } from '@x/notary-test-servers/oci/referrers-registry';
@@ -44,7 +45,7 @@ async function pushImage(repository: oci.Repository, salt: string): Promise<oci.
 }
 
 async function identity(name: string) {
-  const made = await pki.generateTestCertificate({ name, keySpec: 'EC-256' });
+  const made = await selfSignedSigner(pki.Certificate.fromDer, { name, keySpec: 'EC-256' });
   return { ...made, signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]) };
 }
 
