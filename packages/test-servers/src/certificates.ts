@@ -18,6 +18,7 @@ const OID = {
   keyUsage: '2.5.29.15',
   extKeyUsage: '2.5.29.37',
   codeSigning: '1.3.6.1.5.5.7.3.3',
+  serverAuth: '1.3.6.1.5.5.7.3.1',
 } as const;
 
 /** Turns a certificate's DER into the caller's certificate type. */
@@ -106,6 +107,8 @@ export interface IssueOptions<C> {
   notAfter?: Date;
   /** Leaf key usage: `digitalSignature` (default) or a forbidden one (CERT-3). */
   keyUsage?: 'digitalSignature' | 'keyEncipherment';
+  /** Leaf extended key usage: code signing (default) or a TLS server. */
+  extKeyUsage?: 'codeSigning' | 'serverAuth';
 }
 
 /** Issues one certificate (self-signed without `issuer`). */
@@ -131,7 +134,7 @@ export async function issue<C>(parse: ParseCertificate<C>, options: IssueOptions
   cert.extensions = [
     new pkijs.Extension({ extnID: OID.basicConstraints, critical: true, extnValue: bc.toBER() }),
     new pkijs.Extension({ extnID: OID.keyUsage, critical: true, extnValue: ku.toBER() }),
-    ...(ca ? [] : [new pkijs.Extension({ extnID: OID.extKeyUsage, critical: false, extnValue: new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.codeSigning })] }).toBER() })]),
+    ...(ca ? [] : [new pkijs.Extension({ extnID: OID.extKeyUsage, critical: false, extnValue: new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID[options.extKeyUsage ?? 'codeSigning'] })] }).toBER() })]),
   ];
   await cert.subjectPublicKeyInfo.importKey(pair.publicKey);
   await cert.sign(options.issuer?.privateKey ?? pair.privateKey, HASH[options.issuer?.keySpec ?? keySpec]);
@@ -166,4 +169,21 @@ export async function selfSignedSigner<C>(
   const notAfter = new Date(notBefore.getTime() + (options.validityDays ?? 365) * 86_400_000);
   const made = await issue(parse, { cn: options.name, subject: 'notation', notBefore, notAfter, ...(options.keySpec ? { keySpec: options.keySpec } : {}) });
   return { certificate: made.certificate, privateKey: made.signingKey, keySpec: made.keySpec, der: made.der };
+}
+
+/** PEM (RFC 7468) of DER bytes, without Node's Buffer so the module stays runtime-neutral. */
+function pemOf(label: string, der: Uint8Array): string {
+  let binary = '';
+  for (const byte of der) binary += String.fromCharCode(byte);
+  const lines = btoa(binary).match(/.{1,64}/g) ?? [];
+  return `-----BEGIN ${label}-----\n${lines.join('\n')}\n-----END ${label}-----\n`;
+}
+
+/**
+ * A self-signed certificate and key for a loopback HTTPS server (`CN=localhost`,
+ * serverAuth), as PEM: clients that verify see `DEPTH_ZERO_SELF_SIGNED_CERT`.
+ */
+export async function selfSignedTlsCredentials(): Promise<{ cert: string; key: string }> {
+  const made = await issue((der) => der, { cn: 'localhost', extKeyUsage: 'serverAuth' });
+  return { cert: pemOf('CERTIFICATE', made.der), key: pemOf('PRIVATE KEY', made.pkcs8) };
 }
