@@ -8,7 +8,7 @@
  * (Node 20 cannot run TypeScript) and runs it as a child process, so the
  * in-process registry does not share the bench's event loop.
  */
-import { startAll } from '../../packages/oci/test/global-setup.ts';
+import { startAll } from '../../packages/test-servers/src/oci/global-setup.ts';
 
 const { servers, stop } = await startAll();
 let stopping: Promise<void> | undefined;

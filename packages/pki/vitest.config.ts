@@ -5,6 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     // Loopback TSA, OCSP and CRL servers for the timestamp and revocation tests (no mocks).
-    globalSetup: ['test/servers/global-setup.ts'],
+    globalSetup: ['@x/notary-test-servers/pki/global-setup'],
   },
 });

@@ -5,6 +5,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     // The loopback TSA (and OCSP/CRL servers) the pki tests use.
-    globalSetup: ['../pki/test/servers/global-setup.ts'],
+    globalSetup: ['@x/notary-test-servers/pki/global-setup'],
   },
 });

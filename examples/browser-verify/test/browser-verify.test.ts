@@ -23,19 +23,18 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase64Url, encodeBase64Url } from '@x/notary-pki';
 import { buildSignatureManifest, MEDIA_TYPE_OCI_MANIFEST, parseSignatureManifest, RemoteRepository, ARTIFACT_TYPE_NOTARY_SIGNATURE, type Descriptor } from '@x/notary-oci';
-import { startRegistry, type Registry } from '../../../packages/oci/test/fixtures/registry.js';
+import { launchChromium, type Chromium } from '@x/notary-test-servers/chromium';
+import { startRegistry, type Registry } from '@x/notary-test-servers/oci/registry';
 
 const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(exampleDir, '../..');
 const outputDir = join(exampleDir, 'test-output');
 const CLI = join(repoRoot, 'packages/cli/dist/main.js');
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SIGNER = 'browser-verify.example';
 const SECRET = 'S3cret-never-logged-4711';
 const encoder = new TextEncoder();
@@ -117,7 +116,7 @@ describe('examples/browser-verify in headless Chromium', () => {
   let site: { url: string; server: Server };
   let home: string;
   let context: BrowserContext;
-  let profile: string;
+  let browser: Chromium | undefined;
   let page: Page;
   const consoleLines: string[] = [];
   let target: Descriptor;
@@ -144,18 +143,18 @@ describe('examples/browser-verify in headless Chromium', () => {
     rootPem = await readFile(join(home, '.config/notation/localkeys', `${SIGNER}.crt`), 'utf8');
     subject = `C=US, ST=WA, L=Seattle, O=Notary, CN=${SIGNER}`;
 
-    profile = await mkdtemp(join(tmpdir(), 'browser-verify-chromium-'));
-    context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1100, height: 1000 } });
+    browser = await launchChromium({ viewport: { width: 1100, height: 1000 } });
+    context = browser.context;
     page = await context.newPage();
     page.on('console', (m) => consoleLines.push(m.text()));
     page.on('pageerror', (e) => consoleLines.push(e.message));
   });
 
   afterAll(async () => {
-    await context?.close().catch(() => undefined);
+    await browser?.close();
     site?.server.close();
     await registry?.stop();
-    for (const dir of [home, profile]) if (dir) await rm(dir, { recursive: true, force: true });
+    if (home) await rm(home, { recursive: true, force: true });
   });
 
   it('shows every check passed for the CLI-signed artifact, with the signer and the signing time', async () => {

@@ -10,8 +10,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MAX_REFERRERS_PAGES, RemoteRepository } from '@x/notary-oci';
-import type {} from '../../oci/test/global-setup.js';
-import { startReferrersRegistry, type ReferrersRegistry } from '../../oci/test/fixtures/referrers-registry.js';
+import type {} from '@x/notary-test-servers/oci/global-setup';
+import { startReferrersRegistry, type ReferrersRegistry } from '@x/notary-test-servers/oci/referrers-registry';
 import { makeHome, pushImage, strictOciPolicy, type TestHome } from './helpers.js';
 
 const oci = inject('ociServers');

@@ -5,33 +5,27 @@
  * failure), and a loopback HTTPS server whose certificate is self-signed
  * (made by openssl). With --debug the cause is in the printed chain too.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedTlsCredentials } from '@x/notary-test-servers/certificates';
 import { makeHome, type TestHome } from './helpers.js';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const occurrences = (text: string, part: string) => text.split(part).length - 1;
 
 let home: TestHome;
-let tls: { server: Server; port: number; dir: string };
+let tls: { server: Server; port: number };
 
 beforeAll(async () => {
   home = await makeHome();
-  const dir = mkdtempSync(join(tmpdir(), 'cli-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-  const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_request, response) => response.end());
+  const server = createHttpsServer(await selfSignedTlsCredentials(), (_request, response) => response.end());
   // Dual-stack, so that the IPv4-mapped address below reaches it.
   await new Promise<void>((ready) => server.listen(0, '::', ready));
-  tls = { server, port: (server.address() as AddressInfo).port, dir };
+  tls = { server, port: (server.address() as AddressInfo).port };
 });
 afterAll(async () => {
   await new Promise((closed) => tls.server.close(closed));
-  rmSync(tls.dir, { recursive: true, force: true });
 });
 
 async function closedPort(): Promise<number> {

@@ -16,10 +16,10 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { RemoteRepository } from '@x/notary-oci';
-import type {} from '../../oci/test/global-setup.js';
-import type {} from '../../pki/test/servers/global-setup.js';
+import type {} from '@x/notary-test-servers/oci/global-setup';
+import type {} from '@x/notary-test-servers/pki/global-setup';
 import { makeHome, makeLayout, pushImage, strictOciPolicy, type RunResult, type TestHome } from './helpers.js';
-import { locatePeer, PEERS } from '../../../test-support/peers.js';
+import { locatePeer, PEERS } from '@x/notary-test-servers/peers';
 import { runPeer } from './interop/peers.js';
 
 const oci = inject('ociServers');

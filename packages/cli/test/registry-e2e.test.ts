@@ -10,8 +10,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { RemoteRepository } from '@x/notary-oci';
-import type {} from '../../oci/test/global-setup.js';
-import type {} from '../../pki/test/servers/global-setup.js';
+import type {} from '@x/notary-test-servers/oci/global-setup';
+import type {} from '@x/notary-test-servers/pki/global-setup';
 import { makeHome, pushImage, type TestHome } from './helpers.js';
 
 const oci = inject('ociServers');

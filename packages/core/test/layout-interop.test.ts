@@ -18,8 +18,9 @@ import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import { OciLayoutRepository } from '@x/notary-oci/node';
 import * as pki from '@x/notary-pki';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import * as policy from '@x/notary-trust-policy';
-import { peerBinary, PEERS } from '../../../test-support/peers.js';
+import { peerBinary, PEERS } from '@x/notary-test-servers/peers';
 import { sign, verify } from '../src/index.js';
 
 const encoder = new TextEncoder();
@@ -83,7 +84,7 @@ describe('issue 13 item 1: signatures in OCI layouts, the SDK and notation', () 
   it('issue 13 item 1 OCI-3 AMB-20: the SDK signs a layout in the legacy form, which notation v1.3.2 and v2.0.0-alpha.1 list and verify', async (context) => {
     const v132 = need(notations[0].binary, context);
     const v2 = need(notations[1].binary, context);
-    const made = await pki.generateTestCertificate({ name: 'sdk.example', keySpec: 'EC-256' });
+    const made = await selfSignedSigner(pki.Certificate.fromDer, { name: 'sdk.example', keySpec: 'EC-256' });
     const certFile = join(dir, 'sdk.crt');
     await writeFile(certFile, pki.encodePem('CERTIFICATE', made.certificate.der));
     const added = await notation(v132, ['cert', 'add', '--type', 'ca', '--store', 'sdk', certFile]);

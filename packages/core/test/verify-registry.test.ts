@@ -16,10 +16,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import * as policy from '@x/notary-trust-policy';
-import { olaregBinary, startOlareg, type Olareg } from '../../oci/test/fixtures/olareg.js';
-import { startReferrersRegistry, type ReferrersRegistry } from '../../oci/test/fixtures/referrers-registry.js';
-import { startRegistry, type Registry } from '../../oci/test/fixtures/registry.js';
+import { olaregBinary, startOlareg, type Olareg } from '@x/notary-test-servers/oci/olareg';
+import { startReferrersRegistry, type ReferrersRegistry } from '@x/notary-test-servers/oci/referrers-registry';
+import { startRegistry, type Registry } from '@x/notary-test-servers/oci/registry';
 import { resolveTarget, sign, verify, WorkflowError } from '../src/index.js';
 
 const encoder = new TextEncoder();
@@ -44,7 +45,7 @@ async function pushImage(repository: oci.Repository, salt: string): Promise<oci.
 }
 
 async function identity(name: string) {
-  const made = await pki.generateTestCertificate({ name, keySpec: 'EC-256' });
+  const made = await selfSignedSigner(pki.Certificate.fromDer, { name, keySpec: 'EC-256' });
   return { ...made, signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]) };
 }
 

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import * as policy from '@x/notary-trust-policy';
 import { sign, signBlob, verify, verifyBlob, WorkflowError, blobSignatureMediaType } from '../src/index.js';
 import { digestBlob } from '../src/blob-digest.js';
@@ -14,7 +15,7 @@ import { digestBlob } from '../src/blob-digest.js';
 const encoder = new TextEncoder();
 
 async function identity(name = 'workflows.example') {
-  const made = await pki.generateTestCertificate({ name, keySpec: 'EC-256' });
+  const made = await selfSignedSigner(pki.Certificate.fromDer, { name, keySpec: 'EC-256' });
   return { ...made, signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]) };
 }
 
@@ -284,7 +285,7 @@ describe('blob sign and verify', () => {
 
   it('SIGN-3 PAY-4 WF-4: a streamed blob is signed with the key hash and verifies; the file extension names the format', async () => {
     for (const keySpec of ['EC-256', 'EC-384', 'RSA-4096'] as const) {
-      const made = await pki.generateTestCertificate({ name: 'blob.example', keySpec });
+      const made = await selfSignedSigner(pki.Certificate.fromDer, { name: 'blob.example', keySpec });
       const signer = envelope.signerFromCryptoKey(made.privateKey, [made.certificate]);
       const signed = await signBlob({ blob: stream(content), signer, signatureMediaType: envelope.MEDIA_TYPE_COSE });
       expect(signed.extension).toBe('cose.sig');

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as pki from '@x/notary-pki';
 import * as envelope from '../src/index.js';
 import { envelopeConformanceCases } from './conformance/suite.js';
-import { resolveUpstreamVectors, repoRoot } from '../../../test-support/upstream-vectors.js';
+import { resolveUpstreamVectors, repoRoot } from '@x/notary-test-servers/upstream-vectors';
 
 const upstream = await resolveUpstreamVectors();
 const cases = await envelopeConformanceCases({

@@ -25,7 +25,7 @@ import {
   type EnvelopeMediaType,
   type Signer,
 } from '../src/index.js';
-import { repoRoot } from '../../../test-support/upstream-vectors.js';
+import { repoRoot } from '@x/notary-test-servers/upstream-vectors';
 
 export const SPECS = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-256', 'ec-384', 'ec-521'] as const;
 export type Spec = (typeof SPECS)[number];

@@ -191,7 +191,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   let stopServers: (() => Promise<void>) | undefined;
   const context: FuzzContext = { seed: options.seed, scratchDir };
   if (selected.some((t) => t.needsPkiServers)) {
-    const { startAll } = await import('../../pki/test/servers/global-setup.js');
+    const { startAll } = await import('@x/notary-test-servers/pki/global-setup');
     const { servers, stop } = await startAll();
     context.pkiServers = servers;
     stopServers = stop;

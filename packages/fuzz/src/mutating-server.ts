@@ -8,7 +8,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { defaultFetcher, type Fetcher } from '@x/notary-pki';
-import { closeServer, listenOnLoopback } from '../../pki/test/servers/http.js';
+import { closeServer, listenOnLoopback } from '@x/notary-test-servers/http';
 
 export interface RecordedAnswer {
   status: number;

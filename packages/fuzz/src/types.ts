@@ -55,7 +55,7 @@ export interface FuzzContext {
   /** A scratch directory for this run, removed afterwards. */
   scratchDir: string;
   /** The pki package's loopback servers (packages/pki/test/servers), started by the runner. */
-  pkiServers?: import('../../pki/test/servers/global-setup.js').PkiServers;
+  pkiServers?: import('@x/notary-test-servers/pki/global-setup').PkiServers;
 }
 
 export interface FuzzTarget {

@@ -10,10 +10,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
-import { ChildSet } from './fixtures/child-processes.js';
-import { clearFault, faultState, proxyRequests, recordedHeaders, registryRequests, setFault, tokenRequests } from './fixtures/control.js';
-import { startRegistry } from './fixtures/registry.js';
-import { skopeoRunner, type SkopeoRunner } from './fixtures/seed.js';
+// The `inject('ociServers')` type: the global setup's ProvidedContext declaration.
+import type {} from '@x/notary-test-servers/oci/global-setup';
+import { ChildSet } from '@x/notary-test-servers/child-processes';
+import { clearFault, faultState, proxyRequests, recordedHeaders, registryRequests, setFault, tokenRequests } from '@x/notary-test-servers/oci/control';
+import { startRegistry } from '@x/notary-test-servers/oci/registry';
+import { skopeoRunner, type SkopeoRunner } from '@x/notary-test-servers/oci/seed';
 
 const servers = inject('ociServers');
 if (!servers) throw new Error("ociServers was not provided: packages/oci/vitest.config.ts needs `globalSetup: ['test/global-setup.ts']`");

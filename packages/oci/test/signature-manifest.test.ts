@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadUpstreamManifest } from '../../../test-support/upstream-vectors.js';
+import { loadUpstreamManifest } from '@x/notary-test-servers/upstream-vectors';
 import {
   ARTIFACT_TYPE_NOTARY_SIGNATURE,
   MAX_MANIFEST_BYTES,

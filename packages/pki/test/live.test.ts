@@ -7,6 +7,8 @@ import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+// The `inject('pkiServers')` type: the global setup's ProvidedContext declaration.
+import type {} from '@x/notary-test-servers/pki/global-setup';
 import * as pki from '../src/index.js';
 import { FileCrlCache } from '../src/node/index.js';
 import { liveCases } from './live/suite.js';

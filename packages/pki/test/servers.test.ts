@@ -11,8 +11,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startAll, type PkiServers } from './servers/global-setup.js';
-import type { LeafName } from './servers/pki-scenario.js';
+import { startAll, type PkiServers } from '@x/notary-test-servers/pki/global-setup';
+import type { LeafName } from '@x/notary-test-servers/pki/pki-scenario';
 
 /**
  * The servers of the global setup; until vitest.config.ts names it, this file

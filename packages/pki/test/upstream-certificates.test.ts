@@ -21,7 +21,7 @@ import {
   type Certificate,
 } from '../src/index.js';
 import { goQuote } from '../src/certificate-rules.js';
-import { loadUpstreamManifest } from '../../../test-support/upstream-vectors.js';
+import { loadUpstreamManifest } from '@x/notary-test-servers/upstream-vectors';
 
 interface ManifestCase {
   id: string;

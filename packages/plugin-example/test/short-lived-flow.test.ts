@@ -16,14 +16,14 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sign, signBlob, verify, verifyBlob, WorkflowError } from '@x/notary-core';
 import { MEDIA_TYPE_JWS, MEDIA_TYPE_COSE } from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
-import { encodePem, parseCertificates, type Certificate } from '@x/notary-pki';
+import { Certificate, encodePem, parseCertificates } from '@x/notary-pki';
 import { createPluginEnvelopeGenerator, createPluginSigner, PluginError, type PluginClient } from '@x/notary-plugin';
 import { openPlugin, parsePluginFileName, pluginDirectoryOf } from '@x/notary-plugin/node';
 import { MemoryTrustStore, parseBlobTrustPolicy, parseOciTrustPolicy } from '@x/notary-trust-policy';
 import { EXAMPLE_PLUGIN_NAME } from '../src/index.js';
-import { caAndLeaf } from '../../plugin/test/support/ca.js';
+import { caAndLeaf } from '@x/notary-test-servers/certificates';
 import { startRemoteSigningService, type RemoteSigningService } from './support/remote-signing-service.js';
-import type {} from '../../pki/test/servers/global-setup.js';
+import type {} from '@x/notary-test-servers/pki/global-setup';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BUNDLE = resolve(here, '../dist/notation-com.example.notary.cjs');
@@ -156,7 +156,7 @@ describe('packaging (PLG-3)', () => {
 
 describe('the example plugin with a key file', () => {
   it('PLG-9: blob signing works with the RAW plugin (key file mode)', async () => {
-    const { leaf, chain } = await caAndLeaf();
+    const { leaf, chain } = await caAndLeaf(Certificate.fromDer);
     const keyFile = join(configDir, 'signing.key');
     const certFile = join(configDir, 'signing.crt');
     writeFileSync(keyFile, encodePem('PRIVATE KEY', leaf.pkcs8));

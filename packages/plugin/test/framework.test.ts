@@ -7,7 +7,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signEnvelope, signerFromCryptoKey, verifyEnvelopeIntegrity, type Signer } from '@x/notary-envelope';
-import { algorithmSuiteOf, encodeBase64 } from '@x/notary-pki';
+import { algorithmSuiteOf, Certificate, encodeBase64 } from '@x/notary-pki';
 import {
   CONTRACT_VERSION,
   PLUGIN_ERROR_CODES,
@@ -28,7 +28,7 @@ import {
   type PluginMetadata,
   type VerifySignatureRequest,
 } from '../src/index.js';
-import { caAndLeaf } from './support/ca.js';
+import { caAndLeaf } from '@x/notary-test-servers/certificates';
 import { expectPluginError } from './support/fake-plugins.js';
 
 const METADATA: PluginMetadata = {
@@ -53,7 +53,7 @@ let handlers: PluginHandlers;
 const seen: unknown[] = [];
 
 beforeAll(async () => {
-  const { leaf, chain } = await caAndLeaf();
+  const { leaf, chain } = await caAndLeaf(Certificate.fromDer);
   inner = signerFromCryptoKey(leaf.privateKey, chain);
   handlers = {
     metadata: METADATA,
@@ -217,7 +217,7 @@ describe('in-process providers: the same handlers without spawning (PLG-8, PLG-9
   it('PLG-14 PLG-15 PLG-16: a TypeScript plugin runs verify-signature in process; primitive extended attributes round-trip', async () => {
     const plugin = createPlugin(handlers);
     const runner = createVerificationRunner(pluginsByName([plugin]));
-    const { chain } = await caAndLeaf();
+    const { chain } = await caAndLeaf(Certificate.fromDer);
     const request: VerifySignatureRequest = {
       signature: {
         criticalAttributes: {

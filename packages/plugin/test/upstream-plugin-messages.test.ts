@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createPlugin, isPluginCommand, parsePluginRequest, PluginProtocolError, type PluginCommand } from '../src/index.js';
-import { loadUpstreamManifest } from '../../../test-support/upstream-vectors.js';
+import { loadUpstreamManifest } from '@x/notary-test-servers/upstream-vectors';
 
 const upstream = await loadUpstreamManifest();
 const present = upstream.dir !== undefined;

@@ -10,9 +10,10 @@ import * as core from '@x/notary-core';
 import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
-import { startReferrersRegistry } from '../../oci/test/fixtures/referrers-registry.js';
-import { startRegistry } from '../../oci/test/fixtures/registry.js';
-import type { PkiServers } from '../../pki/test/servers/global-setup.js';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
+import { startReferrersRegistry } from '@x/notary-test-servers/oci/referrers-registry';
+import { startRegistry } from '@x/notary-test-servers/oci/registry';
+import type { PkiServers } from '@x/notary-test-servers/pki/global-setup';
 import type { OciFixtures, SeededArtifact, SeededRegistry } from '../suites/oci-verify.ts';
 
 const encoder = new TextEncoder();
@@ -61,8 +62,8 @@ export async function startSeededRegistries(pkiServers: PkiServers): Promise<See
     await Promise.allSettled([distribution.stop(), referrers.stop()]);
   };
   try {
-    const trusted = await pki.generateTestCertificate({ name: 'runtime-tests.example', keySpec: 'EC-256' });
-    const other = await pki.generateTestCertificate({ name: 'untrusted.example', keySpec: 'EC-256' });
+    const trusted = await selfSignedSigner(pki.Certificate.fromDer, { name: 'runtime-tests.example', keySpec: 'EC-256' });
+    const other = await selfSignedSigner(pki.Certificate.fromDer, { name: 'untrusted.example', keySpec: 'EC-256' });
     const trustedSigner = envelope.signerFromCryptoKey(trusted.privateKey, [trusted.certificate]);
     const otherSigner = envelope.signerFromCryptoKey(other.privateKey, [other.certificate]);
     const leaves = pkiServers.scenario.codeSigning.leaves;

@@ -17,7 +17,7 @@ import type * as Policy from '@x/notary-trust-policy';
 import { verifierCases } from '../../core/test/conformance/suite.ts';
 import { envelopeConformanceCases } from '../../envelope/test/conformance/suite.ts';
 import { liveCases } from '../../pki/test/live/suite.ts';
-import type { PkiServers } from '../../pki/test/servers/global-setup.ts';
+import type { PkiServers } from '@x/notary-test-servers/pki/global-setup';
 import { ociVerifyCases, type OciFixtures } from './oci-verify.ts';
 import { trustPolicyCases } from './trust-policy.ts';
 import type { Runtime, RuntimeCase } from './types.ts';

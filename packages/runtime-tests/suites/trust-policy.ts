@@ -15,6 +15,7 @@
  */
 import type * as Pki from '@x/notary-pki';
 import type * as Policy from '@x/notary-trust-policy';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import { AssertionFailed, check, equal, expectCode, type RuntimeCase } from './types.ts';
 
 export interface TrustPolicySuiteEnvironment {
@@ -166,7 +167,7 @@ function ownCases(env: TrustPolicySuiteEnvironment): RuntimeCase[] {
   });
   add('DN-4 VER-4: trusted identities against a real leaf: *, a matching subset, a mismatch', async () => {
     // A WebCrypto-made certificate: CN=…,O=Notary,L=Seattle,ST=WA,C=US (the own vectors' leaves lack C and ST).
-    const leaf = (await pki.generateTestCertificate({ name: 'identity.example', keySpec: 'EC-256' })).certificate;
+    const leaf = (await selfSignedSigner(pki.Certificate.fromDer, { name: 'identity.example', keySpec: 'EC-256' })).certificate;
     policy.verifyTrustedIdentities({ name: 'any', trustedIdentities: ['*'] }, leaf);
     const subject = policy.parseLeafSubject(leaf);
     const subset = [...subject].filter(([k]) => ['C', 'ST', 'O'].includes(k)).map(([k, v]) => `${k}=${v}`).join(',');
@@ -190,7 +191,7 @@ function ownCases(env: TrustPolicySuiteEnvironment): RuntimeCase[] {
     await expectCode(() => new policy.MemoryTrustStore({ 'no-separator': rootPem }), 'ERR_TRUST_STORE_INVALID');
   });
   add('TS-3: a self-signed signing certificate made with WebCrypto may anchor a ca store', async () => {
-    const made = await pki.generateTestCertificate({ name: 'self-signed.example', keySpec: 'EC-256' });
+    const made = await selfSignedSigner(pki.Certificate.fromDer, { name: 'self-signed.example', keySpec: 'EC-256' });
     const store = new policy.MemoryTrustStore({ 'ca:self': [made.certificate] });
     equal((await store.getCertificates('ca', 'self')).length, 1, 'loaded');
   });

@@ -10,7 +10,7 @@ import { startBrowserHost, type BrowserHost } from '../harness/browser-host.js';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { bundleBrowserEntry, packageDir } from '../harness/bundle.js';
-import { chromiumMissing, launchChromium, type Chromium } from '../harness/chromium.js';
+import { chromiumMissing, launchChromium, type Chromium } from '@x/notary-test-servers/chromium';
 import { writeSummary } from '../harness/results.js';
 import { runSuiteInChromium } from '../harness/run-chromium.js';
 import type { SuiteConfig, SuiteName } from '../suites/registry.ts';

@@ -5,7 +5,7 @@
  * seeded with signed artifacts. Provides them as `runtimeServers`.
  */
 import type { TestProject } from 'vitest/node';
-import { startAll as startPkiServers, type PkiServers } from '../../pki/test/servers/global-setup.js';
+import { startAll as startPkiServers, type PkiServers } from '@x/notary-test-servers/pki/global-setup';
 import { startSeededRegistries } from '../harness/seed-oci.js';
 import type { OciFixtures } from '../suites/oci-verify.ts';
 

@@ -28,7 +28,7 @@ import {
   type TrustPolicyErrorCode,
 } from '../src/index.js';
 import { FileTrustStore, loadBlobTrustPolicyFile, loadOciTrustPolicyFile } from '../src/node/index.js';
-import { loadUpstreamManifest, type UpstreamCase } from '../../../test-support/upstream-vectors.js';
+import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 
 const upstream = await loadUpstreamManifest();
 const dir = upstream.looked;

@@ -11,7 +11,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, expect, inject, it } from 'vitest';
 import type { KeySpec } from '@x/notary-pki';
-import type {} from '../../../pki/test/servers/global-setup.js';
+import type {} from '@x/notary-test-servers/pki/global-setup';
 import { addKey, describeWithPeers, makeUser, writePolicyFile, type InteropUser } from './peers.js';
 
 const pki = inject('pkiServers');

@@ -20,9 +20,9 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KeySpec } from '@x/notary-pki';
-import { ChildSet } from '../../../oci/test/fixtures/child-processes.js';
-import { startOlareg as startOlaregAt, type Olareg } from '../../../oci/test/fixtures/olareg.js';
-import { peerBinary, peerPath, peersDir, PEERS, type PeerName } from '../../../../test-support/peers.js';
+import { ChildSet } from '@x/notary-test-servers/child-processes';
+import { startOlareg as startOlaregAt, type Olareg } from '@x/notary-test-servers/oci/olareg';
+import { peerBinary, peerPath, peersDir, PEERS, type PeerName } from '@x/notary-test-servers/peers';
 import { makeHome, type RunResult, type TestHome } from '../helpers.js';
 
 export const NOTATION_VERSIONS = ['v1.3.2', 'v2.0.0-alpha.1'] as const;

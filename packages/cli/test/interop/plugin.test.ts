@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, expect, inject, it } from 'vitest';
 import type { KeySpec } from '@x/notary-pki';
 import { RemoteRepository } from '@x/notary-oci';
-import type {} from '../../../oci/test/global-setup.js';
+import type {} from '@x/notary-test-servers/oci/global-setup';
 import { pushImage } from '../helpers.js';
 import { addKey, describeWithPeers, makeUser, writePolicyFile, type InteropUser, type NotationVersion } from './peers.js';
 

@@ -18,8 +18,8 @@
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import type { KeySpec } from '@x/notary-pki';
 import { RemoteRepository } from '@x/notary-oci';
-import type {} from '../../../oci/test/global-setup.js';
-import type {} from '../../../pki/test/servers/global-setup.js';
+import type {} from '@x/notary-test-servers/oci/global-setup';
+import type {} from '@x/notary-test-servers/pki/global-setup';
 import { pushImage } from '../helpers.js';
 import { addKey, describeWithPeers, makeUser, startOlareg, writePolicyFile, type InteropUser, type NotationVersion, type Olareg } from './peers.js';
 

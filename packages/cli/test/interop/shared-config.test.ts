@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { expect, inject, it } from 'vitest';
 import { RemoteRepository } from '@x/notary-oci';
 import { keySpecOf, parseCertificates } from '@x/notary-pki';
-import type {} from '../../../oci/test/global-setup.js';
+import type {} from '@x/notary-test-servers/oci/global-setup';
 import { pushImage } from '../helpers.js';
 import { describeWithPeers, makeUser, writePolicyFile, type NotationVersion } from './peers.js';
 

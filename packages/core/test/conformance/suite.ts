@@ -9,6 +9,7 @@ import type * as Core from '../../src/index.js';
 import type * as Envelope from '@x/notary-envelope';
 import type * as Pki from '@x/notary-pki';
 import type * as Policy from '@x/notary-trust-policy';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 
 export interface SuiteEnvironment {
   pki: typeof Pki;
@@ -42,8 +43,8 @@ export function verifierCases(env: SuiteEnvironment): SuiteCase[] {
   const add = (name: string, run: () => Promise<void>): void => void cases.push({ name, run });
 
   /** A signer with a fresh self-signed certificate (CERT-7: a lone self-signed certificate is a leaf). */
-  const identity = async (name = 'verifier.example', options: Partial<Pki.TestCertificateOptions> = {}) => {
-    const made = await pki.generateTestCertificate({ name, keySpec: 'EC-256', ...options });
+  const identity = async (name = 'verifier.example', options: { validityDays?: number } = {}) => {
+    const made = await selfSignedSigner(pki.Certificate.fromDer, { name, keySpec: 'EC-256', ...options });
     return { ...made, signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]) };
   };
   const sign = async (who: Awaited<ReturnType<typeof identity>>, extra: Partial<Envelope.SignEnvelopeRequest> = {}) =>

@@ -16,7 +16,7 @@ import * as policy from '@x/notary-trust-policy';
 import { FileTrustStore } from '@x/notary-trust-policy/node';
 import { VerificationError, verifySignatureEnvelope, type RevocationChecker, type VerificationResult } from '../../src/index.js';
 import { verifyAuthenticTimestamp } from '../../src/verifier/authentic-timestamp.js';
-import { loadUpstreamManifest, type UpstreamCase } from '../../../../test-support/upstream-vectors.js';
+import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 
 const upstream = await loadUpstreamManifest();
 /** Messages that quote Go library internals (asn1, x509, crypto, base64 decoders): compared by error code only. */

@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as envelope from '@x/notary-envelope';
 import * as pki from '@x/notary-pki';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import type { PluginMetadata, VerificationRunner, VerifySignatureRequest, VerifySignatureResponse } from '@x/notary-plugin';
 import { MemoryTrustStore, type TrustPolicyStatement } from '@x/notary-trust-policy';
 import {
@@ -23,14 +24,14 @@ const TI = 'SIGNATURE_VERIFIER.TRUSTED_IDENTITY';
 const RC = 'SIGNATURE_VERIFIER.REVOCATION_CHECK';
 const TARGET = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'ab'.repeat(32)}`, size: 1 };
 
-let who: Awaited<ReturnType<typeof pki.generateTestCertificate>> & { signer: envelope.Signer };
+let who: { signer: envelope.Signer };
 let chain: pki.Certificate[];
 let root: pki.Certificate;
 
 beforeAll(async () => {
   // CERT-7: a lone self-signed certificate is a leaf, and the trust store holds it.
-  const made = await pki.generateTestCertificate({ name: 'Plugin Leaf', keySpec: 'EC-256', notBefore: new Date(Date.now() - 86_400_000) });
-  who = { ...made, signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]) };
+  const made = await selfSignedSigner(pki.Certificate.fromDer, { name: 'Plugin Leaf', keySpec: 'EC-256', notBefore: new Date(Date.now() - 86_400_000) });
+  who = { signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]) };
   chain = [made.certificate];
   root = made.certificate;
 });

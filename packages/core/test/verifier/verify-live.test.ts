@@ -8,10 +8,11 @@ import { readFile } from 'node:fs/promises';
 import { describe, expect, inject, it } from 'vitest';
 import * as envelope from '@x/notary-envelope';
 import * as pki from '@x/notary-pki';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import * as policy from '@x/notary-trust-policy';
 import { VerificationError, verifySignatureEnvelope, type VerificationResult } from '../../src/index.js';
 // The global setup's `provide('pkiServers', …)` type.
-import type {} from '../../../pki/test/servers/global-setup.js';
+import type {} from '@x/notary-test-servers/pki/global-setup';
 
 const servers = inject('pkiServers');
 const s = servers.scenario;
@@ -38,7 +39,7 @@ describe('authentic timestamps from the live TSA (TP-14, VER-6, TSA-3)', async (
   const tsaRoot = await text(s.tsa.root.cert);
   // A one-day certificate: verifying two days later, only a timestamp keeps the signature valid.
   // notBefore a minute back: the timestamp range (genTime ± accuracy) must fit inside the validity (TSA-4).
-  const shortLived = await pki.generateTestCertificate({ name: 'short-lived.example', keySpec: 'EC-256', validityDays: 1, notBefore: new Date(Date.now() - 60_000) });
+  const shortLived = await selfSignedSigner(pki.Certificate.fromDer, { name: 'short-lived.example', keySpec: 'EC-256', validityDays: 1, notBefore: new Date(Date.now() - 60_000) });
   const signer = envelope.signerFromCryptoKey(shortLived.privateKey, [shortLived.certificate]);
   const hash = pki.algorithmSuiteOf(signer.keySpec).hash;
   const withToken = await signed(signer, (sig) => timestampWith(servers.tsa.routes.good)(sig, hash));

@@ -11,7 +11,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadUpstreamManifest, type UpstreamCase } from '../../../../test-support/upstream-vectors.js';
+import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 import { ARTIFACT_TYPE_NOTARY_SIGNATURE, MEDIA_TYPE_OCI_MANIFEST, type Descriptor } from '../../src/descriptor.js';
 import { OciError } from '../../src/errors.js';
 import { OciLayoutRepository } from '../../src/node/oci-layout.js';

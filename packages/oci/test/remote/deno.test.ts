@@ -9,6 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { describe, expect, inject, it } from 'vitest';
+// The `inject('ociServers')` type: the global setup's ProvidedContext declaration.
+import type {} from '@x/notary-test-servers/oci/global-setup';
 
 const servers = inject('ociServers');
 const packageDir = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

@@ -11,6 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+// The `inject('ociServers')` type: the global setup's ProvidedContext declaration.
+import type {} from '@x/notary-test-servers/oci/global-setup';
 import { ARTIFACT_TYPE_NOTARY_SIGNATURE, MEDIA_TYPE_EMPTY, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST, type Descriptor } from '../../src/descriptor.js';
 import { OciError } from '../../src/errors.js';
 import { staticCredentials, type Credential } from '../../src/credentials.js';
@@ -18,7 +20,7 @@ import { TokenCache } from '../../src/remote/auth.js';
 import { RegistryClient } from '../../src/remote/registry-client.js';
 import { RemoteRepository, type RemoteRepositoryOptions } from '../../src/remote/repository.js';
 import { digestOf } from '../../src/remote/digest.js';
-import { clearFault, recordedHeaders, setFault, tokenRequests, type Fault } from '../fixtures/control.js';
+import { clearFault, recordedHeaders, setFault, tokenRequests, type Fault } from '@x/notary-test-servers/oci/control';
 
 const servers = inject('ociServers');
 const enc = (s: string) => new TextEncoder().encode(s);

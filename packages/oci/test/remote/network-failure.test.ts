@@ -2,16 +2,13 @@
  * Issue 13 item 5: a request that gets no answer says why, once, with the
  * URL once: ECONNREFUSED from a closed loopback port, a DNS failure for a
  * `.invalid` host, a certificate error from a loopback HTTPS server with a
- * self-signed certificate (made by openssl), instead of ky's "Request failed
+ * self-signed certificate (from the test certificate factory), instead of ky's "Request failed
  * due to a network error: <url>" over undici's "fetch failed".
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selfSignedTlsCredentials } from '@x/notary-test-servers/certificates';
 import { OciError } from '../../src/errors.js';
 import { networkFailureReason } from '../../src/remote/http.js';
 import { RegistryClient } from '../../src/remote/registry-client.js';
@@ -36,18 +33,15 @@ async function failure(client: RegistryClient, registry: string, url: URL): Prom
   return error as OciError;
 }
 
-let tls: { server: Server; port: number; dir: string };
+let tls: { server: Server; port: number };
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oci-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-subj', '/CN=localhost', '-days', '1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-  const server = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_request, response) => response.end());
+  const server = createHttpsServer(await selfSignedTlsCredentials(), (_request, response) => response.end());
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  tls = { server, port: (server.address() as AddressInfo).port, dir };
+  tls = { server, port: (server.address() as AddressInfo).port };
 });
 afterAll(async () => {
   await new Promise((closed) => tls.server.close(closed));
-  rmSync(tls.dir, { recursive: true, force: true });
 });
 
 describe('network failures name their cause (issue 13 item 5)', () => {

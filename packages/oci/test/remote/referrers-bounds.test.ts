@@ -10,7 +10,7 @@ import { ARTIFACT_TYPE_NOTARY_SIGNATURE, MEDIA_TYPE_EMPTY, MEDIA_TYPE_OCI_INDEX,
 import { OciError } from '../../src/errors.js';
 import { listReferrers, MAX_REFERRERS, MAX_REFERRERS_PAGES } from '../../src/referrers-listing.js';
 import { RemoteRepository } from '../../src/remote/repository.js';
-import { startReferrersRegistry, type ReferrersRegistry } from '../fixtures/referrers-registry.js';
+import { startReferrersRegistry, type ReferrersRegistry } from '@x/notary-test-servers/oci/referrers-registry';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const SIG = { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE };

@@ -6,8 +6,9 @@
  * throws on failure; the runtime supplies the SDK module and a file reader.
  */
 import type * as Pki from '../../src/index.js';
-import type { PkiServers } from '../servers/global-setup.js';
-import type { LeafName } from '../servers/pki-scenario.js';
+import type { PkiServers } from '@x/notary-test-servers/pki/global-setup';
+import type { LeafName } from '@x/notary-test-servers/pki/pki-scenario';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 
 export interface LiveEnvironment {
   pki: typeof Pki;
@@ -112,7 +113,7 @@ export function liveCases(env: LiveEnvironment): LiveCase[] {
     const token = await requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes.good });
     const inside = await chainOf('crl-good');
     await pki.verifyTimestampToken({ token, signature, roots: await tsaRoots(), signingChain: inside });
-    const future = await pki.generateTestCertificate({ name: 'not yet valid', keySpec: 'EC-256', notBefore: new Date(Date.now() + 86_400_000) });
+    const future = await selfSignedSigner(pki.Certificate.fromDer, { name: 'not yet valid', keySpec: 'EC-256', notBefore: new Date(Date.now() + 86_400_000) });
     await expectCode(async () => pki.verifyTimestampToken({ token, signature, roots: await tsaRoots(), signingChain: [future.certificate] }), 'ERR_TIMESTAMP_OUT_OF_RANGE');
   });
   add('TSA-1: a TSA slower than the client timeout gives ERR_TIMESTAMP_REQUEST_FAILED', async () => {

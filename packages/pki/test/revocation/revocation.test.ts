@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertificateRuleError, generateTestCertificate } from '../../src/index.js';
+import { Certificate, CertificateRuleError } from '../../src/index.js';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import { checkRevocation, RevocationError } from '../../src/revocation/index.js';
 import { aia, cdp, EXT, FakeNet, RevocationPki, type Issued } from './fixtures.js';
 
@@ -52,7 +53,7 @@ describe('REV-2 chain walk', () => {
   });
 
   it('REV-2 [impl]: a single self-signed certificate is the root: nothing is checked', async () => {
-    const { certificate } = await generateTestCertificate({ name: 'self', keySpec: 'EC-256' });
+    const { certificate } = await selfSignedSigner(Certificate.fromDer, { name: 'self', keySpec: 'EC-256' });
     expect(await checkRevocation([certificate], { purpose: 'codeSigning', fetcher: new FakeNet().fetcher })).toEqual([]);
   });
 

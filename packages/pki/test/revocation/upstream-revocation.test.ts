@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bytesEqual, decodeBase64, encodeBase64, generateTestCertificate, parseCertificates, type Certificate } from '../../src/index.js';
+import { bytesEqual, Certificate, decodeBase64, encodeBase64, parseCertificates } from '../../src/index.js';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import {
   buildOcspRequest,
   checkCrl,
@@ -32,7 +33,7 @@ import {
 } from '../../src/revocation/index.js';
 import { crlUrls, distributionPointUrls, ocspUrls, REV_OID } from '../../src/revocation/asn1.js';
 import { parseCrl } from '../../src/revocation/crl.js';
-import { loadUpstreamManifest, type UpstreamCase } from '../../../../test-support/upstream-vectors.js';
+import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 
 const upstream = await loadUpstreamManifest();
 const vectorsDir = upstream.looked;
@@ -237,7 +238,7 @@ async function baseCrlWithTwoFreshestUrls(c: UpstreamCase): Promise<void> {
   expect(cdpUrl).toBeDefined();
   expect(bytesEqual(base.issuerRaw, subject.rawIssuer)).toBe(true);
   // Never consulted in the first run: the failure precedes signature verification.
-  const { certificate: standInIssuer } = await generateTestCertificate({ name: 'ManagementCA stand-in', keySpec: 'EC-256' });
+  const { certificate: standInIssuer } = await selfSignedSigner(Certificate.fromDer, { name: 'ManagementCA stand-in', keySpec: 'EC-256' });
   // The base CRL's own validity window (no verifyAt in this case: use the delta case's instant inside it).
   const now = new Date('2024-11-25T07:33:00Z');
   expect(base.thisUpdate.getTime() <= now.getTime() && now.getTime() <= base.nextUpdate!.getTime()).toBe(true);

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as pki from '../../src/index.js';
 import { children, contents, readOnly, whole, type DerElement } from '../../src/der.js';
 import { element, longForm, NULL } from '../../src/der-writer.js';
-import { loadUpstreamManifest } from '../../../../test-support/upstream-vectors.js';
+import { loadUpstreamManifest } from '@x/notary-test-servers/upstream-vectors';
 
 const upstream = await loadUpstreamManifest();
 if (!upstream.dir) {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as pki from '../../src/index.js';
 import { essSigningCertificate, verifySignedAttributes } from '../../src/timestamp/timestamp-verification.js';
-import { loadUpstreamManifest, type UpstreamCase } from '../../../../test-support/upstream-vectors.js';
+import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 
 const upstream = await loadUpstreamManifest();
 const cases = (upstream.cases ?? []).filter((c) => c.kind === 'timestamp' && !c.id.startsWith('go/timestamp/'));

@@ -6,8 +6,8 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeBase64, encodeBase64, type Certificate } from '@x/notary-pki';
-import { issue, type Issued } from '../../../plugin/test/support/ca.js';
+import { Certificate, decodeBase64, encodeBase64 } from '@x/notary-pki';
+import { issue, type Issued } from '@x/notary-test-servers/certificates';
 
 export interface RemoteSigningService {
   url: string;
@@ -32,7 +32,7 @@ async function body(request: IncomingMessage): Promise<string> {
 }
 
 export async function startRemoteSigningService(options: RemoteSigningServiceOptions = {}): Promise<RemoteSigningService> {
-  const ca: Issued = await issue({ cn: 'Example Managed Signing CA', ca: true });
+  const ca: Issued<Certificate> = await issue(Certificate.fromDer, { cn: 'Example Managed Signing CA', ca: true });
   const lifetime = options.leafLifetimeMs ?? 3 * 3_600_000;
   const issued: Certificate[] = [];
   const server = createServer((request, response) => {
@@ -48,7 +48,7 @@ export async function startRemoteSigningService(options: RemoteSigningServiceOpt
       const { payload, hashAlgorithm } = JSON.parse(await body(request)) as { payload: string; hashAlgorithm: string };
       if (hashAlgorithm !== 'SHA-256') return reply(400, { error: 'EC-256 signs with SHA-256' });
       const now = Math.floor(Date.now() / 1000) * 1000;
-      const leaf = await issue({ cn: 'Example Managed Signer', issuer: ca, notBefore: new Date(now - 5 * 60_000), notAfter: new Date(now + lifetime) });
+      const leaf = await issue(Certificate.fromDer, { cn: 'Example Managed Signer', issuer: ca, notBefore: new Date(now - 5 * 60_000), notAfter: new Date(now + lifetime) });
       issued.push(leaf.certificate);
       const signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, leaf.privateKey, decodeBase64(payload) as Uint8Array<ArrayBuffer>));
       reply(200, { signature: encodeBase64(signature), signingAlgorithm: 'ECDSA-SHA-256', certificateChain: [leaf.certificate.der, ca.certificate.der].map((c) => encodeBase64(c)) });

@@ -10,10 +10,10 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from '
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signEnvelope, verifyEnvelopeIntegrity, type Descriptor } from '@x/notary-envelope';
-import { CertificateRuleError, decodeBase64 } from '@x/notary-pki';
+import { Certificate, CertificateRuleError, decodeBase64 } from '@x/notary-pki';
 import { createPluginEnvelopeGenerator, createPluginSigner, PluginError } from '../../src/index.js';
 import { createVerificationPluginRunner, listPlugins, openPlugin, pluginDirectoryOf } from '../../src/node/index.js';
-import { caAndLeaf, type Issued } from '../support/ca.js';
+import { caAndLeaf, type Issued } from '@x/notary-test-servers/certificates';
 import { expectPluginError, installFake, tempPluginDirectory, type FakeConfig } from '../support/fake-plugins.js';
 
 const TARGET: Descriptor = {
@@ -24,15 +24,15 @@ const TARGET: Descriptor = {
 };
 
 let plugins: { dir: string; cleanup(): void };
-let good: { ca: Issued; leaf: Issued; chain: FakeConfig['chain'] };
+let good: { ca: Issued<Certificate>; leaf: Issued<Certificate>; chain: FakeConfig['chain'] };
 let badChain: FakeConfig['chain'];
 let badKey: Uint8Array;
 
 beforeAll(async () => {
   plugins = tempPluginDirectory();
-  good = await caAndLeaf();
+  good = await caAndLeaf(Certificate.fromDer);
   // CERT-3: a leaf whose key usage is keyEncipherment, not digitalSignature.
-  const bad = await caAndLeaf({ keyUsage: 'keyEncipherment' });
+  const bad = await caAndLeaf(Certificate.fromDer, { keyUsage: 'keyEncipherment' });
   badChain = bad.chain;
   badKey = bad.leaf.pkcs8;
 });

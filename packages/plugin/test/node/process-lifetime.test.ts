@@ -13,7 +13,8 @@ import { DEFAULT_PLUGIN_TIMEOUTS_MS, PLUGIN_COMMANDS } from '../../src/index.js'
 import { pluginCommandTimeoutMs } from '../../src/command-timeouts.js';
 import { openPlugin } from '../../src/node/index.js';
 import { livePluginProcessCount } from '../../src/node/live-plugin-processes.js';
-import { caAndLeaf } from '../support/ca.js';
+import { Certificate } from '@x/notary-pki';
+import { caAndLeaf, type Issued } from '@x/notary-test-servers/certificates';
 import { expectPluginError, installFake, tempPluginDirectory } from '../support/fake-plugins.js';
 
 const HOST = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/plugin-host.mjs');
@@ -21,12 +22,12 @@ const BUILT = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/node/
 const POSIX = process.platform !== 'win32';
 
 let plugins: { dir: string; cleanup(): void };
-let key: Awaited<ReturnType<typeof caAndLeaf>>;
+let key: { leaf: Issued<Certificate>; chain: Certificate[] };
 let installed = 0;
 
 beforeAll(async () => {
   plugins = tempPluginDirectory();
-  key = await caAndLeaf();
+  key = await caAndLeaf(Certificate.fromDer);
 });
 afterAll(() => plugins.cleanup());
 

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import { chromium, type BrowserContext, type ViewportSize } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -32,11 +32,11 @@ export interface Chromium {
 }
 
 /** Launches Chromium with a fresh `--user-data-dir` (playwright passes it for a persistent context). */
-export async function launchChromium(): Promise<Chromium> {
+export async function launchChromium(options: { viewport?: ViewportSize } = {}): Promise<Chromium> {
   const missing = chromiumMissing();
   if (missing) throw new Error(missing);
   const profile = await mkdtemp(join(tmpdir(), 'notary-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS });
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS, ...(options.viewport ? { viewport: options.viewport } : {}) });
   return {
     context,
     async close() {

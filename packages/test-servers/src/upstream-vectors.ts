@@ -9,8 +9,8 @@ import { access, readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The repository root. */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** The repository root (this file is packages/test-servers/src/upstream-vectors.ts). */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 /** One case of the upstream manifest.json (see its README). */
 export interface UpstreamCase {

@@ -16,8 +16,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { opensslSync } from './child-processes.js';
-import { LOOPBACK } from './http.js';
+import { opensslSync } from '../child-processes.js';
+import { LOOPBACK } from '../http.js';
 
 /** One certificate with its key. Paths are absolute. */
 export interface CertFiles {

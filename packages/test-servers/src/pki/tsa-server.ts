@@ -8,8 +8,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChildSet } from './child-processes.js';
-import { closeServer, Delays, HttpError, listenOnLoopback, readBody, send, sendError, splitRoute } from './http.js';
+import { ChildSet, OPENSSL_TIMEOUT_MS } from '../child-processes.js';
+import { closeServer, Delays, HttpError, listenOnLoopback, readBody, send, SMALL_BODY_LIMIT, sendError, splitRoute } from '../http.js';
 import type { TsaRoute } from './pki-scenario.js';
 import { resignTimestampResponse } from './resign-token.js';
 
@@ -46,9 +46,10 @@ export async function startTsaServer(options: TsaServerOptions = {}): Promise<Ts
       await writeFile(join(work, 'req.tsq'), query);
       // Reply files are read relative to `work`, so concurrent requests never share a path.
       await children.run(
+        'openssl',
         ['ts', '-reply', '-config', route.config, '-section', route.section, '-queryfile', 'req.tsq',
           '-inkey', route.signerKey, '-signer', route.signerCert, '-chain', route.chain, '-out', 'resp.tsr'],
-        work,
+        { cwd: work, timeoutMs: OPENSSL_TIMEOUT_MS },
       );
       const der = Uint8Array.from(await readFile(join(work, 'resp.tsr')));
       return route.resignWith ? await resignTimestampResponse(der, route.resignWith) : der;
@@ -63,11 +64,11 @@ export async function startTsaServer(options: TsaServerOptions = {}): Promise<Ts
     if (!route) throw new HttpError(404, `no TSA route "${name}"`);
     if (req.method !== 'POST') throw new HttpError(405, 'POST only');
     if (req.headers['content-type'] !== 'application/timestamp-query') throw new HttpError(415, 'expected application/timestamp-query');
-    const query = await readBody(req);
+    const query = await readBody(req, SMALL_BODY_LIMIT);
     await delays.wait(route.delayMs ?? 0);
     const response = await serialized(() => reply(route, query));
     answered++;
-    send(res, 200, 'application/timestamp-reply', Buffer.from(response));
+    send(res, 200, { 'Content-Type': 'application/timestamp-reply' }, Buffer.from(response));
   }
 
   const server = createServer((req, res) => void handle(req, res).catch((error: unknown) => sendError(res, error)));

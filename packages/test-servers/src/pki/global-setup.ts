@@ -9,6 +9,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { startOcspServer, type OcspServer } from './ocsp-server.js';
 import { createPkiScenario, type OcspRouteName, type PkiScenario, type TsaRouteName } from './pki-scenario.js';

@@ -14,8 +14,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChildSet } from './child-processes.js';
-import { closeServer, Delays, HttpError, listenOnLoopback, readBody, send, sendError, splitRoute } from './http.js';
+import { ChildSet, OPENSSL_TIMEOUT_MS } from '../child-processes.js';
+import { closeServer, Delays, HttpError, listenOnLoopback, readBody, send, SMALL_BODY_LIMIT, sendError, splitRoute } from '../http.js';
 import type { OcspRoute } from './pki-scenario.js';
 
 export interface OcspServerOptions {
@@ -42,7 +42,7 @@ async function requestDer(req: IncomingMessage, rest: string): Promise<Buffer> {
   }
   if (req.method !== 'POST') throw new HttpError(405, 'GET or POST only');
   if (req.headers['content-type'] !== 'application/ocsp-request') throw new HttpError(415, 'expected application/ocsp-request');
-  return readBody(req);
+  return readBody(req, SMALL_BODY_LIMIT);
 }
 
 export async function startOcspServer(options: OcspServerOptions = {}): Promise<OcspServer> {
@@ -56,9 +56,10 @@ export async function startOcspServer(options: OcspServerOptions = {}): Promise<
     try {
       await writeFile(join(work, 'req.der'), request);
       await children.run(
+        'openssl',
         ['ocsp', '-index', route.index, '-CA', route.caCert, '-rsigner', route.signerCert, '-rkey', route.signerKey,
           '-rmd', 'sha256', '-ndays', '1', '-reqin', 'req.der', '-respout', 'resp.der'],
-        work,
+        { cwd: work, timeoutMs: OPENSSL_TIMEOUT_MS },
       );
       return await readFile(join(work, 'resp.der'));
     } finally {
@@ -74,7 +75,7 @@ export async function startOcspServer(options: OcspServerOptions = {}): Promise<
     await delays.wait(route.delayMs ?? 0);
     const response = await respond(route, request);
     counts.set(name, (counts.get(name) ?? 0) + 1);
-    send(res, 200, 'application/ocsp-response', response);
+    send(res, 200, { 'Content-Type': 'application/ocsp-response' }, response);
   }
 
   const server = createServer((req, res) => void handle(req, res).catch((error: unknown) => sendError(res, error)));
