@@ -2,14 +2,16 @@
 // The main job, offline: sign an artifact in an OCI image layout on disk with
 // a fresh test certificate, in JWS and in COSE; verify both under a strict
 // trust policy; tamper with the artifact and show the check that fails; then
-// sign and verify a blob. Everything below is the SDK's public API.
+// sign and verify a blob. Everything below is the SDK's public API; the key
+// and certificate come from the `notary` command, run in-process.
 //
 //   pnpm demo
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateTestCertificate, NotaryError } from '@x/notary-pki';
-import { signerFromCryptoKey, MEDIA_TYPE_JWS, MEDIA_TYPE_COSE } from '@x/notary-envelope';
+import { NotaryError } from '@x/notary-pki';
+import { run } from '@x/notary-cli';
+import { signerFromPrivateKey, MEDIA_TYPE_JWS, MEDIA_TYPE_COSE } from '@x/notary-envelope';
 import { MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_EMPTY, ARTIFACT_TYPE_NOTARY_SIGNATURE } from '@x/notary-oci';
 import { OciLayoutRepository } from '@x/notary-oci/node';
 import { parseOciTrustPolicy, parseBlobTrustPolicy, MemoryTrustStore } from '@x/notary-trust-policy';
@@ -22,9 +24,17 @@ const encoder = new TextEncoder();
 const workDir = await mkdtemp(join(tmpdir(), 'notary-demo-'));
 
 try {
-  step(1, 'Create a test key and a self-signed certificate (like `notation cert generate-test`)');
-  const { certificate, privateKey } = await generateTestCertificate({ name: 'demo.example', keySpec: 'EC-384' });
-  const signer = signerFromCryptoKey(privateKey, [certificate]);
+  step(1, 'Create a test key and a self-signed certificate (`notary cert generate-test`, like notation)');
+  // The key and certificate land in <config>/notation/localkeys, as notation writes them.
+  const configHome = join(workDir, 'config');
+  const status = await run(['cert', 'generate-test', '--bits', '3072', 'demo.example'], { env: { XDG_CONFIG_HOME: configHome, HOME: workDir } });
+  if (status !== 0) throw new Error(`notary cert generate-test exited ${status}`);
+  const localKeys = join(configHome, 'notation', 'localkeys');
+  const signer = await signerFromPrivateKey(
+    await readFile(join(localKeys, 'demo.example.key'), 'utf8'),
+    await readFile(join(localKeys, 'demo.example.crt'), 'utf8'),
+  );
+  const certificate = signer.certificateChain[0];
   show('subject', certificate.subject);
   show('key spec', signer.keySpec);
 

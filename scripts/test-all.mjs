@@ -5,9 +5,13 @@
  *
  * Each runner leaves a JSON summary in .test-results/: vitest's JSON reporter
  * (<package>.vitest.json) and the Deno runners (<package>.deno.json).
+ *
+ * `pnpm lint` (Biome: format and lint, no writes) runs first, in seconds, and
+ * counts as one check (lint.json): a failure is reported as such and the
+ * tests still run, so one run shows both.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -15,6 +19,15 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, '.test-results');
 rmSync(results, { recursive: true, force: true });
 mkdirSync(results, { recursive: true });
+
+console.log('> pnpm lint (Biome: format + lint, no writes)');
+const lint = spawnSync('pnpm', ['--silent', 'lint'], { cwd: root, stdio: 'inherit' });
+const lintFailed = lint.status !== 0;
+if (lintFailed) {
+  console.log('\nLINT FAILED: `pnpm lint` found the problems above (`pnpm lint:fix` applies the automatic fixes).');
+  console.log('The tests run anyway; the lint failure is counted in the total.\n');
+}
+writeFileSync(join(results, 'lint.json'), JSON.stringify({ passed: lintFailed ? 0 : 1, failed: lintFailed ? 1 : 0, skipped: 0 }));
 
 const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'typecheck', 'test', 'test:deno', '--continue', ...process.argv.slice(2)], {
   cwd: root,
@@ -44,10 +57,11 @@ for (const file of existsSync(results) ? readdirSync(results).sort() : []) {
 }
 console.log('\nTest results by package and runtime:');
 for (const row of rows) console.log(`  ${row}`);
-if (turbo.status !== 0 && failed === 0) {
+if (turbo.status !== 0 && failed === (lintFailed ? 1 : 0)) {
   // A task failed without a test failing (a type error, a crash): count it.
   failed += 1;
   console.log('  (a task failed outside the tests: see the log above; counted as one failure)');
 }
+if (lintFailed) console.log('  lint failed: run `pnpm lint` to see the findings (counted as one failure)');
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed > 0 || turbo.status !== 0 ? 1 : 0);

@@ -137,7 +137,7 @@ function parseUnprotectedHeader(header: Record<string, unknown>): { certificateC
       // rejects too, and whose sniffing was a quadratic hang (issue 12 findings 1, 4).
       return Certificate.fromDer(decodeBase64(entry));
     } catch (error) {
-      malformed(`x5c[${i}] is not a base64 DER certificate`, error);
+      return malformed(`x5c[${i}] is not a base64 DER certificate`, error);
     }
   });
   const unsignedAttributes: UnsignedAttributes = {};

@@ -31,7 +31,9 @@ describe.skipIf(!haveGo)('issue 12: certificate differential against Go crypto/x
     for (let i = 0; i < cases.length; i += 250) {
       const batch = cases.slice(i, i + 250);
       const verdicts = await target.runBatch!(batch);
-      verdicts.forEach((verdict, k) => results.push({ fuzzCase: batch[k]!, verdict }));
+      verdicts.forEach((verdict, k) => {
+        results.push({ fuzzCase: batch[k]!, verdict });
+      });
     }
     console.log(JSON.stringify({ seed: SEED, cases: CASES, verdicts: tally(results.map((r) => r.verdict)), stats: target.stats }, null, 2));
   }, 600_000);

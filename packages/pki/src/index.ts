@@ -32,7 +32,6 @@ export {
   isRootCertificate,
 } from './certificate-rules.js';
 export { buildCertificatePath, type CertificatePathOptions } from './certificate-path.js';
-export { generateTestCertificate, type TestCertificate, type TestCertificateOptions } from './test-certificate.js';
 export { TimestampError, type TimestampErrorCode } from './errors.js';
 export { digest } from './digest.js';
 export { readBoundedBody } from './http/bounded-body.js';

@@ -39,7 +39,7 @@ function escapeValue(value: string): string {
   const chars = [...value];
   let out = '';
   chars.forEach((c, k) => {
-    let escape = false;
+    let escaped = false;
     switch (c) {
       case ',':
       case '+':
@@ -48,16 +48,16 @@ function escapeValue(value: string): string {
       case '<':
       case '>':
       case ';':
-        escape = true;
+        escaped = true;
         break;
       case ' ':
-        escape = k === 0 || k === chars.length - 1;
+        escaped = k === 0 || k === chars.length - 1;
         break;
       case '#':
-        escape = k === 0;
+        escaped = k === 0;
         break;
     }
-    out += escape ? `\\${c}` : c;
+    out += escaped ? `\\${c}` : c;
   });
   return out;
 }

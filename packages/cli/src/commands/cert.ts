@@ -8,7 +8,7 @@
  */
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { generateTestCertificate, parseCertificates, type KeySpec } from '@x/notary-pki';
+import { parseCertificates, type KeySpec } from '@x/notary-pki';
 import { isTrustStoreType, isValidTrustStoreName, TRUST_STORE_TYPES, trustStoreNameRule } from '@x/notary-trust-policy';
 import { FileTrustStore, trustStoreRootDir } from '@x/notary-trust-policy/node';
 import { booleanFlag, requireFlags, stringFlag, type CommandGroup, type CommandSpec } from '../args.js';
@@ -16,6 +16,7 @@ import { addSigningKey, loadSigningKeys, localKeyPaths, saveSigningKeys } from '
 import { writeExclusiveFile } from '../config/files.js';
 import { CliError, errorReason, usageError } from '../errors.js';
 import { formatGoTime, formatRfc3339, table } from '../output/text.js';
+import { generateTestCertificate } from '../test-certificate.js';
 
 const STORE_FLAGS = {
   type: { type: 'string', short: 't', description: 'specify trust store type, options: ca, signingAuthority, tsa' },

@@ -37,7 +37,11 @@ export class TreeNode {
 /** Go's text/tabwriter with minwidth 0, padding 3, trailing tab: cells padded to the widest in their column. */
 export function table(rows: ReadonlyArray<readonly string[]>): string {
   const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, cell.length);
+    });
+  }
   return rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i]! + 3)).join('')).join('\n') + '\n';
 }
 

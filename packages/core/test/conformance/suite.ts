@@ -111,7 +111,7 @@ export function verifierCases(env: SuiteEnvironment): SuiteCase[] {
       });
       equal(threw, true, `${level}: threw`);
       equal(error?.check, 'integrity', `${level}: deciding check`);
-      equal((error?.cause as { code?: string }).code, 'ERR_SIGNATURE_VERIFICATION_FAILED', `${level}: cause code`);
+      equal((error?.cause as { code?: string } | undefined)?.code, 'ERR_SIGNATURE_VERIFICATION_FAILED', `${level}: cause code`);
       expectOutcomes(result, { integrity: 'failed-enforced', authenticity: 'skipped', expiry: 'skipped', authenticTimestamp: 'skipped', revocation: 'skipped' });
     }
   });
@@ -264,7 +264,7 @@ export function verifierCases(env: SuiteEnvironment): SuiteCase[] {
       });
       equal(threw, true, `${level}: threw`);
       equal(error?.check, 'payload', `${level}: deciding check`);
-      equal((error?.cause as { code?: string }).code, 'ERR_PAYLOAD_MISMATCH', 'code');
+      equal((error?.cause as { code?: string } | undefined)?.code, 'ERR_PAYLOAD_MISMATCH', 'code');
       equal(result.checks.integrity.outcome, 'passed', 'the checks themselves passed');
     }
   });

@@ -121,7 +121,9 @@ export function allNodes(root: DerNode): { node: DerNode; path: number[] }[] {
   const out: { node: DerNode; path: number[] }[] = [];
   const visit = (node: DerNode, path: number[]) => {
     out.push({ node, path });
-    node.children?.forEach((child, i) => visit(child, [...path, i]));
+    node.children?.forEach((child, i) => {
+      visit(child, [...path, i]);
+    });
   };
   visit(root, []);
   return out;

@@ -114,7 +114,7 @@ export function parseCrl(der: Uint8Array, what = 'CRL'): ParsedCrl {
   const tbsAlgorithm = tbsFields.find((n) => n instanceof asn1js.Sequence);
   const extensions = crl.crlExtensions?.extensions ?? [];
   const find = (oid: string): pkijs.Extension | undefined => extensions.find((e) => e.extnID === oid);
-  const valueOf = (e: pkijs.Extension): Uint8Array => e.extnValue.valueBlock.valueHexView;
+  const extensionValue = (e: pkijs.Extension): Uint8Array => e.extnValue.valueBlock.valueHexView;
   const numberExt = find(REV_OID.crlNumber);
   const deltaExt = find(REV_OID.deltaCrlIndicator);
   const freshestExt = find(REV_OID.freshestCrl);
@@ -127,9 +127,9 @@ export function parseCrl(der: Uint8Array, what = 'CRL'): ParsedCrl {
     algorithmsMatch: tbsAlgorithm !== undefined && outer[1] !== undefined && bytesEqual(rawBytes(tbsAlgorithm), rawBytes(outer[1])),
     thisUpdate: crl.thisUpdate.value,
     nextUpdate: crl.nextUpdate?.value,
-    number: numberExt ? decodeIntegerExtension(valueOf(numberExt), 'CRLNumber') : undefined,
-    deltaIndicator: deltaExt ? decodeIntegerExtension(valueOf(deltaExt), 'DeltaCRLIndicator') : undefined,
-    freshestUrls: freshestExt ? distributionPointUrls(valueOf(freshestExt), 'FreshestCRL extension') : [],
+    number: numberExt ? decodeIntegerExtension(extensionValue(numberExt), 'CRLNumber') : undefined,
+    deltaIndicator: deltaExt ? decodeIntegerExtension(extensionValue(deltaExt), 'DeltaCRLIndicator') : undefined,
+    freshestUrls: freshestExt ? distributionPointUrls(extensionValue(freshestExt), 'FreshestCRL extension') : [],
     extensions,
     entries: (crl.revokedCertificates ?? []).map((r) => ({
       serial: integerValue(r.userCertificate.valueBlock.valueHexView),

@@ -7,7 +7,9 @@ import { FileTrustStore } from '../../src/node/index.js';
 import { makeCertificate, NOTARY_SUBJECT, pem } from '../helpers/certificates.js';
 
 const temps: string[] = [];
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
 function configDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'trust-store-'));
   temps.push(d);

@@ -6,7 +6,9 @@ import { TrustPolicyError } from '../../src/index.js';
 import { loadBlobTrustPolicyFile, loadOciTrustPolicyFile, ociTrustPolicyFileInEffect, ociTrustPolicyImportFiles } from '../../src/node/index.js';
 
 const temps: string[] = [];
-afterAll(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() => {
+  for (const d of temps) rmSync(d, { recursive: true, force: true });
+});
 function configDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'policy-file-'));
   temps.push(d);

@@ -1,8 +1,6 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { algorithmSuiteOf } from './algorithm.js';
-import { Certificate, OID } from './certificate.js';
-import type { KeySpec } from './public-key.js';
+import { algorithmSuiteOf, Certificate, type KeySpec, OID } from '@x/notary-pki';
 
 /** A freshly made self-signed code-signing certificate and its key. */
 export interface TestCertificate {
@@ -74,7 +72,9 @@ function testSubject(name: string): pkijs.RelativeDistinguishedNames {
 /**
  * Makes a self-signed code-signing certificate for trying the SDK out, as
  * `notation cert generate-test` does. A single self-signed certificate is a
- * valid Notary chain: it is treated as a leaf (CERT-7). Not for production.
+ * valid Notary chain: it is treated as a leaf (CERT-7). Not for production:
+ * it lives in the CLI, its only user (`cert generate-test`), not in pki's
+ * production entry (issue 14 item 6).
  */
 export async function generateTestCertificate(options: TestCertificateOptions): Promise<TestCertificate> {
   const keySpec = options.keySpec ?? 'RSA-3072';
