@@ -2,7 +2,7 @@ import {
   addUserMetadata,
   MEDIA_TYPE_JWS,
   signEnvelope,
-  type Descriptor as PayloadDescriptor,
+  type TargetArtifact as PayloadDescriptor,
   type EnvelopeMediaType,
   type ExtendedAttribute,
   type Signer,

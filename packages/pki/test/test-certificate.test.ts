@@ -6,7 +6,8 @@
  */
 import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
-import { generateTestCertificate, OID } from '../src/index.js';
+import { generateTestCertificate } from '../src/index.js';
+import { OID } from '../src/certificate.js';
 
 describe('generateTestCertificate (issue 13 finding 3)', () => {
   it('DN-3: writes C, ST, L, O, CN as five single-valued RDNs, PrintableString where the value fits', async () => {

@@ -8,6 +8,7 @@
 import type * as Pki from '../../src/index.js';
 import type { PkiServers } from '../servers/global-setup.js';
 import type { LeafName } from '../servers/pki-scenario.js';
+import { MemoryCrlCache } from '../../src/revocation/crl-cache.js';
 
 export interface LiveEnvironment {
   pki: typeof Pki;
@@ -210,7 +211,7 @@ export function liveCases(env: LiveEnvironment): LiveCase[] {
     equal((await leafStatus('no-revocation-info')).status, 'nonRevokable', 'status');
   });
   add('REV-5: a memory CRL cache answers a second check without the network', async () => {
-    const cache = new pki.MemoryCrlCache();
+    const cache = new MemoryCrlCache();
     equal((await leafStatus('crl-revoked', { crlCache: cache })).status, 'revoked', 'first');
     const offline: Pki.Fetcher = () => Promise.reject(new Error('offline'));
     const second = await leafStatus('crl-revoked', { crlCache: cache, fetcher: offline });
