@@ -103,7 +103,8 @@ function declarationText(symbol) {
   return texts.join('\n');
 }
 
-function reportFor(entry) {
+/** The exports of an entry; `runtime` is what importing its JavaScript yields (a class exported `type X` is type-only). */
+function reportFor(entry, runtime) {
   const sourceFile = program.getSourceFile(entry.types);
   const moduleSymbol = sourceFile && checker.getSymbolAtLocation(sourceFile);
   if (!moduleSymbol) throw new Error(`api-report: ${entry.types} is not a module`);
@@ -111,10 +112,9 @@ function reportFor(entry) {
   const exports = [];
   for (const exported of checker.getExportsOfModule(moduleSymbol)) {
     const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
-    const runtime = (target.flags & ts.SymbolFlags.Value) !== 0;
     const from = target.declarations?.[0] ? owningPackage(target.declarations[0].getSourceFile().fileName) : undefined;
     const text = declarationText(target);
-    exports.push({ name: exported.name, runtime, text, reexportOf: from !== self ? (from ?? 'a third-party package') : undefined, symbol: target });
+    exports.push({ name: exported.name, runtime: runtime.includes(exported.name), text, reexportOf: from !== self ? (from ?? 'a third-party package') : undefined, symbol: target });
   }
   exports.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return exports;
@@ -147,10 +147,10 @@ const summary = {};
 /** name -> [{ entry, text }] across packages, for the one-name-one-meaning check. */
 const byName = new Map();
 for (const entry of entries) {
-  const exports = reportFor(entry);
   const runtime = await runtimeNames(entry);
-  const declaredRuntime = exports.filter((e) => e.runtime).map((e) => e.name);
-  const notDeclared = runtime.filter((n) => !declaredRuntime.includes(n));
+  const exports = reportFor(entry, runtime);
+  const declared = exports.map((e) => e.name);
+  const notDeclared = runtime.filter((n) => !declared.includes(n));
   if (notDeclared.length > 0) problems.push(`${entry.name}: runtime exports without a declaration: ${notDeclared.join(', ')}`);
   summary[entry.name] = runtime.length;
   reports.set(entry.file, render(entry, exports, runtime));
