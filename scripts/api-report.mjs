@@ -183,7 +183,7 @@ if (check) {
     if (stale.length > 0 || differs.length > 0) {
       changed = true;
       for (const f of stale) writeFileSync(join(scratch, 'api', f), '');
-      const diff = spawnSync('git', ['diff', '--no-index', '--no-color', '--', existsSync(apiDir) ? apiDir : join(scratch, 'none'), join(scratch, 'api')], { encoding: 'utf8' });
+      const diff = spawnSync('git', ['diff', '--no-index', '--no-color', '--no-prefix', '--', existsSync(apiDir) ? apiDir : join(scratch, 'none'), join(scratch, 'api')], { encoding: 'utf8' });
       process.stdout.write(diff.stdout.replaceAll(apiDir, 'api (committed)').replaceAll(join(scratch, 'api'), 'api (from dist)'));
       console.error(
         `api-report: the public API differs from the committed reports (${[...differs.map(([f]) => f), ...stale].join(', ')}).\n` +
