@@ -175,18 +175,20 @@ let changed = false;
 if (check) {
   const scratch = mkdtempSync(join(tmpdir(), 'api-report-'));
   try {
-    mkdirSync(join(scratch, 'api'));
-    for (const [file, text] of reports) writeFileSync(join(scratch, 'api', file), text);
+    // committed/ and from-dist/ side by side, so the diff names them.
+    mkdirSync(join(scratch, 'committed'));
+    mkdirSync(join(scratch, 'from-dist'));
     const committed = existsSync(apiDir) ? readdirSync(apiDir).filter((f) => f.endsWith('.api.md')) : [];
+    for (const f of committed) writeFileSync(join(scratch, 'committed', f), readFileSync(join(apiDir, f)));
+    for (const [file, text] of reports) writeFileSync(join(scratch, 'from-dist', file), text);
     const stale = committed.filter((f) => !reports.has(f));
-    const differs = [...reports].filter(([file, text]) => !existsSync(join(apiDir, file)) || readFileSync(join(apiDir, file), 'utf8') !== text);
+    const differs = [...reports].filter(([file, text]) => !committed.includes(file) || readFileSync(join(apiDir, file), 'utf8') !== text);
     if (stale.length > 0 || differs.length > 0) {
       changed = true;
-      for (const f of stale) writeFileSync(join(scratch, 'api', f), '');
-      const diff = spawnSync('git', ['diff', '--no-index', '--no-color', '--no-prefix', '--', existsSync(apiDir) ? apiDir : join(scratch, 'none'), join(scratch, 'api')], { encoding: 'utf8' });
-      process.stdout.write(diff.stdout.replaceAll(apiDir, 'api (committed)').replaceAll(join(scratch, 'api'), 'api (from dist)'));
+      const diff = spawnSync('git', ['diff', '--no-index', '--no-color', '--no-prefix', '--', 'committed', 'from-dist'], { cwd: scratch, encoding: 'utf8' });
+      process.stdout.write(diff.stdout);
       console.error(
-        `api-report: the public API differs from the committed reports (${[...differs.map(([f]) => f), ...stale].join(', ')}).\n` +
+        `api-report: the public API differs from the committed reports in api/ (${[...differs.map(([f]) => f), ...stale].join(', ')}).\n` +
           'If the change is intended, run `pnpm api` and commit api/.',
       );
     }
