@@ -10,12 +10,25 @@
  */
 import type * as Envelope from '../../src/index.js';
 import type * as Pki from '@x/notary-pki';
-import { encodeJwsProtectedHeader, encodeJws } from '../../src/jws.js';
-import { encodeCoseProtectedHeader, encodeCose } from '../../src/cose.js';
+import type * as Jws from '../../src/jws.js';
+import type * as Cose from '../../src/cose.js';
+
+/** envelope's JWS and COSE encoders, internal since issue 14: the Node runner passes them from src. */
+export interface EnvelopeEncoders {
+  encodeJwsProtectedHeader: typeof Jws.encodeJwsProtectedHeader;
+  encodeJws: typeof Jws.encodeJws;
+  encodeCoseProtectedHeader: typeof Cose.encodeCoseProtectedHeader;
+  encodeCose: typeof Cose.encodeCose;
+}
 
 export interface SuiteEnvironment {
   pki: typeof Pki;
   envelope: typeof Envelope;
+  /**
+   * The encoders for the byte-identical encoding cases. Runners on dist (Deno,
+   * Chromium) cannot reach them: those cases are skipped there, with the reason.
+   */
+  encoders?: EnvelopeEncoders;
   readFile(path: string): Promise<Uint8Array>;
   exists(path: string): Promise<boolean>;
   /** Folder of test-vectors/out. */
@@ -228,7 +241,13 @@ async function upstreamCases(env: SuiteEnvironment): Promise<ConformanceCase[]> 
     const kind = `upstream-${c.kind}`;
 
     if (c.expect.outcome === 'encoding-conformance') {
-      cases.push({ name: `upstream ${c.id} (${c.kind === 'jws-envelope' ? 'ENV-JWS-8 ENV-JWS-4' : 'ENV-COSE-8 ENV-COSE-4'}): byte-identical encoding`, kind, run: () => encodingConformance(env, c) });
+      const encoders = env.encoders;
+      cases.push({
+        name: `upstream ${c.id} (${c.kind === 'jws-envelope' ? 'ENV-JWS-8 ENV-JWS-4' : 'ENV-COSE-8 ENV-COSE-4'}): byte-identical encoding`,
+        kind,
+        run: () => (encoders ? encodingConformance(env, encoders, c) : Promise.resolve()),
+        ...(encoders ? {} : { skip: 'the JWS and COSE encoders are internal to envelope (issue 14): this case runs in Node, envelope/test/conformance.test.ts' }),
+      });
       continue;
     }
     if (c.expect.outcome === 'parse-ok') {
@@ -298,8 +317,9 @@ async function upstreamCases(env: SuiteEnvironment): Promise<ConformanceCase[]> 
   return cases;
 }
 
-async function encodingConformance(env: SuiteEnvironment, c: UpstreamCase): Promise<void> {
+async function encodingConformance(env: SuiteEnvironment, encoders: EnvelopeEncoders, c: UpstreamCase): Promise<void> {
   const { pki } = env;
+  const { encodeJwsProtectedHeader, encodeJws, encodeCoseProtectedHeader, encodeCose } = encoders;
   const request = (c.input as { signRequest: Record<string, any> }).signRequest;
   const extendedAttributes = (request.extendedSignedAttributes as { key: string; value: string; critical?: boolean }[]).map((e) => ({
     key: e.key,
