@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { NotaryError } from '@x/notary-pki';
 import { run } from '@x/notary-cli';
 import { signerFromPrivateKey, MEDIA_TYPE_JWS, MEDIA_TYPE_COSE } from '@x/notary-envelope';
-import { MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_EMPTY, ARTIFACT_TYPE_NOTARY_SIGNATURE } from '@x/notary-oci';
+import { MEDIA_TYPE_OCI_MANIFEST, ARTIFACT_TYPE_NOTARY_SIGNATURE } from '@x/notary-oci';
 import { OciLayoutRepository } from '@x/notary-oci/node';
 import { parseOciTrustPolicy, parseBlobTrustPolicy, MemoryTrustStore } from '@x/notary-trust-policy';
 import { sign, verify, verifySignatureEnvelope, signBlob, verifyBlob, VerificationError, WorkflowError } from '@x/notary-core';
@@ -42,7 +42,7 @@ try {
   const layoutDir = join(workDir, 'layout');
   const repository = await OciLayoutRepository.open(layoutDir, { create: true, name: 'demo.example/app' });
   const pushArtifact = async (text) => {
-    const config = await repository.pushBlob(encoder.encode('{}'), MEDIA_TYPE_EMPTY);
+    const config = await repository.pushBlob(encoder.encode('{}'), 'application/vnd.oci.empty.v1+json');
     const layer = await repository.pushBlob(encoder.encode(text), 'text/plain');
     const manifest = { schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/vnd.example.note', config, layers: [layer] };
     return repository.pushManifest(encoder.encode(JSON.stringify(manifest)), MEDIA_TYPE_OCI_MANIFEST, { tag: 'v1' });

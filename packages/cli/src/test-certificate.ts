@@ -1,6 +1,14 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { algorithmSuiteOf, Certificate, type KeySpec, OID } from '@x/notary-pki';
+import { algorithmSuiteOf, Certificate, type KeySpec } from '@x/notary-pki';
+
+/** The RFC 5280 extension OIDs (and id-kp-codeSigning) this generator writes. */
+export const OID = {
+  basicConstraints: '2.5.29.19',
+  keyUsage: '2.5.29.15',
+  extKeyUsage: '2.5.29.37',
+  codeSigning: '1.3.6.1.5.5.7.3.3',
+} as const;
 
 /** A freshly made self-signed code-signing certificate and its key. */
 export interface TestCertificate {

@@ -9,9 +9,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { MAX_REFERRERS_PAGES, RemoteRepository } from '@x/notary-oci';
+import { RemoteRepository } from '@x/notary-oci';
 import type {} from '@x/notary-test-servers/oci/global-setup';
 import { startReferrersRegistry, type ReferrersRegistry } from '@x/notary-test-servers/oci/referrers-registry';
+
+/** The referrers page bound of oci's listReferrers (issue 12 finding 2; internal to oci). */
+const MAX_REFERRERS_PAGES = 100;
 import { makeHome, pushImage, strictOciPolicy, type TestHome } from './helpers.js';
 
 const oci = inject('ociServers');

@@ -1,6 +1,6 @@
 /**
  * issue 13: `notary list` and `notary inspect` against the real notation
- * binaries (test-support/peers.ts) on the same signatures in Debian's
+ * binaries (@x/notary-test-servers/peers) on the same signatures in Debian's
  * docker-registry on loopback: JWS and COSE, with user metadata and an
  * expiry, with RFC 3161 timestamps from the loopback `openssl ts` TSA (1 s
  * accuracy, no accuracy, the baseline policy's implied 1 s), and notation's

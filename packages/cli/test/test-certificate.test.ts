@@ -6,8 +6,7 @@
  */
 import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
-import { OID } from '@x/notary-pki';
-import { generateTestCertificate } from '../src/test-certificate.js';
+import { generateTestCertificate, OID } from '../src/test-certificate.js';
 
 describe('generateTestCertificate (issue 13 finding 3)', () => {
   it('DN-3: writes C, ST, L, O, CN as five single-valued RDNs, PrintableString where the value fits', async () => {

@@ -1,4 +1,4 @@
-import { isEnvelopeMediaType } from '@x/notary-envelope';
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '@x/notary-envelope';
 import {
   ARTIFACT_TYPE_NOTARY_SIGNATURE,
   MAX_ENVELOPE_BYTES,
@@ -127,7 +127,7 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       const manifest = await repository.fetchManifest(referrer);
       const parsed = parseSignatureManifest(manifest.bytes, manifest.descriptor.mediaType);
       envelopeMediaType = parsed.envelopeMediaType;
-      if (!isEnvelopeMediaType(envelopeMediaType)) return undefined; // WF-1 step 4: unsupported envelope types are passed over
+      if (envelopeMediaType !== MEDIA_TYPE_JWS && envelopeMediaType !== MEDIA_TYPE_COSE) return undefined; // WF-1 step 4: unsupported envelope types are passed over
       envelope = await repository.fetchBlob(parsed.envelopeDescriptor, { maxBytes: MAX_ENVELOPE_BYTES });
     } catch (error) {
       // WF-3 [impl]: a signature that cannot be fetched stops the whole verification.

@@ -22,7 +22,7 @@ async function identity(name = 'workflows.example') {
 /** A repository holding one small image manifest, tagged v1. */
 async function repositoryWithImage(): Promise<{ repository: oci.MemoryRepository; image: oci.Descriptor }> {
   const repository = new oci.MemoryRepository({ name: 'registry.example/team/app' });
-  const config = await repository.pushBlob(encoder.encode('{}'), oci.MEDIA_TYPE_EMPTY);
+  const config = await repository.pushBlob(encoder.encode('{}'), 'application/vnd.oci.empty.v1+json');
   const layer = await repository.pushBlob(encoder.encode('hello layer'), 'application/vnd.oci.image.layer.v1.tar');
   const manifest = encoder.encode(
     JSON.stringify({ schemaVersion: 2, mediaType: oci.MEDIA_TYPE_OCI_MANIFEST, config, layers: [layer] }),
@@ -180,7 +180,8 @@ describe('OCI sign and verify', () => {
     const trusted = await identity('trusted.example');
     const signed = await sign({ repository, reference: image.digest, signer: stranger.signer });
     const manifest = await repository.fetchManifest(signed.signatureManifest);
-    const thumbprints = oci.parseThumbprintAnnotation(JSON.parse(new TextDecoder().decode(manifest.bytes)).annotations);
+    const annotations = JSON.parse(new TextDecoder().decode(manifest.bytes)).annotations as Record<string, string>;
+    const thumbprints = JSON.parse(annotations['io.cncf.notary.x509chain.thumbprint#S256']!) as string[];
     expect(thumbprints).toEqual([stranger.certificate.sha256Fingerprint]);
     const error = await expectWorkflowError(
       verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [trusted.certificate] }) }),
@@ -247,7 +248,7 @@ describe('OCI sign and verify', () => {
     const { repository, image } = await repositoryWithImage();
     const who = await identity();
     const generator = {
-      async generate(request: { targetArtifact: envelope.Descriptor; mediaType: envelope.EnvelopeMediaType; expiresInSeconds?: number }) {
+      async generate(request: { targetArtifact: envelope.TargetArtifact; mediaType: envelope.EnvelopeMediaType; expiresInSeconds?: number }) {
         const signed = await envelope.signEnvelope({ mediaType: request.mediaType, signer: who.signer, targetArtifact: request.targetArtifact });
         return { mediaType: signed.mediaType, bytes: signed.bytes, verified: signed.verified, annotations: { 'com.example.plugin': 'yes' } };
       },

@@ -1,34 +1,11 @@
 export { EnvelopeError, type EnvelopeErrorCode } from './errors.js';
-export {
-  MEDIA_TYPE_JWS,
-  MEDIA_TYPE_COSE,
-  MEDIA_TYPE_PAYLOAD,
-  SIGNING_SCHEME_X509,
-  SIGNING_SCHEME_SIGNING_AUTHORITY,
-  HEADER,
-  RESERVED_ANNOTATION_PREFIX,
-  type EnvelopeMediaType,
-  type SigningScheme,
-} from './media-types.js';
-export {
-  parsePayload,
-  validateDescriptor,
-  sanitizeDescriptor,
-  addUserMetadata,
-  encodeJwsPayload,
-  encodeCosePayload,
-  isDigest,
-  isMediaType,
-  type Descriptor,
-  type Payload,
-} from './payload.js';
+// HEADER: the protected header names, for tools that read a raw header (the CLI's inspect reads a time's offset).
+export { MEDIA_TYPE_JWS, MEDIA_TYPE_COSE, HEADER, type EnvelopeMediaType } from './media-types.js';
+// Exported as TargetArtifact: oci's Descriptor is the full OCI descriptor, this is the payload's (issue 14 item 4).
+export { parsePayload, addUserMetadata, encodeCosePayload, type Descriptor as TargetArtifact, type Payload } from './payload.js';
 export type { ExtendedAttribute, SignedAttributes, UnsignedAttributes, SignerInfo, EnvelopeContent, ParsedEnvelope } from './signer-info.js';
-export { signatureAlgorithmFromJws, jwsAlgorithmOf, signatureAlgorithmFromCose, coseAlgorithmOf, type JwsAlgorithm } from './signature-algorithm.js';
-export { parseEnvelope, verifyEnvelopeIntegrity, verifyParsedEnvelope, isEnvelopeMediaType, type VerifiedEnvelope } from './integrity.js';
-export { unprocessedCriticalAttributes } from './signed-attributes.js';
+export { parseEnvelope, verifyEnvelopeIntegrity, type VerifiedEnvelope } from './integrity.js';
 export { parseRfc3339, formatRfc3339 } from './time.js';
 export { goJson, goJsonString } from './go-json.js';
-export { signerFromCryptoKey, signerFromPrivateKey, type Signer } from './signer.js';
+export { signerFromCryptoKey, signerFromPrivateKey, type Signer, type WebCryptoKey } from './signer.js';
 export { signEnvelope, DEFAULT_SIGNING_AGENT, type SignEnvelopeRequest, type SignedEnvelope } from './sign.js';
-export { encodeJwsProtectedHeader, jwsSigningInput, encodeJws } from './jws.js';
-export { encodeCoseProtectedHeader, coseSigningInput, encodeCose } from './cose.js';

@@ -2,7 +2,7 @@ import {
   algorithmSuiteOf,
   keySpecOf,
   validateCodeSigningChain,
-  verifySignature,
+  verifyPublicKeySignature,
   type Certificate,
   type VerificationScheme,
 } from '@x/notary-pki';
@@ -78,7 +78,7 @@ export async function verifyParsedEnvelope(envelope: ParsedEnvelope): Promise<Ve
   const scheme = verificationScheme(envelope, leaf);
   let valid: boolean;
   try {
-    valid = await verifySignature(leaf.publicKey, scheme, signerInfo.signature, envelope.signingInput);
+    valid = await verifyPublicKeySignature(leaf.publicKey, scheme, signerInfo.signature, envelope.signingInput);
   } catch (error) {
     throw new EnvelopeError('ERR_SIGNATURE_VERIFICATION_FAILED', 'the signature could not be checked with the signing key', { cause: error });
   }

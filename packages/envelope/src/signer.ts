@@ -2,7 +2,6 @@ import * as asn1js from 'asn1js';
 import {
   algorithmSuiteOf,
   decodePem,
-  isPem,
   keySpecOf,
   parseCertificates,
   type Certificate,
@@ -43,11 +42,27 @@ function signParams(keySpec: KeySpec): RsaPssParams | EcdsaParams {
 }
 
 /**
+ * The shape of a WebCrypto `CryptoKey` that the signer reads. Declared here,
+ * not taken from the DOM lib, so that a Node consumer compiled with
+ * `lib: ["ES2022"]` and @types/node (whose v20 has no global CryptoKey) can
+ * use the declarations (issue 14 item 4). Both DOM's CryptoKey and Node's
+ * webcrypto CryptoKey fit it.
+ */
+export interface WebCryptoKey {
+  readonly type: string;
+  readonly extractable: boolean;
+  readonly algorithm: { readonly name: string };
+  readonly usages: readonly string[];
+}
+
+/**
  * A signer over a WebCrypto private key, which may be non-extractable (a
  * browser key that never leaves the crypto module). The key must match the
  * leaf certificate's key spec; `sign()` checks its algorithm.
  */
-export function signerFromCryptoKey(privateKey: CryptoKey, certificateChain: readonly Certificate[] | Uint8Array | string): Signer {
+export function signerFromCryptoKey(key: WebCryptoKey, certificateChain: readonly Certificate[] | Uint8Array | string): Signer {
+  // Every CryptoKey is a WebCryptoKey; subtle.sign refuses anything else.
+  const privateKey = key as CryptoKey;
   const chain = toChain(certificateChain);
   const keySpec = keySpecOf(chain[0]!.publicKey);
   const expected = importParams(keySpec);
@@ -85,17 +100,14 @@ function wrapInPkcs8(keyDer: Uint8Array, keySpec: KeySpec): Uint8Array {
 }
 
 function privateKeyDer(key: Uint8Array | string, keySpec: KeySpec): Uint8Array {
-  const text = typeof key === 'string' ? key : undefined;
-  if (text === undefined || !isPem(text)) {
-    if (typeof key === 'string') throw new EnvelopeError('ERR_SIGNING_FAILED', 'the private key is neither PEM nor DER');
-    return key;
-  }
+  if (typeof key !== 'string') return key;
   let blocks;
   try {
-    blocks = decodePem(text);
+    blocks = decodePem(key);
   } catch (error) {
     throw new EnvelopeError('ERR_SIGNING_FAILED', 'the private key PEM is malformed', { cause: error });
   }
+  if (blocks.length === 0) throw new EnvelopeError('ERR_SIGNING_FAILED', 'the private key is neither PEM nor DER');
   const block = blocks.find((b) => /PRIVATE KEY$/.test(b.label));
   if (!block) throw new EnvelopeError('ERR_SIGNING_FAILED', 'no PRIVATE KEY block in the PEM input');
   if (block.label === 'PRIVATE KEY') return block.bytes;

@@ -4,12 +4,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as pki from '@x/notary-pki';
 import * as envelope from '../src/index.js';
 import { envelopeConformanceCases } from './conformance/suite.js';
+import { encodeCose, encodeCoseProtectedHeader } from '../src/cose.js';
+import { encodeJws, encodeJwsProtectedHeader } from '../src/jws.js';
 import { resolveUpstreamVectors, repoRoot } from '@x/notary-test-servers/upstream-vectors';
 
 const upstream = await resolveUpstreamVectors();
 const cases = await envelopeConformanceCases({
   pki,
   envelope,
+  encoders: { encodeJws, encodeJwsProtectedHeader, encodeCose, encodeCoseProtectedHeader },
   readFile: async (path) => new Uint8Array(await readFile(path)),
   exists: async (path) => access(path).then(() => true, () => false),
   ownVectorsDir: resolve(repoRoot, 'test-vectors/out'),

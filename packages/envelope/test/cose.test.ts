@@ -1,18 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { encode, Tag } from 'cbor2';
 import * as pki from '@x/notary-pki';
-import {
-  HEADER,
-  MEDIA_TYPE_COSE,
-  MEDIA_TYPE_PAYLOAD,
-  coseSigningInput,
-  encodeCosePayload,
-  encodeCoseProtectedHeader,
-  parseEnvelope,
-  signEnvelope,
-  verifyEnvelopeIntegrity,
-  type SignedAttributes,
-} from '../src/index.js';
+import { HEADER, MEDIA_TYPE_COSE, encodeCosePayload, parseEnvelope, signEnvelope, verifyEnvelopeIntegrity, type SignedAttributes } from '../src/index.js';
 import {
   SIGNING_TIME,
   TARGET,
@@ -31,6 +20,8 @@ import {
   splitCose,
   utf8,
 } from './helpers.js';
+import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
+import { coseSigningInput, encodeCoseProtectedHeader } from '../src/cose.js';
 
 const verify = (bytes: Uint8Array): ReturnType<typeof verifyEnvelopeIntegrity> => verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_COSE);
 

@@ -9,23 +9,11 @@ import { resolve } from 'node:path';
 import { decode, encode, Tag, type DecodeOptions, type TagDecoder } from 'cbor2';
 import { expect } from 'vitest';
 import * as pki from '@x/notary-pki';
-import {
-  EnvelopeError,
-  HEADER,
-  MEDIA_TYPE_COSE,
-  MEDIA_TYPE_JWS,
-  MEDIA_TYPE_PAYLOAD,
-  coseAlgorithmOf,
-  encodeCosePayload,
-  encodeJwsPayload,
-  jwsAlgorithmOf,
-  signerFromPrivateKey,
-  type Descriptor,
-  type EnvelopeErrorCode,
-  type EnvelopeMediaType,
-  type Signer,
-} from '../src/index.js';
+import { EnvelopeError, HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, encodeCosePayload, signerFromPrivateKey, type EnvelopeErrorCode, type EnvelopeMediaType, type Signer } from '../src/index.js';
 import { repoRoot } from '@x/notary-test-servers/upstream-vectors';
+import { type Descriptor, encodeJwsPayload } from '../src/payload.js';
+import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
+import { coseAlgorithmOf, jwsAlgorithmOf } from '../src/signature-algorithm.js';
 
 export const SPECS = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-256', 'ec-384', 'ec-521'] as const;
 export type Spec = (typeof SPECS)[number];

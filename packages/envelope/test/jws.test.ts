@@ -1,19 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as pki from '@x/notary-pki';
-import {
-  DEFAULT_SIGNING_AGENT,
-  HEADER,
-  MEDIA_TYPE_COSE,
-  MEDIA_TYPE_JWS,
-  MEDIA_TYPE_PAYLOAD,
-  encodeJwsPayload,
-  encodeJwsProtectedHeader,
-  jwsSigningInput,
-  parseEnvelope,
-  signEnvelope,
-  verifyEnvelopeIntegrity,
-  type SignedAttributes,
-} from '../src/index.js';
+import { DEFAULT_SIGNING_AGENT, HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, parseEnvelope, signEnvelope, verifyEnvelopeIntegrity, type SignedAttributes } from '../src/index.js';
 import {
   SIGNING_TIME,
   TARGET,
@@ -29,6 +16,9 @@ import {
   text,
   utf8,
 } from './helpers.js';
+import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
+import { encodeJwsPayload } from '../src/payload.js';
+import { encodeJwsProtectedHeader, jwsSigningInput } from '../src/jws.js';
 
 const verify = (bytes: Uint8Array): ReturnType<typeof verifyEnvelopeIntegrity> => verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_JWS);
 

@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MEDIA_TYPE_COSE,
-  MEDIA_TYPE_JWS,
-  MEDIA_TYPE_PAYLOAD,
-  addUserMetadata,
-  encodeCosePayload,
-  encodeJwsPayload,
-  isDigest,
-  isMediaType,
-  parsePayload,
-  sanitizeDescriptor,
-  signEnvelope,
-  validateDescriptor,
-  verifyEnvelopeIntegrity,
-  type Descriptor,
-} from '../src/index.js';
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, addUserMetadata, encodeCosePayload, parsePayload, signEnvelope, verifyEnvelopeIntegrity } from '../src/index.js';
 import { FORMATS, TARGET, craftCose, craftJws, expectEnvelopeError, fmt, keyMaterial, signerFor, splitCose, splitJws, text, utf8 } from './helpers.js';
+import { type Descriptor, encodeJwsPayload, isDigest, isMediaType, sanitizeDescriptor, validateDescriptor } from '../src/payload.js';
+import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
 
 const DIGEST = `sha256:${'0f'.repeat(32)}`;
 

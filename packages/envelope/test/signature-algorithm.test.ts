@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { algorithmSuiteOf, type KeySpec } from '@x/notary-pki';
-import { coseAlgorithmOf, jwsAlgorithmOf, signatureAlgorithmFromCose, signatureAlgorithmFromJws } from '../src/index.js';
+
 import { expectEnvelopeError } from './helpers.js';
+import { coseAlgorithmOf, jwsAlgorithmOf, signatureAlgorithmFromCose, signatureAlgorithmFromJws } from '../src/signature-algorithm.js';
 
 /** ALG-2's table, with the JWS name and COSE id of ENV-JWS-6 / ENV-COSE-7. */
 const TABLE: [KeySpec, string, string, number][] = [

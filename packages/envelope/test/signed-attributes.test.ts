@@ -1,19 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import {
-  HEADER,
-  MEDIA_TYPE_COSE,
-  MEDIA_TYPE_JWS,
-  MEDIA_TYPE_PAYLOAD,
-  SIGNING_SCHEME_SIGNING_AUTHORITY,
-  SIGNING_SCHEME_X509,
-  signEnvelope,
-  unprocessedCriticalAttributes,
-  verifyEnvelopeIntegrity,
-  type EnvelopeErrorCode,
-  type EnvelopeMediaType,
-} from '../src/index.js';
-import { validateSignedAttributes } from '../src/signed-attributes.js';
+import { HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signEnvelope, verifyEnvelopeIntegrity, type EnvelopeErrorCode, type EnvelopeMediaType } from '../src/index.js';
 import { FORMATS, SIGNING_TIME, TARGET, craftCose, craftJws, craftWith, expectEnvelopeError, fmt, keyMaterial, signerFor, splitCose, splitJws, type AttributeFields } from './helpers.js';
+import { MEDIA_TYPE_PAYLOAD, SIGNING_SCHEME_SIGNING_AUTHORITY, SIGNING_SCHEME_X509 } from '../src/media-types.js';
+import { unprocessedCriticalAttributes, validateSignedAttributes } from '../src/signed-attributes.js';
 
 const LATER = new Date(SIGNING_TIME.getTime() + 3600_000);
 const S = HEADER.signingScheme;

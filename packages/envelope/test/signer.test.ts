@@ -68,8 +68,8 @@ describe('signer', () => {
     const km = await keyMaterial('ec-256');
     let caught: unknown;
     await signerFromPrivateKey(km.keyPem, '-----BEGIN FOO-----\nAAAA\n-----END FOO-----\n').catch((e: unknown) => (caught = e));
-    expect(caught).toBeInstanceOf(pki.CertificateParseError);
-    expect((caught as pki.CertificateParseError).code).toBe('ERR_CERT_PARSE');
+    expect(caught).toBeInstanceOf(pki.NotaryError);
+    expect((caught as pki.NotaryError).code).toBe('ERR_CERT_PARSE');
   });
 
   it('ALG-2 SIGN-2: an EC private key for an RSA leaf (and vice versa) is ERR_SIGNING_FAILED', async () => {

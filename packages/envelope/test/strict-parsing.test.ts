@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { encode, Tag } from 'cbor2';
 import * as pki from '@x/notary-pki';
-import { HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, MEDIA_TYPE_PAYLOAD, parseEnvelope, parsePayload, signerFromPrivateKey, verifyEnvelopeIntegrity } from '../src/index.js';
+import { HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, parseEnvelope, parsePayload, signerFromPrivateKey, verifyEnvelopeIntegrity } from '../src/index.js';
 import {
   SIGNING_TIME,
   TARGET,
@@ -23,6 +23,7 @@ import {
   type CoseEntries,
   type KeyMaterial,
 } from './helpers.js';
+import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
 
 const MiB = 1024 * 1024;
 const BOM = Uint8Array.of(0xef, 0xbb, 0xbf);

@@ -7,7 +7,8 @@
  * `openssl ocsp` round trip for the certificates that are not fuzzed.
  */
 import { createServer, type Server } from 'node:http';
-import { defaultFetcher, type Fetcher } from '@x/notary-pki';
+import type { Fetcher } from '@x/notary-pki';
+import { defaultFetcher } from '../../pki/src/revocation/fetcher.js';
 import { closeServer, listenOnLoopback } from '@x/notary-test-servers/http';
 
 export interface RecordedAnswer {

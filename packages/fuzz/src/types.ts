@@ -54,7 +54,7 @@ export interface FuzzContext {
   seed: string;
   /** A scratch directory for this run, removed afterwards. */
   scratchDir: string;
-  /** The pki package's loopback servers (packages/pki/test/servers), started by the runner. */
+  /** The pki package's loopback servers (@x/notary-test-servers/pki), started by the runner. */
   pkiServers?: import('@x/notary-test-servers/pki/global-setup').PkiServers;
 }
 

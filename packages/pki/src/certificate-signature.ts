@@ -14,7 +14,7 @@ import {
   type DerElement,
 } from './der.js';
 import { CertificateRuleError } from './errors.js';
-import { verifySignature, type VerificationScheme } from './signature-verification.js';
+import { verifyPublicKeySignature, type VerificationScheme } from './signature-verification.js';
 
 /** Signature algorithm OIDs we verify on certificates, CRLs and OCSP responses. */
 const SCHEMES: Readonly<Record<string, VerificationScheme>> = {
@@ -164,10 +164,10 @@ export async function verifyX509Signature(
   if (scheme.name === 'ECDSA') {
     if (key.kind !== 'EC') return false;
     const raw = ecdsaDerToRaw(signature, CURVE_HALF[key.curve]!);
-    return raw !== undefined && verifySignature(key, scheme, raw, data);
+    return raw !== undefined && verifyPublicKeySignature(key, scheme, raw, data);
   }
   if (key.kind !== 'RSA') return false;
-  return verifySignature(key, scheme, signature, data);
+  return verifyPublicKeySignature(key, scheme, signature, data);
 }
 
 /**

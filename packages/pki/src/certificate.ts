@@ -123,13 +123,6 @@ export class Certificate {
   /** Decoded extendedKeyUsage, when present (CERT-4, CERT-5). */
   readonly extendedKeyUsage: { critical: boolean; purposes: readonly string[] } | undefined;
   #fingerprint: string | undefined;
-  #pkijs: pkijs.Certificate | undefined;
-
-  /** The pkijs object, for CRL and OCSP code that works on pkijs types; built on first use. */
-  get pkijs(): pkijs.Certificate {
-    this.#pkijs ??= new pkijs.Certificate({ schema: asn1js.fromBER(this.der).result });
-    return this.#pkijs;
-  }
 
   private constructor(der: Uint8Array) {
     this.der = der;
@@ -477,4 +470,22 @@ function looksLikeText(bytes: Uint8Array): boolean {
   // DER certificates start with a SEQUENCE tag (0x30 = '0'), so test for PEM's dashes instead.
   const head = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(0, Math.min(bytes.length, 4096)));
   return head.includes('-----BEGIN ');
+}
+
+/**
+ * The pkijs object of a certificate, for the CRL and OCSP code that works on
+ * pkijs types; built on first use. Module state rather than a member, so that
+ * no pkijs type appears in the published declarations (issue 14 item 4: a
+ * consumer compiled with skipLibCheck false must not need pkijs' types).
+ * Internal: not exported from the package entry.
+ */
+const pkijsCertificates = new WeakMap<Certificate, pkijs.Certificate>();
+
+export function pkijsCertificate(cert: Certificate): pkijs.Certificate {
+  let parsed = pkijsCertificates.get(cert);
+  if (!parsed) {
+    parsed = new pkijs.Certificate({ schema: asn1js.fromBER(cert.der).result });
+    pkijsCertificates.set(cert, parsed);
+  }
+  return parsed;
 }

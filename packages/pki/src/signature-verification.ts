@@ -48,7 +48,7 @@ function importVerifyKey(key: PublicKey, algorithm: RsaHashedImportParams | EcKe
  * that does not verify (including one of the wrong length); throws TypeError
  * when the key cannot be used with the scheme.
  */
-export async function verifySignature(
+export async function verifyPublicKeySignature(
   key: PublicKey,
   scheme: VerificationScheme,
   signature: Uint8Array,

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildCertificatePath, NotaryError, type Certificate } from '../src/index.js';
+import { NotaryError, type Certificate } from '../src/index.js';
 import { EXT, OpensslFactory, type Issued } from './fixtures/openssl-chain.js';
+import { buildCertificatePath } from '../src/certificate-path.js';
 
 let f: OpensslFactory;
 let root: Issued;

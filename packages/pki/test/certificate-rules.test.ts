@@ -1,20 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  algorithmSuiteOf,
-  checkValidityAt,
-  checkValidityOverRange,
-  isRootCertificate,
-  isSignedBy,
-  keySpecOf,
-  NotaryError,
-  UnsupportedKeyError,
-  validateCodeSigningChain,
-  validateTimestampingChain,
-  type Certificate,
-  type KeySpec,
-} from '../src/index.js';
+import { algorithmSuiteOf, checkValidityAt, isRootCertificate, isSignedBy, keySpecOf, NotaryError, validateCodeSigningChain, type Certificate, type KeySpec } from '../src/index.js';
 import { goQuote } from '../src/certificate-rules.js';
 import { certs, EXT, OpensslFactory, type Issued, type KeyType } from './fixtures/openssl-chain.js';
+import { checkValidityOverRange, validateTimestampingChain } from '../src/certificate-rules.js';
+import { UnsupportedKeyError } from '../src/errors.js';
 
 /** Awaits a rejection and checks its code (and message, when given). */
 async function expectFailure(promise: Promise<unknown>, code: string, message?: string | RegExp): Promise<NotaryError> {

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CertificateParseError, concatBytes, encodePem, OID, parseCertificate, parseCertificates, toHex } from '../src/index.js';
+import { concatBytes, encodePem, parseCertificate, parseCertificates, toHex } from '../src/index.js';
 import { OpensslFactory, type Issued } from './fixtures/openssl-chain.js';
+import { CertificateParseError } from '../src/errors.js';
+import { OID } from '../src/certificate.js';
 
 let f: OpensslFactory;
 let root: Issued;

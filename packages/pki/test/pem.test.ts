@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CertificateParseError, decodePem, encodePem, NotaryError, parseCertificates, PemError, toHex } from '../src/index.js';
+import { decodePem, encodePem, NotaryError, parseCertificates, toHex } from '../src/index.js';
+import { CertificateParseError, PemError } from '../src/errors.js';
 
 const bytes = Uint8Array.from({ length: 100 }, (_, i) => (i * 7) & 0xff);
 const block = encodePem('THING', bytes);

@@ -1,7 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { algorithmSuiteOf, KEY_SPECS, keySpecForAlgorithm, keySpecOf, parsePublicKey, UnsupportedKeyError, type KeySpec } from '../src/index.js';
+import { algorithmSuiteOf, keySpecOf, type KeySpec } from '../src/index.js';
 import { OpensslFactory, type KeyType } from './fixtures/openssl-chain.js';
+import { KEY_SPECS, keySpecForAlgorithm } from '../src/algorithm.js';
+import { parsePublicKey } from '../src/public-key.js';
+import { UnsupportedKeyError } from '../src/errors.js';
 
 let f: OpensslFactory;
 beforeAll(() => {

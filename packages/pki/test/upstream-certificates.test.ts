@@ -10,18 +10,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  CertificateParseError,
-  isRootCertificate,
-  isSignedBy,
-  NotaryError,
-  parseCertificates,
-  validateCodeSigningChain,
-  validateTimestampingChain,
-  type Certificate,
-} from '../src/index.js';
+import { isRootCertificate, isSignedBy, NotaryError, parseCertificates, validateCodeSigningChain, type Certificate } from '../src/index.js';
 import { goQuote } from '../src/certificate-rules.js';
 import { loadUpstreamManifest } from '@x/notary-test-servers/upstream-vectors';
+import { CertificateParseError } from '../src/errors.js';
+import { validateTimestampingChain } from '../src/certificate-rules.js';
 
 interface ManifestCase {
   id: string;

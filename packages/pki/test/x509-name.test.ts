@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderGoName, type NameAttribute } from '../src/index.js';
+import { type NameAttribute } from '../src/index.js';
 import { OpensslFactory } from './fixtures/openssl-chain.js';
+import { renderGoName } from '../src/x509-name.js';
 
 const printable = (value: string): Uint8Array => {
   const text = new TextEncoder().encode(value);

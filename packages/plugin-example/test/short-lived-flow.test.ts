@@ -57,7 +57,7 @@ afterAll(async () => {
 
 async function repositoryWithImage(): Promise<{ repository: oci.MemoryRepository; image: oci.Descriptor }> {
   const repository = new oci.MemoryRepository({ name: 'registry.example/team/app' });
-  const config = await repository.pushBlob(encoder.encode('{}'), oci.MEDIA_TYPE_EMPTY);
+  const config = await repository.pushBlob(encoder.encode('{}'), 'application/vnd.oci.empty.v1+json');
   const layer = await repository.pushBlob(encoder.encode('payload layer'), 'application/vnd.oci.image.layer.v1.tar');
   const manifest = encoder.encode(JSON.stringify({ schemaVersion: 2, mediaType: oci.MEDIA_TYPE_OCI_MANIFEST, config, layers: [layer] }));
   const image = await repository.pushManifest(manifest, oci.MEDIA_TYPE_OCI_MANIFEST, { tag: 'v1' });

@@ -8,9 +8,9 @@ import {
   EnvelopeError,
   MEDIA_TYPE_COSE,
   MEDIA_TYPE_JWS,
-  sanitizeDescriptor,
+  parsePayload,
   verifyEnvelopeIntegrity,
-  type Descriptor,
+  type TargetArtifact as Descriptor,
   type EnvelopeMediaType,
   type VerifiedEnvelope,
 } from '@x/notary-envelope';
@@ -162,13 +162,15 @@ export async function createPluginEnvelopeGenerator(options: PluginEnvelopeGener
       }
       const seconds = request.expiresInSeconds;
       if (seconds !== undefined && (!Number.isSafeInteger(seconds) || seconds <= 0)) throw new TypeError('expiresInSeconds must be a whole number of seconds greater than 0');
-      const sent = sanitizeDescriptor(request.targetArtifact);
+      // The payload notation-go sends (PAY-6 sanitises it); what the plugin must sign unchanged.
+      const payload = encodeCosePayload(request.targetArtifact);
+      const sent = parsePayload(payload).targetArtifact;
       const response = await plugin.generateEnvelope(
         {
           keyId,
           payloadType: PAYLOAD_TYPE,
           signatureEnvelopeType: mediaType,
-          payload: encodeCosePayload(sent),
+          payload,
           ...(seconds ? { expiryDurationInSeconds: seconds } : {}),
           ...withConfig,
         },

@@ -1,16 +1,7 @@
 export { PluginError, PluginProtocolError, type PluginHostErrorCode, type PluginErrorOptions } from './errors.js';
 export {
   CONTRACT_VERSION,
-  PLUGIN_BINARY_PREFIX,
-  PLUGIN_COMMANDS,
   CAPABILITY,
-  CAPABILITY_COMMANDS,
-  PLUGIN_ERROR_CODES,
-  PAYLOAD_TYPE,
-  KEY_SPEC_VALUES,
-  HASH_ALGORITHM_VALUES,
-  SIGNING_ALGORITHM_VALUES,
-  isPluginCommand,
   type PluginCommand,
   type Capability,
   type PluginErrorCode,
@@ -31,25 +22,10 @@ export {
   type PluginRequests,
   type PluginResponses,
 } from './protocol.js';
-export { parsePluginRequest, encodePluginRequest, encodePluginResponse, decodePluginResponse, MALFORMED_INPUT } from './wire.js';
-export {
-  negotiateContractVersion,
-  validatePluginMetadata,
-  hasCapability,
-  checkRequestContractVersion,
-  commandsFor,
-  HOST_CONTRACT_VERSIONS,
-} from './metadata.js';
+export { hasCapability } from './metadata.js';
 export { mergePluginConfig } from './plugin-config.js';
-export { DEFAULT_PLUGIN_TIMEOUTS_MS, type PluginTimeoutOptions } from './command-timeouts.js';
-export {
-  createPluginClient,
-  pluginBinaryName,
-  type PluginClient,
-  type PluginTransport,
-  type PluginExchange,
-  type CallOptions,
-} from './client.js';
+export type { PluginTimeoutOptions } from './command-timeouts.js';
+export { createPluginClient, type PluginClient, type PluginTransport, type PluginExchange, type CallOptions } from './client.js';
 export {
   createPlugin,
   type PluginHandlers,
@@ -59,7 +35,7 @@ export {
   type PluginOutput,
   type PluginExecution,
 } from './framework.js';
-export { createPluginSigner, checkPluginChain, type PluginKeyOptions, type PluginSigner } from './raw-signer.js';
+export { createPluginSigner, type PluginKeyOptions, type PluginSigner } from './raw-signer.js';
 export {
   createPluginEnvelopeGenerator,
   type EnvelopeGenerator,
@@ -68,5 +44,5 @@ export {
   type PluginEnvelopeGenerator,
   type PluginEnvelopeGeneratorOptions,
 } from './envelope-generator.js';
-export { createVerificationRunner, pluginsByName, type VerificationRunner } from './verification-runner.js';
+export { createVerificationRunner, type VerificationRunner } from './verification-runner.js';
 export { isValidPluginVersion, comparePluginVersions } from './plugin-version.js';

@@ -10,7 +10,7 @@ import {
   NotaryError,
   parseCertificate,
   validateCodeSigningChain,
-  verifySignature,
+  verifyPublicKeySignature,
   type Certificate,
   type KeySpec,
 } from '@x/notary-pki';
@@ -132,7 +132,7 @@ export async function createPluginSigner(options: PluginKeyOptions): Promise<Plu
       const scheme = keySpec.startsWith('EC') ? ({ name: 'ECDSA', hash: suite.hash } as const) : ({ name: 'RSA-PSS', hash: suite.hash, saltLength: suite.hashLength } as const);
       let valid = false;
       try {
-        valid = await verifySignature(chain[0]!.publicKey, scheme, response.signature, data);
+        valid = await verifyPublicKeySignature(chain[0]!.publicKey, scheme, response.signature, data);
       } catch {
         valid = false;
       }

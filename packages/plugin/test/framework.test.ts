@@ -8,28 +8,13 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signEnvelope, signerFromCryptoKey, verifyEnvelopeIntegrity, type Signer } from '@x/notary-envelope';
 import { algorithmSuiteOf, Certificate, encodeBase64 } from '@x/notary-pki';
-import {
-  CONTRACT_VERSION,
-  PLUGIN_ERROR_CODES,
-  PluginError,
-  PluginProtocolError,
-  commandsFor,
-  createPlugin,
-  createPluginEnvelopeGenerator,
-  createPluginSigner,
-  createVerificationRunner,
-  decodePluginResponse,
-  encodePluginRequest,
-  mergePluginConfig,
-  negotiateContractVersion,
-  parsePluginRequest,
-  pluginsByName,
-  type PluginHandlers,
-  type PluginMetadata,
-  type VerifySignatureRequest,
-} from '../src/index.js';
+import { CONTRACT_VERSION, PluginError, PluginProtocolError, createPlugin, createPluginEnvelopeGenerator, createPluginSigner, createVerificationRunner, mergePluginConfig, type PluginHandlers, type PluginMetadata, type VerifySignatureRequest } from '../src/index.js';
 import { caAndLeaf } from '@x/notary-test-servers/certificates';
 import { expectPluginError } from './support/fake-plugins.js';
+import { PLUGIN_ERROR_CODES } from '../src/protocol.js';
+import { commandsFor, negotiateContractVersion } from '../src/metadata.js';
+import { decodePluginResponse, encodePluginRequest, parsePluginRequest } from '../src/wire.js';
+import { pluginsByName } from '../src/verification-runner.js';
 
 const METADATA: PluginMetadata = {
   name: 'com.example.inprocess',

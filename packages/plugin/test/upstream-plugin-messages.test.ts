@@ -13,8 +13,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPlugin, isPluginCommand, parsePluginRequest, PluginProtocolError, type PluginCommand } from '../src/index.js';
+import { createPlugin, PluginProtocolError, type PluginCommand } from '../src/index.js';
 import { loadUpstreamManifest } from '@x/notary-test-servers/upstream-vectors';
+import { isPluginCommand } from '../src/protocol.js';
+import { parsePluginRequest } from '../src/wire.js';
 
 const upstream = await loadUpstreamManifest();
 const present = upstream.dir !== undefined;

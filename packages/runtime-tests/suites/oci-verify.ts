@@ -103,7 +103,7 @@ export function ociVerifyCases(env: OciSuiteEnvironment): RuntimeCase[] {
           const target = await repository.resolve(a.jws.digest);
           const referrers = await repository.referrers(target, { artifactType: oci.ARTIFACT_TYPE_NOTARY_SIGNATURE });
           equal(referrers.length, 1, 'signature count');
-          check(oci.isSignatureReferrer(referrers[0]!), 'a Notary signature referrer');
+          check(referrers[0]!.artifactType === oci.ARTIFACT_TYPE_NOTARY_SIGNATURE && referrers[0]!.mediaType === oci.MEDIA_TYPE_OCI_MANIFEST, 'a Notary signature referrer');
           equal(repository.referrersCapability, registry.referrersApi, 'Referrers API capability');
         },
       });

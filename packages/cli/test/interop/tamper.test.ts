@@ -15,7 +15,8 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { buildSignatureManifest, MEDIA_TYPE_COSE_ENVELOPE, MEDIA_TYPE_JWS_ENVELOPE, MEDIA_TYPE_OCI_MANIFEST, type Descriptor, type EnvelopeMediaType } from '@x/notary-oci';
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, type EnvelopeMediaType } from '@x/notary-envelope';
+import { buildSignatureManifest, MEDIA_TYPE_OCI_MANIFEST, type Descriptor } from '@x/notary-oci';
 import { OciLayoutRepository } from '@x/notary-oci/node';
 import { parseCertificates } from '@x/notary-pki';
 import { makeLayout } from '../helpers.js';
@@ -63,19 +64,19 @@ const CASES: readonly TamperCase[] = [
   {
     name: 'control: untampered JWS',
     accepted: true,
-    build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.jws.envelope, MEDIA_TYPE_JWS_ENVELOPE, s.jws.chain)).image.digest}`,
+    build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.jws.envelope, MEDIA_TYPE_JWS, s.jws.chain)).image.digest}`,
   },
   {
     name: 'control: untampered COSE',
     accepted: true,
-    build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.cose.envelope, MEDIA_TYPE_COSE_ENVELOPE, s.cose.chain)).image.digest}`,
+    build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.cose.envelope, MEDIA_TYPE_COSE, s.cose.chain)).image.digest}`,
   },
   {
     name: 'VER-2: JWS signature altered',
     accepted: false,
     build: async (dir, s) => {
       const envelope = alterJws(s.jws.envelope, (jws) => (jws['signature'] = flipChar(jws['signature']!, 10)));
-      return `${dir}@${(await signedLayout(dir, CONTENT, envelope, MEDIA_TYPE_JWS_ENVELOPE, s.jws.chain)).image.digest}`;
+      return `${dir}@${(await signedLayout(dir, CONTENT, envelope, MEDIA_TYPE_JWS, s.jws.chain)).image.digest}`;
     },
   },
   {
@@ -85,7 +86,7 @@ const CASES: readonly TamperCase[] = [
       // The signature is the last member of COSE_Sign1, so the last byte is one of its bytes.
       const envelope = s.cose.envelope.slice();
       envelope[envelope.length - 1]! ^= 0x01;
-      return `${dir}@${(await signedLayout(dir, CONTENT, envelope, MEDIA_TYPE_COSE_ENVELOPE, s.cose.chain)).image.digest}`;
+      return `${dir}@${(await signedLayout(dir, CONTENT, envelope, MEDIA_TYPE_COSE, s.cose.chain)).image.digest}`;
     },
   },
   {
@@ -97,24 +98,24 @@ const CASES: readonly TamperCase[] = [
         payload.targetArtifact.size += 1;
         jws['payload'] = base64url(new TextEncoder().encode(JSON.stringify(payload)));
       });
-      return `${dir}@${(await signedLayout(dir, CONTENT, envelope, MEDIA_TYPE_JWS_ENVELOPE, s.jws.chain)).image.digest}`;
+      return `${dir}@${(await signedLayout(dir, CONTENT, envelope, MEDIA_TYPE_JWS, s.jws.chain)).image.digest}`;
     },
   },
   {
     name: 'VER-3: moved to another artifact',
     accepted: false,
-    build: async (dir, s) => `${dir}@${(await signedLayout(dir, `${CONTENT}, but another one`, s.jws.envelope, MEDIA_TYPE_JWS_ENVELOPE, s.jws.chain)).image.digest}`,
+    build: async (dir, s) => `${dir}@${(await signedLayout(dir, `${CONTENT}, but another one`, s.jws.envelope, MEDIA_TYPE_JWS, s.jws.chain)).image.digest}`,
   },
   {
     name: 'OCI-1: JWS under the COSE type',
     accepted: false,
-    build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.jws.envelope, MEDIA_TYPE_COSE_ENVELOPE, s.jws.chain)).image.digest}`,
+    build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.jws.envelope, MEDIA_TYPE_COSE, s.jws.chain)).image.digest}`,
   },
   {
     name: 'OCI-9: envelope blob altered',
     accepted: false,
     build: async (dir, s) => {
-      const { image, layer } = await signedLayout(dir, CONTENT, s.cose.envelope, MEDIA_TYPE_COSE_ENVELOPE, s.cose.chain);
+      const { image, layer } = await signedLayout(dir, CONTENT, s.cose.envelope, MEDIA_TYPE_COSE, s.cose.chain);
       const path = join(dir, 'blobs', 'sha256', layer.digest.slice('sha256:'.length));
       const bytes = new Uint8Array(await readFile(path));
       bytes[bytes.length - 1]! ^= 0x01;
@@ -125,7 +126,7 @@ const CASES: readonly TamperCase[] = [
   {
     name: 'VER-4: untrusted signing key',
     accepted: false,
-    build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.untrusted.envelope, MEDIA_TYPE_JWS_ENVELOPE, s.untrusted.chain)).image.digest}`,
+    build: async (dir, s) => `${dir}@${(await signedLayout(dir, CONTENT, s.untrusted.envelope, MEDIA_TYPE_JWS, s.untrusted.chain)).image.digest}`,
   },
 ];
 

@@ -221,17 +221,23 @@ export function verifierCases(env: SuiteEnvironment): SuiteCase[] {
 
   add('VER-4 SCH-3 VER-6: the signingAuthority scheme needs a signingAuthority store and an authentic time inside the chain validity', async () => {
     const who = await identity('signing-service.example', { validityDays: 3 });
+    // signEnvelope signs only notary.x509 (SIGN-2), so a signing service's JWS is written here by hand (ENV-JWS-1, ENV-JWS-3).
     const signingAuthorityEnvelope = async (authenticSigningTime: Date): Promise<Uint8Array> => {
-      const payload = envelope.encodeJwsPayload({ mediaType: MANIFEST, digest: DIGEST, size: 1234 });
-      const signedAttributes: Envelope.SignedAttributes = {
-        contentType: envelope.MEDIA_TYPE_PAYLOAD,
-        signingScheme: envelope.SIGNING_SCHEME_SIGNING_AUTHORITY,
-        authenticSigningTime,
-        extendedAttributes: [],
-      };
-      const protectedHeader = envelope.encodeJwsProtectedHeader({ payload, signatureAlgorithm: 'ECDSA-SHA-256', signedAttributes });
-      const signature = await who.signer.sign(envelope.jwsSigningInput(protectedHeader, payload));
-      return envelope.encodeJws({ protectedHeader, payload, signature, certificateChain: [who.certificate], unsignedAttributes: {} });
+      const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+      const b64url = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      const payload = b64url(json({ targetArtifact: { digest: DIGEST, mediaType: MANIFEST, size: 1234 } }));
+      const protectedHeader = b64url(
+        json({
+          alg: 'ES256',
+          crit: [envelope.HEADER.signingScheme, envelope.HEADER.authenticSigningTime],
+          cty: 'application/vnd.cncf.notary.payload.v1+json',
+          [envelope.HEADER.signingScheme]: 'notary.x509.signingAuthority',
+          [envelope.HEADER.authenticSigningTime]: authenticSigningTime.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+        }),
+      );
+      const signature = await who.signer.sign(new TextEncoder().encode(`${protectedHeader}.${payload}`));
+      const x5c = [btoa(String.fromCharCode(...who.certificate.der))];
+      return json({ payload, protected: protectedHeader, header: { x5c }, signature: b64url(signature) });
     };
     const now = new Date(Math.floor(Date.now() / 1000) * 1000);
     const good = await signingAuthorityEnvelope(now);

@@ -5,7 +5,8 @@
  * reading of the edited fields stands between the edit and acceptance.
  */
 import { readFile } from 'node:fs/promises';
-import { decodePem, digest, type HashAlgorithm } from '@x/notary-pki';
+import { decodePem, type HashAlgorithm } from '@x/notary-pki';
+import { digest } from '../../../pki/src/digest.js';
 import { encodeDer, type DerNode } from './der.js';
 
 export interface DerSigner {

@@ -12,7 +12,7 @@
  * original re-encoded with only a different (string) signingAgent.
  */
 import { decode, encode, Tag, type DecodeOptions, type TagDecoder } from 'cbor2';
-import { coseSigningInput } from '@x/notary-envelope';
+import { coseSigningInput } from '../../../envelope/src/cose.js';
 import type { VerificationResult } from '@x/notary-core';
 import { bytesEqual, concatBytes } from '@x/notary-pki';
 import { classifyVerification } from '../classify.js';

@@ -12,7 +12,7 @@
  * original up to JSON whitespace and an unsigned signingAgent.
  */
 import { encodeBase64, encodeBase64Url } from '@x/notary-pki';
-import { jwsSigningInput } from '@x/notary-envelope';
+import { jwsSigningInput } from '../../../envelope/src/jws.js';
 import type { VerificationResult } from '@x/notary-core';
 import { classifyVerification } from '../classify.js';
 import { loadChain, MEDIA_TYPE_JWS, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification, type ChainFixture } from '../fixtures.js';

@@ -3,25 +3,11 @@
  * embedded default, like notation's `--oci-layout`) and credential
  * providers over docker's and notation's config files.
  */
+export { OciLayoutRepository, parseLayoutReference, type OciLayoutOptions, type LayoutReference } from './oci-layout.js';
 export {
-  OciLayoutRepository,
-  parseLayoutReference,
-  IMAGE_LAYOUT_VERSION,
-  type OciLayoutOptions,
-  type LayoutReference,
-} from './oci-layout.js';
-export {
-  CredentialsError,
-  configFileCredentials,
   dockerConfigPath,
-  dockerCredentials,
-  firstCredentials,
-  notationConfigDir,
   notationCredentials,
-  runCredentialHelper,
   serverAddressOf,
-  type ConfigCredentialsOptions,
-  type CredentialHelperOptions,
   type CredentialsErrorReason,
   type DockerCredentialsOptions,
   type Environment,

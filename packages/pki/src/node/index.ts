@@ -2,4 +2,4 @@
  * Node-only helpers (`@x/notary-pki/node`): anything that needs `node:` modules
  * lives here so that the main entry point stays runtime-neutral.
  */
-export { FileCrlCache, crlCacheFileName, defaultNotationCacheDir, type CacheDirEnvironment } from './file-crl-cache.js';
+export { FileCrlCache, type CacheDirEnvironment } from './file-crl-cache.js';

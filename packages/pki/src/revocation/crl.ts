@@ -28,7 +28,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesEqual } from '../bytes.js';
-import type { Certificate } from '../certificate.js';
+import { pkijsCertificate, type Certificate } from '../certificate.js';
 import { verifyX509Signature } from '../certificate-signature.js';
 import {
   algorithmOf,
@@ -270,7 +270,7 @@ interface EntryDecision {
 
 /** Looks `cert` up in the base and delta entries. Throws for an entry with an unknown critical extension. */
 function decide(cert: Certificate, bundle: LoadedBundle, signingTime: Date | undefined): EntryDecision {
-  const serial = integerValue(cert.pkijs.serialNumber.valueBlock.valueHexView);
+  const serial = integerValue(pkijsCertificate(cert).serialNumber.valueBlock.valueHexView);
   const entries = [...bundle.base.entries, ...(bundle.delta?.entries ?? [])];
   let latestTemporary: { entry: CrlEntry; reasonCode: number } | undefined;
   let spared: string | undefined;

@@ -33,7 +33,7 @@ import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import { encodeBase64 } from '../base64.js';
 import { bytesEqual } from '../bytes.js';
 import { DerCursor, DerError, readOnly, smallIntegerValue, TAG } from '../der.js';
-import { Certificate, OID } from '../certificate.js';
+import { Certificate, OID, pkijsCertificate } from '../certificate.js';
 import { isSignedBy, verifyX509Signature } from '../certificate-signature.js';
 import { algorithmOf, CRL_REASON_NAMES, decodeGeneralizedTimeExtension, integerValue, iso, malformed, parseDer, rawBytes, REV_OID } from './asn1.js';
 import { checkHttpUrl, httpGetBytes, type Fetcher } from './fetcher.js';
@@ -73,11 +73,11 @@ const HASHES: Readonly<Record<string, (data: Uint8Array) => Uint8Array>> = {
 
 /** The subjectPublicKey BIT STRING's value (without the unused-bits octet), hashed for issuerKeyHash. */
 function issuerKeyBits(issuer: Certificate): Uint8Array {
-  return issuer.pkijs.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
+  return pkijsCertificate(issuer).subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView;
 }
 
 function serialContent(cert: Certificate): Uint8Array {
-  return cert.pkijs.serialNumber.valueBlock.valueHexView;
+  return pkijsCertificate(cert).serialNumber.valueBlock.valueHexView;
 }
 
 /**

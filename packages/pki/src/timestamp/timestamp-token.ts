@@ -99,7 +99,6 @@ export class TimestampToken {
   readonly certificates: readonly Certificate[];
   /** The encapsulated TSTInfo bytes, which the message-digest attribute covers. */
   readonly content: Uint8Array;
-  readonly signedData: pkijs.SignedData;
 
   private constructor(der: Uint8Array) {
     this.der = der;
@@ -123,7 +122,7 @@ export class TimestampToken {
     } catch (error) {
       fail('ERR_TIMESTAMP_MALFORMED', `invalid CMS SignedData: ${error instanceof Error ? error.message : String(error)}`, error);
     }
-    this.signedData = signedData;
+    signedDataOf.set(this, signedData);
     const eContentType = signedData.encapContentInfo.eContentType;
     if (eContentType !== TIMESTAMP_OID.tstInfo) {
       fail('ERR_TIMESTAMP_MALFORMED', `unexpected content type: ${eContentType}. Expected to be id-ct-TSTInfo (${TIMESTAMP_OID.tstInfo})`);
@@ -184,10 +183,19 @@ export class TimestampToken {
     };
   }
 
-  /** The signer candidates, in order; verification succeeds on the first that verifies. */
-  signers(): SignerCandidate[] {
-    return this.signedData.signerInfos.map((signerInfo, index) => ({ signerInfo, index }));
-  }
+}
+
+/**
+ * The pkijs SignedData of each parsed token. Module state rather than a member,
+ * so that no pkijs type appears in the published declarations (issue 14 item 4).
+ */
+const signedDataOf = new WeakMap<TimestampToken, pkijs.SignedData>();
+
+/** The signer candidates of a token, in order; verification succeeds on the first that verifies. Internal. */
+export function timestampSigners(token: TimestampToken): SignerCandidate[] {
+  const signedData = signedDataOf.get(token);
+  if (!signedData) throw new TypeError('not a parsed TimestampToken');
+  return signedData.signerInfos.map((signerInfo, index) => ({ signerInfo, index }));
 }
 
 /**

@@ -11,7 +11,7 @@ import { digest } from '../digest.js';
 import { algorithmOf } from '../revocation/asn1.js';
 import { CertificateRuleError, NotaryError, TimestampError, type TimestampErrorCode } from '../errors.js';
 import { HASH_BY_OID, TIMESTAMP_OID } from './oids.js';
-import { signedAttribute, TimestampToken, type TimestampRange } from './timestamp-token.js';
+import { signedAttribute, TimestampToken, timestampSigners, type TimestampRange } from './timestamp-token.js';
 
 export interface TimestampVerificationOptions {
   /** The TimeStampToken DER (the envelope's timestamp signature), or a parsed token. */
@@ -268,7 +268,7 @@ export async function verifyTimestampSignature(
   options: { roots: readonly Certificate[]; at?: Date },
 ): Promise<Certificate[]> {
   if (options.roots.length === 0) fail('ERR_TIMESTAMP_UNTRUSTED', 'tsa root certificate pool cannot be nil or empty: no trusted TSA root certificate was given');
-  const signers = token.signers();
+  const signers = timestampSigners(token);
   if (signers.length === 0) fail('ERR_TIMESTAMP_SIGNATURE', 'signerInfo not found');
   const at = options.at ?? token.tstInfo.genTime;
 

@@ -211,7 +211,9 @@ export function liveCases(env: LiveEnvironment): LiveCase[] {
     equal((await leafStatus('no-revocation-info')).status, 'nonRevokable', 'status');
   });
   add('REV-5: a memory CRL cache answers a second check without the network', async () => {
-    const cache = new pki.MemoryCrlCache();
+    // A caller's own CrlCache (the interface is public; pki's MemoryCrlCache is internal).
+    const stored = new Map<string, Pki.CrlBundle>();
+    const cache: Pki.CrlCache = { get: async (url) => stored.get(url), set: async (url, bundle) => void stored.set(url, bundle) };
     equal((await leafStatus('crl-revoked', { crlCache: cache })).status, 'revoked', 'first');
     const offline: Pki.Fetcher = () => Promise.reject(new Error('offline'));
     const second = await leafStatus('crl-revoked', { crlCache: cache, fetcher: offline });

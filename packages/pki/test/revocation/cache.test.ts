@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from '../../src/index.js';
-import { crlCacheFileName, defaultNotationCacheDir, FileCrlCache } from '../../src/node/index.js';
+import { FileCrlCache } from '../../src/node/index.js';
 import { checkRevocation, MemoryCrlCache, type CrlCache, type Fetcher } from '../../src/revocation/index.js';
 import { cdp, EXT, FakeNet, freshest, RevocationPki, type Issued } from './fixtures.js';
+import { crlCacheFileName, defaultNotationCacheDir } from '../../src/node/file-crl-cache.js';
 
 const CRL = 'http://crl.test/root.crl';
 const DELTA = 'http://crl.test/delta.crl';

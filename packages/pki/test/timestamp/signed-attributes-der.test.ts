@@ -10,6 +10,7 @@ import * as pki from '../../src/index.js';
 import { children, contents, readOnly, whole, type DerElement } from '../../src/der.js';
 import { element, longForm, NULL } from '../../src/der-writer.js';
 import { loadUpstreamManifest } from '@x/notary-test-servers/upstream-vectors';
+import { TimestampError } from '../../src/errors.js';
 
 const upstream = await loadUpstreamManifest();
 if (!upstream.dir) {
@@ -59,8 +60,8 @@ describeWithVectors('TSA-3 issue 12: signed attributes are verified as received 
       const der = mutate(path, change);
       expect(der).not.toEqual(tokenDer);
       const error = await verify(der).then(() => undefined, (e: unknown) => e);
-      expect(error).toBeInstanceOf(pki.TimestampError);
-      expect((error as pki.TimestampError).code).toBe('ERR_TIMESTAMP_SIGNATURE');
+      expect(error).toBeInstanceOf(TimestampError);
+      expect((error as TimestampError).code).toBe('ERR_TIMESTAMP_SIGNATURE');
       expect((error as Error).message).toMatch(/signed attributes are not DER/);
     });
   }

@@ -9,7 +9,7 @@
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signEnvelope, verifyEnvelopeIntegrity, type Descriptor } from '@x/notary-envelope';
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signEnvelope, verifyEnvelopeIntegrity, type TargetArtifact as Descriptor } from '@x/notary-envelope';
 import { Certificate, CertificateRuleError, decodeBase64 } from '@x/notary-pki';
 import { createPluginEnvelopeGenerator, createPluginSigner, PluginError } from '../../src/index.js';
 import { createVerificationPluginRunner, listPlugins, openPlugin, pluginDirectoryOf } from '../../src/node/index.js';

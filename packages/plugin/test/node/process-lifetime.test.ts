@@ -9,13 +9,15 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_PLUGIN_TIMEOUTS_MS, PLUGIN_COMMANDS } from '../../src/index.js';
+
 import { pluginCommandTimeoutMs } from '../../src/command-timeouts.js';
 import { openPlugin } from '../../src/node/index.js';
 import { livePluginProcessCount } from '../../src/node/live-plugin-processes.js';
 import { Certificate } from '@x/notary-pki';
 import { caAndLeaf, type Issued } from '@x/notary-test-servers/certificates';
 import { expectPluginError, installFake, tempPluginDirectory } from '../support/fake-plugins.js';
+import { DEFAULT_PLUGIN_TIMEOUTS_MS } from '../../src/command-timeouts.js';
+import { PLUGIN_COMMANDS } from '../../src/protocol.js';
 
 const HOST = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/plugin-host.mjs');
 const BUILT = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/node/index.js');

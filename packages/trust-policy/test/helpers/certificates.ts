@@ -1,7 +1,10 @@
 /** Test certificates made on the fly (ECDSA P-256): roots, CA-issued leaves, odd subjects. */
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { Certificate, OID, encodePem } from '@x/notary-pki';
+import { Certificate, encodePem } from '@x/notary-pki';
+
+/** RFC 5280 extension and purpose OIDs this test CA writes (pki's OID table is internal). */
+const OID = { basicConstraints: '2.5.29.19', keyUsage: '2.5.29.15', extKeyUsage: '2.5.29.37', codeSigning: '1.3.6.1.5.5.7.3.3' } as const;
 
 export interface Made {
   certificate: Certificate;
