@@ -26,8 +26,9 @@ export type { ExtendedAttribute, SignedAttributes, UnsignedAttributes, SignerInf
 export { signatureAlgorithmFromJws, jwsAlgorithmOf, signatureAlgorithmFromCose, coseAlgorithmOf, type JwsAlgorithm } from './signature-algorithm.js';
 export { parseEnvelope, verifyEnvelopeIntegrity, verifyParsedEnvelope, isEnvelopeMediaType, type VerifiedEnvelope } from './integrity.js';
 export { unprocessedCriticalAttributes } from './signed-attributes.js';
-export { parseRfc3339, formatRfc3339 } from './time.js';
-export { goJson, goJsonString } from './go-json.js';
+export { parseRfc3339 } from './time.js';
+export { formatRfc3339 } from '@x/notary-pki/foundation';
+export { goJson, goJsonString } from '@x/notary-pki/foundation';
 export { signerFromCryptoKey, signerFromPrivateKey, type Signer } from './signer.js';
 export { signEnvelope, DEFAULT_SIGNING_AGENT, type SignEnvelopeRequest, type SignedEnvelope } from './sign.js';
 export { encodeJwsProtectedHeader, jwsSigningInput, encodeJws } from './jws.js';

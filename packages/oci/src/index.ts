@@ -3,7 +3,7 @@ export * from './descriptor.js';
 export type { Repository, ReferrersOptions } from './repository.js';
 export { listReferrers, MAX_REFERRERS, MAX_REFERRERS_PAGES } from './referrers-listing.js';
 export { staticCredentials, type Credential, type CredentialProvider } from './credentials.js';
-export { computeDigest, descriptorFor, isDigest, parseDigest, toHex, verifyContent, type DigestAlgorithm } from './digest.js';
+export { computeDigest, descriptorFor, isDigest, parseDigest, verifyContent, type DigestAlgorithm } from './digest.js';
 export {
   ANNOTATION_CREATED,
   ANNOTATION_REF_NAME,

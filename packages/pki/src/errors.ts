@@ -14,6 +14,11 @@ export class NotaryError extends Error {
   }
 }
 
+/** Codes the foundation modules throw (`@x/notary-pki/foundation`). */
+export type FoundationErrorCode =
+  /** A time Go cannot write as RFC 3339: an invalid date, or a year outside 0000–9999. */
+  'ERR_TIME_OUT_OF_RANGE';
+
 /** Input that is not a certificate (bad PEM, bad DER, empty file). */
 export class CertificateParseError extends NotaryError {
   constructor(message: string, options?: { cause?: unknown }) {

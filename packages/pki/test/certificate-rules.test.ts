@@ -13,7 +13,7 @@ import {
   type Certificate,
   type KeySpec,
 } from '../src/index.js';
-import { goQuote } from '../src/certificate-rules.js';
+import { goQuote } from '../src/go-quote.js';
 import { certs, EXT, OpensslFactory, type Issued, type KeyType } from './fixtures/openssl-chain.js';
 
 /** Awaits a rejection and checks its code (and message, when given). */

@@ -20,7 +20,7 @@ import {
   validateTimestampingChain,
   type Certificate,
 } from '../src/index.js';
-import { goQuote } from '../src/certificate-rules.js';
+import { goQuote } from '../src/go-quote.js';
 import { loadUpstreamManifest } from '../../../test-support/upstream-vectors.js';
 
 interface ManifestCase {

@@ -10,7 +10,8 @@
  * Bytes are standard base64 with padding (Go's `[]byte`); times RFC 3339.
  */
 import { decodeBase64, encodeBase64 } from '@x/notary-pki';
-import { formatRfc3339, parseRfc3339 } from '@x/notary-envelope';
+import { parseRfc3339 } from '@x/notary-envelope';
+import { formatRfc3339 } from '@x/notary-pki/foundation';
 import { PluginError, PluginProtocolError } from './errors.js';
 import type {
   DescribeKeyRequest,

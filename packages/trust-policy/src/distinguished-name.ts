@@ -15,7 +15,7 @@
  */
 import type { Certificate } from '@x/notary-pki';
 import { TrustPolicyError } from './errors.js';
-import { goCharU, goQuote } from './go-format.js';
+import { goCharU, goQuote } from '@x/notary-pki/foundation';
 
 /** A parsed identity: attribute type → unescaped value, in DN order. */
 export type DistinguishedName = ReadonlyMap<string, string>;

@@ -56,5 +56,5 @@ export {
   type SigningScheme,
 } from './trust-store.js';
 export { shouldVerifyTimestamp, hasTsaTrustStore, chainValidityProblemAt, type TimestampDecisionInput } from './timestamp-decision.js';
-export { goQuote } from './go-format.js';
+export { goQuote } from '@x/notary-pki/foundation';
 export * from './verification/index.js';

@@ -11,7 +11,7 @@
  */
 import { TrustPolicyError } from './errors.js';
 import { deepFreeze } from './freeze.js';
-import { goQuote } from './go-format.js';
+import { goQuote } from '@x/notary-pki/foundation';
 import { GLOBAL_SCOPE, registryScopeProblem } from './registry-scope.js';
 import { isTrustStoreType, isValidTrustStoreName, splitTrustStoreReference, trustStoreNameRule } from './trust-store-reference.js';
 import { validateTrustedIdentities } from './trusted-identities.js';

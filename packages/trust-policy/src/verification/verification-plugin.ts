@@ -6,7 +6,7 @@
  * `createVerificationRunner` (in-process plugins) have this shape.
  */
 import { NotaryError } from '@x/notary-pki';
-import { goQuote } from '../go-format.js';
+import { goQuote } from '@x/notary-pki/foundation';
 import type { EnvelopeFacts } from './envelope-facts.js';
 
 export const VERIFICATION_PLUGIN_ATTRIBUTE = 'io.cncf.notary.verificationPlugin';

@@ -8,7 +8,7 @@ import {
   type RevocationOptions,
 } from '@x/notary-pki';
 import { TrustPolicyError } from '../errors.js';
-import { goQuote, goRfc1123z } from '../go-format.js';
+import { goQuote, formatRfc1123z } from '@x/notary-pki/foundation';
 import { splitTrustStoreReference } from '../trust-store-reference.js';
 import type { TrustPolicyStatement } from '../policy-document.js';
 import { chainValidityProblemAt, hasTsaTrustStore, shouldVerifyTimestamp } from '../timestamp-decision.js';
@@ -189,7 +189,7 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
   // 4. Expiry (VER-5): expired when now ≥ expiry (ATTR-7).
   await run('expiry', () => {
     if (attributes.expiry && !(now.getTime() < attributes.expiry.getTime())) {
-      throw new VerificationCheckError('ERR_SIGNATURE_EXPIRED', `digital signature has expired on ${goQuote(goRfc1123z(attributes.expiry))}`);
+      throw new VerificationCheckError('ERR_SIGNATURE_EXPIRED', `digital signature has expired on ${goQuote(formatRfc1123z(attributes.expiry))}`);
     }
   });
 
@@ -201,7 +201,7 @@ export async function verifyWithPolicy(options: PolicyVerificationOptions): Prom
         if (!c.isValidAt(authentic)) {
           throw new VerificationCheckError(
             'ERR_CERTIFICATE_EXPIRED',
-            `certificate ${goQuote(c.subject)} was not valid when the digital signature was produced at ${goQuote(goRfc1123z(authentic))}`,
+            `certificate ${goQuote(c.subject)} was not valid when the digital signature was produced at ${goQuote(formatRfc1123z(authentic))}`,
           );
         }
       }
