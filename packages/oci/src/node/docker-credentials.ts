@@ -19,6 +19,7 @@ import { spawn } from 'node:child_process';
 import { access, constants, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { notationConfigDir } from '@x/notary-pki/node';
 import type { Credential, CredentialProvider } from '../credentials.js';
 import { OciError } from '../errors.js';
 
@@ -82,15 +83,6 @@ function envOf(options: CredentialHelperOptions | undefined): Environment {
 export function dockerConfigPath(env: Environment = process.env): string {
   const dir = env['DOCKER_CONFIG'];
   return dir ? join(dir, 'config.json') : join(env['HOME'] || env['USERPROFILE'] || homedir(), '.docker', 'config.json');
-}
-
-/** {NOTATION_CONFIG}: Go's os.UserConfigDir() + `/notation`, as notation-go's dir package computes it. */
-export function notationConfigDir(env: Environment = process.env, platform: NodeJS.Platform = process.platform): string {
-  const home = env['HOME'] || env['USERPROFILE'] || homedir();
-  if (platform === 'win32') return join(env['APPDATA'] || join(home, 'AppData', 'Roaming'), 'notation');
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'notation');
-  const xdg = env['XDG_CONFIG_HOME'];
-  return join(xdg && xdg.startsWith('/') ? xdg : join(home, '.config'), 'notation');
 }
 
 /**
@@ -333,7 +325,7 @@ async function defaultHelper(env: Environment): Promise<string | undefined> {
  */
 export function notationCredentials(options?: NotationCredentialsOptions): CredentialProvider {
   const env = envOf(options);
-  const notationPath = join(options?.notationConfigDir ?? notationConfigDir(env), 'config.json');
+  const notationPath = join(options?.notationConfigDir ?? notationConfigDir({ env }), 'config.json');
   const dockerPath = options?.dockerConfigPath ?? dockerConfigPath(env);
   return async (registry) => {
     const notationConfig = await loadConfig(notationPath);

@@ -16,7 +16,6 @@ export {
   dockerConfigPath,
   dockerCredentials,
   firstCredentials,
-  notationConfigDir,
   notationCredentials,
   runCredentialHelper,
   serverAddressOf,
