@@ -622,11 +622,3 @@ describe('isRootCertificate (TS-5)', () => {
     expect((leafError.cause as Error).message).toBe('x509: invalid signature: parent certificate cannot sign this kind of certificate');
   });
 });
-
-describe('goQuote', () => {
-  it('escapes like Go %q', () => {
-    expect(goQuote('CN=a,O=DigiCert\\, Inc.')).toBe('"CN=a,O=DigiCert\\\\, Inc."');
-    expect(goQuote('say "hi"\n\u0001')).toBe('"say \\"hi\\"\\n\\x01"');
-    expect(goQuote('Zürich')).toBe('"Zürich"');
-  });
-});
