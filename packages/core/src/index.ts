@@ -13,4 +13,4 @@ export {
 } from './blob.js';
 export { digestBlob, nobleHash, type BlobSource, type HashFactory, type IncrementalHash } from './blob-digest.js';
 export { timestamper, type TimestampingOptions } from './timestamping.js';
-export { WorkflowError, type WorkflowErrorCode } from './errors.js';
+export { WorkflowError, type WorkflowErrorCode, type NotaryErrorCode } from './errors.js';

@@ -1,4 +1,4 @@
-export { NotaryError, CertificateParseError, PemError, UnsupportedKeyError, CertificateRuleError, type CertificateRuleCode } from './errors.js';
+export { NotaryError, type PkiErrorCode, CertificateParseError, PemError, UnsupportedKeyError, CertificateRuleError, type CertificateRuleCode } from './errors.js';
 export { encodeBase64, decodeBase64, encodeBase64Url, decodeBase64Url } from './base64.js';
 export { bytesEqual, concatBytes, toHex } from './bytes.js';
 export { decodePem, encodePem, isPem, type PemBlock } from './pem.js';

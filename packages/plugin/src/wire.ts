@@ -44,7 +44,12 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 /* Requests: decoding on the plugin side                                     */
 /* ------------------------------------------------------------------------ */
 
-class Malformed extends Error {}
+/** A request member of the wrong type; the message is the member's name (a NotaryError too, issue 14 finding 3). */
+class Malformed extends PluginProtocolError {
+  constructor(key: string) {
+    super('VALIDATION_ERROR', key);
+  }
+}
 
 function str(o: Json, key: string): string {
   const v = o[key];
