@@ -19,6 +19,7 @@ import { spawn } from 'node:child_process';
 import { access, constants, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { decodeBase64 } from '@x/notary-pki/foundation';
 import { notationConfigDir } from '@x/notary-pki/node';
 import type { Credential, CredentialProvider } from '../credentials.js';
 import { OciError } from '../errors.js';
@@ -140,10 +141,13 @@ function isConfigured(config: ParsedConfig | undefined): boolean {
   return config !== undefined && (config.credsStore !== undefined || Object.keys(config.credHelpers).length > 0 || Object.keys(config.auths).length > 0);
 }
 
+/**
+ * oras-go decodes `auth` with Go's padded standard base64. [impl] The
+ * foundation's decoder is as strict and also refuses non-zero trailing bits,
+ * which Go's non-strict decoder ignores; docker writes canonical base64.
+ */
 function decodeBase64Utf8(value: string): string {
-  const binary = atob(value);
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  return new TextDecoder('utf-8', { fatal: true }).decode(decodeBase64(value));
 }
 
 function emptyToUndefined(credential: Credential): Credential | undefined {
