@@ -10,6 +10,11 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Joins byte arrays into one. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return concatChunks(parts);
+}
+
+/** Joins a list of chunks (a stream's, which may be too many to spread as arguments). */
+export function concatChunks(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const p of parts) length += p.length;
   const out = new Uint8Array(length);

@@ -6,7 +6,7 @@
  * subpath of pki.
  */
 export { NotaryError, type FoundationErrorCode } from './errors.js';
-export { bytesEqual, concatBytes, exactBytes, toHex } from './bytes.js';
+export { bytesEqual, concatBytes, concatChunks, exactBytes, toHex } from './bytes.js';
 export { encodeBase64, decodeBase64, encodeBase64Url, decodeBase64Url } from './base64.js';
 export { goJson, goJsonString, compareUtf8, type GoJsonValue, type GoJsonObject } from './go-json.js';
 export { goQuote, goQuoteList, goQuoteMap, goQuoteMapList, goCharU } from './go-quote.js';

@@ -19,7 +19,7 @@ import { spawn } from 'node:child_process';
 import { access, constants, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { decodeBase64 } from '@x/notary-pki/foundation';
+import { concatChunks, decodeBase64 } from '@x/notary-pki/foundation';
 import { notationConfigDir } from '@x/notary-pki/node';
 import type { Credential, CredentialProvider } from '../credentials.js';
 import { OciError } from '../errors.js';
@@ -237,7 +237,7 @@ export function runCredentialHelper(helper: string, serverAddress: string, optio
       finish(() => reject(new CredentialsError(reason, message, { cause, helper })));
     });
     child.on('close', (code, signal) => {
-      const text = (chunks: Uint8Array[]) => new TextDecoder().decode(concat(chunks)).trim();
+      const text = (chunks: Uint8Array[]) => new TextDecoder().decode(concatChunks(chunks)).trim();
       const out = text(stdout);
       if (code !== 0) {
         // The protocol's "no credentials" answer: anonymous, not a failure.
@@ -263,16 +263,6 @@ export function runCredentialHelper(helper: string, serverAddress: string, optio
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(serverAddress);
   });
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 async function lookup(config: ParsedConfig, registry: string, path: string, options: CredentialHelperOptions | undefined): Promise<Credential | undefined> {
