@@ -1,3 +1,3 @@
 import { packageBuild } from '../../tsup.shared.ts';
 
-export default packageBuild({ node: true });
+export default packageBuild({ node: true, entries: { foundation: 'src/foundation.ts' } });

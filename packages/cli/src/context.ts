@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { notationConfigDir } from '@x/notary-trust-policy/node';
+import { notationConfigDir } from '@x/notary-pki/node';
 import { withoutRequirementIds } from './errors.js';
 
 export interface CliStreams {

@@ -1,5 +1,6 @@
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
 import type { HashAlgorithm } from '@x/notary-pki';
+import { toHex } from '@x/notary-pki/foundation';
 
 /** Blob content as the workflows take it: bytes, a web stream, or any async iterable of chunks (a Node stream). */
 export type BlobSource = Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
@@ -56,8 +57,7 @@ export async function digestBlob(
     size += chunk.length;
     onProgress?.(size);
   }
-  const hex = Array.from(hasher.digest(), (b) => b.toString(16).padStart(2, '0')).join('');
-  return { digest: `${PREFIX[hash]}:${hex}`, size };
+  return { digest: `${PREFIX[hash]}:${toHex(hasher.digest())}`, size };
 }
 
 /** The hash a digest string names (`sha256:…` → SHA-256), or undefined. */

@@ -1,6 +1,13 @@
 import { NotaryError } from '@x/notary-pki';
 import type { Descriptor } from '@x/notary-oci';
 import type { VerificationResult } from './verifier/verification-result.js';
+import type { VerificationCheckErrorCode } from './verifier/verification-result.js';
+import type { VerificationPluginErrorCode } from './verifier/verification-plugin.js';
+import type { PkiErrorCode } from '@x/notary-pki';
+import type { EnvelopeErrorCode } from '@x/notary-envelope';
+import type { OciErrorCode } from '@x/notary-oci';
+import type { PluginPackageErrorCode } from '@x/notary-plugin';
+import type { TrustPolicyErrorCode } from '@x/notary-trust-policy';
 
 /** Codes of {@link WorkflowError}: the sign and verify workflows' own failures. */
 export type WorkflowErrorCode =
@@ -39,3 +46,18 @@ export class WorkflowError extends NotaryError {
     this.attempts = options?.attempts ?? [];
   }
 }
+
+/**
+ * Every `code` a {@link NotaryError} of the SDK can carry: the union of each
+ * package's codes (like jose's `AnyJOSEError`), for an exhaustive `switch`.
+ * Each code is described in docs/errors.md.
+ */
+export type NotaryErrorCode =
+  | PkiErrorCode
+  | EnvelopeErrorCode
+  | TrustPolicyErrorCode
+  | VerificationCheckErrorCode
+  | VerificationPluginErrorCode
+  | OciErrorCode
+  | PluginPackageErrorCode
+  | WorkflowErrorCode;

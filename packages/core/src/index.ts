@@ -30,4 +30,4 @@ export {
   type CheckOutcome,
 } from './verifier/verification-result.js';
 export { VerificationPluginError, type VerificationPluginErrorCode } from './verifier/verification-plugin.js';
-export { WorkflowError, type WorkflowErrorCode } from './errors.js';
+export { WorkflowError, type WorkflowErrorCode, type NotaryErrorCode } from './errors.js';

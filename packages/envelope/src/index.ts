@@ -5,7 +5,6 @@ export { MEDIA_TYPE_JWS, MEDIA_TYPE_COSE, HEADER, type EnvelopeMediaType } from 
 export { parsePayload, addUserMetadata, encodeCosePayload, type Descriptor as TargetArtifact, type Payload } from './payload.js';
 export type { ExtendedAttribute, SignedAttributes, UnsignedAttributes, SignerInfo, EnvelopeContent, ParsedEnvelope } from './signer-info.js';
 export { parseEnvelope, verifyEnvelopeIntegrity, type VerifiedEnvelope } from './integrity.js';
-export { parseRfc3339, formatRfc3339 } from './time.js';
-export { goJson, goJsonString } from './go-json.js';
+export { parseRfc3339 } from './time.js';
 export { signerFromCryptoKey, signerFromPrivateKey, type Signer, type WebCryptoKey } from './signer.js';
 export { signEnvelope, DEFAULT_SIGNING_AGENT, type SignEnvelopeRequest, type SignedEnvelope } from './sign.js';

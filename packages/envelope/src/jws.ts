@@ -1,12 +1,12 @@
 import { Certificate, decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from '@x/notary-pki';
 import { headerInvalid, malformed } from './errors.js';
-import { goJson, type GoJsonObject } from './go-json.js';
+import { formatRfc3339, goJson, type GoJsonObject } from '@x/notary-pki/foundation';
 import { decodeGoJson, type GoStruct } from './go-json-decode.js';
 import { HEADER, MEDIA_TYPE_JWS, MEDIA_TYPE_PAYLOAD, SIGNED_ATTRIBUTE_NAMES } from './media-types.js';
 import { jwsAlgorithmOf, signatureAlgorithmFromJws } from './signature-algorithm.js';
 import { validateSignedAttributes } from './signed-attributes.js';
 import type { ParsedEnvelope, SignedAttributes, UnsignedAttributes } from './signer-info.js';
-import { formatRfc3339, parseRfc3339 } from './time.js';
+import { parseRfc3339 } from './time.js';
 import type { SignatureAlgorithm } from '@x/notary-pki';
 
 const TOP_LEVEL_MEMBERS = ['payload', 'protected', 'header', 'signature'] as const;

@@ -1,5 +1,5 @@
 import { EnvelopeError } from './errors.js';
-import { compareUtf8, goJson } from './go-json.js';
+import { compareUtf8, goJson } from '@x/notary-pki/foundation';
 import { decodeGoJson, type GoStruct } from './go-json-decode.js';
 import { RESERVED_ANNOTATION_PREFIX } from './media-types.js';
 

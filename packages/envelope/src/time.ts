@@ -30,11 +30,6 @@ export function parseRfc3339(text: string): Date | undefined {
   return new Date(local.getTime() - offsetMinutes * 60_000);
 }
 
-/** `2006-01-02T15:04:05Z`: UTC, whole seconds. */
-export function formatRfc3339(date: Date): string {
-  return truncateToSeconds(date).toISOString().replace('.000Z', 'Z');
-}
-
 /** Times are truncated to whole seconds before signing (ATTR-6 [impl]). */
 export function truncateToSeconds(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 1000) * 1000);

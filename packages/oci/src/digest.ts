@@ -7,6 +7,7 @@
  * to be async for a few kilobytes of hashing.
  */
 import { sha256, sha512 } from '@noble/hashes/sha2.js';
+import { toHex } from '@x/notary-pki/foundation';
 import type { Descriptor } from './descriptor.js';
 import { OciError } from './errors.js';
 
@@ -16,13 +17,6 @@ export type DigestAlgorithm = 'sha256' | 'sha512';
 const HEX_LENGTH: Readonly<Record<DigestAlgorithm, number>> = { sha256: 64, sha512: 128 };
 // The generic grammar of image-spec: algorithm ":" encoded.
 const DIGEST_GRAMMAR = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
-
-/** Lowercase hex of bytes. */
-export function toHex(bytes: Uint8Array): string {
-  let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
-  return out;
-}
 
 /** The digest string (`sha256:<64 hex>`) of bytes. */
 export function computeDigest(bytes: Uint8Array, algorithm: DigestAlgorithm = 'sha256'): string {

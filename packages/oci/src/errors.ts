@@ -1,8 +1,11 @@
 /**
- * Typed errors of the OCI layer. This package imports no other layer (it may
- * only use libraries), so its base class mirrors pki's NotaryError contract:
- * a stable `code` and a `cause`.
+ * Typed errors of the OCI layer: an {@link OciError} is a NotaryError (from
+ * pki's foundation, the one part of pki this package imports), so one
+ * `instanceof NotaryError` catches registry and layout errors too (issue 14
+ * finding 3).
  */
+import { NotaryError } from '@x/notary-pki/foundation';
+
 export type OciErrorCode =
   /** A reference that does not follow the distribution grammar. */
   | 'ERR_OCI_REFERENCE_INVALID'
@@ -34,17 +37,15 @@ export interface RegistryErrorDetail {
   detail?: unknown;
 }
 
-export class OciError extends Error {
-  readonly code: OciErrorCode;
+export class OciError extends NotaryError {
+  declare readonly code: OciErrorCode;
   /** HTTP status, when the error came from a registry answer. */
   readonly status: number | undefined;
   /** The registry's error codes (`MANIFEST_UNKNOWN`, `UNAUTHORIZED`, `DENIED`, …). */
   readonly registryErrors: readonly RegistryErrorDetail[];
 
   constructor(code: OciErrorCode, message: string, options?: { cause?: unknown; status?: number; registryErrors?: readonly RegistryErrorDetail[] }) {
-    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
-    this.name = 'OciError';
-    this.code = code;
+    super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = options?.status;
     this.registryErrors = options?.registryErrors ?? [];
   }

@@ -19,7 +19,8 @@ import {
   MEDIA_TYPE_OCI_MANIFEST,
   type Descriptor,
 } from './descriptor.js';
-import { descriptorFor, parseDigest, toHex } from './digest.js';
+import { formatRfc3339, goJson, goJsonString, toHex } from '@x/notary-pki/foundation';
+import { descriptorFor, parseDigest } from './digest.js';
 import { OciError } from './errors.js';
 
 /** The two envelope media types a signature layer may have (OCI-1). */
@@ -53,52 +54,17 @@ export const LEGACY_CONFIG_DESCRIPTOR: Readonly<Descriptor> = Object.freeze({
 });
 
 // ---------------------------------------------------------------------------
-// Go encoding/json compatible writing (OCI-6). The envelope package has the
-// same small escaper for payloads; this package may import libraries only
-// (DEVELOPERS.md's layering), so it keeps its own copy rather than depend on
-// the envelope layer for a dozen lines.
+// Go encoding/json compatible writing (OCI-6), with the foundation's one
+// Go-JSON writer (issue 14): struct members are spelt out below in ocispec
+// order, maps and string arrays go through goJson.
 
-const GO_EXTRA_ESCAPES: Readonly<Record<string, string>> = {
-  '<': '\\u003c',
-  '>': '\\u003e',
-  '&': '\\u0026',
-  '\u2028': '\\u2028',
-  '\u2029': '\\u2029',
-};
-
-/**
- * A JSON string literal as Go's json.Marshal writes it. JSON.stringify
- * already matches Go for quotes, backslashes and control characters
- * (\b \f \n \r \t short forms, others \u00xx); Go additionally escapes
- * HTML characters and the JS line separators, and turns invalid UTF-8
- * (here: lone surrogates) into U+FFFD.
- */
-export function goJsonString(value: string): string {
-  return JSON.stringify(value)
-    .replace(/[<>&\u2028\u2029]/g, (c) => GO_EXTRA_ESCAPES[c]!)
-    // A lone surrogate is escaped by JSON.stringify; only a real escape
-    // (after an even number of backslashes) is one.
-    .replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, '$1\\ufffd');
-}
-
-/** Go sorts map keys by UTF-8 bytes; UTF-16 order differs above the BMP. */
-function compareUtf8(a: string, b: string): number {
-  const encoder = new TextEncoder();
-  const ea = encoder.encode(a);
-  const eb = encoder.encode(b);
-  const n = Math.min(ea.length, eb.length);
-  for (let i = 0; i < n; i++) if (ea[i] !== eb[i]) return ea[i]! - eb[i]!;
-  return ea.length - eb.length;
-}
-
-/** A Go map[string]string: keys sorted. */
+/** A Go map[string]string: keys sorted by their UTF-8 bytes. */
 function goStringMap(map: Readonly<Record<string, string>>): string {
-  const keys = Object.keys(map).sort(compareUtf8);
-  return `{${keys.map((k) => `${goJsonString(k)}:${goJsonString(map[k]!)}`).join(',')}}`;
+  return goJson(map, true);
 }
 
 function goStringArray(values: readonly string[]): string {
-  return `[${values.map(goJsonString).join(',')}]`;
+  return goJson(values, false);
 }
 
 function hasEntries(map: Readonly<Record<string, unknown>> | undefined): map is Readonly<Record<string, string>> {
@@ -194,17 +160,13 @@ export function certificateThumbprints(chainDer: readonly Uint8Array[]): string[
   return chainDer.map((der) => toHex(sha256(der)));
 }
 
-/**
- * `time.Time.Format(time.RFC3339)` of a UTC time: whole seconds, `Z`.
- * Go truncates the fraction rather than rounding.
- */
-function formatRfc3339Utc(time: Date): string {
-  const ms = time.getTime();
-  if (!Number.isFinite(ms)) throw new OciError('ERR_OCI_SIGNATURE_MANIFEST_INVALID', 'signing time is not a valid date');
-  const year = time.getUTCFullYear();
-  // Go refuses to format years outside 0000..9999 as RFC 3339.
-  if (year < 0 || year > 9999) throw new OciError('ERR_OCI_SIGNATURE_MANIFEST_INVALID', `signing time year ${year} is outside 0000..9999`);
-  return time.toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** `time.Time.Format(time.RFC3339)` of the signing time; a time Go cannot write is an invalid manifest. */
+function formatSigningTime(time: Date): string {
+  try {
+    return formatRfc3339(time);
+  } catch (cause) {
+    throw new OciError('ERR_OCI_SIGNATURE_MANIFEST_INVALID', `signing time: ${(cause as Error).message}`, { cause });
+  }
 }
 
 function checkDescriptorShape(d: unknown, what: string): asserts d is Descriptor {
@@ -247,7 +209,7 @@ export function buildSignatureManifest(options: BuildSignatureManifestOptions): 
   const annotations: Record<string, string> = { ...options.annotations };
   // Set after the caller's, as notation-go's generateAnnotations does: these two cannot be overridden.
   annotations[ANNOTATION_X509_CHAIN_THUMBPRINT] = goStringArray(certificateThumbprints(certificateChainDer));
-  annotations[ANNOTATION_CREATED] = formatRfc3339Utc(signingTime);
+  annotations[ANNOTATION_CREATED] = formatSigningTime(signingTime);
 
   const layer = descriptorFor(envelopeMediaType, envelope);
   const config = legacy ? LEGACY_CONFIG_DESCRIPTOR : EMPTY_CONFIG_DESCRIPTOR;

@@ -13,6 +13,7 @@ import {
   MEDIA_TYPE_OCI_MANIFEST,
   type Descriptor,
 } from '../src/descriptor.js';
+import { goJsonString } from '@x/notary-pki/foundation';
 import { OciError } from '../src/errors.js';
 import {
   ANNOTATION_CREATED,
@@ -22,7 +23,6 @@ import {
   certificateThumbprints,
   encodeDescriptorJson,
   encodeImageIndex,
-  goJsonString,
   isSignatureReferrer,
   parseSignatureManifest,
   parseThumbprintAnnotation,

@@ -10,6 +10,11 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 /** Joins byte arrays into one. */
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {
+  return concatChunks(parts);
+}
+
+/** Joins a list of chunks (a stream's, which may be too many to spread as arguments). */
+export function concatChunks(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const p of parts) length += p.length;
   const out = new Uint8Array(length);
@@ -21,10 +26,12 @@ export function concatBytes(...parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Lower-case hex. */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+/** Lower-case hex, one table lookup a byte (an RSA modulus is converted this way too). */
 export function toHex(bytes: Uint8Array): string {
   let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
+  for (const b of bytes) s += HEX[b]!;
   return s;
 }
 

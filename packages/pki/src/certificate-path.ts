@@ -13,7 +13,8 @@
  */
 import { bytesEqual } from './bytes.js';
 import type { Certificate } from './certificate.js';
-import { goQuote, signatureFailure } from './certificate-rules.js';
+import { signatureFailure } from './certificate-rules.js';
+import { goQuote } from './go-quote.js';
 import { CertificateRuleError } from './errors.js';
 
 /** Longest path we try, leaf and root included; real TSA paths have 2–4 certificates. */

@@ -20,62 +20,13 @@ import type { Certificate } from './certificate.js';
 import { OID } from './certificate.js';
 import { isSignedBy, schemeForSignatureAlgorithm } from './certificate-signature.js';
 import { CertificateRuleError, NotaryError, UnsupportedKeyError, type CertificateRuleCode } from './errors.js';
+import { goQuote } from './go-quote.js';
 import { keySpecOf } from './public-key.js';
+import { formatGoTime, formatRfc1123z } from './time-format.js';
 
 /* ------------------------------------------------------------------------ */
 /* Message formatting                                                        */
 /* ------------------------------------------------------------------------ */
-
-const GO_ESCAPES: Readonly<Record<string, string>> = {
-  '\u0007': '\\a',
-  '\b': '\\b',
-  '\f': '\\f',
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\u000b': '\\v',
-  '"': '\\"',
-  '\\': '\\\\',
-};
-
-/**
- * Quotes a string the way Go's `%q` verb does, so our messages read exactly
- * like notation's: a subject such as `O=DigiCert\, Inc.` is printed as
- * `"O=DigiCert\\, Inc."`. Control characters are escaped; other characters
- * are kept as they are.
- */
-export function goQuote(value: string): string {
-  let out = '"';
-  for (const c of value) {
-    const escape = GO_ESCAPES[c];
-    if (escape !== undefined) {
-      out += escape;
-      continue;
-    }
-    const code = c.codePointAt(0)!;
-    if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else if (code >= 0x80 && code < 0xa0) out += `\\u${code.toString(16).padStart(4, '0')}`;
-    else out += c;
-  }
-  return out + '"';
-}
-
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
-/** Go's `time.Time.String()` for a UTC instant: `2006-01-02 15:04:05.999 +0000 UTC`. */
-function goTimeString(instant: Date): string {
-  const ms = instant.getUTCMilliseconds();
-  const fraction = ms === 0 ? '' : `.${pad(ms, 3).replace(/0+$/, '')}`;
-  return (
-    `${instant.getUTCFullYear()}-${pad(instant.getUTCMonth() + 1)}-${pad(instant.getUTCDate())} ` +
-    `${pad(instant.getUTCHours())}:${pad(instant.getUTCMinutes())}:${pad(instant.getUTCSeconds())}${fraction} +0000 UTC`
-  );
-}
-
-/** Go's `time.RFC1123Z` layout for a UTC instant: `Mon, 02 Jan 2006 15:04:05 +0000`. */
-function rfc1123z(instant: Date): string {
-  return instant.toUTCString().replace(/GMT$/, '+0000');
-}
 
 function ruleError(code: CertificateRuleCode, cert: Pick<Certificate, 'subject'>, message: string, cause?: unknown): CertificateRuleError {
   return new CertificateRuleError(code, message, cause === undefined ? { subject: cert.subject } : { subject: cert.subject, cause });
@@ -315,8 +266,8 @@ function checkSigningTime(cert: Certificate, signingTime: Date | undefined): voi
   throw ruleError(
     'ERR_CERT_VALIDITY',
     cert,
-    `certificate with subject ${goQuote(cert.subject)} was invalid at signing time of ${goTimeString(signingTime)}. ` +
-      `Certificate is valid from [${goTimeString(cert.notBefore)}] to [${goTimeString(cert.notAfter)}]`,
+    `certificate with subject ${goQuote(cert.subject)} was invalid at signing time of ${formatGoTime(signingTime)}. ` +
+      `Certificate is valid from [${formatGoTime(cert.notBefore)}] to [${formatGoTime(cert.notAfter)}]`,
   );
 }
 
@@ -474,14 +425,14 @@ export function checkValidityAt(chain: readonly ValidityWindow[], instant: Date)
       throw ruleError(
         'ERR_CERT_VALIDITY',
         cert,
-        `verification time is before certificate ${goQuote(cert.subject)} validity period, it will be valid from ${goQuote(rfc1123z(cert.notBefore))}`,
+        `verification time is before certificate ${goQuote(cert.subject)} validity period, it will be valid from ${goQuote(formatRfc1123z(cert.notBefore))}`,
       );
     }
     if (instant.getTime() > cert.notAfter.getTime()) {
       throw ruleError(
         'ERR_CERT_VALIDITY',
         cert,
-        `verification time is after certificate ${goQuote(cert.subject)} validity period, it was expired at ${goQuote(rfc1123z(cert.notAfter))}`,
+        `verification time is after certificate ${goQuote(cert.subject)} validity period, it was expired at ${goQuote(formatRfc1123z(cert.notAfter))}`,
       );
     }
   }
@@ -500,14 +451,14 @@ export function checkValidityOverRange(chain: readonly ValidityWindow[], from: D
       throw ruleError(
         'ERR_CERT_VALIDITY',
         cert,
-        `timestamp can be before certificate ${goQuote(cert.subject)} validity period, it will be valid from ${goQuote(rfc1123z(cert.notBefore))}`,
+        `timestamp can be before certificate ${goQuote(cert.subject)} validity period, it will be valid from ${goQuote(formatRfc1123z(cert.notBefore))}`,
       );
     }
     if (to.getTime() > cert.notAfter.getTime()) {
       throw ruleError(
         'ERR_CERT_VALIDITY',
         cert,
-        `timestamp can be after certificate ${goQuote(cert.subject)} validity period, it was expired at ${goQuote(rfc1123z(cert.notAfter))}`,
+        `timestamp can be after certificate ${goQuote(cert.subject)} validity period, it was expired at ${goQuote(formatRfc1123z(cert.notAfter))}`,
       );
     }
   }

@@ -16,6 +16,7 @@
  * Every loop is bounded by the input length.
  */
 import { NotaryError } from './errors.js';
+import { toHex } from './bytes.js';
 
 /** One TLV element: its tag byte, and where its header and contents lie in `bytes`. */
 export interface DerElement {
@@ -236,12 +237,9 @@ export function integerValue(bytes: Uint8Array, element: DerElement | undefined,
 export function signedBigInt(value: Uint8Array): bigint {
   if (value.length === 0) return 0n;
   // One BigInt from hex: shifting byte by byte is quadratic for an RSA modulus.
-  let hex = '';
-  for (const b of value) hex += HEX[b];
-  const n = BigInt(`0x${hex}`);
+  const n = BigInt(`0x${toHex(value)}`);
   return (value[0]! & 0x80) !== 0 ? n - (1n << BigInt(value.length * 8)) : n;
 }
-const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** A minimal INTEGER that must fit in a 64-bit signed integer (Go's `int`), as a number. */
 export function smallIntegerValue(bytes: Uint8Array, element: DerElement | undefined, what = 'INTEGER', tag: number = TAG.INTEGER): number {

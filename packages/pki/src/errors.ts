@@ -3,6 +3,8 @@
  * stable `code` (`ERR_…`) that callers can branch on, and the underlying
  * failure as `cause` (in the manner of panva/jose).
  */
+import type { RevocationErrorCode } from './revocation/result.js';
+
 export class NotaryError extends Error {
   /** Stable, machine-readable error code. */
   readonly code: string;
@@ -13,6 +15,25 @@ export class NotaryError extends Error {
     this.name = new.target.name;
   }
 }
+
+/** Codes the foundation modules throw (`@x/notary-pki/foundation`). */
+export type FoundationErrorCode =
+  /** A time Go cannot write as RFC 3339: an invalid date, or a year outside 0000–9999. */
+  'ERR_TIME_OUT_OF_RANGE';
+
+/**
+ * Every code pki throws: {@link NotaryError} subclasses of this package and
+ * its foundation. Part of core's `NotaryErrorCode`.
+ */
+export type PkiErrorCode =
+  | FoundationErrorCode
+  | 'ERR_CERT_PARSE'
+  | 'ERR_PEM_MALFORMED'
+  | 'ERR_CERT_UNSUPPORTED_KEY'
+  | 'ERR_DER_MALFORMED'
+  | CertificateRuleCode
+  | TimestampErrorCode
+  | RevocationErrorCode;
 
 /** Input that is not a certificate (bad PEM, bad DER, empty file). */
 export class CertificateParseError extends NotaryError {

@@ -1,4 +1,4 @@
-export { NotaryError, CertificateRuleError, type CertificateRuleCode } from './errors.js';
+export { NotaryError, CertificateRuleError, type CertificateRuleCode, type PkiErrorCode } from './errors.js';
 export { encodeBase64, decodeBase64, encodeBase64Url, decodeBase64Url } from './base64.js';
 export { bytesEqual, concatBytes, toHex } from './bytes.js';
 export { decodePem, encodePem, type PemBlock } from './pem.js';

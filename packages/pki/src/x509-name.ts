@@ -8,6 +8,7 @@
  * Go's ToRDNSequence), several values of one type joined with `+`, and any
  * other attribute written as `<oid>=#<hex DER>` after them.
  */
+import { toHex } from './bytes.js';
 
 /** One attribute of a distinguished name, in certificate order. */
 export interface NameAttribute {
@@ -62,12 +63,6 @@ function escapeValue(value: string): string {
   return out;
 }
 
-function hex(bytes: Uint8Array): string {
-  let s = '';
-  for (const b of bytes) s += b.toString(16).padStart(2, '0');
-  return s;
-}
-
 /** Renders attributes exactly as Go's `pkix.Name.String()` does. */
 export function renderGoName(attributes: readonly NameAttribute[]): string {
   // Go keeps a single CommonName and SerialNumber (the last one seen).
@@ -97,7 +92,7 @@ export function renderGoName(attributes: readonly NameAttribute[]): string {
   // Non-standard attributes are placed first in Go's sequence, so they print last, reversed.
   for (let i = extra.length - 1; i >= 0; i--) {
     const attribute = extra[i]!;
-    parts.push(`${attribute.type}=#${hex(attribute.goMarshalledValue)}`);
+    parts.push(`${attribute.type}=#${toHex(attribute.goMarshalledValue)}`);
   }
   return parts.join(',');
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { algorithmSuiteOf, checkValidityAt, isRootCertificate, isSignedBy, keySpecOf, NotaryError, validateCodeSigningChain, type Certificate, type KeySpec } from '../src/index.js';
-import { goQuote } from '../src/certificate-rules.js';
+import { goQuote } from '../src/go-quote.js';
 import { certs, EXT, OpensslFactory, type Issued, type KeyType } from './fixtures/openssl-chain.js';
 import { checkValidityOverRange, validateTimestampingChain } from '../src/certificate-rules.js';
 import { UnsupportedKeyError } from '../src/errors.js';
@@ -609,13 +609,5 @@ describe('isRootCertificate (TS-5)', () => {
     const leaf = f.cert('self-signed-leaf-root-test', { extensions: EXT.leaf });
     const leafError = await expectFailure(isRootCertificate(leaf.cert), 'ERR_CERT_CHAIN');
     expect((leafError.cause as Error).message).toBe('x509: invalid signature: parent certificate cannot sign this kind of certificate');
-  });
-});
-
-describe('goQuote', () => {
-  it('escapes like Go %q', () => {
-    expect(goQuote('CN=a,O=DigiCert\\, Inc.')).toBe('"CN=a,O=DigiCert\\\\, Inc."');
-    expect(goQuote('say "hi"\n\u0001')).toBe('"say \\"hi\\"\\n\\x01"');
-    expect(goQuote('Zürich')).toBe('"Zürich"');
   });
 });

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { isRootCertificate, isSignedBy, NotaryError, parseCertificates, validateCodeSigningChain, type Certificate } from '../src/index.js';
-import { goQuote } from '../src/certificate-rules.js';
+import { goQuote } from '../src/go-quote.js';
 import { loadUpstreamManifest } from '@x/notary-test-servers/upstream-vectors';
 import { CertificateParseError } from '../src/errors.js';
 import { validateTimestampingChain } from '../src/certificate-rules.js';

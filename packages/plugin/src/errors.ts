@@ -50,6 +50,9 @@ export type PluginHostErrorCode =
   /** PLG-12: pluginConfig is not a string→string map. */
   | 'ERR_PLUGIN_CONFIG_INVALID';
 
+/** Every code the plugin package throws (PluginError's and PluginProtocolError's). Part of core's `NotaryErrorCode`. */
+export type PluginPackageErrorCode = PluginHostErrorCode | 'ERR_PLUGIN_PROTOCOL';
+
 export interface PluginErrorOptions {
   cause?: unknown;
   /** The command that was running. */

@@ -4,6 +4,7 @@
  * notation-plugin-framework-go's `cli` package. The same object is also a
  * {@link PluginClient}, so a host can use it in process, without spawning.
  */
+import { concatChunks } from '@x/notary-pki/foundation';
 import { createPluginClient, type CallOptions, type PluginClient, type PluginExchange } from './client.js';
 import { PluginError, PluginProtocolError } from './errors.js';
 import { checkRequestContractVersion, commandsFor, commandsRequiredBy, validatePluginMetadata } from './metadata.js';
@@ -102,13 +103,7 @@ async function readInput(input: PluginInput): Promise<Uint8Array | string> {
         })()
       : (input as AsyncIterable<Uint8Array | string>);
   for await (const chunk of iterable) chunks.push(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
+  return concatChunks(chunks);
 }
 
 const errorOutput = (error: PluginProtocolError): PluginExecution => ({ exitCode: 1, stdout: '', stderr: JSON.stringify(error.toJSON()) });

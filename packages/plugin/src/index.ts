@@ -1,4 +1,4 @@
-export { PluginError, PluginProtocolError, type PluginHostErrorCode, type PluginErrorOptions } from './errors.js';
+export { PluginError, PluginProtocolError, type PluginHostErrorCode, type PluginPackageErrorCode, type PluginErrorOptions } from './errors.js';
 export {
   CONTRACT_VERSION,
   CAPABILITY,

@@ -10,7 +10,8 @@
  * Bytes are standard base64 with padding (Go's `[]byte`); times RFC 3339.
  */
 import { decodeBase64, encodeBase64 } from '@x/notary-pki';
-import { formatRfc3339, parseRfc3339 } from '@x/notary-envelope';
+import { parseRfc3339 } from '@x/notary-envelope';
+import { formatRfc3339 } from '@x/notary-pki/foundation';
 import { PluginError, PluginProtocolError } from './errors.js';
 import type {
   DescribeKeyRequest,
@@ -43,7 +44,12 @@ const isObject = (value: unknown): value is Json => typeof value === 'object' &&
 /* Requests: decoding on the plugin side                                     */
 /* ------------------------------------------------------------------------ */
 
-class Malformed extends Error {}
+/** A request member of the wrong type; the message is the member's name (a NotaryError too, issue 14 finding 3). */
+class Malformed extends PluginProtocolError {
+  constructor(key: string) {
+    super('VALIDATION_ERROR', key);
+  }
+}
 
 function str(o: Json, key: string): string {
   const v = o[key];

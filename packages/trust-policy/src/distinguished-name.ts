@@ -15,7 +15,7 @@
  */
 import type { Certificate } from '@x/notary-pki';
 import { TrustPolicyError } from './errors.js';
-import { goCharU, goQuote } from './go-format.js';
+import { goCharU, goQuote } from '@x/notary-pki/foundation';
 
 /** A parsed identity: attribute type → unescaped value, in DN order. */
 export type DistinguishedName = ReadonlyMap<string, string>;
@@ -25,7 +25,12 @@ interface Attribute {
   value: string;
 }
 
-class LdapSyntaxError extends Error {}
+/** go-ldap's syntax failure; caught below and reported inside notation's DN message (issue 14 finding 3: a NotaryError too). */
+class LdapSyntaxError extends TrustPolicyError {
+  constructor(message: string) {
+    super('ERR_IDENTITY_INVALID', message);
+  }
+}
 
 /** go-ldap trims spaces around a type or value but keeps an escaped trailing space. */
 function stripSpaces(raw: string): string {

@@ -47,4 +47,3 @@ export {
   type SigningScheme,
 } from './trust-store.js';
 export { shouldVerifyTimestamp, hasTsaTrustStore, chainValidityProblemAt, type TimestampDecisionInput } from './timestamp-decision.js';
-export { goQuote, goRfc1123z } from './go-format.js';

@@ -11,7 +11,7 @@
  */
 import { TrustPolicyError } from './errors.js';
 import { deepFreeze } from './freeze.js';
-import { goQuote } from './go-format.js';
+import { goQuote } from '@x/notary-pki/foundation';
 import { GLOBAL_SCOPE, registryScopeProblem } from './registry-scope.js';
 import { isTrustStoreType, isValidTrustStoreName, splitTrustStoreReference, trustStoreNameRule } from './trust-store-reference.js';
 import { validateTrustedIdentities } from './trusted-identities.js';
@@ -86,12 +86,10 @@ function describe(value: unknown): string {
   return value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value;
 }
 
-class ShapeError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
+/** A member of the wrong JSON type; caught below and reported with the file's label (a NotaryError too, issue 14 finding 3). */
+class ShapeError extends TrustPolicyError {
+  constructor(field: string, message: string) {
+    super('ERR_POLICY_INVALID', message, { field });
   }
 }
 

@@ -4,7 +4,7 @@
  * the distribution-derived regexes notation-go uses, and no `*` anywhere
  * (the single-character `*` scope is handled by the callers as "global").
  */
-import { goQuote } from './go-format.js';
+import { goQuote } from '@x/notary-pki/foundation';
 
 export const GLOBAL_SCOPE = '*';
 

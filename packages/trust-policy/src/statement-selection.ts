@@ -4,7 +4,7 @@
  * failure, a malformed reference included, as "no applicable trust policy".
  */
 import { TrustPolicyError } from './errors.js';
-import { goQuote } from './go-format.js';
+import { goQuote } from '@x/notary-pki/foundation';
 import type { BlobTrustPolicyDocument, BlobTrustPolicyStatement, OciTrustPolicyDocument, OciTrustPolicyStatement } from './policy-document.js';
 import { GLOBAL_SCOPE, registryScopeProblem } from './registry-scope.js';
 

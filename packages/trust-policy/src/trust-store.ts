@@ -8,7 +8,7 @@
  */
 import { isRootCertificate, isSignedBy, parseCertificates, type Certificate } from '@x/notary-pki';
 import { TrustPolicyError } from './errors.js';
-import { goQuote } from './go-format.js';
+import { goQuote } from '@x/notary-pki/foundation';
 import {
   isTrustStoreType,
   isValidTrustStoreName,

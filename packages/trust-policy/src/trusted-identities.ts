@@ -5,7 +5,7 @@
 import type { Certificate } from '@x/notary-pki';
 import { parseDistinguishedName, isSubsetDN, type DistinguishedName } from './distinguished-name.js';
 import { TrustPolicyError } from './errors.js';
-import { goQuote, goQuoteMapList } from './go-format.js';
+import { goQuote, goQuoteMapList } from '@x/notary-pki/foundation';
 
 export const WILDCARD_IDENTITY = '*';
 export const X509_SUBJECT_PREFIX = 'x509.subject';

@@ -3,7 +3,7 @@
  * level does with each validation, and the rules for customising it.
  */
 import { TrustPolicyError } from './errors.js';
-import { goQuote, goQuoteList } from './go-format.js';
+import { goQuote, goQuoteList } from '@x/notary-pki/foundation';
 
 /** TP-4. */
 export type VerificationLevel = 'strict' | 'permissive' | 'audit' | 'skip';

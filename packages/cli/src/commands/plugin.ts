@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { chmod, lstat, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { readBoundedBody } from '@x/notary-pki/foundation';
 import { comparePluginVersions, createPluginClient, isValidPluginVersion, type PluginMetadata } from '@x/notary-plugin';
 import { isValidPluginName, listPlugins, openPlugin, parsePluginFileName, pluginDirectoryOf, processTransport } from '@x/notary-plugin/node';
 import { booleanFlag, requireExclusive, stringFlag, type CommandGroup, type CommandSpec } from '../args.js';
@@ -69,24 +70,14 @@ async function download(url: URL, allowLoopbackHttp: boolean): Promise<{ bytes: 
       throw new Error(`${response.status} ${response.statusText}`.trim());
     }
     const declared = Number(response.headers.get('content-length') ?? NaN);
-    if (declared >= MAX_PLUGIN_FILE_BYTES) {
-      await response.body?.cancel();
-      throw new Error(`the plugin is ${declared} bytes, over the ${LIMIT_TEXT} size limit`);
+    // The foundation's bounded reader; a plugin must stay below the limit, so the cap is one byte under it.
+    const bytes = await readBoundedBody(response, MAX_PLUGIN_FILE_BYTES - 1, signal);
+    if (bytes === undefined) {
+      throw new Error(
+        declared >= MAX_PLUGIN_FILE_BYTES ? `the plugin is ${declared} bytes, over the ${LIMIT_TEXT} size limit` : `the download reached the ${LIMIT_TEXT} size limit`,
+      );
     }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const reader = response.body!.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.length;
-      if (total >= MAX_PLUGIN_FILE_BYTES) {
-        await reader.cancel();
-        throw new Error(`the download reached the ${LIMIT_TEXT} size limit`);
-      }
-      chunks.push(value);
-    }
-    return { bytes: new Uint8Array(Buffer.concat(chunks)), finalUrl: current };
+    return { bytes, finalUrl: current };
   }
   throw new Error(`stopped after ${MAX_REDIRECTS} redirects`);
 }

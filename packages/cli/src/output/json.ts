@@ -4,7 +4,7 @@
  * goJsonString). Byte-for-byte output lets scripts diff `notary` against
  * notation (issue 13).
  */
-import { goJsonString } from '@x/notary-envelope';
+import { goJsonString } from '@x/notary-pki/foundation';
 
 function indented(value: unknown, indent: string): string {
   if (value === null || value === undefined) return 'null';

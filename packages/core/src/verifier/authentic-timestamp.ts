@@ -2,8 +2,6 @@ import type { SignerInfo } from '@x/notary-envelope';
 import { checkRevocation, verifyTimestampToken, type Certificate, type RevocationOptions, type TimestampRange } from '@x/notary-pki';
 import {
   chainValidityProblemAt,
-  goQuote,
-  goRfc1123z,
   hasTsaTrustStore,
   loadTimestampTrustStores,
   shouldVerifyTimestamp,
@@ -13,6 +11,7 @@ import {
   type TrustStore,
   type VerificationActions,
 } from '@x/notary-trust-policy';
+import { formatRfc1123z, goQuote } from '@x/notary-pki/foundation';
 import { revocationFailure, type RevocationChecker } from './revocation-verdict.js';
 import { VerificationCheckError } from './verification-result.js';
 
@@ -52,7 +51,7 @@ export async function verifyAuthenticTimestamp(input: AuthenticTimestampInput): 
       if (!c.isValidAt(authentic)) {
         throw new VerificationCheckError(
           'ERR_CERTIFICATE_EXPIRED',
-          `certificate ${goQuote(c.subject)} was not valid when the digital signature was produced at ${goQuote(goRfc1123z(authentic))}`,
+          `certificate ${goQuote(c.subject)} was not valid when the digital signature was produced at ${goQuote(formatRfc1123z(authentic))}`,
         );
       }
     }

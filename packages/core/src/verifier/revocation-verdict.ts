@@ -1,5 +1,5 @@
 import type { Certificate, CertificateRevocationResult, RevocationOptions } from '@x/notary-pki';
-import { goQuote } from '@x/notary-trust-policy';
+import { goQuote } from '@x/notary-pki/foundation';
 import { VerificationCheckError } from './verification-result.js';
 
 /** Revocation checking, replaceable (an offline deployment, a test, a cache policy). */

@@ -15,7 +15,7 @@ import {
   type VerificationRunner,
   type VerifySignatureRequest,
 } from '@x/notary-plugin';
-import { goQuote } from '@x/notary-trust-policy';
+import { goQuote } from '@x/notary-pki/foundation';
 
 export const VERIFICATION_PLUGIN_ATTRIBUTE = 'io.cncf.notary.verificationPlugin';
 export const VERIFICATION_PLUGIN_MIN_VERSION_ATTRIBUTE = 'io.cncf.notary.verificationPluginMinVersion';

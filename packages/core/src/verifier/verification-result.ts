@@ -68,7 +68,9 @@ export type VerificationCheckErrorCode =
   /** VER-9: caller-supplied metadata is not in the payload annotations. */
   | 'ERR_USER_METADATA_MISMATCH'
   /** ATTR-4, VER-8: the envelope names a verification plugin, which this verifier cannot run. */
-  | 'ERR_VERIFICATION_PLUGIN_REQUIRED';
+  | 'ERR_VERIFICATION_PLUGIN_REQUIRED'
+  /** A check threw something that is not a NotaryError (a bug, or a runtime that failed); the cause is kept. */
+  | 'ERR_UNEXPECTED';
 
 /** A check the verifier ran that failed. */
 export class VerificationCheckError extends NotaryError {

@@ -2,8 +2,6 @@ import { verifyEnvelopeIntegrity, type VerifiedEnvelope } from '@x/notary-envelo
 import { bytesEqual, checkRevocation, NotaryError, type RevocationOptions } from '@x/notary-pki';
 import { CAPABILITY, type VerificationRunner, type VerifySignatureResponse } from '@x/notary-plugin';
 import {
-  goQuote,
-  goRfc1123z,
   loadAuthenticityTrustStores,
   resolveVerificationActions,
   selectBlobStatement,
@@ -17,6 +15,7 @@ import {
   type ValidationType,
   type VerificationLevel,
 } from '@x/notary-trust-policy';
+import { formatRfc1123z, goQuote } from '@x/notary-pki/foundation';
 import { SIGNING_AUTHORITY, verifyAuthenticTimestamp } from './authentic-timestamp.js';
 import { revocationFailure, type RevocationChecker } from './revocation-verdict.js';
 import {
@@ -201,7 +200,7 @@ export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: s
   // 4. Expiry (VER-5): expired when now ≥ expiry (ATTR-7).
   await run('expiry', () => {
     if (attributes.expiry && !(now.getTime() < attributes.expiry.getTime())) {
-      throw new VerificationCheckError('ERR_SIGNATURE_EXPIRED', `digital signature has expired on ${goQuote(goRfc1123z(attributes.expiry))}`);
+      throw new VerificationCheckError('ERR_SIGNATURE_EXPIRED', `digital signature has expired on ${goQuote(formatRfc1123z(attributes.expiry))}`);
     }
   });
 

@@ -19,6 +19,8 @@ import { spawn } from 'node:child_process';
 import { access, constants, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { concatChunks, decodeBase64 } from '@x/notary-pki/foundation';
+import { notationConfigDir } from '@x/notary-pki/node';
 import type { Credential, CredentialProvider } from '../credentials.js';
 import { OciError } from '../errors.js';
 
@@ -84,15 +86,6 @@ export function dockerConfigPath(env: Environment = process.env): string {
   return dir ? join(dir, 'config.json') : join(env['HOME'] || env['USERPROFILE'] || homedir(), '.docker', 'config.json');
 }
 
-/** {NOTATION_CONFIG}: Go's os.UserConfigDir() + `/notation`, as notation-go's dir package computes it. */
-export function notationConfigDir(env: Environment = process.env, platform: NodeJS.Platform = process.platform): string {
-  const home = env['HOME'] || env['USERPROFILE'] || homedir();
-  if (platform === 'win32') return join(env['APPDATA'] || join(home, 'AppData', 'Roaming'), 'notation');
-  if (platform === 'darwin') return join(home, 'Library', 'Application Support', 'notation');
-  const xdg = env['XDG_CONFIG_HOME'];
-  return join(xdg && xdg.startsWith('/') ? xdg : join(home, '.config'), 'notation');
-}
-
 /**
  * The server address credential stores key Docker Hub under: docker keeps
  * Hub credentials at `https://index.docker.io/v1/` (oras-go
@@ -148,10 +141,13 @@ function isConfigured(config: ParsedConfig | undefined): boolean {
   return config !== undefined && (config.credsStore !== undefined || Object.keys(config.credHelpers).length > 0 || Object.keys(config.auths).length > 0);
 }
 
+/**
+ * oras-go decodes `auth` with Go's padded standard base64. [impl] The
+ * foundation's decoder is as strict and also refuses non-zero trailing bits,
+ * which Go's non-strict decoder ignores; docker writes canonical base64.
+ */
 function decodeBase64Utf8(value: string): string {
-  const binary = atob(value);
-  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  return new TextDecoder('utf-8', { fatal: true }).decode(decodeBase64(value));
 }
 
 function emptyToUndefined(credential: Credential): Credential | undefined {
@@ -241,7 +237,7 @@ export function runCredentialHelper(helper: string, serverAddress: string, optio
       finish(() => reject(new CredentialsError(reason, message, { cause, helper })));
     });
     child.on('close', (code, signal) => {
-      const text = (chunks: Uint8Array[]) => new TextDecoder().decode(concat(chunks)).trim();
+      const text = (chunks: Uint8Array[]) => new TextDecoder().decode(concatChunks(chunks)).trim();
       const out = text(stdout);
       if (code !== 0) {
         // The protocol's "no credentials" answer: anonymous, not a failure.
@@ -267,16 +263,6 @@ export function runCredentialHelper(helper: string, serverAddress: string, optio
     child.stdin!.on('error', () => undefined);
     child.stdin!.end(serverAddress);
   });
-}
-
-function concat(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
 }
 
 async function lookup(config: ParsedConfig, registry: string, path: string, options: CredentialHelperOptions | undefined): Promise<Credential | undefined> {
@@ -333,7 +319,7 @@ async function defaultHelper(env: Environment): Promise<string | undefined> {
  */
 export function notationCredentials(options?: NotationCredentialsOptions): CredentialProvider {
   const env = envOf(options);
-  const notationPath = join(options?.notationConfigDir ?? notationConfigDir(env), 'config.json');
+  const notationPath = join(options?.notationConfigDir ?? notationConfigDir({ env }), 'config.json');
   const dockerPath = options?.dockerConfigPath ?? dockerConfigPath(env);
   return async (registry) => {
     const notationConfig = await loadConfig(notationPath);

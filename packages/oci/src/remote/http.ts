@@ -1,3 +1,4 @@
+import { readBoundedBody } from '@x/notary-pki/foundation';
 import { OciError, type OciErrorCode, type RegistryErrorDetail } from '../errors.js';
 
 /*
@@ -148,64 +149,48 @@ export function mediaTypeOf(contentType: string | null | undefined): string {
  * before reading, and reading stops as soon as the cap is passed (OCI-9), so
  * an oversized or endless body costs at most `maxBytes` + one chunk. The read
  * is also bounded in time, since fetch's own timeouts stop at the headers.
+ * The reading is the foundation's `readBoundedBody` (issue 14: one bounded
+ * reader); this adds the timer, the OCI error codes and the length check.
  */
 export async function readBodyCapped(
   response: Response,
   maxBytes: number,
   options: { what: string; timeoutMs?: number; signal?: AbortSignal; tooLarge?: OciErrorCode },
 ): Promise<Uint8Array> {
-  const tooLarge = (size: number | string) =>
-    new OciError(options.tooLarge ?? 'ERR_OCI_TOO_LARGE', `${options.what}: ${size} bytes is more than the ${maxBytes}-byte limit`);
   const declared = response.headers.get('content-length');
-  if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) {
-    await response.body?.cancel().catch(() => undefined);
-    throw tooLarge(declared);
-  }
-  if (response.body === null) return new Uint8Array(0);
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  const declaredBytes = declared !== null && /^\d+$/.test(declared) ? Number(declared) : undefined;
+  // The timer and the caller's signal become one signal, whose reason is the OciError to report.
+  const stop = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const stop = new Promise<never>((_, reject) => {
-    if (options.timeoutMs !== undefined && options.timeoutMs > 0 && Number.isFinite(options.timeoutMs)) {
-      timer = setTimeout(() => reject(new OciError('ERR_OCI_NETWORK', `${options.what}: reading the body took longer than ${options.timeoutMs} ms`)), options.timeoutMs);
-    }
-    if (options.signal) {
-      onAbort = () => reject(new OciError('ERR_OCI_NETWORK', `${options.what}: aborted`, { cause: options.signal?.reason }));
-      if (options.signal.aborted) onAbort();
-      else options.signal.addEventListener('abort', onAbort, { once: true });
-    }
-  });
-  stop.catch(() => undefined);
+  const onAbort = (): void => stop.abort(new OciError('ERR_OCI_NETWORK', `${options.what}: aborted`, { cause: options.signal?.reason }));
+  if (options.timeoutMs !== undefined && options.timeoutMs > 0 && Number.isFinite(options.timeoutMs)) {
+    timer = setTimeout(
+      () => stop.abort(new OciError('ERR_OCI_NETWORK', `${options.what}: reading the body took longer than ${options.timeoutMs} ms`)),
+      options.timeoutMs,
+    );
+  }
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener('abort', onAbort, { once: true });
+  let body: Uint8Array | undefined;
   try {
-    for (;;) {
-      const { done, value } = await Promise.race([reader.read(), stop]);
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) throw tooLarge(`more than ${maxBytes}`);
-      chunks.push(value);
-    }
+    body = await readBoundedBody(response, maxBytes, stop.signal);
   } catch (error) {
-    void reader.cancel().catch(() => undefined);
     if (error instanceof OciError) throw error;
     throw new OciError('ERR_OCI_NETWORK', `${options.what}: the body could not be read (${errorText(error)})`, { cause: error });
   } finally {
     if (timer !== undefined) clearTimeout(timer);
-    if (onAbort !== undefined) options.signal?.removeEventListener('abort', onAbort);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
+  if (body === undefined) {
+    const size = declaredBytes !== undefined && declaredBytes > maxBytes ? declared! : `more than ${maxBytes}`;
+    throw new OciError(options.tooLarge ?? 'ERR_OCI_TOO_LARGE', `${options.what}: ${size} bytes is more than the ${maxBytes}-byte limit`);
   }
   // A decoded (gzip, br) body has another length than the encoded Content-Length.
   const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
-  if (!encoded && declared !== null && /^\d+$/.test(declared) && Number(declared) !== total) {
-    throw new OciError('ERR_OCI_NETWORK', `${options.what}: body of ${total} bytes is shorter than its Content-Length ${declared}`);
+  if (!encoded && declaredBytes !== undefined && declaredBytes !== body.length) {
+    throw new OciError('ERR_OCI_NETWORK', `${options.what}: body of ${body.length} bytes is shorter than its Content-Length ${declared}`);
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return body;
 }
 
 export function errorText(error: unknown): string {
@@ -268,9 +253,3 @@ export function networkFailureReason(error: unknown): string {
   return deepest instanceof Error && deepest.name === 'NetworkError' ? 'network error' : describeOne(deepest);
 }
 
-/** Base64 of bytes without Buffer (btoa exists in every target runtime). */
-export function base64(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}

@@ -1,11 +1,11 @@
 import ky, { HTTPError, TimeoutError } from 'ky';
+import { encodeBase64 } from '@x/notary-pki/foundation';
 import type { Credential, CredentialProvider } from '../credentials.js';
 import { OciError } from '../errors.js';
 import { cleanScopes, parseChallenge, TokenCache } from './auth.js';
 import {
   assertTransportAllowed,
   backoffDelay,
-  base64,
   DEFAULT_RETRY,
   errorText,
   networkFailureReason,
@@ -236,7 +236,7 @@ export class RegistryClient {
   async #basicCredentials(registry: string): Promise<string | undefined> {
     const credential = await this.#credential(registry);
     if (credential?.username === undefined || credential.password === undefined || credential.username === '') return undefined;
-    return base64(new TextEncoder().encode(`${credential.username}:${credential.password}`));
+    return encodeBase64(new TextEncoder().encode(`${credential.username}:${credential.password}`));
   }
 
   async #credential(registry: string): Promise<Credential | undefined> {
@@ -276,7 +276,7 @@ export class RegistryClient {
       for (const scope of scopes) url.searchParams.append('scope', scope);
       const basic =
         credential?.username || credential?.password
-          ? `Basic ${base64(new TextEncoder().encode(`${credential.username ?? ''}:${credential.password ?? ''}`))}`
+          ? `Basic ${encodeBase64(new TextEncoder().encode(`${credential.username ?? ''}:${credential.password ?? ''}`))}`
           : undefined;
       // The realm is where the credentials are meant to go (it is often
       // another host than the registry); redirects away from it drop them.

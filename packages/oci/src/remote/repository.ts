@@ -62,7 +62,12 @@ export interface RemoteRepositoryOptions extends RegistryClientOptions {
 
 type Signal = { signal?: AbortSignal | undefined };
 
-class ReferrersUnsupported extends Error {}
+/** The registry has no Referrers API; caught to fall back to the tag schema (a NotaryError too, issue 14 finding 3). */
+class ReferrersUnsupported extends OciError {
+  constructor(message: string) {
+    super('ERR_OCI_REGISTRY', message);
+  }
+}
 
 /** A Referrers API listing whose first page has been fetched. */
 interface ApiListing {

@@ -9,7 +9,6 @@ import {
   dockerConfigPath,
   dockerCredentials,
   firstCredentials,
-  notationConfigDir,
   notationCredentials,
   runCredentialHelper,
   serverAddressOf,
@@ -156,11 +155,12 @@ describe('docker credential helpers', () => {
 });
 
 describe('notation credentials and the combinator', () => {
-  it("{NOTATION_CONFIG} is Go's user config dir + notation", () => {
-    expect(notationConfigDir({ HOME: '/h' }, 'linux')).toBe(join('/h', '.config', 'notation'));
-    expect(notationConfigDir({ HOME: '/h', XDG_CONFIG_HOME: '/x' }, 'linux')).toBe(join('/x', 'notation'));
-    expect(notationConfigDir({ HOME: '/h' }, 'darwin')).toBe(join('/h', 'Library', 'Application Support', 'notation'));
-    expect(notationConfigDir({ APPDATA: 'C:\\AppData' }, 'win32')).toBe(join('C:\\AppData', 'notation'));
+  it("issue 14 finding 2: without notationConfigDir, notation's config.json is read from pki's {NOTATION_CONFIG} ($XDG_CONFIG_HOME/notation)", async () => {
+    const xdg = join(dir, 'xdg-home');
+    await mkdir(join(xdg, 'notation'), { recursive: true });
+    await writeFile(join(xdg, 'notation', 'config.json'), JSON.stringify({ auths: { 'xdg.example': { auth: btoa('from:xdg') } } }));
+    const provider = notationCredentials({ env: { ...env, XDG_CONFIG_HOME: xdg, DOCKER_CONFIG: join(dir, 'no-docker') }, detectDefaultHelper: false });
+    expect(await provider('xdg.example')).toEqual({ username: 'from', password: 'xdg' });
   });
 
   it("notation's own config (credsStore/credHelpers/auths) wins when it configures anything; otherwise docker's config is used", async () => {

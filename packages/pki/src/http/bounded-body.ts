@@ -4,6 +4,8 @@
  * 20480 B, CRL 32 MiB: §17 of the spec digest).
  */
 
+import { concatChunks } from '../bytes.js';
+
 /** Rejects as soon as `signal` aborts, even if `promise` never settles (a fetcher that ignores its signal). */
 export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
@@ -65,11 +67,5 @@ export async function readBoundedBody(response: Response, maxBytes: number, sign
       // Older stream implementations refuse to release a lock while a read is pending (an aborted read).
     }
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
+  return concatChunks(chunks);
 }

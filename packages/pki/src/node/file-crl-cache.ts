@@ -8,8 +8,7 @@
  * Node-only (node:fs); exported from `@x/notary-pki/node`.
  */
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { homedir } from 'node:os';
-import { join, posix, win32 } from 'node:path';
+import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeBase64, encodeBase64 } from '../base64.js';
@@ -90,38 +89,4 @@ export class FileCrlCache implements CrlCache {
       throw error;
     }
   }
-}
-
-/** Inputs of {@link defaultNotationCacheDir}, for tests; defaults are the running process's. */
-export interface CacheDirEnvironment {
-  platform?: string;
-  env?: Record<string, string | undefined>;
-}
-
-/**
- * notation's `{NOTATION_CACHE}`: Go's `os.UserCacheDir()` + `/notation`.
- * Linux and other Unixes: `$XDG_CACHE_HOME` (must be absolute) or
- * `$HOME/.cache`; macOS: `$HOME/Library/Caches`; Windows: `%LocalAppData%`.
- * When that cannot be determined, notation falls back to the relative
- * `.notation/cache`, and so does this.
- */
-export function defaultNotationCacheDir(environment: CacheDirEnvironment = {}): string {
-  const platform = environment.platform ?? process.platform;
-  const env = environment.env ?? process.env;
-  const path = platform === 'win32' ? win32 : posix;
-  const userCacheDir = ((): string | undefined => {
-    switch (platform) {
-      case 'win32':
-        return env.LocalAppData || env.LOCALAPPDATA || undefined;
-      case 'darwin':
-        return env.HOME ? path.join(env.HOME, 'Library', 'Caches') : undefined;
-      default: {
-        const xdg = env.XDG_CACHE_HOME;
-        if (xdg) return path.isAbsolute(xdg) ? xdg : undefined;
-        const home = env.HOME ?? (environment.env ? undefined : homedir());
-        return home ? path.join(home, '.cache') : undefined;
-      }
-    }
-  })();
-  return userCacheDir ? path.join(userCacheDir, 'notation') : path.join('.notation', 'cache');
 }

@@ -2,4 +2,5 @@
  * Node-only helpers (`@x/notary-pki/node`): anything that needs `node:` modules
  * lives here so that the main entry point stays runtime-neutral.
  */
-export { FileCrlCache, type CacheDirEnvironment } from './file-crl-cache.js';
+export { FileCrlCache } from './file-crl-cache.js';
+export { notationConfigDir, type NotationDirOptions, type CacheDirEnvironment } from './notation-dir.js';

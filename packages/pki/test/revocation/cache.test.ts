@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from '../../src/index.js';
 import { FileCrlCache } from '../../src/node/index.js';
+import { crlCacheFileName } from '../../src/node/file-crl-cache.js';
 import { checkRevocation, MemoryCrlCache, type CrlCache, type Fetcher } from '../../src/revocation/index.js';
 import { cdp, EXT, FakeNet, freshest, RevocationPki, type Issued } from './fixtures.js';
 import { crlCacheFileName, defaultNotationCacheDir } from '../../src/node/file-crl-cache.js';
@@ -160,23 +161,5 @@ describe('REV-5 CRL cache', () => {
     expect((await cache.get(CRL))!.baseCrl[0]).toBe(0x30);
     expect(existsSync(join(dir, crlCacheFileName('http://other.test')))).toBe(false);
     expect(await cache.get('http://other.test')).toBeUndefined();
-  });
-});
-
-describe('defaultNotationCacheDir (Go os.UserCacheDir + /notation)', () => {
-  it('Linux: $XDG_CACHE_HOME, else $HOME/.cache; relative XDG or no HOME falls back to .notation/cache', () => {
-    expect(defaultNotationCacheDir({ platform: 'linux', env: { XDG_CACHE_HOME: '/xdg', HOME: '/home/u' } })).toBe('/xdg/notation');
-    expect(defaultNotationCacheDir({ platform: 'linux', env: { HOME: '/home/u' } })).toBe('/home/u/.cache/notation');
-    expect(defaultNotationCacheDir({ platform: 'linux', env: { XDG_CACHE_HOME: 'rel', HOME: '/home/u' } })).toBe('.notation/cache');
-    expect(defaultNotationCacheDir({ platform: 'linux', env: {} })).toBe('.notation/cache');
-  });
-
-  it('macOS: ~/Library/Caches; Windows: %LocalAppData%', () => {
-    expect(defaultNotationCacheDir({ platform: 'darwin', env: { HOME: '/Users/u', XDG_CACHE_HOME: '/ignored' } })).toBe('/Users/u/Library/Caches/notation');
-    expect(defaultNotationCacheDir({ platform: 'win32', env: { LocalAppData: 'C:\\Users\\u\\AppData\\Local' } })).toBe('C:\\Users\\u\\AppData\\Local\\notation');
-  });
-
-  it('defaults to the current process environment', () => {
-    expect(defaultNotationCacheDir()).toMatch(/notation$/);
   });
 });

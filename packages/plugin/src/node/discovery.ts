@@ -8,7 +8,7 @@ import { pluginBinaryName } from '../client.js';
 import { PluginError } from '../errors.js';
 import { PLUGIN_BINARY_PREFIX } from '../protocol.js';
 
-/** PLG-1: `{NOTATION_CONFIG}/plugins` (the config directory from `notationConfigDir()` of `@x/notary-trust-policy/node`). */
+/** PLG-1: `{NOTATION_CONFIG}/plugins` (the config directory from `notationConfigDir()` of `@x/notary-pki/node`). */
 export function pluginDirectoryOf(configDir: string): string {
   return join(configDir, 'plugins');
 }

@@ -6,6 +6,7 @@
  * (issue 12 finding 9), so a plugin that forked helpers leaves none behind.
  */
 import { spawn } from 'node:child_process';
+import { concatChunks } from '@x/notary-pki/foundation';
 import type { CallOptions, PluginExchange, PluginTransport } from '../client.js';
 import { isValidTimeoutMs, pluginCommandTimeoutMs, type PluginTimeoutOptions } from '../command-timeouts.js';
 import { PluginError } from '../errors.js';
@@ -24,16 +25,6 @@ export interface ProcessTransportOptions extends PluginTimeoutOptions {
   env?: Readonly<Record<string, string | undefined>>;
   /** Aborts every command of this plugin (a call's own `signal` applies as well); the process group is killed. */
   signal?: AbortSignal;
-}
-
-function concat(chunks: readonly Uint8Array[], length: number): Uint8Array {
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.length;
-  }
-  return out;
 }
 
 /**
@@ -126,8 +117,8 @@ export function processTransport(executable: string, name: string, options: Proc
         finish(undefined, {
           // A plugin killed by a signal from elsewhere failed like any non-zero exit.
           exitCode: code ?? (signal ? 128 : 1),
-          stdout: concat(out, Math.min(outBytes, cap)),
-          stderr: concat(err, Math.min(errBytes, cap)),
+          stdout: concatChunks(out),
+          stderr: concatChunks(err),
         });
       });
       // A plugin may exit without reading its input (EPIPE): its exit status tells what happened.

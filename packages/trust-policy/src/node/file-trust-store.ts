@@ -10,7 +10,7 @@ import { copyFile, chmod, lstat, mkdir, readdir, readFile, stat } from 'node:fs/
 import { basename, join } from 'node:path';
 import { parseCertificates, type Certificate } from '@x/notary-pki';
 import { TrustPolicyError } from '../errors.js';
-import { goQuote } from '../go-format.js';
+import { goQuote } from '@x/notary-pki/foundation';
 import {
   checkStoreAddress,
   emptyStoreError,

@@ -1,6 +1,6 @@
 /** Node.js adapters: the file trust store, the config directory and the policy files. */
 export { FileTrustStore } from './file-trust-store.js';
-export { notationConfigDir, trustStoreRootDir, type ConfigDirOptions } from './config-dir.js';
+export { trustStoreRootDir } from './config-dir.js';
 export {
   loadOciTrustPolicyFile,
   loadBlobTrustPolicyFile,

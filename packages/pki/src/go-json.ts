@@ -1,6 +1,7 @@
 /**
  * JSON text byte-compatible with Go's encoding/json, which notation-go uses to
- * write JWS headers and payloads (PAY-6, ENV-JWS-8). It differs from
+ * write JWS headers and payloads (PAY-6, ENV-JWS-8) and OCI signature
+ * manifests (OCI-6); this is the one writer for both (issue 14). It differs from
  * JSON.stringify in escaping `<`, `>`, `&`, U+2028 and U+2029, and in writing
  * invalid UTF-16 as U+FFFD.
  */

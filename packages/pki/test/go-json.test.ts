@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goJson, goJsonString } from '../src/index.js';
+import { goJson, goJsonString } from '../src/foundation.js';
 
 describe('go-json', () => {
   it('PAY-6 ENV-JWS-8: escapes <, >, & and U+2028/U+2029 as Go json.Marshal does', () => {
