@@ -12,7 +12,8 @@
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { verify, verifyBlob } from '@x/notary-core';
-import { concatBytes, parseCertificates } from '@x/notary-pki';
+import { parseCertificates } from '@x/notary-pki';
+import { concatBytes } from '@x/notary-pki/foundation';
 import { RemoteRepository } from '@x/notary-oci';
 import { MemoryTrustStore } from '@x/notary-trust-policy';
 

@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBase64Url, encodeBase64Url } from '@x/notary-pki';
+import { decodeBase64Url, encodeBase64Url } from '@x/notary-pki/foundation';
 import { buildSignatureManifest, MEDIA_TYPE_OCI_MANIFEST, parseSignatureManifest, RemoteRepository, ARTIFACT_TYPE_NOTARY_SIGNATURE, type Descriptor } from '@x/notary-oci';
 import { launchChromium, type Chromium } from '@x/notary-test-servers/chromium';
 import { startRegistry, type Registry } from '@x/notary-test-servers/oci/registry';

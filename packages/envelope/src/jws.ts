@@ -1,4 +1,5 @@
-import { Certificate, decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from '@x/notary-pki';
+import { Certificate } from '@x/notary-pki';
+import { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from '@x/notary-pki/foundation';
 import { headerInvalid, malformed } from './errors.js';
 import { formatRfc3339, goJson, type GoJsonObject } from '@x/notary-pki/foundation';
 import { decodeGoJson, type GoStruct } from './go-json-decode.js';

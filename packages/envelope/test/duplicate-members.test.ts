@@ -7,13 +7,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import * as pki from '@x/notary-pki';
+import * as foundation from '@x/notary-pki/foundation';
 import { HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, parsePayload, verifyEnvelopeIntegrity } from '../src/index.js';
 import { TARGET, coseEntries, craftCose, craftJws, expectEnvelopeError, jwsHeader, keyMaterial, utf8, type KeyMaterial } from './helpers.js';
 
 const MiB = 1024 * 1024;
 const verifyJws = (bytes: Uint8Array) => verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_JWS);
 const verifyCose = (bytes: Uint8Array) => verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_COSE);
-const x5c = (km: KeyMaterial): string[] => km.chain.map((c) => pki.encodeBase64(c.der));
+const x5c = (km: KeyMaterial): string[] => km.chain.map((c) => foundation.encodeBase64(c.der));
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const DESCRIPTOR = `"mediaType":"application/octet-stream","digest":"${TARGET.digest}","size":512`;
 const payloadOf = (json: string): Uint8Array => utf8(json);

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { decode, encode, Tag, type DecodeOptions, type TagDecoder } from 'cbor2';
 import { expect } from 'vitest';
 import * as pki from '@x/notary-pki';
+import * as foundation from '@x/notary-pki/foundation';
 import { EnvelopeError, HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, encodeCosePayload, signerFromPrivateKey, type EnvelopeErrorCode, type EnvelopeMediaType, type Signer } from '../src/index.js';
 import { repoRoot } from '@x/notary-test-servers/upstream-vectors';
 import { type Descriptor, encodeJwsPayload } from '../src/payload.js';
@@ -25,7 +26,7 @@ export const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text)
 export const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 export const hex = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 export const fromHex = (h: string): Uint8Array => Uint8Array.from(h.match(/../g) ?? [], (x) => parseInt(x, 16));
-export const concat = (...parts: Uint8Array[]): Uint8Array => pki.concatBytes(...parts);
+export const concat = (...parts: Uint8Array[]): Uint8Array => foundation.concatBytes(...parts);
 const buf = (b: Uint8Array): Uint8Array<ArrayBuffer> => b.slice() as Uint8Array<ArrayBuffer>;
 
 export interface KeyMaterial {
@@ -157,14 +158,14 @@ export interface CraftJwsOptions {
 /** A flattened JWS signed by the leaf key over exactly the given header and payload. */
 export async function craftJws(km: KeyMaterial, options: CraftJwsOptions = {}): Promise<Uint8Array> {
   const protectedText = options.protectedText ?? JSON.stringify(options.header ?? jwsHeader(km));
-  const protectedB64 = pki.encodeBase64Url(utf8(protectedText));
-  const payloadB64 = pki.encodeBase64Url(options.payload ?? encodeJwsPayload(TARGET));
+  const protectedB64 = foundation.encodeBase64Url(utf8(protectedText));
+  const payloadB64 = foundation.encodeBase64Url(options.payload ?? encodeJwsPayload(TARGET));
   const signature = await rawSign(km, utf8(`${protectedB64}.${payloadB64}`), options);
   const envelope: Record<string, unknown> = {
     payload: payloadB64,
     protected: protectedB64,
-    header: options.unprotected ?? { x5c: km.chain.map((c) => pki.encodeBase64(c.der)) },
-    signature: pki.encodeBase64Url(signature),
+    header: options.unprotected ?? { x5c: km.chain.map((c) => foundation.encodeBase64(c.der)) },
+    signature: foundation.encodeBase64Url(signature),
   };
   options.mutate?.(envelope);
   return utf8(JSON.stringify(envelope));
@@ -180,13 +181,13 @@ export interface JwsParts {
 
 export function splitJws(bytes: Uint8Array): JwsParts {
   const envelope = JSON.parse(text(bytes)) as Record<string, any>;
-  const protectedText = text(pki.decodeBase64Url(envelope.protected));
+  const protectedText = text(foundation.decodeBase64Url(envelope.protected));
   return {
     envelope,
     protectedText,
     header: JSON.parse(protectedText) as Record<string, any>,
-    payload: pki.decodeBase64Url(envelope.payload),
-    signature: pki.decodeBase64Url(envelope.signature),
+    payload: foundation.decodeBase64Url(envelope.payload),
+    signature: foundation.decodeBase64Url(envelope.signature),
   };
 }
 

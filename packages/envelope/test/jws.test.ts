@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as pki from '@x/notary-pki';
+import * as foundation from '@x/notary-pki/foundation';
 import { DEFAULT_SIGNING_AGENT, HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, parseEnvelope, signEnvelope, verifyEnvelopeIntegrity, type SignedAttributes } from '../src/index.js';
 import {
   SIGNING_TIME,
@@ -80,7 +81,7 @@ describe('JWS envelope', () => {
       const { envelope, signature } = splitJws(s.bytes);
       expect(await rawVerify(km, signature, utf8(`${envelope.protected}.${envelope.payload}`))).toBe(true);
       expect(await rawVerify(km, signature, utf8(`${envelope.payload}.${envelope.protected}`))).toBe(false);
-      expect(text(jwsSigningInput(utf8('{"a":1}'), utf8('{}')))).toBe(`${pki.encodeBase64Url(utf8('{"a":1}'))}.e30`);
+      expect(text(jwsSigningInput(utf8('{"a":1}'), utf8('{}')))).toBe(`${foundation.encodeBase64Url(utf8('{"a":1}'))}.e30`);
     });
 
     it('ENV-JWS-2: a signature over the decoded header and payload (not their base64url) fails verification', async () => {
@@ -88,7 +89,7 @@ describe('JWS envelope', () => {
       const header = JSON.stringify(jwsHeader(km));
       const payload = encodeJwsPayload(TARGET);
       const wrong = await rawSign(km, utf8(`${header}.${text(payload)}`));
-      const bytes = await craftJws(km, { protectedText: header, payload, mutate: (e) => (e.signature = pki.encodeBase64Url(wrong)) });
+      const bytes = await craftJws(km, { protectedText: header, payload, mutate: (e) => (e.signature = foundation.encodeBase64Url(wrong)) });
       await expectEnvelopeError(verify(bytes), 'ERR_SIGNATURE_VERIFICATION_FAILED');
     });
   });
@@ -200,7 +201,7 @@ describe('JWS envelope', () => {
       const km = await keyMaterial('rsa-2048');
       const s = await signed('rsa-2048');
       const { envelope } = splitJws(s.bytes);
-      expect(envelope.header.x5c).toEqual(km.chain.map((c) => pki.encodeBase64(c.der)));
+      expect(envelope.header.x5c).toEqual(km.chain.map((c) => foundation.encodeBase64(c.der)));
       for (const entry of envelope.header.x5c as string[]) expect(entry.length % 4).toBe(0);
       expect(s.verified.content.signerInfo.certificateChain.map((c) => c.sha256Fingerprint)).toEqual(km.chain.map((c) => c.sha256Fingerprint));
     });
@@ -209,8 +210,8 @@ describe('JWS envelope', () => {
       const km = await keyMaterial('ec-256');
       const variants: string[][] = [];
       for (let i = 0; i < km.chain.length; i++) {
-        const std = pki.encodeBase64(km.chain[i]!.der);
-        const x5c = km.chain.map((c) => pki.encodeBase64(c.der));
+        const std = foundation.encodeBase64(km.chain[i]!.der);
+        const x5c = km.chain.map((c) => foundation.encodeBase64(c.der));
         if (std.endsWith('=')) variants.push(x5c.map((v, j) => (j === i ? std.replace(/=+$/, '') : v)));
         if (/[+/]/.test(std)) variants.push(x5c.map((v, j) => (j === i ? std.replace(/\+/g, '-').replace(/\//g, '_') : v)));
       }
@@ -223,7 +224,7 @@ describe('JWS envelope', () => {
       ['empty', []],
       ['a string', 'MIIB'],
       ['an entry that is not a string', [1]],
-      ['an entry that is not a certificate', [pki.encodeBase64(utf8('not a certificate'))]],
+      ['an entry that is not a certificate', [foundation.encodeBase64(utf8('not a certificate'))]],
     ])('ENV-JWS-5: x5c %s is ERR_ENVELOPE_MALFORMED', async (_what, x5c) => {
       const km = await keyMaterial('ec-256');
       await expectEnvelopeError(verify(await craftJws(km, { unprotected: x5c === undefined ? {} : { x5c } })), 'ERR_ENVELOPE_MALFORMED');
@@ -237,7 +238,7 @@ describe('JWS envelope', () => {
       // The TSA is asked to stamp the primitive signature value.
       expect(stamped).toEqual(signature);
       expect(HEADER.timestampSignature).toBe('io.cncf.notary.timestampSignature');
-      expect(envelope.header[HEADER.timestampSignature]).toBe(pki.encodeBase64(token));
+      expect(envelope.header[HEADER.timestampSignature]).toBe(foundation.encodeBase64(token));
       expect(envelope.header['io.cncf.notary.timestamp']).toBeUndefined();
       expect(s.verified.content.signerInfo.unsignedAttributes.timestampSignature).toEqual(token);
       const reparsed = await verify(s.bytes);
@@ -246,18 +247,18 @@ describe('JWS envelope', () => {
 
     it('ENV-JWS-5 AMB-1: a token under the spec example name io.cncf.notary.timestamp is not read as the timestamp', async () => {
       const km = await keyMaterial('ec-256');
-      const x5c = km.chain.map((c) => pki.encodeBase64(c.der));
-      const v = await verify(await craftJws(km, { unprotected: { x5c, 'io.cncf.notary.timestamp': pki.encodeBase64(Uint8Array.of(1, 2)) } }));
+      const x5c = km.chain.map((c) => foundation.encodeBase64(c.der));
+      const v = await verify(await craftJws(km, { unprotected: { x5c, 'io.cncf.notary.timestamp': foundation.encodeBase64(Uint8Array.of(1, 2)) } }));
       expect(v.content.signerInfo.unsignedAttributes.timestampSignature).toBeUndefined();
     });
 
     it.each<[string, unknown]>([
-      ['base64url', pki.encodeBase64Url(Uint8Array.of(0xfb, 0xff, 0xfe))],
+      ['base64url', foundation.encodeBase64Url(Uint8Array.of(0xfb, 0xff, 0xfe))],
       ['unpadded', 'AQI'],
       ['a number', 12],
     ])('ENV-JWS-5: a timestampSignature in %s is ERR_ENVELOPE_MALFORMED', async (_what, value) => {
       const km = await keyMaterial('ec-256');
-      const x5c = km.chain.map((c) => pki.encodeBase64(c.der));
+      const x5c = km.chain.map((c) => foundation.encodeBase64(c.der));
       await expectEnvelopeError(verify(await craftJws(km, { unprotected: { x5c, [HEADER.timestampSignature]: value } })), 'ERR_ENVELOPE_MALFORMED');
     });
 
@@ -279,12 +280,12 @@ describe('JWS envelope', () => {
     it('ENV-JWS-6: alg HS256 with a real HMAC over the signing input is ERR_UNSUPPORTED_ALGORITHM', async () => {
       const km = await keyMaterial('ec-256');
       const header = jwsHeader(km, { alg: 'HS256' });
-      const protectedB64 = pki.encodeBase64Url(utf8(JSON.stringify(header)));
-      const payloadB64 = pki.encodeBase64Url(encodeJwsPayload(TARGET));
+      const protectedB64 = foundation.encodeBase64Url(utf8(JSON.stringify(header)));
+      const payloadB64 = foundation.encodeBase64Url(encodeJwsPayload(TARGET));
       // The classic confusion: the HMAC key is the public certificate.
       const hmacKey = await crypto.subtle.importKey('raw', km.chain[0]!.der.slice(), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
       const mac = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, utf8(`${protectedB64}.${payloadB64}`).slice()));
-      const bytes = await craftJws(km, { header, mutate: (e) => (e.signature = pki.encodeBase64Url(mac)) });
+      const bytes = await craftJws(km, { header, mutate: (e) => (e.signature = foundation.encodeBase64Url(mac)) });
       await expectEnvelopeError(verify(bytes), 'ERR_UNSUPPORTED_ALGORITHM');
     });
 
@@ -341,8 +342,8 @@ describe('JWS envelope', () => {
       // Pick a header / payload whose base64url length is not a multiple of 4, so padding exists.
       let header = jwsHeader(km);
       let payload = encodeJwsPayload(TARGET);
-      for (let i = 0; pki.encodeBase64Url(utf8(JSON.stringify(header))).length % 4 === 0; i++) header = jwsHeader(km, { 'com.example.pad': 'x'.repeat(i + 1) });
-      for (let i = 0; pki.encodeBase64Url(payload).length % 4 === 0; i++) payload = encodeJwsPayload({ ...TARGET, annotations: { p: 'x'.repeat(i + 1) } });
+      for (let i = 0; foundation.encodeBase64Url(utf8(JSON.stringify(header))).length % 4 === 0; i++) header = jwsHeader(km, { 'com.example.pad': 'x'.repeat(i + 1) });
+      for (let i = 0; foundation.encodeBase64Url(payload).length % 4 === 0; i++) payload = encodeJwsPayload({ ...TARGET, annotations: { p: 'x'.repeat(i + 1) } });
       await expect(verify(await craftJws(km, { header, payload }))).resolves.toBeDefined();
       const bytes = await craftJws(km, {
         header,
@@ -363,7 +364,7 @@ describe('JWS envelope', () => {
       for (let i = 0; !bytes; i++) {
         const candidate = await craftJws(km, { header: jwsHeader(km, { 'com.example.n': i }) });
         const sig = splitJws(candidate).signature;
-        if (/[+/]/.test(pki.encodeBase64(sig))) bytes = await craftJws(km, { header: jwsHeader(km, { 'com.example.n': i }), mutate: (e) => (e.signature = pki.encodeBase64(sig).replace(/=+$/, '')) });
+        if (/[+/]/.test(foundation.encodeBase64(sig))) bytes = await craftJws(km, { header: jwsHeader(km, { 'com.example.n': i }), mutate: (e) => (e.signature = foundation.encodeBase64(sig).replace(/=+$/, '')) });
       }
       await expectEnvelopeError(verify(bytes), 'ERR_ENVELOPE_MALFORMED');
     });
@@ -392,7 +393,7 @@ describe('JWS envelope', () => {
       const body = [...int(sig.subarray(0, 32)), ...int(sig.subarray(32))];
       const der = Uint8Array.of(0x30, body.length, ...body);
       for (const bad of [der, sig.subarray(0, 63)]) {
-        const bytes = await craftJws(km, { mutate: (e) => (e.signature = pki.encodeBase64Url(bad)) });
+        const bytes = await craftJws(km, { mutate: (e) => (e.signature = foundation.encodeBase64Url(bad)) });
         await expectEnvelopeError(verify(bytes), 'ERR_SIGNATURE_VERIFICATION_FAILED');
       }
     });

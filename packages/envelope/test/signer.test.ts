@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as pki from '@x/notary-pki';
+import * as foundation from '@x/notary-pki/foundation';
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signEnvelope, signerFromCryptoKey, signerFromPrivateKey, type Signer } from '../src/index.js';
 import { FORMATS, SIGNING_TIME, SPECS, TARGET, chainDir, expectEnvelopeError, fmt, importParams, keyMaterial, rawVerify, utf8 } from './helpers.js';
 
@@ -20,7 +21,7 @@ describe('signer', () => {
 
   it.each(['rsa-3072', 'ec-521'])('ALG-1: signerFromPrivateKey accepts PKCS#8 DER and a chain given as DER bytes or Certificate[] (%s)', async (spec) => {
     const km = await keyMaterial(spec);
-    for (const chain of [km.chain, utf8(km.chainPem), km.chain.map((c) => c.der).reduce((a, b) => pki.concatBytes(a, b))]) {
+    for (const chain of [km.chain, utf8(km.chainPem), km.chain.map((c) => c.der).reduce((a, b) => foundation.concatBytes(a, b))]) {
       const signer = await signerFromPrivateKey(km.keyDer, chain);
       expect(signer.certificateChain).toHaveLength(3);
       expect(await rawVerify(km, await signer.sign(DATA), DATA)).toBe(true);

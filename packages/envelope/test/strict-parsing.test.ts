@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { encode, Tag } from 'cbor2';
 import * as pki from '@x/notary-pki';
+import * as foundation from '@x/notary-pki/foundation';
 import { HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, parseEnvelope, parsePayload, signerFromPrivateKey, verifyEnvelopeIntegrity } from '../src/index.js';
 import {
   SIGNING_TIME,
@@ -31,7 +32,7 @@ const DIGEST = TARGET.digest;
 
 const verifyJws = (bytes: Uint8Array) => verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_JWS);
 const verifyCose = (bytes: Uint8Array) => verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_COSE);
-const x5c = (km: KeyMaterial): string[] => km.chain.map((c) => pki.encodeBase64(c.der));
+const x5c = (km: KeyMaterial): string[] => km.chain.map((c) => foundation.encodeBase64(c.der));
 const x5chain = (km: KeyMaterial): Uint8Array[] => km.chain.map((c) => c.der);
 
 /** The three PEM forms of the leaf that finding 4 names. */
@@ -72,7 +73,7 @@ describe('issue 12: JWS parsing', () => {
   it('ENV-JWS-5 issue 12 finding 4: an x5c entry holding PEM (plain, with junk, with a PRIVATE KEY block) is ERR_ENVELOPE_MALFORMED', async () => {
     const km = await keyMaterial('ec-256');
     for (const [what, pem] of pemForms(km)) {
-      const bytes = await craftJws(km, { unprotected: { x5c: [pki.encodeBase64(utf8(pem)), ...x5c(km).slice(1)] } });
+      const bytes = await craftJws(km, { unprotected: { x5c: [foundation.encodeBase64(utf8(pem)), ...x5c(km).slice(1)] } });
       const error = await expectEnvelopeError(verifyJws(bytes), 'ERR_ENVELOPE_MALFORMED');
       expect(error.message, what).toMatch(/x5c\[0\]/);
     }
@@ -81,7 +82,7 @@ describe('issue 12: JWS parsing', () => {
   it('ENV-JWS-5 issue 12 finding 1: a 32 MiB x5c entry of BEGIN lines is ERR_ENVELOPE_MALFORMED without PEM parsing', async () => {
     const km = await keyMaterial('ec-256');
     // 84 bytes encode to 112 base64 characters without padding, so the flood's base64 is one unit repeated.
-    const flood = pki.encodeBase64(utf8(beginFlood(84))).repeat(Math.ceil((24 * MiB) / 84));
+    const flood = foundation.encodeBase64(utf8(beginFlood(84))).repeat(Math.ceil((24 * MiB) / 84));
     const bytes = await craftJws(km, { unprotected: { x5c: [flood] } });
     expect(bytes.length).toBeGreaterThanOrEqual(32 * MiB);
     await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_JWS), 'ERR_ENVELOPE_MALFORMED');

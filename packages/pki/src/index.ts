@@ -1,6 +1,4 @@
 export { NotaryError, CertificateRuleError, type CertificateRuleCode, type PkiErrorCode } from './errors.js';
-export { encodeBase64, decodeBase64, encodeBase64Url, decodeBase64Url } from './base64.js';
-export { bytesEqual, concatBytes, toHex } from './bytes.js';
 export { decodePem, encodePem, type PemBlock } from './pem.js';
 export type { NameAttribute } from './x509-name.js';
 export { keySpecOf, type KeySpec, type NamedCurve, type PublicKey } from './public-key.js';
@@ -27,7 +25,6 @@ export {
   isRootCertificate,
 } from './certificate-rules.js';
 export type { TimestampErrorCode } from './errors.js';
-export { readBoundedBody } from './http/bounded-body.js';
 export { TimestampToken, type TstInfo, type TimestampRange } from './timestamp/timestamp-token.js';
 export { verifyTimestampToken, verifyTimestampSignature, type TimestampVerificationOptions, type VerifiedTimestamp } from './timestamp/timestamp-verification.js';
 export { requestTimestamp, type TimestampClientOptions, type FetchLike } from './timestamp/timestamp-client.js';

@@ -16,7 +16,8 @@
  *   (Node only: the entry point passes a file reader).
  */
 import { DEFAULT_SIGNING_AGENT, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, parsePayload, signEnvelope, signerFromPrivateKey, type Signer } from '@x/notary-envelope';
-import { algorithmSuiteOf, decodeBase64, encodeBase64, keySpecOf, parseCertificates, type Certificate, type KeySpec } from '@x/notary-pki';
+import { algorithmSuiteOf, keySpecOf, parseCertificates, type Certificate, type KeySpec } from '@x/notary-pki';
+import { decodeBase64, encodeBase64 } from '@x/notary-pki/foundation';
 import { createPlugin, PluginProtocolError, type PluginConfig, type PluginMetadata, type TypeScriptPlugin } from '@x/notary-plugin';
 
 export const EXAMPLE_PLUGIN_NAME = 'com.example.notary';

@@ -9,7 +9,7 @@
  *   every member PLG-6 … PLG-10 and PLG-15 call required.
  * Bytes are standard base64 with padding (Go's `[]byte`); times RFC 3339.
  */
-import { decodeBase64, encodeBase64 } from '@x/notary-pki';
+import { decodeBase64, encodeBase64 } from '@x/notary-pki/foundation';
 import { parseRfc3339 } from '@x/notary-envelope';
 import { formatRfc3339 } from '@x/notary-pki/foundation';
 import { PluginError, PluginProtocolError } from './errors.js';

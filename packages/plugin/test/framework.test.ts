@@ -7,7 +7,8 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signEnvelope, signerFromCryptoKey, verifyEnvelopeIntegrity, type Signer } from '@x/notary-envelope';
-import { algorithmSuiteOf, Certificate, encodeBase64 } from '@x/notary-pki';
+import { algorithmSuiteOf, Certificate } from '@x/notary-pki';
+import { encodeBase64 } from '@x/notary-pki/foundation';
 import { CONTRACT_VERSION, PluginError, PluginProtocolError, createPlugin, createPluginEnvelopeGenerator, createPluginSigner, createVerificationRunner, mergePluginConfig, type PluginHandlers, type PluginMetadata, type VerifySignatureRequest } from '../src/index.js';
 import { caAndLeaf } from '@x/notary-test-servers/certificates';
 import { expectPluginError } from './support/fake-plugins.js';

@@ -10,6 +10,7 @@ import * as core from '@x/notary-core';
 import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
+import * as foundation from '@x/notary-pki/foundation';
 import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import { startReferrersRegistry } from '@x/notary-test-servers/oci/referrers-registry';
 import { startRegistry } from '@x/notary-test-servers/oci/registry';
@@ -37,9 +38,9 @@ export async function pushImage(repository: oci.Repository, tag: string, content
 async function pushTampered(repository: oci.Repository, target: oci.Descriptor, signer: envelope.Signer): Promise<void> {
   const signed = await envelope.signEnvelope({ mediaType: envelope.MEDIA_TYPE_JWS, signer, targetArtifact: { mediaType: target.mediaType, digest: target.digest, size: target.size } });
   const jws = JSON.parse(new TextDecoder().decode(signed.bytes)) as { signature: string };
-  const signature = pki.decodeBase64Url(jws.signature);
+  const signature = foundation.decodeBase64Url(jws.signature);
   signature[0]! ^= 1;
-  jws.signature = pki.encodeBase64Url(signature);
+  jws.signature = foundation.encodeBase64Url(signature);
   const built = oci.buildSignatureManifest({
     envelope: encoder.encode(JSON.stringify(jws)),
     envelopeMediaType: envelope.MEDIA_TYPE_JWS,

@@ -15,7 +15,8 @@ import { booleanFlag, requireFlags, stringFlag, type CommandGroup, type CommandS
 import { addSigningKey, loadSigningKeys, localKeyPaths, saveSigningKeys } from '../config/signing-keys.js';
 import { writeExclusiveFile } from '../config/files.js';
 import { CliError, errorReason, usageError } from '../errors.js';
-import { formatGoTime, formatRfc3339, table } from '../output/text.js';
+import { formatGoTime, formatRfc3339 } from '@x/notary-pki/foundation';
+import { table } from '../output/text.js';
 import { generateTestCertificate } from '../test-certificate.js';
 
 const STORE_FLAGS = {

@@ -6,7 +6,8 @@
  * artifact; as a tree (text) or as notation's JSON fields.
  */
 import { HEADER, MEDIA_TYPE_COSE, parseEnvelope, parsePayload, type ParsedEnvelope } from '@x/notary-envelope';
-import { decodeBase64Url, TimestampToken, type Certificate, type TimestampRange } from '@x/notary-pki';
+import { TimestampToken, type Certificate, type TimestampRange } from '@x/notary-pki';
+import { decodeBase64Url } from '@x/notary-pki/foundation';
 import { formatAnsic, formatRfc3339Nano, localOffsetMinutes, TreeNode } from './text.js';
 
 export interface InspectedSignature {

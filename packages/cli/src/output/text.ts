@@ -55,16 +55,6 @@ export function formatAnsic(instant: Date, offsetMinutes = 0): string {
   return `${DAYS[date.getUTCDay()]} ${MONTHS[date.getUTCMonth()]} ${pad(date.getUTCDate(), 2, ' ')} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} ${date.getUTCFullYear()}`;
 }
 
-/** Go's default time.Time String in UTC (`2006-01-02 15:04:05 +0000 UTC`), as `cert show` prints validity. */
-export function formatGoTime(date: Date): string {
-  return `${date.getUTCFullYear()}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())} ${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())} +0000 UTC`;
-}
-
-/** RFC 3339 without fractional seconds (Go's time.RFC3339 in UTC). */
-export function formatRfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
  * Go's time.RFC3339Nano, as encoding/json writes a time.Time: the fraction
  * only when non-zero, without trailing zeros (`…:05Z`, `…:05.12Z`), and the

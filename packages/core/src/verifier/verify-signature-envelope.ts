@@ -1,5 +1,6 @@
 import { verifyEnvelopeIntegrity, type VerifiedEnvelope } from '@x/notary-envelope';
-import { bytesEqual, checkRevocation, NotaryError, type RevocationOptions } from '@x/notary-pki';
+import { checkRevocation, NotaryError, type RevocationOptions } from '@x/notary-pki';
+import { bytesEqual } from '@x/notary-pki/foundation';
 import { CAPABILITY, type VerificationRunner, type VerifySignatureResponse } from '@x/notary-plugin';
 import {
   loadAuthenticityTrustStores,

@@ -7,6 +7,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as envelope from '@x/notary-envelope';
 import * as pki from '@x/notary-pki';
+import { encodeBase64, encodeBase64Url } from '@x/notary-pki/foundation';
 import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import type { PluginMetadata, VerificationRunner, VerifySignatureRequest, VerifySignatureResponse } from '@x/notary-plugin';
 import { MemoryTrustStore, type TrustPolicyStatement } from '@x/notary-trust-policy';
@@ -61,20 +62,31 @@ async function signed(options: { extended?: Extended; expiry?: number } = {}): P
 
 /**
  * A notary.x509.signingAuthority JWS envelope (what a signing service
- * returns; signEnvelope makes notary.x509 only, SIGN-2 [impl]).
+ * returns). signEnvelope makes notary.x509 only (SIGN-2 [impl]) and the
+ * envelope encoders are internal, so the JWS is written here by hand
+ * (ENV-JWS-1, ENV-JWS-3): critical extended attributes are listed in `crit`.
  */
 async function signedBySigningAuthority(authenticSigningTime: Date, expiry: Date): Promise<Uint8Array> {
-  const payload = envelope.encodeJwsPayload(TARGET);
-  const signedAttributes: envelope.SignedAttributes = {
-    contentType: envelope.MEDIA_TYPE_PAYLOAD,
-    signingScheme: envelope.SIGNING_SCHEME_SIGNING_AUTHORITY,
-    authenticSigningTime,
-    expiry,
-    extendedAttributes: DEFAULT_EXTENDED,
-  };
-  const protectedHeader = envelope.encodeJwsProtectedHeader({ payload, signatureAlgorithm: pki.algorithmSuiteOf('EC-256').signatureAlgorithm, signedAttributes });
-  const signature = await who.signer.sign(envelope.jwsSigningInput(protectedHeader, payload));
-  return envelope.encodeJws({ protectedHeader, payload, signature, certificateChain: chain, unsignedAttributes: {} });
+  const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
+  const b64url = (bytes: Uint8Array): string => encodeBase64Url(bytes);
+  const rfc3339 = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const payload = b64url(json({ targetArtifact: TARGET }));
+  const extended = Object.fromEntries(DEFAULT_EXTENDED.map((a) => [a.key, a.value]));
+  const critical = DEFAULT_EXTENDED.filter((a) => a.critical).map((a) => a.key);
+  const protectedHeader = b64url(
+    json({
+      alg: 'ES256',
+      crit: [envelope.HEADER.signingScheme, envelope.HEADER.authenticSigningTime, envelope.HEADER.expiry, ...critical],
+      cty: 'application/vnd.cncf.notary.payload.v1+json',
+      [envelope.HEADER.signingScheme]: 'notary.x509.signingAuthority',
+      [envelope.HEADER.authenticSigningTime]: rfc3339(authenticSigningTime),
+      [envelope.HEADER.expiry]: rfc3339(expiry),
+      ...extended,
+    }),
+  );
+  const signature = await who.signer.sign(new TextEncoder().encode(`${protectedHeader}.${payload}`));
+  const x5c = chain.map((c) => encodeBase64(c.der));
+  return json({ payload, protected: protectedHeader, header: { x5c }, signature: b64url(signature) });
 }
 
 const statement = (level: string, extra: Partial<TrustPolicyStatement> = {}): TrustPolicyStatement =>

@@ -8,7 +8,7 @@
  * `@x/notary-pki`'s DER reader): it parses only the well-formed fixtures the
  * targets start from, and writes whatever a mutation asks, valid or not.
  */
-import { concatBytes } from '@x/notary-pki';
+import { concatBytes } from '@x/notary-pki/foundation';
 import type { Rng } from '../types.js';
 
 export interface DerNode {

@@ -15,7 +15,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Certificate, concatBytes, encodeBase64, toHex, validateCodeSigningChain } from '@x/notary-pki';
+import { Certificate, validateCodeSigningChain } from '@x/notary-pki';
+import { concatBytes, encodeBase64, toHex } from '@x/notary-pki/foundation';
 import { digest } from '../../../pki/src/digest.js';
 // The DER writer is a fixture tool of pki's tests, not part of its API: bundled from source.
 import * as derWriter from '../../../pki/src/der-writer.js';

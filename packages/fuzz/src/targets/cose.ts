@@ -14,7 +14,7 @@
 import { decode, encode, Tag, type DecodeOptions, type TagDecoder } from 'cbor2';
 import { coseSigningInput } from '../../../envelope/src/cose.js';
 import type { VerificationResult } from '@x/notary-core';
-import { bytesEqual, concatBytes } from '@x/notary-pki';
+import { bytesEqual, concatBytes } from '@x/notary-pki/foundation';
 import { classifyVerification } from '../classify.js';
 import { loadChain, MEDIA_TYPE_COSE, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification, type ChainFixture } from '../fixtures.js';
 import { mutateBytes } from '../mutations/bytes.js';

@@ -11,7 +11,7 @@
  * the edit is the signer's choice (named in the case), or the envelope is the
  * original up to JSON whitespace and an unsigned signingAgent.
  */
-import { encodeBase64, encodeBase64Url } from '@x/notary-pki';
+import { encodeBase64, encodeBase64Url } from '@x/notary-pki/foundation';
 import { jwsSigningInput } from '../../../envelope/src/jws.js';
 import type { VerificationResult } from '@x/notary-core';
 import { classifyVerification } from '../classify.js';

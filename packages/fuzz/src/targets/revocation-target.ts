@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import type { VerificationResult } from '@x/notary-core';
 import { signerFromPrivateKey } from '@x/notary-envelope';
-import { bytesEqual } from '@x/notary-pki';
+import { bytesEqual } from '@x/notary-pki/foundation';
 import type { LeafFiles, PkiScenario } from '@x/notary-test-servers/pki/pki-scenario';
 import { classifyVerification } from '../classify.js';
 import { MEDIA_TYPE_JWS, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification } from '../fixtures.js';

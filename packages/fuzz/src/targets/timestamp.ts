@@ -8,7 +8,8 @@
  * acceptance.
  */
 import { readFile } from 'node:fs/promises';
-import { bytesEqual, decodeBase64, encodeBase64, parseCertificates } from '@x/notary-pki';
+import { parseCertificates } from '@x/notary-pki';
+import { bytesEqual, decodeBase64, encodeBase64 } from '@x/notary-pki/foundation';
 import type { VerificationResult } from '@x/notary-core';
 import { classifyVerification } from '../classify.js';
 import { loadChain, MEDIA_TYPE_JWS, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification } from '../fixtures.js';

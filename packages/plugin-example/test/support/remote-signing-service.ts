@@ -6,7 +6,8 @@
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Certificate, decodeBase64, encodeBase64 } from '@x/notary-pki';
+import { Certificate } from '@x/notary-pki';
+import { decodeBase64, encodeBase64 } from '@x/notary-pki/foundation';
 import { issue, type Issued } from '@x/notary-test-servers/certificates';
 
 export interface RemoteSigningService {

@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync, chmodSync } from '
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signEnvelope, verifyEnvelopeIntegrity, type TargetArtifact as Descriptor } from '@x/notary-envelope';
-import { Certificate, CertificateRuleError, decodeBase64 } from '@x/notary-pki';
+import { Certificate, CertificateRuleError } from '@x/notary-pki';
+import { decodeBase64 } from '@x/notary-pki/foundation';
 import { createPluginEnvelopeGenerator, createPluginSigner, PluginError } from '../../src/index.js';
 import { createVerificationPluginRunner, listPlugins, openPlugin, pluginDirectoryOf } from '../../src/node/index.js';
 import { caAndLeaf, type Issued } from '@x/notary-test-servers/certificates';

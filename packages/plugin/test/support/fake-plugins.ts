@@ -3,7 +3,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeBase64, type Certificate } from '@x/notary-pki';
+import { type Certificate } from '@x/notary-pki';
+import { encodeBase64 } from '@x/notary-pki/foundation';
 import { expect } from 'vitest';
 import { PluginError, type PluginHostErrorCode } from '../../src/index.js';
 
