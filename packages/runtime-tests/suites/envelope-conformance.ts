@@ -1,14 +1,14 @@
 /**
- * The envelope conformance suite, written once and run by every runtime:
- * vitest in Node (../conformance.test.ts) and Deno (./deno-runner.ts). It uses
+ * The envelope conformance suite, written once and run by every runtime
+ * (registry.ts: Node under vitest, Deno and Chromium, on the built packages). It uses
  * no test framework: each case is a name and an async function that throws on
  * failure, and the runtime supplies the SDK modules and a file reader.
  *
  * Sources:
- * - own vectors: ../../../../test-vectors/out, made by openssl (test-vectors/generate.mjs);
+ * - own vectors: test-vectors/out at the repository root, made by openssl (test-vectors/generate.mjs);
  * - upstream vectors: $NOTARY_VECTORS/manifest.json, the Notary Project's own test data.
  */
-import type * as Envelope from '../../src/index.js';
+import type * as Envelope from '@x/notary-envelope';
 import type * as Pki from '@x/notary-pki';
 
 export interface SuiteEnvironment {

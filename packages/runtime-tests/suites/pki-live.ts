@@ -1,11 +1,11 @@
 /**
  * Timestamp and revocation checks against the live loopback servers (a real
  * `openssl ts` TSA, `openssl ocsp` responder and CRL server), written once and
- * run in Node (../live.test.ts) and in Deno (./deno-runner.ts, on dist/).
+ * run by runtime-tests in Node, Deno and Chromium, on dist/ (registry.ts).
  * Each case is a name with its requirement IDs and an async function that
  * throws on failure; the runtime supplies the SDK module and a file reader.
  */
-import type * as Pki from '../../src/index.js';
+import type * as Pki from '@x/notary-pki';
 import type { PkiServers } from '@x/notary-test-servers/pki/global-setup';
 import type { LeafName } from '@x/notary-test-servers/pki/pki-scenario';
 import { selfSignedSigner } from '@x/notary-test-servers/certificates';
