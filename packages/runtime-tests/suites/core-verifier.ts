@@ -10,6 +10,7 @@ import type * as Envelope from '@x/notary-envelope';
 import type * as Pki from '@x/notary-pki';
 import type * as Policy from '@x/notary-trust-policy';
 import { selfSignedSigner } from '@x/notary-test-servers/certificates';
+import { check, equal } from './types.ts';
 
 export interface SuiteEnvironment {
   pki: typeof Pki;
@@ -21,13 +22,6 @@ export interface SuiteEnvironment {
 export interface SuiteCase {
   name: string;
   run(): Promise<void>;
-}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-function equal<T>(actual: T, expected: T, what: string): void {
-  check(actual === expected, `${what}: expected ${String(expected)}, got ${String(actual)}`);
 }
 
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';

@@ -10,6 +10,7 @@
  */
 import type * as Envelope from '@x/notary-envelope';
 import type * as Pki from '@x/notary-pki';
+import { check, equal, expectCode } from './types.ts';
 
 export interface SuiteEnvironment {
   pki: typeof Pki;
@@ -30,28 +31,6 @@ export interface ConformanceCase {
   run(): Promise<void>;
   /** Set when the case is skipped; the reason comes from the case's manifest entry. */
   skip?: string;
-}
-
-class AssertionFailed extends Error {}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new AssertionFailed(message);
-}
-
-function equal<T>(actual: T, expected: T, what: string): void {
-  check(actual === expected, `${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
-}
-
-/** Runs `action` and asserts it throws an error with `code`. */
-async function expectCode(action: () => Promise<unknown>, code: string): Promise<Error & { code?: string }> {
-  try {
-    await action();
-  } catch (error) {
-    const e = error as Error & { code?: string };
-    check(e.code === code, `expected error code ${code}, got ${e.code ?? 'none'}: ${e.message}`);
-    return e;
-  }
-  throw new AssertionFailed(`expected error code ${code}, but it succeeded`);
 }
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
