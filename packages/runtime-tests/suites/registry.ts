@@ -1,26 +1,27 @@
 /**
  * Every suite the runtime runners know, built from a runtime's SDK modules
- * and a file reader. The packages' own suites (envelope conformance, the
- * core verifier table, the pki live TSA/OCSP/CRL suite) are imported from
- * where they live, unchanged; the trust-policy and OCI suites are this
- * package's.
+ * and a file reader. This package is the one home of the runtime-neutral
+ * suites (envelope conformance, the core verifier table, the pki live
+ * TSA/OCSP/CRL suite, trust policy in memory, OCI verification): each is
+ * written once and run on the built packages in Node, Deno and Chromium, so
+ * no package's tests import another package's test/ folder (issue 14 item 5).
  *
- * `UNSUPPORTED` is where a case of a package's suite declares that it cannot
- * run in a runtime, with the reason (the packages' suite files have no such
- * field). It is empty today: every case runs in Chromium.
+ * `UNSUPPORTED` is where a case declares that it cannot run in a runtime,
+ * with the reason (the suites' case shapes have no such field). It is empty
+ * today: every case runs everywhere.
  */
 import type * as Core from '@x/notary-core';
 import type * as Envelope from '@x/notary-envelope';
 import type * as Oci from '@x/notary-oci';
 import type * as Pki from '@x/notary-pki';
 import type * as Policy from '@x/notary-trust-policy';
-import { verifierCases } from '../../core/test/conformance/suite.ts';
-import { envelopeConformanceCases } from '../../envelope/test/conformance/suite.ts';
-import { liveCases } from '../../pki/test/live/suite.ts';
+import { verifierCases } from './core-verifier.ts';
+import { envelopeConformanceCases } from './envelope-conformance.ts';
+import { liveCases } from './pki-live.ts';
 import type { PkiServers } from '@x/notary-test-servers/pki/global-setup';
 import { ociVerifyCases, type OciFixtures } from './oci-verify.ts';
 import { trustPolicyCases } from './trust-policy.ts';
-import type { Runtime, RuntimeCase } from './types.ts';
+import { check, type Runtime, type RuntimeCase } from './types.ts';
 
 export interface Modules {
   pki: typeof Pki;
@@ -65,28 +66,38 @@ function upstreamNotice(config: SuiteConfig, kind: string): RuntimeCase[] {
   return [{ name, kind, run: async () => undefined, skip: `upstream vectors not found at ${config.upstreamLooked}: the upstream cases are not run` }];
 }
 
+/**
+ * Upstream vectors present: the manifest gave the envelope suite its upstream
+ * cases (a manifest that parsed to almost nothing would otherwise pass).
+ */
+function upstreamLoaded(config: SuiteConfig, conformance: readonly { kind: string }[]): RuntimeCase[] {
+  if (!config.upstreamVectorsDir) return [];
+  const upstream = conformance.filter((c) => c.kind.startsWith('upstream')).length;
+  const name = 'upstream vectors are present and yield more than 60 upstream envelope cases';
+  return [{ name, kind: 'upstream-vectors', run: async () => check(upstream > 60, `${upstream} upstream cases from ${config.upstreamVectorsDir}`) }];
+}
+
 export async function suiteCases(suite: SuiteName, m: Modules, io: RuntimeIo, config: SuiteConfig): Promise<RuntimeCase[]> {
   let cases: RuntimeCase[];
   switch (suite) {
-    case 'envelope':
-      cases = [
-        ...upstreamNotice(config, 'upstream-vectors'),
-        ...(await envelopeConformanceCases({
-          pki: m.pki,
-          envelope: m.envelope as never,
-          readFile: io.readFile,
-          exists: io.exists,
-          ownVectorsDir: config.ownVectorsDir,
-          upstreamVectorsDir: config.upstreamVectorsDir,
-        })),
-      ];
+    case 'envelope': {
+      const conformance = await envelopeConformanceCases({
+        pki: m.pki,
+        envelope: m.envelope,
+        readFile: io.readFile,
+        exists: io.exists,
+        ownVectorsDir: config.ownVectorsDir,
+        upstreamVectorsDir: config.upstreamVectorsDir,
+      });
+      cases = [...upstreamNotice(config, 'upstream-vectors'), ...upstreamLoaded(config, conformance), ...conformance];
       break;
+    }
     case 'core':
-      cases = verifierCases(m as never).map((c) => ({ ...c, kind: 'verifier' }));
+      cases = verifierCases(m).map((c) => ({ ...c, kind: 'verifier' }));
       break;
     case 'pki':
       if (!config.pkiServers) throw new Error('the pki live suite needs the pki servers');
-      cases = liveCases({ pki: m.pki as never, servers: config.pkiServers, readFile: io.readFile }).map((c) => ({
+      cases = liveCases({ pki: m.pki, servers: config.pkiServers, readFile: io.readFile }).map((c) => ({
         ...c,
         kind: /^TSA/.test(c.name) ? 'timestamp' : /^REV-3/.test(c.name) ? 'ocsp' : 'crl',
       }));

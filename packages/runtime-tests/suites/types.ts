@@ -1,6 +1,6 @@
 /**
- * The shape every runtime-neutral suite of this package shares with the
- * packages' own suites: a case is a name, a group (`kind`) for the per-group
+ * The shape every runtime-neutral suite of this package shares, and their
+ * one set of assertions: a case is a name, a group (`kind`) for the per-group
  * counts, and an async function that throws on failure. A case that cannot
  * run in some runtime says so in `unsupported` with the reason; the runners
  * report it as skipped with that reason, never silently.

@@ -10,7 +10,7 @@
  *   the CLI against local CRL / OCSP servers. Here the very same chains, CRL
  *   files and (derived, stored) OCSP responses are served by an in-memory
  *   {@link Fetcher} keyed by the URLs in the certificates' CDP / AIA
- *   extensions. The live loopback servers are exercised in `live.test.ts`.
+ *   extensions. The live loopback servers are exercised by runtime-tests' pki suite.
  *
  * Vectors: `$NOTARY_VECTORS`, else `<repo root>/../shared/notary-vectors`.
  * When they are missing the suite is skipped locally and fails on CI.

@@ -1,7 +1,8 @@
 /**
- * The live timestamp and revocation suite (test/live/suite.ts) in Node,
- * against the loopback servers the global setup started, plus what only Node
- * has: the notation-format CRL file cache of the ./node entry.
+ * What only Node has: the notation-format CRL file cache of the ./node entry,
+ * against the live loopback CRL server the global setup started. The
+ * runtime-neutral live TSA/OCSP/CRL suite runs in runtime-tests (Node, Deno,
+ * Chromium), not here.
  */
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,17 +10,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 // The `inject('pkiServers')` type: the global setup's ProvidedContext declaration.
 import type {} from '@x/notary-test-servers/pki/global-setup';
-import * as pki from '../src/index.js';
-import { FileCrlCache } from '../src/node/index.js';
-import { liveCases } from './live/suite.js';
+import * as pki from '../../src/index.js';
+import { FileCrlCache } from '../../src/node/index.js';
 
 const servers = inject('pkiServers');
-
-describe('live TSA, OCSP and CRL servers (Node)', () => {
-  for (const c of liveCases({ pki, servers, readFile: async (path) => new Uint8Array(await readFile(path)) })) {
-    it(c.name, c.run);
-  }
-});
 
 describe('REV-5: the CRL file cache against the live CRL server', () => {
   const dirs: string[] = [];

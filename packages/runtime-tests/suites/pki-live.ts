@@ -1,14 +1,15 @@
 /**
  * Timestamp and revocation checks against the live loopback servers (a real
  * `openssl ts` TSA, `openssl ocsp` responder and CRL server), written once and
- * run in Node (../live.test.ts) and in Deno (./deno-runner.ts, on dist/).
+ * run by runtime-tests in Node, Deno and Chromium, on dist/ (registry.ts).
  * Each case is a name with its requirement IDs and an async function that
  * throws on failure; the runtime supplies the SDK module and a file reader.
  */
-import type * as Pki from '../../src/index.js';
+import type * as Pki from '@x/notary-pki';
 import type { PkiServers } from '@x/notary-test-servers/pki/global-setup';
 import type { LeafName } from '@x/notary-test-servers/pki/pki-scenario';
 import { selfSignedSigner } from '@x/notary-test-servers/certificates';
+import { check, equal, expectCode } from './types.ts';
 
 export interface LiveEnvironment {
   pki: typeof Pki;
@@ -19,25 +20,6 @@ export interface LiveEnvironment {
 export interface LiveCase {
   name: string;
   run(): Promise<void>;
-}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-
-function equal<T>(actual: T, expected: T, what: string): void {
-  check(actual === expected, `${what}: expected ${String(expected)}, got ${String(actual)}`);
-}
-
-async function expectCode(action: () => Promise<unknown>, code: string): Promise<void> {
-  try {
-    await action();
-  } catch (error) {
-    const e = error as { code?: string; message?: string };
-    equal(e.code, code, `error code (${e.message ?? ''})`);
-    return;
-  }
-  throw new Error(`expected ${code}, but it succeeded`);
 }
 
 export function liveCases(env: LiveEnvironment): LiveCase[] {

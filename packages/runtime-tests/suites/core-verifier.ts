@@ -1,15 +1,16 @@
 /**
  * The verifier's level × check table (TP-11, TP-12, TP-13, TP-6, VER-1 …
- * VER-10), written once and run in Node (../verifier/verify-signature-envelope.test.ts) and in
- * Deno (./deno-runner.ts, on dist/). It needs no network: certificates are
+ * VER-10), written once and run by runtime-tests in Node, Deno and Chromium,
+ * on the built packages (registry.ts). It needs no network: certificates are
  * made on the spot (no revocation URLs, so revocation is non-revokable) and
  * the trust store is in memory.
  */
-import type * as Core from '../../src/index.js';
+import type * as Core from '@x/notary-core';
 import type * as Envelope from '@x/notary-envelope';
 import type * as Pki from '@x/notary-pki';
 import type * as Policy from '@x/notary-trust-policy';
 import { selfSignedSigner } from '@x/notary-test-servers/certificates';
+import { check, equal } from './types.ts';
 
 export interface SuiteEnvironment {
   pki: typeof Pki;
@@ -21,13 +22,6 @@ export interface SuiteEnvironment {
 export interface SuiteCase {
   name: string;
   run(): Promise<void>;
-}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new Error(message);
-}
-function equal<T>(actual: T, expected: T, what: string): void {
-  check(actual === expected, `${what}: expected ${String(expected)}, got ${String(actual)}`);
 }
 
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
