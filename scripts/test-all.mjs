@@ -4,7 +4,7 @@
  * then one plain total line that CI can read: `N passed, N failed, N skipped`.
  *
  * Each runner leaves a JSON summary in .test-results/: vitest's JSON reporter
- * (<package>.vitest.json) and the Deno runners (<package>.deno.json).
+ * (<package>.vitest.json) and runtime-tests' Deno runs (<suite>.deno.json).
  *
  * `pnpm lint` (Biome: format and lint, no writes) runs first, in seconds, and
  * counts as one check (lint.json): a failure is reported as such and the
@@ -29,7 +29,7 @@ if (lintFailed) {
 }
 writeFileSync(join(results, 'lint.json'), JSON.stringify({ passed: lintFailed ? 0 : 1, failed: lintFailed ? 1 : 0, skipped: 0 }));
 
-const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'typecheck', 'test', 'test:deno', '--continue', ...process.argv.slice(2)], {
+const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'typecheck', 'test', '--continue', ...process.argv.slice(2)], {
   cwd: root,
   stdio: 'inherit',
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' },

@@ -2,7 +2,6 @@ import {
   addUserMetadata,
   MEDIA_TYPE_JWS,
   signEnvelope,
-  type TargetArtifact as PayloadDescriptor,
   type EnvelopeMediaType,
   type ExtendedAttribute,
   type Signer,

@@ -4,9 +4,9 @@ import type { EnvelopeErrorCode } from '@x/notary-envelope';
 import { OciError, type OciErrorCode } from '@x/notary-oci';
 import { NotaryError, type PkiErrorCode } from '@x/notary-pki';
 import type { PluginPackageErrorCode } from '@x/notary-plugin';
-import type { TrustPolicyErrorCode, VerificationCheckErrorCode, VerificationPluginErrorCode } from '@x/notary-trust-policy';
+import type { TrustPolicyErrorCode } from '@x/notary-trust-policy';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { NotaryErrorCode, WorkflowErrorCode } from '../src/index.js';
+import type { NotaryErrorCode, VerificationCheckErrorCode, VerificationPluginErrorCode, WorkflowErrorCode } from '../src/index.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 

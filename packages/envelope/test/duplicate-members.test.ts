@@ -6,7 +6,6 @@
  * re-signed by the leaf key, so the one defect is what is rejected.
  */
 import { describe, expect, it } from 'vitest';
-import * as pki from '@x/notary-pki';
 import * as foundation from '@x/notary-pki/foundation';
 import { HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, parsePayload, verifyEnvelopeIntegrity } from '../src/index.js';
 import { TARGET, coseEntries, craftCose, craftJws, expectEnvelopeError, jwsHeader, keyMaterial, utf8, type KeyMaterial } from './helpers.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatRfc3339, parseRfc3339 } from '../src/index.js';
+import { formatRfc3339 } from '@x/notary-pki/foundation';
+import { parseRfc3339 } from '../src/index.js';
 import { truncateToSeconds } from '../src/time.js';
 
 describe('time', () => {

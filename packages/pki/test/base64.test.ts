@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from '../src/index.js';
+import { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from '../src/base64.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 

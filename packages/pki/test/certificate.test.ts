@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { concatBytes, encodePem, parseCertificate, parseCertificates, toHex } from '../src/index.js';
+import { encodePem, parseCertificate, parseCertificates } from '../src/index.js';
+import { concatBytes, toHex } from '../src/bytes.js';
 import { OpensslFactory, type Issued } from './fixtures/openssl-chain.js';
 import { CertificateParseError } from '../src/errors.js';
 import { OID } from '../src/certificate.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodePem, encodePem, NotaryError, parseCertificates, toHex } from '../src/index.js';
+import { decodePem, encodePem, NotaryError, parseCertificates } from '../src/index.js';
+import { toHex } from '../src/bytes.js';
 import { CertificateParseError, PemError } from '../src/errors.js';
 
 const bytes = Uint8Array.from({ length: 100 }, (_, i) => (i * 7) & 0xff);

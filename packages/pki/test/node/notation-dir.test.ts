@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { locatePeer, PEERS } from '../../../../test-support/peers.js';
+import { locatePeer, PEERS } from '@x/notary-test-servers/peers';
 import { defaultNotationCacheDir, notationConfigDir } from '../../src/node/notation-dir.js';
 
 describe('notationConfigDir (notation-go dir + Go os.UserConfigDir)', () => {

@@ -3,12 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBase64, encodeBase64 } from '../../src/index.js';
+import { decodeBase64, encodeBase64 } from '../../src/base64.js';
 import { FileCrlCache } from '../../src/node/index.js';
 import { crlCacheFileName } from '../../src/node/file-crl-cache.js';
 import { checkRevocation, MemoryCrlCache, type CrlCache, type Fetcher } from '../../src/revocation/index.js';
 import { cdp, EXT, FakeNet, freshest, RevocationPki, type Issued } from './fixtures.js';
-import { crlCacheFileName, defaultNotationCacheDir } from '../../src/node/file-crl-cache.js';
 
 const CRL = 'http://crl.test/root.crl';
 const DELTA = 'http://crl.test/delta.crl';

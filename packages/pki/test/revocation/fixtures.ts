@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { decodeBase64, parseCertificates, type Certificate } from '../../src/index.js';
+import { parseCertificates, type Certificate } from '../../src/index.js';
+import { decodeBase64 } from '../../src/base64.js';
 import { EXT as CHAIN_EXT } from '../fixtures/openssl-chain.js';
 import type { Fetcher } from '../../src/revocation/index.js';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBase64, encodeBase64 } from '../../src/index.js';
+import { decodeBase64, encodeBase64 } from '../../src/base64.js';
 import { children, readOnly, whole, type DerElement } from '../../src/der.js';
 import { element, NULL } from '../../src/der-writer.js';
 import {

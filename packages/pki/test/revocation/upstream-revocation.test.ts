@@ -20,7 +20,9 @@ import { join } from 'node:path';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bytesEqual, Certificate, decodeBase64, encodeBase64, parseCertificates } from '../../src/index.js';
+import { Certificate, parseCertificates } from '../../src/index.js';
+import { bytesEqual } from '../../src/bytes.js';
+import { decodeBase64, encodeBase64 } from '../../src/base64.js';
 import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import {
   buildOcspRequest,
