@@ -7,7 +7,10 @@ export interface Sizes {
 export interface Measured {
   sizes: Sizes;
   text: string;
-  metafile: { inputs: Record<string, unknown>; outputs: Record<string, { imports: { path: string }[]; inputs: Record<string, { bytesInOutput: number }> }> };
+  metafile: {
+    inputs: Record<string, unknown>;
+    outputs: Record<string, { imports: { path: string }[]; inputs: Record<string, { bytesInOutput: number }> }>;
+  };
 }
 export declare const VERIFY_ENTRY: string;
 export declare const ENTRIES: Record<string, string>;
@@ -16,4 +19,7 @@ export declare function measure(contents: string, resolveDir?: string): Promise<
 export declare function measureAll(): Promise<Record<string, Sizes>>;
 export declare function verifyBundleProblems(measured?: Measured): Promise<string[]>;
 export declare function sections(text: string): { module: string; code: string }[];
-export declare function composition(metafile: Measured['metafile']): { byPackage: Record<string, number>; largestModules: { module: string; bytes: number }[] };
+export declare function composition(metafile: Measured['metafile']): {
+  byPackage: Record<string, number>;
+  largestModules: { module: string; bytes: number }[];
+};

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 /**
  * Bundle report (`pnpm bench:bundle`): esbuild bundles (platform browser,
  * ESM, from the built dist/ of each package), minifies and gzips
@@ -17,8 +19,6 @@
  * The 110 KB min+gzip target is reported here, not asserted.
  */
 import { gzipSync } from 'node:zlib';
-import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -117,7 +117,9 @@ export const FORBIDDEN = {
 
 /** The unminified output split into { module, code } sections. */
 export function sections(text) {
-  return text.split(/\n(?=\/\/ [^\n]*\.(?:m?js|ts)\n)/).map((code) => ({ module: code.match(/^\/\/ ([^\n]*)/)?.[1] ?? '', code }));
+  return text
+    .split(/\n(?=\/\/ [^\n]*\.(?:m?js|ts)\n)/)
+    .map((code) => ({ module: code.match(/^\/\/ ([^\n]*)/)?.[1] ?? '', code }));
 }
 
 const OWN_MODULE = /(?:^|\/)packages\/[^/]+\/(?:dist|src)\//;
@@ -127,7 +129,8 @@ export async function verifyBundleProblems(measured) {
   const m = measured ?? (await measure(VERIFY_ENTRY));
   const problems = [];
   for (const output of Object.values(m.metafile.outputs)) {
-    for (const imp of output.imports) if (imp.path.startsWith('node:')) problems.push(`imports ${imp.path} (a Node built-in)`);
+    for (const imp of output.imports)
+      if (imp.path.startsWith('node:')) problems.push(`imports ${imp.path} (a Node built-in)`);
   }
   const inputs = Object.keys(m.metafile.inputs);
   for (const { pattern, what } of FORBIDDEN.modules) {
@@ -135,7 +138,8 @@ export async function verifyBundleProblems(measured) {
     if (hits.length) problems.push(`contains ${what}: ${hits.join(', ')}`);
   }
   const own = sections(m.text).filter((s) => OWN_MODULE.test(s.module));
-  if (own.length === 0) problems.push('found no SDK module in the bundle: the section split no longer matches esbuild output');
+  if (own.length === 0)
+    problems.push('found no SDK module in the bundle: the section split no longer matches esbuild output');
   for (const { name, what } of FORBIDDEN.declarations) {
     // esbuild keeps names in unminified output, renaming clashes to name2, name3…
     const declared = new RegExp(`(?:function\\*?|class|var|let|const)\\s+${name}\\d*\\b`);
@@ -156,7 +160,10 @@ export function composition(metafile) {
       path.match(/packages\/([^/]+)\//)?.[1]?.replace(/^/, '@x/notary-') ??
       path;
     byPackage[pkg] = (byPackage[pkg] ?? 0) + bytesInOutput;
-    modules.push({ module: relative(root, path).replace(/^node_modules\/\.pnpm\/[^/]+\/node_modules\//, ''), bytes: bytesInOutput });
+    modules.push({
+      module: relative(root, path).replace(/^node_modules\/\.pnpm\/[^/]+\/node_modules\//, ''),
+      bytes: bytesInOutput,
+    });
   }
   return {
     byPackage: Object.fromEntries(Object.entries(byPackage).sort((a, b) => b[1] - a[1])),
@@ -170,10 +177,16 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const verifyName = Object.keys(ENTRIES).at(-1);
   const verify = await measure(VERIFY_ENTRY);
   const gz = sizes[verifyName].gzip;
-  console.error(`verify bundle: ${(gz / 1024).toFixed(1)} KB min+gzip (target ${TARGET_MIN_GZIP / 1024} KB: ${gz <= TARGET_MIN_GZIP ? 'met' : 'over'})`);
+  console.error(
+    `verify bundle: ${(gz / 1024).toFixed(1)} KB min+gzip (target ${TARGET_MIN_GZIP / 1024} KB: ${gz <= TARGET_MIN_GZIP ? 'met' : 'over'})`,
+  );
   const problems = await verifyBundleProblems(verify);
-  console.error(problems.length ? `verify bundle check FAILED:\n  ${problems.join('\n  ')}` : 'verify bundle check: no node: import; no signing, TimeStampReq creation, plugin host, CLI or COSE/JWS encoder code of the SDK ' +
-          '(third-party code kept whole by its own structure, e.g. pkijs classes, cbor2\'s encoder module imported by its decoder, is listed by --analyze)');
+  console.error(
+    problems.length
+      ? `verify bundle check FAILED:\n  ${problems.join('\n  ')}`
+      : 'verify bundle check: no node: import; no signing, TimeStampReq creation, plugin host, CLI or COSE/JWS encoder code of the SDK ' +
+          "(third-party code kept whole by its own structure, e.g. pkijs classes, cbor2's encoder module imported by its decoder, is listed by --analyze)",
+  );
   if (process.argv.includes('--analyze')) console.error(JSON.stringify(composition(verify.metafile), null, 2));
   process.exitCode = problems.length ? 1 : 0;
 }

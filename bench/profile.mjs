@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { verifySignatureEnvelope } from '@x/notary-core';
 import { MEDIA_TYPE_JWS, parseEnvelope, verifyEnvelopeIntegrity } from '@x/notary-envelope';
-import { Certificate, validateCodeSigningChain, verifyPublicKeySignature as pkiVerify } from '@x/notary-pki';
+import { Certificate, verifyPublicKeySignature as pkiVerify, validateCodeSigningChain } from '@x/notary-pki';
 import { MemoryTrustStore, parseOciTrustPolicy } from '@x/notary-trust-policy';
 import { LEAF_SUBJECT_DN, makeChains } from './lib/chains.mjs';
 import { jwsSigner, randomTarget } from './lib/jws-sign.mjs';
@@ -32,7 +32,9 @@ const resetCalls = () => {
 };
 
 const wanted = process.argv.slice(2);
-const specs = wanted.length ? SPECS.filter((s) => wanted.includes(s.id)) : SPECS.filter((s) => ['rsa-2048', 'ec-256'].includes(s.id));
+const specs = wanted.length
+  ? SPECS.filter((s) => wanted.includes(s.id))
+  : SPECS.filter((s) => ['rsa-2048', 'ec-256'].includes(s.id));
 const ROUNDS = 9;
 const dir = await mkdtemp(join(os.tmpdir(), 'notary-bench-profile-'));
 try {
@@ -76,24 +78,41 @@ try {
       await time('validateCodeSigningChain again (same objects)', () => validateCodeSigningChain(chain));
       counted.chainAgain = { ...calls };
       const leaf = chain[0];
-      const scheme = spec.rsa ? { name: 'RSA-PSS', hash: spec.hash, saltLength: 'any' } : { name: 'ECDSA', hash: spec.hash };
+      const scheme = spec.rsa
+        ? { name: 'RSA-PSS', hash: spec.hash, saltLength: 'any' }
+        : { name: 'ECDSA', hash: spec.hash };
       const fresh = parseEnvelope(bytes, MEDIA_TYPE_JWS);
-      await time('pki verifyPublicKeySignature, envelope (import + verify)', () => pkiVerify(fresh.signerInfo.certificateChain[0].publicKey, scheme, fresh.signerInfo.signature, fresh.signingInput));
-      await time('pki verifyPublicKeySignature, envelope (key cached)', () => pkiVerify(leaf.publicKey, scheme, parsed.signerInfo.signature, parsed.signingInput));
+      await time('pki verifyPublicKeySignature, envelope (import + verify)', () =>
+        pkiVerify(
+          fresh.signerInfo.certificateChain[0].publicKey,
+          scheme,
+          fresh.signerInfo.signature,
+          fresh.signingInput,
+        ),
+      );
+      await time('pki verifyPublicKeySignature, envelope (key cached)', () =>
+        pkiVerify(leaf.publicKey, scheme, parsed.signerInfo.signature, parsed.signingInput),
+      );
       resetCalls();
       await time('verifyEnvelopeIntegrity (cold)', () => verifyEnvelopeIntegrity(bytes.slice(), MEDIA_TYPE_JWS));
       counted.integrity = { ...calls };
       resetCalls();
-      await time('core verifySignatureEnvelope (cold chain)', () => verifySignatureEnvelope(bytes.slice(), MEDIA_TYPE_JWS, { statement, trustStore: store }));
+      await time('core verifySignatureEnvelope (cold chain)', () =>
+        verifySignatureEnvelope(bytes.slice(), MEDIA_TYPE_JWS, { statement, trustStore: store }),
+      );
       counted.full = { ...calls };
       resetCalls();
-      await time('core verifySignatureEnvelope (same signer again)', () => verifySignatureEnvelope(bytes.slice(), MEDIA_TYPE_JWS, { statement, trustStore: store }));
+      await time('core verifySignatureEnvelope (same signer again)', () =>
+        verifySignatureEnvelope(bytes.slice(), MEDIA_TYPE_JWS, { statement, trustStore: store }),
+      );
       counted.again = { ...calls };
     }
     console.log(`\n${spec.id} (${spec.alg}), median of ${ROUNDS} (first round dropped), ms:`);
-    for (const [name, values] of Object.entries(steps)) console.log(`  ${name.padEnd(52)} ${summarize(values.slice(1)).median.toFixed(3)}`);
+    for (const [name, values] of Object.entries(steps))
+      console.log(`  ${name.padEnd(52)} ${summarize(values.slice(1)).median.toFixed(3)}`);
     console.log('  WebCrypto calls per operation:');
-    for (const [name, c] of Object.entries(counted)) console.log(`    ${name.padEnd(12)} importKey ${c.importKey}  verify ${c.verify}  digest ${c.digest}`);
+    for (const [name, c] of Object.entries(counted))
+      console.log(`    ${name.padEnd(12)} importKey ${c.importKey}  verify ${c.verify}  digest ${c.digest}`);
   }
 } finally {
   await rm(dir, { recursive: true, force: true });

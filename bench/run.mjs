@@ -63,7 +63,9 @@ const machine = {
   platform: `${os.platform()} ${os.release()} ${os.arch()}`,
 };
 const started = new Date();
-process.stderr.write(`notary-ts bench${quick ? ' (quick)' : ''} on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}\n`);
+process.stderr.write(
+  `notary-ts bench${quick ? ' (quick)' : ''} on ${machine.cpu}, ${machine.cores} cores, Node ${machine.node}\n`,
+);
 
 const results = [];
 let failures = 0;
@@ -76,7 +78,11 @@ for (const [number, title, run] of CASES) {
     result = await run();
   } catch (error) {
     failures++;
-    result = { case: number, name: title, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    result = {
+      case: number,
+      name: title,
+      error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+    };
   }
   result.seconds = Math.round((Date.now() - start) / 100) / 10;
   result.quick = quick;

@@ -9,17 +9,28 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NotaryError } from '@x/notary-pki';
 import { run } from '@x/notary-cli';
-import { signerFromPrivateKey, MEDIA_TYPE_JWS, MEDIA_TYPE_COSE } from '@x/notary-envelope';
-import { MEDIA_TYPE_OCI_MANIFEST, ARTIFACT_TYPE_NOTARY_SIGNATURE } from '@x/notary-oci';
+import {
+  sign,
+  signBlob,
+  VerificationError,
+  verify,
+  verifyBlob,
+  verifySignatureEnvelope,
+  WorkflowError,
+} from '@x/notary-core';
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signerFromPrivateKey } from '@x/notary-envelope';
+import { ARTIFACT_TYPE_NOTARY_SIGNATURE, MEDIA_TYPE_OCI_MANIFEST } from '@x/notary-oci';
 import { OciLayoutRepository } from '@x/notary-oci/node';
-import { parseOciTrustPolicy, parseBlobTrustPolicy, MemoryTrustStore } from '@x/notary-trust-policy';
-import { sign, verify, verifySignatureEnvelope, signBlob, verifyBlob, VerificationError, WorkflowError } from '@x/notary-core';
+import { NotaryError } from '@x/notary-pki';
+import { MemoryTrustStore, parseBlobTrustPolicy, parseOciTrustPolicy } from '@x/notary-trust-policy';
 
 const step = (n, text) => console.log(`\n${n}. ${text}`);
 const show = (label, value) => console.log(`   ${label.padEnd(12)} ${value}`);
-const checksOf = (result) => Object.values(result.checks).map((c) => `${c.type}=${c.outcome}`).join(' ');
+const checksOf = (result) =>
+  Object.values(result.checks)
+    .map((c) => `${c.type}=${c.outcome}`)
+    .join(' ');
 const encoder = new TextEncoder();
 const workDir = await mkdtemp(join(tmpdir(), 'notary-demo-'));
 
@@ -27,7 +38,9 @@ try {
   step(1, 'Create a test key and a self-signed certificate (`notary cert generate-test`, like notation)');
   // The key and certificate land in <config>/notation/localkeys, as notation writes them.
   const configHome = join(workDir, 'config');
-  const status = await run(['cert', 'generate-test', '--bits', '3072', 'demo.example'], { env: { XDG_CONFIG_HOME: configHome, HOME: workDir } });
+  const status = await run(['cert', 'generate-test', '--bits', '3072', 'demo.example'], {
+    env: { XDG_CONFIG_HOME: configHome, HOME: workDir },
+  });
   if (status !== 0) throw new Error(`notary cert generate-test exited ${status}`);
   const localKeys = join(configHome, 'notation', 'localkeys');
   const signer = await signerFromPrivateKey(
@@ -44,7 +57,13 @@ try {
   const pushArtifact = async (text) => {
     const config = await repository.pushBlob(encoder.encode('{}'), 'application/vnd.oci.empty.v1+json');
     const layer = await repository.pushBlob(encoder.encode(text), 'text/plain');
-    const manifest = { schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/vnd.example.note', config, layers: [layer] };
+    const manifest = {
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPE_OCI_MANIFEST,
+      artifactType: 'application/vnd.example.note',
+      config,
+      layers: [layer],
+    };
     return repository.pushManifest(encoder.encode(JSON.stringify(manifest)), MEDIA_TYPE_OCI_MANIFEST, { tag: 'v1' });
   };
   const artifact = await pushArtifact('hello, notary\n');
@@ -53,7 +72,13 @@ try {
 
   step(3, 'Sign it with JWS and with COSE (the signatures are stored in the layout as referrers)');
   for (const signatureMediaType of [MEDIA_TYPE_JWS, MEDIA_TYPE_COSE]) {
-    const signed = await sign({ repository, reference: artifact.digest, signer, signatureMediaType, expiresInSeconds: 3600 });
+    const signed = await sign({
+      repository,
+      reference: artifact.digest,
+      signer,
+      signatureMediaType,
+      expiresInSeconds: 3600,
+    });
     show(signatureMediaType, `signature manifest ${signed.signatureManifest.digest}`);
   }
   const signatures = await repository.referrers(artifact, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE });
@@ -80,7 +105,12 @@ try {
     const manifest = await repository.fetchManifest(signature);
     const layer = JSON.parse(new TextDecoder().decode(manifest.bytes)).layers[0];
     const envelope = await repository.fetchBlob(layer);
-    const result = await verifySignatureEnvelope(envelope, layer.mediaType, { policy, artifactReference: `demo.example/app@${artifact.digest}`, trustStore, target: artifact });
+    const result = await verifySignatureEnvelope(envelope, layer.mediaType, {
+      policy,
+      artifactReference: `demo.example/app@${artifact.digest}`,
+      trustStore,
+      target: artifact,
+    });
     show(layer.mediaType, `verified: ${result.verified}`);
   }
 
@@ -94,7 +124,12 @@ try {
   };
   const { bytes, mediaType } = await envelopeOf(signatures[0]);
   try {
-    await verifySignatureEnvelope(bytes, mediaType, { policy, artifactReference: `demo.example/app@${tampered.digest}`, trustStore, target: tampered });
+    await verifySignatureEnvelope(bytes, mediaType, {
+      policy,
+      artifactReference: `demo.example/app@${tampered.digest}`,
+      trustStore,
+      target: tampered,
+    });
     throw new Error('unexpected: the signature verified for tampered content');
   } catch (error) {
     if (!(error instanceof VerificationError)) throw error;
@@ -118,13 +153,33 @@ try {
   show('signature', signaturePath);
   const blobPolicy = parseBlobTrustPolicy({
     version: '1.0',
-    trustPolicies: [{ name: 'blobs', globalPolicy: true, signatureVerification: { level: 'strict' }, trustStores: ['ca:demo'], trustedIdentities: ['*'] }],
+    trustPolicies: [
+      {
+        name: 'blobs',
+        globalPolicy: true,
+        signatureVerification: { level: 'strict' },
+        trustStores: ['ca:demo'],
+        trustedIdentities: ['*'],
+      },
+    ],
   });
-  const blobResult = await verifyBlob({ blob: await readFile(blobPath), signature: await readFile(signaturePath), signatureFileName: signaturePath, policy: blobPolicy, trustStore });
+  const blobResult = await verifyBlob({
+    blob: await readFile(blobPath),
+    signature: await readFile(signaturePath),
+    signatureFileName: signaturePath,
+    policy: blobPolicy,
+    trustStore,
+  });
   show('blob', `verified: ${blobResult.verified} (${blobResult.targetArtifact.digest})`);
   await writeFile(blobPath, 'Release 1.0: signed with the Notary Project!\n');
   try {
-    await verifyBlob({ blob: await readFile(blobPath), signature: await readFile(signaturePath), signatureFileName: signaturePath, policy: blobPolicy, trustStore });
+    await verifyBlob({
+      blob: await readFile(blobPath),
+      signature: await readFile(signaturePath),
+      signatureFileName: signaturePath,
+      policy: blobPolicy,
+      trustStore,
+    });
     throw new Error('unexpected: a changed blob verified');
   } catch (error) {
     if (!(error instanceof NotaryError)) throw error;

@@ -16,7 +16,16 @@
  * importing each entry's JavaScript (Object.keys), so it is what a consumer gets.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -53,7 +62,9 @@ function publishedEntries() {
 const entries = publishedEntries();
 const missing = entries.filter((e) => !existsSync(e.types) || !existsSync(e.js));
 if (missing.length > 0) {
-  console.error(`api-report: not built: ${missing.map((e) => relative(root, e.types)).join(', ')}\nRun \`pnpm build\` first.`);
+  console.error(
+    `api-report: not built: ${missing.map((e) => relative(root, e.types)).join(', ')}\nRun \`pnpm build\` first.`,
+  );
   process.exit(1);
 }
 
@@ -83,7 +94,7 @@ function owningPackage(fileName) {
 function declarationText(symbol) {
   const texts = [];
   for (const declaration of symbol.declarations ?? []) {
-    let node = declaration;
+    const node = declaration;
     // `declare const X: T;` is a VariableDeclaration inside a statement: print the statement, one name.
     if (ts.isVariableDeclaration(node)) {
       const list = node.parent;
@@ -114,7 +125,13 @@ function reportFor(entry, runtime) {
     const target = exported.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(exported) : exported;
     const from = target.declarations?.[0] ? owningPackage(target.declarations[0].getSourceFile().fileName) : undefined;
     const text = declarationText(target);
-    exports.push({ name: exported.name, runtime: runtime.includes(exported.name), text, reexportOf: from !== self ? (from ?? 'a third-party package') : undefined, symbol: target });
+    exports.push({
+      name: exported.name,
+      runtime: runtime.includes(exported.name),
+      text,
+      reexportOf: from !== self ? (from ?? 'a third-party package') : undefined,
+      symbol: target,
+    });
   }
   exports.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   return exports;
@@ -135,7 +152,10 @@ function render(entry, exports, runtime) {
     '',
   ];
   for (const e of exports) {
-    lines.push(`## ${e.name} (${e.runtime ? 'runtime' : 'type'}${e.reexportOf ? `, re-exported from ${e.reexportOf}` : ''})`, '');
+    lines.push(
+      `## ${e.name} (${e.runtime ? 'runtime' : 'type'}${e.reexportOf ? `, re-exported from ${e.reexportOf}` : ''})`,
+      '',
+    );
     lines.push('```ts', e.text, '```', '');
   }
   return `${lines.join('\n').trimEnd()}\n`;
@@ -151,7 +171,8 @@ for (const entry of entries) {
   const exports = reportFor(entry, runtime);
   const declared = exports.map((e) => e.name);
   const notDeclared = runtime.filter((n) => !declared.includes(n));
-  if (notDeclared.length > 0) problems.push(`${entry.name}: runtime exports without a declaration: ${notDeclared.join(', ')}`);
+  if (notDeclared.length > 0)
+    problems.push(`${entry.name}: runtime exports without a declaration: ${notDeclared.join(', ')}`);
   summary[entry.name] = runtime.length;
   reports.set(entry.file, render(entry, exports, runtime));
   for (const e of exports) {
@@ -167,7 +188,9 @@ for (const [name, uses] of byName) {
   // One symbol re-exported by several packages is one meaning; two declarations are two, even if they read alike.
   const differing = uses.filter((u) => u.symbol !== first.symbol);
   if (differing.length > 0) {
-    problems.push(`'${name}' means different things: exported by ${[...new Set(uses.map((u) => u.entry.name))].join(', ')} with different declarations (rename one, or re-export one symbol)`);
+    problems.push(
+      `'${name}' means different things: exported by ${[...new Set(uses.map((u) => u.entry.name))].join(', ')} with different declarations (rename one, or re-export one symbol)`,
+    );
   }
 }
 
@@ -182,10 +205,16 @@ if (check) {
     for (const f of committed) writeFileSync(join(scratch, 'committed', f), readFileSync(join(apiDir, f)));
     for (const [file, text] of reports) writeFileSync(join(scratch, 'from-dist', file), text);
     const stale = committed.filter((f) => !reports.has(f));
-    const differs = [...reports].filter(([file, text]) => !committed.includes(file) || readFileSync(join(apiDir, file), 'utf8') !== text);
+    const differs = [...reports].filter(
+      ([file, text]) => !committed.includes(file) || readFileSync(join(apiDir, file), 'utf8') !== text,
+    );
     if (stale.length > 0 || differs.length > 0) {
       changed = true;
-      const diff = spawnSync('git', ['diff', '--no-index', '--no-color', '--no-prefix', '--', 'committed', 'from-dist'], { cwd: scratch, encoding: 'utf8' });
+      const diff = spawnSync(
+        'git',
+        ['diff', '--no-index', '--no-color', '--no-prefix', '--', 'committed', 'from-dist'],
+        { cwd: scratch, encoding: 'utf8' },
+      );
       process.stdout.write(diff.stdout);
       console.error(
         `api-report: the public API differs from the committed reports in api/ (${[...differs.map(([f]) => f), ...stale].join(', ')}).\n` +

@@ -27,7 +27,10 @@ if (lintFailed) {
   console.log('\nLINT FAILED: `pnpm lint` found the problems above (`pnpm lint:fix` applies the automatic fixes).');
   console.log('The tests run anyway; the lint failure is counted in the total.\n');
 }
-writeFileSync(join(results, 'lint.json'), JSON.stringify({ passed: lintFailed ? 0 : 1, failed: lintFailed ? 1 : 0, skipped: 0 }));
+writeFileSync(
+  join(results, 'lint.json'),
+  JSON.stringify({ passed: lintFailed ? 0 : 1, failed: lintFailed ? 1 : 0, skipped: 0 }),
+);
 
 const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'typecheck', 'test', '--continue', ...process.argv.slice(2)], {
   cwd: root,
@@ -38,7 +41,9 @@ const turbo = spawnSync('pnpm', ['exec', 'turbo', 'run', 'typecheck', 'test', '-
 // The committed API reports must match what the build produced (issue 14 item 4). A
 // filtered run may not have built every entry, so only a full run checks them.
 const filtered = process.argv.slice(2).some((a) => a === '-F' || a.startsWith('--filter'));
-const api = filtered ? undefined : spawnSync(process.execPath, [join(root, 'scripts', 'api-report.mjs'), '--check'], { cwd: root, stdio: 'inherit' });
+const api = filtered
+  ? undefined
+  : spawnSync(process.execPath, [join(root, 'scripts', 'api-report.mjs'), '--check'], { cwd: root, stdio: 'inherit' });
 
 let passed = 0;
 let failed = 0;
@@ -55,13 +60,17 @@ for (const file of existsSync(results) ? readdirSync(results).sort() : []) {
   } else {
     ({ passed: p, failed: f, skipped: s } = data);
   }
-  rows.push(`${file.replace(/\.json$/, '').padEnd(28)} ${String(p).padStart(5)} passed ${String(f).padStart(3)} failed ${String(s).padStart(3)} skipped`);
+  rows.push(
+    `${file.replace(/\.json$/, '').padEnd(28)} ${String(p).padStart(5)} passed ${String(f).padStart(3)} failed ${String(s).padStart(3)} skipped`,
+  );
   passed += p;
   failed += f;
   skipped += s;
 }
 if (api) {
-  rows.push(`${'api-report'.padEnd(28)} ${api.status === 0 ? 'reports match dist' : 'FAILED: the API changed without `pnpm api`, or one name has two meanings (see above)'}`);
+  rows.push(
+    `${'api-report'.padEnd(28)} ${api.status === 0 ? 'reports match dist' : 'FAILED: the API changed without `pnpm api`, or one name has two meanings (see above)'}`,
+  );
   if (api.status !== 0) failed += 1;
 }
 console.log('\nTest results by package and runtime:');

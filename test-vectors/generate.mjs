@@ -234,8 +234,25 @@ function issueCert(ca, { subject, keyPath, issuer, ext, md = 'sha256', out }) {
   openssl(['req', '-new', '-key', keyPath, '-subj', subject, '-out', csr]);
   const signer = issuer ? ['-cert', issuer.certPath, '-keyfile', issuer.keyPath] : ['-selfsign', '-keyfile', keyPath];
   openssl([
-    'ca', '-batch', '-config', ca.path, ...signer, '-in', csr, '-out', out, '-notext', '-preserveDN',
-    '-md', md, '-startdate', NOT_BEFORE, '-enddate', NOT_AFTER, '-extensions', ext,
+    'ca',
+    '-batch',
+    '-config',
+    ca.path,
+    ...signer,
+    '-in',
+    csr,
+    '-out',
+    out,
+    '-notext',
+    '-preserveDN',
+    '-md',
+    md,
+    '-startdate',
+    NOT_BEFORE,
+    '-enddate',
+    NOT_AFTER,
+    '-extensions',
+    ext,
   ]);
   return out;
 }
@@ -248,7 +265,12 @@ const pemToDer = (block) => Buffer.from(block.replace(/-----[^-]+-----/g, '').re
  * Variants change exactly one thing for negative chains.
  */
 function buildChain(dir, spec, label, variant = {}) {
-  const { leafExt = 'leaf_ext', interExt = 'inter_ext', interMd = 'sha256', order = ['leaf', 'intermediate', 'root'] } = variant;
+  const {
+    leafExt = 'leaf_ext',
+    interExt = 'inter_ext',
+    interMd = 'sha256',
+    order = ['leaf', 'intermediate', 'root'],
+  } = variant;
   mkdirSync(dir, { recursive: true });
   const ca = makeCaConfig(label.replace(/[^a-z0-9-]/gi, '_'));
   const rootKey = generateKey(spec, scratch('root.key.pem'));
@@ -256,17 +278,40 @@ function buildChain(dir, spec, label, variant = {}) {
   const leafKey = generateKey(spec, join(dir, 'leaf.key.pem'));
 
   const root = { keyPath: rootKey, certPath: join(dir, 'root.pem') };
-  issueCert(ca, { subject: `${DN_BASE}/CN=root-${label}`, keyPath: rootKey, issuer: null, ext: 'root_ext', out: root.certPath });
+  issueCert(ca, {
+    subject: `${DN_BASE}/CN=root-${label}`,
+    keyPath: rootKey,
+    issuer: null,
+    ext: 'root_ext',
+    out: root.certPath,
+  });
   const inter = { keyPath: interKey, certPath: join(dir, 'intermediate.pem') };
-  issueCert(ca, { subject: `${DN_BASE}/CN=intermediate-${label}`, keyPath: interKey, issuer: root, ext: interExt, md: interMd, out: inter.certPath });
+  issueCert(ca, {
+    subject: `${DN_BASE}/CN=intermediate-${label}`,
+    keyPath: interKey,
+    issuer: root,
+    ext: interExt,
+    md: interMd,
+    out: inter.certPath,
+  });
   const leafPath = join(dir, 'leaf.pem');
-  issueCert(ca, { subject: `${DN_BASE}/CN=leaf-${label}`, keyPath: leafKey, issuer: inter, ext: leafExt, out: leafPath });
+  issueCert(ca, {
+    subject: `${DN_BASE}/CN=leaf-${label}`,
+    keyPath: leafKey,
+    issuer: inter,
+    ext: leafExt,
+    out: leafPath,
+  });
 
   // PKCS#8 DER. (`openssl pkey -outform DER` writes the traditional format in 3.0, so use pkcs8 -topk8.)
   openssl(['pkcs8', '-topk8', '-nocrypt', '-in', leafKey, '-outform', 'DER', '-out', join(dir, 'leaf.key.der')]);
   assertPkcs8Der(readFileSync(join(dir, 'leaf.key.der')));
 
-  const pem = { leaf: readFileSync(leafPath, 'utf8'), intermediate: readFileSync(inter.certPath, 'utf8'), root: readFileSync(root.certPath, 'utf8') };
+  const pem = {
+    leaf: readFileSync(leafPath, 'utf8'),
+    intermediate: readFileSync(inter.certPath, 'utf8'),
+    root: readFileSync(root.certPath, 'utf8'),
+  };
   const chainPem = order.map((r) => pem[r]).join('');
   writeFileSync(join(dir, 'chain.pem'), chainPem);
   const ders = pemBlocks(chainPem).map(pemToDer); // envelope chain, in chain.pem order
@@ -285,7 +330,15 @@ function assertPkcs8Der(der) {
 }
 
 function opensslVerifyChain(dir, { strict = true } = {}) {
-  const args = ['verify', ...(strict ? ['-x509_strict'] : []), '-CAfile', join(dir, 'root.pem'), '-untrusted', join(dir, 'intermediate.pem'), join(dir, 'leaf.pem')];
+  const args = [
+    'verify',
+    ...(strict ? ['-x509_strict'] : []),
+    '-CAfile',
+    join(dir, 'root.pem'),
+    '-untrusted',
+    join(dir, 'intermediate.pem'),
+    join(dir, 'leaf.pem'),
+  ];
   try {
     return { ok: true, out: openssl(args).toString() };
   } catch (e) {
@@ -316,7 +369,12 @@ function goJson(v, sortKeys) {
   return '{' + keys.map((k) => goJsonString(k) + ':' + goJson(v[k], sortKeys)).join(',') + '}';
 }
 
-const sortedObject = (o) => Object.fromEntries(Object.keys(o).sort().map((k) => [k, o[k]]));
+const sortedObject = (o) =>
+  Object.fromEntries(
+    Object.keys(o)
+      .sort()
+      .map((k) => [k, o[k]]),
+  );
 
 /** PAY-6 payload bytes. JWS: sorted keys everywhere. COSE: Go struct order, annotations sorted/omitted. */
 function payloadJws(annotations, size = ARTIFACT.size) {
@@ -377,20 +435,39 @@ function ecdsaRawToDer(raw) {
 // --- CBOR (definite-length only, except where a test case builds bytes by hand) ---
 
 class Tag {
-  constructor(tag, value) { this.tag = tag; this.value = value; }
+  constructor(tag, value) {
+    this.tag = tag;
+    this.value = value;
+  }
 }
 /** A CBOR map. entries = [[key, value], ...], always written in deterministic key order. allowDuplicates is only for the duplicate-key case. */
 class CborMap {
-  constructor(entries, { allowDuplicates = false } = {}) { this.entries = entries; this.allowDuplicates = allowDuplicates; }
+  constructor(entries, { allowDuplicates = false } = {}) {
+    this.entries = entries;
+    this.allowDuplicates = allowDuplicates;
+  }
 }
 
 function cborHead(major, n) {
   const m = major << 5;
   if (n < 24) return Buffer.from([m | n]);
   if (n < 0x100) return Buffer.from([m | 24, n]);
-  if (n < 0x10000) { const b = Buffer.alloc(3); b[0] = m | 25; b.writeUInt16BE(n, 1); return b; }
-  if (n < 0x100000000) { const b = Buffer.alloc(5); b[0] = m | 26; b.writeUInt32BE(n, 1); return b; }
-  const b = Buffer.alloc(9); b[0] = m | 27; b.writeBigUInt64BE(BigInt(n), 1); return b;
+  if (n < 0x10000) {
+    const b = Buffer.alloc(3);
+    b[0] = m | 25;
+    b.writeUInt16BE(n, 1);
+    return b;
+  }
+  if (n < 0x100000000) {
+    const b = Buffer.alloc(5);
+    b[0] = m | 26;
+    b.writeUInt32BE(n, 1);
+    return b;
+  }
+  const b = Buffer.alloc(9);
+  b[0] = m | 27;
+  b.writeBigUInt64BE(BigInt(n), 1);
+  return b;
 }
 
 function cborEncode(v) {
@@ -398,7 +475,10 @@ function cborEncode(v) {
     if (!Number.isSafeInteger(v)) throw new Error('CBOR: only integers supported');
     return v >= 0 ? cborHead(0, v) : cborHead(1, -1 - v);
   }
-  if (typeof v === 'string') { const b = Buffer.from(v, 'utf8'); return Buffer.concat([cborHead(3, b.length), b]); }
+  if (typeof v === 'string') {
+    const b = Buffer.from(v, 'utf8');
+    return Buffer.concat([cborHead(3, b.length), b]);
+  }
   if (Buffer.isBuffer(v)) return Buffer.concat([cborHead(2, v.length), v]);
   if (Array.isArray(v)) return Buffer.concat([cborHead(4, v.length), ...v.map(cborEncode)]);
   if (v instanceof Tag) return Buffer.concat([cborHead(6, v.tag), cborEncode(v.value)]);
@@ -412,7 +492,8 @@ function cborEncode(v) {
     const bytewise = [...pairs].sort(([a], [b]) => Buffer.compare(a, b));
     if (lengthFirst.some(([k], i) => !k.equals(bytewise[i][0]))) throw new Error('CBOR: key orders disagree');
     if (!v.allowDuplicates) {
-      for (let i = 1; i < lengthFirst.length; i++) if (lengthFirst[i][0].equals(lengthFirst[i - 1][0])) throw new Error('CBOR: duplicate key');
+      for (let i = 1; i < lengthFirst.length; i++)
+        if (lengthFirst[i][0].equals(lengthFirst[i - 1][0])) throw new Error('CBOR: duplicate key');
     }
     return Buffer.concat([cborHead(5, lengthFirst.length), ...lengthFirst.flat()]);
   }
@@ -435,11 +516,22 @@ function cborDecode(buf) {
     const major = ib >> 5;
     const n = arg(ib & 31);
     switch (major) {
-      case 0: return n;
-      case 1: return -1 - n;
-      case 2: { const b = buf.subarray(off, off + n); off += n; return Buffer.from(b); }
-      case 3: { const s = buf.subarray(off, off + n).toString('utf8'); off += n; return s; }
-      case 4: return Array.from({ length: n }, item);
+      case 0:
+        return n;
+      case 1:
+        return -1 - n;
+      case 2: {
+        const b = buf.subarray(off, off + n);
+        off += n;
+        return Buffer.from(b);
+      }
+      case 3: {
+        const s = buf.subarray(off, off + n).toString('utf8');
+        off += n;
+        return s;
+      }
+      case 4:
+        return Array.from({ length: n }, item);
       case 5: {
         const m = new Map();
         for (let i = 0; i < n; i++) {
@@ -449,8 +541,10 @@ function cborDecode(buf) {
         }
         return m;
       }
-      case 6: return new Tag(n, item());
-      default: throw new Error(`CBOR decode: unsupported major type ${major}`);
+      case 6:
+        return new Tag(n, item());
+      default:
+        throw new Error(`CBOR decode: unsupported major type ${major}`);
     }
   };
   const v = item();
@@ -471,10 +565,12 @@ function cborDecode(buf) {
 function signAndCheck(chain, hash, data, { ecdsaForm = 'raw' } = {}) {
   const rsa = chain.spec.type === 'RSA';
   const sig = opensslSign(chain.leafKey, hash, rsa, data);
-  if (!opensslVerify(chain.leafPub, hash, rsa, data, sig)) throw new Error(`self-check: fresh ${hash} signature does not verify (${chain.label})`);
+  if (!opensslVerify(chain.leafPub, hash, rsa, data, sig))
+    throw new Error(`self-check: fresh ${hash} signature does not verify (${chain.label})`);
   if (rsa || ecdsaForm === 'der') return sig;
   const raw = ecdsaDerToRaw(sig, SIG_HALF_BY_CURVE[chain.spec.curve]);
-  if (!opensslVerify(chain.leafPub, hash, rsa, data, ecdsaRawToDer(raw))) throw new Error('self-check: DER->raw->DER round trip failed');
+  if (!opensslVerify(chain.leafPub, hash, rsa, data, ecdsaRawToDer(raw)))
+    throw new Error('self-check: DER->raw->DER round trip failed');
   return raw;
 }
 
@@ -482,7 +578,8 @@ function signAndCheck(chain, hash, data, { ecdsaForm = 'raw' } = {}) {
 function assertBroken(chain, hash, data, wireSig) {
   const rsa = chain.spec.type === 'RSA';
   const sig = rsa ? wireSig : ecdsaRawToDer(wireSig);
-  if (opensslVerify(chain.leafPub, hash, rsa, data, sig)) throw new Error('self-check: tampered envelope still verifies');
+  if (opensslVerify(chain.leafPub, hash, rsa, data, sig))
+    throw new Error('self-check: tampered envelope still verifies');
 }
 
 /**
@@ -511,7 +608,10 @@ function buildJws(o) {
   header[AGENT_KEY] = AGENT;
   let env;
   if (o.layout === 'general') {
-    env = { payload: b64url(payloadOut), signatures: [{ protected: b64url(protectedOut), header, signature: b64url(sig) }] };
+    env = {
+      payload: b64url(payloadOut),
+      signatures: [{ protected: b64url(protectedOut), header, signature: b64url(sig) }],
+    };
   } else {
     env = { payload: b64url(payloadOut), protected: b64url(protectedOut), header, signature: b64url(sig) };
     if (o.layout === 'extra-member') env.foo = 1;
@@ -520,8 +620,17 @@ function buildJws(o) {
 }
 
 /** Standard notary.x509 JWS protected header fields (sorted at serialisation time). */
-function jwsHeader(alg, { signingTime = SIGNING_TIME, expiry, scheme = 'notary.x509', cty = CTY, crit, extra = {} } = {}) {
-  const h = { alg, crit: crit ?? [SCHEME_KEY, ...Object.keys(extra), ...(expiry ? [EXPIRY_KEY] : [])], cty, [SCHEME_KEY]: scheme, ...extra };
+function jwsHeader(
+  alg,
+  { signingTime = SIGNING_TIME, expiry, scheme = 'notary.x509', cty = CTY, crit, extra = {} } = {},
+) {
+  const h = {
+    alg,
+    crit: crit ?? [SCHEME_KEY, ...Object.keys(extra), ...(expiry ? [EXPIRY_KEY] : [])],
+    cty,
+    [SCHEME_KEY]: scheme,
+    ...extra,
+  };
   if (signingTime !== null) h[TIME_KEY] = signingTime;
   if (expiry) h[EXPIRY_KEY] = expiry;
   return h;
@@ -531,7 +640,10 @@ function jwsHeader(alg, { signingTime = SIGNING_TIME, expiry, scheme = 'notary.x
  * COSE protected header map (ENV-COSE-3/8). Returns entries; CborMap sorts them.
  * Time values are tag 1 + uint unless timeTagged = false.
  */
-function coseHeader(alg, { signingTime = SIGNING_TIME, expiry, scheme = 'notary.x509', cty = CTY, crit, extra = [], timeTagged = true } = {}) {
+function coseHeader(
+  alg,
+  { signingTime = SIGNING_TIME, expiry, scheme = 'notary.x509', cty = CTY, crit, extra = [], timeTagged = true } = {},
+) {
   const t = (s) => (timeTagged ? new Tag(1, epoch(s)) : epoch(s));
   const entries = [
     [1, ALGS[alg].cose],
@@ -573,7 +685,8 @@ function buildCose(o) {
 
   let bytes;
   if (o.layout === 'untagged') bytes = cborEncode(items);
-  else if (o.layout === 'indefinite') bytes = Buffer.concat([cborHead(6, 18), Buffer.from([0x9f]), ...items.map(cborEncode), Buffer.from([0xff])]);
+  else if (o.layout === 'indefinite')
+    bytes = Buffer.concat([cborHead(6, 18), Buffer.from([0x9f]), ...items.map(cborEncode), Buffer.from([0xff])]);
   else bytes = cborEncode(new Tag(18, items));
   return { bytes, payload: payloadOut.toString('utf8') };
 }
@@ -597,7 +710,8 @@ function verifyJwsFile(path) {
     sig = ecdsaRawToDer(sig);
   }
   const input = Buffer.from(env.protected + '.' + env.payload, 'ascii');
-  if (!opensslVerify(pubKeyFromCertDer(leaf), alg.hash, alg.rsa, input, sig)) throw new Error(`${path}: does not verify`);
+  if (!opensslVerify(pubKeyFromCertDer(leaf), alg.hash, alg.rsa, input, sig))
+    throw new Error(`${path}: does not verify`);
 }
 
 function verifyCoseFile(path) {
@@ -613,7 +727,8 @@ function verifyCoseFile(path) {
     sig = ecdsaRawToDer(sig);
   }
   const input = cborEncode(['Signature1', prot, Buffer.alloc(0), payload]);
-  if (!opensslVerify(pubKeyFromCertDer(leaf), alg.hash, alg.rsa, input, sig)) throw new Error(`${path}: does not verify`);
+  if (!opensslVerify(pubKeyFromCertDer(leaf), alg.hash, alg.rsa, input, sig))
+    throw new Error(`${path}: does not verify`);
 }
 
 // ---------------------------------------------------------------------------
@@ -632,8 +747,13 @@ function generateChains() {
     const r = opensslVerifyChain(dir);
     if (!r.ok) throw new Error(`self-check: openssl verify failed for ${spec.id}: ${r.out}`);
     manifest.push({
-      id: `chain/${spec.id}`, kind: 'chain', file: `chains/${spec.id}/chain.pem`, keySpec: spec.name, alg: spec.alg,
-      expect: valid(), description: `root -> intermediate -> leaf, all ${spec.name}; leaf is a valid code-signing certificate`,
+      id: `chain/${spec.id}`,
+      kind: 'chain',
+      file: `chains/${spec.id}/chain.pem`,
+      keySpec: spec.name,
+      alg: spec.alg,
+      expect: valid(),
+      description: `root -> intermediate -> leaf, all ${spec.name}; leaf is a valid code-signing certificate`,
     });
   }
 
@@ -641,30 +761,67 @@ function generateChains() {
   // opensslOk: what plain `openssl verify` (no purpose, no x509_strict) should say,
   // proving that the chain is otherwise well-formed and signed.
   const NEG = [
-    { name: 'leaf-eku-serverauth', variant: { leafExt: 'leaf_eku_serverauth_ext' }, code: 'ERR_CERT_EKU', opensslOk: true,
-      description: 'leaf extendedKeyUsage is serverAuth instead of codeSigning' },
-    { name: 'leaf-ca-true', variant: { leafExt: 'leaf_ca_true_ext' }, code: 'ERR_CERT_BASIC_CONSTRAINTS', opensslOk: true,
-      description: 'leaf basicConstraints critical CA:TRUE' },
-    { name: 'sha1-intermediate', variant: { interMd: 'sha1' }, code: 'ERR_CERT_WEAK_SIGNATURE', opensslOk: true,
-      description: 'intermediate certificate signed by the root with ecdsa-with-SHA1' },
-    { name: 'out-of-order', variant: { order: ['leaf', 'root', 'intermediate'] }, code: 'ERR_CERT_CHAIN', opensslOk: true,
-      description: 'chain.pem ordered leaf, root, intermediate (certificates themselves are valid)' },
-    { name: 'leaf-missing-digital-signature', variant: { leafExt: 'leaf_no_digital_signature_ext' }, code: 'ERR_CERT_KEY_USAGE', opensslOk: true,
-      description: 'leaf keyUsage is critical keyEncipherment only (no digitalSignature)' },
-    { name: 'intermediate-no-keycertsign', variant: { interExt: 'inter_no_keycertsign_ext' }, code: 'ERR_CERT_CHAIN', opensslOk: false,
+    {
+      name: 'leaf-eku-serverauth',
+      variant: { leafExt: 'leaf_eku_serverauth_ext' },
+      code: 'ERR_CERT_EKU',
+      opensslOk: true,
+      description: 'leaf extendedKeyUsage is serverAuth instead of codeSigning',
+    },
+    {
+      name: 'leaf-ca-true',
+      variant: { leafExt: 'leaf_ca_true_ext' },
+      code: 'ERR_CERT_BASIC_CONSTRAINTS',
+      opensslOk: true,
+      description: 'leaf basicConstraints critical CA:TRUE',
+    },
+    {
+      name: 'sha1-intermediate',
+      variant: { interMd: 'sha1' },
+      code: 'ERR_CERT_WEAK_SIGNATURE',
+      opensslOk: true,
+      description: 'intermediate certificate signed by the root with ecdsa-with-SHA1',
+    },
+    {
+      name: 'out-of-order',
+      variant: { order: ['leaf', 'root', 'intermediate'] },
+      code: 'ERR_CERT_CHAIN',
+      opensslOk: true,
+      description: 'chain.pem ordered leaf, root, intermediate (certificates themselves are valid)',
+    },
+    {
+      name: 'leaf-missing-digital-signature',
+      variant: { leafExt: 'leaf_no_digital_signature_ext' },
+      code: 'ERR_CERT_KEY_USAGE',
+      opensslOk: true,
+      description: 'leaf keyUsage is critical keyEncipherment only (no digitalSignature)',
+    },
+    {
+      name: 'intermediate-no-keycertsign',
+      variant: { interExt: 'inter_no_keycertsign_ext' },
+      code: 'ERR_CERT_CHAIN',
+      opensslOk: false,
       // Go's CheckSignatureFrom refuses a parent without keyCertSign, so the chain link breaks first.
-      description: 'intermediate keyUsage is critical cRLSign only (no keyCertSign)' },
+      description: 'intermediate keyUsage is critical cRLSign only (no keyCertSign)',
+    },
   ];
   const negative = {};
   for (const n of NEG) {
     const dir = join(OUT, 'chains', 'negative', n.name);
     negative[n.name] = buildChain(dir, SPEC['ec-256'], `neg-${n.name}`, n.variant);
     const r = opensslVerifyChain(dir, { strict: false });
-    if (r.ok !== n.opensslOk) throw new Error(`self-check: openssl verify on negative chain ${n.name} returned ${r.ok}: ${r.out}`);
-    if (!n.opensslOk && !/certificate signing/i.test(r.out)) throw new Error(`self-check: ${n.name} failed for an unexpected reason: ${r.out}`);
+    if (r.ok !== n.opensslOk)
+      throw new Error(`self-check: openssl verify on negative chain ${n.name} returned ${r.ok}: ${r.out}`);
+    if (!n.opensslOk && !/certificate signing/i.test(r.out))
+      throw new Error(`self-check: ${n.name} failed for an unexpected reason: ${r.out}`);
     manifest.push({
-      id: `chain/negative/${n.name}`, kind: 'chain', file: `chains/negative/${n.name}/chain.pem`, keySpec: 'EC-256', alg: 'ES256',
-      expect: invalid(n.code), description: n.description,
+      id: `chain/negative/${n.name}`,
+      kind: 'chain',
+      file: `chains/negative/${n.name}/chain.pem`,
+      keySpec: 'EC-256',
+      alg: 'ES256',
+      expect: invalid(n.code),
+      description: n.description,
     });
   }
   return { chains, negative, negativeCodes: Object.fromEntries(NEG.map((n) => [n.name, n])) };
@@ -674,14 +831,21 @@ function writeEnvelope(kind, caseId, built, meta) {
   const fileName = caseId.replace('/', '-') + (kind === 'jws' ? '.jws.json' : '.cose');
   writeFileSync(join(OUT, 'envelopes', fileName), built.bytes);
   const entry = {
-    id: caseId, kind: `${kind}-envelope`, file: `envelopes/${fileName}`, chain: meta.chainPath,
-    keySpec: meta.chain.spec.name, alg: meta.alg, expect: meta.expect, payload: built.payload,
+    id: caseId,
+    kind: `${kind}-envelope`,
+    file: `envelopes/${fileName}`,
+    chain: meta.chainPath,
+    keySpec: meta.chain.spec.name,
+    alg: meta.alg,
+    expect: meta.expect,
+    payload: built.payload,
   };
   if (meta.signingTime) entry.signingTime = meta.signingTime;
   if (meta.expiry) entry.expiry = meta.expiry;
   entry.description = meta.description;
   manifest.push(entry);
-  if (meta.expect.outcome === 'valid') (kind === 'jws' ? verifyJwsFile : verifyCoseFile)(join(OUT, 'envelopes', fileName));
+  if (meta.expect.outcome === 'valid')
+    (kind === 'jws' ? verifyJwsFile : verifyCoseFile)(join(OUT, 'envelopes', fileName));
 }
 
 function generateEnvelopes({ chains, negative, negativeCodes }) {
@@ -690,12 +854,52 @@ function generateEnvelopes({ chains, negative, negativeCodes }) {
   const ecPath = 'chains/ec-256';
 
   // Helper: emit one JWS case.
-  const jws = (id, { chain = ec, chainPath = ecPath, alg = chain.spec.alg, header, payload = payloadJws(ANN_STD), signingTime = SIGNING_TIME, expiry, expect = valid(), description, ...rest }) => {
-    const built = buildJws({ chain, alg, protected: header ?? jwsHeader(alg, { signingTime, expiry }), payload, ...rest });
+  const jws = (
+    id,
+    {
+      chain = ec,
+      chainPath = ecPath,
+      alg = chain.spec.alg,
+      header,
+      payload = payloadJws(ANN_STD),
+      signingTime = SIGNING_TIME,
+      expiry,
+      expect = valid(),
+      description,
+      ...rest
+    },
+  ) => {
+    const built = buildJws({
+      chain,
+      alg,
+      protected: header ?? jwsHeader(alg, { signingTime, expiry }),
+      payload,
+      ...rest,
+    });
     writeEnvelope('jws', `jws/${id}`, built, { chain, chainPath, alg, expect, signingTime, expiry, description });
   };
-  const cose = (id, { chain = ec, chainPath = ecPath, alg = chain.spec.alg, entries, payload = payloadCose(ANN_STD), signingTime = SIGNING_TIME, expiry, expect = valid(), description, ...rest }) => {
-    const built = buildCose({ chain, alg, protectedEntries: entries ?? coseHeader(alg, { signingTime, expiry }), payload, ...rest });
+  const cose = (
+    id,
+    {
+      chain = ec,
+      chainPath = ecPath,
+      alg = chain.spec.alg,
+      entries,
+      payload = payloadCose(ANN_STD),
+      signingTime = SIGNING_TIME,
+      expiry,
+      expect = valid(),
+      description,
+      ...rest
+    },
+  ) => {
+    const built = buildCose({
+      chain,
+      alg,
+      protectedEntries: entries ?? coseHeader(alg, { signingTime, expiry }),
+      payload,
+      ...rest,
+    });
     writeEnvelope('cose', `cose/${id}`, built, { chain, chainPath, alg, expect, signingTime, expiry, description });
   };
 
@@ -703,73 +907,184 @@ function generateEnvelopes({ chains, negative, negativeCodes }) {
   for (const spec of KEY_SPECS) {
     const ann = spec.id === 'ec-384' ? null : ANN_STD;
     const note = ann ? '' : ' (payload without annotations)';
-    jws(spec.id, { chain: chains[spec.id], chainPath: `chains/${spec.id}`, payload: payloadJws(ann),
-      description: `valid ${spec.alg} JWS signed by the ${spec.name} leaf${note}` });
-    cose(spec.id, { chain: chains[spec.id], chainPath: `chains/${spec.id}`, payload: payloadCose(ann),
-      description: `valid ${spec.alg} COSE_Sign1 signed by the ${spec.name} leaf${note}` });
+    jws(spec.id, {
+      chain: chains[spec.id],
+      chainPath: `chains/${spec.id}`,
+      payload: payloadJws(ann),
+      description: `valid ${spec.alg} JWS signed by the ${spec.name} leaf${note}`,
+    });
+    cose(spec.id, {
+      chain: chains[spec.id],
+      chainPath: `chains/${spec.id}`,
+      payload: payloadCose(ann),
+      description: `valid ${spec.alg} COSE_Sign1 signed by the ${spec.name} leaf${note}`,
+    });
   }
-  jws('signing-time-offset', { signingTime: SIGNING_TIME_OFFSET,
-    description: 'valid ES256 JWS whose signingTime uses a +08:00 offset (same instant as 2026-11-25T00:00:00Z)' });
+  jws('signing-time-offset', {
+    signingTime: SIGNING_TIME_OFFSET,
+    description: 'valid ES256 JWS whose signingTime uses a +08:00 offset (same instant as 2026-11-25T00:00:00Z)',
+  });
   const rsa = chains['rsa-2048'];
-  jws('with-expiry', { chain: rsa, chainPath: 'chains/rsa-2048', expiry: EXPIRY, payload: payloadJws(ANN_MULTI),
-    description: 'valid PS256 JWS with expiry = signingTime + 1 year (critical); annotations need sorting and Go HTML escaping' });
-  cose('with-expiry', { chain: rsa, chainPath: 'chains/rsa-2048', expiry: EXPIRY, payload: payloadCose(ANN_MULTI),
-    description: 'valid PS256 COSE_Sign1 with expiry = signingTime + 1 year (critical); annotations need sorting and Go HTML escaping' });
+  jws('with-expiry', {
+    chain: rsa,
+    chainPath: 'chains/rsa-2048',
+    expiry: EXPIRY,
+    payload: payloadJws(ANN_MULTI),
+    description:
+      'valid PS256 JWS with expiry = signingTime + 1 year (critical); annotations need sorting and Go HTML escaping',
+  });
+  cose('with-expiry', {
+    chain: rsa,
+    chainPath: 'chains/rsa-2048',
+    expiry: EXPIRY,
+    payload: payloadCose(ANN_MULTI),
+    description:
+      'valid PS256 COSE_Sign1 with expiry = signingTime + 1 year (critical); annotations need sorting and Go HTML escaping',
+  });
 
   // --- Negative: signature integrity ---
   const SIG_FAIL = 'ERR_SIGNATURE_VERIFICATION_FAILED';
-  jws('tampered-payload', { tamper: { payload: payloadJws(ANN_STD, ARTIFACT.size + 1) }, expect: invalid(SIG_FAIL),
-    description: 'payload size changed 16724 -> 16725 after signing' });
-  cose('tampered-payload', { tamper: { payload: payloadCose(ANN_STD, ARTIFACT.size + 1) }, expect: invalid(SIG_FAIL),
-    description: 'payload size changed 16724 -> 16725 after signing' });
+  jws('tampered-payload', {
+    tamper: { payload: payloadJws(ANN_STD, ARTIFACT.size + 1) },
+    expect: invalid(SIG_FAIL),
+    description: 'payload size changed 16724 -> 16725 after signing',
+  });
+  cose('tampered-payload', {
+    tamper: { payload: payloadCose(ANN_STD, ARTIFACT.size + 1) },
+    expect: invalid(SIG_FAIL),
+    description: 'payload size changed 16724 -> 16725 after signing',
+  });
   // The header is signed with SIGNING_TIME; `signingTime` here only records the value left in the file.
-  jws('tampered-protected', { signingTime: TAMPERED_TIME, header: jwsHeader('ES256'), expect: invalid(SIG_FAIL),
+  jws('tampered-protected', {
+    signingTime: TAMPERED_TIME,
+    header: jwsHeader('ES256'),
+    expect: invalid(SIG_FAIL),
     tamper: { protected: (p) => p.replace(SIGNING_TIME, TAMPERED_TIME) },
-    description: 'protected signingTime changed from 2026-11-25 to 2026-11-26 after signing' });
-  cose('tampered-protected', { signingTime: TAMPERED_TIME, entries: coseHeader('ES256'), expect: invalid(SIG_FAIL),
+    description: 'protected signingTime changed from 2026-11-25 to 2026-11-26 after signing',
+  });
+  cose('tampered-protected', {
+    signingTime: TAMPERED_TIME,
+    entries: coseHeader('ES256'),
+    expect: invalid(SIG_FAIL),
     tamper: { protectedEntries: coseHeader('ES256', { signingTime: TAMPERED_TIME }) },
-    description: 'protected signingTime changed by +1 day after signing' });
-  jws('ecdsa-der-signature', { ecdsaForm: 'der', expect: invalid(SIG_FAIL),
-    description: 'ES256 signature left in ASN.1 DER form instead of raw r||s (valid DER signature)' });
-  cose('ecdsa-der-signature', { ecdsaForm: 'der', expect: invalid(SIG_FAIL),
-    description: 'ES256 signature left in ASN.1 DER form instead of raw r||s (valid DER signature)' });
+    description: 'protected signingTime changed by +1 day after signing',
+  });
+  jws('ecdsa-der-signature', {
+    ecdsaForm: 'der',
+    expect: invalid(SIG_FAIL),
+    description: 'ES256 signature left in ASN.1 DER form instead of raw r||s (valid DER signature)',
+  });
+  cose('ecdsa-der-signature', {
+    ecdsaForm: 'der',
+    expect: invalid(SIG_FAIL),
+    description: 'ES256 signature left in ASN.1 DER form instead of raw r||s (valid DER signature)',
+  });
 
   // --- Negative: algorithm substitution. Signed with the P-256 key over SHA-384, raw r||s of 2x32 bytes. ---
-  jws('alg-mismatch', { alg: 'ES384', hash: 'sha384', expect: invalid('ERR_ALGORITHM_MISMATCH'),
-    description: 'header alg ES384 but leaf is P-256 (signature is a valid P-256/SHA-384 ECDSA signature, 64-byte r||s)' });
-  cose('alg-mismatch', { alg: 'ES384', hash: 'sha384', expect: invalid('ERR_ALGORITHM_MISMATCH'),
-    description: 'protected alg -35 (ES384) but leaf is P-256 (signature is a valid P-256/SHA-384 ECDSA signature, 64-byte r||s)' });
+  jws('alg-mismatch', {
+    alg: 'ES384',
+    hash: 'sha384',
+    expect: invalid('ERR_ALGORITHM_MISMATCH'),
+    description:
+      'header alg ES384 but leaf is P-256 (signature is a valid P-256/SHA-384 ECDSA signature, 64-byte r||s)',
+  });
+  cose('alg-mismatch', {
+    alg: 'ES384',
+    hash: 'sha384',
+    expect: invalid('ERR_ALGORITHM_MISMATCH'),
+    description:
+      'protected alg -35 (ES384) but leaf is P-256 (signature is a valid P-256/SHA-384 ECDSA signature, 64-byte r||s)',
+  });
 
   // --- Negative: header rules ---
   const HDR = 'ERR_ENVELOPE_HEADER_INVALID';
-  jws('crit-missing-scheme', { expiry: EXPIRY, header: jwsHeader('ES256', { expiry: EXPIRY, crit: [EXPIRY_KEY] }), expect: invalid(HDR),
-    description: 'crit is ["io.cncf.notary.expiry"]: signingScheme not listed as critical' });
-  cose('crit-missing-scheme', { expiry: EXPIRY, entries: coseHeader('ES256', { expiry: EXPIRY, crit: [EXPIRY_KEY] }), expect: invalid(HDR),
-    description: 'crit is ["io.cncf.notary.expiry"]: signingScheme not listed as critical' });
-  jws('unknown-critical', { header: jwsHeader('ES256', { extra: { [UNKNOWN_CRIT_KEY]: 'x' } }), expect: invalid('ERR_ENVELOPE_UNKNOWN_CRITICAL'),
-    description: 'extra protected attribute "com.example.unknown":"x" listed in crit' });
-  cose('unknown-critical', { entries: coseHeader('ES256', { extra: [[UNKNOWN_CRIT_KEY, 'x']] }), expect: invalid('ERR_ENVELOPE_UNKNOWN_CRITICAL'),
-    description: 'extra protected attribute "com.example.unknown":"x" listed in crit' });
-  jws('wrong-cty', { header: jwsHeader('ES256', { cty: 'application/json' }), expect: invalid(HDR), description: 'cty is application/json' });
-  cose('wrong-cty', { entries: coseHeader('ES256', { cty: 'application/json' }), expect: invalid(HDR), description: 'content type (label 3) is application/json' });
-  jws('signing-time-missing', { signingTime: null, expect: invalid(HDR), description: 'notary.x509 protected header without io.cncf.notary.signingTime' });
-  jws('expiry-not-after-signing-time', { expiry: SIGNING_TIME, expect: invalid(HDR),
-    description: 'expiry equals signingTime (listed in crit); expiry must be strictly after signingTime' });
-  jws('bad-scheme', { header: jwsHeader('ES256', { scheme: 'notary.foo' }), expect: invalid(HDR), description: 'signingScheme is "notary.foo"' });
-  cose('time-untagged', { entries: coseHeader('ES256', { timeTagged: false }), expect: invalid(HDR),
-    description: 'signingTime is a plain unsigned integer, not tag 1' });
+  jws('crit-missing-scheme', {
+    expiry: EXPIRY,
+    header: jwsHeader('ES256', { expiry: EXPIRY, crit: [EXPIRY_KEY] }),
+    expect: invalid(HDR),
+    description: 'crit is ["io.cncf.notary.expiry"]: signingScheme not listed as critical',
+  });
+  cose('crit-missing-scheme', {
+    expiry: EXPIRY,
+    entries: coseHeader('ES256', { expiry: EXPIRY, crit: [EXPIRY_KEY] }),
+    expect: invalid(HDR),
+    description: 'crit is ["io.cncf.notary.expiry"]: signingScheme not listed as critical',
+  });
+  jws('unknown-critical', {
+    header: jwsHeader('ES256', { extra: { [UNKNOWN_CRIT_KEY]: 'x' } }),
+    expect: invalid('ERR_ENVELOPE_UNKNOWN_CRITICAL'),
+    description: 'extra protected attribute "com.example.unknown":"x" listed in crit',
+  });
+  cose('unknown-critical', {
+    entries: coseHeader('ES256', { extra: [[UNKNOWN_CRIT_KEY, 'x']] }),
+    expect: invalid('ERR_ENVELOPE_UNKNOWN_CRITICAL'),
+    description: 'extra protected attribute "com.example.unknown":"x" listed in crit',
+  });
+  jws('wrong-cty', {
+    header: jwsHeader('ES256', { cty: 'application/json' }),
+    expect: invalid(HDR),
+    description: 'cty is application/json',
+  });
+  cose('wrong-cty', {
+    entries: coseHeader('ES256', { cty: 'application/json' }),
+    expect: invalid(HDR),
+    description: 'content type (label 3) is application/json',
+  });
+  jws('signing-time-missing', {
+    signingTime: null,
+    expect: invalid(HDR),
+    description: 'notary.x509 protected header without io.cncf.notary.signingTime',
+  });
+  jws('expiry-not-after-signing-time', {
+    expiry: SIGNING_TIME,
+    expect: invalid(HDR),
+    description: 'expiry equals signingTime (listed in crit); expiry must be strictly after signingTime',
+  });
+  jws('bad-scheme', {
+    header: jwsHeader('ES256', { scheme: 'notary.foo' }),
+    expect: invalid(HDR),
+    description: 'signingScheme is "notary.foo"',
+  });
+  cose('time-untagged', {
+    entries: coseHeader('ES256', { timeTagged: false }),
+    expect: invalid(HDR),
+    description: 'signingTime is a plain unsigned integer, not tag 1',
+  });
 
   // --- Negative: envelope structure ---
   const MAL = 'ERR_ENVELOPE_MALFORMED';
   jws('missing-x5c', { x5c: false, expect: invalid(MAL), description: 'unprotected header has no x5c' });
-  cose('missing-x5chain', { x5chain: false, expect: invalid(MAL), description: 'unprotected header has no label 33 (x5chain)' });
-  jws('general-serialization', { layout: 'general', expect: invalid(MAL), description: 'general JWS JSON serialization ({"payload","signatures":[...]}) instead of flattened' });
-  jws('extra-top-level-member', { layout: 'extra-member', expect: invalid(MAL), description: 'extra top-level member "foo":1 next to payload/protected/header/signature' });
-  cose('untagged', { layout: 'untagged', expect: invalid(MAL), description: 'COSE_Sign1 array without tag 18 (starts 0x84)' });
-  cose('indefinite-length', { layout: 'indefinite', expect: invalid(MAL), description: 'tag 18 around an indefinite-length array (0x9f ... 0xff)' });
-  cose('duplicate-map-key', { allowDuplicateKeys: true, expect: invalid(MAL),
+  cose('missing-x5chain', {
+    x5chain: false,
+    expect: invalid(MAL),
+    description: 'unprotected header has no label 33 (x5chain)',
+  });
+  jws('general-serialization', {
+    layout: 'general',
+    expect: invalid(MAL),
+    description: 'general JWS JSON serialization ({"payload","signatures":[...]}) instead of flattened',
+  });
+  jws('extra-top-level-member', {
+    layout: 'extra-member',
+    expect: invalid(MAL),
+    description: 'extra top-level member "foo":1 next to payload/protected/header/signature',
+  });
+  cose('untagged', {
+    layout: 'untagged',
+    expect: invalid(MAL),
+    description: 'COSE_Sign1 array without tag 18 (starts 0x84)',
+  });
+  cose('indefinite-length', {
+    layout: 'indefinite',
+    expect: invalid(MAL),
+    description: 'tag 18 around an indefinite-length array (0x9f ... 0xff)',
+  });
+  cose('duplicate-map-key', {
+    allowDuplicateKeys: true,
+    expect: invalid(MAL),
     entries: [...coseHeader('ES256'), [3, CTY]],
-    description: 'protected map contains label 3 (content type) twice, same value' });
+    description: 'protected map contains label 3 (content type) twice, same value',
+  });
 
   // --- Negative: envelopes correctly signed by the negative chains' leaves ---
   const chainCases = [
@@ -784,7 +1099,10 @@ function generateEnvelopes({ chains, negative, negativeCodes }) {
     const n = negativeCodes[chainName];
     const opts = { chain: negative[chainName], chainPath: `chains/negative/${chainName}`, expect: invalid(n.code) };
     jws(id, { ...opts, description: `valid ES256 JWS whose x5c is chains/negative/${chainName}: ${n.description}` });
-    cose(id, { ...opts, description: `valid ES256 COSE_Sign1 whose x5chain is chains/negative/${chainName}: ${n.description}` });
+    cose(id, {
+      ...opts,
+      description: `valid ES256 COSE_Sign1 whose x5chain is chains/negative/${chainName}: ${n.description}`,
+    });
   }
 }
 

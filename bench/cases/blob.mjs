@@ -34,7 +34,8 @@ async function makeFile(path, bytes) {
   const block = randomBytes(Math.min(bytes, 16 * 2 ** 20));
   const handle = await open(path, 'w');
   try {
-    for (let written = 0; written < bytes; written += block.length) await handle.write(block, 0, Math.min(block.length, bytes - written));
+    for (let written = 0; written < bytes; written += block.length)
+      await handle.write(block, 0, Math.min(block.length, bytes - written));
   } finally {
     await handle.close();
   }
@@ -43,10 +44,16 @@ async function makeFile(path, bytes) {
 async function makeConfig(dir) {
   const chainDir = join(VECTORS, 'chains', 'ec-256');
   await mkdir(join(dir, 'truststore', 'x509', 'ca', 'bench'), { recursive: true });
-  await writeFile(join(dir, 'truststore', 'x509', 'ca', 'bench', 'root.pem'), await readFile(join(chainDir, 'root.pem')));
+  await writeFile(
+    join(dir, 'truststore', 'x509', 'ca', 'bench', 'root.pem'),
+    await readFile(join(chainDir, 'root.pem')),
+  );
   await writeFile(
     join(dir, 'signingkeys.json'),
-    JSON.stringify({ default: 'bench', keys: [{ name: 'bench', keyPath: join(chainDir, 'leaf.key.pem'), certPath: join(chainDir, 'chain.pem') }] }),
+    JSON.stringify({
+      default: 'bench',
+      keys: [{ name: 'bench', keyPath: join(chainDir, 'leaf.key.pem'), certPath: join(chainDir, 'chain.pem') }],
+    }),
   );
   await writeFile(
     join(dir, 'trustpolicy.blob.json'),
@@ -110,19 +117,38 @@ export async function blobCase(ctx) {
     let signCommand;
     let verifyCommand;
     if (cliBuilt) {
-      signCommand = [process.execPath, [CLI, 'blob', 'sign', '--key', 'bench', '--signature-format', 'jws', '--force', '--signature-directory', sigDir, file]];
+      signCommand = [
+        process.execPath,
+        [
+          CLI,
+          'blob',
+          'sign',
+          '--key',
+          'bench',
+          '--signature-format',
+          'jws',
+          '--force',
+          '--signature-directory',
+          sigDir,
+          file,
+        ],
+      ];
       verifyCommand = [process.execPath, [CLI, 'blob', 'verify', '--signature', signature, file]];
     } else {
-      notes.push('packages/cli is not built: signBlob/verifyBlob of the library run in a child on a file stream (bench/lib/blob-child.mjs)');
+      notes.push(
+        'packages/cli is not built: signBlob/verifyBlob of the library run in a child on a file stream (bench/lib/blob-child.mjs)',
+      );
       const child = join(here, '..', 'lib', 'blob-child.mjs');
       signCommand = [process.execPath, [child, 'sign', config, file, signature]];
       verifyCommand = [process.execPath, [child, 'verify', config, file, signature]];
     }
     const rss = { sign: [], verify: [], sha256sum: [] };
-    const run = (name, [command, args]) => async () => {
-      const r = await timed(command, args, env, dir);
-      if (r.maxRssMiB !== undefined) rss[name].push(r.maxRssMiB);
-    };
+    const run =
+      (name, [command, args]) =>
+      async () => {
+        const r = await timed(command, args, env, dir);
+        if (r.maxRssMiB !== undefined) rss[name].push(r.maxRssMiB);
+      };
     // Sign once first, so that verify has a signature from the first round on.
     await run('sign', signCommand)();
     rss.sign.length = 0;
@@ -136,8 +162,16 @@ export async function blobCase(ctx) {
         verify: run('verify', verifyCommand),
       },
     });
-    const block = report(samples, { unit: 's', pairs: [['sign', 'sha256sum'], ['verify', 'sha256sum']] });
-    const peak = Object.fromEntries(Object.entries(rss).map(([k, v]) => [k, v.length ? rounded(summarize(v), 4).median : null]));
+    const block = report(samples, {
+      unit: 's',
+      pairs: [
+        ['sign', 'sha256sum'],
+        ['verify', 'sha256sum'],
+      ],
+    });
+    const peak = Object.fromEntries(
+      Object.entries(rss).map(([k, v]) => [k, v.length ? rounded(summarize(v), 4).median : null]),
+    );
     const results = [];
     for (const which of ['sign', 'verify']) {
       const ratio = block.ratios[`${which}/sha256sum`];
@@ -148,7 +182,11 @@ export async function blobCase(ctx) {
         ratios: { [`${which}/sha256sum`]: ratio },
         target: { ratio: `${which}/sha256sum`, max: 1.3, measured: ratio.median, met: ratio.median <= 1.3 },
         rssTarget: { maxMiB: 200, measured: peak[which], met: peak[which] !== null && peak[which] <= 200 },
-        extra: { 'peak RSS MiB': peak[which]?.toFixed(0), 'sha256sum peak RSS MiB': peak.sha256sum?.toFixed(1), MiB: bytes / 2 ** 20 },
+        extra: {
+          'peak RSS MiB': peak[which]?.toFixed(0),
+          'sha256sum peak RSS MiB': peak.sha256sum?.toFixed(1),
+          MiB: bytes / 2 ** 20,
+        },
       });
     }
     if (!existsSync(TIME)) notes.push('/usr/bin/time is missing: no peak RSS');

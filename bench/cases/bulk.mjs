@@ -32,7 +32,6 @@ const CONCURRENCY = 8;
 const MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const INDEX = 'application/vnd.oci.image.index.v1+json';
 
-
 async function eachLimited(items, limit, fn) {
   let next = 0;
   const worker = async () => {
@@ -52,14 +51,26 @@ async function seed(host, count, signer, log) {
   const digests = new Array(count);
   const start = Date.now();
   await eachLimited([...Array(count).keys()], CONCURRENCY, async (i) => {
-    const config = new TextEncoder().encode(JSON.stringify({ architecture: 'amd64', os: 'linux', bench: i, at: start }));
+    const config = new TextEncoder().encode(
+      JSON.stringify({ architecture: 'amd64', os: 'linux', bench: i, at: start }),
+    );
     const configDescriptor = await repository.pushBlob(config, 'application/vnd.oci.image.config.v1+json');
     const manifest = new TextEncoder().encode(
       JSON.stringify({
         schemaVersion: 2,
         mediaType: MANIFEST,
-        config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDescriptor.digest, size: configDescriptor.size },
-        layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: layerDescriptor.digest, size: layerDescriptor.size }],
+        config: {
+          mediaType: 'application/vnd.oci.image.config.v1+json',
+          digest: configDescriptor.digest,
+          size: configDescriptor.size,
+        },
+        layers: [
+          {
+            mediaType: 'application/vnd.oci.image.layer.v1.tar',
+            digest: layerDescriptor.digest,
+            size: layerDescriptor.size,
+          },
+        ],
       }),
     );
     const pushed = await repository.pushManifest(manifest, MANIFEST);
@@ -77,9 +88,13 @@ async function plainFetchOne(base, digest, tagSchema) {
   if (!head.ok) throw new Error(`HEAD ${digest}: ${head.status}`);
   const list = tagSchema
     ? await fetch(url(`manifests/${digest.replace(':', '-')}`), { headers: { accept: INDEX } })
-    : await fetch(url(`referrers/${digest}?artifactType=${encodeURIComponent(ARTIFACT_TYPE_NOTARY_SIGNATURE)}`), { headers: { accept: INDEX } });
+    : await fetch(url(`referrers/${digest}?artifactType=${encodeURIComponent(ARTIFACT_TYPE_NOTARY_SIGNATURE)}`), {
+        headers: { accept: INDEX },
+      });
   if (!list.ok) throw new Error(`referrers of ${digest}: ${list.status}`);
-  const signature = JSON.parse(await list.text()).manifests.find((m) => m.artifactType === ARTIFACT_TYPE_NOTARY_SIGNATURE);
+  const signature = JSON.parse(await list.text()).manifests.find(
+    (m) => m.artifactType === ARTIFACT_TYPE_NOTARY_SIGNATURE,
+  );
   const manifest = await fetch(url(`manifests/${signature.digest}`), { headers: { accept: MANIFEST } });
   if (!manifest.ok) throw new Error(`signature manifest: ${manifest.status}`);
   const envelope = JSON.parse(await manifest.text()).layers[0];
@@ -160,7 +175,12 @@ export async function bulkVerify(ctx) {
       results.push({
         label,
         ...report(samples, { unit: 'ms', pairs: [['sdk', 'fetch']], target: { ratio: 'sdk/fetch', max: 1.5 } }),
-        extra: { 'requests/artifact (sdk)': sdkRequests, 'requests/artifact (fetch)': requests, artifacts: count, concurrency: CONCURRENCY },
+        extra: {
+          'requests/artifact (sdk)': sdkRequests,
+          'requests/artifact (fetch)': requests,
+          artifacts: count,
+          concurrency: CONCURRENCY,
+        },
       });
       // Issue 13 item 9: the floor is four (HEAD subject, referrers or index, signature manifest, envelope).
       // A new client on a tag-schema registry must also learn, once, that the Referrers API is missing (a 404).
@@ -175,7 +195,9 @@ export async function bulkVerify(ctx) {
     name: 'bulk-registry-verify',
     target: 'sdk/fetch <= 1.5; requests per artifact <= 4 (tag schema: + 1 probe per new client)',
     met: results.every((r) => r.target.met && r.requestsTarget.met),
-    notes: [`times are per artifact (wall time of the whole batch / ${count}); ES256 JWS signatures; one new RemoteRepository per round`],
+    notes: [
+      `times are per artifact (wall time of the whole batch / ${count}); ES256 JWS signatures; one new RemoteRepository per round`,
+    ],
     results,
   };
 }

@@ -18,11 +18,13 @@ function findVerifyGzip(value, path = []) {
   if (value === null || typeof value !== 'object') return undefined;
   for (const [key, inner] of Object.entries(value)) {
     const here = [...path, key];
-    if (typeof inner === 'number' && /gzip/i.test(key) && here.some((p) => /verify/i.test(String(p)))) return { path: here.join('.'), bytes: inner };
+    if (typeof inner === 'number' && /gzip/i.test(key) && here.some((p) => /verify/i.test(String(p))))
+      return { path: here.join('.'), bytes: inner };
     if (inner && typeof inner === 'object') {
       const isVerify = /verify/i.test(String(key)) || /verify/i.test(String(inner.name ?? inner.entry ?? ''));
       if (isVerify) {
-        for (const [k, v] of Object.entries(inner)) if (typeof v === 'number' && /gzip/i.test(k)) return { path: [...here, k].join('.'), bytes: v };
+        for (const [k, v] of Object.entries(inner))
+          if (typeof v === 'number' && /gzip/i.test(k)) return { path: [...here, k].join('.'), bytes: v };
       }
       const found = findVerifyGzip(inner, here);
       if (found) return found;
@@ -33,9 +35,17 @@ function findVerifyGzip(value, path = []) {
 
 export async function bundleCase(ctx) {
   const base = { case: 7, name: 'bundle-sizes', target: 'verify bundle <= 110 KB min+gzip' };
-  if (!existsSync(BUNDLE)) return { ...base, pending: 'bench/bundle.mjs does not exist yet (written with the runtimes issue)', met: undefined, results: [] };
+  if (!existsSync(BUNDLE))
+    return {
+      ...base,
+      pending: 'bench/bundle.mjs does not exist yet (written with the runtimes issue)',
+      met: undefined,
+      results: [],
+    };
   const { code, stdout, stderr } = await new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BUNDLE, ...(ctx.quick ? ['--quick'] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BUNDLE, ...(ctx.quick ? ['--quick'] : [])], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (d) => {
@@ -64,8 +74,10 @@ export async function bundleCase(ctx) {
     }
   }
   // bundle.mjs exits 1 when its content check fails but still prints the sizes.
-  if (code !== 0 && parsed === undefined) return { ...base, error: `bench/bundle.mjs exited with ${code}: ${(stderr || stdout).slice(0, 2000)}` };
-  const notes = code === 0 ? [] : [`bench/bundle.mjs exited with ${code}: ${stderr.trim().split('\n').slice(0, 6).join(' | ')}`];
+  if (code !== 0 && parsed === undefined)
+    return { ...base, error: `bench/bundle.mjs exited with ${code}: ${(stderr || stdout).slice(0, 2000)}` };
+  const notes =
+    code === 0 ? [] : [`bench/bundle.mjs exited with ${code}: ${stderr.trim().split('\n').slice(0, 6).join(' | ')}`];
   const verify = parsed === undefined ? undefined : findVerifyGzip(parsed);
   return {
     ...base,
@@ -73,7 +85,10 @@ export async function bundleCase(ctx) {
     bundle: parsed ?? stdout.trim().slice(0, 4000),
     verifyGzipBytes: verify?.bytes,
     verifyGzipField: verify?.path,
-    notes: verify === undefined ? [...notes, 'bench/bundle.mjs ran, but no verify gzip size was found in its output: see `bundle`'] : notes,
+    notes:
+      verify === undefined
+        ? [...notes, 'bench/bundle.mjs ran, but no verify gzip size was found in its output: see `bundle`']
+        : notes,
     results:
       verify === undefined
         ? []
@@ -83,8 +98,20 @@ export async function bundleCase(ctx) {
               unit: 'KB',
               variants: {},
               ratios: {},
-              target: { ratio: 'min+gzip KB', max: 110, measured: Math.round((verify.bytes / 1024) * 10) / 10, met: verify.bytes <= LIMIT_BYTES },
-              extra: Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, v && typeof v === 'object' && typeof v.gzip === 'number' ? `${(v.gzip / 1024).toFixed(1)} KB gz` : JSON.stringify(v)])),
+              target: {
+                ratio: 'min+gzip KB',
+                max: 110,
+                measured: Math.round((verify.bytes / 1024) * 10) / 10,
+                met: verify.bytes <= LIMIT_BYTES,
+              },
+              extra: Object.fromEntries(
+                Object.entries(parsed).map(([k, v]) => [
+                  k,
+                  v && typeof v === 'object' && typeof v.gzip === 'number'
+                    ? `${(v.gzip / 1024).toFixed(1)} KB gz`
+                    : JSON.stringify(v),
+                ]),
+              ),
             },
           ],
   };

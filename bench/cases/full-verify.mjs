@@ -28,7 +28,14 @@ import { MemoryTrustStore, parseOciTrustPolicy } from '@x/notary-trust-policy';
 import { LEAF_SUBJECT_DN, makeChains } from '../lib/chains.mjs';
 import { jwsSigner, randomTarget } from '../lib/jws-sign.mjs';
 import { calibrateEach, interleave, report } from '../lib/stats.mjs';
-import { certificateCheck, envelopeImportParams, envelopeVerifyParams, loadVector, spkiOf, SPECS } from '../lib/vectors.mjs';
+import {
+  certificateCheck,
+  envelopeImportParams,
+  envelopeVerifyParams,
+  loadVector,
+  SPECS,
+  spkiOf,
+} from '../lib/vectors.mjs';
 
 function statementFor(identity) {
   const policy = parseOciTrustPolicy({
@@ -55,7 +62,10 @@ async function trustStoreFor(rootPem) {
 /** The raw pieces of a JWS: signing input and signature. */
 function jwsParts(bytes) {
   const json = JSON.parse(new TextDecoder().decode(bytes));
-  return { signingInput: new TextEncoder().encode(`${json.protected}.${json.payload}`), signature: new Uint8Array(Buffer.from(json.signature, 'base64url')) };
+  return {
+    signingInput: new TextEncoder().encode(`${json.protected}.${json.payload}`),
+    signature: new Uint8Array(Buffer.from(json.signature, 'base64url')),
+  };
 }
 
 async function expectVerified(promise, what) {
@@ -73,7 +83,9 @@ export async function coldVerify(ctx) {
       const rounds = ctx.quick ? 3 : slowKeys ? 11 : 21;
       const warmup = 1;
       const t0 = Date.now();
-      const { rootPem, chains } = await makeChains(spec, warmup + rounds, join(dir, spec.id), { freshKeys: !ctx.quick });
+      const { rootPem, chains } = await makeChains(spec, warmup + rounds, join(dir, spec.id), {
+        freshKeys: !ctx.quick,
+      });
       ctx.log(`${spec.id}: ${chains.length} fresh chains from openssl in ${((Date.now() - t0) / 1000).toFixed(1)}s`);
       const trustStore = await trustStoreFor(rootPem);
       const statement = statementFor(LEAF_SUBJECT_DN);
@@ -81,16 +93,26 @@ export async function coldVerify(ctx) {
       const floors = chains.map((c, i) => {
         const [leaf, intermediate, root] = c.ders;
         return {
-          envelope: { spki: spkiOf(leaf), importParams: envelopeImportParams(spec), verifyParams: envelopeVerifyParams(spec), ...jwsParts(envelopes[i]) },
+          envelope: {
+            spki: spkiOf(leaf),
+            importParams: envelopeImportParams(spec),
+            verifyParams: envelopeVerifyParams(spec),
+            ...jwsParts(envelopes[i]),
+          },
           leaf: certificateCheck(leaf, intermediate),
           intermediate: certificateCheck(intermediate, root),
         };
       });
       // Check the floor's inputs once (on copies, so nothing is imported early).
       for (const f of [floors[0]]) {
-        for (const check of [f.envelope, { ...f.leaf, signingInput: f.leaf.tbs }, { ...f.intermediate, signingInput: f.intermediate.tbs }]) {
+        for (const check of [
+          f.envelope,
+          { ...f.leaf, signingInput: f.leaf.tbs },
+          { ...f.intermediate, signingInput: f.intermediate.tbs },
+        ]) {
           const k = await crypto.subtle.importKey('spki', check.spki.slice(), check.importParams, false, ['verify']);
-          if (!(await crypto.subtle.verify(check.verifyParams, k, check.signature, check.signingInput))) throw new Error(`floor inputs do not verify for ${spec.id}`);
+          if (!(await crypto.subtle.verify(check.verifyParams, k, check.signature, check.signingInput)))
+            throw new Error(`floor inputs do not verify for ${spec.id}`);
         }
       }
       const { samples } = await interleave({
@@ -98,21 +120,47 @@ export async function coldVerify(ctx) {
         warmup,
         batch: 1,
         variants: {
-          sdk: (round) => expectVerified(verifySignatureEnvelope(envelopes[round], MEDIA_TYPE_JWS, { statement, trustStore }), `cold ${spec.id}`),
+          sdk: (round) =>
+            expectVerified(
+              verifySignatureEnvelope(envelopes[round], MEDIA_TYPE_JWS, { statement, trustStore }),
+              `cold ${spec.id}`,
+            ),
           floor: async (round) => {
             const f = floors[round];
-            const leafKey = await crypto.subtle.importKey('spki', f.envelope.spki, f.envelope.importParams, false, ['verify']);
+            const leafKey = await crypto.subtle.importKey('spki', f.envelope.spki, f.envelope.importParams, false, [
+              'verify',
+            ]);
             const intKey = await crypto.subtle.importKey('spki', f.leaf.spki, f.leaf.importParams, false, ['verify']);
-            const rootKey = await crypto.subtle.importKey('spki', f.intermediate.spki, f.intermediate.importParams, false, ['verify']);
+            const rootKey = await crypto.subtle.importKey(
+              'spki',
+              f.intermediate.spki,
+              f.intermediate.importParams,
+              false,
+              ['verify'],
+            );
             const ok =
-              (await crypto.subtle.verify(f.envelope.verifyParams, leafKey, f.envelope.signature, f.envelope.signingInput)) &&
+              (await crypto.subtle.verify(
+                f.envelope.verifyParams,
+                leafKey,
+                f.envelope.signature,
+                f.envelope.signingInput,
+              )) &&
               (await crypto.subtle.verify(f.leaf.verifyParams, intKey, f.leaf.signature, f.leaf.tbs)) &&
-              (await crypto.subtle.verify(f.intermediate.verifyParams, rootKey, f.intermediate.signature, f.intermediate.tbs));
+              (await crypto.subtle.verify(
+                f.intermediate.verifyParams,
+                rootKey,
+                f.intermediate.signature,
+                f.intermediate.tbs,
+              ));
             if (!ok) throw new Error('floor failed');
           },
         },
       });
-      results.push({ alg: spec.alg, keySpec: spec.keySpec, ...report(samples, { unit: 'ms', pairs: [['sdk', 'floor']], target: { ratio: 'sdk/floor', max: 2 } }) });
+      results.push({
+        alg: spec.alg,
+        keySpec: spec.keySpec,
+        ...report(samples, { unit: 'ms', pairs: [['sdk', 'floor']], target: { ratio: 'sdk/floor', max: 2 } }),
+      });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -142,7 +190,10 @@ export async function warmVerify(ctx) {
     const key = await crypto.subtle.importKey('spki', vector.leafSpki, envelopeImportParams(spec), false, ['verify']);
     const params = envelopeVerifyParams(spec);
     // The signer is seen once before timing.
-    await expectVerified(verifySignatureEnvelope(pool[0], MEDIA_TYPE_JWS, { statement, trustStore }), `warm ${spec.id}`);
+    await expectVerified(
+      verifySignatureEnvelope(pool[0], MEDIA_TYPE_JWS, { statement, trustStore }),
+      `warm ${spec.id}`,
+    );
     let i = 0;
     let j = 0;
     const batch = await calibrateEach(
@@ -158,24 +209,36 @@ export async function warmVerify(ctx) {
       batch,
       variants: {
         sdk: async (_round, n) => {
-          for (let k = 0; k < n; k++) await expectVerified(verifySignatureEnvelope(pool[i++ % pool.length], MEDIA_TYPE_JWS, { statement, trustStore }), `warm ${spec.id}`);
+          for (let k = 0; k < n; k++)
+            await expectVerified(
+              verifySignatureEnvelope(pool[i++ % pool.length], MEDIA_TYPE_JWS, { statement, trustStore }),
+              `warm ${spec.id}`,
+            );
         },
         floor: async (_round, n) => {
           for (let k = 0; k < n; k++) {
             const r = raw[j++ % raw.length];
-            if (!(await crypto.subtle.verify(params, key, r.signature, r.signingInput))) throw new Error('floor failed');
+            if (!(await crypto.subtle.verify(params, key, r.signature, r.signingInput)))
+              throw new Error('floor failed');
           }
         },
       },
     });
-    results.push({ alg: spec.alg, keySpec: spec.keySpec, batch, ...report(samples, { unit: 'us', pairs: [['sdk', 'floor']], target: { ratio: 'sdk/floor', max: 1.3 } }) });
+    results.push({
+      alg: spec.alg,
+      keySpec: spec.keySpec,
+      batch,
+      ...report(samples, { unit: 'us', pairs: [['sdk', 'floor']], target: { ratio: 'sdk/floor', max: 1.3 } }),
+    });
   }
   return {
     case: 4,
     name: 'full-verify-warm',
     target: 'sdk/floor <= 1.3 (floor: 1 verify)',
     met: results.every((r) => r.target.met),
-    notes: ['JWS envelopes from the test-vector chain, a pool of 64 distinct envelopes of one signer; revocation skipped by policy override'],
+    notes: [
+      'JWS envelopes from the test-vector chain, a pool of 64 distinct envelopes of one signer; revocation skipped by policy override',
+    ],
     results,
   };
 }

@@ -71,7 +71,9 @@ export async function hostileCase(ctx) {
     for (let round = 0; round < rounds; round++) {
       const run = await runChild(shape, timeoutMs);
       runs.push(run);
-      ctx.log(`${shape}: ${run.outcome}${run.code ? ` ${run.code}` : ''} in ${Number.isFinite(run.ms) ? run.ms.toFixed(0) : '?'} ms`);
+      ctx.log(
+        `${shape}: ${run.outcome}${run.code ? ` ${run.code}` : ''} in ${Number.isFinite(run.ms) ? run.ms.toFixed(0) : '?'} ms`,
+      );
       if (run.outcome !== 'rejected-typed') break;
     }
     const times = runs.map((r) => r.ms).filter(Number.isFinite);
@@ -83,7 +85,12 @@ export async function hostileCase(ctx) {
       unit: 'ms',
       variants: { reject: summary },
       ratios: {},
-      target: { ratio: 'reject ms (typed)', max: TARGET_MS, measured: summary.median, met: typed && summary.median <= TARGET_MS },
+      target: {
+        ratio: 'reject ms (typed)',
+        max: TARGET_MS,
+        measured: summary.median,
+        met: typed && summary.median <= TARGET_MS,
+      },
       extra: {
         outcome: last.outcome,
         ...(last.code ? { code: last.code } : {}),

@@ -30,9 +30,13 @@ async function setupJws(vector, peers) {
   const signature = base64url(json.signature);
   const key = await crypto.subtle.importKey('spki', vector.leafSpki, envelopeImportParams(spec), false, ['verify']);
   const verifyParams = envelopeVerifyParams(spec);
-  if (!(await crypto.subtle.verify(verifyParams, key, signature, signingInput))) throw new Error(`raw JWS verify failed for ${spec.id}`);
+  if (!(await crypto.subtle.verify(verifyParams, key, signature, signingInput)))
+    throw new Error(`raw JWS verify failed for ${spec.id}`);
   const header = JSON.parse(decoder.decode(base64url(json.protected)));
-  const joseOptions = { algorithms: [spec.alg], crit: Object.fromEntries((header.crit ?? []).map((name) => [name, true])) };
+  const joseOptions = {
+    algorithms: [spec.alg],
+    crit: Object.fromEntries((header.crit ?? []).map((name) => [name, true])),
+  };
   const bytes = vector.jws;
   const variants = {
     sdk: () => verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_JWS),
@@ -52,9 +56,11 @@ async function setupCose(vector, peers) {
   const { signingInput, signature } = coseSign1Parts(vector.cose);
   const key = await crypto.subtle.importKey('spki', vector.leafSpki, envelopeImportParams(spec), false, ['verify']);
   const verifyParams = envelopeVerifyParams(spec);
-  if (!(await crypto.subtle.verify(verifyParams, key, signature, signingInput))) throw new Error(`raw COSE verify failed for ${spec.id}`);
+  if (!(await crypto.subtle.verify(verifyParams, key, signature, signingInput)))
+    throw new Error(`raw COSE verify failed for ${spec.id}`);
   const sdkInput = parseEnvelope(vector.cose, MEDIA_TYPE_COSE).signingInput;
-  if (Buffer.compare(Buffer.from(sdkInput), Buffer.from(signingInput)) !== 0) throw new Error(`Sig_structure differs from the SDK's for ${spec.id}`);
+  if (Buffer.compare(Buffer.from(sdkInput), Buffer.from(signingInput)) !== 0)
+    throw new Error(`Sig_structure differs from the SDK's for ${spec.id}`);
   const bytes = vector.cose;
   const variants = {
     sdk: () => verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_COSE),
@@ -116,19 +122,51 @@ async function runIntegrity(ctx, { caseNumber, name, format, setup, peer, target
     );
     const { samples } = await interleave({ variants: timed, rounds: ctx.rounds, warmup: ctx.quick ? 1 : 3, batch });
     const peerName = peer === 'jose' ? 'jose' : 'cose-kit';
-    const pairs = [['sdk', 'raw'], ['parse', 'raw']];
+    const pairs = [
+      ['sdk', 'raw'],
+      ['parse', 'raw'],
+    ];
     if (samples[peerName]) pairs.push(['sdk', peerName], [peerName, 'raw']);
-    results.push({ alg: spec.alg, keySpec: spec.keySpec, batch, ...report(samples, { unit: 'us', pairs, target: { ratio: 'sdk/raw', max: target } }) });
+    results.push({
+      alg: spec.alg,
+      keySpec: spec.keySpec,
+      batch,
+      ...report(samples, { unit: 'us', pairs, target: { ratio: 'sdk/raw', max: target } }),
+    });
   }
   const peerTarget = peer === 'jose';
-  const met = results.every((r) => r.target.met) && (!peerTarget || results.every((r) => r.ratios['sdk/jose'] === undefined || r.ratios['sdk/jose'].median < 1));
-  return { case: caseNumber, name, format, target: peerTarget ? `sdk/raw <= ${target} and faster than jose` : `sdk/raw <= ${target}`, met, notes, results };
+  const met =
+    results.every((r) => r.target.met) &&
+    (!peerTarget || results.every((r) => r.ratios['sdk/jose'] === undefined || r.ratios['sdk/jose'].median < 1));
+  return {
+    case: caseNumber,
+    name,
+    format,
+    target: peerTarget ? `sdk/raw <= ${target} and faster than jose` : `sdk/raw <= ${target}`,
+    met,
+    notes,
+    results,
+  };
 }
 
 export function jwsIntegrity(ctx) {
-  return runIntegrity(ctx, { caseNumber: 1, name: 'jws-integrity-verify', format: 'JWS', setup: setupJws, peer: 'jose', target: 1.15 });
+  return runIntegrity(ctx, {
+    caseNumber: 1,
+    name: 'jws-integrity-verify',
+    format: 'JWS',
+    setup: setupJws,
+    peer: 'jose',
+    target: 1.15,
+  });
 }
 
 export function coseIntegrity(ctx) {
-  return runIntegrity(ctx, { caseNumber: 2, name: 'cose-integrity-verify', format: 'COSE', setup: setupCose, peer: 'cose-kit', target: 1.3 });
+  return runIntegrity(ctx, {
+    caseNumber: 2,
+    name: 'cose-integrity-verify',
+    format: 'COSE',
+    setup: setupCose,
+    peer: 'cose-kit',
+    target: 1.3,
+  });
 }

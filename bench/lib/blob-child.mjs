@@ -18,7 +18,10 @@ const keys = JSON.parse(await readFile(join(configDir, 'signingkeys.json'), 'utf
 const entry = keys.keys.find((k) => k.name === keys.default);
 const stream = createReadStream(file, { highWaterMark: 1 << 20 });
 if (command === 'sign') {
-  const signer = await signerFromPrivateKey(await readFile(entry.keyPath, 'utf8'), await readFile(entry.certPath, 'utf8'));
+  const signer = await signerFromPrivateKey(
+    await readFile(entry.keyPath, 'utf8'),
+    await readFile(entry.certPath, 'utf8'),
+  );
   const signed = await signBlob({ blob: stream, signer });
   await writeFile(signaturePath, signed.signature);
 } else if (command === 'verify') {

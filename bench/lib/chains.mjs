@@ -82,21 +82,74 @@ export async function makeChains(spec, count, dir, { freshKeys = true } = {}) {
   const keyName = (kind, i) => join(dir, `${kind}-${freshKeys ? i : 0}.key`);
   for (let i = 0; i < (freshKeys ? count : 1); i++) keyTasks.push(key(keyName('int', i)), key(keyName('leaf', i)));
   await pool(keyTasks);
-  const cert = (args) => run(OPENSSL, ['req', '-new', '-x509', '-days', '3650', '-sha256', '-config', cnf, '-set_serial', serial(), ...args]);
-  await cert(['-key', rootKey, '-subj', `/C=US/O=Notary Bench/CN=bench-root-${spec.id}`, '-extensions', 'root_ext', '-out', rootPem]);
+  const cert = (args) =>
+    run(OPENSSL, [
+      'req',
+      '-new',
+      '-x509',
+      '-days',
+      '3650',
+      '-sha256',
+      '-config',
+      cnf,
+      '-set_serial',
+      serial(),
+      ...args,
+    ]);
+  await cert([
+    '-key',
+    rootKey,
+    '-subj',
+    `/C=US/O=Notary Bench/CN=bench-root-${spec.id}`,
+    '-extensions',
+    'root_ext',
+    '-out',
+    rootPem,
+  ]);
   await pool(
     Array.from({ length: count }, (_, i) => async () => {
       const intKey = keyName('int', i);
       const intPem = join(dir, `int-${i}.pem`);
-      await cert(['-key', intKey, '-CA', rootPem, '-CAkey', rootKey, '-subj', `/C=US/O=Notary Bench/CN=bench-intermediate-${spec.id}-${i}`, '-extensions', 'inter_ext', '-out', intPem]);
-      await cert(['-key', keyName('leaf', i), '-CA', intPem, '-CAkey', intKey, '-subj', LEAF_SUBJECT, '-extensions', 'leaf_ext', '-out', join(dir, `leaf-${i}.pem`)]);
+      await cert([
+        '-key',
+        intKey,
+        '-CA',
+        rootPem,
+        '-CAkey',
+        rootKey,
+        '-subj',
+        `/C=US/O=Notary Bench/CN=bench-intermediate-${spec.id}-${i}`,
+        '-extensions',
+        'inter_ext',
+        '-out',
+        intPem,
+      ]);
+      await cert([
+        '-key',
+        keyName('leaf', i),
+        '-CA',
+        intPem,
+        '-CAkey',
+        intKey,
+        '-subj',
+        LEAF_SUBJECT,
+        '-extensions',
+        'leaf_ext',
+        '-out',
+        join(dir, `leaf-${i}.pem`),
+      ]);
     }),
   );
   const root = await readFile(rootPem, 'utf8');
   const chains = [];
   for (let i = 0; i < count; i++) {
-    const chainPem = (await readFile(join(dir, `leaf-${i}.pem`), 'utf8')) + (await readFile(join(dir, `int-${i}.pem`), 'utf8')) + root;
-    chains.push({ chainPem, ders: pemBlocks(chainPem).map(pemToDer), leafKeyPem: await readFile(keyName('leaf', i), 'utf8') });
+    const chainPem =
+      (await readFile(join(dir, `leaf-${i}.pem`), 'utf8')) + (await readFile(join(dir, `int-${i}.pem`), 'utf8')) + root;
+    chains.push({
+      chainPem,
+      ders: pemBlocks(chainPem).map(pemToDer),
+      leafKeyPem: await readFile(keyName('leaf', i), 'utf8'),
+    });
   }
   return { rootPem: root, chains };
 }

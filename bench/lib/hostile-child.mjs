@@ -12,9 +12,9 @@
 import { createServer } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { verify, verifyBlob } from '@x/notary-core';
+import { RemoteRepository } from '@x/notary-oci';
 import { parseCertificates } from '@x/notary-pki';
 import { concatBytes } from '@x/notary-pki/foundation';
-import { RemoteRepository } from '@x/notary-oci';
 import { MemoryTrustStore } from '@x/notary-trust-policy';
 
 const MiB = 1024 * 1024;
@@ -28,14 +28,36 @@ const blob = encoder.encode('hostile input bench\n');
 const trustStore = new MemoryTrustStore({});
 const blobPolicy = {
   version: '1.0',
-  trustPolicies: [{ name: 'hostile', globalPolicy: true, signatureVerification: { level: 'strict' }, trustStores: ['ca:none'], trustedIdentities: ['*'] }],
+  trustPolicies: [
+    {
+      name: 'hostile',
+      globalPolicy: true,
+      signatureVerification: { level: 'strict' },
+      trustStores: ['ca:none'],
+      trustedIdentities: ['*'],
+    },
+  ],
 };
 
 /** A syntactically plausible flattened JWS whose unprotected header carries `x5c`. */
 function jwsWith(x5c) {
-  const protectedHeader = b64url(JSON.stringify({ alg: 'ES256', crit: ['io.cncf.notary.signingScheme'], cty: 'application/vnd.cncf.notary.payload.v1+json', 'io.cncf.notary.signingScheme': 'notary.x509', 'io.cncf.notary.signingTime': '2026-01-01T00:00:00Z' }));
-  const payload = b64url(JSON.stringify({ targetArtifact: { digest: `sha256:${'0'.repeat(64)}`, mediaType: 'application/octet-stream', size: blob.length } }));
-  return encoder.encode(JSON.stringify({ payload, protected: protectedHeader, header: { x5c }, signature: b64url('x'.repeat(64)) }));
+  const protectedHeader = b64url(
+    JSON.stringify({
+      alg: 'ES256',
+      crit: ['io.cncf.notary.signingScheme'],
+      cty: 'application/vnd.cncf.notary.payload.v1+json',
+      'io.cncf.notary.signingScheme': 'notary.x509',
+      'io.cncf.notary.signingTime': '2026-01-01T00:00:00Z',
+    }),
+  );
+  const payload = b64url(
+    JSON.stringify({
+      targetArtifact: { digest: `sha256:${'0'.repeat(64)}`, mediaType: 'application/octet-stream', size: blob.length },
+    }),
+  );
+  return encoder.encode(
+    JSON.stringify({ payload, protected: protectedHeader, header: { x5c }, signature: b64url('x'.repeat(64)) }),
+  );
 }
 
 /** DER: tag, long-form length (4 octets), contents. */
@@ -58,11 +80,21 @@ const tstr = (text) => concatBytes(head(3, encoder.encode(text).length), encoder
 
 /** COSE_Sign1 with protected {alg: ES256}, the given unprotected map entries, then `tail` (payload and signature). */
 function cose(unprotectedEntries, count, tail = concatBytes(bstr(encoder.encode('{}')), bstr(new Uint8Array(64)))) {
-  return { mediaType: 'application/cose', bytes: concatBytes(Uint8Array.of(0xd2, 0x84), bstr(Uint8Array.of(0xa1, 0x01, 0x26)), head(5, count), ...unprotectedEntries, tail) };
+  return {
+    mediaType: 'application/cose',
+    bytes: concatBytes(
+      Uint8Array.of(0xd2, 0x84),
+      bstr(Uint8Array.of(0xa1, 0x01, 0x26)),
+      head(5, count),
+      ...unprotectedEntries,
+      tail,
+    ),
+  };
 }
 
 /** An unprotected header `x` holding `count` arrays, each `inner` (an array head and its items). */
-const wideArrays = (count, inner) => cose([concatBytes(tstr('x'), head(4, count), ...Array.from({ length: count }, () => inner))], 1);
+const wideArrays = (count, inner) =>
+  cose([concatBytes(tstr('x'), head(4, count), ...Array.from({ length: count }, () => inner))], 1);
 
 const BEGIN_LINE = '-----BEGIN CERTIFICATE-----\n';
 
@@ -100,20 +132,41 @@ const shapes = {
   /** A JWS whose unprotected header holds one array of 16 Mi items. */
   'wide-json': () => ({
     mediaType: 'application/jose+json',
-    bytes: encoder.encode(`{"payload":"e30","protected":"e30","header":{"x5c":[],"x":[${'0,'.repeat(16 * MiB)}0]},"signature":""}`),
+    bytes: encoder.encode(
+      `{"payload":"e30","protected":"e30","header":{"x5c":[],"x":[${'0,'.repeat(16 * MiB)}0]},"signature":""}`,
+    ),
   }),
   /** COSE x5chain (label 33) holding one 32 MiB bstr of PEM BEGIN lines. */
-  'pem-flood-x5chain': () => cose([concatBytes(head(0, 33), head(4, 1), bstr(encoder.encode(BEGIN_LINE.repeat(Math.ceil(SIZE / BEGIN_LINE.length)))))], 1),
+  'pem-flood-x5chain': () =>
+    cose(
+      [
+        concatBytes(
+          head(0, 33),
+          head(4, 1),
+          bstr(encoder.encode(BEGIN_LINE.repeat(Math.ceil(SIZE / BEGIN_LINE.length)))),
+        ),
+      ],
+      1,
+    ),
   /** COSE whose payload bstr declares 2^64-1 bytes, followed by 32 MiB. */
-  'cbor-huge-length': () => cose([], 0, concatBytes(Uint8Array.of(0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), new Uint8Array(SIZE))),
+  'cbor-huge-length': () =>
+    cose([], 0, concatBytes(Uint8Array.of(0x5b, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff), new Uint8Array(SIZE))),
   /** COSE with an unprotected array declaring 2^32 items, followed by 32 MiB of zeros. */
-  'cbor-huge-array': () => cose([concatBytes(tstr('x'), Uint8Array.of(0x9b, 0, 0, 0, 1, 0, 0, 0, 0), new Uint8Array(SIZE))], 1),
+  'cbor-huge-array': () =>
+    cose([concatBytes(tstr('x'), Uint8Array.of(0x9b, 0, 0, 0, 1, 0, 0, 0, 0), new Uint8Array(SIZE))], 1),
   /** 256 legal-size arrays of 131072 one-byte ints. */
   'cbor-wide-arrays': () => wideArrays(256, concatBytes(head(4, 131_072), new Uint8Array(131_072))),
   /** 128 arrays of 131072 two-byte ints (0x18 0x18). */
   'cbor-wide-ints': () => wideArrays(128, concatBytes(head(4, 131_072), new Uint8Array(2 * 131_072).fill(0x18))),
   /** 256 arrays of 131072 items alternating empty arrays and empty bstrs (heads that are not ints). */
-  'cbor-wide-empties': () => wideArrays(256, concatBytes(head(4, 131_072), new Uint8Array(131_072).map((_, i) => (i % 2 ? 0x40 : 0x80)))),
+  'cbor-wide-empties': () =>
+    wideArrays(
+      256,
+      concatBytes(
+        head(4, 131_072),
+        new Uint8Array(131_072).map((_, i) => (i % 2 ? 0x40 : 0x80)),
+      ),
+    ),
   /** x5c holding a certificate that declares 2 GiB and carries 24 MiB of filler. */
   'der-huge-length': () => {
     const der = longForm(0x30, 0x7fffffff, new Uint8Array((SIZE * 3) / 4 - 6).fill(0x30));
@@ -129,8 +182,14 @@ async function timeRejection(run) {
   } catch (error) {
     const ms = performance.now() - start;
     let innermost = error;
-    for (let i = 0; i < 8 && innermost?.cause && typeof innermost.cause.code === 'string'; i++) innermost = innermost.cause;
-    return { ms, outcome: typeof error?.code === 'string' ? 'rejected-typed' : 'rejected-untyped', code: innermost?.code ?? error?.code, message: String(error?.message ?? error).slice(0, 200) };
+    for (let i = 0; i < 8 && innermost?.cause && typeof innermost.cause.code === 'string'; i++)
+      innermost = innermost.cause;
+    return {
+      ms,
+      outcome: typeof error?.code === 'string' ? 'rejected-typed' : 'rejected-untyped',
+      code: innermost?.code ?? error?.code,
+      message: String(error?.message ?? error).slice(0, 200),
+    };
   }
 }
 
@@ -139,7 +198,18 @@ async function timeRejection(run) {
  * at the next (`Link: rel="next"`), so only a bound on pages stops the client.
  */
 async function endlessReferrers() {
-  const manifest = encoder.encode(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a', size: 2 }, layers: [] }));
+  const manifest = encoder.encode(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: {
+        mediaType: 'application/vnd.oci.empty.v1+json',
+        digest: 'sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a',
+        size: 2,
+      },
+      layers: [],
+    }),
+  );
   const { createHash } = await import('node:crypto');
   const digest = `sha256:${createHash('sha256').update(manifest).digest('hex')}`;
   let pages = 0;
@@ -147,22 +217,50 @@ async function endlessReferrers() {
     const url = new URL(req.url, 'http://x');
     if (url.pathname === '/v2/') return res.writeHead(200).end('{}');
     if (url.pathname.startsWith('/v2/hostile/manifests/')) {
-      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.manifest.v1+json', 'docker-content-digest': digest, 'content-length': manifest.length });
+      res.writeHead(200, {
+        'content-type': 'application/vnd.oci.image.manifest.v1+json',
+        'docker-content-digest': digest,
+        'content-length': manifest.length,
+      });
       return res.end(req.method === 'HEAD' ? undefined : manifest);
     }
     if (url.pathname.startsWith('/v2/hostile/referrers/')) {
       pages++;
-      const body = JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [] });
-      res.writeHead(200, { 'content-type': 'application/vnd.oci.image.index.v1+json', link: `</v2/hostile/referrers/${digest}?page=${pages}>; rel="next"` });
+      const body = JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [],
+      });
+      res.writeHead(200, {
+        'content-type': 'application/vnd.oci.image.index.v1+json',
+        link: `</v2/hostile/referrers/${digest}?page=${pages}>; rel="next"`,
+      });
       return res.end(body);
     }
     res.writeHead(404).end();
   });
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
-  const repository = new RemoteRepository({ registry: `127.0.0.1:${port}`, repository: 'hostile', referrersCapability: true });
-  const policy = { version: '1.0', trustPolicies: [{ name: 'hostile', registryScopes: ['*'], signatureVerification: { level: 'strict' }, trustStores: ['ca:none'], trustedIdentities: ['*'] }] };
-  const result = await timeRejection(() => verify({ repository, reference: digest, policy, trustStore, maxSignatureAttempts: 1 }));
+  const repository = new RemoteRepository({
+    registry: `127.0.0.1:${port}`,
+    repository: 'hostile',
+    referrersCapability: true,
+  });
+  const policy = {
+    version: '1.0',
+    trustPolicies: [
+      {
+        name: 'hostile',
+        registryScopes: ['*'],
+        signatureVerification: { level: 'strict' },
+        trustStores: ['ca:none'],
+        trustedIdentities: ['*'],
+      },
+    ],
+  };
+  const result = await timeRejection(() =>
+    verify({ repository, reference: digest, policy, trustStore, maxSignatureAttempts: 1 }),
+  );
   server.closeAllConnections();
   server.close();
   return { ...result, bytes: 0, pages };
@@ -183,7 +281,9 @@ if (pemShapes[shape]) {
 } else {
   const input = shapes[shape]?.();
   if (!input) throw new Error(`unknown shape ${shape}`);
-  const result = await timeRejection(() => verifyBlob({ blob, signature: input.bytes, signatureMediaType: input.mediaType, policy: blobPolicy, trustStore }));
+  const result = await timeRejection(() =>
+    verifyBlob({ blob, signature: input.bytes, signatureMediaType: input.mediaType, policy: blobPolicy, trustStore }),
+  );
   line = { shape, bytes: input.bytes.length, ...result };
 }
 process.stdout.write(`${JSON.stringify(line)}\n`);

@@ -23,11 +23,18 @@ export function jwsSigner(spec, leafKeyPem, ders, { signingTime = new Date() } =
       'io.cncf.notary.signingTime': time,
     }),
   );
-  const header = { x5c: ders.map((d) => Buffer.from(d).toString('base64')), 'io.cncf.notary.signingAgent': 'notary-bench/1.0' };
+  const header = {
+    x5c: ders.map((d) => Buffer.from(d).toString('base64')),
+    'io.cncf.notary.signingAgent': 'notary-bench/1.0',
+  };
   return (target) => {
-    const payload = b64url(JSON.stringify({ targetArtifact: { digest: target.digest, mediaType: target.mediaType, size: target.size } }));
+    const payload = b64url(
+      JSON.stringify({ targetArtifact: { digest: target.digest, mediaType: target.mediaType, size: target.size } }),
+    );
     const input = Buffer.from(`${protectedHeader}.${payload}`, 'ascii');
-    const options = spec.rsa ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength } : { key, dsaEncoding: 'ieee-p1363' };
+    const options = spec.rsa
+      ? { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength }
+      : { key, dsaEncoding: 'ieee-p1363' };
     const signature = b64url(sign(hash, input, options));
     return new TextEncoder().encode(JSON.stringify({ payload, protected: protectedHeader, header, signature }));
   };
@@ -35,5 +42,9 @@ export function jwsSigner(spec, leafKeyPem, ders, { signingTime = new Date() } =
 
 /** A random artifact descriptor (an OCI image manifest that need not exist). */
 export function randomTarget() {
-  return { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${randomBytes(32).toString('hex')}`, size: 1000 + Math.floor(Math.random() * 9000) };
+  return {
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    digest: `sha256:${randomBytes(32).toString('hex')}`,
+    size: 1000 + Math.floor(Math.random() * 9000),
+  };
 }

@@ -29,14 +29,20 @@ export async function startRegistries({ timeoutMs = 120_000 } = {}) {
   // The bundle runs from a temporary directory: the peers' directory (olareg)
   // is passed absolute, resolved against the repository root as the tests do.
   const peers = resolve(here, '..', '..', process.env.NOTARY_PEERS ?? join('..', 'shared', 'bin'));
-  const child = spawn(process.execPath, [outfile], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, NOTARY_PEERS: peers } });
+  const child = spawn(process.execPath, [outfile], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, NOTARY_PEERS: peers },
+  });
   let stderr = '';
   child.stderr.on('data', (d) => {
     stderr += d;
   });
   const endpoints = await new Promise((resolve, reject) => {
     let stdout = '';
-    const timer = setTimeout(() => reject(new Error(`registries did not start in ${timeoutMs} ms: ${stderr}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`registries did not start in ${timeoutMs} ms: ${stderr}`)),
+      timeoutMs,
+    );
     child.stdout.on('data', (d) => {
       stdout += d;
       const line = stdout.split('\n')[0];

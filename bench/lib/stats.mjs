@@ -31,7 +31,8 @@ export function summarize(values) {
 /** Rounds a summary's numbers for JSON (`digits` significant decimals). */
 export function rounded(summary, digits = 4) {
   const out = {};
-  for (const [key, value] of Object.entries(summary)) out[key] = typeof value === 'number' && key !== 'n' ? Number(value.toPrecision(digits)) : value;
+  for (const [key, value] of Object.entries(summary))
+    out[key] = typeof value === 'number' && key !== 'n' ? Number(value.toPrecision(digits)) : value;
   return out;
 }
 
@@ -98,7 +99,8 @@ export function ratios(a, b) {
 export function report(samples, { unit = 'us', pairs = [], target } = {}) {
   const scale = unit === 'us' ? 1000 : unit === 's' ? 1 / 1000 : 1;
   const variants = {};
-  for (const [name, values] of Object.entries(samples)) variants[name] = rounded(summarize(values.map((v) => v * scale)));
+  for (const [name, values] of Object.entries(samples))
+    variants[name] = rounded(summarize(values.map((v) => v * scale)));
   const ratioBlock = {};
   for (const [a, b] of pairs) ratioBlock[`${a}/${b}`] = rounded(summarize(ratios(samples[a], samples[b])), 3);
   const out = { unit, variants, ratios: ratioBlock };

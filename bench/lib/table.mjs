@@ -17,8 +17,14 @@ function rowsOf(result) {
     const ratios = Object.entries(r.ratios ?? {})
       .map(([name, s]) => `${name} ${fmt(s.median)} [${fmt(s.q1)}-${fmt(s.q3)}]`)
       .join('  ');
-    const target = r.target ? `${r.target.met ? 'met' : 'MISSED'} (${r.target.ratio} ${fmt(r.target.measured)}, target <= ${r.target.max})` : '';
-    const extra = r.extra ? `  ${Object.entries(r.extra).map(([k, v]) => `${k}=${v}`).join(' ')}` : '';
+    const target = r.target
+      ? `${r.target.met ? 'met' : 'MISSED'} (${r.target.ratio} ${fmt(r.target.measured)}, target <= ${r.target.max})`
+      : '';
+    const extra = r.extra
+      ? `  ${Object.entries(r.extra)
+          .map(([k, v]) => `${k}=${v}`)
+          .join(' ')}`
+      : '';
     rows.push({ label, unit: r.unit, variants, ratios, target, extra });
   }
   return rows;
@@ -41,7 +47,9 @@ export function formatCase(result) {
 export function markdown(document) {
   const lines = [];
   const m = document.machine;
-  lines.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${document.startedAt.slice(0, 10)}${document.quick ? ' (quick run)' : ''}`);
+  lines.push(
+    `Machine: ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, ${document.startedAt.slice(0, 10)}${document.quick ? ' (quick run)' : ''}`,
+  );
   lines.push('');
   lines.push('| # | case | variant | SDK median (IQR) | baseline median (IQR) | ratio median [q1–q3] | target | met |');
   lines.push('|---|---|---|---|---|---|---|---|');
@@ -58,8 +66,12 @@ export function markdown(document) {
       if (!r.target) continue;
       if (Object.keys(r.variants ?? {}).length === 0) {
         // A measured quantity, not a ratio (case 7).
-        const extra = Object.entries(r.extra ?? {}).map(([k, v]) => `${k} ${v}`).join('; ');
-        lines.push(`| ${c.case} | ${c.name} | ${r.label} | ${r.target.measured} ${r.unit} | - | ${extra} | ≤ ${r.target.max} ${r.unit} | ${r.target.met ? 'yes' : '**no**'} |`);
+        const extra = Object.entries(r.extra ?? {})
+          .map(([k, v]) => `${k} ${v}`)
+          .join('; ');
+        lines.push(
+          `| ${c.case} | ${c.name} | ${r.label} | ${r.target.measured} ${r.unit} | - | ${extra} | ≤ ${r.target.max} ${r.unit} | ${r.target.met ? 'yes' : '**no**'} |`,
+        );
         continue;
       }
       const [a, b] = r.target.ratio.split('/');
@@ -70,9 +82,15 @@ export function markdown(document) {
         .filter(([k]) => k !== r.target.ratio)
         .map(([k, s]) => `${k} ${fmt(s.median)}`)
         .join('; ');
-      const cell = (s) => (s ? `${fmt(s.median)} ${r.unit} (${fmt(s.iqr)})` : r.extraCells?.[a] ?? '-');
+      const cell = (s) => (s ? `${fmt(s.median)} ${r.unit} (${fmt(s.iqr)})` : (r.extraCells?.[a] ?? '-'));
       lines.push(
-        `| ${c.case} | ${c.name} | ${r.label ?? r.alg} | ${cell(sa)} | ${sb ? cell(sb) : '-'} | ${r.target.ratio} ${fmt(ratio?.median)} [${fmt(ratio?.q1)}–${fmt(ratio?.q3)}]${others ? `; ${others}` : ''}${r.extra ? `; ${Object.entries(r.extra).map(([k, v]) => `${k} ${v}`).join('; ')}` : ''} | ≤ ${r.target.max} | ${r.target.met ? 'yes' : '**no**'} |`,
+        `| ${c.case} | ${c.name} | ${r.label ?? r.alg} | ${cell(sa)} | ${sb ? cell(sb) : '-'} | ${r.target.ratio} ${fmt(ratio?.median)} [${fmt(ratio?.q1)}–${fmt(ratio?.q3)}]${others ? `; ${others}` : ''}${
+          r.extra
+            ? `; ${Object.entries(r.extra)
+                .map(([k, v]) => `${k} ${v}`)
+                .join('; ')}`
+            : ''
+        } | ≤ ${r.target.max} | ${r.target.met ? 'yes' : '**no**'} |`,
       );
     }
   }

@@ -33,7 +33,8 @@ export function envelopeVerifyParams(spec) {
 }
 
 export const pemBlocks = (text) => text.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
-export const pemToDer = (block) => new Uint8Array(Buffer.from(block.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
+export const pemToDer = (block) =>
+  new Uint8Array(Buffer.from(block.replace(/-----[^-]+-----/g, '').replace(/\s+/g, ''), 'base64'));
 
 /** SubjectPublicKeyInfo DER of a certificate (node:crypto, not the SDK). */
 export function spkiOf(certDer) {

@@ -16,7 +16,11 @@ let run;
 
 beforeAll(async () => {
   run = await new Promise((resolve, reject) => {
-    const child = spawn('pnpm', ['bench', '--quick'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
+    const child = spawn('pnpm', ['bench', '--quick'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, FORCE_COLOR: '0' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => {
@@ -43,7 +47,10 @@ function caseObjects() {
 describe('pnpm bench --quick', () => {
   it('prints one JSON object per case on stdout', () => {
     const objects = caseObjects();
-    expect(objects.map((o) => o.case), run.stderr).toEqual(CASES);
+    expect(
+      objects.map((o) => o.case),
+      run.stderr,
+    ).toEqual(CASES);
     for (const o of objects) expect(o.quick).toBe(true);
   });
 
@@ -63,7 +70,8 @@ describe('pnpm bench --quick', () => {
         expect(row.target, JSON.stringify(row)).toBeDefined();
         expect(typeof row.target.met).toBe('boolean');
         for (const summary of [...Object.values(row.variants ?? {}), ...Object.values(row.ratios ?? {})]) {
-          for (const key of ['median', 'q1', 'q3', 'iqr']) expect(Number.isFinite(summary[key]), `${key} in ${JSON.stringify(summary)}`).toBe(true);
+          for (const key of ['median', 'q1', 'q3', 'iqr'])
+            expect(Number.isFinite(summary[key]), `${key} in ${JSON.stringify(summary)}`).toBe(true);
         }
       }
       if (number !== 7) expect(result.results.length).toBeGreaterThan(0);

@@ -7,7 +7,10 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The suites that need docker-registry: skipped with a notice when it is missing, a failure under CI=true.
-    exclude: [...configDefaults.exclude, ...excludeWithoutRegistry(['test/fixtures.test.ts', 'test/remote/live.test.ts', 'test/remote/deno.test.ts'])],
+    exclude: [
+      ...configDefaults.exclude,
+      ...excludeWithoutRegistry(['test/fixtures.test.ts', 'test/remote/live.test.ts', 'test/remote/deno.test.ts']),
+    ],
     testTimeout: 60_000,
     globalSetup: ['@x/notary-test-servers/oci/global-setup'],
   },

@@ -7,14 +7,14 @@
  * Credentials typed in the form stay in memory for the request and are
  * never logged, stored or shown in an error.
  */
-import { VerificationError, verifySignatureEnvelope, type VerificationResult } from '@x/notary-core';
+import { VerificationError, type VerificationResult, verifySignatureEnvelope } from '@x/notary-core';
 import {
   ARTIFACT_TYPE_NOTARY_SIGNATURE,
+  type Descriptor,
   MAX_ENVELOPE_BYTES,
   parseSignatureManifest,
   RemoteRepository,
   staticCredentials,
-  type Descriptor,
 } from '@x/notary-oci';
 import {
   MemoryTrustStore,
@@ -25,7 +25,16 @@ import {
 
 const CHECKS = ['integrity', 'authenticity', 'authenticTimestamp', 'expiry', 'revocation'] as const;
 /** Form fields kept across reloads (never the credentials). */
-const REMEMBERED = ['registry', 'reference', 'referrers', 'level', 'identity', 'usePolicyJson', 'policyJson', 'rootPem'] as const;
+const REMEMBERED = [
+  'registry',
+  'reference',
+  'referrers',
+  'level',
+  'identity',
+  'usePolicyJson',
+  'policyJson',
+  'rootPem',
+] as const;
 const STORAGE_KEY = 'notary-browser-verify';
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
@@ -33,7 +42,11 @@ const form = $<HTMLFormElement>('form');
 const status = $<HTMLElement>('status');
 const results = $<HTMLElement>('results');
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> & { dataset?: Record<string, string> } = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> & { dataset?: Record<string, string> } = {},
+  ...children: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   const { dataset, ...rest } = props;
   Object.assign(node, rest);
@@ -85,10 +98,14 @@ function readable(error: unknown, registryUrl: string): string {
   if (/network error|Failed to fetch|NetworkError/i.test(message)) {
     return `Could not read from the registry at ${registryUrl}: a network error, or the registry does not allow this page (it must send CORS headers: Access-Control-Allow-Origin). Details: ${message}`;
   }
-  if (e?.code === 'ERR_OCI_UNAUTHORIZED' || /\b401\b|unauthorized/i.test(message)) return `The registry refused access (401): check the credentials. Details: ${message}`;
-  if (/not found|\b404\b|MANIFEST_UNKNOWN/i.test(message)) return `Not found in the registry: check the repository and the reference. Details: ${message}`;
-  if (e?.code?.startsWith('ERR_CERT') || /certificate|PEM/i.test(message)) return `The root certificate could not be used: ${message}`;
-  if (e?.code === 'ERR_POLICY_INVALID' || e?.code === 'ERR_POLICY_NOT_APPLICABLE' || e?.code === 'ERR_IDENTITY_INVALID') return `The trust policy is not usable: ${message}`;
+  if (e?.code === 'ERR_OCI_UNAUTHORIZED' || /\b401\b|unauthorized/i.test(message))
+    return `The registry refused access (401): check the credentials. Details: ${message}`;
+  if (/not found|\b404\b|MANIFEST_UNKNOWN/i.test(message))
+    return `Not found in the registry: check the repository and the reference. Details: ${message}`;
+  if (e?.code?.startsWith('ERR_CERT') || /certificate|PEM/i.test(message))
+    return `The root certificate could not be used: ${message}`;
+  if (e?.code === 'ERR_POLICY_INVALID' || e?.code === 'ERR_POLICY_NOT_APPLICABLE' || e?.code === 'ERR_IDENTITY_INVALID')
+    return `The trust policy is not usable: ${message}`;
   return e?.code ? `${e.code}: ${message}` : message;
 }
 
@@ -101,7 +118,15 @@ function statementFor(artifactReference: string): TrustPolicyStatement {
   // Validated like a policy file: the same rules apply to the simple form.
   const document = parseOciTrustPolicy({
     version: '1.0',
-    trustPolicies: [{ name: 'browser', registryScopes: ['*'], signatureVerification: { level: field('level').value }, trustStores: ['ca:root'], trustedIdentities: [identity] }],
+    trustPolicies: [
+      {
+        name: 'browser',
+        registryScopes: ['*'],
+        signatureVerification: { level: field('level').value },
+        trustStores: ['ca:root'],
+        trustedIdentities: [identity],
+      },
+    ],
   });
   return document.trustPolicies[0]!;
 }
@@ -116,8 +141,18 @@ interface SignatureRow {
 function renderSignature(row: SignatureRow, index: number): HTMLElement {
   const r = row.result;
   const verdict = r ? (r.verified ? 'verified' : 'not verified') : 'not verified';
-  const box = el('article', { className: 'signature', dataset: { signature: String(index), verified: String(r?.verified === true) } });
-  box.append(el('h2', {}, `Signature ${index + 1}: `, el('span', { className: r?.verified ? 'verdict-ok' : 'verdict-bad', dataset: { role: 'verdict' } }, verdict)));
+  const box = el('article', {
+    className: 'signature',
+    dataset: { signature: String(index), verified: String(r?.verified === true) },
+  });
+  box.append(
+    el(
+      'h2',
+      {},
+      `Signature ${index + 1}: `,
+      el('span', { className: r?.verified ? 'verdict-ok' : 'verdict-bad', dataset: { role: 'verdict' } }, verdict),
+    ),
+  );
   const leaf = r?.certificateChain?.[0];
   box.append(
     el(
@@ -132,7 +167,13 @@ function renderSignature(row: SignatureRow, index: number): HTMLElement {
       el('dt', {}, 'signing time'),
       el('dd', { dataset: { role: 'signing-time' } }, r?.signingTime ? r.signingTime.toISOString() : '—'),
       el('dt', {}, 'timestamp'),
-      el('dd', {}, r?.timestamp ? `${r.timestamp.range.genTime.toISOString()} (TSA ${r.timestamp.tsaChain[0]?.subject ?? '?'})` : 'none'),
+      el(
+        'dd',
+        {},
+        r?.timestamp
+          ? `${r.timestamp.range.genTime.toISOString()} (TSA ${r.timestamp.tsaChain[0]?.subject ?? '?'})`
+          : 'none',
+      ),
     ),
   );
   if (row.error) box.append(el('p', { className: 'error' }, row.error));
@@ -151,7 +192,18 @@ function renderSignature(row: SignatureRow, index: number): HTMLElement {
         ),
       );
     }
-    box.append(el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, 'check'), el('th', {}, 'outcome'), el('th', {}, 'action'), el('th', {}, 'reason'))), body));
+    box.append(
+      el(
+        'table',
+        {},
+        el(
+          'thead',
+          {},
+          el('tr', {}, el('th', {}, 'check'), el('th', {}, 'outcome'), el('th', {}, 'action'), el('th', {}, 'reason')),
+        ),
+        body,
+      ),
+    );
   }
   return box;
 }
@@ -192,16 +244,23 @@ async function run(): Promise<void> {
       // headers (distribution 2.8): the page then sees a network error. Try the tag schema.
       repository = make(false);
       signatures = await listSignatures(repository, target);
-      notes.push('The Referrers API answer was not readable here (no such API, or no CORS headers on it); the signatures were found through the tag schema.');
+      notes.push(
+        'The Referrers API answer was not readable here (no such API, or no CORS headers on it); the signatures were found through the tag schema.',
+      );
     }
     const artifactReference = `${host}/${repositoryName}@${target.digest}`;
     const statement = statementFor(artifactReference);
     const trustStore = new MemoryTrustStore({ 'ca:root': $<HTMLTextAreaElement>('rootPem').value });
     status.replaceChildren(
-      el('p', {}, `${artifactReference}: ${signatures.length} signature${signatures.length === 1 ? '' : 's'} (statement "${statement.name}", level ${statement.signatureVerification.level}).`),
+      el(
+        'p',
+        {},
+        `${artifactReference}: ${signatures.length} signature${signatures.length === 1 ? '' : 's'} (statement "${statement.name}", level ${statement.signatureVerification.level}).`,
+      ),
       ...notes.map((n) => el('p', { className: 'note' }, n)),
     );
-    if (signatures.length === 0) status.append(el('p', { className: 'error' }, 'No Notary signature is associated with this artifact.'));
+    if (signatures.length === 0)
+      status.append(el('p', { className: 'error' }, 'No Notary signature is associated with this artifact.'));
     const rows: SignatureRow[] = [];
     for (const manifest of signatures) {
       const row: SignatureRow = { manifest };
@@ -211,7 +270,11 @@ async function run(): Promise<void> {
         const parsed = parseSignatureManifest(fetched.bytes, fetched.descriptor.mediaType);
         row.envelopeMediaType = parsed.envelopeMediaType;
         const envelope = await repository.fetchBlob(parsed.envelopeDescriptor, { maxBytes: MAX_ENVELOPE_BYTES });
-        row.result = await verifySignatureEnvelope(envelope, parsed.envelopeMediaType, { statement, trustStore, target });
+        row.result = await verifySignatureEnvelope(envelope, parsed.envelopeMediaType, {
+          statement,
+          trustStore,
+          target,
+        });
       } catch (error) {
         if (error instanceof VerificationError) {
           row.result = error.result;

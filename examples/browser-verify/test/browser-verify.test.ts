@@ -16,20 +16,27 @@
  * Also: a password typed in the form never reaches the console or the page.
  */
 import { spawn } from 'node:child_process';
-import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  ARTIFACT_TYPE_NOTARY_SIGNATURE,
+  buildSignatureManifest,
+  type Descriptor,
+  MEDIA_TYPE_OCI_MANIFEST,
+  parseSignatureManifest,
+  RemoteRepository,
+} from '@x/notary-oci';
+import { decodeBase64Url, encodeBase64Url } from '@x/notary-pki/foundation';
+import { type Chromium, launchChromium } from '@x/notary-test-servers/chromium';
+import { type Registry, startRegistry } from '@x/notary-test-servers/oci/registry';
 import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeBase64Url, encodeBase64Url } from '@x/notary-pki/foundation';
-import { buildSignatureManifest, MEDIA_TYPE_OCI_MANIFEST, parseSignatureManifest, RemoteRepository, ARTIFACT_TYPE_NOTARY_SIGNATURE, type Descriptor } from '@x/notary-oci';
-import { launchChromium, type Chromium } from '@x/notary-test-servers/chromium';
-import { startRegistry, type Registry } from '@x/notary-test-servers/oci/registry';
 
 const exampleDir = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const repoRoot = resolve(exampleDir, '../..');
@@ -39,7 +46,10 @@ const SIGNER = 'browser-verify.example';
 const SECRET = 'S3cret-never-logged-4711';
 const encoder = new TextEncoder();
 
-function run(args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -52,7 +62,12 @@ function run(args: string[], env: Record<string, string>): Promise<{ code: numbe
 }
 
 async function serveStatic(root: string): Promise<{ url: string; server: Server }> {
-  const types: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
+  const types: Record<string, string> = {
+    '.html': 'text/html; charset=utf-8',
+    '.js': 'text/javascript',
+    '.css': 'text/css',
+    '.svg': 'image/svg+xml',
+  };
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://127.0.0.1').pathname);
     const file = resolve(root, '.' + (path === '/' ? '/index.html' : path));
@@ -72,9 +87,17 @@ async function serveStatic(root: string): Promise<{ url: string; server: Server 
 
 async function pushImage(repository: RemoteRepository): Promise<Descriptor> {
   const config = await repository.pushBlob(encoder.encode('{}'), 'application/vnd.oci.image.config.v1+json');
-  const layer = await repository.pushBlob(encoder.encode(`browser verify ${Date.now()}`), 'application/vnd.oci.image.layer.v1.tar');
+  const layer = await repository.pushBlob(
+    encoder.encode(`browser verify ${Date.now()}`),
+    'application/vnd.oci.image.layer.v1.tar',
+  );
   const manifest = encoder.encode(
-    JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config: { mediaType: config.mediaType, digest: config.digest, size: config.size }, layers: [{ mediaType: layer.mediaType, digest: layer.digest, size: layer.size }] }),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPE_OCI_MANIFEST,
+      config: { mediaType: config.mediaType, digest: config.digest, size: config.size },
+      layers: [{ mediaType: layer.mediaType, digest: layer.digest, size: layer.size }],
+    }),
   );
   return repository.pushManifest(manifest, MEDIA_TYPE_OCI_MANIFEST, { tag: 'v1' });
 }
@@ -84,7 +107,10 @@ async function tamper(repository: RemoteRepository, target: Descriptor): Promise
   const [original] = await repository.referrers(target, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE });
   const fetched = await repository.fetchManifest(original!);
   const parsed = parseSignatureManifest(fetched.bytes, fetched.descriptor.mediaType);
-  const envelope = JSON.parse(new TextDecoder().decode(await repository.fetchBlob(parsed.envelopeDescriptor))) as { signature: string; header: { x5c: string[] } };
+  const envelope = JSON.parse(new TextDecoder().decode(await repository.fetchBlob(parsed.envelopeDescriptor))) as {
+    signature: string;
+    header: { x5c: string[] };
+  };
   const signature = decodeBase64Url(envelope.signature);
   signature[signature.length - 1]! ^= 1;
   envelope.signature = encodeBase64Url(signature);
@@ -102,12 +128,21 @@ async function tamper(repository: RemoteRepository, target: Descriptor): Promise
 
 async function verifyInPage(page: Page): Promise<void> {
   await page.click('#verify');
-  await page.waitForFunction(() => ['done', 'error'].includes(document.getElementById('form')?.dataset['state'] ?? ''), undefined, { timeout: 60_000 });
+  await page.waitForFunction(
+    () => ['done', 'error'].includes(document.getElementById('form')?.dataset['state'] ?? ''),
+    undefined,
+    { timeout: 60_000 },
+  );
 }
 
 async function outcomes(page: Page): Promise<Record<string, string>> {
   return page.$$eval('[data-signature="0"] tr[data-check]', (rows) =>
-    Object.fromEntries(rows.map((r) => [(r as HTMLElement).dataset['check']!, r.querySelector('[data-role="outcome"]')?.textContent ?? ''])),
+    Object.fromEntries(
+      rows.map((r) => [
+        (r as HTMLElement).dataset['check']!,
+        r.querySelector('[data-role="outcome"]')?.textContent ?? '',
+      ]),
+    ),
   );
 }
 
@@ -135,10 +170,18 @@ describe('examples/browser-verify in headless Chromium', () => {
     target = await pushImage(repository);
 
     home = await mkdtemp(join(tmpdir(), 'browser-verify-home-'));
-    const env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: home, XDG_CONFIG_HOME: join(home, '.config'), XDG_CACHE_HOME: join(home, '.cache') };
+    const env = {
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: home,
+      XDG_CONFIG_HOME: join(home, '.config'),
+      XDG_CACHE_HOME: join(home, '.cache'),
+    };
     const generated = await run(['cert', 'generate-test', '--default', SIGNER], env);
     expect(generated.code, generated.stderr).toBe(0);
-    const signed = await run(['sign', '--insecure-registry', `${registry.host}/${repositoryName}@${target.digest}`], env);
+    const signed = await run(
+      ['sign', '--insecure-registry', `${registry.host}/${repositoryName}@${target.digest}`],
+      env,
+    );
     expect(signed.code, signed.stderr).toBe(0);
     rootPem = await readFile(join(home, '.config/notation/localkeys', `${SIGNER}.crt`), 'utf8');
     subject = `C=US, ST=WA, L=Seattle, O=Notary, CN=${SIGNER}`;
@@ -173,7 +216,13 @@ describe('examples/browser-verify in headless Chromium', () => {
     await verifyInPage(page);
     const error = await page.locator('[data-role="error"]').allTextContents();
     expect(error).toEqual([]);
-    expect(await outcomes(page)).toEqual({ integrity: 'passed', authenticity: 'passed', authenticTimestamp: 'passed', expiry: 'passed', revocation: 'passed' });
+    expect(await outcomes(page)).toEqual({
+      integrity: 'passed',
+      authenticity: 'passed',
+      authenticTimestamp: 'passed',
+      expiry: 'passed',
+      revocation: 'passed',
+    });
     expect(await page.textContent('[data-signature="0"] [data-role="verdict"]')).toBe('verified');
     expect(await page.textContent('[data-signature="0"] [data-role="signer"]')).toContain(`CN=${SIGNER}`);
     const signingTime = await page.textContent('[data-signature="0"] [data-role="signing-time"]');
@@ -182,7 +231,10 @@ describe('examples/browser-verify in headless Chromium', () => {
     expect(await page.textContent('#status')).toContain('tag schema');
     await page.screenshot({ path: join(outputDir, 'browser-verify-passed.png'), fullPage: true });
     const docsImage = join(repoRoot, 'docs/images/browser-verify.png');
-    const missing = await stat(docsImage).then(() => false, () => true);
+    const missing = await stat(docsImage).then(
+      () => false,
+      () => true,
+    );
     if (missing || process.env['NOTARY_UPDATE_DOCS_SCREENSHOT'] === '1') {
       await mkdir(dirname(docsImage), { recursive: true });
       await copyFile(join(outputDir, 'browser-verify-passed.png'), docsImage);
@@ -190,7 +242,10 @@ describe('examples/browser-verify in headless Chromium', () => {
   });
 
   it('after the signature blob is tampered with in the registry, a reload shows integrity failed', async () => {
-    await tamper(new RemoteRepository({ registry: registry.host, repository: repositoryName, referrersCapability: false }), target);
+    await tamper(
+      new RemoteRepository({ registry: registry.host, repository: repositoryName, referrersCapability: false }),
+      target,
+    );
     await page.reload();
     await page.waitForFunction(() => document.body.dataset['ready'] === 'true');
     expect(await page.inputValue('#reference')).toBe(`${repositoryName}@${target.digest}`); // kept across the reload

@@ -97,7 +97,10 @@ function normaliseBooleans(argv: readonly string[], specs: FlagSpecs): { argv: s
     const value = token.slice(token.indexOf('=') + 1).toLowerCase();
     if (value === 'true' || value === '1' || value === 't') out.push(`--${name}`);
     else if (value === 'false' || value === '0' || value === 'f') falsified.add(name);
-    else throw usageError(`invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`);
+    else
+      throw usageError(
+        `invalid argument "${value}" for "--${name}" flag: strconv.ParseBool: parsing "${value}": invalid syntax`,
+      );
   }
   return { argv: out, falsified };
 }
@@ -129,7 +132,14 @@ export function parseCommandArgs(argv: readonly string[], specs: FlagSpecs): Par
   const all: FlagSpecs = { ...COMMON_FLAGS, ...specs };
   const { argv: normalised, falsified } = normaliseBooleans(argv, all);
   const options = Object.fromEntries(
-    Object.entries(all).map(([name, spec]) => [name, { type: spec.type === 'boolean' ? ('boolean' as const) : ('string' as const), ...(spec.short ? { short: spec.short } : {}), ...(spec.multiple ? { multiple: true } : {}) }]),
+    Object.entries(all).map(([name, spec]) => [
+      name,
+      {
+        type: spec.type === 'boolean' ? ('boolean' as const) : ('string' as const),
+        ...(spec.short ? { short: spec.short } : {}),
+        ...(spec.multiple ? { multiple: true } : {}),
+      },
+    ]),
   );
   let parsed;
   try {
@@ -140,11 +150,19 @@ export function parseCommandArgs(argv: readonly string[], specs: FlagSpecs): Par
     const option = /'(-[^' ,]+)/.exec(message)?.[1] ?? '';
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       // issue 13 item 7: a near miss gets a suggestion (cobra has none for flags; notation users asked for one).
-      const hint = option.startsWith('--') ? didYouMean(option.slice(2).split('=')[0]!, Object.keys(all)).replace(/"([^"]+)"/g, '"--$1"') : '';
-      throw usageError(option.startsWith('--') ? `unknown flag: ${option}${hint}` : `unknown shorthand flag: '${option.slice(1, 2)}' in ${option}`);
+      const hint = option.startsWith('--')
+        ? didYouMean(option.slice(2).split('=')[0]!, Object.keys(all)).replace(/"([^"]+)"/g, '"--$1"')
+        : '';
+      throw usageError(
+        option.startsWith('--')
+          ? `unknown flag: ${option}${hint}`
+          : `unknown shorthand flag: '${option.slice(1, 2)}' in ${option}`,
+      );
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      const name = Object.keys(all).find((n) => message.includes(`--${n} `) || message.includes(`--${n}'`)) ?? option.replace(/^-+/, '');
+      const name =
+        Object.keys(all).find((n) => message.includes(`--${n} `) || message.includes(`--${n}'`)) ??
+        option.replace(/^-+/, '');
       throw usageError(`flag needs an argument: ${optionLabel(all, name).split(', ').at(-1)}`);
     }
     throw usageError(message);
@@ -156,14 +174,17 @@ export function parseCommandArgs(argv: readonly string[], specs: FlagSpecs): Par
   for (const [name, spec] of Object.entries(all)) {
     const value = (parsed.values as Record<string, string | boolean | string[] | undefined>)[name];
     if (spec.type === 'int') for (const text of [value].flat()) if (typeof text === 'string') checkInteger(name, text);
-    flags[name] = value ?? (spec.multiple ? [] : spec.default ?? (spec.type === 'boolean' ? false : undefined));
+    flags[name] = value ?? (spec.multiple ? [] : (spec.default ?? (spec.type === 'boolean' ? false : undefined)));
   }
   return { flags, positionals: parsed.positionals, given };
 }
 
 /** pflag's IntVar check, with its wording. */
 function checkInteger(name: string, text: string): void {
-  if (!/^[+-]?\d{1,18}$/.test(text)) throw usageError(`invalid argument "${text}" for "--${name}" flag: strconv.ParseInt: parsing "${text}": invalid syntax`);
+  if (!/^[+-]?\d{1,18}$/.test(text))
+    throw usageError(
+      `invalid argument "${text}" for "--${name}" flag: strconv.ParseInt: parsing "${text}": invalid syntax`,
+    );
 }
 
 /** Typed accessors over {@link ParsedArgs.flags}. */
@@ -191,7 +212,8 @@ export function parseKeyValuePairs(pairs: readonly string[], flag: string): Reco
     const at = pair.indexOf('=');
     const key = at < 0 ? '' : pair.slice(0, at);
     const value = at < 0 ? '' : pair.slice(at + 1);
-    if (key === '' || value === '') throw usageError(`could not parse flag ${flag}: key-value pair requires "=" as separator`);
+    if (key === '' || value === '')
+      throw usageError(`could not parse flag ${flag}: key-value pair requires "=" as separator`);
     map[key] = value;
   }
   return map;
@@ -202,7 +224,9 @@ export function requireTogether(args: ParsedArgs, names: readonly string[]): voi
   const present = names.filter((n) => args.given.has(n));
   if (present.length > 0 && present.length < names.length) {
     const missing = names.filter((n) => !args.given.has(n));
-    throw usageError(`if any flags in the group [${names.join(' ')}] are set they must all be set; missing [${missing.join(' ')}]`);
+    throw usageError(
+      `if any flags in the group [${names.join(' ')}] are set they must all be set; missing [${missing.join(' ')}]`,
+    );
   }
 }
 
@@ -210,7 +234,9 @@ export function requireTogether(args: ParsedArgs, names: readonly string[]): voi
 export function requireExclusive(args: ParsedArgs, names: readonly string[]): void {
   const present = names.filter((n) => args.given.has(n));
   if (present.length > 1) {
-    throw usageError(`if any flags in the group [${names.join(' ')}] are set none of the others can be; [${present.join(' ')}] were all set`);
+    throw usageError(
+      `if any flags in the group [${names.join(' ')}] are set none of the others can be; [${present.join(' ')}] were all set`,
+    );
   }
 }
 
@@ -239,7 +265,10 @@ export function commandHelp(path: string, command: CommandSpec, examples: readon
   const rows = Object.entries(all).map(([name, spec]) => {
     const left = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${valueTypeOf(spec)}`;
     // pflag quotes a string default and prints an integer's bare.
-    const def = spec.default !== undefined && spec.default !== false ? ` (default ${spec.type === 'int' ? String(spec.default) : JSON.stringify(spec.default)})` : '';
+    const def =
+      spec.default !== undefined && spec.default !== false
+        ? ` (default ${spec.type === 'int' ? String(spec.default) : JSON.stringify(spec.default)})`
+        : '';
     return [left, `${spec.description}${def}`] as const;
   });
   const width = Math.max(...rows.map(([left]) => left.length)) + 3;

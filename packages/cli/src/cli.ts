@@ -3,7 +3,7 @@
  * flags, runs it, and turns any failure into exit status 1 with one
  * `Error: <reason>` line on stderr (the stack only with `--debug`).
  */
-import { commandHelp, groupHelp, isGroup, parseCommandArgs, type CommandGroup, type CommandSpec } from './args.js';
+import { type CommandGroup, type CommandSpec, commandHelp, groupHelp, isGroup, parseCommandArgs } from './args.js';
 import { blobGroup } from './commands/blob.js';
 import { certGroup } from './commands/cert.js';
 import { inspectCommand } from './commands/inspect.js';
@@ -15,7 +15,7 @@ import { policyGroup } from './commands/policy.js';
 import { signCommand } from './commands/sign.js';
 import { verifyCommand } from './commands/verify.js';
 import { COMPLETION_SHELLS, completionScript } from './completion.js';
-import { createContext, type CliStreams } from './context.js';
+import { type CliStreams, createContext } from './context.js';
 import { errorLine, usageError } from './errors.js';
 import { examplesFor } from './help-examples.js';
 import { didYouMean } from './suggestions.js';
@@ -29,7 +29,9 @@ const versionCommand: CommandSpec = {
   summary: 'Show the notary version information',
   flags: {},
   async run(context) {
-    context.print(`notary: sign and verify artifacts (Notary Project)\n\nVersion:     ${VERSION}\nNode.js:     ${process.version}\n`);
+    context.print(
+      `notary: sign and verify artifacts (Notary Project)\n\nVersion:     ${VERSION}\nNode.js:     ${process.version}\n`,
+    );
   },
 };
 
@@ -57,7 +59,21 @@ const completionGroup: CommandGroup = {
 export const ROOT: CommandGroup = {
   name: 'notary',
   summary: 'notary - a tool to sign and verify artifacts (compatible with notation)',
-  commands: [blobGroup, signCommand, verifyCommand, listCommand, certGroup, policyGroup, keyGroup, pluginGroup, loginCommand, logoutCommand, versionCommand, inspectCommand, completionGroup],
+  commands: [
+    blobGroup,
+    signCommand,
+    verifyCommand,
+    listCommand,
+    certGroup,
+    policyGroup,
+    keyGroup,
+    pluginGroup,
+    loginCommand,
+    logoutCommand,
+    versionCommand,
+    inspectCommand,
+    completionGroup,
+  ],
 };
 
 function findEntry(group: CommandGroup, name: string): CommandSpec | CommandGroup | undefined {
@@ -68,7 +84,9 @@ function findEntry(group: CommandGroup, name: string): CommandSpec | CommandGrou
 function unknownCommand(word: string, group: CommandGroup, path: string): Error {
   if (word.startsWith('-')) return usageError(`unknown flag: ${word}`);
   const names = group.commands.map((c) => c.name); // cobra suggests names, not aliases
-  return usageError(`unknown command "${word}" for "${path}"${didYouMean(word, path === ROOT.name ? [...names, HELP_WORD.name] : names)}`);
+  return usageError(
+    `unknown command "${word}" for "${path}"${didYouMean(word, path === ROOT.name ? [...names, HELP_WORD.name] : names)}`,
+  );
 }
 
 /**
@@ -96,7 +114,11 @@ export interface RunOptions extends Partial<CliStreams> {
 /** Runs `notary <argv>`; resolves to the exit status (0 success, 1 failure). */
 export async function run(argv: readonly string[], options: RunOptions = {}): Promise<number> {
   const context = createContext(
-    { stdout: options.stdout ?? process.stdout, stderr: options.stderr ?? process.stderr, stdin: options.stdin ?? process.stdin },
+    {
+      stdout: options.stdout ?? process.stdout,
+      stderr: options.stderr ?? process.stderr,
+      stdin: options.stdin ?? process.stdin,
+    },
     options.env ?? process.env,
     options.cwd ?? process.cwd(),
   );

@@ -51,8 +51,14 @@ function userCacheDir(env: Readonly<Record<string, string | undefined>>, platfor
   return env['HOME'] ? `${env['HOME']}/.cache/notation` : '.notation/cache';
 }
 
-export function createContext(streams: CliStreams, env: Readonly<Record<string, string | undefined>>, cwd: string): CommandContext {
-  const configDir = env['NOTATION_CONFIG'] ? resolve(cwd, env['NOTATION_CONFIG']) : resolve(cwd, notationConfigDir({ env }));
+export function createContext(
+  streams: CliStreams,
+  env: Readonly<Record<string, string | undefined>>,
+  cwd: string,
+): CommandContext {
+  const configDir = env['NOTATION_CONFIG']
+    ? resolve(cwd, env['NOTATION_CONFIG'])
+    : resolve(cwd, notationConfigDir({ env }));
   let stdinLines: AsyncIterator<string> | undefined;
   const context: CommandContext = {
     ...streams,

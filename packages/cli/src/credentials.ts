@@ -19,43 +19,88 @@ export function savedCredentials(context: CommandContext): CredentialProvider {
   return notationCredentials({ notationConfigDir: context.configDir, env: context.env });
 }
 
-type ConfigJson = { auths?: Record<string, Record<string, unknown>>; credsStore?: string; credHelpers?: Record<string, string>; [key: string]: unknown };
+type ConfigJson = {
+  auths?: Record<string, Record<string, unknown>>;
+  credsStore?: string;
+  credHelpers?: Record<string, string>;
+  [key: string]: unknown;
+};
 
 function isConfigured(config: ConfigJson | undefined): boolean {
-  return !!config && (!!config.credsStore || Object.keys(config.credHelpers ?? {}).length > 0 || Object.keys(config.auths ?? {}).length > 0);
+  return (
+    !!config &&
+    (!!config.credsStore ||
+      Object.keys(config.credHelpers ?? {}).length > 0 ||
+      Object.keys(config.auths ?? {}).length > 0)
+  );
 }
 
 /** Where `login` saves: the config file (notation's if it configures credentials, else docker's) and its helper, if any, for this registry. */
-async function credentialStore(context: CommandContext, registry: string): Promise<{ path: string; config: ConfigJson; helper: string | undefined; isDocker: boolean }> {
+async function credentialStore(
+  context: CommandContext,
+  registry: string,
+): Promise<{ path: string; config: ConfigJson; helper: string | undefined; isDocker: boolean }> {
   const notationPath = join(context.configDir, NOTATION_CONFIG_FILE);
   const notationConfig = (await readJsonConfig(notationPath)) as ConfigJson | undefined;
   if (isConfigured(notationConfig)) {
-    return { path: notationPath, config: notationConfig!, helper: notationConfig!.credHelpers?.[registry] ?? notationConfig!.credsStore, isDocker: false };
+    return {
+      path: notationPath,
+      config: notationConfig!,
+      helper: notationConfig!.credHelpers?.[registry] ?? notationConfig!.credsStore,
+      isDocker: false,
+    };
   }
   const dockerPath = dockerConfigPath(context.env);
   const dockerConfig = ((await readJsonConfig(dockerPath)) as ConfigJson | undefined) ?? {};
-  return { path: dockerPath, config: dockerConfig, helper: dockerConfig.credHelpers?.[registry] ?? dockerConfig.credsStore, isDocker: true };
+  return {
+    path: dockerPath,
+    config: dockerConfig,
+    helper: dockerConfig.credHelpers?.[registry] ?? dockerConfig.credsStore,
+    isDocker: true,
+  };
 }
 
 function runHelper(context: CommandContext, helper: string, action: 'store' | 'erase', input: string): Promise<void> {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(helper)) return Promise.reject(new CliError('ERR_LOGIN', `invalid credential helper name "${helper}"`));
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(helper))
+    return Promise.reject(new CliError('ERR_LOGIN', `invalid credential helper name "${helper}"`));
   return new Promise((resolve, reject) => {
-    const child = execFile(`docker-credential-${helper}`, [action], { env: { ...context.env } as NodeJS.ProcessEnv, timeout: 30_000 }, (error, stdout, stderr) => {
-      if (error) reject(new CliError('ERR_LOGIN', `credential helper docker-credential-${helper} ${action} failed: ${(stderr || stdout || error.message).trim()}`, { cause: error }));
-      else resolve();
-    });
+    const child = execFile(
+      `docker-credential-${helper}`,
+      [action],
+      { env: { ...context.env } as NodeJS.ProcessEnv, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        if (error)
+          reject(
+            new CliError(
+              'ERR_LOGIN',
+              `credential helper docker-credential-${helper} ${action} failed: ${(stderr || stdout || error.message).trim()}`,
+              { cause: error },
+            ),
+          );
+        else resolve();
+      },
+    );
     child.stdin?.end(input);
   });
 }
 
 /** Saves a credential for `registry` (`login`). Returns where it went, for the message. */
-export async function saveCredential(context: CommandContext, registry: string, credential: Credential): Promise<{ plaintext: boolean; path: string }> {
+export async function saveCredential(
+  context: CommandContext,
+  registry: string,
+  credential: Credential,
+): Promise<{ plaintext: boolean; path: string }> {
   const store = await credentialStore(context, registry);
   const server = serverAddressOf(registry);
   const username = credential.username ?? '';
   const secret = credential.password ?? credential.refreshToken ?? '';
   if (store.helper) {
-    await runHelper(context, store.helper, 'store', JSON.stringify({ ServerURL: server, Username: username === '' ? '<token>' : username, Secret: secret }));
+    await runHelper(
+      context,
+      store.helper,
+      'store',
+      JSON.stringify({ ServerURL: server, Username: username === '' ? '<token>' : username, Secret: secret }),
+    );
     return { plaintext: false, path: store.path };
   }
   const auths = { ...(store.config.auths ?? {}) };

@@ -2,7 +2,7 @@
  * The CLI's own failures, and how any failure becomes the one line notation
  * users expect on stderr: `Error: <reason>`, exit status 1.
  */
-import { VerificationError, WorkflowError, type VerificationResult } from '@x/notary-core';
+import { VerificationError, type VerificationResult, WorkflowError } from '@x/notary-core';
 import { NotaryError } from '@x/notary-pki';
 import { TrustPolicyError } from '@x/notary-trust-policy';
 import { describeFailure } from './output/verification.js';
@@ -54,7 +54,12 @@ function nodeFsMessage(error: NodeJS.ErrnoException): string | undefined {
   if (typeof error.code !== 'string' || typeof error.path !== 'string') return undefined;
   const text = ERRNO_TEXT[error.code];
   if (text === undefined) return undefined;
-  const operation = error.syscall === 'lstat' || error.syscall === 'stat' ? 'stat' : error.syscall === 'scandir' ? 'open' : error.syscall ?? 'open';
+  const operation =
+    error.syscall === 'lstat' || error.syscall === 'stat'
+      ? 'stat'
+      : error.syscall === 'scandir'
+        ? 'open'
+        : (error.syscall ?? 'open');
   return `${operation} ${error.path}: ${text}`;
 }
 
@@ -77,7 +82,8 @@ function findCode(error: unknown, code: string): boolean {
 /** Hints notation users know, by the code somewhere in the failure. */
 function withHint(error: unknown, reason: string): string {
   const login = error instanceof CliError && error.code === 'ERR_LOGIN';
-  if (!login && findCode(error, 'ERR_OCI_UNAUTHORIZED')) return `${reason}. Use \`notary login <registry>\` or --username/--password to authenticate`;
+  if (!login && findCode(error, 'ERR_OCI_UNAUTHORIZED'))
+    return `${reason}. Use \`notary login <registry>\` or --username/--password to authenticate`;
   if (findCode(error, 'ERR_PLUGIN_TIMEOUT')) return `${reason}. Use --plugin-timeout to allow the plugin more time`;
   return reason;
 }
@@ -105,7 +111,8 @@ function reasonOf(error: unknown): string {
   }
   if (error instanceof TrustPolicyError) {
     // notation: a missing store is a setup step the user skipped; say which command fixes it.
-    if (error.code === 'ERR_TRUST_STORE_NOT_FOUND') return `${error.message}. Use command 'notary cert add' to create and add trusted certificates to the trust store`;
+    if (error.code === 'ERR_TRUST_STORE_NOT_FOUND')
+      return `${error.message}. Use command 'notary cert add' to create and add trusted certificates to the trust store`;
     return error.message;
   }
   if (error instanceof Error) {
@@ -119,7 +126,10 @@ function reasonOf(error: unknown): string {
 /** The prefixes of the requirement IDs in notary-requirements.md (`PLG-2`, `ENV-JWS-4`, …). */
 const REQUIREMENT_ID = String.raw`\b(?:AMB|ALG|ATTR|BTP|CERT|DN|ENV-COSE|ENV-JWS|OCI|PAY|PLG|REV|SCH|SIGN|TP|TS|TSA|VER|WF)-\d+\b`;
 /** ` (PLG-2)`, ` (OCI-1, OCI-9)`, ` (OCI-9 limit)`: a parenthesis holding only requirement IDs. */
-const REQUIREMENT_ID_NOTE = new RegExp(String.raw`\s*\((?:${REQUIREMENT_ID})(?:,\s*${REQUIREMENT_ID})*(?:\s+limit)?\)`, 'g');
+const REQUIREMENT_ID_NOTE = new RegExp(
+  String.raw`\s*\((?:${REQUIREMENT_ID})(?:,\s*${REQUIREMENT_ID})*(?:\s+limit)?\)`,
+  'g',
+);
 
 /**
  * issue 13 item 7: the SDK packages cite requirement IDs in their messages

@@ -35,7 +35,13 @@ const limitText = `${MAX_PLUGIN_FILE_BYTES / 1024 / 1024} MiB`;
 
 /** What a package is, by its magic bytes (zip local header or empty-archive end record; gzip). */
 export function detectPackageKind(head: Uint8Array): PackageKind {
-  if (head[0] === 0x50 && head[1] === 0x4b && (head[2] === 0x03 || head[2] === 0x05) && (head[3] === 0x04 || head[3] === 0x06)) return 'zip';
+  if (
+    head[0] === 0x50 &&
+    head[1] === 0x4b &&
+    (head[2] === 0x03 || head[2] === 0x05) &&
+    (head[3] === 0x04 || head[3] === 0x06)
+  )
+    return 'zip';
   if (head[0] === 0x1f && head[1] === 0x8b && head[2] === 0x08) return 'gzip';
   return 'binary';
 }
@@ -47,7 +53,14 @@ export function detectPackageKind(head: Uint8Array): PackageKind {
  */
 function safeEntryName(raw: string, archive: string): string | undefined {
   const name = raw.replace(/^(\.\/)+/, '');
-  if (raw.includes('\0') || name.split('/').includes('..') || raw.includes('..') || name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.includes('\\')) {
+  if (
+    raw.includes('\0') ||
+    name.split('/').includes('..') ||
+    raw.includes('..') ||
+    name.startsWith('/') ||
+    /^[A-Za-z]:/.test(name) ||
+    name.includes('\\')
+  ) {
     throw installError(`file name in ${archive} cannot contain '..' or be absolute, but found ${JSON.stringify(raw)}`);
   }
   const trimmed = name.replace(/\/+$/, '');
@@ -97,7 +110,8 @@ export function readZip(bytes: Uint8Array): PackageFile[] {
   const count = view.getUint16(eocd + 10, true);
   const directorySize = view.getUint32(eocd + 12, true);
   let offset = view.getUint32(eocd + 16, true);
-  if (count === 0xffff || offset === 0xffffffff || directorySize === 0xffffffff) throw corrupt('ZIP64 archives are not supported');
+  if (count === 0xffff || offset === 0xffffffff || directorySize === 0xffffffff)
+    throw corrupt('ZIP64 archives are not supported');
   if (offset + directorySize > eocd) throw corrupt('central directory out of range');
   const files: PackageFile[] = [];
   const seen = new Set<string>();
@@ -123,7 +137,10 @@ export function readZip(bytes: Uint8Array): PackageFile[] {
     const unixMode = madeBy === 3 || madeBy === 19 ? externalAttributes >>> 16 : 0;
     const type = unixMode & S_IFMT;
     if (name === undefined || rawName.endsWith('/') || type === S_IFDIR) continue;
-    if (type !== 0 && type !== S_IFREG) throw installError(`zip: ${JSON.stringify(rawName)} is not a regular file (links and special files are not allowed in a plugin archive)`);
+    if (type !== 0 && type !== S_IFREG)
+      throw installError(
+        `zip: ${JSON.stringify(rawName)} is not a regular file (links and special files are not allowed in a plugin archive)`,
+      );
     // notation's installPluginFromFS walks the root only.
     if (name.includes('/')) continue;
     if (seen.has(name)) throw installError(`zip: more than one file is named ${JSON.stringify(name)}`);
@@ -133,8 +150,10 @@ export function readZip(bytes: Uint8Array): PackageFile[] {
     total += size;
     if (total >= MAX_PLUGIN_FILE_BYTES) throw installError(`total file size reached the ${limitText} size limit`);
 
-    if (localOffset + 30 > bytes.length || view.getUint32(localOffset, true) !== 0x04034b50) throw corrupt(`bad local header for ${JSON.stringify(rawName)}`);
-    const dataStart = localOffset + 30 + view.getUint16(localOffset + 26, true) + view.getUint16(localOffset + 28, true);
+    if (localOffset + 30 > bytes.length || view.getUint32(localOffset, true) !== 0x04034b50)
+      throw corrupt(`bad local header for ${JSON.stringify(rawName)}`);
+    const dataStart =
+      localOffset + 30 + view.getUint16(localOffset + 26, true) + view.getUint16(localOffset + 28, true);
     if (dataStart + compressedSize > bytes.length) throw corrupt(`${JSON.stringify(rawName)} is truncated`);
     const raw = bytes.subarray(dataStart, dataStart + compressedSize);
     let data: Uint8Array;
@@ -146,7 +165,8 @@ export function readZip(bytes: Uint8Array): PackageFile[] {
         throw corrupt(`${JSON.stringify(rawName)} does not inflate to its recorded size: ${(error as Error).message}`);
       }
     } else throw corrupt(`${JSON.stringify(rawName)} uses unsupported compression method ${method}`);
-    if (data.length !== size) throw corrupt(`${JSON.stringify(rawName)} is ${data.length} bytes, not the recorded ${size}`);
+    if (data.length !== size)
+      throw corrupt(`${JSON.stringify(rawName)} is ${data.length} bytes, not the recorded ${size}`);
     if (crc32(data) !== crc) throw corrupt(`${JSON.stringify(rawName)} fails its CRC-32 check`);
     files.push({ name, mode: unixMode & 0o7777, data });
   }
@@ -196,7 +216,8 @@ export function readTarGz(bytes: Uint8Array): PackageFile[] {
   try {
     tar = new Uint8Array(gunzipSync(bytes, { maxOutputLength: MAX_PLUGIN_FILE_BYTES + 1024 * 1024 }));
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') throw installError(`total file size reached the ${limitText} size limit`);
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE')
+      throw installError(`total file size reached the ${limitText} size limit`);
     throw installError(`gzip: invalid archive: ${(error as Error).message}`);
   }
   const files: PackageFile[] = [];
@@ -237,14 +258,20 @@ export function readTarGz(bytes: Uint8Array): PackageFile[] {
     const name = safeEntryName(rawName, 'tar.gz');
     if (type === '5' || name === undefined) continue;
     if (type !== '0' && type !== '\0' && type !== '7') {
-      throw installError(`tar.gz: ${JSON.stringify(rawName)} is not a regular file (links and special files are not allowed in a plugin archive)`);
+      throw installError(
+        `tar.gz: ${JSON.stringify(rawName)} is not a regular file (links and special files are not allowed in a plugin archive)`,
+      );
     }
     total += size;
     if (total >= MAX_PLUGIN_FILE_BYTES) throw installError(`total file size reached the ${limitText} size limit`);
     const base = name.slice(name.lastIndexOf('/') + 1);
     if (seen.has(base)) throw installError(`tar.gz: more than one file is named ${JSON.stringify(base)}`);
     seen.add(base);
-    files.push({ name: base, mode: parseOctal(header.subarray(100, 108), 'mode') & 0o7777, data: new Uint8Array(data) });
+    files.push({
+      name: base,
+      mode: parseOctal(header.subarray(100, 108), 'mode') & 0o7777,
+      data: new Uint8Array(data),
+    });
   }
   return files;
 }

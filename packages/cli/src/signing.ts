@@ -6,11 +6,32 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { TimestampingOptions } from '@x/notary-core';
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signerFromPrivateKey, type EnvelopeMediaType, type Signer } from '@x/notary-envelope';
-import { isRootCertificate, parseCertificates, type Certificate } from '@x/notary-pki';
-import { CAPABILITY, createPluginEnvelopeGenerator, createPluginSigner, hasCapability, mergePluginConfig, type EnvelopeGenerator } from '@x/notary-plugin';
+import {
+  type EnvelopeMediaType,
+  MEDIA_TYPE_COSE,
+  MEDIA_TYPE_JWS,
+  type Signer,
+  signerFromPrivateKey,
+} from '@x/notary-envelope';
+import { type Certificate, isRootCertificate, parseCertificates } from '@x/notary-pki';
+import {
+  CAPABILITY,
+  createPluginEnvelopeGenerator,
+  createPluginSigner,
+  type EnvelopeGenerator,
+  hasCapability,
+  mergePluginConfig,
+} from '@x/notary-plugin';
 import { openPlugin, pluginDirectoryOf } from '@x/notary-plugin/node';
-import { listFlag, parseKeyValuePairs, requireExclusive, requireTogether, stringFlag, type FlagSpecs, type ParsedArgs } from './args.js';
+import {
+  type FlagSpecs,
+  listFlag,
+  type ParsedArgs,
+  parseKeyValuePairs,
+  requireExclusive,
+  requireTogether,
+  stringFlag,
+} from './args.js';
 import { loadNotationConfig } from './config/notation-config.js';
 import { findSigningKey, loadSigningKeys } from './config/signing-keys.js';
 import type { CommandContext } from './context.js';
@@ -24,12 +45,35 @@ const TIMESTAMPING_TIMEOUT_MS = 15_000;
 /** The signer flags of `sign` and `blob sign` (notation's SignerFlagOpts, expiry, metadata, timestamping). */
 export const SIGNER_FLAGS: FlagSpecs = {
   key: { type: 'string', short: 'k', description: "signing key name, for a key previously added to notary's key list" },
-  'signature-format': { type: 'string', description: 'signature envelope format, options: "jws", "cose" (default from config.json, else "jws")' },
-  id: { type: 'string', description: 'key id (required if --plugin is set). This is mutually exclusive with the --key flag' },
-  plugin: { type: 'string', description: 'signing plugin name (required if --id is set). This is mutually exclusive with the --key flag' },
-  'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs that are passed as it is to a plugin, refer plugin\'s documentation to set appropriate values; they override the key\'s stored pluginConfig' },
-  expiry: { type: 'string', short: 'e', description: 'optional expiry that provides a "best by use" time for the artifact, e.g. 12h, 30m, 3h20m' },
-  'user-metadata': { type: 'string', short: 'm', multiple: true, description: '{key}={value} pairs that are added to the signature payload' },
+  'signature-format': {
+    type: 'string',
+    description: 'signature envelope format, options: "jws", "cose" (default from config.json, else "jws")',
+  },
+  id: {
+    type: 'string',
+    description: 'key id (required if --plugin is set). This is mutually exclusive with the --key flag',
+  },
+  plugin: {
+    type: 'string',
+    description: 'signing plugin name (required if --id is set). This is mutually exclusive with the --key flag',
+  },
+  'plugin-config': {
+    type: 'string',
+    multiple: true,
+    description:
+      "{key}={value} pairs that are passed as it is to a plugin, refer plugin's documentation to set appropriate values; they override the key's stored pluginConfig",
+  },
+  expiry: {
+    type: 'string',
+    short: 'e',
+    description: 'optional expiry that provides a "best by use" time for the artifact, e.g. 12h, 30m, 3h20m',
+  },
+  'user-metadata': {
+    type: 'string',
+    short: 'm',
+    multiple: true,
+    description: '{key}={value} pairs that are added to the signature payload',
+  },
   'timestamp-url': { type: 'string', description: 'RFC 3161 Timestamping Authority (TSA) server URL' },
   'timestamp-root-cert': { type: 'string', description: 'filepath of timestamp authority root certificate' },
   ...PLUGIN_TIMEOUT_FLAG,
@@ -51,7 +95,9 @@ interface SigningOptions {
 export function envelopeMediaTypeOf(format: string): EnvelopeMediaType {
   if (format === 'jws') return MEDIA_TYPE_JWS;
   if (format === 'cose') return MEDIA_TYPE_COSE;
-  throw usageError(`signature format "${format}" not supported. Supported signature envelope formats are "jws" and "cose"`);
+  throw usageError(
+    `signature format "${format}" not supported. Supported signature envelope formats are "jws" and "cose"`,
+  );
 }
 
 /**
@@ -60,7 +106,8 @@ export function envelopeMediaTypeOf(format: string): EnvelopeMediaType {
  */
 export function parseExpiry(text: string): number {
   const seconds = parseGoDuration(text);
-  if (seconds === undefined) throw usageError(`invalid argument "${text}" for "-e, --expiry" flag: time: invalid duration "${text}"`);
+  if (seconds === undefined)
+    throw usageError(`invalid argument "${text}" for "-e, --expiry" flag: time: invalid duration "${text}"`);
   if (seconds < 0) throw usageError('expiry duration cannot be a negative value');
   const rounded = Math.round(seconds * 1e9) / 1e9;
   if (!Number.isInteger(rounded)) throw usageError('expiry duration supports minimum granularity of seconds');
@@ -74,24 +121,38 @@ export function parseExpiry(text: string): number {
 export async function loadTsaRoot(path: string, context: CommandContext): Promise<Certificate> {
   const certificates = parseCertificates(new Uint8Array(await readFile(context.path(path))));
   if (certificates.length === 0) {
-    throw new CliError('ERR_FILE', `cannot find any certificate from "${path}". Expecting single x509 root certificate in PEM or DER format from the file`);
+    throw new CliError(
+      'ERR_FILE',
+      `cannot find any certificate from "${path}". Expecting single x509 root certificate in PEM or DER format from the file`,
+    );
   }
   if (certificates.length > 1) {
-    throw new CliError('ERR_FILE', `found more than one certificates from "${path}". Expecting single x509 root certificate in PEM or DER format from the file`);
+    throw new CliError(
+      'ERR_FILE',
+      `found more than one certificates from "${path}". Expecting single x509 root certificate in PEM or DER format from the file`,
+    );
   }
   const root = certificates[0]!;
   let isRoot: boolean;
   try {
     isRoot = await isRootCertificate(root);
   } catch (error) {
-    throw new CliError('ERR_FILE', `failed to check root certificate with error: ${(error as Error).message}`, { cause: error });
+    throw new CliError('ERR_FILE', `failed to check root certificate with error: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  if (!isRoot) throw new CliError('ERR_FILE', `certificate from "${path}" is not a root certificate. Expecting single x509 root certificate in PEM or DER format from the file`);
+  if (!isRoot)
+    throw new CliError(
+      'ERR_FILE',
+      `certificate from "${path}" is not a root certificate. Expecting single x509 root certificate in PEM or DER format from the file`,
+    );
   return root;
 }
 
 /** How a signature is made: a Signer (local key or RAW plugin), or a whole-envelope plugin (PLG-10). */
-export type SigningMethod = { signer: Signer; signingAgent?: string; envelopeGenerator?: undefined } | { envelopeGenerator: EnvelopeGenerator; signer?: undefined; signingAgent?: undefined };
+export type SigningMethod =
+  | { signer: Signer; signingAgent?: string; envelopeGenerator?: undefined }
+  | { envelopeGenerator: EnvelopeGenerator; signer?: undefined; signingAgent?: undefined };
 
 /** What the signature is for: an OCI artifact, or a blob (which needs a RAW plugin, PLG-7 [impl]). */
 export type SigningPurpose = 'oci' | 'blob';
@@ -117,17 +178,28 @@ async function pluginSigningMethod(
   const plugin = await openPlugin(name, { pluginDirectory: pluginDirectoryOf(context.configDir), ...timeout });
   const merged = mergePluginConfig(key.pluginConfig, callConfig, name);
   const metadata = await plugin.getMetadata(Object.keys(merged).length > 0 ? { pluginConfig: merged } : {});
-  const options = { plugin, keyId: key.id, ...(key.pluginConfig ? { keyPluginConfig: key.pluginConfig } : {}), pluginConfig: callConfig };
+  const options = {
+    plugin,
+    keyId: key.id,
+    ...(key.pluginConfig ? { keyPluginConfig: key.pluginConfig } : {}),
+    pluginConfig: callConfig,
+  };
   if (hasCapability(metadata, CAPABILITY.signatureGeneratorRaw)) {
     const signer = await createPluginSigner(options);
     return { signer, signingAgent: signer.signingAgent };
   }
   if (hasCapability(metadata, CAPABILITY.signatureGeneratorEnvelope)) {
     if (purpose === 'blob') {
-      throw new CliError('ERR_PLUGIN_UNSUPPORTED', `plugin "${name}" cannot sign blobs: blob signing needs the ${CAPABILITY.signatureGeneratorRaw} capability, and the plugin generates whole envelopes only`);
+      throw new CliError(
+        'ERR_PLUGIN_UNSUPPORTED',
+        `plugin "${name}" cannot sign blobs: blob signing needs the ${CAPABILITY.signatureGeneratorRaw} capability, and the plugin generates whole envelopes only`,
+      );
     }
     if (timestamping) {
-      throw new CliError('ERR_PLUGIN_UNSUPPORTED', `plugin "${name}" generates the whole envelope (${CAPABILITY.signatureGeneratorEnvelope}), including any timestamp: --timestamp-url cannot be used with it`);
+      throw new CliError(
+        'ERR_PLUGIN_UNSUPPORTED',
+        `plugin "${name}" generates the whole envelope (${CAPABILITY.signatureGeneratorEnvelope}), including any timestamp: --timestamp-url cannot be used with it`,
+      );
     }
     return { envelopeGenerator: await createPluginEnvelopeGenerator(options) };
   }
@@ -138,7 +210,12 @@ async function pluginSigningMethod(
  * The signing method of `--key`, the default key, or `--plugin --id`: a
  * local key pair of signingkeys.json, or a plugin key (PLG-12).
  */
-export async function resolveSigningMethod(context: CommandContext, args: ParsedArgs, purpose: SigningPurpose = 'oci', timestamping = false): Promise<SigningMethod> {
+export async function resolveSigningMethod(
+  context: CommandContext,
+  args: ParsedArgs,
+  purpose: SigningPurpose = 'oci',
+  timestamping = false,
+): Promise<SigningMethod> {
   requireTogether(args, ['id', 'plugin']);
   requireExclusive(args, ['key', 'id']);
   requireExclusive(args, ['key', 'plugin']);
@@ -146,16 +223,35 @@ export async function resolveSigningMethod(context: CommandContext, args: Parsed
   const plugin = stringFlag(args, 'plugin');
   if (plugin !== undefined) {
     if (plugin === '') throw new CliError('ERR_KEY', 'plugin name cannot be empty');
-    return pluginSigningMethod(context, { pluginName: plugin, id: stringFlag(args, 'id') }, callConfig, purpose, timestamping, pluginTimeoutOf(args));
+    return pluginSigningMethod(
+      context,
+      { pluginName: plugin, id: stringFlag(args, 'id') },
+      callConfig,
+      purpose,
+      timestamping,
+      pluginTimeoutOf(args),
+    );
   }
   const keys = await loadSigningKeys(context.configDir);
   const key = findSigningKey(keys, stringFlag(args, 'key'));
   if (key.keyPath && key.certPath) {
     const [keyPem, certPem] = await Promise.all([readFile(key.keyPath), readFile(key.certPath)]);
-    return { signer: await signerFromPrivateKey(isPemText(keyPem) ? keyPem.toString('utf8') : new Uint8Array(keyPem), new Uint8Array(certPem)) };
+    return {
+      signer: await signerFromPrivateKey(
+        isPemText(keyPem) ? keyPem.toString('utf8') : new Uint8Array(keyPem),
+        new Uint8Array(certPem),
+      ),
+    };
   }
   if (key.pluginName) {
-    return pluginSigningMethod(context, { pluginName: key.pluginName, id: key.id, ...(key.pluginConfig ? { pluginConfig: key.pluginConfig } : {}) }, callConfig, purpose, timestamping, pluginTimeoutOf(args));
+    return pluginSigningMethod(
+      context,
+      { pluginName: key.pluginName, id: key.id, ...(key.pluginConfig ? { pluginConfig: key.pluginConfig } : {}) },
+      callConfig,
+      purpose,
+      timestamping,
+      pluginTimeoutOf(args),
+    );
   }
   throw new CliError(
     'ERR_KEY',
@@ -168,13 +264,18 @@ function isPemText(bytes: Uint8Array): boolean {
 }
 
 /** Parses the signer flags: signer, format, expiry (ATTR-6), metadata (PAY-3), timestamping (SIGN-2). */
-export async function signingRequest(context: CommandContext, args: ParsedArgs, purpose: SigningPurpose = 'oci'): Promise<SigningRequest> {
+export async function signingRequest(
+  context: CommandContext,
+  args: ParsedArgs,
+  purpose: SigningPurpose = 'oci',
+): Promise<SigningRequest> {
   // SIGN-2: the TSA URL and its root certificate come together.
   requireTogether(args, ['timestamp-url', 'timestamp-root-cert']);
   const tsaUrl = stringFlag(args, 'timestamp-url');
   const tsaRootPath = stringFlag(args, 'timestamp-root-cert');
   if (args.given.has('timestamp-url') && !tsaUrl) throw usageError('timestamping: tsa url cannot be empty');
-  if (args.given.has('timestamp-root-cert') && !tsaRootPath) throw usageError('timestamping: tsa root certificate path cannot be empty');
+  if (args.given.has('timestamp-root-cert') && !tsaRootPath)
+    throw usageError('timestamping: tsa root certificate path cannot be empty');
   const config = await loadNotationConfig(context.configDir);
   const format = (stringFlag(args, 'signature-format') ?? config.signatureFormat ?? 'jws').toLowerCase();
   const signatureMediaType = envelopeMediaTypeOf(format);
@@ -184,7 +285,10 @@ export async function signingRequest(context: CommandContext, args: ParsedArgs, 
   pluginTimeoutOf(args);
   const userMetadata = parseKeyValuePairs(listFlag(args, 'user-metadata'), '--user-metadata');
   const method = await resolveSigningMethod(context, args, purpose, tsaUrl !== undefined);
-  const timestamp = tsaUrl && tsaRootPath ? { url: tsaUrl, roots: [await loadTsaRoot(tsaRootPath, context)], timeoutMs: TIMESTAMPING_TIMEOUT_MS } : undefined;
+  const timestamp =
+    tsaUrl && tsaRootPath
+      ? { url: tsaUrl, roots: [await loadTsaRoot(tsaRootPath, context)], timeoutMs: TIMESTAMPING_TIMEOUT_MS }
+      : undefined;
   return {
     ...method,
     signatureMediaType,
@@ -195,4 +299,3 @@ export async function signingRequest(context: CommandContext, args: ParsedArgs, 
     ...(timestamp ? { timestamp } : {}),
   };
 }
-

@@ -33,7 +33,8 @@ export function suggest(typed: string, candidates: readonly string[]): string[] 
   for (const name of candidates) {
     if (name.length > MAX_COMPARED_LENGTH) continue;
     const distance = editDistance(typed, name);
-    if (distance <= SUGGESTION_DISTANCE || name.toLowerCase().startsWith(typed.toLowerCase())) scored.push({ name, distance });
+    if (distance <= SUGGESTION_DISTANCE || name.toLowerCase().startsWith(typed.toLowerCase()))
+      scored.push({ name, distance });
   }
   return scored.sort((x, y) => x.distance - y.distance).map((s) => s.name);
 }
@@ -42,5 +43,7 @@ export function suggest(typed: string, candidates: readonly string[]): string[] 
 export function didYouMean(typed: string, candidates: readonly string[]): string {
   const [best, ...rest] = suggest(typed, candidates);
   if (best === undefined) return '';
-  return rest.length === 0 ? `; did you mean "${best}"?` : `; did you mean one of "${[best, ...rest.slice(0, 2)].join('", "')}"?`;
+  return rest.length === 0
+    ? `; did you mean "${best}"?`
+    : `; did you mean one of "${[best, ...rest.slice(0, 2)].join('", "')}"?`;
 }

@@ -8,7 +8,15 @@
  */
 import { stat } from 'node:fs/promises';
 import { resolveTarget } from '@x/notary-core';
-import { OciError, parseReference, RemoteRepository, staticCredentials, type CredentialProvider, type Descriptor, type Repository } from '@x/notary-oci';
+import {
+  type CredentialProvider,
+  type Descriptor,
+  OciError,
+  parseReference,
+  RemoteRepository,
+  type Repository,
+  staticCredentials,
+} from '@x/notary-oci';
 import { OciLayoutRepository, parseLayoutReference } from '@x/notary-oci/node';
 import type { FlagSpecs, ParsedArgs } from './args.js';
 import { booleanFlag, stringFlag } from './args.js';
@@ -19,9 +27,20 @@ import { CliError, usageError } from './errors.js';
 
 /** Registry flags (notation's SecureFlagOpts). */
 export const REGISTRY_FLAGS: FlagSpecs = {
-  username: { type: 'string', short: 'u', description: 'username for registry operations (default to $NOTATION_USERNAME if not specified)' },
-  password: { type: 'string', short: 'p', description: 'password for registry operations (default to $NOTATION_PASSWORD if not specified)' },
-  'insecure-registry': { type: 'boolean', description: 'use HTTP protocol while connecting to registries. Should be used only for testing' },
+  username: {
+    type: 'string',
+    short: 'u',
+    description: 'username for registry operations (default to $NOTATION_USERNAME if not specified)',
+  },
+  password: {
+    type: 'string',
+    short: 'p',
+    description: 'password for registry operations (default to $NOTATION_PASSWORD if not specified)',
+  },
+  'insecure-registry': {
+    type: 'boolean',
+    description: 'use HTTP protocol while connecting to registries. Should be used only for testing',
+  },
 };
 
 export interface OpenedTarget {
@@ -50,25 +69,39 @@ function flagCredentials(context: CommandContext, args: ParsedArgs, registry: st
 const EXPECTING = 'Expecting <registry>/<repository>:<tag> or <registry>/<repository>@<digest>';
 
 /** Opens the repository a reference names (notation's getRepository). */
-export async function openTarget(context: CommandContext, args: ParsedArgs, reference: string, options: { ociLayout: boolean; forceReferrersTag?: boolean }): Promise<OpenedTarget> {
+export async function openTarget(
+  context: CommandContext,
+  args: ParsedArgs,
+  reference: string,
+  options: { ociLayout: boolean; forceReferrersTag?: boolean },
+): Promise<OpenedTarget> {
   if (options.ociLayout) {
     let parsed;
     try {
       parsed = parseLayoutReference(reference);
     } catch (error) {
-      throw usageError(`"${reference}": invalid reference: ${(error as Error).message}. Expecting <file_path>:<tag> or <file_path>@<digest>`);
+      throw usageError(
+        `"${reference}": invalid reference: ${(error as Error).message}. Expecting <file_path>:<tag> or <file_path>@<digest>`,
+      );
     }
     if (parsed.kind === 'none' || parsed.reference === undefined) {
-      throw usageError(`"${reference}": invalid reference: missing tag or digest. Expecting <file_path>:<tag> or <file_path>@<digest>`);
+      throw usageError(
+        `"${reference}": invalid reference: missing tag or digest. Expecting <file_path>:<tag> or <file_path>@<digest>`,
+      );
     }
     const path = context.path(parsed.path);
     let info;
     try {
       info = await stat(path);
     } catch (error) {
-      throw new CliError('ERR_FILE', `failed to resolve user input reference: stat ${parsed.path}: no such file or directory`, { cause: error });
+      throw new CliError(
+        'ERR_FILE',
+        `failed to resolve user input reference: stat ${parsed.path}: no such file or directory`,
+        { cause: error },
+      );
     }
-    if (!info.isDirectory()) throw new CliError('ERR_FILE', 'failed to resolve user input reference: input path is not a dir');
+    if (!info.isDirectory())
+      throw new CliError('ERR_FILE', 'failed to resolve user input reference: input path is not a dir');
     const repository = await OciLayoutRepository.open(path, { name: parsed.path });
     return { repository, tagOrDigest: parsed.reference, displayName: parsed.path, isLayout: true };
   }
@@ -83,7 +116,8 @@ export async function openTarget(context: CommandContext, args: ParsedArgs, refe
   const config = await loadNotationConfig(context.configDir);
   const host = parsed.registry.replace(/:\d+$/, '');
   // notation: --insecure-registry, config.json's insecureRegistries, or a localhost registry use plain HTTP.
-  const plainHttp = booleanFlag(args, 'insecure-registry') || isInsecureRegistry(config, parsed.registry) || host === 'localhost';
+  const plainHttp =
+    booleanFlag(args, 'insecure-registry') || isInsecureRegistry(config, parsed.registry) || host === 'localhost';
   const credentials = flagCredentials(context, args, parsed.registry) ?? (await savedCredentials(context));
   const repository = new RemoteRepository({
     registry: parsed.registry,
@@ -107,10 +141,14 @@ export async function resolveOpenedTarget(opened: OpenedTarget, onTag: (tag: str
   } catch (error) {
     // Any OCI failure (not found, unauthorized, network): by code, so a second copy of the oci package still matches.
     if (error instanceof OciError || String((error as { code?: unknown }).code).startsWith('ERR_OCI_')) {
-      throw new CliError('ERR_FILE', `failed to get manifest descriptor: ${(error as Error).message}`, { cause: error });
+      throw new CliError('ERR_FILE', `failed to get manifest descriptor: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     if ((error as { code?: string }).code === 'ERR_REFERENCE_DIGEST_MISMATCH') {
-      throw new CliError('ERR_FILE', `user input digest ${opened.tagOrDigest} does not match the resolved digest`, { cause: error });
+      throw new CliError('ERR_FILE', `user input digest ${opened.tagOrDigest} does not match the resolved digest`, {
+        cause: error,
+      });
     }
     throw error;
   }

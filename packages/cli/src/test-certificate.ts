@@ -1,6 +1,6 @@
+import { algorithmSuiteOf, Certificate, type KeySpec } from '@x/notary-pki';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { algorithmSuiteOf, Certificate, type KeySpec } from '@x/notary-pki';
 
 /** The RFC 5280 extension OIDs (and id-kp-codeSigning) this generator writes. */
 export const OID = {
@@ -43,7 +43,12 @@ const CURVES: Readonly<Record<string, string>> = { 'EC-256': 'P-256', 'EC-384': 
 function keyGenParams(keySpec: KeySpec): RsaHashedKeyGenParams | EcKeyGenParams {
   const suite = algorithmSuiteOf(keySpec);
   if (keySpec.startsWith('RSA')) {
-    return { name: 'RSASSA-PKCS1-v1_5', modulusLength: Number(keySpec.slice(4)), publicExponent: new Uint8Array([1, 0, 1]), hash: suite.hash };
+    return {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength: Number(keySpec.slice(4)),
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: suite.hash,
+    };
   }
   return { name: 'ECDSA', namedCurve: CURVES[keySpec]! };
 }
@@ -72,9 +77,13 @@ function testSubject(name: string): pkijs.RelativeDistinguishedNames {
   ] as const;
   const rdns = attributes.map(([type, value]) => {
     const string = PRINTABLE.test(value) ? new asn1js.PrintableString({ value }) : new asn1js.Utf8String({ value });
-    return new asn1js.Set({ value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: type }), string] })] });
+    return new asn1js.Set({
+      value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: type }), string] })],
+    });
   });
-  return new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(new asn1js.Sequence({ value: rdns }).toBER()).result });
+  return new pkijs.RelativeDistinguishedNames({
+    schema: asn1js.fromBER(new asn1js.Sequence({ value: rdns }).toBER()).result,
+  });
 }
 
 /**
@@ -95,19 +104,27 @@ export async function generateTestCertificate(options: TestCertificateOptions): 
   const serial = crypto.getRandomValues(new Uint8Array(16));
   // Positive and minimal in DER: top bit clear, first byte not zero (Go and
   // openssl reject a serial with a redundant leading zero).
-  serial[0] = (serial[0]! & 0x7f) || 1;
+  serial[0] = serial[0]! & 0x7f || 1;
   cert.serialNumber = new asn1js.Integer({ valueHex: serial.buffer });
   cert.subject = testSubject(options.name);
   cert.issuer = testSubject(options.name);
   const wholeSeconds = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000);
   const notBefore = wholeSeconds(options.notBefore ?? new Date());
   cert.notBefore.value = notBefore;
-  cert.notAfter.value = options.notAfter ? wholeSeconds(options.notAfter) : new Date(notBefore.getTime() + (options.validityDays ?? 365) * 86_400_000);
+  cert.notAfter.value = options.notAfter
+    ? wholeSeconds(options.notAfter)
+    : new Date(notBefore.getTime() + (options.validityDays ?? 365) * 86_400_000);
   const keyUsage = new asn1js.BitString({ valueHex: new Uint8Array([0x80]).buffer, unusedBits: 7 }); // digitalSignature
   cert.extensions = [
-    ...(options.basicConstraints === false ? [] : [extension(OID.basicConstraints, true, new asn1js.Sequence({ value: [] }))]),
+    ...(options.basicConstraints === false
+      ? []
+      : [extension(OID.basicConstraints, true, new asn1js.Sequence({ value: [] }))]),
     extension(OID.keyUsage, true, keyUsage),
-    extension(OID.extKeyUsage, false, new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.codeSigning })] })),
+    extension(
+      OID.extKeyUsage,
+      false,
+      new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID.codeSigning })] }),
+    ),
   ];
   await cert.subjectPublicKeyInfo.importKey(pair.publicKey);
   await cert.sign(pair.privateKey, suite.hash);
@@ -115,7 +132,9 @@ export async function generateTestCertificate(options: TestCertificateOptions): 
 
   // Re-import the private key for envelope signing: PSS for RSA (AMB-16), ECDSA as is.
   const pkcs8 = await crypto.subtle.exportKey('pkcs8', pair.privateKey);
-  const signParams = keySpec.startsWith('RSA') ? { name: 'RSA-PSS', hash: suite.hash } : { name: 'ECDSA', namedCurve: CURVES[keySpec]! };
+  const signParams = keySpec.startsWith('RSA')
+    ? { name: 'RSA-PSS', hash: suite.hash }
+    : { name: 'ECDSA', namedCurve: CURVES[keySpec]! };
   const privateKey = await crypto.subtle.importKey('pkcs8', pkcs8, signParams, options.extractable ?? false, ['sign']);
   return { certificate, privateKey, keySpec };
 }

@@ -6,12 +6,12 @@
  * then the user metadata table).
  */
 import { join } from 'node:path';
+import type { VerificationResult } from '@x/notary-core';
 import { FileCrlCache } from '@x/notary-pki/node';
 import type { VerificationRunner } from '@x/notary-plugin';
 import { createVerificationPluginRunner, pluginDirectoryOf } from '@x/notary-plugin/node';
-import type { VerificationResult } from '@x/notary-core';
 import { FileTrustStore } from '@x/notary-trust-policy/node';
-import { stringFlag, type ParsedArgs } from './args.js';
+import { type ParsedArgs, stringFlag } from './args.js';
 import type { CommandContext } from './context.js';
 import { usageError } from './errors.js';
 import { table } from './output/text.js';
@@ -31,7 +31,10 @@ export function verificationPluginOptionsOf(
   timeout: { timeoutMs?: number } = {},
 ): { verificationPlugins: VerificationRunner; pluginConfig?: Record<string, string> } {
   return {
-    verificationPlugins: createVerificationPluginRunner({ pluginDirectory: pluginDirectoryOf(context.configDir), ...timeout }),
+    verificationPlugins: createVerificationPluginRunner({
+      pluginDirectory: pluginDirectoryOf(context.configDir),
+      ...timeout,
+    }),
     ...(Object.keys(pluginConfig).length > 0 ? { pluginConfig } : {}),
   };
 }
@@ -48,7 +51,12 @@ export function outputFormat(args: ParsedArgs, allowed: readonly string[]): stri
 }
 
 /** notation's printVerificationSuccess: logged failures as warnings, then the success line and the metadata. */
-export function printVerificationSuccess(context: CommandContext, result: VerificationResult, subject: string, hadWarning: boolean): void {
+export function printVerificationSuccess(
+  context: CommandContext,
+  result: VerificationResult,
+  subject: string,
+  hadWarning: boolean,
+): void {
   let warned = hadWarning;
   for (const check of Object.values(result.checks)) {
     if (check.outcome === 'failed-logged' && check.error) {

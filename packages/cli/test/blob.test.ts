@@ -18,7 +18,18 @@ describe('blob signing and verification', () => {
     blob = join(home.dir, 'artifact.txt');
     await writeFile(blob, 'the blob to sign\n');
     await home.ok(['cert', 'generate-test', '--default', 'blob.example']);
-    await home.ok(['blob', 'policy', 'init', '--name', 'blob-policy', '--trust-store', 'ca:blob.example', '--trusted-identity', '*', '--global']);
+    await home.ok([
+      'blob',
+      'policy',
+      'init',
+      '--name',
+      'blob-policy',
+      '--trust-store',
+      'ca:blob.example',
+      '--trusted-identity',
+      '*',
+      '--global',
+    ]);
   });
 
   it('SIGN-3: blob sign writes <file>.jws.sig next to the blob', async () => {
@@ -30,7 +41,19 @@ describe('blob signing and verification', () => {
 
   it('SIGN-3: blob sign --signature-format cose --media-type writes <file>.cose.sig in --signature-directory', async () => {
     const dir = join(home.dir, 'sigs');
-    const out = await home.ok(['blob', 'sign', '--signature-format', 'cose', '--media-type', 'text/plain', '-m', 'build=42', '--signature-directory', dir, blob]);
+    const out = await home.ok([
+      'blob',
+      'sign',
+      '--signature-format',
+      'cose',
+      '--media-type',
+      'text/plain',
+      '-m',
+      'build=42',
+      '--signature-directory',
+      dir,
+      blob,
+    ]);
     expect(out).toContain(`Signature file written to ${join(dir, 'artifact.txt.cose.sig')}`);
     const bytes = await readFile(join(dir, 'artifact.txt.cose.sig'));
     expect([bytes[0], bytes[1]]).toEqual([0xd2, 0x84]);
@@ -55,7 +78,19 @@ describe('blob signing and verification', () => {
 
   it('WF-4: blob verify with --policy-name, --media-type and -m k=v', async () => {
     const signature = join(home.dir, 'sigs', 'artifact.txt.cose.sig');
-    const out = await home.ok(['blob', 'verify', '--policy-name', 'blob-policy', '--media-type', 'text/plain', '-m', 'build=42', '-s', signature, blob]);
+    const out = await home.ok([
+      'blob',
+      'verify',
+      '--policy-name',
+      'blob-policy',
+      '--media-type',
+      'text/plain',
+      '-m',
+      'build=42',
+      '-s',
+      signature,
+      blob,
+    ]);
     expect(out).toContain(`Successfully verified signature for ${blob}`);
     expect(out).toContain('The artifact was signed with the following user metadata.');
     expect(out).toMatch(/KEY\s+VALUE\s*\nbuild\s+42/);
@@ -89,12 +124,28 @@ describe('blob signing and verification', () => {
   });
 
   it('WF-4: a --media-type other than the signed one fails', async () => {
-    const line = await home.fails(['blob', 'verify', '--media-type', 'application/json', '--signature', `${blob}.jws.sig`, blob]);
+    const line = await home.fails([
+      'blob',
+      'verify',
+      '--media-type',
+      'application/json',
+      '--signature',
+      `${blob}.jws.sig`,
+      blob,
+    ]);
     expect(line).toContain('payload check failed');
   });
 
   it('WF-4: user metadata that was not signed fails', async () => {
-    const line = await home.fails(['blob', 'verify', '-m', 'build=43', '--signature', join(home.dir, 'sigs', 'artifact.txt.cose.sig'), blob]);
+    const line = await home.fails([
+      'blob',
+      'verify',
+      '-m',
+      'build=43',
+      '--signature',
+      join(home.dir, 'sigs', 'artifact.txt.cose.sig'),
+      blob,
+    ]);
     expect(line).toContain('unable to find specified metadata in the signature');
   });
 
@@ -106,7 +157,9 @@ describe('blob signing and verification', () => {
   it('AMB-5: the envelope type comes from the file name; a name without .jws.sig/.cose.sig is refused', async () => {
     const renamed = join(home.dir, 'artifact.sig');
     await copyFile(`${blob}.jws.sig`, renamed);
-    expect(await home.fails(['blob', 'verify', '--signature', renamed, blob])).toContain('must be named <file>.jws.sig or <file>.cose.sig');
+    expect(await home.fails(['blob', 'verify', '--signature', renamed, blob])).toContain(
+      'must be named <file>.jws.sig or <file>.cose.sig',
+    );
     // A JWS envelope named .cose.sig is parsed as COSE, and fails integrity.
     const mislabelled = join(home.dir, 'artifact.txt.COSE.SIG');
     await copyFile(`${blob}.jws.sig`, mislabelled);
@@ -118,14 +171,18 @@ describe('blob signing and verification', () => {
     expect(await home.fails(['blob', 'verify', '--signature', `${blob}.jws.sig`])).toBe(
       'Error: missing path to the blob artifact: use `notary blob verify --help` to see what parameters are required',
     );
-    expect(await home.fails(['blob', 'verify', '--signature', `${blob}.jws.sig`, join(home.dir, 'absent')])).toBe(`Error: stat ${join(home.dir, 'absent')}: no such file or directory`);
+    expect(await home.fails(['blob', 'verify', '--signature', `${blob}.jws.sig`, join(home.dir, 'absent')])).toBe(
+      `Error: stat ${join(home.dir, 'absent')}: no such file or directory`,
+    );
   });
 
   it('blob inspect shows the envelope (text and json)', async () => {
     const text = await home.ok(['blob', 'inspect', `${blob}.jws.sig`]);
     expect(text.split('\n')[0]).toBe(`${blob}.jws.sig`);
     expect(text).toContain('├── signature algorithm: RSASSA-PSS-SHA-256');
-    const json = JSON.parse(await home.ok(['blob', 'inspect', '-o', 'json', join(home.dir, 'sigs', 'artifact.txt.cose.sig')])) as Record<string, any>;
+    const json = JSON.parse(
+      await home.ok(['blob', 'inspect', '-o', 'json', join(home.dir, 'sigs', 'artifact.txt.cose.sig')]),
+    ) as Record<string, any>;
     expect(json['signatureEnvelopeType']).toBe('application/cose');
     expect(json['userDefinedAttributes']).toEqual({ build: '42' });
     expect(json['signedArtifact']['mediaType']).toBe('text/plain');
@@ -133,20 +190,51 @@ describe('blob signing and verification', () => {
 
   it('blob policy show prints the document; init refuses an invalid statement', async () => {
     const out = await home.ok(['blob', 'policy', 'show']);
-    expect(JSON.parse(out)).toMatchObject({ version: '1.0', trustPolicies: [{ name: 'blob-policy', globalPolicy: true }] });
-    expect(await home.fails(['blob', 'policy', 'init', '--name', 'x', '--trust-store', 'nocolon', '--trusted-identity', '*', '--force'])).toMatch(/^Error: invalid blob policy: /);
+    expect(JSON.parse(out)).toMatchObject({
+      version: '1.0',
+      trustPolicies: [{ name: 'blob-policy', globalPolicy: true }],
+    });
+    expect(
+      await home.fails([
+        'blob',
+        'policy',
+        'init',
+        '--name',
+        'x',
+        '--trust-store',
+        'nocolon',
+        '--trusted-identity',
+        '*',
+        '--force',
+      ]),
+    ).toMatch(/^Error: invalid blob policy: /);
   });
 
   it('blob policy import validates, and replaces with --force', async () => {
     const file = join(home.dir, 'blob-policy.json');
-    const document = { version: '1.0', trustPolicies: [{ name: 'imported', signatureVerification: { level: 'audit' }, trustStores: ['ca:blob.example'], trustedIdentities: ['*'], globalPolicy: true }] };
+    const document = {
+      version: '1.0',
+      trustPolicies: [
+        {
+          name: 'imported',
+          signatureVerification: { level: 'audit' },
+          trustStores: ['ca:blob.example'],
+          trustedIdentities: ['*'],
+          globalPolicy: true,
+        },
+      ],
+    };
     await writeFile(file, JSON.stringify(document));
     const result = await home.notary(['blob', 'policy', 'import', '--force', file]);
     expect(result.code).toBe(0);
-    expect(result.stdout).toBe(`Successfully imported blob trust policy configuration to ${join(home.configDir, 'trustpolicy.blob.json')}.\n`);
+    expect(result.stdout).toBe(
+      `Successfully imported blob trust policy configuration to ${join(home.configDir, 'trustpolicy.blob.json')}.\n`,
+    );
     expect(result.stderr).toContain('Warning: existing blob trust policy configuration will be overwritten');
     await writeFile(file, JSON.stringify({ version: '2.0', trustPolicies: [] }));
-    expect(await home.fails(['blob', 'policy', 'import', '--force', file])).toMatch(/^Error: failed to validate blob trust policy configuration: /);
+    expect(await home.fails(['blob', 'policy', 'import', '--force', file])).toMatch(
+      /^Error: failed to validate blob trust policy configuration: /,
+    );
   });
 
   it('SIGN-2: --timestamp-url needs --timestamp-root-cert', async () => {
@@ -157,14 +245,18 @@ describe('blob signing and verification', () => {
 
   it('a blob that is not there fails signing with one line', async () => {
     await mkdir(join(home.dir, 'empty'), { recursive: true });
-    expect(await home.fails(['blob', 'sign', join(home.dir, 'empty', 'nothing.bin')])).toBe(`Error: stat ${join(home.dir, 'empty', 'nothing.bin')}: no such file or directory`);
+    expect(await home.fails(['blob', 'sign', join(home.dir, 'empty', 'nothing.bin')])).toBe(
+      `Error: stat ${join(home.dir, 'empty', 'nothing.bin')}: no such file or directory`,
+    );
   });
 
   it('a renamed signing key file fails signing with one line', async () => {
     const keyPath = join(home.configDir, 'localkeys', 'blob.example.key');
     await rename(keyPath, `${keyPath}.moved`);
     try {
-      expect(await home.fails(['blob', 'sign', '--force', blob])).toBe(`Error: open ${keyPath}: no such file or directory`);
+      expect(await home.fails(['blob', 'sign', '--force', blob])).toBe(
+        `Error: open ${keyPath}: no such file or directory`,
+      );
     } finally {
       await rename(`${keyPath}.moved`, keyPath);
     }
@@ -183,7 +275,18 @@ describe('progress for big blobs', () => {
     await writeFile(big, '');
     await truncate(big, size);
     await home.ok(['cert', 'generate-test', '--default', 'big.example']);
-    await home.ok(['blob', 'policy', 'init', '--name', 'big', '--trust-store', 'ca:big.example', '--trusted-identity', '*', '--global']);
+    await home.ok([
+      'blob',
+      'policy',
+      'init',
+      '--name',
+      'big',
+      '--trust-store',
+      'ca:big.example',
+      '--trusted-identity',
+      '*',
+      '--global',
+    ]);
   });
 
   it('SIGN-3 WF-4: a big blob signs and verifies, and piped stderr stays quiet', async () => {
@@ -199,7 +302,11 @@ describe('progress for big blobs', () => {
   it('shows progress on stderr when it is a terminal', async () => {
     // util-linux `script` gives the CLI a pseudo-terminal; its output is the terminal's.
     const command = [process.execPath, MAIN, 'blob', 'sign', '--force', big].map((a) => `'${a}'`).join(' ');
-    const output = execFileSync('script', ['-qfec', command, '/dev/null'], { env: home.env, encoding: 'utf8', timeout: 100_000 });
+    const output = execFileSync('script', ['-qfec', command, '/dev/null'], {
+      env: home.env,
+      encoding: 'utf8',
+      timeout: 100_000,
+    });
     expect(output).toMatch(/Hashing [\d.]+ (MiB|KiB|B)\/96\.0 MiB \(\d+%\)/);
     expect(output).toContain(`Signature file written to ${big}.jws.sig`);
   });

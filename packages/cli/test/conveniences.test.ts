@@ -10,7 +10,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isGroup, parseCommandArgs, type CommandGroup, type CommandSpec } from '../src/args.js';
+import { type CommandGroup, type CommandSpec, isGroup, parseCommandArgs } from '../src/args.js';
 import { ROOT } from '../src/cli.js';
 import type { CommandContext } from '../src/context.js';
 import { withoutRequirementIds } from '../src/errors.js';
@@ -21,7 +21,9 @@ import { makeHome, makeLayout, type TestHome } from './helpers.js';
 
 /** Every runnable command with its canonical path (`notary certificate add`). */
 function leaves(group: CommandGroup = ROOT, path = ROOT.name): Array<{ path: string; command: CommandSpec }> {
-  return group.commands.flatMap((entry) => (isGroup(entry) ? leaves(entry, `${path} ${entry.name}`) : [{ path: `${path} ${entry.name}`, command: entry }]));
+  return group.commands.flatMap((entry) =>
+    isGroup(entry) ? leaves(entry, `${path} ${entry.name}`) : [{ path: `${path} ${entry.name}`, command: entry }],
+  );
 }
 
 /** Shell words of an example line up to a redirection, quotes removed. */
@@ -43,7 +45,9 @@ function resolveExample(words: readonly string[]): { path: string; command: Comm
   let index = 1;
   while (isGroup(entry)) {
     const word = words[index];
-    const next: CommandSpec | CommandGroup | undefined = entry.commands.find((c) => c.name === word || c.aliases?.includes(word ?? ''));
+    const next: CommandSpec | CommandGroup | undefined = entry.commands.find(
+      (c) => c.name === word || c.aliases?.includes(word ?? ''),
+    );
     if (next === undefined) return undefined;
     entry = next;
     path = `${path} ${next.name}`;
@@ -58,13 +62,15 @@ describe('issue 13 item 7: help', () => {
     home = await makeHome();
   });
 
-  it('`help <command>` prints that command\'s help, aliases included, not the root help', async () => {
+  it("`help <command>` prints that command's help, aliases included, not the root help", async () => {
     expect(await home.ok(['help', 'ls'])).toBe(await home.ok(['list', '--help']));
     expect(await home.ok(['help', 'cert', 'add'])).toBe(await home.ok(['certificate', 'add', '--help']));
     expect(await home.ok(['help', 'blob', 'policy'])).toBe(await home.ok(['blob', 'policy', '--help']));
     expect(await home.ok(['help'])).toBe(await home.ok(['--help']));
     expect(await home.ok(['help', 'verify'])).not.toBe(await home.ok(['--help']));
-    expect(await home.fails(['help', 'verfy'])).toBe('Error: unknown command "verfy" for "notary"; did you mean "verify"?');
+    expect(await home.fails(['help', 'verfy'])).toBe(
+      'Error: unknown command "verfy" for "notary"; did you mean "verify"?',
+    );
   });
 
   it('every command has examples, each naming real flags of the command it shows', () => {
@@ -86,21 +92,31 @@ describe('issue 13 item 7: help', () => {
     }
   });
 
-  it('the examples appear in --help in notation\'s layout, before the usage', async () => {
+  it("the examples appear in --help in notation's layout, before the usage", async () => {
     const help = await home.ok(['inspect', '--help']);
-    expect(help).toMatch(/^Inspect all signatures associated with the signed artifact\n\nExample - [^\n]+:\n {2}notary inspect [^\n]+\n\n(Example - [^\n]+:\n {2}notary [^\n]+\n\n)*Usage:\n/);
-    expect(await home.ok(['completion', 'bash', '--help'])).toContain('Example - Load completions in the current shell:\n  source <(notary completion bash)');
+    expect(help).toMatch(
+      /^Inspect all signatures associated with the signed artifact\n\nExample - [^\n]+:\n {2}notary inspect [^\n]+\n\n(Example - [^\n]+:\n {2}notary [^\n]+\n\n)*Usage:\n/,
+    );
+    expect(await home.ok(['completion', 'bash', '--help'])).toContain(
+      'Example - Load completions in the current shell:\n  source <(notary completion bash)',
+    );
   });
 
   it('integer flags are shown as `int` with a bare default, and refuse a non-integer as pflag does', async () => {
     for (const command of ['list', 'inspect', 'verify']) {
-      expect(await home.ok([command, '--help'])).toMatch(/ {6}--max-signatures int {2,}maximum number of signatures to evaluate or examine \(default 100\)\n/);
+      expect(await home.ok([command, '--help'])).toMatch(
+        / {6}--max-signatures int {2,}maximum number of signatures to evaluate or examine \(default 100\)\n/,
+      );
     }
-    expect(await home.ok(['cert', 'generate-test', '--help'])).toMatch(/-b, --bits int {2,}RSA key bits[^\n]*\(default 2048\)\n/);
+    expect(await home.ok(['cert', 'generate-test', '--help'])).toMatch(
+      /-b, --bits int {2,}RSA key bits[^\n]*\(default 2048\)\n/,
+    );
     expect(await home.fails(['ls', '--max-signatures', '1.5', 'localhost:5000/a@sha256:0'])).toBe(
       'Error: invalid argument "1.5" for "--max-signatures" flag: strconv.ParseInt: parsing "1.5": invalid syntax',
     );
-    expect(await home.fails(['cert', 'generate-test', '--bits=2k', 'x.example'])).toBe('Error: invalid argument "2k" for "--bits" flag: strconv.ParseInt: parsing "2k": invalid syntax');
+    expect(await home.fails(['cert', 'generate-test', '--bits=2k', 'x.example'])).toBe(
+      'Error: invalid argument "2k" for "--bits" flag: strconv.ParseInt: parsing "2k": invalid syntax',
+    );
   });
 });
 
@@ -122,14 +138,18 @@ describe('issue 13 item 7: did you mean', () => {
 
   it('a mistyped command or flag names the close one; a far one gets no suggestion', async () => {
     expect(await home.fails(['lst'])).toBe('Error: unknown command "lst" for "notary"; did you mean "list"?');
-    expect(await home.fails(['certificate', 'lst'])).toBe('Error: unknown command "lst" for "notary certificate"; did you mean "list"?');
-    expect(await home.fails(['verify', '--max-signature', '3', 'localhost:5000/a@sha256:0'])).toBe('Error: unknown flag: --max-signature; did you mean "--max-signatures"?');
+    expect(await home.fails(['certificate', 'lst'])).toBe(
+      'Error: unknown command "lst" for "notary certificate"; did you mean "list"?',
+    );
+    expect(await home.fails(['verify', '--max-signature', '3', 'localhost:5000/a@sha256:0'])).toBe(
+      'Error: unknown flag: --max-signature; did you mean "--max-signatures"?',
+    );
     expect(await home.fails(['frobnicate'])).toBe('Error: unknown command "frobnicate" for "notary"');
   });
 });
 
 describe('issue 13 item 7: -v/--verbose', () => {
-  it('logs the steps on stderr as notation\'s verbose mode does, and leaves stdout alone', async () => {
+  it("logs the steps on stderr as notation's verbose mode does, and leaves stdout alone", async () => {
     const home = await makeHome();
     const layoutDir = join(home.dir, 'layout');
     const { image } = await makeLayout(layoutDir, 'v1', 'verbose');
@@ -141,7 +161,9 @@ describe('issue 13 item 7: -v/--verbose', () => {
     expect(verbose.code).toBe(0);
     expect(verbose.stdout).toBe(quiet.stdout);
     expect(quiet.stderr).toBe('');
-    expect(verbose.stderr).toContain(`level=info msg=Reference ${reference} resolved to manifest descriptor: {MediaType:application/vnd.oci.image.manifest.v1+json Digest:${image.digest} Size:${image.size}}\n`);
+    expect(verbose.stderr).toContain(
+      `level=info msg=Reference ${reference} resolved to manifest descriptor: {MediaType:application/vnd.oci.image.manifest.v1+json Digest:${image.digest} Size:${image.size}}\n`,
+    );
     expect(verbose.stderr).toContain(`level=info msg=Found 1 signature manifest(s) of ${reference}\n`);
     const inspected = await home.notary(['inspect', '--verbose', '--oci-layout', reference]);
     expect(inspected.stderr).toMatch(/^level=info msg=Inspecting signature manifest sha256:[0-9a-f]{64}$/m);
@@ -153,10 +175,14 @@ describe('issue 13 item 7: -v/--verbose', () => {
 describe('issue 13 item 7: no requirement IDs in messages for users', () => {
   it('the ID notes are dropped, and nothing else', () => {
     expect(withoutRequirementIds('plugin "x": not executable: /p (PLG-2)')).toBe('plugin "x": not executable: /p');
-    expect(withoutRequirementIds('not application/jose+json or application/cose (OCI-1, OCI-9)')).toBe('not application/jose+json or application/cose');
+    expect(withoutRequirementIds('not application/jose+json or application/cose (OCI-1, OCI-9)')).toBe(
+      'not application/jose+json or application/cose',
+    );
     expect(withoutRequirementIds('manifest (OCI-9 limit): too large')).toBe('manifest: too large');
     expect(withoutRequirementIds('bad (ENV-JWS-4) header')).toBe('bad header');
-    expect(withoutRequirementIds('RSASSA-PSS-SHA-256 on P-256 (SHA-256)')).toBe('RSASSA-PSS-SHA-256 on P-256 (SHA-256)');
+    expect(withoutRequirementIds('RSASSA-PSS-SHA-256 on P-256 (SHA-256)')).toBe(
+      'RSASSA-PSS-SHA-256 on P-256 (SHA-256)',
+    );
   });
 
   it('PLG-2: a non-executable plugin fails with a clean line; --debug keeps the ID in the stack', async () => {
@@ -166,7 +192,9 @@ describe('issue 13 item 7: no requirement IDs in messages for users', () => {
     await writeFile(join(pluginDir, 'notation-inert'), '#!/bin/sh\n', { mode: 0o644 });
     const args = ['sign', '--plugin', 'inert', '--id', 'k', '--oci-layout', `${home.dir}/layout:v1`];
     const line = await home.fails(args);
-    expect(line).toBe(`Error: plugin "inert": plugin executable file is not executable: ${join(pluginDir, 'notation-inert')}`);
+    expect(line).toBe(
+      `Error: plugin "inert": plugin executable file is not executable: ${join(pluginDir, 'notation-inert')}`,
+    );
     expect((await home.notary([...args, '-d'])).stderr).toContain('(PLG-2)');
   });
 });
@@ -174,7 +202,10 @@ describe('issue 13 item 7: no requirement IDs in messages for users', () => {
 describe('issue 13 item 7: the progress line and the terminal', () => {
   function capture(env: Record<string, string>, isTTY: boolean): { context: CommandContext; written: () => string } {
     let text = '';
-    const stderr = Object.assign(new Writable({ write: (chunk, _encoding, done) => ((text += String(chunk)), done()) }), { isTTY });
+    const stderr = Object.assign(
+      new Writable({ write: (chunk, _encoding, done) => ((text += String(chunk)), done()) }),
+      { isTTY },
+    );
     return { context: { stderr, env } as unknown as CommandContext, written: () => text };
   }
   const draw = (context: CommandContext) => {
@@ -241,7 +272,7 @@ t notary ls --oci-layout x`;
     ]);
   });
 
-  it('zsh: bash\'s functions through bashcompinit, which bash itself can parse', async () => {
+  it("zsh: bash's functions through bashcompinit, which bash itself can parse", async () => {
     expect(scripts['zsh']).toMatch(/^#compdef notary\n/);
     expect(scripts['zsh']).toContain('autoload -U +X bashcompinit && bashcompinit');
     expect(scripts['zsh']).toContain('complete -o default -o bashdefault -F _notary notary');
@@ -255,8 +286,12 @@ t notary ls --oci-layout x`;
     const opens = fish.match(/^\s*(function|switch|for|if)\b/gm)!.length;
     const ends = fish.match(/^\s*end$/gm)!.length;
     expect(opens).toBe(ends);
-    expect(fish).toContain("complete -c notary -f -n 'test (__notary_path) = \\'notary certificate\\'' -a 'generate-test'");
-    expect(fish).toMatch(/complete -c notary -n 'test \(__notary_path\) = \\'notary verify\\'' -l max-signatures -r -d 'maximum number/);
+    expect(fish).toContain(
+      "complete -c notary -f -n 'test (__notary_path) = \\'notary certificate\\'' -a 'generate-test'",
+    );
+    expect(fish).toMatch(
+      /complete -c notary -n 'test \(__notary_path\) = \\'notary verify\\'' -l max-signatures -r -d 'maximum number/,
+    );
     const ps = scripts['powershell']!;
     expect(ps).toContain("Register-ArgumentCompleter -Native -CommandName 'notary' -ScriptBlock {");
     expect(ps.split('{').length).toBe(ps.split('}').length);
@@ -266,6 +301,8 @@ t notary ls --oci-layout x`;
   });
 
   it('an unknown shell is refused with a suggestion', async () => {
-    expect(await home.fails(['completion', 'bsh'])).toBe('Error: unknown command "bsh" for "notary completion"; did you mean one of "bash", "zsh", "fish"?');
+    expect(await home.fails(['completion', 'bsh'])).toBe(
+      'Error: unknown command "bsh" for "notary completion"; did you mean one of "bash", "zsh", "fish"?',
+    );
   });
 });

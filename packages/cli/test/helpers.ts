@@ -8,12 +8,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MEDIA_TYPE_OCI_MANIFEST, type Descriptor, type Repository } from '@x/notary-oci';
+import { type Descriptor, MEDIA_TYPE_OCI_MANIFEST, type Repository } from '@x/notary-oci';
 import { OciLayoutRepository } from '@x/notary-oci/node';
 import { afterAll } from 'vitest';
 
 /** The built executable; NOTARY_CLI_MAIN points the tests at another build. */
-export const MAIN = process.env['NOTARY_CLI_MAIN'] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
+export const MAIN =
+  process.env['NOTARY_CLI_MAIN'] ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'main.js');
 
 export interface RunResult {
   code: number | null;
@@ -27,11 +28,20 @@ export interface TestHome {
   env: Record<string, string>;
   configDir: string;
   /** Runs `notary <args>`; never throws on a non-zero exit. */
-  notary(args: readonly string[], options?: { input?: string; env?: Record<string, string>; cwd?: string }): Promise<RunResult>;
+  notary(
+    args: readonly string[],
+    options?: { input?: string; env?: Record<string, string>; cwd?: string },
+  ): Promise<RunResult>;
   /** Runs and expects exit status 0, returning stdout. */
-  ok(args: readonly string[], options?: { input?: string; env?: Record<string, string>; cwd?: string }): Promise<string>;
+  ok(
+    args: readonly string[],
+    options?: { input?: string; env?: Record<string, string>; cwd?: string },
+  ): Promise<string>;
   /** Runs and expects a failure: exit status 1 and exactly one `Error:` line, the last on stderr; returns that line. */
-  fails(args: readonly string[], options?: { input?: string; env?: Record<string, string>; cwd?: string }): Promise<string>;
+  fails(
+    args: readonly string[],
+    options?: { input?: string; env?: Record<string, string>; cwd?: string },
+  ): Promise<string>;
 }
 
 const homes: string[] = [];
@@ -39,9 +49,17 @@ afterAll(async () => {
   await Promise.all(homes.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-export function runNotary(args: readonly string[], env: Record<string, string>, options: { input?: string; cwd?: string } = {}): Promise<RunResult> {
+export function runNotary(
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { input?: string; cwd?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env, cwd: options.cwd ?? env['HOME'], stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, ...args], {
+      env,
+      cwd: options.cwd ?? env['HOME'],
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -72,15 +90,20 @@ export async function makeHome(): Promise<TestHome> {
     notary: (args, options = {}) => runNotary(args, { ...env, ...options.env }, options),
     async ok(args, options) {
       const result = await home.notary(args, options);
-      if (result.code !== 0) throw new Error(`notary ${args.join(' ')} failed (${result.code}):\n${result.stderr}\n${result.stdout}`);
+      if (result.code !== 0)
+        throw new Error(`notary ${args.join(' ')} failed (${result.code}):\n${result.stderr}\n${result.stdout}`);
       return result.stdout;
     },
     async fails(args, options) {
       const result = await home.notary(args, options);
-      if (result.code !== 1) throw new Error(`notary ${args.join(' ')} should fail with status 1, got ${result.code}:\n${result.stderr}\n${result.stdout}`);
+      if (result.code !== 1)
+        throw new Error(
+          `notary ${args.join(' ')} should fail with status 1, got ${result.code}:\n${result.stderr}\n${result.stdout}`,
+        );
       const lines = result.stderr.trimEnd().split('\n');
       const errors = lines.filter((l) => l.startsWith('Error: '));
-      if (errors.length !== 1 || lines.at(-1) !== errors[0]) throw new Error(`expected one Error: line, last on stderr, got:\n${result.stderr}`);
+      if (errors.length !== 1 || lines.at(-1) !== errors[0])
+        throw new Error(`expected one Error: line, last on stderr, got:\n${result.stderr}`);
       if (/\n\s+at /.test(result.stderr)) throw new Error(`a stack was printed without --debug:\n${result.stderr}`);
       return errors[0]!;
     },
@@ -94,13 +117,22 @@ export async function pushImage(layout: Repository, tag: string, content: string
   const config = await layout.pushBlob(encoder.encode('{}'), 'application/vnd.oci.image.config.v1+json');
   const layer = await layout.pushBlob(encoder.encode(content), 'application/vnd.oci.image.layer.v1.tar');
   const manifest = encoder.encode(
-    JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config: { mediaType: config.mediaType, digest: config.digest, size: config.size }, layers: [{ mediaType: layer.mediaType, digest: layer.digest, size: layer.size }] }),
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPE_OCI_MANIFEST,
+      config: { mediaType: config.mediaType, digest: config.digest, size: config.size },
+      layers: [{ mediaType: layer.mediaType, digest: layer.digest, size: layer.size }],
+    }),
   );
   return layout.pushManifest(manifest, MEDIA_TYPE_OCI_MANIFEST, { tag });
 }
 
 /** A new OCI layout under `dir` holding one image tagged `tag`. */
-export async function makeLayout(dir: string, tag: string, content: string): Promise<{ layout: OciLayoutRepository; image: Descriptor }> {
+export async function makeLayout(
+  dir: string,
+  tag: string,
+  content: string,
+): Promise<{ layout: OciLayoutRepository; image: Descriptor }> {
   const layout = await OciLayoutRepository.open(dir, { create: true });
   const image = await pushImage(layout, tag, content);
   return { layout, image };

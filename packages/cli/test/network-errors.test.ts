@@ -6,9 +6,9 @@
  * (made by openssl). With --debug the cause is in the printed chain too.
  */
 import { createServer as createHttpsServer, type Server } from 'node:https';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { selfSignedTlsCredentials } from '@x/notary-test-servers/certificates';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, type TestHome } from './helpers.js';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;

@@ -20,7 +20,14 @@ import { crc32, deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, makeLayout, strictOciPolicy, type TestHome } from './helpers.js';
 
-const EXAMPLE_PLUGIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'plugin-example', 'dist', 'notation-com.example.notary.cjs');
+const EXAMPLE_PLUGIN = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  '..',
+  'plugin-example',
+  'dist',
+  'notation-com.example.notary.cjs',
+);
 const FAKE = 'com.test.fake';
 const LOOPBACK_ENV = { NOTARY_PLUGIN_INSTALL_ALLOW_LOOPBACK_HTTP: '1' };
 
@@ -55,7 +62,11 @@ function tarGz(entries: readonly Entry[]): Buffer {
     header.write(`${(entry.mode ?? 0o644).toString(8).padStart(7, '0')}\0`, 100, 'ascii');
     header.write('0000000\0', 108, 'ascii');
     header.write('0000000\0', 116, 'ascii');
-    header.write(`${(entry.type === '0' || entry.type === undefined ? data.length : 0).toString(8).padStart(11, '0')}\0`, 124, 'ascii');
+    header.write(
+      `${(entry.type === '0' || entry.type === undefined ? data.length : 0).toString(8).padStart(11, '0')}\0`,
+      124,
+      'ascii',
+    );
     header.write('00000000000\0', 136, 'ascii');
     header.write('        ', 148, 'ascii');
     header.write(entry.type ?? '0', 156, 'ascii');
@@ -66,7 +77,8 @@ function tarGz(entries: readonly Entry[]): Buffer {
     for (const byte of header) sum += byte;
     header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 'ascii');
     blocks.push(header);
-    if (entry.type === '0' || entry.type === undefined) blocks.push(data, Buffer.alloc((512 - (data.length % 512)) % 512));
+    if (entry.type === '0' || entry.type === undefined)
+      blocks.push(data, Buffer.alloc((512 - (data.length % 512)) % 512));
   }
   blocks.push(Buffer.alloc(1024));
   return gzipSync(Buffer.concat(blocks));
@@ -172,7 +184,9 @@ describe('notary plugin install / uninstall / list (PLG-1, PLG-2, PLG-3)', () =>
     expect(await home.fails(['plugin', 'install', '--file', source])).toBe(
       `Error: plugin installation failed: plugin ${FAKE} with version 1.0.0 already exists. To reinstall it, use the "--force" option`,
     );
-    expect(await home.ok(['plugin', 'install', '--file', source, '--force'])).toBe(`Successfully updated plugin ${FAKE} from version 1.0.0 to 1.0.0\n`);
+    expect(await home.ok(['plugin', 'install', '--file', source, '--force'])).toBe(
+      `Successfully updated plugin ${FAKE} from version 1.0.0 to 1.0.0\n`,
+    );
   });
 
   it('PLG-3: upgrades from a .tar.gz made by the tar CLI, installing its other files too', async () => {
@@ -190,12 +204,20 @@ describe('notary plugin install / uninstall / list (PLG-1, PLG-2, PLG-3)', () =>
 
   it('PLG-3: a downgrade from a .zip is refused without --force, and done with it', async () => {
     const archive = join(work, 'fake-0.9.0.zip');
-    await writeFile(archive, zip([{ name: 'README.md', data: '# fake\n' }, { name: `notation-${FAKE}`, data: fakePlugin('0.9.0'), mode: 0o755 }]));
+    await writeFile(
+      archive,
+      zip([
+        { name: 'README.md', data: '# fake\n' },
+        { name: `notation-${FAKE}`, data: fakePlugin('0.9.0'), mode: 0o755 },
+      ]),
+    );
     expect(await home.fails(['plugin', 'install', '--file', archive])).toBe(
       `Error: plugin installation failed: failed to install plugin ${FAKE}. The installing plugin version 0.9.0 is lower than the existing plugin version 1.1.0. It is not recommended to install an older version. To force the installation, use the "--force" option`,
     );
     expect(await installedVersion()).toBe('1.1.0');
-    expect(await home.ok(['plugin', 'install', '--file', archive, '--force'])).toBe(`Successfully updated plugin ${FAKE} from version 1.1.0 to 0.9.0\n`);
+    expect(await home.ok(['plugin', 'install', '--file', archive, '--force'])).toBe(
+      `Successfully updated plugin ${FAKE} from version 1.1.0 to 0.9.0\n`,
+    );
     expect(await installedVersion()).toBe('0.9.0');
     // An upgrade replaces the whole directory: the tarball's LICENSE is gone.
     expect((await readdir(join(home.configDir, 'plugins', FAKE))).sort()).toEqual(['README.md', `notation-${FAKE}`]);
@@ -204,7 +226,9 @@ describe('notary plugin install / uninstall / list (PLG-1, PLG-2, PLG-3)', () =>
   it('PLG-2: a plugin whose metadata name is not its file name is refused, and nothing is installed', async () => {
     const source = await executable('mismatch', fakePlugin('1.0.0', FAKE), 'com.test.other');
     const line = await home.fails(['plugin', 'install', '--file', source]);
-    expect(line).toMatch(/^Error: plugin installation failed: failed to get metadata of new plugin: plugin "com\.test\.other" get-plugin-metadata: plugin executable file name must be "notation-com\.test\.fake" instead of "notation-com\.test\.other"$/);
+    expect(line).toMatch(
+      /^Error: plugin installation failed: failed to get metadata of new plugin: plugin "com\.test\.other" get-plugin-metadata: plugin executable file name must be "notation-com\.test\.fake" instead of "notation-com\.test\.other"$/,
+    );
     expect(await readdir(join(home.configDir, 'plugins'))).toEqual([FAKE]);
   });
 
@@ -217,7 +241,9 @@ describe('notary plugin install / uninstall / list (PLG-1, PLG-2, PLG-3)', () =>
       'Error: plugin installation failed: failed to read plugin name from input file: invalid plugin executable file name. Plugin file name requires format notation-{plugin-name}, but got my-plugin',
     );
     const plain = await executable('plain', fakePlugin('2.0.0'), FAKE, 0o644);
-    expect(await home.fails(['plugin', 'install', '--file', plain])).toBe('Error: plugin installation failed: input file is not executable');
+    expect(await home.fails(['plugin', 'install', '--file', plain])).toBe(
+      'Error: plugin installation failed: input file is not executable',
+    );
     expect(await installedVersion()).toBe('0.9.0');
   });
 
@@ -231,13 +257,40 @@ describe('notary plugin install / uninstall / list (PLG-1, PLG-2, PLG-3)', () =>
         ]),
         /found more than one executable file in the archive \(notation-com\.test\.fake, helper\.sh\); a plugin archive must hold exactly one$/,
       ],
-      ['two.zip', zip([{ name: `notation-${FAKE}`, data: fakePlugin('2.0.0'), mode: 0o755 }, { name: 'notation-com.test.second', data: fakePlugin('2.0.0'), mode: 0o755 }]), /found more than one executable file/],
+      [
+        'two.zip',
+        zip([
+          { name: `notation-${FAKE}`, data: fakePlugin('2.0.0'), mode: 0o755 },
+          { name: 'notation-com.test.second', data: fakePlugin('2.0.0'), mode: 0o755 },
+        ]),
+        /found more than one executable file/,
+      ],
       ['none.zip', zip([{ name: 'README.md', data: 'nothing here' }]), /no plugin executable file was found$/],
-      ['link.tar.gz', tarGz([{ name: `notation-${FAKE}`, type: '2' }]), /"notation-com\.test\.fake" is not a regular file \(links and special files are not allowed in a plugin archive\)$/],
-      ['link.zip', zip([{ name: `notation-${FAKE}`, data: '/etc/passwd', type: '2', mode: 0o777 }]), /is not a regular file/],
-      ['slip.tar.gz', tarGz([{ name: `../notation-${FAKE}`, data: fakePlugin('2.0.0'), mode: 0o755 }]), /file name in tar\.gz cannot contain '\.\.' or be absolute, but found "\.\.\/notation-com\.test\.fake"$/],
-      ['slip.zip', zip([{ name: `a/../../notation-${FAKE}`, data: fakePlugin('2.0.0'), mode: 0o755 }]), /file name in zip cannot contain '\.\.'/],
-      ['absolute.tar.gz', tarGz([{ name: `/tmp/notation-${FAKE}`, data: fakePlugin('2.0.0'), mode: 0o755 }]), /cannot contain '\.\.' or be absolute/],
+      [
+        'link.tar.gz',
+        tarGz([{ name: `notation-${FAKE}`, type: '2' }]),
+        /"notation-com\.test\.fake" is not a regular file \(links and special files are not allowed in a plugin archive\)$/,
+      ],
+      [
+        'link.zip',
+        zip([{ name: `notation-${FAKE}`, data: '/etc/passwd', type: '2', mode: 0o777 }]),
+        /is not a regular file/,
+      ],
+      [
+        'slip.tar.gz',
+        tarGz([{ name: `../notation-${FAKE}`, data: fakePlugin('2.0.0'), mode: 0o755 }]),
+        /file name in tar\.gz cannot contain '\.\.' or be absolute, but found "\.\.\/notation-com\.test\.fake"$/,
+      ],
+      [
+        'slip.zip',
+        zip([{ name: `a/../../notation-${FAKE}`, data: fakePlugin('2.0.0'), mode: 0o755 }]),
+        /file name in zip cannot contain '\.\.'/,
+      ],
+      [
+        'absolute.tar.gz',
+        tarGz([{ name: `/tmp/notation-${FAKE}`, data: fakePlugin('2.0.0'), mode: 0o755 }]),
+        /cannot contain '\.\.' or be absolute/,
+      ],
     ];
     for (const [file, bytes, expected] of cases) {
       const path = join(work, file);
@@ -251,16 +304,25 @@ describe('notary plugin install / uninstall / list (PLG-1, PLG-2, PLG-3)', () =>
   });
 
   it('PLG-3: --url requires --sha256sum and https', async () => {
-    expect(await home.fails(['plugin', 'install', '--url', 'https://example.com/notation-x'])).toBe('Error: installing from URL requires non-empty SHA256 checksum of the plugin source');
-    expect(await home.fails(['plugin', 'install', '--url', `${baseUrl}/fake.tar.gz`, '--sha256sum', 'a'.repeat(64)])).toBe(
-      'Error: failed to download plugin from URL: only the HTTPS scheme is supported, but got http',
+    expect(await home.fails(['plugin', 'install', '--url', 'https://example.com/notation-x'])).toBe(
+      'Error: installing from URL requires non-empty SHA256 checksum of the plugin source',
     );
+    expect(
+      await home.fails(['plugin', 'install', '--url', `${baseUrl}/fake.tar.gz`, '--sha256sum', 'a'.repeat(64)]),
+    ).toBe('Error: failed to download plugin from URL: only the HTTPS scheme is supported, but got http');
     // The loopback allowance is for 127.x only.
-    expect(await home.fails(['plugin', 'install', '--url', 'http://example.com/fake.tar.gz', '--sha256sum', 'a'.repeat(64)], { env: LOOPBACK_ENV })).toBe(
-      'Error: failed to download plugin from URL: only the HTTPS scheme is supported, but got http',
+    expect(
+      await home.fails(
+        ['plugin', 'install', '--url', 'http://example.com/fake.tar.gz', '--sha256sum', 'a'.repeat(64)],
+        { env: LOOPBACK_ENV },
+      ),
+    ).toBe('Error: failed to download plugin from URL: only the HTTPS scheme is supported, but got http');
+    expect(await home.fails(['plugin', 'install', '--file', '--url', 'x'])).toBe(
+      'Error: if any flags in the group [file url] are set none of the others can be; [file url] were all set',
     );
-    expect(await home.fails(['plugin', 'install', '--file', '--url', 'x'])).toBe('Error: if any flags in the group [file url] are set none of the others can be; [file url] were all set');
-    expect(await home.fails(['plugin', 'install', 'x'])).toBe('Error: at least one of the flags in the group [file url] is required');
+    expect(await home.fails(['plugin', 'install', 'x'])).toBe(
+      'Error: at least one of the flags in the group [file url] is required',
+    );
   });
 
   it('PLG-3: a download whose SHA-256 does not match is refused; a matching one installs', async () => {
@@ -276,20 +338,35 @@ describe('notary plugin install / uninstall / list (PLG-1, PLG-2, PLG-3)', () =>
       `Error: plugin installation failed: plugin checksum does not match user input. Expecting ${wrong}`,
     );
     expect(await installedVersion()).toBe('0.9.0');
-    expect(await home.fails(['plugin', 'install', '--url', `${baseUrl}/absent`, '--sha256sum', wrong], { env: LOOPBACK_ENV })).toBe(
-      `Error: failed to download plugin from URL ${baseUrl}/absent with error: 404 Not Found`,
+    expect(
+      await home.fails(['plugin', 'install', '--url', `${baseUrl}/absent`, '--sha256sum', wrong], {
+        env: LOOPBACK_ENV,
+      }),
+    ).toBe(`Error: failed to download plugin from URL ${baseUrl}/absent with error: 404 Not Found`);
+    const out = await home.ok(['plugin', 'install', '--url', url, '--sha256sum', sha256(bytes).toUpperCase()], {
+      env: LOOPBACK_ENV,
+    });
+    expect(out).toBe(
+      `Downloading plugin from ${url}\nDownload completed\nSuccessfully updated plugin ${FAKE} from version 0.9.0 to 3.0.0\n`,
     );
-    const out = await home.ok(['plugin', 'install', '--url', url, '--sha256sum', sha256(bytes).toUpperCase()], { env: LOOPBACK_ENV });
-    expect(out).toBe(`Downloading plugin from ${url}\nDownload completed\nSuccessfully updated plugin ${FAKE} from version 0.9.0 to 3.0.0\n`);
     expect(await installedVersion()).toBe('3.0.0');
   });
 
-  it('PLG-2: plugin list shows NAME DESCRIPTION VERSION CAPABILITIES ERROR, with a broken plugin\'s error', async () => {
+  it("PLG-2: plugin list shows NAME DESCRIPTION VERSION CAPABILITIES ERROR, with a broken plugin's error", async () => {
     await mkdir(join(home.configDir, 'plugins', 'com.test.broken'), { recursive: true });
     const out = await home.ok(['plugin', 'list']);
-    const lines = out.trimEnd().split('\n').map((l) => l.trimEnd().split(/\s{3,}/));
+    const lines = out
+      .trimEnd()
+      .split('\n')
+      .map((l) => l.trimEnd().split(/\s{3,}/));
     expect(lines[0]).toEqual(['NAME', 'DESCRIPTION', 'VERSION', 'CAPABILITIES', 'ERROR']);
-    expect(lines[1]).toEqual(['com.test.broken', '[]', expect.stringMatching(/^plugin "com\.test\.broken": plugin executable file is either not found or inaccessible: .*$/)]);
+    expect(lines[1]).toEqual([
+      'com.test.broken',
+      '[]',
+      expect.stringMatching(
+        /^plugin "com\.test\.broken": plugin executable file is either not found or inaccessible: .*$/,
+      ),
+    ]);
     expect(lines[2]).toEqual([FAKE, 'fake plugin 3.0.0', '3.0.0', '[SIGNATURE_GENERATOR.RAW]', '<nil>']);
     expect(await home.ok(['plugin', 'ls'])).toBe(out);
   });
@@ -299,10 +376,16 @@ describe('notary plugin install / uninstall / list (PLG-1, PLG-2, PLG-3)', () =>
     expect(cancelled.code).toBe(0);
     expect(cancelled.stdout).toBe(`Are you sure you want to uninstall plugin "${FAKE}"? [y/N] Operation cancelled.\n`);
     expect(await installedVersion()).toBe('3.0.0');
-    expect(await home.ok(['plugin', 'uninstall', FAKE], { input: 'y\n' })).toBe(`Are you sure you want to uninstall plugin "${FAKE}"? [y/N] Successfully uninstalled plugin ${FAKE}\n`);
-    expect(await home.ok(['plugin', 'uninstall', '--yes', 'com.test.broken'])).toBe('Successfully uninstalled plugin com.test.broken\n');
+    expect(await home.ok(['plugin', 'uninstall', FAKE], { input: 'y\n' })).toBe(
+      `Are you sure you want to uninstall plugin "${FAKE}"? [y/N] Successfully uninstalled plugin ${FAKE}\n`,
+    );
+    expect(await home.ok(['plugin', 'uninstall', '--yes', 'com.test.broken'])).toBe(
+      'Successfully uninstalled plugin com.test.broken\n',
+    );
     expect(await readdir(join(home.configDir, 'plugins'))).toEqual([]);
-    expect(await home.fails(['plugin', 'uninstall', '-y', FAKE])).toBe(`Error: unable to find plugin ${FAKE}. To view a list of installed plugins, use \`notary plugin list\``);
+    expect(await home.fails(['plugin', 'uninstall', '-y', FAKE])).toBe(
+      `Error: unable to find plugin ${FAKE}. To view a list of installed plugins, use \`notary plugin list\``,
+    );
     expect(await home.fails(['plugin', 'uninstall', '-y', '..'])).toMatch(/^Error: unable to find plugin \.\./);
     expect(await home.fails(['plugin', 'uninstall'])).toBe('Error: plugin name is required');
     expect(await home.ok(['plugin', 'list'])).toBe('NAME   DESCRIPTION   VERSION   CAPABILITIES   ERROR   \n');
@@ -325,7 +408,9 @@ describe('signing and verifying through the example plugin (PLG-7, PLG-9, PLG-10
     await mkdir(dirname(source), { recursive: true });
     await copyFile(EXAMPLE_PLUGIN, source);
     await chmod(source, 0o755);
-    expect(await home.ok(['plugin', 'install', '--file', source])).toBe(`Successfully installed plugin ${PLUGIN}, version 1.0.0\n`);
+    expect(await home.ok(['plugin', 'install', '--file', source])).toBe(
+      `Successfully installed plugin ${PLUGIN}, version 1.0.0\n`,
+    );
     // The key the plugin signs with (key-file mode): a test key and certificate, trusted as ca:plugin.test.
     await home.ok(['cert', 'generate-test', 'plugin.test']);
     keyFile = join(home.configDir, 'localkeys', 'plugin.test.key');
@@ -335,47 +420,143 @@ describe('signing and verifying through the example plugin (PLG-7, PLG-9, PLG-10
     const policyFile = join(home.dir, 'policy.json');
     await writeFile(policyFile, strictOciPolicy([scope], 'plugin.test'));
     await home.ok(['policy', 'import', policyFile]);
-    await home.ok(['blob', 'policy', 'init', '--name', 'blobs', '--trust-store', 'ca:plugin.test', '--trusted-identity', '*', '--global']);
+    await home.ok([
+      'blob',
+      'policy',
+      'init',
+      '--name',
+      'blobs',
+      '--trust-store',
+      'ca:plugin.test',
+      '--trusted-identity',
+      '*',
+      '--global',
+    ]);
   });
 
   it('PLG-7, PLG-9, PLG-12: sign --plugin --id --plugin-config signs an OCI layout artifact through a RAW plugin, and verify accepts it', async () => {
-    const out = await home.ok(['sign', '--oci-layout', '--plugin', PLUGIN, '--id', 'release', '--plugin-config', `keyFile=${keyFile}`, '--plugin-config', `certFile=${certFile}`, `${layoutDir}@${digest}`]);
-    expect(out).toMatch(new RegExp(`^Successfully signed ${layoutDir}@${digest}\\nPushed the signature to ${layoutDir}@sha256:[0-9a-f]{64}\\n$`));
-    const verified = await home.ok(['verify', '--oci-layout', '--scope', scope, '--plugin-config', 'unused=by-any-plugin', `${layoutDir}@${digest}`]);
+    const out = await home.ok([
+      'sign',
+      '--oci-layout',
+      '--plugin',
+      PLUGIN,
+      '--id',
+      'release',
+      '--plugin-config',
+      `keyFile=${keyFile}`,
+      '--plugin-config',
+      `certFile=${certFile}`,
+      `${layoutDir}@${digest}`,
+    ]);
+    expect(out).toMatch(
+      new RegExp(
+        `^Successfully signed ${layoutDir}@${digest}\\nPushed the signature to ${layoutDir}@sha256:[0-9a-f]{64}\\n$`,
+      ),
+    );
+    const verified = await home.ok([
+      'verify',
+      '--oci-layout',
+      '--scope',
+      scope,
+      '--plugin-config',
+      'unused=by-any-plugin',
+      `${layoutDir}@${digest}`,
+    ]);
     expect(verified).toBe(`Successfully verified signature for ${layoutDir}@${digest}\n`);
-    const inspected = JSON.parse(await home.ok(['inspect', '--oci-layout', '-o', 'json', `${layoutDir}@${digest}`])) as { signatures: Array<Record<string, any>> };
+    const inspected = JSON.parse(
+      await home.ok(['inspect', '--oci-layout', '-o', 'json', `${layoutDir}@${digest}`]),
+    ) as { signatures: Array<Record<string, any>> };
     // ATTR-5 [impl]: a RAW plugin's signature carries "<agent> <plugin>/<version>".
     expect(inspected.signatures[0]!['unsignedAttributes']['signingAgent']).toMatch(/ com\.example\.notary\/1\.0\.0$/);
-    expect(inspected.signatures[0]!['certificates'][0]['issuedTo']).toBe('CN=plugin.test,O=Notary,L=Seattle,ST=WA,C=US');
+    expect(inspected.signatures[0]!['certificates'][0]['issuedTo']).toBe(
+      'CN=plugin.test,O=Notary,L=Seattle,ST=WA,C=US',
+    );
   });
 
   it('PLG-12 AMB-6: key add --plugin stores the id, pluginName and pluginConfig in signingkeys.json; at sign time --plugin-config values win', async () => {
-    expect(await home.ok(['key', 'add', '--plugin', PLUGIN, '--id', 'release', '--plugin-config', `keyFile=${keyFile}`, '--plugin-config', 'certFile=/nonexistent/chain.pem', 'remote'])).toBe('remote\n');
+    expect(
+      await home.ok([
+        'key',
+        'add',
+        '--plugin',
+        PLUGIN,
+        '--id',
+        'release',
+        '--plugin-config',
+        `keyFile=${keyFile}`,
+        '--plugin-config',
+        'certFile=/nonexistent/chain.pem',
+        'remote',
+      ]),
+    ).toBe('remote\n');
     const keys = JSON.parse(await readFile(join(home.configDir, 'signingkeys.json'), 'utf8')) as { keys: unknown[] };
-    expect(keys.keys.at(-1)).toEqual({ name: 'remote', id: 'release', pluginName: PLUGIN, pluginConfig: { keyFile, certFile: '/nonexistent/chain.pem' } });
+    expect(keys.keys.at(-1)).toEqual({
+      name: 'remote',
+      id: 'release',
+      pluginName: PLUGIN,
+      pluginConfig: { keyFile, certFile: '/nonexistent/chain.pem' },
+    });
     // The stored config reaches the plugin: its certFile does not exist.
-    expect(await home.fails(['sign', '--oci-layout', '--key', 'remote', `${layoutDir}@${digest}`])).toMatch(/^Error: plugin "com\.example\.notary" describe-key: ERROR: .*\/nonexistent\/chain\.pem.*$/);
+    expect(await home.fails(['sign', '--oci-layout', '--key', 'remote', `${layoutDir}@${digest}`])).toMatch(
+      /^Error: plugin "com\.example\.notary" describe-key: ERROR: .*\/nonexistent\/chain\.pem.*$/,
+    );
     // The call's certFile overrides the stored one.
-    const out = await home.ok(['sign', '--oci-layout', '--key', 'remote', '--signature-format', 'cose', '--plugin-config', `certFile=${certFile}`, `${layoutDir}@${digest}`]);
+    const out = await home.ok([
+      'sign',
+      '--oci-layout',
+      '--key',
+      'remote',
+      '--signature-format',
+      'cose',
+      '--plugin-config',
+      `certFile=${certFile}`,
+      `${layoutDir}@${digest}`,
+    ]);
     expect(out).toContain(`Successfully signed ${layoutDir}@${digest}`);
-    const json = JSON.parse(await home.ok(['verify', '--oci-layout', '--scope', scope, '-o', 'json', `${layoutDir}@${digest}`])) as Record<string, any>;
+    const json = JSON.parse(
+      await home.ok(['verify', '--oci-layout', '--scope', scope, '-o', 'json', `${layoutDir}@${digest}`]),
+    ) as Record<string, any>;
     expect(json['verified']).toBe(true);
   });
 
   it('PLG-7, PLG-12: blob sign through the RAW plugin, then blob verify', async () => {
     const blob = join(home.dir, 'release.bin');
     await writeFile(blob, 'a blob signed by a plugin\n');
-    const out = await home.ok(['blob', 'sign', '--plugin', PLUGIN, '--id', 'release', '--plugin-config', `keyFile=${keyFile}`, '--plugin-config', `certFile=${certFile}`, blob]);
+    const out = await home.ok([
+      'blob',
+      'sign',
+      '--plugin',
+      PLUGIN,
+      '--id',
+      'release',
+      '--plugin-config',
+      `keyFile=${keyFile}`,
+      '--plugin-config',
+      `certFile=${certFile}`,
+      blob,
+    ]);
     expect(out).toBe(`Successfully signed ${blob}\nSignature file written to ${blob}.jws.sig\n`);
-    expect(await home.ok(['blob', 'verify', '--plugin-config', 'a=b', '--signature', `${blob}.jws.sig`, blob])).toBe(`Successfully verified signature for ${blob}\n`);
-    const inspected = JSON.parse(await home.ok(['blob', 'inspect', '-o', 'json', `${blob}.jws.sig`])) as Record<string, any>;
+    expect(await home.ok(['blob', 'verify', '--plugin-config', 'a=b', '--signature', `${blob}.jws.sig`, blob])).toBe(
+      `Successfully verified signature for ${blob}\n`,
+    );
+    const inspected = JSON.parse(await home.ok(['blob', 'inspect', '-o', 'json', `${blob}.jws.sig`])) as Record<
+      string,
+      any
+    >;
     expect(inspected['unsignedAttributes']['signingAgent']).toMatch(/ com\.example\.notary\/1\.0\.0$/);
   });
 
   it('PLG-7, PLG-10: an ENVELOPE-only plugin signs OCI artifacts through generate-envelope, and cannot sign blobs', async () => {
     // A wrapper that announces only SIGNATURE_GENERATOR.ENVELOPE and lets the example plugin build the envelope.
     const name = 'com.test.envelope';
-    const metadata = { name, description: 'envelope only', version: '0.1.0', url: 'https://example.com', supportedContractVersions: ['1.0'], capabilities: ['SIGNATURE_GENERATOR.ENVELOPE'] };
+    const metadata = {
+      name,
+      description: 'envelope only',
+      version: '0.1.0',
+      url: 'https://example.com',
+      supportedContractVersions: ['1.0'],
+      capabilities: ['SIGNATURE_GENERATOR.ENVELOPE'],
+    };
     const source = join(home.dir, 'wrapper', `notation-${name}`);
     await mkdir(dirname(source), { recursive: true });
     await writeFile(
@@ -385,13 +566,26 @@ describe('signing and verifying through the example plugin (PLG-7, PLG-9, PLG-10
     await chmod(source, 0o755);
     await home.ok(['plugin', 'install', '--file', source]);
     const config = ['--plugin-config', `keyFile=${keyFile}`, '--plugin-config', `certFile=${certFile}`];
-    const out = await home.ok(['sign', '--oci-layout', '--plugin', name, '--id', 'release', ...config, `${layoutDir}@${digest}`]);
+    const out = await home.ok([
+      'sign',
+      '--oci-layout',
+      '--plugin',
+      name,
+      '--id',
+      'release',
+      ...config,
+      `${layoutDir}@${digest}`,
+    ]);
     expect(out).toContain(`Successfully signed ${layoutDir}@${digest}`);
     // PLG-10: the plugin's annotations reach the signature manifest.
     const signatureDigest = /Pushed the signature to .*@(sha256:[0-9a-f]{64})/.exec(out)![1]!;
-    const manifest = JSON.parse(await readFile(join(layoutDir, 'blobs', 'sha256', signatureDigest.slice(7)), 'utf8')) as { annotations: Record<string, string> };
+    const manifest = JSON.parse(
+      await readFile(join(layoutDir, 'blobs', 'sha256', signatureDigest.slice(7)), 'utf8'),
+    ) as { annotations: Record<string, string> };
     expect(manifest.annotations['com.example.notary.key-id']).toBe('release');
-    expect(await home.ok(['verify', '--oci-layout', '--scope', scope, `${layoutDir}@${digest}`])).toBe(`Successfully verified signature for ${layoutDir}@${digest}\n`);
+    expect(await home.ok(['verify', '--oci-layout', '--scope', scope, `${layoutDir}@${digest}`])).toBe(
+      `Successfully verified signature for ${layoutDir}@${digest}\n`,
+    );
     const blob = join(home.dir, 'other.bin');
     await writeFile(blob, 'x');
     expect(await home.fails(['blob', 'sign', '--plugin', name, '--id', 'release', ...config, blob])).toBe(
@@ -404,7 +598,10 @@ describe('--plugin-timeout (issue 12 finding 9, PLG-4)', () => {
   /** Alive and not a zombie. */
   const alive = (pid: number): boolean => {
     try {
-      const stat = execFileSync('cat', [`/proc/${pid}/stat`], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      const stat = execFileSync('cat', [`/proc/${pid}/stat`], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      });
       return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
     } catch {
       return false;
@@ -415,7 +612,14 @@ describe('--plugin-timeout (issue 12 finding 9, PLG-4)', () => {
     const home = await makeHome();
     const name = 'com.test.hang';
     const pids = join(home.dir, 'pids');
-    const metadata = { name, description: 'hangs', version: '0.1.0', url: 'https://example.com', supportedContractVersions: ['1.0'], capabilities: ['SIGNATURE_GENERATOR.RAW'] };
+    const metadata = {
+      name,
+      description: 'hangs',
+      version: '0.1.0',
+      url: 'https://example.com',
+      supportedContractVersions: ['1.0'],
+      capabilities: ['SIGNATURE_GENERATOR.RAW'],
+    };
     const source = join(home.dir, 'src', `notation-${name}`);
     await mkdir(dirname(source), { recursive: true });
     // Answers get-plugin-metadata; any other command starts a sleeping child and waits for it.
@@ -428,7 +632,9 @@ describe('--plugin-timeout (issue 12 finding 9, PLG-4)', () => {
     const blob = join(home.dir, 'blob.bin');
     await writeFile(blob, 'x');
     const error = await home.fails(['blob', 'sign', '--plugin', name, '--id', 'k', '--plugin-timeout', '2s', blob]);
-    expect(error).toMatch(/^Error: plugin "com\.test\.hang" describe-key: '.*notation-com\.test\.hang describe-key' did not finish within 2000 ms; the plugin's process group was killed\. Use --plugin-timeout to allow the plugin more time$/);
+    expect(error).toMatch(
+      /^Error: plugin "com\.test\.hang" describe-key: '.*notation-com\.test\.hang describe-key' did not finish within 2000 ms; the plugin's process group was killed\. Use --plugin-timeout to allow the plugin more time$/,
+    );
     const [plugin, child] = (await readFile(pids, 'utf8')).trim().split(' ').map(Number);
     expect(plugin).toBeGreaterThan(0);
     expect(child).toBeGreaterThan(0);
@@ -440,8 +646,12 @@ describe('--plugin-timeout (issue 12 finding 9, PLG-4)', () => {
     const home = await makeHome();
     const blob = join(home.dir, 'blob.bin');
     await writeFile(blob, 'x');
-    expect(await home.fails(['blob', 'sign', '--plugin-timeout', 'soon', blob])).toBe('Error: invalid argument "soon" for "--plugin-timeout" flag: time: invalid duration "soon"');
-    expect(await home.fails(['sign', '--plugin-timeout', '0', 'localhost:5000/a@sha256:' + '0'.repeat(64)])).toBe('Error: plugin timeout must be a positive duration of at least 1ms, not "0"');
+    expect(await home.fails(['blob', 'sign', '--plugin-timeout', 'soon', blob])).toBe(
+      'Error: invalid argument "soon" for "--plugin-timeout" flag: time: invalid duration "soon"',
+    );
+    expect(await home.fails(['sign', '--plugin-timeout', '0', 'localhost:5000/a@sha256:' + '0'.repeat(64)])).toBe(
+      'Error: plugin timeout must be a positive duration of at least 1ms, not "0"',
+    );
     for (const command of [['sign'], ['verify'], ['blob', 'sign'], ['blob', 'verify']]) {
       expect((await home.notary([...command, '--help'])).stdout, command.join(' ')).toContain('--plugin-timeout');
     }

@@ -6,15 +6,22 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
 import { ARTIFACT_TYPE_NOTARY_SIGNATURE, MEDIA_TYPE_OCI_MANIFEST } from '@x/notary-oci';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { makeHome, makeLayout, type TestHome } from './helpers.js';
 
-const ALL_SKIPPED = Object.fromEntries(['integrity', 'authenticity', 'authenticTimestamp', 'expiry', 'revocation'].map((c) => [c, ['skipped', 'skip']]));
+const ALL_SKIPPED = Object.fromEntries(
+  ['integrity', 'authenticity', 'authenticTimestamp', 'expiry', 'revocation'].map((c) => [c, ['skipped', 'skip']]),
+);
 
 /** `{check: [outcome, action]}` of one signature's JSON result. */
 function checksOf(signature: Record<string, any>): Record<string, [string, string]> {
-  return Object.fromEntries(Object.entries(signature['checks'] as Record<string, { outcome: string; action: string }>).map(([k, v]) => [k, [v.outcome, v.action]]));
+  return Object.fromEntries(
+    Object.entries(signature['checks'] as Record<string, { outcome: string; action: string }>).map(([k, v]) => [
+      k,
+      [v.outcome, v.action],
+    ]),
+  );
 }
 
 describe('skip level (TP-13, issue 13 item 10)', () => {
@@ -30,7 +37,10 @@ describe('skip level (TP-13, issue 13 item 10)', () => {
     const { layout, image } = await makeLayout(layoutDir, 'v1', 'an image with a garbage signature');
     // A well-formed signature manifest for the image whose JWS envelope is not JSON.
     const encoder = new TextEncoder();
-    const envelope = await layout.pushBlob(encoder.encode('{"payload": this is not an envelope'), 'application/jose+json');
+    const envelope = await layout.pushBlob(
+      encoder.encode('{"payload": this is not an envelope'),
+      'application/jose+json',
+    );
     const config = await layout.pushBlob(encoder.encode('{}'), 'application/vnd.oci.empty.v1+json');
     await layout.pushManifest(
       encoder.encode(
@@ -52,20 +62,32 @@ describe('skip level (TP-13, issue 13 item 10)', () => {
         version: '1.0',
         trustPolicies: [
           { name: 'skipped', registryScopes: ['local.test/skipped'], signatureVerification: { level: 'skip' } },
-          { name: 'strict', registryScopes: ['local.test/strict'], signatureVerification: { level: 'strict' }, trustStores: ['ca:skip.example'], trustedIdentities: ['*'] },
+          {
+            name: 'strict',
+            registryScopes: ['local.test/strict'],
+            signatureVerification: { level: 'strict' },
+            trustStores: ['ca:skip.example'],
+            trustedIdentities: ['*'],
+          },
         ],
       }),
     );
     await home.ok(['policy', 'import', '--force', policyFile]);
     const reference = `${layoutDir}@${image.digest}`;
 
-    expect(await home.ok(['verify', '--oci-layout', '--scope', 'local.test/skipped', reference])).toBe(`Trust policy is configured to skip signature verification for ${reference}\n`);
-    const json = JSON.parse(await home.ok(['verify', '--oci-layout', '--scope', 'local.test/skipped', '-o', 'json', reference])) as Record<string, any>;
+    expect(await home.ok(['verify', '--oci-layout', '--scope', 'local.test/skipped', reference])).toBe(
+      `Trust policy is configured to skip signature verification for ${reference}\n`,
+    );
+    const json = JSON.parse(
+      await home.ok(['verify', '--oci-layout', '--scope', 'local.test/skipped', '-o', 'json', reference]),
+    ) as Record<string, any>;
     expect(json['verified']).toBe(true);
     expect(json['signatures']).toHaveLength(1);
     expect(checksOf(json['signatures'][0])).toEqual(ALL_SKIPPED);
 
-    expect(await home.fails(['verify', '--oci-layout', '--scope', 'local.test/strict', reference])).toMatch(/^Error: .*(JWS|envelope|JSON)/i);
+    expect(await home.fails(['verify', '--oci-layout', '--scope', 'local.test/strict', reference])).toMatch(
+      /^Error: .*(JWS|envelope|JSON)/i,
+    );
   });
 
   it('TP-13 issue 13 item 10: notary blob verify at skip succeeds with a garbage .jws.sig or .cose.sig; strict refuses it', async () => {
@@ -79,7 +101,13 @@ describe('skip level (TP-13, issue 13 item 10)', () => {
         trustPolicies: [
           // BTP-1: a skip statement cannot be the global one.
           { name: 'skipped', signatureVerification: { level: 'skip' } },
-          { name: 'strict', globalPolicy: true, signatureVerification: { level: 'strict' }, trustStores: ['ca:skip.example'], trustedIdentities: ['*'] },
+          {
+            name: 'strict',
+            globalPolicy: true,
+            signatureVerification: { level: 'strict' },
+            trustStores: ['ca:skip.example'],
+            trustedIdentities: ['*'],
+          },
         ],
       }),
     );
@@ -90,7 +118,9 @@ describe('skip level (TP-13, issue 13 item 10)', () => {
       expect(await home.ok(['blob', 'verify', '--policy-name', 'skipped', '--signature', signature, blob])).toBe(
         `Trust policy is configured to skip signature verification for ${blob}\n`,
       );
-      const json = JSON.parse(await home.ok(['blob', 'verify', '--policy-name', 'skipped', '-o', 'json', '--signature', signature, blob])) as Record<string, any>;
+      const json = JSON.parse(
+        await home.ok(['blob', 'verify', '--policy-name', 'skipped', '-o', 'json', '--signature', signature, blob]),
+      ) as Record<string, any>;
       expect(json['verified'], extension).toBe(true);
       expect(checksOf(json['signatures'][0]), extension).toEqual(ALL_SKIPPED);
       expect(await home.fails(['blob', 'verify', '--signature', signature, blob]), extension).toMatch(/^Error: /);

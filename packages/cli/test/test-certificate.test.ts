@@ -16,7 +16,10 @@ describe('generateTestCertificate (issue 13 finding 3)', () => {
     expect(rdns).toHaveLength(5);
     const attributes = rdns.map((rdn) => {
       expect(rdn.valueBlock.value).toHaveLength(1);
-      const [type, value] = (rdn.valueBlock.value[0] as asn1js.Sequence).valueBlock.value as [asn1js.ObjectIdentifier, asn1js.PrintableString];
+      const [type, value] = (rdn.valueBlock.value[0] as asn1js.Sequence).valueBlock.value as [
+        asn1js.ObjectIdentifier,
+        asn1js.PrintableString,
+      ];
       return [type.valueBlock.toString(), value.constructor.name, value.valueBlock.value];
     });
     expect(attributes).toEqual([
@@ -41,7 +44,13 @@ describe('generateTestCertificate (issue 13 finding 3)', () => {
   it('notAfter and basicConstraints: false give notation’s profile; the default keeps CA:FALSE', async () => {
     const notBefore = new Date('2030-01-01T00:00:00.400Z');
     const notAfter = new Date('2030-01-02T00:00:00.900Z');
-    const { certificate } = await generateTestCertificate({ name: 'n', keySpec: 'EC-256', notBefore, notAfter, basicConstraints: false });
+    const { certificate } = await generateTestCertificate({
+      name: 'n',
+      keySpec: 'EC-256',
+      notBefore,
+      notAfter,
+      basicConstraints: false,
+    });
     expect(certificate.notBefore.toISOString()).toBe('2030-01-01T00:00:00.000Z');
     expect(certificate.notAfter.toISOString()).toBe('2030-01-02T00:00:00.000Z');
     expect(certificate.basicConstraints).toBeUndefined();

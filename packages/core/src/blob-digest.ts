@@ -6,7 +6,11 @@ import { toHex } from '@x/notary-pki/foundation';
 export type BlobSource = Uint8Array | ReadableStream<Uint8Array> | AsyncIterable<Uint8Array>;
 
 const HASHERS = { 'SHA-256': sha256, 'SHA-384': sha384, 'SHA-512': sha512 } as const;
-const PREFIX: Readonly<Record<HashAlgorithm, string>> = { 'SHA-256': 'sha256', 'SHA-384': 'sha384', 'SHA-512': 'sha512' };
+const PREFIX: Readonly<Record<HashAlgorithm, string>> = {
+  'SHA-256': 'sha256',
+  'SHA-384': 'sha384',
+  'SHA-512': 'sha512',
+};
 
 async function* chunksOf(source: BlobSource): AsyncIterable<Uint8Array> {
   if (source instanceof Uint8Array) {

@@ -1,21 +1,31 @@
 import {
   addUserMetadata,
+  type EnvelopeMediaType,
+  type ExtendedAttribute,
   MEDIA_TYPE_COSE,
   MEDIA_TYPE_JWS,
   parseEnvelope,
   parsePayload,
-  signEnvelope,
-  type EnvelopeMediaType,
-  type ExtendedAttribute,
   type Signer,
+  signEnvelope,
 } from '@x/notary-envelope';
 import { algorithmSuiteOf, keySpecOf } from '@x/notary-pki';
-import { isSkipLevel, selectBlobStatement, type BlobTrustPolicyDocument, type TrustPolicyStatement, type TrustStore } from '@x/notary-trust-policy';
-import { digestBlob, hashOfDigest, type BlobSource, type HashFactory } from './blob-digest.js';
+import {
+  type BlobTrustPolicyDocument,
+  isSkipLevel,
+  selectBlobStatement,
+  type TrustPolicyStatement,
+  type TrustStore,
+} from '@x/notary-trust-policy';
+import { type BlobSource, digestBlob, type HashFactory, hashOfDigest } from './blob-digest.js';
 import { WorkflowError } from './errors.js';
-import { timestamper, type TimestampingOptions } from './timestamping.js';
+import { type TimestampingOptions, timestamper } from './timestamping.js';
 import type { VerificationResult } from './verifier/verification-result.js';
-import { skippedVerification, verifySignatureEnvelope, type SignatureVerificationOptions } from './verifier/verify-signature-envelope.js';
+import {
+  type SignatureVerificationOptions,
+  skippedVerification,
+  verifySignatureEnvelope,
+} from './verifier/verify-signature-envelope.js';
 
 /** The media type notation gives a blob when the caller names none (PAY-4). */
 export const DEFAULT_BLOB_MEDIA_TYPE = 'application/octet-stream';
@@ -64,7 +74,10 @@ export function blobSignatureMediaType(fileName: string): EnvelopeMediaType {
   const last = parts.at(-1)?.toLowerCase();
   const format = parts.at(-2)?.toLowerCase();
   if (parts.length < 3 || last !== 'sig' || (format !== 'jws' && format !== 'cose')) {
-    throw new WorkflowError('ERR_INVALID_REQUEST', `signature file "${fileName}" must be named <file>.jws.sig or <file>.cose.sig`);
+    throw new WorkflowError(
+      'ERR_INVALID_REQUEST',
+      `signature file "${fileName}" must be named <file>.jws.sig or <file>.cose.sig`,
+    );
   }
   return format === 'jws' ? MEDIA_TYPE_JWS : MEDIA_TYPE_COSE;
 }
@@ -89,7 +102,12 @@ export async function signBlob(options: SignBlobOptions): Promise<SignedBlob> {
     ...(options.extendedAttributes ? { extendedAttributes: options.extendedAttributes } : {}),
     ...(options.timestamp ? { timestamp: timestamper(options.timestamp, options.signer) } : {}),
   });
-  return { signature: signed.bytes, signatureMediaType, extension: blobSignatureExtension(signatureMediaType), targetArtifact: signed.verified.payload.targetArtifact };
+  return {
+    signature: signed.bytes,
+    signatureMediaType,
+    extension: blobSignatureExtension(signatureMediaType),
+    targetArtifact: signed.verified.payload.targetArtifact,
+  };
 }
 
 export type VerifyBlobOptions = Omit<SignatureVerificationOptions, 'target'> & {
@@ -114,16 +132,34 @@ export type VerifyBlobOptions = Omit<SignatureVerificationOptions, 'target'> & {
  * one. Returns the verification result; throws a VerificationError with it.
  */
 export async function verifyBlob(options: VerifyBlobOptions): Promise<VerificationResult> {
-  const statement = 'statement' in options ? options.statement : selectBlobStatement(options.policy, options.policyName);
+  const statement =
+    'statement' in options ? options.statement : selectBlobStatement(options.policy, options.policyName);
   const signatureMediaType =
     options.signatureMediaType ??
     (options.signatureFileName !== undefined
       ? blobSignatureMediaType(options.signatureFileName)
       : (() => {
-          throw new WorkflowError('ERR_INVALID_REQUEST', 'verifyBlob needs the signature media type or the signature file name');
+          throw new WorkflowError(
+            'ERR_INVALID_REQUEST',
+            'verifyBlob needs the signature media type or the signature file name',
+          );
         })());
-  const { blob: _blob, signature, signatureMediaType: _type, signatureFileName: _name, mediaType, onProgress: _progress, createHash: _hash, ...rest } = options;
-  const { policy: _policy, policyName: _policyName, statement: _statement, ...checks } = rest as typeof rest & { policy?: unknown; policyName?: unknown; statement?: unknown };
+  const {
+    blob: _blob,
+    signature,
+    signatureMediaType: _type,
+    signatureFileName: _name,
+    mediaType,
+    onProgress: _progress,
+    createHash: _hash,
+    ...rest
+  } = options;
+  const {
+    policy: _policy,
+    policyName: _policyName,
+    statement: _statement,
+    ...checks
+  } = rest as typeof rest & { policy?: unknown; policyName?: unknown; statement?: unknown };
   if (isSkipLevel(statement.signatureVerification)) {
     // TP-13 (issue 13 item 10): a skip statement verifies nothing, so the
     // signature is not even parsed and the blob is not read, as notation-go
@@ -136,7 +172,10 @@ export async function verifyBlob(options: VerifyBlobOptions): Promise<Verificati
   const keyHash = algorithmSuiteOf(keySpecOf(envelope.signerInfo.certificateChain[0]!.publicKey)).hash;
   const payloadDigest = parsePayload(envelope.payload.bytes).targetArtifact.digest;
   if (hashOfDigest(payloadDigest) !== keyHash) {
-    throw new WorkflowError('ERR_INVALID_REQUEST', `the blob signature's digest must use ${keyHash}, the hash its signing key implies (PAY-4)`);
+    throw new WorkflowError(
+      'ERR_INVALID_REQUEST',
+      `the blob signature's digest must use ${keyHash}, the hash its signing key implies (PAY-4)`,
+    );
   }
   const { digest, size } = await digestBlob(options.blob, keyHash, options.onProgress, options.createHash);
   return verifySignatureEnvelope(signature, signatureMediaType, {

@@ -1,13 +1,11 @@
-import { NotaryError } from '@x/notary-pki';
-import type { Descriptor } from '@x/notary-oci';
-import type { VerificationResult } from './verifier/verification-result.js';
-import type { VerificationCheckErrorCode } from './verifier/verification-result.js';
-import type { VerificationPluginErrorCode } from './verifier/verification-plugin.js';
-import type { PkiErrorCode } from '@x/notary-pki';
 import type { EnvelopeErrorCode } from '@x/notary-envelope';
-import type { OciErrorCode } from '@x/notary-oci';
+import type { Descriptor, OciErrorCode } from '@x/notary-oci';
+import type { PkiErrorCode } from '@x/notary-pki';
+import { NotaryError } from '@x/notary-pki';
 import type { PluginPackageErrorCode } from '@x/notary-plugin';
 import type { TrustPolicyErrorCode } from '@x/notary-trust-policy';
+import type { VerificationPluginErrorCode } from './verifier/verification-plugin.js';
+import type { VerificationCheckErrorCode, VerificationResult } from './verifier/verification-result.js';
 
 /** Codes of {@link WorkflowError}: the sign and verify workflows' own failures. */
 export type WorkflowErrorCode =
@@ -39,7 +37,11 @@ export class WorkflowError extends NotaryError {
   constructor(
     code: WorkflowErrorCode,
     message: string,
-    options?: { cause?: unknown; results?: readonly VerificationResult[]; attempts?: readonly { signatureManifest: Descriptor; result: VerificationResult }[] },
+    options?: {
+      cause?: unknown;
+      results?: readonly VerificationResult[];
+      attempts?: readonly { signatureManifest: Descriptor; result: VerificationResult }[];
+    },
   ) {
     super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.results = options?.results ?? [];

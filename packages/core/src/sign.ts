@@ -1,17 +1,17 @@
 import {
   addUserMetadata,
-  MEDIA_TYPE_JWS,
-  signEnvelope,
   type EnvelopeMediaType,
   type ExtendedAttribute,
+  MEDIA_TYPE_JWS,
   type Signer,
+  signEnvelope,
   type VerifiedEnvelope,
 } from '@x/notary-envelope';
-import { buildSignatureManifest, OciError, ReferrersError, type Descriptor, type Repository } from '@x/notary-oci';
+import { buildSignatureManifest, type Descriptor, OciError, ReferrersError, type Repository } from '@x/notary-oci';
 import type { EnvelopeGenerator } from '@x/notary-plugin';
 import { WorkflowError } from './errors.js';
 import { resolveTarget } from './target.js';
-import { timestamper, type TimestampingOptions } from './timestamping.js';
+import { type TimestampingOptions, timestamper } from './timestamping.js';
 
 export interface SignOptions {
   /** Where the artifact is and the signature goes: a registry, an OCI layout, or memory. */
@@ -70,14 +70,22 @@ export async function sign(options: SignOptions): Promise<SignResult> {
   const target = await resolveTarget(repository, options.reference, options.onWarning);
   const signatureMediaType = options.signatureMediaType ?? MEDIA_TYPE_JWS;
   const targetArtifact = addUserMetadata(
-    { mediaType: target.mediaType, digest: target.digest, size: target.size, ...(target.annotations ? { annotations: target.annotations } : {}) },
+    {
+      mediaType: target.mediaType,
+      digest: target.digest,
+      size: target.size,
+      ...(target.annotations ? { annotations: target.annotations } : {}),
+    },
     options.userMetadata ?? {},
   );
   let envelope: { bytes: Uint8Array; verified: VerifiedEnvelope; annotations?: Record<string, string> };
   if (envelopeGenerator) {
     // PLG-10: the plugin builds the envelope and owns its times and timestamp; notation never alters them.
     if (options.timestamp || options.extendedAttributes || options.signingTime || options.signingAgent) {
-      throw new WorkflowError('ERR_INVALID_REQUEST', 'an envelope plugin sets the timestamp, signed attributes, signing time and agent itself');
+      throw new WorkflowError(
+        'ERR_INVALID_REQUEST',
+        'an envelope plugin sets the timestamp, signed attributes, signing time and agent itself',
+      );
     }
     envelope = await envelopeGenerator.generate({
       targetArtifact,
@@ -104,13 +112,23 @@ export async function sign(options: SignOptions): Promise<SignResult> {
     certificateChainDer: envelope.verified.content.signerInfo.certificateChain.map((c) => c.der),
     // signingAuthority envelopes (from a signing service) carry the authentic time instead.
     signingTime: (signedAttributes.signingTime ?? signedAttributes.authenticSigningTime)!,
-    ...(options.manifestAnnotations || envelope.annotations ? { annotations: { ...envelope.annotations, ...options.manifestAnnotations } } : {}),
+    ...(options.manifestAnnotations || envelope.annotations
+      ? { annotations: { ...envelope.annotations, ...options.manifestAnnotations } }
+      : {}),
     ...((options.legacyManifest ?? repository.signatureManifestForm === 'legacy') ? { legacy: true } : {}),
   });
   try {
     for (const blob of built.blobs) await repository.pushBlob(blob.bytes, blob.descriptor.mediaType);
     const pushed = await repository.pushManifest(built.manifest, built.descriptor.mediaType);
-    return { signatureManifest: { ...built.descriptor, ...pushed, ...(built.descriptor.artifactType ? { artifactType: built.descriptor.artifactType } : {}) }, target, envelope: envelope.bytes };
+    return {
+      signatureManifest: {
+        ...built.descriptor,
+        ...pushed,
+        ...(built.descriptor.artifactType ? { artifactType: built.descriptor.artifactType } : {}),
+      },
+      target,
+      envelope: envelope.bytes,
+    };
   } catch (error) {
     // OCI-8 [impl]: the signature and the new tag-schema index are in place when
     // only deleting the stale index failed; notation warns and succeeds.
@@ -118,7 +136,8 @@ export async function sign(options: SignOptions): Promise<SignResult> {
       options.onWarning?.(`the signature was pushed, but ${error.message}`);
       return { signatureManifest: built.descriptor, target, envelope: envelope.bytes };
     }
-    if (error instanceof OciError) throw new WorkflowError('ERR_PUSH_FAILED', `failed to push the signature: ${error.message}`, { cause: error });
+    if (error instanceof OciError)
+      throw new WorkflowError('ERR_PUSH_FAILED', `failed to push the signature: ${error.message}`, { cause: error });
     throw error;
   }
 }

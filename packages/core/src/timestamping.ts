@@ -1,5 +1,11 @@
-import { algorithmSuiteOf, requestTimestamp, verifyTimestampToken, type Certificate, type FetchLike } from '@x/notary-pki';
 import type { Signer } from '@x/notary-envelope';
+import {
+  algorithmSuiteOf,
+  type Certificate,
+  type FetchLike,
+  requestTimestamp,
+  verifyTimestampToken,
+} from '@x/notary-pki';
 
 /** RFC 3161 timestamping for signing: the TSA and the roots its tokens must chain to, always together (SIGN-2). */
 export interface TimestampingOptions {
@@ -15,7 +21,10 @@ export interface TimestampingOptions {
  * the primitive signature with the key's hash, and refuse to embed it unless
  * it verifies against the given roots and its range fits the signing chain.
  */
-export function timestamper(options: TimestampingOptions, signer: Signer): (signature: Uint8Array) => Promise<Uint8Array> {
+export function timestamper(
+  options: TimestampingOptions,
+  signer: Signer,
+): (signature: Uint8Array) => Promise<Uint8Array> {
   if (!options.url || options.roots.length === 0) {
     throw new TypeError('timestamping needs both a TSA URL and its root certificates (SIGN-2)');
   }

@@ -1,16 +1,25 @@
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '@x/notary-envelope';
 import {
   ARTIFACT_TYPE_NOTARY_SIGNATURE,
+  type Descriptor,
   MAX_ENVELOPE_BYTES,
   parseSignatureManifest,
-  type Descriptor,
   type Repository,
 } from '@x/notary-oci';
-import { isSkipLevel, selectOciStatement, type OciTrustPolicyDocument, type TrustPolicyStatement } from '@x/notary-trust-policy';
+import {
+  isSkipLevel,
+  type OciTrustPolicyDocument,
+  selectOciStatement,
+  type TrustPolicyStatement,
+} from '@x/notary-trust-policy';
 import { WorkflowError } from './errors.js';
 import { resolveTarget } from './target.js';
 import { VerificationError, type VerificationResult } from './verifier/verification-result.js';
-import { skippedVerification, verifySignatureEnvelope, type SignatureVerificationOptions } from './verifier/verify-signature-envelope.js';
+import {
+  type SignatureVerificationOptions,
+  skippedVerification,
+  verifySignatureEnvelope,
+} from './verifier/verify-signature-envelope.js';
 
 /** notation's CLI default for --max-signatures (WF-3). */
 export const DEFAULT_MAX_SIGNATURE_ATTEMPTS = 100;
@@ -65,8 +74,12 @@ export interface SignatureAttempt {
 export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   const { repository } = options;
   const max = options.maxSignatureAttempts ?? DEFAULT_MAX_SIGNATURE_ATTEMPTS;
-  if (!Number.isInteger(max) || max <= 0) throw new WorkflowError('ERR_INVALID_REQUEST', 'maxSignatureAttempts must be an integer greater than 0 (WF-3)');
-  const target = typeof options.reference === 'string' ? await resolveTarget(repository, options.reference, options.onWarning) : options.reference;
+  if (!Number.isInteger(max) || max <= 0)
+    throw new WorkflowError('ERR_INVALID_REQUEST', 'maxSignatureAttempts must be an integer greater than 0 (WF-3)');
+  const target =
+    typeof options.reference === 'string'
+      ? await resolveTarget(repository, options.reference, options.onWarning)
+      : options.reference;
   const artifactReference = options.artifactReference ?? `${repository.name}@${target.digest}`;
   const statement = 'statement' in options ? options.statement : selectOciStatement(options.policy, artifactReference);
   if (isSkipLevel(statement.signatureVerification)) {
@@ -81,17 +94,23 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
   // The listing is lazy (issue 12 finding 2): pages are fetched as the loop
   // asks for them, and the loop stops at the limit, so a registry that keeps
   // sending `Link: rel="next"` costs at most the pages up to signature max + 1.
-  const listing = repository.referrerPages(target, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })[Symbol.asyncIterator]();
+  const listing = repository
+    .referrerPages(target, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })
+    [Symbol.asyncIterator]();
   const nextPage = async (): Promise<Descriptor[] | undefined> => {
     try {
       const page = await listing.next();
       return page.done ? undefined : page.value;
     } catch (error) {
-      throw new WorkflowError('ERR_SIGNATURE_FETCH_FAILED', `failed to list the signatures of ${target.digest}: ${(error as Error).message}`, {
-        cause: error,
-        results: results(),
-        attempts,
-      });
+      throw new WorkflowError(
+        'ERR_SIGNATURE_FETCH_FAILED',
+        `failed to list the signatures of ${target.digest}: ${(error as Error).message}`,
+        {
+          cause: error,
+          results: results(),
+          attempts,
+        },
+      );
     }
   };
 
@@ -118,7 +137,11 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
     // Stops the listing where it is: no further page is fetched.
     await listing.return?.();
   }
-  if (index === 0) throw new WorkflowError('ERR_NO_SIGNATURE', `no signature is associated with "${artifactReference}", make sure the artifact was signed successfully`);
+  if (index === 0)
+    throw new WorkflowError(
+      'ERR_NO_SIGNATURE',
+      `no signature is associated with "${artifactReference}", make sure the artifact was signed successfully`,
+    );
 
   async function verifyOne(referrer: Descriptor): Promise<VerifyOutcome | undefined> {
     let envelope: Uint8Array;
@@ -131,14 +154,22 @@ export async function verify(options: VerifyOptions): Promise<VerifyOutcome> {
       envelope = await repository.fetchBlob(parsed.envelopeDescriptor, { maxBytes: MAX_ENVELOPE_BYTES });
     } catch (error) {
       // WF-3 [impl]: a signature that cannot be fetched stops the whole verification.
-      throw new WorkflowError('ERR_SIGNATURE_FETCH_FAILED', `failed to fetch signature ${referrer.digest}: ${(error as Error).message}`, {
-        cause: error,
-        results: results(),
-        attempts,
-      });
+      throw new WorkflowError(
+        'ERR_SIGNATURE_FETCH_FAILED',
+        `failed to fetch signature ${referrer.digest}: ${(error as Error).message}`,
+        {
+          cause: error,
+          results: results(),
+          attempts,
+        },
+      );
     }
     try {
-      const result = await verifySignatureEnvelope(envelope, envelopeMediaType, { ...baseOptions(options), statement, target });
+      const result = await verifySignatureEnvelope(envelope, envelopeMediaType, {
+        ...baseOptions(options),
+        statement,
+        target,
+      });
       attempts.push({ signatureManifest: referrer, result });
       return { target, signatureManifest: referrer, result, results: results(), attempts };
     } catch (error) {

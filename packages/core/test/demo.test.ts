@@ -13,7 +13,9 @@ const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 it('SIGN-1 SIGN-3 WF-1 WF-4: the demo signs, verifies, catches tampering and exits 0', () => {
   const run = spawnSync(process.execPath, ['examples/demo.mjs'], { cwd: repoRoot, encoding: 'utf8', timeout: 120_000 });
   expect(run.status, run.stderr).toBe(0);
-  expect(run.stdout).toMatch(/checks\s+integrity=passed authenticity=passed authenticTimestamp=passed expiry=passed revocation=passed/);
+  expect(run.stdout).toMatch(
+    /checks\s+integrity=passed authenticity=passed authenticTimestamp=passed expiry=passed revocation=passed/,
+  );
   expect(run.stdout).toMatch(/application\/jose\+json verified: true/);
   expect(run.stdout).toMatch(/application\/cose verified: true/);
   expect(run.stdout).toMatch(/code\s+ERR_PAYLOAD_MISMATCH/);

@@ -6,7 +6,12 @@ import { NotaryError, type PkiErrorCode } from '@x/notary-pki';
 import type { PluginPackageErrorCode } from '@x/notary-plugin';
 import type { TrustPolicyErrorCode } from '@x/notary-trust-policy';
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import type { NotaryErrorCode, VerificationCheckErrorCode, VerificationPluginErrorCode, WorkflowErrorCode } from '../src/index.js';
+import type {
+  NotaryErrorCode,
+  VerificationCheckErrorCode,
+  VerificationPluginErrorCode,
+  WorkflowErrorCode,
+} from '../src/index.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 
@@ -27,12 +32,18 @@ function sourceFiles(dir: string): string[] {
 
 describe('error codes', () => {
   it("issue 14 finding 3: every 'ERR_…' code literal in packages/*/src is described in docs/errors.md", () => {
-    const documented = new Set([...readFileSync(join(root, 'docs', 'errors.md'), 'utf8').matchAll(/`(ERR_[A-Z0-9_]+)`/g)].map((m) => m[1]!));
+    const documented = new Set(
+      [...readFileSync(join(root, 'docs', 'errors.md'), 'utf8').matchAll(/`(ERR_[A-Z0-9_]+)`/g)].map((m) => m[1]!),
+    );
     const missing = new Map<string, string>();
     let seen = 0;
     for (const pkg of readdirSync(join(root, 'packages'))) {
       const src = join(root, 'packages', pkg, 'src');
-      if (!statSync(join(root, 'packages', pkg)).isDirectory() || !readdirSync(join(root, 'packages', pkg)).includes('src')) continue;
+      if (
+        !statSync(join(root, 'packages', pkg)).isDirectory() ||
+        !readdirSync(join(root, 'packages', pkg)).includes('src')
+      )
+        continue;
       for (const file of sourceFiles(src)) {
         // A code ends in a letter or digit; `'ERR_OCI_'` is a prefix the CLI matches on, not a code.
         for (const m of readFileSync(file, 'utf8').matchAll(/'(ERR_[A-Z0-9_]*[A-Z0-9])'/g)) {

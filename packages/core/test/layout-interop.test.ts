@@ -13,14 +13,14 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import { OciLayoutRepository } from '@x/notary-oci/node';
 import * as pki from '@x/notary-pki';
 import { selfSignedSigner } from '@x/notary-test-servers/certificates';
+import { PEERS, peerBinary } from '@x/notary-test-servers/peers';
 import * as policy from '@x/notary-trust-policy';
-import { peerBinary, PEERS } from '@x/notary-test-servers/peers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sign, verify } from '../src/index.js';
 
 const encoder = new TextEncoder();
@@ -50,11 +50,20 @@ function need(binary: { path: string } | { missing: string }, context: { skip: (
   throw new Error('unreachable');
 }
 
-async function layoutWithImage(name: string): Promise<{ layout: OciLayoutRepository; path: string; image: oci.Descriptor }> {
+async function layoutWithImage(
+  name: string,
+): Promise<{ layout: OciLayoutRepository; path: string; image: oci.Descriptor }> {
   const path = join(dir, name);
   const layout = await OciLayoutRepository.open(path, { create: true });
-  const config = await layout.pushBlob(encoder.encode(JSON.stringify({ architecture: 'amd64', os: 'linux', name })), 'application/vnd.oci.image.config.v1+json');
-  const image = await layout.pushManifest(encoder.encode(JSON.stringify({ schemaVersion: 2, mediaType: oci.MEDIA_TYPE_OCI_MANIFEST, config, layers: [] })), oci.MEDIA_TYPE_OCI_MANIFEST, { tag: 'v1' });
+  const config = await layout.pushBlob(
+    encoder.encode(JSON.stringify({ architecture: 'amd64', os: 'linux', name })),
+    'application/vnd.oci.image.config.v1+json',
+  );
+  const image = await layout.pushManifest(
+    encoder.encode(JSON.stringify({ schemaVersion: 2, mediaType: oci.MEDIA_TYPE_OCI_MANIFEST, config, layers: [] })),
+    oci.MEDIA_TYPE_OCI_MANIFEST,
+    { tag: 'v1' },
+  );
   return { layout, path, image };
 }
 
@@ -68,7 +77,12 @@ const statement = (store: string): policy.TrustPolicyStatement => ({
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'notary-layout-interop-'));
-  env = { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), NOTATION_EXPERIMENTAL: '1' };
+  env = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: dir,
+    XDG_CONFIG_HOME: join(dir, 'config'),
+    NOTATION_EXPERIMENTAL: '1',
+  };
   // notation's trust policy (v1.3.2 reads trustpolicy.json, v2 trustpolicy.oci.json), trusting the SDK's certificate.
   const document = JSON.stringify({ version: '1.0', trustPolicies: [statement('sdk')] });
   await mkdir(join(dir, 'config', 'notation'), { recursive: true });
@@ -91,8 +105,15 @@ describe('issue 13 item 1: signatures in OCI layouts, the SDK and notation', () 
     expect(added.code, added.stderr).toBe(0);
 
     const { layout, path, image } = await layoutWithImage('sdk-signed');
-    const signed = await sign({ repository: layout, reference: image.digest, signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]) });
-    const parsed = oci.parseSignatureManifest((await layout.fetchManifest(signed.signatureManifest)).bytes, oci.MEDIA_TYPE_OCI_MANIFEST);
+    const signed = await sign({
+      repository: layout,
+      reference: image.digest,
+      signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]),
+    });
+    const parsed = oci.parseSignatureManifest(
+      (await layout.fetchManifest(signed.signatureManifest)).bytes,
+      oci.MEDIA_TYPE_OCI_MANIFEST,
+    );
     expect(parsed.form).toBe('legacy');
 
     for (const binary of [v132, v2]) {
@@ -108,25 +129,39 @@ describe('issue 13 item 1: signatures in OCI layouts, the SDK and notation', () 
   it.for([
     { which: 0, label: notations[0].label },
     { which: 1, label: notations[1].label },
-  ] as const)('issue 13 item 1 OCI-2 OCI-3: a layout signed by $label is found and verified by the SDK', async ({ which }, context) => {
-    const binary = need(notations[which].binary, context);
-    const key = `notation-${which}.example`;
-    const generated = await notation(binary, ['cert', 'generate-test', key]);
-    expect(generated.code, generated.stderr).toBe(0);
-    const { layout, path, image } = await layoutWithImage(`notation-${which}`);
-    const signedBy = await notation(binary, ['sign', '--key', key, '--oci-layout', `${path}@${image.digest}`]);
-    expect(signedBy.code, signedBy.stderr).toBe(0);
+  ] as const)(
+    'issue 13 item 1 OCI-2 OCI-3: a layout signed by $label is found and verified by the SDK',
+    async ({ which }, context) => {
+      const binary = need(notations[which].binary, context);
+      const key = `notation-${which}.example`;
+      const generated = await notation(binary, ['cert', 'generate-test', key]);
+      expect(generated.code, generated.stderr).toBe(0);
+      const { layout, path, image } = await layoutWithImage(`notation-${which}`);
+      const signedBy = await notation(binary, ['sign', '--key', key, '--oci-layout', `${path}@${image.digest}`]);
+      expect(signedBy.code, signedBy.stderr).toBe(0);
 
-    const reopened = await OciLayoutRepository.open(path);
-    const [listed, ...more] = await reopened.referrers(image, { artifactType: oci.ARTIFACT_TYPE_NOTARY_SIGNATURE });
-    expect(more).toEqual([]);
-    const form = oci.parseSignatureManifest((await reopened.fetchManifest(listed!)).bytes, oci.MEDIA_TYPE_OCI_MANIFEST).form;
-    // What each version writes, as found with the binaries: v1.3.2 the legacy form, v2 the OCI 1.1 form.
-    expect(form).toBe(which === 0 ? 'legacy' : 'oci-1.1');
-    const trustStore = new policy.MemoryTrustStore({ 'ca:notation': await readFile(join(dir, 'config', 'notation', 'localkeys', `${key}.crt`), 'utf8') });
-    const outcome = await verify({ repository: reopened, reference: image.digest, artifactReference: `${SCOPE}@${image.digest}`, statement: statement('notation'), trustStore });
-    expect(outcome.result.verified).toBe(true);
-    expect(outcome.signatureManifest?.digest).toBe(listed!.digest);
-    void layout;
-  });
+      const reopened = await OciLayoutRepository.open(path);
+      const [listed, ...more] = await reopened.referrers(image, { artifactType: oci.ARTIFACT_TYPE_NOTARY_SIGNATURE });
+      expect(more).toEqual([]);
+      const form = oci.parseSignatureManifest(
+        (await reopened.fetchManifest(listed!)).bytes,
+        oci.MEDIA_TYPE_OCI_MANIFEST,
+      ).form;
+      // What each version writes, as found with the binaries: v1.3.2 the legacy form, v2 the OCI 1.1 form.
+      expect(form).toBe(which === 0 ? 'legacy' : 'oci-1.1');
+      const trustStore = new policy.MemoryTrustStore({
+        'ca:notation': await readFile(join(dir, 'config', 'notation', 'localkeys', `${key}.crt`), 'utf8'),
+      });
+      const outcome = await verify({
+        repository: reopened,
+        reference: image.digest,
+        artifactReference: `${SCOPE}@${image.digest}`,
+        statement: statement('notation'),
+        trustStore,
+      });
+      expect(outcome.result.verified).toBe(true);
+      expect(outcome.signatureManifest?.digest).toBe(listed!.digest);
+      void layout;
+    },
+  );
 });

@@ -3,14 +3,15 @@
  * repository, which runs everywhere. The same calls against the live
  * registries and an OCI layout are in the CLI's end-to-end tests.
  */
-import { describe, expect, it } from 'vitest';
+
 import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
 import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import * as policy from '@x/notary-trust-policy';
-import { sign, signBlob, verify, verifyBlob, WorkflowError, blobSignatureMediaType } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import { digestBlob } from '../src/blob-digest.js';
+import { blobSignatureMediaType, sign, signBlob, verify, verifyBlob, WorkflowError } from '../src/index.js';
 
 const encoder = new TextEncoder();
 
@@ -55,7 +56,13 @@ const strictPolicy = (stores = ['ca:acme'], level = 'strict') =>
     trustPolicies: [
       level === 'skip'
         ? { name: 'app', registryScopes: ['registry.example/team/app'], signatureVerification: { level } }
-        : { name: 'app', registryScopes: ['registry.example/team/app'], signatureVerification: { level }, trustStores: stores, trustedIdentities: ['*'] },
+        : {
+            name: 'app',
+            registryScopes: ['registry.example/team/app'],
+            signatureVerification: { level },
+            trustStores: stores,
+            trustedIdentities: ['*'],
+          },
     ],
   });
 
@@ -74,12 +81,24 @@ describe('OCI sign and verify', () => {
     const { repository, image } = await repositoryWithImage();
     const who = await identity();
     const jws = await sign({ repository, reference: image.digest, signer: who.signer });
-    const cose = await sign({ repository, reference: image.digest, signer: who.signer, signatureMediaType: envelope.MEDIA_TYPE_COSE });
+    const cose = await sign({
+      repository,
+      reference: image.digest,
+      signer: who.signer,
+      signatureMediaType: envelope.MEDIA_TYPE_COSE,
+    });
     expect(jws.target.digest).toBe(image.digest);
     expect(jws.signatureManifest.artifactType).toBe(oci.ARTIFACT_TYPE_NOTARY_SIGNATURE);
     const referrers = await repository.referrers(image, { artifactType: oci.ARTIFACT_TYPE_NOTARY_SIGNATURE });
-    expect(referrers.map((r) => r.digest).sort()).toEqual([jws.signatureManifest.digest, cose.signatureManifest.digest].sort());
-    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) });
+    expect(referrers.map((r) => r.digest).sort()).toEqual(
+      [jws.signatureManifest.digest, cose.signatureManifest.digest].sort(),
+    );
+    const outcome = await verify({
+      repository,
+      reference: image.digest,
+      policy: strictPolicy(),
+      trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }),
+    });
     expect(outcome.result.verified).toBe(true);
     expect(outcome.target.digest).toBe(image.digest);
     expect(outcome.results).toHaveLength(1);
@@ -93,7 +112,9 @@ describe('OCI sign and verify', () => {
     expect(signed.target.digest).toBe(image.digest);
     expect(warnings.join()).toMatch(/tags are mutable/);
     const other = `sha256:${'0'.repeat(64)}`;
-    await expect(sign({ repository, reference: other, signer: who.signer })).rejects.toMatchObject({ code: 'ERR_OCI_NOT_FOUND' });
+    await expect(sign({ repository, reference: other, signer: who.signer })).rejects.toMatchObject({
+      code: 'ERR_OCI_NOT_FOUND',
+    });
   });
 
   it('OCI-3 AMB-20: the legacy manifest form is signed on request and verified like the new one', async () => {
@@ -103,25 +124,60 @@ describe('OCI sign and verify', () => {
     const manifest = await repository.fetchManifest(signed.signatureManifest);
     const parsed = oci.parseSignatureManifest(manifest.bytes, manifest.descriptor.mediaType);
     expect(parsed.form).toBe('legacy');
-    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) });
+    const outcome = await verify({
+      repository,
+      reference: image.digest,
+      policy: strictPolicy(),
+      trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }),
+    });
     expect(outcome.result.verified).toBe(true);
   });
 
   it('PAY-3 SIGN-1: user metadata lands in the payload annotations; the reserved prefix is refused', async () => {
     const { repository, image } = await repositoryWithImage();
     const who = await identity();
-    await sign({ repository, reference: image.digest, signer: who.signer, userMetadata: { 'org.example.build': '42' } });
+    await sign({
+      repository,
+      reference: image.digest,
+      signer: who.signer,
+      userMetadata: { 'org.example.build': '42' },
+    });
     const trustStore = new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] });
-    const ok = await verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore, userMetadata: { 'org.example.build': '42' } });
+    const ok = await verify({
+      repository,
+      reference: image.digest,
+      policy: strictPolicy(),
+      trustStore,
+      userMetadata: { 'org.example.build': '42' },
+    });
     expect(ok.result.targetArtifact?.annotations?.['org.example.build']).toBe('42');
-    await expectWorkflowError(verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore, userMetadata: { 'org.example.build': '43' } }), 'ERR_USER_METADATA_MISMATCH');
-    await expect(sign({ repository, reference: image.digest, signer: who.signer, userMetadata: { 'io.cncf.notary.x': 'y' } })).rejects.toMatchObject({ code: 'ERR_PAYLOAD_INVALID' });
+    await expectWorkflowError(
+      verify({
+        repository,
+        reference: image.digest,
+        policy: strictPolicy(),
+        trustStore,
+        userMetadata: { 'org.example.build': '43' },
+      }),
+      'ERR_USER_METADATA_MISMATCH',
+    );
+    await expect(
+      sign({ repository, reference: image.digest, signer: who.signer, userMetadata: { 'io.cncf.notary.x': 'y' } }),
+    ).rejects.toMatchObject({ code: 'ERR_PAYLOAD_INVALID' });
   });
 
   it('WF-1: no signature at all is ERR_NO_SIGNATURE', async () => {
     const { repository, image } = await repositoryWithImage();
     const who = await identity();
-    await expectWorkflowError(verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) }), 'ERR_NO_SIGNATURE');
+    await expectWorkflowError(
+      verify({
+        repository,
+        reference: image.digest,
+        policy: strictPolicy(),
+        trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }),
+      }),
+      'ERR_NO_SIGNATURE',
+    );
   });
 
   it('WF-1 WF-3: signatures are tried in order until one verifies; maxSignatureAttempts bounds the tries', async () => {
@@ -141,21 +197,44 @@ describe('OCI sign and verify', () => {
     const outcome = await verify({ repository: ordered, reference: image.digest, policy: strictPolicy(), trustStore });
     expect(outcome.result.verified).toBe(true);
     expect(outcome.signatureManifest?.digest).toBe(second.signatureManifest.digest);
-    expect(outcome.attempts.map((a) => a.signatureManifest.digest)).toEqual([first.signatureManifest.digest, second.signatureManifest.digest]);
+    expect(outcome.attempts.map((a) => a.signatureManifest.digest)).toEqual([
+      first.signatureManifest.digest,
+      second.signatureManifest.digest,
+    ]);
     expect(outcome.results[0]!.checks.authenticity.outcome).toBe('failed-enforced');
-    const error = await expectWorkflowError(verify({ repository: ordered, reference: image.digest, policy: strictPolicy(), trustStore, maxSignatureAttempts: 1 }), 'ERR_VERIFICATION_INCONCLUSIVE');
+    const error = await expectWorkflowError(
+      verify({
+        repository: ordered,
+        reference: image.digest,
+        policy: strictPolicy(),
+        trustStore,
+        maxSignatureAttempts: 1,
+      }),
+      'ERR_VERIFICATION_INCONCLUSIVE',
+    );
     expect(error.message).toMatch(/The configured limit of 1 signatures to verify per artifact exceeded/);
     expect(error.results).toHaveLength(1);
-    await expectWorkflowError(verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore, maxSignatureAttempts: 0 }), 'ERR_INVALID_REQUEST');
+    await expectWorkflowError(
+      verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore, maxSignatureAttempts: 0 }),
+      'ERR_INVALID_REQUEST',
+    );
   });
 
   it('SIGN-1 WF-1: a reference digest that the repository resolves to another digest is ERR_REFERENCE_DIGEST_MISMATCH', async () => {
     const { repository, image } = await repositoryWithImage();
     const who = await identity();
     const lying = overriding(repository, { resolve: async () => ({ ...image, digest: `sha256:${'1'.repeat(64)}` }) });
-    await expectWorkflowError(sign({ repository: lying, reference: image.digest, signer: who.signer }), 'ERR_REFERENCE_DIGEST_MISMATCH');
     await expectWorkflowError(
-      verify({ repository: lying, reference: `registry.example/team/app@${image.digest}`, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) }),
+      sign({ repository: lying, reference: image.digest, signer: who.signer }),
+      'ERR_REFERENCE_DIGEST_MISMATCH',
+    );
+    await expectWorkflowError(
+      verify({
+        repository: lying,
+        reference: `registry.example/team/app@${image.digest}`,
+        policy: strictPolicy(),
+        trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }),
+      }),
       'ERR_REFERENCE_DIGEST_MISMATCH',
     );
   });
@@ -165,9 +244,19 @@ describe('OCI sign and verify', () => {
     const stranger = await identity('stranger.example');
     const trusted = await identity('trusted.example');
     await sign({ repository, reference: image.digest, signer: stranger.signer });
-    await sign({ repository, reference: image.digest, signer: stranger.signer, signatureMediaType: envelope.MEDIA_TYPE_COSE });
+    await sign({
+      repository,
+      reference: image.digest,
+      signer: stranger.signer,
+      signatureMediaType: envelope.MEDIA_TYPE_COSE,
+    });
     const error = await expectWorkflowError(
-      verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [trusted.certificate] }) }),
+      verify({
+        repository,
+        reference: image.digest,
+        policy: strictPolicy(),
+        trustStore: new policy.MemoryTrustStore({ 'ca:acme': [trusted.certificate] }),
+      }),
       'ERR_VERIFICATION_FAILED',
     );
     expect(error.results).toHaveLength(2);
@@ -184,7 +273,12 @@ describe('OCI sign and verify', () => {
     const thumbprints = JSON.parse(annotations['io.cncf.notary.x509chain.thumbprint#S256']!) as string[];
     expect(thumbprints).toEqual([stranger.certificate.sha256Fingerprint]);
     const error = await expectWorkflowError(
-      verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [trusted.certificate] }) }),
+      verify({
+        repository,
+        reference: image.digest,
+        policy: strictPolicy(),
+        trustStore: new policy.MemoryTrustStore({ 'ca:acme': [trusted.certificate] }),
+      }),
       'ERR_VERIFICATION_FAILED',
     );
     expect(error.results).toHaveLength(1);
@@ -193,7 +287,12 @@ describe('OCI sign and verify', () => {
 
   it('WF-1 TP-13: a skip statement returns at once, without needing a signature', async () => {
     const { repository, image } = await repositoryWithImage();
-    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy([], 'skip'), trustStore: new policy.MemoryTrustStore({}) });
+    const outcome = await verify({
+      repository,
+      reference: image.digest,
+      policy: strictPolicy([], 'skip'),
+      trustStore: new policy.MemoryTrustStore({}),
+    });
     expect(outcome.result.verified).toBe(true);
     expect(outcome.results).toHaveLength(0);
   });
@@ -202,7 +301,12 @@ describe('OCI sign and verify', () => {
     const { repository: inner, image } = await repositoryWithImage();
     // A "signature" referrer whose manifest is not JSON at all.
     const bytes = encoder.encode('\u0000 not a manifest {');
-    const garbage: oci.Descriptor = { mediaType: oci.MEDIA_TYPE_OCI_MANIFEST, artifactType: oci.ARTIFACT_TYPE_NOTARY_SIGNATURE, digest: `sha256:${'e'.repeat(64)}`, size: bytes.length };
+    const garbage: oci.Descriptor = {
+      mediaType: oci.MEDIA_TYPE_OCI_MANIFEST,
+      artifactType: oci.ARTIFACT_TYPE_NOTARY_SIGNATURE,
+      digest: `sha256:${'e'.repeat(64)}`,
+      size: bytes.length,
+    };
     const calls: string[] = [];
     const repository = overriding(inner, {
       referrers: async () => (calls.push('referrers'), [garbage]),
@@ -212,25 +316,47 @@ describe('OCI sign and verify', () => {
       },
       fetchManifest: async (...args) => {
         calls.push('fetchManifest');
-        return args[0] === garbage || (args[0] as oci.Descriptor).digest === garbage.digest ? { descriptor: garbage, bytes } : inner.fetchManifest(...args);
+        return args[0] === garbage || (args[0] as oci.Descriptor).digest === garbage.digest
+          ? { descriptor: garbage, bytes }
+          : inner.fetchManifest(...args);
       },
       fetchBlob: (...args) => (calls.push('fetchBlob'), inner.fetchBlob(...args)),
     });
-    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy([], 'skip'), trustStore: new policy.MemoryTrustStore({}) });
+    const outcome = await verify({
+      repository,
+      reference: image.digest,
+      policy: strictPolicy([], 'skip'),
+      trustStore: new policy.MemoryTrustStore({}),
+    });
     expect(outcome.result.verified).toBe(true);
     expect(outcome.result.level).toBe('skip');
-    expect(Object.values(outcome.result.checks).map((c) => [c.outcome, c.action])).toEqual(Array(5).fill(['skipped', 'skip']));
+    expect(Object.values(outcome.result.checks).map((c) => [c.outcome, c.action])).toEqual(
+      Array(5).fill(['skipped', 'skip']),
+    );
     expect(outcome.signatureManifest).toBeUndefined();
     expect(calls).toEqual([]);
     // The same repository under a strict statement does reach the garbage, and fails on it.
-    await expect(verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({}) })).rejects.toBeInstanceOf(Error);
+    await expect(
+      verify({
+        repository,
+        reference: image.digest,
+        policy: strictPolicy(),
+        trustStore: new policy.MemoryTrustStore({}),
+      }),
+    ).rejects.toBeInstanceOf(Error);
     expect(calls).toContain('referrers');
   });
 
   it('WF-1 VER-1: an artifact no statement covers is ERR_POLICY_NOT_APPLICABLE', async () => {
     const { repository, image } = await repositoryWithImage();
     await expect(
-      verify({ repository, reference: image.digest, artifactReference: `registry.example/other/app@${image.digest}`, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({}) }),
+      verify({
+        repository,
+        reference: image.digest,
+        artifactReference: `registry.example/other/app@${image.digest}`,
+        policy: strictPolicy(),
+        trustStore: new policy.MemoryTrustStore({}),
+      }),
     ).rejects.toMatchObject({ code: 'ERR_POLICY_NOT_APPLICABLE' });
   });
 
@@ -238,34 +364,88 @@ describe('OCI sign and verify', () => {
     const { repository, image } = await repositoryWithImage();
     const who = await identity();
     await sign({ repository, reference: image.digest, signer: who.signer });
-    const broken = overriding(repository, { fetchManifest: () => Promise.reject(new oci.OciError('ERR_OCI_NETWORK', 'connection reset')) });
-    await expectWorkflowError(verify({ repository: broken, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) }), 'ERR_SIGNATURE_FETCH_FAILED');
-    const readOnly = overriding(repository, { pushManifest: () => Promise.reject(new oci.OciError('ERR_OCI_UNAUTHORIZED', 'denied', { status: 403 })) });
-    await expectWorkflowError(sign({ repository: readOnly, reference: image.digest, signer: who.signer }), 'ERR_PUSH_FAILED');
+    const broken = overriding(repository, {
+      fetchManifest: () => Promise.reject(new oci.OciError('ERR_OCI_NETWORK', 'connection reset')),
+    });
+    await expectWorkflowError(
+      verify({
+        repository: broken,
+        reference: image.digest,
+        policy: strictPolicy(),
+        trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }),
+      }),
+      'ERR_SIGNATURE_FETCH_FAILED',
+    );
+    const readOnly = overriding(repository, {
+      pushManifest: () => Promise.reject(new oci.OciError('ERR_OCI_UNAUTHORIZED', 'denied', { status: 403 })),
+    });
+    await expectWorkflowError(
+      sign({ repository: readOnly, reference: image.digest, signer: who.signer }),
+      'ERR_PUSH_FAILED',
+    );
   });
 
   it('PLG-10 OCI-5: an envelope generator (an ENVELOPE plugin) builds the envelope; its annotations go on the manifest', async () => {
     const { repository, image } = await repositoryWithImage();
     const who = await identity();
     const generator = {
-      async generate(request: { targetArtifact: envelope.TargetArtifact; mediaType: envelope.EnvelopeMediaType; expiresInSeconds?: number }) {
-        const signed = await envelope.signEnvelope({ mediaType: request.mediaType, signer: who.signer, targetArtifact: request.targetArtifact });
-        return { mediaType: signed.mediaType, bytes: signed.bytes, verified: signed.verified, annotations: { 'com.example.plugin': 'yes' } };
+      async generate(request: {
+        targetArtifact: envelope.TargetArtifact;
+        mediaType: envelope.EnvelopeMediaType;
+        expiresInSeconds?: number;
+      }) {
+        const signed = await envelope.signEnvelope({
+          mediaType: request.mediaType,
+          signer: who.signer,
+          targetArtifact: request.targetArtifact,
+        });
+        return {
+          mediaType: signed.mediaType,
+          bytes: signed.bytes,
+          verified: signed.verified,
+          annotations: { 'com.example.plugin': 'yes' },
+        };
       },
     };
     const signed = await sign({ repository, reference: image.digest, envelopeGenerator: generator });
-    const manifest = JSON.parse(new TextDecoder().decode((await repository.fetchManifest(signed.signatureManifest)).bytes));
+    const manifest = JSON.parse(
+      new TextDecoder().decode((await repository.fetchManifest(signed.signatureManifest)).bytes),
+    );
     expect(manifest.annotations['com.example.plugin']).toBe('yes');
-    const outcome = await verify({ repository, reference: image.digest, policy: strictPolicy(), trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }) });
+    const outcome = await verify({
+      repository,
+      reference: image.digest,
+      policy: strictPolicy(),
+      trustStore: new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] }),
+    });
     expect(outcome.result.verified).toBe(true);
-    await expectWorkflowError(sign({ repository, reference: image.digest, envelopeGenerator: generator, signer: who.signer }), 'ERR_INVALID_REQUEST');
-    await expectWorkflowError(sign({ repository, reference: image.digest, envelopeGenerator: generator, expiresInSeconds: 60, signingAgent: 'x' }), 'ERR_INVALID_REQUEST');
+    await expectWorkflowError(
+      sign({ repository, reference: image.digest, envelopeGenerator: generator, signer: who.signer }),
+      'ERR_INVALID_REQUEST',
+    );
+    await expectWorkflowError(
+      sign({
+        repository,
+        reference: image.digest,
+        envelopeGenerator: generator,
+        expiresInSeconds: 60,
+        signingAgent: 'x',
+      }),
+      'ERR_INVALID_REQUEST',
+    );
   });
 
   it('SIGN-2: a timestamp URL without TSA roots is refused before anything is signed', async () => {
     const { repository, image } = await repositoryWithImage();
     const who = await identity();
-    await expect(sign({ repository, reference: image.digest, signer: who.signer, timestamp: { url: 'http://127.0.0.1:1/tsa', roots: [] } })).rejects.toThrow(/SIGN-2/);
+    await expect(
+      sign({
+        repository,
+        reference: image.digest,
+        signer: who.signer,
+        timestamp: { url: 'http://127.0.0.1:1/tsa', roots: [] },
+      }),
+    ).rejects.toThrow(/SIGN-2/);
   });
 });
 
@@ -273,7 +453,15 @@ describe('blob sign and verify', () => {
   const blobPolicy = (name = 'blobs', global = true) =>
     policy.parseBlobTrustPolicy({
       version: '1.0',
-      trustPolicies: [{ name, globalPolicy: global, signatureVerification: { level: 'strict' }, trustStores: ['ca:acme'], trustedIdentities: ['*'] }],
+      trustPolicies: [
+        {
+          name,
+          globalPolicy: global,
+          signatureVerification: { level: 'strict' },
+          trustStores: ['ca:acme'],
+          trustedIdentities: ['*'],
+        },
+      ],
     });
   const content = encoder.encode('a blob of bytes\n'.repeat(1000));
   const stream = (bytes: Uint8Array, chunk = 1000): ReadableStream<Uint8Array> =>
@@ -306,20 +494,47 @@ describe('blob sign and verify', () => {
 
   it('WF-4: another blob, another size, or another media type fails; the named statement is used', async () => {
     const who = await identity();
-    const signed = await signBlob({ blob: content, signer: who.signer, mediaType: 'text/plain', userMetadata: { k: 'v' } });
+    const signed = await signBlob({
+      blob: content,
+      signer: who.signer,
+      mediaType: 'text/plain',
+      userMetadata: { k: 'v' },
+    });
     const trustStore = new policy.MemoryTrustStore({ 'ca:acme': [who.certificate] });
     const base = { signature: signed.signature, signatureMediaType: envelope.MEDIA_TYPE_JWS, trustStore } as const;
-    expect((await verifyBlob({ ...base, blob: content, policy: blobPolicy('named', false), policyName: 'named', mediaType: 'text/plain', userMetadata: { k: 'v' } })).verified).toBe(true);
+    expect(
+      (
+        await verifyBlob({
+          ...base,
+          blob: content,
+          policy: blobPolicy('named', false),
+          policyName: 'named',
+          mediaType: 'text/plain',
+          userMetadata: { k: 'v' },
+        })
+      ).verified,
+    ).toBe(true);
     const changed = content.slice();
     changed[0]! ^= 1;
-    await expect(verifyBlob({ ...base, blob: changed, policy: blobPolicy() })).rejects.toMatchObject({ check: 'payload' });
-    await expect(verifyBlob({ ...base, blob: content.subarray(1), policy: blobPolicy() })).rejects.toMatchObject({ check: 'payload' });
-    await expect(verifyBlob({ ...base, blob: content, policy: blobPolicy(), mediaType: 'application/json' })).rejects.toMatchObject({ check: 'payload' });
-    await expect(verifyBlob({ ...base, blob: content, policy: blobPolicy('named', false) })).rejects.toMatchObject({ code: 'ERR_POLICY_NOT_APPLICABLE' });
+    await expect(verifyBlob({ ...base, blob: changed, policy: blobPolicy() })).rejects.toMatchObject({
+      check: 'payload',
+    });
+    await expect(verifyBlob({ ...base, blob: content.subarray(1), policy: blobPolicy() })).rejects.toMatchObject({
+      check: 'payload',
+    });
+    await expect(
+      verifyBlob({ ...base, blob: content, policy: blobPolicy(), mediaType: 'application/json' }),
+    ).rejects.toMatchObject({ check: 'payload' });
+    await expect(verifyBlob({ ...base, blob: content, policy: blobPolicy('named', false) })).rejects.toMatchObject({
+      code: 'ERR_POLICY_NOT_APPLICABLE',
+    });
   });
 
   it('TP-13 issue 13 item 10: at skip, a garbage blob signature is not parsed and the blob is not read; every check is skipped', async () => {
-    const skipPolicy = policy.parseBlobTrustPolicy({ version: '1.0', trustPolicies: [{ name: 'skipped', signatureVerification: { level: 'skip' } }] });
+    const skipPolicy = policy.parseBlobTrustPolicy({
+      version: '1.0',
+      trustPolicies: [{ name: 'skipped', signatureVerification: { level: 'skip' } }],
+    });
     let reads = 0;
     const untouchable: AsyncIterable<Uint8Array> = {
       [Symbol.asyncIterator]: () => ({
@@ -330,24 +545,48 @@ describe('blob sign and verify', () => {
       }),
     };
     const garbage = encoder.encode('{"payload": not json at all');
-    for (const given of [{ signatureFileName: 'release.tgz.jws.sig' }, { signatureFileName: 'release.tgz.cose.sig' }, { signatureMediaType: envelope.MEDIA_TYPE_COSE }] as const) {
+    for (const given of [
+      { signatureFileName: 'release.tgz.jws.sig' },
+      { signatureFileName: 'release.tgz.cose.sig' },
+      { signatureMediaType: envelope.MEDIA_TYPE_COSE },
+    ] as const) {
       // BTP-1: a skip statement cannot be the global one, so it is named.
-      for (const selection of [{ policy: skipPolicy, policyName: 'skipped' }, { statement: skipPolicy.trustPolicies[0]! }]) {
-        const result = await verifyBlob({ blob: untouchable, signature: garbage, ...given, ...selection, trustStore: new policy.MemoryTrustStore({}) });
+      for (const selection of [
+        { policy: skipPolicy, policyName: 'skipped' },
+        { statement: skipPolicy.trustPolicies[0]! },
+      ]) {
+        const result = await verifyBlob({
+          blob: untouchable,
+          signature: garbage,
+          ...given,
+          ...selection,
+          trustStore: new policy.MemoryTrustStore({}),
+        });
         expect(result.verified).toBe(true);
         expect(result.level).toBe('skip');
-        expect(Object.values(result.checks).map((c) => [c.outcome, c.action])).toEqual(Array(5).fill(['skipped', 'skip']));
+        expect(Object.values(result.checks).map((c) => [c.outcome, c.action])).toEqual(
+          Array(5).fill(['skipped', 'skip']),
+        );
         expect(result.certificateChain).toBeUndefined();
       }
     }
     expect(reads).toBe(0);
     // Under a strict statement the same bytes are parsed, and refused.
-    await expect(verifyBlob({ blob: content, signature: garbage, signatureFileName: 'release.tgz.jws.sig', policy: blobPolicy(), trustStore: new policy.MemoryTrustStore({}) })).rejects.toBeInstanceOf(Error);
+    await expect(
+      verifyBlob({
+        blob: content,
+        signature: garbage,
+        signatureFileName: 'release.tgz.jws.sig',
+        policy: blobPolicy(),
+        trustStore: new policy.MemoryTrustStore({}),
+      }),
+    ).rejects.toBeInstanceOf(Error);
   });
 
   it('AMB-5: the signature format comes from the file name, <file>.jws.sig or <file>.cose.sig, case-insensitive', () => {
     expect(blobSignatureMediaType('a.tar.JWS.SIG')).toBe(envelope.MEDIA_TYPE_JWS);
     expect(blobSignatureMediaType('a.cose.sig')).toBe(envelope.MEDIA_TYPE_COSE);
-    for (const bad of ['a.sig', 'a.jws', 'a.txt.sig', 'jws.sig']) expect(() => blobSignatureMediaType(bad)).toThrow(WorkflowError);
+    for (const bad of ['a.sig', 'a.jws', 'a.txt.sig', 'jws.sig'])
+      expect(() => blobSignatureMediaType(bad)).toThrow(WorkflowError);
   });
 });

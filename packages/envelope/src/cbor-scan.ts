@@ -60,13 +60,15 @@ export function readHead(bytes: Uint8Array, offset: number, what: string): CborH
     for (let i = 0; i < size; i++) argument = (argument as number) * 256 + bytes[offset + 1 + i]!;
   }
   // RFC 8949 §3.3: a one-byte simple value below 32 is not well-formed.
-  if (major === MAJOR_SIMPLE && info === 24 && (argument as number) < 32) malformed(`${what} has a malformed simple value`);
+  if (major === MAJOR_SIMPLE && info === 24 && (argument as number) < 32)
+    malformed(`${what} has a malformed simple value`);
   return { major, info, argument, end: offset + 1 + size };
 }
 
 /** A length or count that must fit in what is left of the input. */
 function boundedCount(head: CborHead, available: number, what: string): number {
-  if (typeof head.argument === 'bigint' || head.argument > available) malformed(`${what} declares ${String(head.argument)} items or bytes, more than the input holds`);
+  if (typeof head.argument === 'bigint' || head.argument > available)
+    malformed(`${what} declares ${String(head.argument)} items or bytes, more than the input holds`);
   return head.argument;
 }
 
@@ -81,7 +83,11 @@ export function readText(bytes: Uint8Array, head: CborHead, what: string): strin
 }
 
 /** The span of the byte string at `offset`, or undefined when the item there is not one. */
-export function byteStringAt(bytes: Uint8Array, offset: number, what: string): { start: number; end: number } | undefined {
+export function byteStringAt(
+  bytes: Uint8Array,
+  offset: number,
+  what: string,
+): { start: number; end: number } | undefined {
   const head = readHead(bytes, offset, what);
   if (head.major !== MAJOR_BYTES) return undefined;
   const length = boundedCount(head, bytes.length - head.end, what);
@@ -176,22 +182,26 @@ export function skipItem(bytes: Uint8Array, offset: number, what: string, option
       case MAJOR_BYTES:
       case MAJOR_TEXT:
         if (argument > available) malformed(`${what} declares ${argument} bytes, more than the input holds`);
-        if (major === MAJOR_TEXT && !isUtf8(bytes, position, position + argument)) malformed(`${what} holds a text string that is not UTF-8`);
+        if (major === MAJOR_TEXT && !isUtf8(bytes, position, position + argument))
+          malformed(`${what} holds a text string that is not UTF-8`);
         position += argument;
         break;
       case MAJOR_ARRAY:
       case MAJOR_MAP:
       case MAJOR_TAG: {
         if (major === MAJOR_TAG && !options.allowTags) malformed(`${what} holds a CBOR tag, which is not allowed here`);
-        if (baseDepth + top + 1 > CBOR_LIMITS.maxDepth) malformed(`${what} is nested deeper than ${CBOR_LIMITS.maxDepth} levels`);
+        if (baseDepth + top + 1 > CBOR_LIMITS.maxDepth)
+          malformed(`${what} is nested deeper than ${CBOR_LIMITS.maxDepth} levels`);
         let items = 1;
         if (major === MAJOR_ARRAY) {
           if (argument > available) malformed(`${what} declares ${argument} items, more than the input holds`);
-          if (argument > CBOR_LIMITS.maxArrayElements) malformed(`${what} holds an array of more than ${CBOR_LIMITS.maxArrayElements} items`);
+          if (argument > CBOR_LIMITS.maxArrayElements)
+            malformed(`${what} holds an array of more than ${CBOR_LIMITS.maxArrayElements} items`);
           items = argument;
         } else if (major === MAJOR_MAP) {
           if (argument > available / 2) malformed(`${what} declares ${argument} pairs, more than the input holds`);
-          if (argument > CBOR_LIMITS.maxMapPairs) malformed(`${what} holds a map of more than ${CBOR_LIMITS.maxMapPairs} pairs`);
+          if (argument > CBOR_LIMITS.maxMapPairs)
+            malformed(`${what} holds a map of more than ${CBOR_LIMITS.maxMapPairs} pairs`);
           items = argument * 2;
         }
         pending[++top] = items;
@@ -216,7 +226,12 @@ export interface MapEntry {
  * The entries of the map whose head is at `offset`, each item checked with
  * {@link skipItem}. Returns the entries and the offset after the map.
  */
-export function mapEntries(bytes: Uint8Array, offset: number, what: string, options: ScanOptions): { entries: MapEntry[]; end: number } {
+export function mapEntries(
+  bytes: Uint8Array,
+  offset: number,
+  what: string,
+  options: ScanOptions,
+): { entries: MapEntry[]; end: number } {
   const head = readHead(bytes, offset, what);
   if (head.major !== MAJOR_MAP) malformed(`${what} must be a map`);
   const pairs = boundedCount(head, Math.floor((bytes.length - head.end) / 2), what);

@@ -1,6 +1,7 @@
 import { Certificate, type SignatureAlgorithm } from '@x/notary-pki';
-import { decode, encode, Tag, type DecodeOptions, type TagDecoder } from 'cbor2';
+import { type DecodeOptions, decode, encode, Tag, type TagDecoder } from 'cbor2';
 import {
+  byteStringAt,
   MAJOR_ARRAY,
   MAJOR_BYTES,
   MAJOR_MAP,
@@ -9,12 +10,11 @@ import {
   MAJOR_TAG,
   MAJOR_TEXT,
   MAJOR_UNSIGNED,
-  byteStringAt,
   mapEntries,
   readHead,
   readText,
-  skipItem,
   type ScanOptions,
+  skipItem,
 } from './cbor-scan.js';
 import { EnvelopeError, headerInvalid, malformed } from './errors.js';
 import { HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_PAYLOAD, SIGNED_ATTRIBUTE_NAMES } from './media-types.js';
@@ -80,7 +80,8 @@ function decodeValue(bytes: Uint8Array, start: number, end: number, what: string
 function readLabel(bytes: Uint8Array, offset: number, what: string): Label {
   const head = readHead(bytes, offset, what);
   if (head.major === MAJOR_TEXT) return readText(bytes, head, what);
-  if (head.major !== MAJOR_UNSIGNED && head.major !== MAJOR_NEGATIVE) malformed(`${what} has a label that is neither an int nor a text string`);
+  if (head.major !== MAJOR_UNSIGNED && head.major !== MAJOR_NEGATIVE)
+    malformed(`${what} has a label that is neither an int nor a text string`);
   const argument = BigInt(head.argument);
   if (argument > INT64_MAX) malformed(`${what} has an int label beyond int64`);
   const value = head.major === MAJOR_UNSIGNED ? argument : -1n - argument;
@@ -95,7 +96,12 @@ function labelText(label: Label): string {
 /** One decoded header map: labels in order, with the byte span of each value. */
 type HeaderEntries = Map<Label, { start: number; end: number }>;
 
-function headerEntries(bytes: Uint8Array, offset: number, what: string, options: ScanOptions): { entries: HeaderEntries; end: number } {
+function headerEntries(
+  bytes: Uint8Array,
+  offset: number,
+  what: string,
+  options: ScanOptions,
+): { entries: HeaderEntries; end: number } {
   const { entries, end } = mapEntries(bytes, offset, what, options);
   const header: HeaderEntries = new Map();
   for (const entry of entries) {
@@ -118,7 +124,8 @@ function coseTime(bytes: Uint8Array, header: HeaderEntries, name: string): Date 
   if (tag.major !== MAJOR_TAG || tag.argument !== TAG_EPOCH_TIME) headerInvalid(`"${name}" must be a tag 1 epoch time`);
   const seconds = readHead(bytes, tag.end, `"${name}"`);
   if (seconds.major !== MAJOR_UNSIGNED) headerInvalid(`"${name}" must be a whole, non-negative number of seconds`);
-  if (typeof seconds.argument !== 'number' || seconds.argument > MAX_DATE_SECONDS) headerInvalid(`"${name}" is beyond the representable range of times`);
+  if (typeof seconds.argument !== 'number' || seconds.argument > MAX_DATE_SECONDS)
+    headerInvalid(`"${name}" is beyond the representable range of times`);
   return new Date(seconds.argument * 1000);
 }
 
@@ -127,7 +134,8 @@ function coseAlgorithm(bytes: Uint8Array, header: HeaderEntries): SignatureAlgor
   const span = header.get(LABEL_ALG);
   if (span) {
     const head = readHead(bytes, span.start, 'alg');
-    if (head.major !== MAJOR_UNSIGNED && head.major !== MAJOR_NEGATIVE && head.major !== MAJOR_TEXT) headerInvalid('alg must be an integer');
+    if (head.major !== MAJOR_UNSIGNED && head.major !== MAJOR_NEGATIVE && head.major !== MAJOR_TEXT)
+      headerInvalid('alg must be an integer');
   }
   return signatureAlgorithmFromCose(span ? decodeValue(bytes, span.start, span.end, 'alg') : undefined);
 }
@@ -142,7 +150,8 @@ function coseCritical(bytes: Uint8Array, header: HeaderEntries): Label[] {
   let position = head.end;
   for (let i = 0; i < (head.argument as number); i++) {
     const item = readHead(bytes, position, 'crit');
-    if (item.major !== MAJOR_UNSIGNED && item.major !== MAJOR_NEGATIVE && item.major !== MAJOR_TEXT) headerInvalid('crit must list int or text labels');
+    if (item.major !== MAJOR_UNSIGNED && item.major !== MAJOR_NEGATIVE && item.major !== MAJOR_TEXT)
+      headerInvalid('crit must list int or text labels');
     labels.push(readLabel(bytes, position, 'crit'));
     position = skipItem(bytes, position, 'crit', { allowTags: true });
   }
@@ -152,9 +161,11 @@ function coseCritical(bytes: Uint8Array, header: HeaderEntries): Label[] {
 /** The generic protected-header parameters go-cose validates (RFC 9052 §3.1). */
 function checkGenericParameters(bytes: Uint8Array, header: HeaderEntries): void {
   for (const [label, span] of header) {
-    if (COUNTER_SIGNATURE_LABELS.has(label)) headerInvalid(`label ${labelText(label)} (a counter signature) is not allowed in the protected header`);
+    if (COUNTER_SIGNATURE_LABELS.has(label))
+      headerInvalid(`label ${labelText(label)} (a counter signature) is not allowed in the protected header`);
     if (label === 4 || label === 5 || label === 6) {
-      if (readHead(bytes, span.start, `label ${label}`).major !== MAJOR_BYTES) headerInvalid(`label ${label} must be a byte string`);
+      if (readHead(bytes, span.start, `label ${label}`).major !== MAJOR_BYTES)
+        headerInvalid(`label ${label} must be a byte string`);
     }
   }
   if (header.has(5) && header.has(6)) headerInvalid('IV and Partial IV must not both be present');
@@ -172,25 +183,35 @@ function checkGenericParameters(bytes: Uint8Array, header: HeaderEntries): void 
  * structure and limits before any value is decoded (issue 12 finding 1).
  */
 export function parseCose(bytes: Uint8Array): ParsedEnvelope {
-  if (bytes[0] !== SIGN1_PREFIX[0] || bytes[1] !== SIGN1_PREFIX[1]) malformed('COSE envelope must be a COSE_Sign1 tagged 18 (starting d2 84)');
+  if (bytes[0] !== SIGN1_PREFIX[0] || bytes[1] !== SIGN1_PREFIX[1])
+    malformed('COSE envelope must be a COSE_Sign1 tagged 18 (starting d2 84)');
   // One pass over the four items; go-cose forbids tags anywhere outside the protected bytes.
   const protectedSpan = byteStringAt(bytes, 2, 'COSE protected header');
-  if (!protectedSpan || protectedSpan.start === protectedSpan.end) malformed('COSE protected header must be a non-empty byte string');
+  if (!protectedSpan || protectedSpan.start === protectedSpan.end)
+    malformed('COSE protected header must be a non-empty byte string');
   const protectedBytes = bytes.slice(protectedSpan.start, protectedSpan.end);
-  const { entries: unprotected, end: afterUnprotected } = headerEntries(bytes, protectedSpan.end, 'COSE unprotected header', { allowTags: false, depth: 1 });
+  const { entries: unprotected, end: afterUnprotected } = headerEntries(
+    bytes,
+    protectedSpan.end,
+    'COSE unprotected header',
+    { allowTags: false, depth: 1 },
+  );
   const payloadHead = readHead(bytes, afterUnprotected, 'COSE payload');
-  if (payloadHead.major === MAJOR_SIMPLE && payloadHead.info === 22) malformed('COSE payload is detached: content not present');
+  if (payloadHead.major === MAJOR_SIMPLE && payloadHead.info === 22)
+    malformed('COSE payload is detached: content not present');
   const payloadSpan = byteStringAt(bytes, afterUnprotected, 'COSE payload');
   if (!payloadSpan) malformed('COSE payload must be a byte string');
   const payload = bytes.slice(payloadSpan.start, payloadSpan.end);
   const signatureSpan = byteStringAt(bytes, payloadSpan.end, 'COSE signature');
-  if (!signatureSpan || signatureSpan.start === signatureSpan.end) malformed('COSE signature must be a non-empty byte string');
+  if (!signatureSpan || signatureSpan.start === signatureSpan.end)
+    malformed('COSE signature must be a non-empty byte string');
   if (signatureSpan.end !== bytes.length) malformed('COSE envelope has trailing bytes after the COSE_Sign1');
   const signature = bytes.slice(signatureSpan.start, signatureSpan.end);
 
   // The protected header is its own CBOR item: a map, tags allowed (go-cose decMode), nothing after it.
   if (protectedBytes[0]! >> 5 !== MAJOR_MAP) malformed('COSE protected header must be a map');
-  if (skipItem(protectedBytes, 0, 'COSE protected header', { allowTags: true }) !== protectedBytes.length) malformed('COSE protected header has trailing bytes');
+  if (skipItem(protectedBytes, 0, 'COSE protected header', { allowTags: true }) !== protectedBytes.length)
+    malformed('COSE protected header has trailing bytes');
   const { entries: header } = headerEntries(protectedBytes, 0, 'COSE protected header', { allowTags: true });
   const { certificateChain, unsignedAttributes } = parseUnprotectedHeader(bytes, unprotected);
   checkDisjointBuckets(header, unprotected);
@@ -200,9 +221,18 @@ export function parseCose(bytes: Uint8Array): ParsedEnvelope {
   const crit = coseCritical(protectedBytes, header);
   for (const label of crit) {
     // ENV-COSE-4: the COSE-registered labels 0–8 must not be critical.
-    if (typeof label === 'number' && label >= 0 && label <= 8) headerInvalid(`crit must not list the registered label ${label}`);
+    if (typeof label === 'number' && label >= 0 && label <= 8)
+      headerInvalid(`crit must not list the registered label ${label}`);
   }
-  const standard = new Set<Label>([LABEL_ALG, LABEL_CRIT, LABEL_CONTENT_TYPE, HEADER.signingScheme, HEADER.signingTime, HEADER.authenticSigningTime, HEADER.expiry]);
+  const standard = new Set<Label>([
+    LABEL_ALG,
+    LABEL_CRIT,
+    LABEL_CONTENT_TYPE,
+    HEADER.signingScheme,
+    HEADER.signingTime,
+    HEADER.authenticSigningTime,
+    HEADER.expiry,
+  ]);
   const extended = new Map<string, unknown>();
   for (const [label, span] of header) {
     if (standard.has(label)) continue;
@@ -216,7 +246,10 @@ export function parseCose(bytes: Uint8Array): ParsedEnvelope {
   const critical = crit.map(labelText);
   const integerCritical = crit.filter((c) => typeof c !== 'string');
   if (integerCritical.length > 0) {
-    throw new EnvelopeError('ERR_ENVELOPE_UNKNOWN_CRITICAL', `critical COSE header label ${labelText(integerCritical[0]!)} is not supported`);
+    throw new EnvelopeError(
+      'ERR_ENVELOPE_UNKNOWN_CRITICAL',
+      `critical COSE header label ${labelText(integerCritical[0]!)} is not supported`,
+    );
   }
   const text = (label: Label): unknown => {
     const span = header.get(label);
@@ -268,19 +301,28 @@ function isSignedLabel(label: Label): boolean {
 function checkDisjointBuckets(protectedHeader: HeaderEntries, unprotected: HeaderEntries): void {
   for (const label of unprotected.keys()) {
     if (label !== LABEL_X5CHAIN && protectedHeader.has(label)) {
-      malformed(`COSE header label ${typeof label === 'string' ? `"${label.slice(0, 64)}"` : label} is in both the protected and the unprotected header`);
+      malformed(
+        `COSE header label ${typeof label === 'string' ? `"${label.slice(0, 64)}"` : label} is in both the protected and the unprotected header`,
+      );
     }
   }
 }
 
-function parseUnprotectedHeader(bytes: Uint8Array, header: HeaderEntries): { certificateChain: Certificate[]; unsignedAttributes: UnsignedAttributes } {
+function parseUnprotectedHeader(
+  bytes: Uint8Array,
+  header: HeaderEntries,
+): { certificateChain: Certificate[]; unsignedAttributes: UnsignedAttributes } {
   for (const label of header.keys()) {
-    if (isSignedLabel(label)) malformed(`COSE unprotected header must not carry the signed label ${typeof label === 'string' ? `"${label}"` : label}`);
+    if (isSignedLabel(label))
+      malformed(
+        `COSE unprotected header must not carry the signed label ${typeof label === 'string' ? `"${label}"` : label}`,
+      );
   }
   const chain = header.get(LABEL_X5CHAIN);
   const chainHead = chain && readHead(bytes, chain.start, 'x5chain');
   // ENV-COSE-5 [impl]: only the unprotected x5chain is read, and it is an array even for one certificate.
-  if (!chainHead || chainHead.major !== MAJOR_ARRAY || chainHead.argument === 0) malformed('COSE unprotected header must carry x5chain (label 33) as a non-empty array');
+  if (!chainHead || chainHead.major !== MAJOR_ARRAY || chainHead.argument === 0)
+    malformed('COSE unprotected header must carry x5chain (label 33) as a non-empty array');
   const certificateChain: Certificate[] = [];
   let position = chainHead.end;
   for (let i = 0; i < (chainHead.argument as number); i++) {

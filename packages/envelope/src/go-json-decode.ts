@@ -152,7 +152,11 @@ function scanJson(
     const members = (seen[depth - 1] ??= new Set());
     if (members.has(key)) {
       const shown = JSON.stringify(name.length > 64 ? `${name.slice(0, 64)}…` : name);
-      failDuplicate(isField ? `has the member ${shown} twice (Go matches member names case-insensitively)` : `has the member ${shown} twice`);
+      failDuplicate(
+        isField
+          ? `has the member ${shown} twice (Go matches member names case-insensitively)`
+          : `has the member ${shown} twice`,
+      );
     }
     members.add(key);
   };
@@ -211,7 +215,12 @@ function scanJson(
   }
 }
 
-function pathMatches(path: readonly string[], depth: number, isObject: readonly boolean[], names: readonly (string | undefined)[]): boolean {
+function pathMatches(
+  path: readonly string[],
+  depth: number,
+  isObject: readonly boolean[],
+  names: readonly (string | undefined)[],
+): boolean {
   if (path.length !== depth) return false;
   for (let d = 0; d < depth; d++) if (!isObject[d] || names[d] !== path[d]) return false;
   return true;

@@ -1,16 +1,16 @@
 import {
   algorithmSuiteOf,
+  type Certificate,
   keySpecOf,
+  type VerificationScheme,
   validateCodeSigningChain,
   verifyPublicKeySignature,
-  type Certificate,
-  type VerificationScheme,
 } from '@x/notary-pki';
 import { parseCose } from './cose.js';
 import { EnvelopeError } from './errors.js';
 import { parseJws } from './jws.js';
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, type EnvelopeMediaType } from './media-types.js';
-import { parsePayload, type Payload } from './payload.js';
+import { type EnvelopeMediaType, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from './media-types.js';
+import { type Payload, parsePayload } from './payload.js';
 import { unprocessedCriticalAttributes } from './signed-attributes.js';
 import type { EnvelopeContent, ParsedEnvelope } from './signer-info.js';
 
@@ -37,10 +37,14 @@ export function isEnvelopeMediaType(mediaType: string): mediaType is EnvelopeMed
  */
 export function parseEnvelope(bytes: Uint8Array, mediaType: string): ParsedEnvelope {
   // Typed, like every other rejection of a parser (issue 12).
-  if (!(bytes instanceof Uint8Array)) throw new EnvelopeError('ERR_ENVELOPE_MALFORMED', 'envelope bytes must be a Uint8Array');
+  if (!(bytes instanceof Uint8Array))
+    throw new EnvelopeError('ERR_ENVELOPE_MALFORMED', 'envelope bytes must be a Uint8Array');
   if (mediaType === MEDIA_TYPE_JWS) return parseJws(bytes);
   if (mediaType === MEDIA_TYPE_COSE) return parseCose(bytes);
-  throw new EnvelopeError('ERR_UNSUPPORTED_MEDIA_TYPE', `signature envelope format with media type "${mediaType}" is not supported`);
+  throw new EnvelopeError(
+    'ERR_UNSUPPORTED_MEDIA_TYPE',
+    `signature envelope format with media type "${mediaType}" is not supported`,
+  );
 }
 
 function verificationScheme(envelope: ParsedEnvelope, leaf: Certificate): VerificationScheme {
@@ -49,7 +53,10 @@ function verificationScheme(envelope: ParsedEnvelope, leaf: Certificate): Verifi
   // ALG-2, ENV-JWS-6, ENV-COSE-7: the header algorithm must be the one the
   // leaf key implies, which stops algorithm substitution.
   if (algorithm !== suite.signatureAlgorithm) {
-    throw new EnvelopeError('ERR_ALGORITHM_MISMATCH', `envelope algorithm ${algorithm} does not match the signing key (${suite.keySpec} implies ${suite.signatureAlgorithm})`);
+    throw new EnvelopeError(
+      'ERR_ALGORITHM_MISMATCH',
+      `envelope algorithm ${algorithm} does not match the signing key (${suite.keySpec} implies ${suite.signatureAlgorithm})`,
+    );
   }
   if (suite.signatureAlgorithm.startsWith('ECDSA')) return { name: 'ECDSA', hash: suite.hash };
   return { name: 'RSA-PSS', hash: suite.hash, saltLength: envelope.pssSalt === 'any' ? 'any' : suite.hashLength };
@@ -80,9 +87,17 @@ export async function verifyParsedEnvelope(envelope: ParsedEnvelope): Promise<Ve
   try {
     valid = await verifyPublicKeySignature(leaf.publicKey, scheme, signerInfo.signature, envelope.signingInput);
   } catch (error) {
-    throw new EnvelopeError('ERR_SIGNATURE_VERIFICATION_FAILED', 'the signature could not be checked with the signing key', { cause: error });
+    throw new EnvelopeError(
+      'ERR_SIGNATURE_VERIFICATION_FAILED',
+      'the signature could not be checked with the signing key',
+      { cause: error },
+    );
   }
-  if (!valid) throw new EnvelopeError('ERR_SIGNATURE_VERIFICATION_FAILED', 'the signature does not verify with the signing certificate key');
+  if (!valid)
+    throw new EnvelopeError(
+      'ERR_SIGNATURE_VERIFICATION_FAILED',
+      'the signature does not verify with the signing certificate key',
+    );
   await validateCodeSigningChain(signerInfo.certificateChain);
   const payload = parsePayload(envelope.payload.bytes);
   const { signingInput: _input, pssSalt: _salt, critical: _critical, ...content } = envelope;

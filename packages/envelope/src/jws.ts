@@ -1,19 +1,32 @@
+import type { SignatureAlgorithm } from '@x/notary-pki';
 import { Certificate } from '@x/notary-pki';
-import { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from '@x/notary-pki/foundation';
+import {
+  decodeBase64,
+  decodeBase64Url,
+  encodeBase64,
+  encodeBase64Url,
+  formatRfc3339,
+  type GoJsonObject,
+  goJson,
+} from '@x/notary-pki/foundation';
 import { headerInvalid, malformed } from './errors.js';
-import { formatRfc3339, goJson, type GoJsonObject } from '@x/notary-pki/foundation';
 import { decodeGoJson, type GoStruct } from './go-json-decode.js';
 import { HEADER, MEDIA_TYPE_JWS, MEDIA_TYPE_PAYLOAD, SIGNED_ATTRIBUTE_NAMES } from './media-types.js';
 import { jwsAlgorithmOf, signatureAlgorithmFromJws } from './signature-algorithm.js';
 import { validateSignedAttributes } from './signed-attributes.js';
 import type { ParsedEnvelope, SignedAttributes, UnsignedAttributes } from './signer-info.js';
 import { parseRfc3339 } from './time.js';
-import type { SignatureAlgorithm } from '@x/notary-pki';
 
 const TOP_LEVEL_MEMBERS = ['payload', 'protected', 'header', 'signature'] as const;
 /** Registered JWS headers that must never be critical (ENV-JWS-4). */
 const REGISTERED = new Set(['alg', 'cty', 'crit']);
-const STANDARD = new Set<string>([...REGISTERED, HEADER.signingScheme, HEADER.signingTime, HEADER.authenticSigningTime, HEADER.expiry]);
+const STANDARD = new Set<string>([
+  ...REGISTERED,
+  HEADER.signingScheme,
+  HEADER.signingTime,
+  HEADER.authenticSigningTime,
+  HEADER.expiry,
+]);
 
 const ascii = new TextEncoder();
 
@@ -33,7 +46,12 @@ const PROTECTED_HEADER_STRUCTS: readonly GoStruct[] = [{ path: [], fields: [...S
  * (issue 12 findings 1, 7). A duplicate is `duplicate`'s error: in the
  * protected header, a signed attribute given twice is an invalid header.
  */
-function parseJsonObject(bytes: Uint8Array, what: string, structs: readonly GoStruct[], duplicate: typeof malformed = malformed): Record<string, unknown> {
+function parseJsonObject(
+  bytes: Uint8Array,
+  what: string,
+  structs: readonly GoStruct[],
+  duplicate: typeof malformed = malformed,
+): Record<string, unknown> {
   const value = decodeGoJson(bytes, (message, cause) => malformed(`${what} ${message}`, cause), [], {
     structs,
     failDuplicate: (message, cause) => duplicate(`${what} ${message}`, cause),
@@ -70,21 +88,30 @@ export function parseJws(bytes: Uint8Array): ParsedEnvelope {
   const envelope = parseJsonObject(bytes, 'JWS envelope', ENVELOPE_STRUCTS);
   if ('signatures' in envelope) malformed('JWS general serialization is not supported; use the flattened form');
   for (const key of Object.keys(envelope)) {
-    if (!(TOP_LEVEL_MEMBERS as readonly string[]).includes(key)) malformed(`JWS envelope has an unexpected member "${key}"`);
+    if (!(TOP_LEVEL_MEMBERS as readonly string[]).includes(key))
+      malformed(`JWS envelope has an unexpected member "${key}"`);
   }
   const payload = base64UrlMember(envelope, 'payload');
   const protectedMember = base64UrlMember(envelope, 'protected');
   const signature = base64UrlMember(envelope, 'signature');
   const unprotected = envelope.header;
-  if (typeof unprotected !== 'object' || unprotected === null || Array.isArray(unprotected)) malformed('JWS "header" must be a JSON object');
+  if (typeof unprotected !== 'object' || unprotected === null || Array.isArray(unprotected))
+    malformed('JWS "header" must be a JSON object');
   const { certificateChain, unsignedAttributes } = parseUnprotectedHeader(unprotected as Record<string, unknown>);
 
-  const header = parseJsonObject(protectedMember.bytes, 'JWS protected header', PROTECTED_HEADER_STRUCTS, headerInvalid);
+  const header = parseJsonObject(
+    protectedMember.bytes,
+    'JWS protected header',
+    PROTECTED_HEADER_STRUCTS,
+    headerInvalid,
+  );
   checkUnprotectedNames(unprotected as Record<string, unknown>, header);
   const signatureAlgorithm = signatureAlgorithmFromJws(header.alg);
   const crit = header.crit;
-  if (!Array.isArray(crit) || !crit.every((c) => typeof c === 'string')) headerInvalid('crit must be a list of strings');
-  for (const name of crit as string[]) if (REGISTERED.has(name)) headerInvalid(`crit must not list the registered header "${name}"`);
+  if (!Array.isArray(crit) || !crit.every((c) => typeof c === 'string'))
+    headerInvalid('crit must be a list of strings');
+  for (const name of crit as string[])
+    if (REGISTERED.has(name)) headerInvalid(`crit must not list the registered header "${name}"`);
   const extended = new Map<string, unknown>();
   for (const [key, value] of Object.entries(header)) if (!STANDARD.has(key)) extended.set(key, value);
   const signedAttributes = validateSignedAttributes({
@@ -101,7 +128,13 @@ export function parseJws(bytes: Uint8Array): ParsedEnvelope {
   return {
     mediaType: MEDIA_TYPE_JWS,
     payload: { contentType: MEDIA_TYPE_PAYLOAD, bytes: payload.bytes },
-    signerInfo: { signedAttributes, unsignedAttributes, signatureAlgorithm, signature: signature.bytes, certificateChain },
+    signerInfo: {
+      signedAttributes,
+      unsignedAttributes,
+      signatureAlgorithm,
+      signature: signature.bytes,
+      certificateChain,
+    },
     // ENV-JWS-2: the received encodings, never re-encoded.
     signingInput: ascii.encode(`${protectedMember.text}.${payload.text}`),
     pssSalt: 'any',
@@ -121,11 +154,15 @@ function checkUnprotectedNames(unprotected: Record<string, unknown>, protectedHe
     if (REGISTERED.has(name) || SIGNED_ATTRIBUTE_NAMES.has(name)) {
       malformed(`JWS unprotected header must not carry the signed header "${name}"`);
     }
-    if (Object.hasOwn(protectedHeader, name)) malformed(`JWS header "${name}" is in both the protected and the unprotected header`);
+    if (Object.hasOwn(protectedHeader, name))
+      malformed(`JWS header "${name}" is in both the protected and the unprotected header`);
   }
 }
 
-function parseUnprotectedHeader(header: Record<string, unknown>): { certificateChain: Certificate[]; unsignedAttributes: UnsignedAttributes } {
+function parseUnprotectedHeader(header: Record<string, unknown>): {
+  certificateChain: Certificate[];
+  unsignedAttributes: UnsignedAttributes;
+} {
   const x5c = header.x5c;
   if (!Array.isArray(x5c) || x5c.length === 0) malformed('JWS header "x5c" must be a non-empty list of certificates');
   const certificateChain = x5c.map((entry, i) => {

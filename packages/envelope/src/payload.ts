@@ -1,5 +1,5 @@
-import { EnvelopeError } from './errors.js';
 import { compareUtf8, goJson } from '@x/notary-pki/foundation';
+import { EnvelopeError } from './errors.js';
 import { decodeGoJson, type GoStruct } from './go-json-decode.js';
 import { RESERVED_ANNOTATION_PREFIX } from './media-types.js';
 
@@ -21,7 +21,8 @@ export interface Payload {
 // OCI image-spec descriptor digest grammar: algorithm ":" encoded.
 const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-zA-Z0-9=_-]+$/;
 // RFC 6838 type/subtype, parameters allowed (PAY-4 [impl]: it must parse as a MIME type).
-const MEDIA_TYPE = /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|"[^"]*"))*$/;
+const MEDIA_TYPE =
+  /^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}\/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,126}(?:\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(?:[A-Za-z0-9!#$&^_.+-]+|"[^"]*"))*$/;
 
 function invalid(message: string): never {
   throw new EnvelopeError('ERR_PAYLOAD_INVALID', message);
@@ -49,12 +50,16 @@ export function validateDescriptor(value: unknown, where = 'targetArtifact'): De
   const d = value as Record<string, unknown>;
   if (typeof d.mediaType !== 'string' || !isMediaType(d.mediaType)) invalid(`${where}.mediaType must be a media type`);
   if (typeof d.digest !== 'string' || !isDigest(d.digest)) invalid(`${where}.digest must be an OCI digest`);
-  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0) invalid(`${where}.size must be a non-negative integer`);
+  if (typeof d.size !== 'number' || !Number.isSafeInteger(d.size) || d.size < 0)
+    invalid(`${where}.size must be a non-negative integer`);
   if (d.annotations !== undefined) {
-    if (typeof d.annotations !== 'object' || d.annotations === null || Array.isArray(d.annotations)) invalid(`${where}.annotations must be an object`);
-    for (const [k, v] of Object.entries(d.annotations)) if (typeof v !== 'string') invalid(`${where}.annotations["${k}"] must be a string`);
+    if (typeof d.annotations !== 'object' || d.annotations === null || Array.isArray(d.annotations))
+      invalid(`${where}.annotations must be an object`);
+    for (const [k, v] of Object.entries(d.annotations))
+      if (typeof v !== 'string') invalid(`${where}.annotations["${k}"] must be a string`);
   }
-  if (d.artifactType !== undefined && (typeof d.artifactType !== 'string' || !isMediaType(d.artifactType))) invalid(`${where}.artifactType must be a media type`);
+  if (d.artifactType !== undefined && (typeof d.artifactType !== 'string' || !isMediaType(d.artifactType)))
+    invalid(`${where}.artifactType must be a media type`);
   return d as unknown as Descriptor;
 }
 
@@ -65,7 +70,10 @@ export function validateDescriptor(value: unknown, where = 'targetArtifact'): De
  */
 const PAYLOAD_STRUCTS: readonly GoStruct[] = [
   { path: [], fields: ['targetArtifact'] },
-  { path: ['targetArtifact'], fields: ['mediaType', 'digest', 'size', 'urls', 'annotations', 'data', 'platform', 'artifactType'] },
+  {
+    path: ['targetArtifact'],
+    fields: ['mediaType', 'digest', 'size', 'urls', 'annotations', 'data', 'platform', 'artifactType'],
+  },
 ];
 
 /**
@@ -88,7 +96,9 @@ export function parsePayload(bytes: Uint8Array): Payload {
   // verifier ignores others (its plugin check, PLG-10, refuses them); a member the
   // signature covers but no verifier shows is refused here too. Inside
   // targetArtifact, unknown members stay allowed (PAY-2: artifactType and the like).
-  for (const key of Object.keys(json)) if (key !== 'targetArtifact') invalid(`payload has the unknown member "${key.slice(0, 64)}"; only targetArtifact is allowed`);
+  for (const key of Object.keys(json))
+    if (key !== 'targetArtifact')
+      invalid(`payload has the unknown member "${key.slice(0, 64)}"; only targetArtifact is allowed`);
   const targetArtifact = validateDescriptor((json as Record<string, unknown>).targetArtifact);
   return { targetArtifact };
 }
@@ -99,7 +109,9 @@ export function parsePayload(bytes: Uint8Array): Payload {
  */
 export function sanitizeDescriptor(descriptor: Descriptor): Descriptor {
   const { mediaType, digest, size, annotations } = validateDescriptor(descriptor);
-  return annotations && Object.keys(annotations).length > 0 ? { mediaType, digest, size, annotations: { ...annotations } } : { mediaType, digest, size };
+  return annotations && Object.keys(annotations).length > 0
+    ? { mediaType, digest, size, annotations: { ...annotations } }
+    : { mediaType, digest, size };
 }
 
 /**
@@ -111,9 +123,16 @@ export function addUserMetadata(descriptor: Descriptor, metadata: Readonly<Recor
   const annotations = { ...(descriptor.annotations ?? {}) };
   for (const [key, value] of Object.entries(metadata)) {
     if (key.startsWith(RESERVED_ANNOTATION_PREFIX)) {
-      throw new EnvelopeError('ERR_PAYLOAD_INVALID', `user metadata key "${key}" uses the reserved prefix ${RESERVED_ANNOTATION_PREFIX}`);
+      throw new EnvelopeError(
+        'ERR_PAYLOAD_INVALID',
+        `user metadata key "${key}" uses the reserved prefix ${RESERVED_ANNOTATION_PREFIX}`,
+      );
     }
-    if (Object.hasOwn(annotations, key)) throw new EnvelopeError('ERR_PAYLOAD_INVALID', `user metadata key "${key}" is already an annotation of the target artifact`);
+    if (Object.hasOwn(annotations, key))
+      throw new EnvelopeError(
+        'ERR_PAYLOAD_INVALID',
+        `user metadata key "${key}" is already an annotation of the target artifact`,
+      );
     // defineProperty, so that a "__proto__" key is data, not the prototype setter.
     Object.defineProperty(annotations, key, { value, enumerable: true, writable: true, configurable: true });
   }
@@ -131,7 +150,17 @@ function sortedAnnotations(annotations: Record<string, string> | undefined): Rec
  */
 export function encodeJwsPayload(descriptor: Descriptor): Uint8Array {
   const d = sanitizeDescriptor(descriptor);
-  const json = goJson({ targetArtifact: { annotations: sortedAnnotations(d.annotations), digest: d.digest, mediaType: d.mediaType, size: d.size } }, true);
+  const json = goJson(
+    {
+      targetArtifact: {
+        annotations: sortedAnnotations(d.annotations),
+        digest: d.digest,
+        mediaType: d.mediaType,
+        size: d.size,
+      },
+    },
+    true,
+  );
   return new TextEncoder().encode(json);
 }
 
@@ -142,7 +171,16 @@ export function encodeJwsPayload(descriptor: Descriptor): Uint8Array {
 export function encodeCosePayload(descriptor: Descriptor): Uint8Array {
   const d = sanitizeDescriptor(descriptor);
   const annotations = sortedAnnotations(d.annotations);
-  const sorted = annotations ? Object.fromEntries(Object.keys(annotations).sort(compareUtf8).map((k) => [k, annotations[k]!])) : undefined;
-  const json = goJson({ targetArtifact: { mediaType: d.mediaType, digest: d.digest, size: d.size, annotations: sorted } }, false);
+  const sorted = annotations
+    ? Object.fromEntries(
+        Object.keys(annotations)
+          .sort(compareUtf8)
+          .map((k) => [k, annotations[k]!]),
+      )
+    : undefined;
+  const json = goJson(
+    { targetArtifact: { mediaType: d.mediaType, digest: d.digest, size: d.size, annotations: sorted } },
+    false,
+  );
   return new TextEncoder().encode(json);
 }

@@ -1,10 +1,17 @@
 import { algorithmSuiteOf, type Certificate } from '@x/notary-pki';
-import { encodeCose, encodeCoseProtectedHeader, coseSigningInput } from './cose.js';
+import { coseSigningInput, encodeCose, encodeCoseProtectedHeader } from './cose.js';
 import { EnvelopeError } from './errors.js';
+import { type VerifiedEnvelope, verifyEnvelopeIntegrity } from './integrity.js';
 import { encodeJws, encodeJwsProtectedHeader, jwsSigningInput } from './jws.js';
-import { verifyEnvelopeIntegrity, type VerifiedEnvelope } from './integrity.js';
-import { HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, MEDIA_TYPE_PAYLOAD, SIGNING_SCHEME_X509, type EnvelopeMediaType } from './media-types.js';
-import { encodeCosePayload, encodeJwsPayload, type Descriptor } from './payload.js';
+import {
+  type EnvelopeMediaType,
+  HEADER,
+  MEDIA_TYPE_COSE,
+  MEDIA_TYPE_JWS,
+  MEDIA_TYPE_PAYLOAD,
+  SIGNING_SCHEME_X509,
+} from './media-types.js';
+import { type Descriptor, encodeCosePayload, encodeJwsPayload } from './payload.js';
 import type { Signer } from './signer.js';
 import type { ExtendedAttribute, SignedAttributes, UnsignedAttributes } from './signer-info.js';
 import { truncateToSeconds } from './time.js';
@@ -57,13 +64,15 @@ function signedAttributesFor(request: SignEnvelopeRequest): SignedAttributes {
   };
   if (request.expiresInSeconds !== undefined) {
     const seconds = request.expiresInSeconds;
-    if (!Number.isSafeInteger(seconds) || seconds <= 0) fail('expiresInSeconds must be a whole number of seconds greater than 0');
+    if (!Number.isSafeInteger(seconds) || seconds <= 0)
+      fail('expiresInSeconds must be a whole number of seconds greater than 0');
     attributes.expiry = new Date(signingTime.getTime() + seconds * 1000);
   }
   const seen = new Set<string>();
   for (const e of attributes.extendedAttributes) {
     const reservedButKnown = e.key === HEADER.verificationPlugin || e.key === HEADER.verificationPluginMinVersion;
-    if (Object.values(HEADER).includes(e.key as never) && !reservedButKnown) fail(`"${e.key}" is a standard attribute, not an extended one`);
+    if (Object.values(HEADER).includes(e.key as never) && !reservedButKnown)
+      fail(`"${e.key}" is a standard attribute, not an extended one`);
     if (['alg', 'cty', 'crit'].includes(e.key)) fail(`"${e.key}" is a registered header`);
     if (seen.has(e.key)) fail(`extended attribute "${e.key}" is given twice`);
     seen.add(e.key);
@@ -86,7 +95,10 @@ function chainOf(signer: Signer): readonly Certificate[] {
 export async function signEnvelope(request: SignEnvelopeRequest): Promise<SignedEnvelope> {
   const { signer, mediaType } = request;
   if (mediaType !== MEDIA_TYPE_JWS && mediaType !== MEDIA_TYPE_COSE) {
-    throw new EnvelopeError('ERR_UNSUPPORTED_MEDIA_TYPE', `signature envelope format with media type "${String(mediaType)}" is not supported`);
+    throw new EnvelopeError(
+      'ERR_UNSUPPORTED_MEDIA_TYPE',
+      `signature envelope format with media type "${String(mediaType)}" is not supported`,
+    );
   }
   const signatureAlgorithm = algorithmSuiteOf(signer.keySpec).signatureAlgorithm;
   const signedAttributes = signedAttributesFor(request);
@@ -118,7 +130,9 @@ export async function signEnvelope(request: SignEnvelopeRequest): Promise<Signed
   // SIGN-2 [impl]: signing-time validity of every certificate (CERT-11).
   for (const certificate of certificateChain) {
     if (!certificate.isValidAt(signedAttributes.signingTime!)) {
-      fail(`certificate with subject "${certificate.subject}" is not valid at the signing time ${signedAttributes.signingTime!.toISOString()}`);
+      fail(
+        `certificate with subject "${certificate.subject}" is not valid at the signing time ${signedAttributes.signingTime!.toISOString()}`,
+      );
     }
   }
   return { mediaType, bytes, verified };

@@ -36,7 +36,8 @@ export function jwsAlgorithmOf(algorithm: SignatureAlgorithm): JwsAlgorithm {
 
 export function signatureAlgorithmFromCose(alg: unknown): SignatureAlgorithm {
   const algorithm = typeof alg === 'number' ? COSE.get(alg) : undefined;
-  if (!algorithm) throw new EnvelopeError('ERR_UNSUPPORTED_ALGORITHM', `signature algorithm ${String(alg)} is not supported`);
+  if (!algorithm)
+    throw new EnvelopeError('ERR_UNSUPPORTED_ALGORITHM', `signature algorithm ${String(alg)} is not supported`);
   return algorithm;
 }
 

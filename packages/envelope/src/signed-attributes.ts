@@ -1,5 +1,11 @@
 import { EnvelopeError, headerInvalid } from './errors.js';
-import { HEADER, MEDIA_TYPE_PAYLOAD, SIGNING_SCHEME_SIGNING_AUTHORITY, SIGNING_SCHEME_X509, type SigningScheme } from './media-types.js';
+import {
+  HEADER,
+  MEDIA_TYPE_PAYLOAD,
+  SIGNING_SCHEME_SIGNING_AUTHORITY,
+  SIGNING_SCHEME_X509,
+  type SigningScheme,
+} from './media-types.js';
 import type { ExtendedAttribute, SignedAttributes } from './signer-info.js';
 
 /**
@@ -53,14 +59,22 @@ export function validateSignedAttributes(a: ExtractedAttributes): SignedAttribut
   requireCritical(HEADER.signingScheme);
 
   if (scheme === SIGNING_SCHEME_X509) {
-    if (!a.signingTime) headerInvalid(`"${HEADER.signingTime}" is required under the ${SIGNING_SCHEME_X509} signing scheme`);
+    if (!a.signingTime)
+      headerInvalid(`"${HEADER.signingTime}" is required under the ${SIGNING_SCHEME_X509} signing scheme`);
     // AMB-17: notation's COSE ignores it and its JWS rejects it; it has no meaning here, so reject in both.
-    if (a.authenticSigningTime) headerInvalid(`"${HEADER.authenticSigningTime}" is not allowed under the ${SIGNING_SCHEME_X509} signing scheme`);
+    if (a.authenticSigningTime)
+      headerInvalid(`"${HEADER.authenticSigningTime}" is not allowed under the ${SIGNING_SCHEME_X509} signing scheme`);
   } else {
-    if (!a.authenticSigningTime) headerInvalid(`"${HEADER.authenticSigningTime}" is required under the ${SIGNING_SCHEME_SIGNING_AUTHORITY} signing scheme`);
+    if (!a.authenticSigningTime)
+      headerInvalid(
+        `"${HEADER.authenticSigningTime}" is required under the ${SIGNING_SCHEME_SIGNING_AUTHORITY} signing scheme`,
+      );
     requireCritical(HEADER.authenticSigningTime);
     // ATTR-1: signingTime must not be present under signingAuthority (notation's COSE ignores it; we do not).
-    if (a.signingTime) headerInvalid(`"${HEADER.signingTime}" is not allowed under the ${SIGNING_SCHEME_SIGNING_AUTHORITY} signing scheme`);
+    if (a.signingTime)
+      headerInvalid(
+        `"${HEADER.signingTime}" is not allowed under the ${SIGNING_SCHEME_SIGNING_AUTHORITY} signing scheme`,
+      );
   }
   if (a.expiry) {
     requireCritical(HEADER.expiry);
@@ -88,7 +102,8 @@ export function validateSignedAttributes(a: ExtractedAttributes): SignedAttribut
   if (plugin) {
     // PLG-13 [impl]: the plugin name must be critical and a non-blank string.
     if (!plugin.critical) headerInvalid(`"${HEADER.verificationPlugin}" must be listed in crit`);
-    if (typeof plugin.value !== 'string' || plugin.value.trim() === '') headerInvalid(`"${HEADER.verificationPlugin}" must be a non-blank string`);
+    if (typeof plugin.value !== 'string' || plugin.value.trim() === '')
+      headerInvalid(`"${HEADER.verificationPlugin}" must be a non-blank string`);
   }
   const minVersion = extendedAttributes.find((e) => e.key === HEADER.verificationPluginMinVersion);
   if (plugin && minVersion && (!minVersion.critical || typeof minVersion.value !== 'string')) {
@@ -99,7 +114,10 @@ export function validateSignedAttributes(a: ExtractedAttributes): SignedAttribut
   if (!plugin) {
     const unknown = extendedAttributes.find((e) => e.critical && !KNOWN_EXTENDED.has(e.key));
     if (unknown) {
-      throw new EnvelopeError('ERR_ENVELOPE_UNKNOWN_CRITICAL', `critical attribute "${unknown.key}" is not supported and no verification plugin is named to process it`);
+      throw new EnvelopeError(
+        'ERR_ENVELOPE_UNKNOWN_CRITICAL',
+        `critical attribute "${unknown.key}" is not supported and no verification plugin is named to process it`,
+      );
     }
   }
 

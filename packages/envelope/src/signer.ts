@@ -1,12 +1,12 @@
-import * as asn1js from 'asn1js';
 import {
   algorithmSuiteOf,
+  type Certificate,
   decodePem,
+  type KeySpec,
   keySpecOf,
   parseCertificates,
-  type Certificate,
-  type KeySpec,
 } from '@x/notary-pki';
+import * as asn1js from 'asn1js';
 import { EnvelopeError } from './errors.js';
 
 /**
@@ -33,12 +33,17 @@ function toChain(chain: readonly Certificate[] | Uint8Array | string): Certifica
 function importParams(keySpec: KeySpec): RsaHashedImportParams | EcKeyImportParams {
   const suite = algorithmSuiteOf(keySpec);
   if (keySpec.startsWith('RSA')) return { name: 'RSA-PSS', hash: suite.hash };
-  return { name: 'ECDSA', namedCurve: ({ 'EC-256': 'P-256', 'EC-384': 'P-384', 'EC-521': 'P-521' } as Record<string, string>)[keySpec]! };
+  return {
+    name: 'ECDSA',
+    namedCurve: ({ 'EC-256': 'P-256', 'EC-384': 'P-384', 'EC-521': 'P-521' } as Record<string, string>)[keySpec]!,
+  };
 }
 
 function signParams(keySpec: KeySpec): RsaPssParams | EcdsaParams {
   const suite = algorithmSuiteOf(keySpec);
-  return keySpec.startsWith('RSA') ? { name: 'RSA-PSS', saltLength: suite.hashLength } : { name: 'ECDSA', hash: suite.hash };
+  return keySpec.startsWith('RSA')
+    ? { name: 'RSA-PSS', saltLength: suite.hashLength }
+    : { name: 'ECDSA', hash: suite.hash };
 }
 
 /**
@@ -60,7 +65,10 @@ export interface WebCryptoKey {
  * browser key that never leaves the crypto module). The key must match the
  * leaf certificate's key spec; `sign()` checks its algorithm.
  */
-export function signerFromCryptoKey(key: WebCryptoKey, certificateChain: readonly Certificate[] | Uint8Array | string): Signer {
+export function signerFromCryptoKey(
+  key: WebCryptoKey,
+  certificateChain: readonly Certificate[] | Uint8Array | string,
+): Signer {
   // Every CryptoKey is a WebCryptoKey; subtle.sign refuses anything else.
   const privateKey = key as CryptoKey;
   const chain = toChain(certificateChain);
@@ -70,9 +78,14 @@ export function signerFromCryptoKey(key: WebCryptoKey, certificateChain: readonl
   const matches =
     privateKey.type === 'private' &&
     algorithm.name === expected.name &&
-    ('namedCurve' in expected ? algorithm.namedCurve === expected.namedCurve : algorithm.hash?.name === (expected as RsaHashedImportParams).hash);
+    ('namedCurve' in expected
+      ? algorithm.namedCurve === expected.namedCurve
+      : algorithm.hash?.name === (expected as RsaHashedImportParams).hash);
   if (!matches) {
-    throw new EnvelopeError('ERR_SIGNING_FAILED', `the private key (${algorithm.name}) does not fit the leaf certificate's key spec ${keySpec}; import it as ${JSON.stringify(expected)}`);
+    throw new EnvelopeError(
+      'ERR_SIGNING_FAILED',
+      `the private key (${algorithm.name}) does not fit the leaf certificate's key spec ${keySpec}; import it as ${JSON.stringify(expected)}`,
+    );
   }
   const params = signParams(keySpec);
   return {
@@ -86,13 +99,22 @@ export function signerFromCryptoKey(key: WebCryptoKey, certificateChain: readonl
 
 const OID_RSA = '1.2.840.113549.1.1.1';
 const OID_EC = '1.2.840.10045.2.1';
-const CURVE_OIDS: Readonly<Record<string, string>> = { 'EC-256': '1.2.840.10045.3.1.7', 'EC-384': '1.3.132.0.34', 'EC-521': '1.3.132.0.35' };
+const CURVE_OIDS: Readonly<Record<string, string>> = {
+  'EC-256': '1.2.840.10045.3.1.7',
+  'EC-384': '1.3.132.0.34',
+  'EC-521': '1.3.132.0.35',
+};
 
 /** Wraps a PKCS#1 RSAPrivateKey or SEC1 ECPrivateKey into PKCS#8, the form WebCrypto imports. */
 function wrapInPkcs8(keyDer: Uint8Array, keySpec: KeySpec): Uint8Array {
   const algorithm = keySpec.startsWith('RSA')
     ? new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID_RSA }), new asn1js.Null()] })
-    : new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID_EC }), new asn1js.ObjectIdentifier({ value: CURVE_OIDS[keySpec]! })] });
+    : new asn1js.Sequence({
+        value: [
+          new asn1js.ObjectIdentifier({ value: OID_EC }),
+          new asn1js.ObjectIdentifier({ value: CURVE_OIDS[keySpec]! }),
+        ],
+      });
   const info = new asn1js.Sequence({
     value: [new asn1js.Integer({ value: 0 }), algorithm, new asn1js.OctetString({ valueHex: keyDer.slice().buffer })],
   });
@@ -112,14 +134,20 @@ function privateKeyDer(key: Uint8Array | string, keySpec: KeySpec): Uint8Array {
   if (!block) throw new EnvelopeError('ERR_SIGNING_FAILED', 'no PRIVATE KEY block in the PEM input');
   if (block.label === 'PRIVATE KEY') return block.bytes;
   if (block.label === 'RSA PRIVATE KEY' || block.label === 'EC PRIVATE KEY') return wrapInPkcs8(block.bytes, keySpec);
-  throw new EnvelopeError('ERR_SIGNING_FAILED', `unsupported private key PEM block "${block.label}" (encrypted keys are not supported)`);
+  throw new EnvelopeError(
+    'ERR_SIGNING_FAILED',
+    `unsupported private key PEM block "${block.label}" (encrypted keys are not supported)`,
+  );
 }
 
 /**
  * A signer over a private key given as PKCS#8 DER, or as PEM (`PRIVATE KEY`,
  * `RSA PRIVATE KEY` or `EC PRIVATE KEY`). The key is imported non-extractable.
  */
-export async function signerFromPrivateKey(key: Uint8Array | string, certificateChain: readonly Certificate[] | Uint8Array | string): Promise<Signer> {
+export async function signerFromPrivateKey(
+  key: Uint8Array | string,
+  certificateChain: readonly Certificate[] | Uint8Array | string,
+): Promise<Signer> {
   const chain = toChain(certificateChain);
   const keySpec = keySpecOf(chain[0]!.publicKey);
   const der = privateKeyDer(key, keySpec);

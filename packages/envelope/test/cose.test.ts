@@ -1,10 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import { encode, Tag } from 'cbor2';
 import * as pki from '@x/notary-pki';
-import { HEADER, MEDIA_TYPE_COSE, encodeCosePayload, parseEnvelope, signEnvelope, verifyEnvelopeIntegrity, type SignedAttributes } from '../src/index.js';
+import { encode, Tag } from 'cbor2';
+import { describe, expect, it } from 'vitest';
+import { coseSigningInput, encodeCoseProtectedHeader } from '../src/cose.js';
 import {
-  SIGNING_TIME,
-  TARGET,
+  encodeCosePayload,
+  HEADER,
+  MEDIA_TYPE_COSE,
+  parseEnvelope,
+  type SignedAttributes,
+  signEnvelope,
+  verifyEnvelopeIntegrity,
+} from '../src/index.js';
+import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
+import {
   concat,
   coseEntries,
   craftCose,
@@ -15,22 +23,33 @@ import {
   hex,
   keyMaterial,
   rawVerify,
-  sigStructure,
+  SIGNING_TIME,
   signerFor,
+  sigStructure,
   splitCose,
+  TARGET,
   utf8,
 } from './helpers.js';
-import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
-import { coseSigningInput, encodeCoseProtectedHeader } from '../src/cose.js';
 
-const verify = (bytes: Uint8Array): ReturnType<typeof verifyEnvelopeIntegrity> => verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_COSE);
+const verify = (bytes: Uint8Array): ReturnType<typeof verifyEnvelopeIntegrity> =>
+  verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_COSE);
 
 async function signed(spec = 'ec-256', extra: Partial<Parameters<typeof signEnvelope>[0]> = {}) {
-  return signEnvelope({ mediaType: MEDIA_TYPE_COSE, signer: await signerFor(spec), targetArtifact: TARGET, signingTime: SIGNING_TIME, ...extra });
+  return signEnvelope({
+    mediaType: MEDIA_TYPE_COSE,
+    signer: await signerFor(spec),
+    targetArtifact: TARGET,
+    signingTime: SIGNING_TIME,
+    ...extra,
+  });
 }
 
 /** A protected header with one entry replaced / removed; the rest is the valid default. */
-async function craftWithEntries(spec: string, overrides: [string | number, unknown][], remove: (string | number)[] = []): Promise<Uint8Array> {
+async function craftWithEntries(
+  spec: string,
+  overrides: [string | number, unknown][],
+  remove: (string | number)[] = [],
+): Promise<Uint8Array> {
   const km = await keyMaterial(spec);
   return craftCose(km, { entries: coseEntries(km, overrides, remove) });
 }
@@ -48,7 +67,8 @@ describe('COSE envelope', () => {
     it('ENV-COSE-1: a hand-made tagged envelope verifies, the untagged, tag-98 and tag-17 forms are ERR_ENVELOPE_MALFORMED', async () => {
       const km = await keyMaterial('ec-256');
       await expect(verify(await craftCose(km))).resolves.toBeDefined();
-      for (const tag of [null, 98, 17, 24]) await expectEnvelopeError(verify(await craftCose(km, { tag })), 'ERR_ENVELOPE_MALFORMED');
+      for (const tag of [null, 98, 17, 24])
+        await expectEnvelopeError(verify(await craftCose(km, { tag })), 'ERR_ENVELOPE_MALFORMED');
     });
 
     it('ENV-COSE-1: a COSE_Sign1 array of 3 or 5 items, or trailing bytes after it, is ERR_ENVELOPE_MALFORMED', async () => {
@@ -56,8 +76,12 @@ describe('COSE envelope', () => {
       const good = await craftCose(km);
       const parts = splitCose(good);
       const three = encode(new Tag(18, [parts.protectedBytes, parts.unprotected, parts.payload]), { sortKeys: null });
-      const five = encode(new Tag(18, [parts.protectedBytes, parts.unprotected, parts.payload, parts.signature, new Uint8Array()]), { sortKeys: null });
-      for (const bad of [three, five, concat(good, Uint8Array.of(0x00))]) await expectEnvelopeError(verify(bad), 'ERR_ENVELOPE_MALFORMED');
+      const five = encode(
+        new Tag(18, [parts.protectedBytes, parts.unprotected, parts.payload, parts.signature, new Uint8Array()]),
+        { sortKeys: null },
+      );
+      for (const bad of [three, five, concat(good, Uint8Array.of(0x00))])
+        await expectEnvelopeError(verify(bad), 'ERR_ENVELOPE_MALFORMED');
     });
 
     it('ENV-COSE-1: a duplicate key in the protected map, or an indefinite-length protected map, is ERR_ENVELOPE_MALFORMED', async () => {
@@ -96,7 +120,15 @@ describe('COSE envelope', () => {
     it('ENV-COSE-2: a payload written as a text string is ERR_ENVELOPE_MALFORMED', async () => {
       const km = await keyMaterial('ec-256');
       const parts = splitCose(await craftCose(km));
-      const bytes = encode(new Tag(18, [parts.protectedBytes, parts.unprotected, new TextDecoder().decode(parts.payload), parts.signature]), { sortKeys: null });
+      const bytes = encode(
+        new Tag(18, [
+          parts.protectedBytes,
+          parts.unprotected,
+          new TextDecoder().decode(parts.payload),
+          parts.signature,
+        ]),
+        { sortKeys: null },
+      );
       await expectEnvelopeError(verify(bytes), 'ERR_ENVELOPE_MALFORMED');
     });
   });
@@ -128,7 +160,10 @@ describe('COSE envelope', () => {
       ['tag 1004 (RFC 8943 date)', new Tag(1004, '2026-01-02')],
       ['tag 18 over an integer', new Tag(18, 1767323045)],
     ])('ENV-COSE-3: signingTime as %s is ERR_ENVELOPE_HEADER_INVALID', async (_what, value) => {
-      await expectEnvelopeError(verify(await craftWithEntries('ec-256', [[HEADER.signingTime, value]])), 'ERR_ENVELOPE_HEADER_INVALID');
+      await expectEnvelopeError(
+        verify(await craftWithEntries('ec-256', [[HEADER.signingTime, value]])),
+        'ERR_ENVELOPE_HEADER_INVALID',
+      );
     });
 
     it('ENV-COSE-3: an expiry as tag 0 is ERR_ENVELOPE_HEADER_INVALID', async () => {
@@ -148,17 +183,33 @@ describe('COSE envelope', () => {
       ['crit with a bstr label', [[2, [HEADER.signingScheme, utf8('x')]]], [], 'ERR_ENVELOPE_HEADER_INVALID'],
       ['alg missing', [], [1], 'ERR_UNSUPPORTED_ALGORITHM'],
       ['alg as text "ES256"', [[1, 'ES256']], [], 'ERR_UNSUPPORTED_ALGORITHM'],
-      ['an extended attribute with a map value', [['com.example.m', new Map([[1, 2]])]], [], 'ERR_ENVELOPE_HEADER_INVALID'],
-      ['an extended attribute with a bstr value', [['com.example.b', Uint8Array.of(1)]], [], 'ERR_ENVELOPE_HEADER_INVALID'],
+      [
+        'an extended attribute with a map value',
+        [['com.example.m', new Map([[1, 2]])]],
+        [],
+        'ERR_ENVELOPE_HEADER_INVALID',
+      ],
+      [
+        'an extended attribute with a bstr value',
+        [['com.example.b', Uint8Array.of(1)]],
+        [],
+        'ERR_ENVELOPE_HEADER_INVALID',
+      ],
     ])('ENV-COSE-3: %s is rejected', async (_what, overrides, remove, code) => {
       await expectEnvelopeError(verify(await craftWithEntries('ec-256', overrides, remove)), code as never);
     });
   });
 
   describe('ENV-COSE-4 crit', () => {
-    it.each([0, 1, 2, 3, 4, 8])('ENV-COSE-4: crit listing integer label %i is ERR_ENVELOPE_HEADER_INVALID', async (label) => {
-      await expectEnvelopeError(verify(await craftWithEntries('ec-256', [[2, [HEADER.signingScheme, label]]])), 'ERR_ENVELOPE_HEADER_INVALID');
-    });
+    it.each([0, 1, 2, 3, 4, 8])(
+      'ENV-COSE-4: crit listing integer label %i is ERR_ENVELOPE_HEADER_INVALID',
+      async (label) => {
+        await expectEnvelopeError(
+          verify(await craftWithEntries('ec-256', [[2, [HEADER.signingScheme, label]]])),
+          'ERR_ENVELOPE_HEADER_INVALID',
+        );
+      },
+    );
 
     it('ENV-COSE-4: crit listing a present integer label outside 0–8 is ERR_ENVELOPE_UNKNOWN_CRITICAL', async () => {
       const bytes = await craftWithEntries('ec-256', [
@@ -169,7 +220,13 @@ describe('COSE envelope', () => {
     });
 
     it.each<[string, [string | number, unknown][]]>([
-      ['crit omits signingScheme', [[2, ['com.example.x']], ['com.example.x', 'v']]],
+      [
+        'crit omits signingScheme',
+        [
+          [2, ['com.example.x']],
+          ['com.example.x', 'v'],
+        ],
+      ],
       ['crit is empty', [[2, []]]],
       ['crit lists an absent text label', [[2, [HEADER.signingScheme, 'com.example.absent']]]],
       ['crit lists signingTime', [[2, [HEADER.signingScheme, HEADER.signingTime]]]],
@@ -189,7 +246,13 @@ describe('COSE envelope', () => {
           { key: 'com.example.a', value: 'a', critical: true },
         ],
       });
-      expect(splitCose(s.bytes).protectedMap.get(2)).toEqual([HEADER.signingScheme, HEADER.expiry, 'com.example.b', HEADER.verificationPlugin, 'com.example.a']);
+      expect(splitCose(s.bytes).protectedMap.get(2)).toEqual([
+        HEADER.signingScheme,
+        HEADER.expiry,
+        'com.example.b',
+        HEADER.verificationPlugin,
+        'com.example.a',
+      ]);
     });
 
     it('ENV-COSE-4: under signingAuthority the encoder writes [signingScheme, authenticSigningTime, expiry, extended…]', () => {
@@ -200,7 +263,11 @@ describe('COSE envelope', () => {
         expiry: new Date(SIGNING_TIME.getTime() + 1000),
         extendedAttributes: [{ key: 'com.example.c', value: 'c', critical: true }],
       };
-      const map = splitCose(encode(new Tag(18, [encodeCoseProtectedHeader('ECDSA-SHA-256', a), new Map(), new Uint8Array(), new Uint8Array()]))).protectedMap;
+      const map = splitCose(
+        encode(
+          new Tag(18, [encodeCoseProtectedHeader('ECDSA-SHA-256', a), new Map(), new Uint8Array(), new Uint8Array()]),
+        ),
+      ).protectedMap;
       expect(map.get(2)).toEqual([HEADER.signingScheme, HEADER.authenticSigningTime, HEADER.expiry, 'com.example.c']);
     });
   });
@@ -216,7 +283,10 @@ describe('COSE envelope', () => {
     it('ENV-COSE-5: x5chain as a single bstr (not an array), even for a one-certificate chain, is ERR_ENVELOPE_MALFORMED', async () => {
       const km = await keyMaterial('ec-256');
       const leaf = km.chain[0]!.der;
-      await expectEnvelopeError(verify(await craftCose(km, { unprotected: new Map([[33, leaf]]) })), 'ERR_ENVELOPE_MALFORMED');
+      await expectEnvelopeError(
+        verify(await craftCose(km, { unprotected: new Map([[33, leaf]]) })),
+        'ERR_ENVELOPE_MALFORMED',
+      );
       // The array form of the same single certificate parses (and then fails only the chain rule: no root).
       let caught: unknown;
       await verify(await craftCose(km, { unprotected: new Map([[33, [leaf]]]) })).catch((e: unknown) => (caught = e));
@@ -229,7 +299,10 @@ describe('COSE envelope', () => {
       ['an array with a non-certificate bstr', [utf8('not a certificate')]],
     ])('ENV-COSE-5: x5chain as %s is ERR_ENVELOPE_MALFORMED', async (_what, x5chain) => {
       const km = await keyMaterial('ec-256');
-      await expectEnvelopeError(verify(await craftCose(km, { unprotected: new Map([[33, x5chain]]) })), 'ERR_ENVELOPE_MALFORMED');
+      await expectEnvelopeError(
+        verify(await craftCose(km, { unprotected: new Map([[33, x5chain]]) })),
+        'ERR_ENVELOPE_MALFORMED',
+      );
     });
 
     it('ENV-COSE-5 AMB-18: an x5chain in the protected header is ignored; the unprotected one is read', async () => {
@@ -237,13 +310,18 @@ describe('COSE envelope', () => {
       const other = await keyMaterial('ec-384');
       const entries = coseEntries(km, [[33, other.chain.map((c) => c.der)]]);
       const v = await verify(await craftCose(km, { entries }));
-      expect(v.content.signerInfo.certificateChain.map((c) => c.sha256Fingerprint)).toEqual(km.chain.map((c) => c.sha256Fingerprint));
+      expect(v.content.signerInfo.certificateChain.map((c) => c.sha256Fingerprint)).toEqual(
+        km.chain.map((c) => c.sha256Fingerprint),
+      );
     });
 
     it('ENV-COSE-5 AMB-18: an x5chain only in the protected header is ERR_ENVELOPE_MALFORMED', async () => {
       const km = await keyMaterial('ec-256');
       const entries = coseEntries(km, [[33, km.chain.map((c) => c.der)]]);
-      await expectEnvelopeError(verify(await craftCose(km, { entries, unprotected: new Map() })), 'ERR_ENVELOPE_MALFORMED');
+      await expectEnvelopeError(
+        verify(await craftCose(km, { entries, unprotected: new Map() })),
+        'ERR_ENVELOPE_MALFORMED',
+      );
     });
 
     it('ENV-COSE-5 AMB-1: the timestamp token round-trips as a bstr under io.cncf.notary.timestampSignature; signingAgent is a tstr', async () => {
@@ -265,7 +343,10 @@ describe('COSE envelope', () => {
       ['signingAgent as an integer', HEADER.signingAgent, 1],
     ])('ENV-COSE-5: %s is ERR_ENVELOPE_MALFORMED', async (_what, label, value) => {
       const km = await keyMaterial('ec-256');
-      const unprotected = new Map<unknown, unknown>([[33, km.chain.map((c) => c.der)], [label, value]]);
+      const unprotected = new Map<unknown, unknown>([
+        [33, km.chain.map((c) => c.der)],
+        [label, value],
+      ]);
       await expectEnvelopeError(verify(await craftCose(km, { unprotected })), 'ERR_ENVELOPE_MALFORMED');
     });
   });
@@ -285,15 +366,24 @@ describe('COSE envelope', () => {
       expect(hex(coseSigningInput(Uint8Array.of(0xa0), Uint8Array.of(1)))).toBe('846a5369676e61747572653141a0404101');
     });
 
-    it.each(['ec-256', 'rsa-2048'])('ENV-COSE-6: the %s signature verifies over a hand-built Sig_structure of the raw protected bytes and payload', async (spec) => {
-      const km = await keyMaterial(spec);
-      const parts = splitCose((await signed(spec)).bytes);
-      expect(await rawVerify(km, parts.signature, sigStructure(parts.protectedBytes, parts.payload))).toBe(true);
-      // Not over the payload alone, nor with a non-empty external_aad.
-      expect(await rawVerify(km, parts.signature, parts.payload)).toBe(false);
-      const withAad = concat(Uint8Array.of(0x84, 0x6a), utf8('Signature1'), encode(parts.protectedBytes), Uint8Array.of(0x41, 0x00), encode(parts.payload));
-      expect(await rawVerify(km, parts.signature, withAad)).toBe(false);
-    });
+    it.each(['ec-256', 'rsa-2048'])(
+      'ENV-COSE-6: the %s signature verifies over a hand-built Sig_structure of the raw protected bytes and payload',
+      async (spec) => {
+        const km = await keyMaterial(spec);
+        const parts = splitCose((await signed(spec)).bytes);
+        expect(await rawVerify(km, parts.signature, sigStructure(parts.protectedBytes, parts.payload))).toBe(true);
+        // Not over the payload alone, nor with a non-empty external_aad.
+        expect(await rawVerify(km, parts.signature, parts.payload)).toBe(false);
+        const withAad = concat(
+          Uint8Array.of(0x84, 0x6a),
+          utf8('Signature1'),
+          encode(parts.protectedBytes),
+          Uint8Array.of(0x41, 0x00),
+          encode(parts.payload),
+        );
+        expect(await rawVerify(km, parts.signature, withAad)).toBe(false);
+      },
+    );
 
     it('ENV-COSE-6: a signature over a Sig_structure with context "Signature" (COSE_Sign) is ERR_SIGNATURE_VERIFICATION_FAILED', async () => {
       const km = await keyMaterial('ec-256');
@@ -301,7 +391,10 @@ describe('COSE envelope', () => {
       const payload = encodeCosePayload(TARGET);
       const { rawSign } = await import('./helpers.js');
       const wrong = await rawSign(km, encode(['Signature', protectedBytes, new Uint8Array(), payload]));
-      await expectEnvelopeError(verify(await craftCose(km, { protectedBytes, payload, signature: wrong })), 'ERR_SIGNATURE_VERIFICATION_FAILED');
+      await expectEnvelopeError(
+        verify(await craftCose(km, { protectedBytes, payload, signature: wrong })),
+        'ERR_SIGNATURE_VERIFICATION_FAILED',
+      );
     });
   });
 
@@ -333,17 +426,23 @@ describe('COSE envelope', () => {
 
     it('ENV-COSE-7 ALG-2: a valid SHA-256 PSS signature by an RSA-3072 leaf under PS256 (-37) is ERR_ALGORITHM_MISMATCH', async () => {
       const km = await keyMaterial('rsa-3072');
-      await expectEnvelopeError(verify(await craftCose(km, { entries: coseEntries(km, [[1, -37]]), hash: 'SHA-256' })), 'ERR_ALGORITHM_MISMATCH');
+      await expectEnvelopeError(
+        verify(await craftCose(km, { entries: coseEntries(km, [[1, -37]]), hash: 'SHA-256' })),
+        'ERR_ALGORITHM_MISMATCH',
+      );
     });
 
-    it.each(['rsa-2048', 'rsa-3072', 'rsa-4096'])('ENV-COSE-7 AMB-16: %s PSS uses salt = hash length; salt 20 is ERR_SIGNATURE_VERIFICATION_FAILED', async (spec) => {
-      const km = await keyMaterial(spec);
-      const parts = splitCose((await signed(spec)).bytes);
-      const input = sigStructure(parts.protectedBytes, parts.payload);
-      expect(await rawVerify(km, parts.signature, input, km.suite.hashLength)).toBe(true);
-      expect(await rawVerify(km, parts.signature, input, 20)).toBe(false);
-      await expectEnvelopeError(verify(await craftCose(km, { saltLength: 20 })), 'ERR_SIGNATURE_VERIFICATION_FAILED');
-    });
+    it.each(['rsa-2048', 'rsa-3072', 'rsa-4096'])(
+      'ENV-COSE-7 AMB-16: %s PSS uses salt = hash length; salt 20 is ERR_SIGNATURE_VERIFICATION_FAILED',
+      async (spec) => {
+        const km = await keyMaterial(spec);
+        const parts = splitCose((await signed(spec)).bytes);
+        const input = sigStructure(parts.protectedBytes, parts.payload);
+        expect(await rawVerify(km, parts.signature, input, km.suite.hashLength)).toBe(true);
+        expect(await rawVerify(km, parts.signature, input, 20)).toBe(false);
+        await expectEnvelopeError(verify(await craftCose(km, { saltLength: 20 })), 'ERR_SIGNATURE_VERIFICATION_FAILED');
+      },
+    );
 
     it.each([
       ['ec-256', 64],
@@ -392,13 +491,31 @@ describe('COSE envelope', () => {
           { key: HEADER.verificationPlugin, value: 'p', critical: true },
         ],
       };
-      const map = splitCose(encode(new Tag(18, [encodeCoseProtectedHeader('ECDSA-SHA-256', a), new Map(), new Uint8Array(), new Uint8Array()]))).protectedMap;
-      expect([...map.keys()]).toEqual([1, 2, 3, HEADER.signingScheme, HEADER.verificationPlugin, HEADER.authenticSigningTime, HEADER.verificationPluginMinVersion]);
+      const map = splitCose(
+        encode(
+          new Tag(18, [encodeCoseProtectedHeader('ECDSA-SHA-256', a), new Map(), new Uint8Array(), new Uint8Array()]),
+        ),
+      ).protectedMap;
+      expect([...map.keys()]).toEqual([
+        1,
+        2,
+        3,
+        HEADER.signingScheme,
+        HEADER.verificationPlugin,
+        HEADER.authenticSigningTime,
+        HEADER.verificationPluginMinVersion,
+      ]);
     });
 
     it('ENV-COSE-8: exact protected bytes for a fixed ES256 request', () => {
-      const a: SignedAttributes = { contentType: MEDIA_TYPE_PAYLOAD, signingScheme: 'notary.x509', signingTime: new Date('2025-01-01T00:00:00Z'), extendedAttributes: [] };
-      const tstr = (s: string): string => (s.length < 24 ? (0x60 + s.length).toString(16) : `78${s.length.toString(16).padStart(2, '0')}`) + hex(utf8(s));
+      const a: SignedAttributes = {
+        contentType: MEDIA_TYPE_PAYLOAD,
+        signingScheme: 'notary.x509',
+        signingTime: new Date('2025-01-01T00:00:00Z'),
+        extendedAttributes: [],
+      };
+      const tstr = (s: string): string =>
+        (s.length < 24 ? (0x60 + s.length).toString(16) : `78${s.length.toString(16).padStart(2, '0')}`) + hex(utf8(s));
       const expected =
         'a5' +
         '0126' +
@@ -423,7 +540,10 @@ describe('COSE envelope', () => {
       expect(v.content.signerInfo.signedAttributes.signingTime).toEqual(SIGNING_TIME);
       // The same header re-encoded deterministically does not match the signature.
       const parts = splitCose(await craftCose(km, { protectedBytes }));
-      const swapped = encode(new Tag(18, [encodeMap(coseEntries(km)), parts.unprotected, parts.payload, parts.signature]), { sortKeys: null });
+      const swapped = encode(
+        new Tag(18, [encodeMap(coseEntries(km)), parts.unprotected, parts.payload, parts.signature]),
+        { sortKeys: null },
+      );
       await expectEnvelopeError(verify(swapped), 'ERR_SIGNATURE_VERIFICATION_FAILED');
     });
 

@@ -5,10 +5,21 @@
  * buckets (RFC 9052 §3). Every negative envelope is otherwise valid and
  * re-signed by the leaf key, so the one defect is what is rejected.
  */
-import { describe, expect, it } from 'vitest';
+
 import * as foundation from '@x/notary-pki/foundation';
+import { describe, expect, it } from 'vitest';
 import { HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, parsePayload, verifyEnvelopeIntegrity } from '../src/index.js';
-import { TARGET, coseEntries, craftCose, craftJws, expectEnvelopeError, jwsHeader, keyMaterial, utf8, type KeyMaterial } from './helpers.js';
+import {
+  coseEntries,
+  craftCose,
+  craftJws,
+  expectEnvelopeError,
+  jwsHeader,
+  type KeyMaterial,
+  keyMaterial,
+  TARGET,
+  utf8,
+} from './helpers.js';
 
 const MiB = 1024 * 1024;
 const verifyJws = (bytes: Uint8Array) => verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_JWS);
@@ -61,11 +72,14 @@ describe('issue 12: duplicate JSON member names in a JWS', () => {
     ['alg and ALG (Go folds them onto one field)', '"ALG":"none",'],
     ['crit twice', '"crit":[],'],
     ['an extended attribute twice', '"com.example.note":"a","com.example.note":"b",'],
-  ])('ENV-JWS-3 issue 12: a protected header with %s is ERR_ENVELOPE_HEADER_INVALID, even re-signed', async (_what, members) => {
-    const km = await keyMaterial('ec-256');
-    const protectedText = `{${members}${JSON.stringify(jwsHeader(km)).slice(1)}`;
-    await expectEnvelopeError(verifyJws(await craftJws(km, { protectedText })), 'ERR_ENVELOPE_HEADER_INVALID');
-  });
+  ])(
+    'ENV-JWS-3 issue 12: a protected header with %s is ERR_ENVELOPE_HEADER_INVALID, even re-signed',
+    async (_what, members) => {
+      const km = await keyMaterial('ec-256');
+      const protectedText = `{${members}${JSON.stringify(jwsHeader(km)).slice(1)}`;
+      await expectEnvelopeError(verifyJws(await craftJws(km, { protectedText })), 'ERR_ENVELOPE_HEADER_INVALID');
+    },
+  );
 
   it('ENV-JWS-3 issue 12: extended attributes that differ only in case are two attributes, as in Go', async () => {
     const km = await keyMaterial('ec-256');
@@ -78,13 +92,19 @@ describe('issue 12: duplicate JSON member names in a JWS', () => {
 
 describe('issue 12: payload members (PAY-1, PAY-2)', () => {
   const duplicates: [string, string][] = [
-    ['targetArtifact twice', `{"targetArtifact":{${DESCRIPTOR}},"targetArtifact":{${DESCRIPTOR.replace('512', '513')}}}`],
+    [
+      'targetArtifact twice',
+      `{"targetArtifact":{${DESCRIPTOR}},"targetArtifact":{${DESCRIPTOR.replace('512', '513')}}}`,
+    ],
     ['targetArtifact and TargetArtifact', `{"targetArtifact":{${DESCRIPTOR}},"TargetArtifact":{${DESCRIPTOR}}}`],
     ['size twice in targetArtifact', `{"targetArtifact":{${DESCRIPTOR},"size":513}}`],
     ['size and Size in targetArtifact', `{"targetArtifact":{${DESCRIPTOR},"Size":513}}`],
     ['digest and DIGEST in targetArtifact', `{"targetArtifact":{${DESCRIPTOR},"DIGEST":"${TARGET.digest}"}}`],
     ['an annotation twice', `{"targetArtifact":{${DESCRIPTOR},"annotations":{"k":"a","k":"b"}}}`],
-    ['a name twice in an unknown object three levels down', `{"targetArtifact":{${DESCRIPTOR},"com.example":{"x":{"y":1,"y":2}}}}`],
+    [
+      'a name twice in an unknown object three levels down',
+      `{"targetArtifact":{${DESCRIPTOR},"com.example":{"x":{"y":1,"y":2}}}}`,
+    ],
   ];
 
   it.each(duplicates)('PAY-1 PAY-2 issue 12: a JWS payload with %s is ERR_PAYLOAD_INVALID', async (_what, json) => {
@@ -106,11 +126,14 @@ describe('issue 12: payload members (PAY-1, PAY-2)', () => {
     ['another member', `{"targetArtifact":{${DESCRIPTOR}},"other":1}`],
     ['a member before targetArtifact', `{"subject":{${DESCRIPTOR}},"targetArtifact":{${DESCRIPTOR}}}`],
     ['"__proto__"', `{"targetArtifact":{${DESCRIPTOR}},"__proto__":{}}`],
-  ])('PAY-1 issue 12: a payload with %s besides targetArtifact is ERR_PAYLOAD_INVALID in JWS and COSE', async (_what, json) => {
-    const km = await keyMaterial('ec-256');
-    await expectEnvelopeError(verifyJws(await craftJws(km, { payload: payloadOf(json) })), 'ERR_PAYLOAD_INVALID');
-    await expectEnvelopeError(verifyCose(await craftCose(km, { payload: payloadOf(json) })), 'ERR_PAYLOAD_INVALID');
-  });
+  ])(
+    'PAY-1 issue 12: a payload with %s besides targetArtifact is ERR_PAYLOAD_INVALID in JWS and COSE',
+    async (_what, json) => {
+      const km = await keyMaterial('ec-256');
+      await expectEnvelopeError(verifyJws(await craftJws(km, { payload: payloadOf(json) })), 'ERR_PAYLOAD_INVALID');
+      await expectEnvelopeError(verifyCose(await craftCose(km, { payload: payloadOf(json) })), 'ERR_PAYLOAD_INVALID');
+    },
+  );
 
   it('PAY-2 issue 12: unknown members inside targetArtifact stay allowed (artifactType, urls, others)', async () => {
     const km = await keyMaterial('ec-256');
@@ -132,7 +155,9 @@ describe('issue 12: payload members (PAY-1, PAY-2)', () => {
     const filler = (unit: string, used: number): string => unit.repeat(Math.ceil((32 * MiB - used) / unit.length));
     const members = names.join(':0,');
     const bare = names.join(',');
-    const asMembers = utf8(`{"targetArtifact":{${DESCRIPTOR},"com.example":{${members}:0${filler(',"p":0', members.length)}}}}`);
+    const asMembers = utf8(
+      `{"targetArtifact":{${DESCRIPTOR},"com.example":{${members}:0${filler(',"p":0', members.length)}}}}`,
+    );
     const bareNames = utf8(`{"targetArtifact":{${DESCRIPTOR},"com.example":{${bare}${filler(',"p"', bare.length)}}}}`);
     for (const bytes of [asMembers, bareNames]) {
       expect(bytes.length).toBeGreaterThanOrEqual(32 * MiB);
@@ -146,22 +171,27 @@ describe('issue 12: a COSE label in both header buckets (RFC 9052 §3)', () => {
     ['signingAgent', HEADER.signingAgent, 'notary-ts/0.1.0'],
     ['an unknown text label', 'com.example.hint', 'x'],
     ['kid (label 4)', 4, utf8('key')],
-  ])('ENV-COSE-5 issue 12: %s in both the protected and the unprotected header is ERR_ENVELOPE_MALFORMED', async (_what, label, value) => {
-    const km = await keyMaterial('ec-256');
-    const entries = coseEntries(km, [[label, value]]);
-    await expect(verifyCose(await craftCose(km, { entries }))).resolves.toBeDefined();
-    const unprotected = new Map<unknown, unknown>([
-      [33, km.chain.map((c) => c.der)],
-      [label, value],
-    ]);
-    await expectEnvelopeError(verifyCose(await craftCose(km, { entries, unprotected })), 'ERR_ENVELOPE_MALFORMED');
-  });
+  ])(
+    'ENV-COSE-5 issue 12: %s in both the protected and the unprotected header is ERR_ENVELOPE_MALFORMED',
+    async (_what, label, value) => {
+      const km = await keyMaterial('ec-256');
+      const entries = coseEntries(km, [[label, value]]);
+      await expect(verifyCose(await craftCose(km, { entries }))).resolves.toBeDefined();
+      const unprotected = new Map<unknown, unknown>([
+        [33, km.chain.map((c) => c.der)],
+        [label, value],
+      ]);
+      await expectEnvelopeError(verifyCose(await craftCose(km, { entries, unprotected })), 'ERR_ENVELOPE_MALFORMED');
+    },
+  );
 
   it('ENV-COSE-5 AMB-18 issue 12: x5chain (label 33) in both buckets stays valid; the unprotected one is read', async () => {
     const km = await keyMaterial('ec-256');
     const other = await keyMaterial('ec-384');
     const entries = coseEntries(km, [[33, other.chain.map((c) => c.der)]]);
     const verified = await verifyCose(await craftCose(km, { entries }));
-    expect(verified.content.signerInfo.certificateChain.map((c) => c.sha256Fingerprint)).toEqual(km.chain.map((c) => c.sha256Fingerprint));
+    expect(verified.content.signerInfo.certificateChain.map((c) => c.sha256Fingerprint)).toEqual(
+      km.chain.map((c) => c.sha256Fingerprint),
+    );
   });
 });

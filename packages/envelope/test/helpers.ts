@@ -6,14 +6,24 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { decode, encode, Tag, type DecodeOptions, type TagDecoder } from 'cbor2';
-import { expect } from 'vitest';
 import * as pki from '@x/notary-pki';
 import * as foundation from '@x/notary-pki/foundation';
-import { EnvelopeError, HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, encodeCosePayload, signerFromPrivateKey, type EnvelopeErrorCode, type EnvelopeMediaType, type Signer } from '../src/index.js';
 import { repoRoot } from '@x/notary-test-servers/upstream-vectors';
-import { type Descriptor, encodeJwsPayload } from '../src/payload.js';
+import { type DecodeOptions, decode, encode, Tag, type TagDecoder } from 'cbor2';
+import { expect } from 'vitest';
+import {
+  EnvelopeError,
+  type EnvelopeErrorCode,
+  type EnvelopeMediaType,
+  encodeCosePayload,
+  HEADER,
+  MEDIA_TYPE_COSE,
+  MEDIA_TYPE_JWS,
+  type Signer,
+  signerFromPrivateKey,
+} from '../src/index.js';
 import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
+import { type Descriptor, encodeJwsPayload } from '../src/payload.js';
 import { coseAlgorithmOf, jwsAlgorithmOf } from '../src/signature-algorithm.js';
 
 export const SPECS = ['rsa-2048', 'rsa-3072', 'rsa-4096', 'ec-256', 'ec-384', 'ec-521'] as const;
@@ -45,9 +55,14 @@ export interface KeyMaterial {
 
 const CURVES: Record<string, string> = { 'EC-256': 'P-256', 'EC-384': 'P-384', 'EC-521': 'P-521' };
 
-export function importParams(keySpec: pki.KeySpec, hash?: pki.HashAlgorithm): RsaHashedImportParams | EcKeyImportParams {
+export function importParams(
+  keySpec: pki.KeySpec,
+  hash?: pki.HashAlgorithm,
+): RsaHashedImportParams | EcKeyImportParams {
   const suite = pki.algorithmSuiteOf(keySpec);
-  return keySpec.startsWith('RSA') ? { name: 'RSA-PSS', hash: hash ?? suite.hash } : { name: 'ECDSA', namedCurve: CURVES[keySpec]! };
+  return keySpec.startsWith('RSA')
+    ? { name: 'RSA-PSS', hash: hash ?? suite.hash }
+    : { name: 'ECDSA', namedCurve: CURVES[keySpec]! };
 }
 
 const cache = new Map<string, Promise<KeyMaterial>>();
@@ -66,7 +81,17 @@ export function keyMaterial(spec: string): Promise<KeyMaterial> {
       const params = importParams(keySpec);
       const privateKey = await crypto.subtle.importKey('pkcs8', buf(keyDer), params, false, ['sign']);
       const publicKey = await crypto.subtle.importKey('spki', buf(chain[0]!.publicKey.spki), params, false, ['verify']);
-      return { spec, keySpec, suite: pki.algorithmSuiteOf(keySpec), chain, chainPem, keyPem, keyDer, privateKey, publicKey };
+      return {
+        spec,
+        keySpec,
+        suite: pki.algorithmSuiteOf(keySpec),
+        chain,
+        chainPem,
+        keyPem,
+        keyDer,
+        privateKey,
+        publicKey,
+      };
     })();
     cache.set(spec, entry);
   }
@@ -83,10 +108,17 @@ export async function signerFor(spec: string): Promise<Signer> {
  * ECDSA, RSASSA-PSS with `saltLength` (default: hash length) for RSA.
  * `hash` overrides the hash (for algorithm-mismatch inputs).
  */
-export async function rawSign(km: KeyMaterial, data: Uint8Array, options: { saltLength?: number; hash?: pki.HashAlgorithm } = {}): Promise<Uint8Array> {
+export async function rawSign(
+  km: KeyMaterial,
+  data: Uint8Array,
+  options: { saltLength?: number; hash?: pki.HashAlgorithm } = {},
+): Promise<Uint8Array> {
   const hash = options.hash ?? km.suite.hash;
   if (km.keySpec.startsWith('RSA')) {
-    const key = hash === km.suite.hash ? km.privateKey : await crypto.subtle.importKey('pkcs8', buf(km.keyDer), importParams(km.keySpec, hash), false, ['sign']);
+    const key =
+      hash === km.suite.hash
+        ? km.privateKey
+        : await crypto.subtle.importKey('pkcs8', buf(km.keyDer), importParams(km.keySpec, hash), false, ['sign']);
     const saltLength = options.saltLength ?? { 'SHA-256': 32, 'SHA-384': 48, 'SHA-512': 64 }[hash];
     return new Uint8Array(await crypto.subtle.sign({ name: 'RSA-PSS', saltLength }, key, buf(data)));
   }
@@ -94,8 +126,15 @@ export async function rawSign(km: KeyMaterial, data: Uint8Array, options: { salt
 }
 
 /** WebCrypto verification with the leaf public key (salt = hash length for PSS unless given). */
-export async function rawVerify(km: KeyMaterial, signature: Uint8Array, data: Uint8Array, saltLength?: number): Promise<boolean> {
-  const params = km.keySpec.startsWith('RSA') ? { name: 'RSA-PSS', saltLength: saltLength ?? km.suite.hashLength } : { name: 'ECDSA', hash: km.suite.hash };
+export async function rawVerify(
+  km: KeyMaterial,
+  signature: Uint8Array,
+  data: Uint8Array,
+  saltLength?: number,
+): Promise<boolean> {
+  const params = km.keySpec.startsWith('RSA')
+    ? { name: 'RSA-PSS', saltLength: saltLength ?? km.suite.hashLength }
+    : { name: 'ECDSA', hash: km.suite.hash };
   return crypto.subtle.verify(params, km.publicKey, buf(signature), buf(data));
 }
 
@@ -109,7 +148,10 @@ export const epochSeconds = (d: Date): number => Math.floor(d.getTime() / 1000);
 export const rfc3339 = (d: Date): string => d.toISOString().replace('.000Z', 'Z');
 
 /** Asserts `action` rejects/throws an {@link EnvelopeError} with `code`; returns it. */
-export async function expectEnvelopeError(action: (() => unknown) | Promise<unknown>, code: EnvelopeErrorCode): Promise<EnvelopeError> {
+export async function expectEnvelopeError(
+  action: (() => unknown) | Promise<unknown>,
+  code: EnvelopeErrorCode,
+): Promise<EnvelopeError> {
   let caught: unknown;
   try {
     await (typeof action === 'function' ? action() : action);
@@ -197,10 +239,20 @@ export type CoseEntries = [string | number, unknown][];
 
 /** Decoder settings that keep map order and tags, for inspecting output. */
 const keep: TagDecoder = (t) => t;
-export const INSPECT: DecodeOptions = { preferMap: true, tags: new Map([[1, keep], [18, keep]]) };
+export const INSPECT: DecodeOptions = {
+  preferMap: true,
+  tags: new Map([
+    [1, keep],
+    [18, keep],
+  ]),
+};
 
 /** A valid notary.x509 protected header for the key, as ordered entries. */
-export function coseEntries(km: KeyMaterial, overrides: CoseEntries = [], remove: (string | number)[] = []): CoseEntries {
+export function coseEntries(
+  km: KeyMaterial,
+  overrides: CoseEntries = [],
+  remove: (string | number)[] = [],
+): CoseEntries {
   const entries = new Map<string | number, unknown>([
     [1, coseAlgorithmOf(km.suite.signatureAlgorithm)],
     [2, [HEADER.signingScheme]],
@@ -223,7 +275,15 @@ export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): U
     if (n < 0x10000) return Uint8Array.of(0x59, n >> 8, n & 0xff);
     return Uint8Array.of(0x5a, (n >>> 24) & 0xff, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff);
   };
-  return concat(Uint8Array.of(0x84, 0x6a), utf8('Signature1'), bstrHead(protectedBytes.length), protectedBytes, Uint8Array.of(0x40), bstrHead(payload.length), payload);
+  return concat(
+    Uint8Array.of(0x84, 0x6a),
+    utf8('Signature1'),
+    bstrHead(protectedBytes.length),
+    protectedBytes,
+    Uint8Array.of(0x40),
+    bstrHead(payload.length),
+    payload,
+  );
 }
 
 export interface CraftCoseOptions {
@@ -244,7 +304,8 @@ export interface CraftCoseOptions {
 export async function craftCose(km: KeyMaterial, options: CraftCoseOptions = {}): Promise<Uint8Array> {
   const protectedBytes = options.protectedBytes ?? encodeMap(options.entries ?? coseEntries(km));
   const payload = options.payload === undefined ? encodeCosePayload(TARGET) : options.payload;
-  const signature = options.signature ?? (await rawSign(km, sigStructure(protectedBytes, payload ?? new Uint8Array(0)), options));
+  const signature =
+    options.signature ?? (await rawSign(km, sigStructure(protectedBytes, payload ?? new Uint8Array(0)), options));
   const unprotected = options.unprotected ?? new Map<unknown, unknown>([[33, km.chain.map((c) => c.der)]]);
   const sign1 = [protectedBytes, unprotected, payload, signature];
   return encode(options.tag === null ? sign1 : new Tag(options.tag ?? 18, sign1), { sortKeys: null });
@@ -262,8 +323,19 @@ export function splitCose(bytes: Uint8Array): CoseParts {
   const top = decode(bytes, INSPECT) as Tag;
   expect(top).toBeInstanceOf(Tag);
   expect(Number(top.tag)).toBe(18);
-  const [protectedBytes, unprotected, payload, signature] = top.contents as [Uint8Array, Map<unknown, unknown>, Uint8Array, Uint8Array];
-  return { protectedBytes, protectedMap: decode(protectedBytes, INSPECT) as Map<unknown, unknown>, unprotected, payload, signature };
+  const [protectedBytes, unprotected, payload, signature] = top.contents as [
+    Uint8Array,
+    Map<unknown, unknown>,
+    Uint8Array,
+    Uint8Array,
+  ];
+  return {
+    protectedBytes,
+    protectedMap: decode(protectedBytes, INSPECT) as Map<unknown, unknown>,
+    unprotected,
+    payload,
+    signature,
+  };
 }
 
 // ---------------------------------------------------------------- both formats
@@ -283,7 +355,11 @@ export interface AttributeFields {
 }
 
 /** Builds and signs an envelope of either format from attribute fields. */
-export async function craftWith(mediaType: EnvelopeMediaType, km: KeyMaterial, f: AttributeFields): Promise<Uint8Array> {
+export async function craftWith(
+  mediaType: EnvelopeMediaType,
+  km: KeyMaterial,
+  f: AttributeFields,
+): Promise<Uint8Array> {
   if (mediaType === MEDIA_TYPE_JWS) {
     const header: Record<string, unknown> = {
       alg: jwsAlgorithmOf(km.suite.signatureAlgorithm),
@@ -305,7 +381,8 @@ export async function craftWith(mediaType: EnvelopeMediaType, km: KeyMaterial, f
   if (!('cty' in f) || f.cty !== undefined) entries.push([3, 'cty' in f ? f.cty : MEDIA_TYPE_PAYLOAD]);
   if (f.scheme !== undefined) entries.push([HEADER.signingScheme, f.scheme]);
   if (f.signingTime) entries.push([HEADER.signingTime, new Tag(1, epochSeconds(f.signingTime))]);
-  if (f.authenticSigningTime) entries.push([HEADER.authenticSigningTime, new Tag(1, epochSeconds(f.authenticSigningTime))]);
+  if (f.authenticSigningTime)
+    entries.push([HEADER.authenticSigningTime, new Tag(1, epochSeconds(f.authenticSigningTime))]);
   if (f.expiry) entries.push([HEADER.expiry, new Tag(1, epochSeconds(f.expiry))]);
   for (const [k, v] of f.extended ?? []) entries.push([k, v]);
   return craftCose(km, { entries });

@@ -1,10 +1,20 @@
-import { describe, expect, it } from 'vitest';
 import * as pki from '@x/notary-pki';
 import * as foundation from '@x/notary-pki/foundation';
-import { DEFAULT_SIGNING_AGENT, HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, parseEnvelope, signEnvelope, verifyEnvelopeIntegrity, type SignedAttributes } from '../src/index.js';
+import { describe, expect, it } from 'vitest';
 import {
-  SIGNING_TIME,
-  TARGET,
+  DEFAULT_SIGNING_AGENT,
+  HEADER,
+  MEDIA_TYPE_COSE,
+  MEDIA_TYPE_JWS,
+  parseEnvelope,
+  type SignedAttributes,
+  signEnvelope,
+  verifyEnvelopeIntegrity,
+} from '../src/index.js';
+import { encodeJwsProtectedHeader, jwsSigningInput } from '../src/jws.js';
+import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
+import { encodeJwsPayload } from '../src/payload.js';
+import {
   craftCose,
   craftJws,
   expectEnvelopeError,
@@ -12,19 +22,25 @@ import {
   keyMaterial,
   rawSign,
   rawVerify,
+  SIGNING_TIME,
   signerFor,
   splitJws,
+  TARGET,
   text,
   utf8,
 } from './helpers.js';
-import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
-import { encodeJwsPayload } from '../src/payload.js';
-import { encodeJwsProtectedHeader, jwsSigningInput } from '../src/jws.js';
 
-const verify = (bytes: Uint8Array): ReturnType<typeof verifyEnvelopeIntegrity> => verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_JWS);
+const verify = (bytes: Uint8Array): ReturnType<typeof verifyEnvelopeIntegrity> =>
+  verifyEnvelopeIntegrity(bytes, MEDIA_TYPE_JWS);
 
 async function signed(spec = 'ec-256', extra: Partial<Parameters<typeof signEnvelope>[0]> = {}) {
-  return signEnvelope({ mediaType: MEDIA_TYPE_JWS, signer: await signerFor(spec), targetArtifact: TARGET, signingTime: SIGNING_TIME, ...extra });
+  return signEnvelope({
+    mediaType: MEDIA_TYPE_JWS,
+    signer: await signerFor(spec),
+    targetArtifact: TARGET,
+    signingTime: SIGNING_TIME,
+    ...extra,
+  });
 }
 
 describe('JWS envelope', () => {
@@ -47,11 +63,14 @@ describe('JWS envelope', () => {
       expect(Object.keys(splitJws((await signed()).bytes).envelope.header)).toEqual(['x5c', HEADER.signingAgent]);
     });
 
-    it.each(['payload', 'protected', 'header', 'signature'])('ENV-JWS-1: an envelope without "%s" is ERR_ENVELOPE_MALFORMED', async (member) => {
-      const km = await keyMaterial('ec-256');
-      const bytes = await craftJws(km, { mutate: (e) => delete e[member] });
-      await expectEnvelopeError(verify(bytes), 'ERR_ENVELOPE_MALFORMED');
-    });
+    it.each(['payload', 'protected', 'header', 'signature'])(
+      'ENV-JWS-1: an envelope without "%s" is ERR_ENVELOPE_MALFORMED',
+      async (member) => {
+        const km = await keyMaterial('ec-256');
+        const bytes = await craftJws(km, { mutate: (e) => delete e[member] });
+        await expectEnvelopeError(verify(bytes), 'ERR_ENVELOPE_MALFORMED');
+      },
+    );
 
     it('ENV-JWS-1: a fifth top-level member (even a JWS one like "signatures" or a case variant) is ERR_ENVELOPE_MALFORMED', async () => {
       const km = await keyMaterial('ec-256');
@@ -81,7 +100,9 @@ describe('JWS envelope', () => {
       const { envelope, signature } = splitJws(s.bytes);
       expect(await rawVerify(km, signature, utf8(`${envelope.protected}.${envelope.payload}`))).toBe(true);
       expect(await rawVerify(km, signature, utf8(`${envelope.payload}.${envelope.protected}`))).toBe(false);
-      expect(text(jwsSigningInput(utf8('{"a":1}'), utf8('{}')))).toBe(`${foundation.encodeBase64Url(utf8('{"a":1}'))}.e30`);
+      expect(text(jwsSigningInput(utf8('{"a":1}'), utf8('{}')))).toBe(
+        `${foundation.encodeBase64Url(utf8('{"a":1}'))}.e30`,
+      );
     });
 
     it('ENV-JWS-2: a signature over the decoded header and payload (not their base64url) fails verification', async () => {
@@ -89,7 +110,11 @@ describe('JWS envelope', () => {
       const header = JSON.stringify(jwsHeader(km));
       const payload = encodeJwsPayload(TARGET);
       const wrong = await rawSign(km, utf8(`${header}.${text(payload)}`));
-      const bytes = await craftJws(km, { protectedText: header, payload, mutate: (e) => (e.signature = foundation.encodeBase64Url(wrong)) });
+      const bytes = await craftJws(km, {
+        protectedText: header,
+        payload,
+        mutate: (e) => (e.signature = foundation.encodeBase64Url(wrong)),
+      });
       await expectEnvelopeError(verify(bytes), 'ERR_SIGNATURE_VERIFICATION_FAILED');
     });
   });
@@ -110,7 +135,11 @@ describe('JWS envelope', () => {
     it.each<[string, Record<string, unknown>, string]>([
       ['cty missing', { cty: undefined }, 'ERR_ENVELOPE_HEADER_INVALID'],
       ['cty another media type', { cty: 'application/json' }, 'ERR_ENVELOPE_HEADER_INVALID'],
-      ['cty with different case', { cty: 'application/vnd.cncf.notary.payload.v1+JSON' }, 'ERR_ENVELOPE_HEADER_INVALID'],
+      [
+        'cty with different case',
+        { cty: 'application/vnd.cncf.notary.payload.v1+JSON' },
+        'ERR_ENVELOPE_HEADER_INVALID',
+      ],
       ['alg missing', { alg: undefined }, 'ERR_UNSUPPORTED_ALGORITHM'],
       ['alg a number', { alg: -7 }, 'ERR_UNSUPPORTED_ALGORITHM'],
       ['crit missing', { crit: undefined }, 'ERR_ENVELOPE_HEADER_INVALID'],
@@ -119,7 +148,11 @@ describe('JWS envelope', () => {
       ['signingScheme a number', { [HEADER.signingScheme]: 1 }, 'ERR_ENVELOPE_HEADER_INVALID'],
       ['signingTime an epoch number', { [HEADER.signingTime]: 1767323045 }, 'ERR_ENVELOPE_HEADER_INVALID'],
       ['signingTime not RFC 3339', { [HEADER.signingTime]: '2026-01-02 03:04:05' }, 'ERR_ENVELOPE_HEADER_INVALID'],
-      ['expiry not RFC 3339', { [HEADER.expiry]: 'tomorrow', crit: [HEADER.signingScheme, HEADER.expiry] }, 'ERR_ENVELOPE_HEADER_INVALID'],
+      [
+        'expiry not RFC 3339',
+        { [HEADER.expiry]: 'tomorrow', crit: [HEADER.signingScheme, HEADER.expiry] },
+        'ERR_ENVELOPE_HEADER_INVALID',
+      ],
       ['an extended attribute with an object value', { 'com.example.x': { a: 1 } }, 'ERR_ENVELOPE_HEADER_INVALID'],
       ['an extended attribute with an array value', { 'com.example.x': [1] }, 'ERR_ENVELOPE_HEADER_INVALID'],
     ])('ENV-JWS-3: %s is rejected', async (_what, overrides, code) => {
@@ -136,7 +169,16 @@ describe('JWS envelope', () => {
 
     it('ENV-JWS-3: non-critical extended attributes with primitive values are kept', async () => {
       const km = await keyMaterial('ec-256');
-      const v = await verify(await craftJws(km, { header: jwsHeader(km, { 'com.example.s': 's', 'com.example.n': 2, 'com.example.b': false, 'com.example.z': null }) }));
+      const v = await verify(
+        await craftJws(km, {
+          header: jwsHeader(km, {
+            'com.example.s': 's',
+            'com.example.n': 2,
+            'com.example.b': false,
+            'com.example.z': null,
+          }),
+        }),
+      );
       expect(v.content.signerInfo.signedAttributes.extendedAttributes).toEqual([
         { key: 'com.example.s', value: 's', critical: false },
         { key: 'com.example.n', value: 2, critical: false },
@@ -160,12 +202,22 @@ describe('JWS envelope', () => {
       ['expiry present but not critical', { [HEADER.expiry]: '2027-01-01T00:00:00Z' }],
     ])('ENV-JWS-4: %s is ERR_ENVELOPE_HEADER_INVALID', async (_what, overrides) => {
       const km = await keyMaterial('ec-256');
-      await expectEnvelopeError(verify(await craftJws(km, { header: jwsHeader(km, overrides) })), 'ERR_ENVELOPE_HEADER_INVALID');
+      await expectEnvelopeError(
+        verify(await craftJws(km, { header: jwsHeader(km, overrides) })),
+        'ERR_ENVELOPE_HEADER_INVALID',
+      );
     });
 
     it('ENV-JWS-4: crit with expiry present and listed verifies', async () => {
       const km = await keyMaterial('ec-256');
-      const v = await verify(await craftJws(km, { header: jwsHeader(km, { crit: [HEADER.expiry, HEADER.signingScheme], [HEADER.expiry]: '2027-01-01T00:00:00Z' }) }));
+      const v = await verify(
+        await craftJws(km, {
+          header: jwsHeader(km, {
+            crit: [HEADER.expiry, HEADER.signingScheme],
+            [HEADER.expiry]: '2027-01-01T00:00:00Z',
+          }),
+        }),
+      );
       expect(v.content.signerInfo.signedAttributes.expiry).toEqual(new Date('2027-01-01T00:00:00Z'));
     });
 
@@ -179,7 +231,13 @@ describe('JWS envelope', () => {
           { key: 'com.example.a', value: 'a', critical: true },
         ],
       });
-      expect(splitJws(s.bytes).header.crit).toEqual([HEADER.signingScheme, 'com.example.b', HEADER.verificationPlugin, 'com.example.a', HEADER.expiry]);
+      expect(splitJws(s.bytes).header.crit).toEqual([
+        HEADER.signingScheme,
+        'com.example.b',
+        HEADER.verificationPlugin,
+        'com.example.a',
+        HEADER.expiry,
+      ]);
       expect([...s.verified.unprocessedAttributes].sort()).toEqual(['com.example.a', 'com.example.b']);
     });
 
@@ -191,7 +249,15 @@ describe('JWS envelope', () => {
         expiry: new Date(SIGNING_TIME.getTime() + 1000),
         extendedAttributes: [{ key: 'com.example.c', value: 'c', critical: true }],
       };
-      const header = JSON.parse(text(encodeJwsProtectedHeader({ payload: new Uint8Array(), signatureAlgorithm: 'ECDSA-SHA-256', signedAttributes: a })));
+      const header = JSON.parse(
+        text(
+          encodeJwsProtectedHeader({
+            payload: new Uint8Array(),
+            signatureAlgorithm: 'ECDSA-SHA-256',
+            signedAttributes: a,
+          }),
+        ),
+      );
       expect(header.crit).toEqual([HEADER.signingScheme, 'com.example.c', HEADER.authenticSigningTime, HEADER.expiry]);
     });
   });
@@ -203,7 +269,9 @@ describe('JWS envelope', () => {
       const { envelope } = splitJws(s.bytes);
       expect(envelope.header.x5c).toEqual(km.chain.map((c) => foundation.encodeBase64(c.der)));
       for (const entry of envelope.header.x5c as string[]) expect(entry.length % 4).toBe(0);
-      expect(s.verified.content.signerInfo.certificateChain.map((c) => c.sha256Fingerprint)).toEqual(km.chain.map((c) => c.sha256Fingerprint));
+      expect(s.verified.content.signerInfo.certificateChain.map((c) => c.sha256Fingerprint)).toEqual(
+        km.chain.map((c) => c.sha256Fingerprint),
+      );
     });
 
     it('ENV-JWS-5: an x5c entry in base64url or without padding is ERR_ENVELOPE_MALFORMED', async () => {
@@ -213,10 +281,12 @@ describe('JWS envelope', () => {
         const std = foundation.encodeBase64(km.chain[i]!.der);
         const x5c = km.chain.map((c) => foundation.encodeBase64(c.der));
         if (std.endsWith('=')) variants.push(x5c.map((v, j) => (j === i ? std.replace(/=+$/, '') : v)));
-        if (/[+/]/.test(std)) variants.push(x5c.map((v, j) => (j === i ? std.replace(/\+/g, '-').replace(/\//g, '_') : v)));
+        if (/[+/]/.test(std))
+          variants.push(x5c.map((v, j) => (j === i ? std.replace(/\+/g, '-').replace(/\//g, '_') : v)));
       }
       expect(variants.length).toBeGreaterThan(0);
-      for (const x5c of variants) await expectEnvelopeError(verify(await craftJws(km, { unprotected: { x5c } })), 'ERR_ENVELOPE_MALFORMED');
+      for (const x5c of variants)
+        await expectEnvelopeError(verify(await craftJws(km, { unprotected: { x5c } })), 'ERR_ENVELOPE_MALFORMED');
     });
 
     it.each<[string, unknown]>([
@@ -227,7 +297,10 @@ describe('JWS envelope', () => {
       ['an entry that is not a certificate', [foundation.encodeBase64(utf8('not a certificate'))]],
     ])('ENV-JWS-5: x5c %s is ERR_ENVELOPE_MALFORMED', async (_what, x5c) => {
       const km = await keyMaterial('ec-256');
-      await expectEnvelopeError(verify(await craftJws(km, { unprotected: x5c === undefined ? {} : { x5c } })), 'ERR_ENVELOPE_MALFORMED');
+      await expectEnvelopeError(
+        verify(await craftJws(km, { unprotected: x5c === undefined ? {} : { x5c } })),
+        'ERR_ENVELOPE_MALFORMED',
+      );
     });
 
     it('ENV-JWS-5 AMB-1: the timestamp token round-trips as standard base64 under io.cncf.notary.timestampSignature', async () => {
@@ -248,7 +321,11 @@ describe('JWS envelope', () => {
     it('ENV-JWS-5 AMB-1: a token under the spec example name io.cncf.notary.timestamp is not read as the timestamp', async () => {
       const km = await keyMaterial('ec-256');
       const x5c = km.chain.map((c) => foundation.encodeBase64(c.der));
-      const v = await verify(await craftJws(km, { unprotected: { x5c, 'io.cncf.notary.timestamp': foundation.encodeBase64(Uint8Array.of(1, 2)) } }));
+      const v = await verify(
+        await craftJws(km, {
+          unprotected: { x5c, 'io.cncf.notary.timestamp': foundation.encodeBase64(Uint8Array.of(1, 2)) },
+        }),
+      );
       expect(v.content.signerInfo.unsignedAttributes.timestampSignature).toBeUndefined();
     });
 
@@ -259,7 +336,10 @@ describe('JWS envelope', () => {
     ])('ENV-JWS-5: a timestampSignature in %s is ERR_ENVELOPE_MALFORMED', async (_what, value) => {
       const km = await keyMaterial('ec-256');
       const x5c = km.chain.map((c) => foundation.encodeBase64(c.der));
-      await expectEnvelopeError(verify(await craftJws(km, { unprotected: { x5c, [HEADER.timestampSignature]: value } })), 'ERR_ENVELOPE_MALFORMED');
+      await expectEnvelopeError(
+        verify(await craftJws(km, { unprotected: { x5c, [HEADER.timestampSignature]: value } })),
+        'ERR_ENVELOPE_MALFORMED',
+      );
     });
 
     it('ENV-JWS-5: signingAgent is optional; the signer writes its default', async () => {
@@ -283,8 +363,16 @@ describe('JWS envelope', () => {
       const protectedB64 = foundation.encodeBase64Url(utf8(JSON.stringify(header)));
       const payloadB64 = foundation.encodeBase64Url(encodeJwsPayload(TARGET));
       // The classic confusion: the HMAC key is the public certificate.
-      const hmacKey = await crypto.subtle.importKey('raw', km.chain[0]!.der.slice(), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
-      const mac = new Uint8Array(await crypto.subtle.sign('HMAC', hmacKey, utf8(`${protectedB64}.${payloadB64}`).slice()));
+      const hmacKey = await crypto.subtle.importKey(
+        'raw',
+        km.chain[0]!.der.slice(),
+        { name: 'HMAC', hash: 'SHA-256' },
+        false,
+        ['sign'],
+      );
+      const mac = new Uint8Array(
+        await crypto.subtle.sign('HMAC', hmacKey, utf8(`${protectedB64}.${payloadB64}`).slice()),
+      );
       const bytes = await craftJws(km, { header, mutate: (e) => (e.signature = foundation.encodeBase64Url(mac)) });
       await expectEnvelopeError(verify(bytes), 'ERR_UNSUPPORTED_ALGORITHM');
     });
@@ -297,7 +385,10 @@ describe('JWS envelope', () => {
 
     it('ENV-JWS-6 ALG-2: an ES256 header over an RSA leaf is ERR_ALGORITHM_MISMATCH', async () => {
       const km = await keyMaterial('rsa-2048');
-      await expectEnvelopeError(verify(await craftJws(km, { header: jwsHeader(km, { alg: 'ES256' }) })), 'ERR_ALGORITHM_MISMATCH');
+      await expectEnvelopeError(
+        verify(await craftJws(km, { header: jwsHeader(km, { alg: 'ES256' }) })),
+        'ERR_ALGORITHM_MISMATCH',
+      );
     });
 
     it.each([
@@ -313,18 +404,24 @@ describe('JWS envelope', () => {
   });
 
   describe('ENV-JWS-7 signature encoding', () => {
-    it.each(['rsa-2048', 'rsa-4096'])('ENV-JWS-7 AMB-16: a %s PSS signature with salt length 20 (≠ hash length) verifies in JWS', async (spec) => {
-      const km = await keyMaterial(spec);
-      const v = await verify(await craftJws(km, { saltLength: 20 }));
-      expect(v.content.signerInfo.signatureAlgorithm).toMatch(/^RSASSA-PSS/);
-      // Salt 0 too (jwt-go's PSSSaltLengthAuto recovers any salt).
-      await expect(verify(await craftJws(km, { saltLength: 0 }))).resolves.toBeDefined();
-    });
+    it.each(['rsa-2048', 'rsa-4096'])(
+      'ENV-JWS-7 AMB-16: a %s PSS signature with salt length 20 (≠ hash length) verifies in JWS',
+      async (spec) => {
+        const km = await keyMaterial(spec);
+        const v = await verify(await craftJws(km, { saltLength: 20 }));
+        expect(v.content.signerInfo.signatureAlgorithm).toMatch(/^RSASSA-PSS/);
+        // Salt 0 too (jwt-go's PSSSaltLengthAuto recovers any salt).
+        await expect(verify(await craftJws(km, { saltLength: 0 }))).resolves.toBeDefined();
+      },
+    );
 
     it('ENV-JWS-7 AMB-16: the same salt-20 PSS signature in COSE is ERR_SIGNATURE_VERIFICATION_FAILED', async () => {
       const km = await keyMaterial('rsa-2048');
       await expect(verifyEnvelopeIntegrity(await craftCose(km), MEDIA_TYPE_COSE)).resolves.toBeDefined();
-      await expectEnvelopeError(verifyEnvelopeIntegrity(await craftCose(km, { saltLength: 20 }), MEDIA_TYPE_COSE), 'ERR_SIGNATURE_VERIFICATION_FAILED');
+      await expectEnvelopeError(
+        verifyEnvelopeIntegrity(await craftCose(km, { saltLength: 20 }), MEDIA_TYPE_COSE),
+        'ERR_SIGNATURE_VERIFICATION_FAILED',
+      );
     });
 
     it('ENV-JWS-7 AMB-16: the signer uses salt = hash length', async () => {
@@ -337,25 +434,30 @@ describe('JWS envelope', () => {
       }
     });
 
-    it.each(['payload', 'protected', 'signature'])('ENV-JWS-7: a padded base64url "%s" member is ERR_ENVELOPE_MALFORMED', async (member) => {
-      const km = await keyMaterial('ec-256');
-      // Pick a header / payload whose base64url length is not a multiple of 4, so padding exists.
-      let header = jwsHeader(km);
-      let payload = encodeJwsPayload(TARGET);
-      for (let i = 0; foundation.encodeBase64Url(utf8(JSON.stringify(header))).length % 4 === 0; i++) header = jwsHeader(km, { 'com.example.pad': 'x'.repeat(i + 1) });
-      for (let i = 0; foundation.encodeBase64Url(payload).length % 4 === 0; i++) payload = encodeJwsPayload({ ...TARGET, annotations: { p: 'x'.repeat(i + 1) } });
-      await expect(verify(await craftJws(km, { header, payload }))).resolves.toBeDefined();
-      const bytes = await craftJws(km, {
-        header,
-        payload,
-        mutate: (e) => {
-          const value = e[member] as string;
-          expect(value.length % 4).not.toBe(0);
-          e[member] = value + '='.repeat(4 - (value.length % 4));
-        },
-      });
-      await expectEnvelopeError(verify(bytes), 'ERR_ENVELOPE_MALFORMED');
-    });
+    it.each(['payload', 'protected', 'signature'])(
+      'ENV-JWS-7: a padded base64url "%s" member is ERR_ENVELOPE_MALFORMED',
+      async (member) => {
+        const km = await keyMaterial('ec-256');
+        // Pick a header / payload whose base64url length is not a multiple of 4, so padding exists.
+        let header = jwsHeader(km);
+        let payload = encodeJwsPayload(TARGET);
+        for (let i = 0; foundation.encodeBase64Url(utf8(JSON.stringify(header))).length % 4 === 0; i++)
+          header = jwsHeader(km, { 'com.example.pad': 'x'.repeat(i + 1) });
+        for (let i = 0; foundation.encodeBase64Url(payload).length % 4 === 0; i++)
+          payload = encodeJwsPayload({ ...TARGET, annotations: { p: 'x'.repeat(i + 1) } });
+        await expect(verify(await craftJws(km, { header, payload }))).resolves.toBeDefined();
+        const bytes = await craftJws(km, {
+          header,
+          payload,
+          mutate: (e) => {
+            const value = e[member] as string;
+            expect(value.length % 4).not.toBe(0);
+            e[member] = value + '='.repeat(4 - (value.length % 4));
+          },
+        });
+        await expectEnvelopeError(verify(bytes), 'ERR_ENVELOPE_MALFORMED');
+      },
+    );
 
     it('ENV-JWS-7: a signature in standard base64 (+ and /) is ERR_ENVELOPE_MALFORMED', async () => {
       const km = await keyMaterial('rsa-2048');
@@ -364,7 +466,11 @@ describe('JWS envelope', () => {
       for (let i = 0; !bytes; i++) {
         const candidate = await craftJws(km, { header: jwsHeader(km, { 'com.example.n': i }) });
         const sig = splitJws(candidate).signature;
-        if (/[+/]/.test(foundation.encodeBase64(sig))) bytes = await craftJws(km, { header: jwsHeader(km, { 'com.example.n': i }), mutate: (e) => (e.signature = foundation.encodeBase64(sig).replace(/=+$/, '')) });
+        if (/[+/]/.test(foundation.encodeBase64(sig)))
+          bytes = await craftJws(km, {
+            header: jwsHeader(km, { 'com.example.n': i }),
+            mutate: (e) => (e.signature = foundation.encodeBase64(sig).replace(/=+$/, '')),
+          });
       }
       await expectEnvelopeError(verify(bytes), 'ERR_ENVELOPE_MALFORMED');
     });
@@ -400,7 +506,8 @@ describe('JWS envelope', () => {
 
     it('ENV-JWS-7: a payload that is not a JSON object fails (ERR_PAYLOAD_INVALID)', async () => {
       const km = await keyMaterial('ec-256');
-      for (const payload of ['[]', '"x"', 'not json']) await expectEnvelopeError(verify(await craftJws(km, { payload: utf8(payload) })), 'ERR_PAYLOAD_INVALID');
+      for (const payload of ['[]', '"x"', 'not json'])
+        await expectEnvelopeError(verify(await craftJws(km, { payload: utf8(payload) })), 'ERR_PAYLOAD_INVALID');
     });
   });
 

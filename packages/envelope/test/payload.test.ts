@@ -1,14 +1,44 @@
 import { describe, expect, it } from 'vitest';
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, addUserMetadata, encodeCosePayload, parsePayload, signEnvelope, verifyEnvelopeIntegrity } from '../src/index.js';
-import { FORMATS, TARGET, craftCose, craftJws, expectEnvelopeError, fmt, keyMaterial, signerFor, splitCose, splitJws, text, utf8 } from './helpers.js';
-import { type Descriptor, encodeJwsPayload, isDigest, isMediaType, sanitizeDescriptor, validateDescriptor } from '../src/payload.js';
+import {
+  addUserMetadata,
+  encodeCosePayload,
+  MEDIA_TYPE_COSE,
+  MEDIA_TYPE_JWS,
+  parsePayload,
+  signEnvelope,
+  verifyEnvelopeIntegrity,
+} from '../src/index.js';
 import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
+import {
+  type Descriptor,
+  encodeJwsPayload,
+  isDigest,
+  isMediaType,
+  sanitizeDescriptor,
+  validateDescriptor,
+} from '../src/payload.js';
+import {
+  craftCose,
+  craftJws,
+  expectEnvelopeError,
+  FORMATS,
+  fmt,
+  keyMaterial,
+  signerFor,
+  splitCose,
+  splitJws,
+  TARGET,
+  text,
+  utf8,
+} from './helpers.js';
 
 const DIGEST = `sha256:${'0f'.repeat(32)}`;
 
 describe('payload', () => {
   it('PAY-1: parsePayload accepts a JSON object with targetArtifact and returns the descriptor', () => {
-    const p = parsePayload(utf8(`{"targetArtifact":{"mediaType":"application/octet-stream","digest":"${DIGEST}","size":3}}`));
+    const p = parsePayload(
+      utf8(`{"targetArtifact":{"mediaType":"application/octet-stream","digest":"${DIGEST}","size":3}}`),
+    );
     expect(p.targetArtifact).toEqual({ mediaType: 'application/octet-stream', digest: DIGEST, size: 3 });
   });
 
@@ -27,13 +57,21 @@ describe('payload', () => {
     await expectEnvelopeError(() => parsePayload(Uint8Array.of(0x7b, 0xff, 0x7d)), 'ERR_PAYLOAD_INVALID');
   });
 
-  it.each(FORMATS)('PAY-1: a %s envelope names the payload content type application/vnd.cncf.notary.payload.v1+json', async (mediaType) => {
-    expect(MEDIA_TYPE_PAYLOAD).toBe('application/vnd.cncf.notary.payload.v1+json');
-    const signed = await signEnvelope({ mediaType, signer: await signerFor('ec-256'), targetArtifact: TARGET, signingTime: new Date('2026-01-01T00:00:00Z') });
-    expect(signed.verified.content.payload.contentType).toBe(MEDIA_TYPE_PAYLOAD);
-    if (mediaType === MEDIA_TYPE_JWS) expect(splitJws(signed.bytes).header.cty).toBe(MEDIA_TYPE_PAYLOAD);
-    else expect(splitCose(signed.bytes).protectedMap.get(3)).toBe(MEDIA_TYPE_PAYLOAD);
-  });
+  it.each(FORMATS)(
+    'PAY-1: a %s envelope names the payload content type application/vnd.cncf.notary.payload.v1+json',
+    async (mediaType) => {
+      expect(MEDIA_TYPE_PAYLOAD).toBe('application/vnd.cncf.notary.payload.v1+json');
+      const signed = await signEnvelope({
+        mediaType,
+        signer: await signerFor('ec-256'),
+        targetArtifact: TARGET,
+        signingTime: new Date('2026-01-01T00:00:00Z'),
+      });
+      expect(signed.verified.content.payload.contentType).toBe(MEDIA_TYPE_PAYLOAD);
+      if (mediaType === MEDIA_TYPE_JWS) expect(splitJws(signed.bytes).header.cty).toBe(MEDIA_TYPE_PAYLOAD);
+      else expect(splitCose(signed.bytes).protectedMap.get(3)).toBe(MEDIA_TYPE_PAYLOAD);
+    },
+  );
 
   it.each<[string, Record<string, unknown>]>([
     ['mediaType missing', { digest: DIGEST, size: 1 }],
@@ -43,8 +81,14 @@ describe('payload', () => {
     ['size fractional', { mediaType: 'application/octet-stream', digest: DIGEST, size: 1.5 }],
     ['size a string', { mediaType: 'application/octet-stream', digest: DIGEST, size: '1' }],
     ['annotations an array', { mediaType: 'application/octet-stream', digest: DIGEST, size: 1, annotations: ['a'] }],
-    ['an annotation value that is not a string', { mediaType: 'application/octet-stream', digest: DIGEST, size: 1, annotations: { a: 1 } }],
-    ['artifactType not a media type', { mediaType: 'application/octet-stream', digest: DIGEST, size: 1, artifactType: 'nope' }],
+    [
+      'an annotation value that is not a string',
+      { mediaType: 'application/octet-stream', digest: DIGEST, size: 1, annotations: { a: 1 } },
+    ],
+    [
+      'artifactType not a media type',
+      { mediaType: 'application/octet-stream', digest: DIGEST, size: 1, artifactType: 'nope' },
+    ],
   ])('PAY-2: validateDescriptor rejects %s', async (_what, descriptor) => {
     await expectEnvelopeError(() => validateDescriptor(descriptor), 'ERR_PAYLOAD_INVALID');
   });
@@ -52,7 +96,11 @@ describe('payload', () => {
   it('PAY-2: annotations and artifactType are optional; both are accepted when well-formed', () => {
     const minimal = { mediaType: 'application/octet-stream', digest: DIGEST, size: 0 };
     expect(validateDescriptor(minimal)).toEqual(minimal);
-    const full = { ...minimal, annotations: { 'org.opencontainers.image.title': 'x' }, artifactType: 'application/vnd.example+json' };
+    const full = {
+      ...minimal,
+      annotations: { 'org.opencontainers.image.title': 'x' },
+      artifactType: 'application/vnd.example+json',
+    };
     expect(validateDescriptor(full)).toEqual(full);
   });
 
@@ -66,7 +114,10 @@ describe('payload', () => {
 
   it('PAY-3: user metadata that collides with an annotation of the descriptor is refused', async () => {
     const d: Descriptor = { ...TARGET, annotations: { 'org.example.k': 'on-descriptor' } };
-    const e = await expectEnvelopeError(() => addUserMetadata(d, { 'org.example.k': 'from-user' }), 'ERR_PAYLOAD_INVALID');
+    const e = await expectEnvelopeError(
+      () => addUserMetadata(d, { 'org.example.k': 'from-user' }),
+      'ERR_PAYLOAD_INVALID',
+    );
     expect(e.message).toContain('org.example.k');
     // Even the same value is a collision.
     await expectEnvelopeError(() => addUserMetadata(d, { 'org.example.k': 'on-descriptor' }), 'ERR_PAYLOAD_INVALID');
@@ -112,10 +163,23 @@ describe('payload', () => {
   });
 
   it('PAY-4: mediaType must parse as a MIME type', () => {
-    for (const ok of ['application/octet-stream', 'text/plain; charset=utf-8', 'application/vnd.oci.image.manifest.v1+json', 'text/plain;charset="utf-8"']) {
+    for (const ok of [
+      'application/octet-stream',
+      'text/plain; charset=utf-8',
+      'application/vnd.oci.image.manifest.v1+json',
+      'text/plain;charset="utf-8"',
+    ]) {
       expect(isMediaType(ok), ok).toBe(true);
     }
-    for (const bad of ['', 'octet-stream', 'application/', '/json', 'application/json;', 'app lication/json', 'application/json; charset']) {
+    for (const bad of [
+      '',
+      'octet-stream',
+      'application/',
+      '/json',
+      'application/json;',
+      'app lication/json',
+      'application/json; charset',
+    ]) {
       expect(isMediaType(bad), bad).toBe(false);
     }
   });
@@ -123,9 +187,18 @@ describe('payload', () => {
   it('PAY-4: signing refuses a blob descriptor with a malformed digest or media type', async () => {
     const signer = await signerFor('ec-256');
     const base = { signer, mediaType: MEDIA_TYPE_JWS, signingTime: new Date('2026-01-01T00:00:00Z') } as const;
-    await expectEnvelopeError(signEnvelope({ ...base, targetArtifact: { ...TARGET, digest: 'sha256' } }), 'ERR_PAYLOAD_INVALID');
-    await expectEnvelopeError(signEnvelope({ ...base, targetArtifact: { ...TARGET, digest: 'sha256:abc' } }), 'ERR_PAYLOAD_INVALID');
-    await expectEnvelopeError(signEnvelope({ ...base, targetArtifact: { ...TARGET, mediaType: 'not a type' } }), 'ERR_PAYLOAD_INVALID');
+    await expectEnvelopeError(
+      signEnvelope({ ...base, targetArtifact: { ...TARGET, digest: 'sha256' } }),
+      'ERR_PAYLOAD_INVALID',
+    );
+    await expectEnvelopeError(
+      signEnvelope({ ...base, targetArtifact: { ...TARGET, digest: 'sha256:abc' } }),
+      'ERR_PAYLOAD_INVALID',
+    );
+    await expectEnvelopeError(
+      signEnvelope({ ...base, targetArtifact: { ...TARGET, mediaType: 'not a type' } }),
+      'ERR_PAYLOAD_INVALID',
+    );
   });
 
   it('PAY-4: a blob descriptor (digest with the key hash, size = raw byte length) round-trips through signing', async () => {
@@ -140,27 +213,34 @@ describe('payload', () => {
     expect(signed.verified.payload.targetArtifact).toEqual({ mediaType: 'application/octet-stream', digest, size: 11 });
   });
 
-  it.each(FORMATS)('PAY-5: %s verification metadata (extended attributes, times, agent) lives in the signed attributes, not in the payload', async (mediaType) => {
-    const signed = await signEnvelope({
-      mediaType,
-      signer: await signerFor('ec-256'),
-      targetArtifact: TARGET,
-      signingTime: new Date('2026-01-01T00:00:00Z'),
-      expiresInSeconds: 60,
-      extendedAttributes: [{ key: 'com.example.buildId', value: 'ci-run-4711', critical: false }],
-      signingAgent: 'agent-marker/9',
-    });
-    const payloadBytes = mediaType === MEDIA_TYPE_JWS ? splitJws(signed.bytes).payload : splitCose(signed.bytes).payload;
-    const payload = JSON.parse(text(payloadBytes)) as Record<string, unknown>;
-    expect(Object.keys(payload)).toEqual(['targetArtifact']);
-    for (const marker of ['ci-run-4711', 'com.example.buildId', 'signingTime', 'expiry', 'agent-marker', '2026']) expect(text(payloadBytes)).not.toContain(marker);
-    if (mediaType === MEDIA_TYPE_JWS) {
-      expect(splitJws(signed.bytes).header['com.example.buildId']).toBe('ci-run-4711');
-    } else {
-      expect(splitCose(signed.bytes).protectedMap.get('com.example.buildId')).toBe('ci-run-4711');
-    }
-    expect(signed.verified.content.signerInfo.signedAttributes.extendedAttributes).toEqual([{ key: 'com.example.buildId', value: 'ci-run-4711', critical: false }]);
-  });
+  it.each(FORMATS)(
+    'PAY-5: %s verification metadata (extended attributes, times, agent) lives in the signed attributes, not in the payload',
+    async (mediaType) => {
+      const signed = await signEnvelope({
+        mediaType,
+        signer: await signerFor('ec-256'),
+        targetArtifact: TARGET,
+        signingTime: new Date('2026-01-01T00:00:00Z'),
+        expiresInSeconds: 60,
+        extendedAttributes: [{ key: 'com.example.buildId', value: 'ci-run-4711', critical: false }],
+        signingAgent: 'agent-marker/9',
+      });
+      const payloadBytes =
+        mediaType === MEDIA_TYPE_JWS ? splitJws(signed.bytes).payload : splitCose(signed.bytes).payload;
+      const payload = JSON.parse(text(payloadBytes)) as Record<string, unknown>;
+      expect(Object.keys(payload)).toEqual(['targetArtifact']);
+      for (const marker of ['ci-run-4711', 'com.example.buildId', 'signingTime', 'expiry', 'agent-marker', '2026'])
+        expect(text(payloadBytes)).not.toContain(marker);
+      if (mediaType === MEDIA_TYPE_JWS) {
+        expect(splitJws(signed.bytes).header['com.example.buildId']).toBe('ci-run-4711');
+      } else {
+        expect(splitCose(signed.bytes).protectedMap.get('com.example.buildId')).toBe('ci-run-4711');
+      }
+      expect(signed.verified.content.signerInfo.signedAttributes.extendedAttributes).toEqual([
+        { key: 'com.example.buildId', value: 'ci-run-4711', critical: false },
+      ]);
+    },
+  );
 
   const rich: Descriptor = {
     mediaType: 'application/vnd.oci.image.manifest.v1+json',
@@ -187,9 +267,19 @@ describe('payload', () => {
 
   it('PAY-6: signed envelopes carry exactly those payload bytes', async () => {
     const signer = await signerFor('rsa-2048');
-    const jws = await signEnvelope({ mediaType: MEDIA_TYPE_JWS, signer, targetArtifact: rich, signingTime: new Date('2026-01-01T00:00:00Z') });
+    const jws = await signEnvelope({
+      mediaType: MEDIA_TYPE_JWS,
+      signer,
+      targetArtifact: rich,
+      signingTime: new Date('2026-01-01T00:00:00Z'),
+    });
     expect(text(splitJws(jws.bytes).payload)).toBe(jwsExpected);
-    const cose = await signEnvelope({ mediaType: MEDIA_TYPE_COSE, signer, targetArtifact: rich, signingTime: new Date('2026-01-01T00:00:00Z') });
+    const cose = await signEnvelope({
+      mediaType: MEDIA_TYPE_COSE,
+      signer,
+      targetArtifact: rich,
+      signingTime: new Date('2026-01-01T00:00:00Z'),
+    });
     expect(text(splitCose(cose.bytes).payload)).toBe(coseExpected);
     expect(cose.verified.payload.targetArtifact.artifactType).toBeUndefined();
     expect(cose.verified.payload.targetArtifact.urls).toBeUndefined();
@@ -210,19 +300,26 @@ describe('payload', () => {
     // U+FF21 is EF BC A1 in UTF-8, U+1F600 is F0 9F 98 80: Go puts U+FF21 first,
     // while a UTF-16 sort (Array.prototype.sort) would put the surrogate pair first.
     const d = { ...TARGET, annotations: { '\u{1F600}': 'emoji', '\uFF21': 'fullwidth-A', a: 'ascii' } };
-    const order = (json: string): string[] => Object.keys((JSON.parse(json) as { targetArtifact: { annotations: object } }).targetArtifact.annotations);
+    const order = (json: string): string[] =>
+      Object.keys((JSON.parse(json) as { targetArtifact: { annotations: object } }).targetArtifact.annotations);
     expect(order(text(encodeJwsPayload(d)))).toEqual(['a', '\uFF21', '\u{1F600}']);
     expect(order(text(encodeCosePayload(d)))).toEqual(['a', '\uFF21', '\u{1F600}']);
   });
 
-  it.each(FORMATS)('PAY-6: a %s verifier works on the received payload bytes and never re-serialises them', async (mediaType) => {
-    const km = await keyMaterial('ec-256');
-    // Whitespace, unsorted members and an unescaped "<": valid JSON that no Go signer writes.
-    const odd = utf8(` { "targetArtifact" : { "size" : 7, "digest" : "${DIGEST}", "mediaType" : "text/plain", "annotations": {"z":"<", "a":"1"} } } `);
-    const bytes = mediaType === MEDIA_TYPE_JWS ? await craftJws(km, { payload: odd }) : await craftCose(km, { payload: odd });
-    const verified = await verifyEnvelopeIntegrity(bytes, mediaType);
-    expect(verified.content.payload.bytes).toEqual(odd);
-    expect(verified.payload.targetArtifact.size).toBe(7);
-    expect(fmt(mediaType)).toMatch(/JWS|COSE/);
-  });
+  it.each(FORMATS)(
+    'PAY-6: a %s verifier works on the received payload bytes and never re-serialises them',
+    async (mediaType) => {
+      const km = await keyMaterial('ec-256');
+      // Whitespace, unsorted members and an unescaped "<": valid JSON that no Go signer writes.
+      const odd = utf8(
+        ` { "targetArtifact" : { "size" : 7, "digest" : "${DIGEST}", "mediaType" : "text/plain", "annotations": {"z":"<", "a":"1"} } } `,
+      );
+      const bytes =
+        mediaType === MEDIA_TYPE_JWS ? await craftJws(km, { payload: odd }) : await craftCose(km, { payload: odd });
+      const verified = await verifyEnvelopeIntegrity(bytes, mediaType);
+      expect(verified.content.payload.bytes).toEqual(odd);
+      expect(verified.payload.targetArtifact.size).toBe(7);
+      expect(fmt(mediaType)).toMatch(/JWS|COSE/);
+    },
+  );
 });

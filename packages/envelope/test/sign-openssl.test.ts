@@ -9,8 +9,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { decode, type Tag, type TagDecoder } from 'cbor2';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decode, Tag, type TagDecoder } from 'cbor2';
 import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signEnvelope, signerFromPrivateKey } from '../src/index.js';
 import { chainDir, SIGNING_TIME, TARGET, utf8 } from './helpers.js';
 
@@ -54,8 +54,24 @@ function rawToDer(raw: Uint8Array): Uint8Array {
 
 /** Sig_structure = ["Signature1", protected, h'', payload], encoded by hand. */
 function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
-  const head = (n: number): number[] => (n < 24 ? [0x40 + n] : n < 0x100 ? [0x58, n] : n < 0x10000 ? [0x59, n >> 8, n & 0xff] : [0x5a, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff]);
-  return Uint8Array.from([0x84, 0x6a, ...utf8('Signature1'), ...head(protectedBytes.length), ...protectedBytes, 0x40, ...head(payload.length), ...payload]);
+  const head = (n: number): number[] =>
+    n < 24
+      ? [0x40 + n]
+      : n < 0x100
+        ? [0x58, n]
+        : n < 0x10000
+          ? [0x59, n >> 8, n & 0xff]
+          : [0x5a, n >>> 24, (n >> 16) & 0xff, (n >> 8) & 0xff, n & 0xff];
+  return Uint8Array.from([
+    0x84,
+    0x6a,
+    ...utf8('Signature1'),
+    ...head(protectedBytes.length),
+    ...protectedBytes,
+    0x40,
+    ...head(payload.length),
+    ...payload,
+  ]);
 }
 
 function base64UrlDecode(text: string): Uint8Array {
@@ -68,7 +84,9 @@ describe('openssl verifies SDK signatures', () => {
     const der = rawToDer(raw);
     expect([...der.subarray(0, 5)]).toEqual([0x30, 0x81, 2 * (2 + 67), 0x02, 67]);
     expect(der[5]).toBe(0);
-    expect([...rawToDer(Uint8Array.of(0, 1, 0x80, 2))]).toEqual([0x30, 0x08, 0x02, 0x01, 0x01, 0x02, 0x03, 0x00, 0x80, 0x02]);
+    expect([...rawToDer(Uint8Array.of(0, 1, 0x80, 2))]).toEqual([
+      0x30, 0x08, 0x02, 0x01, 0x01, 0x02, 0x03, 0x00, 0x80, 0x02,
+    ]);
   });
 
   for (const [spec, alg, digest, hashLength] of SUITES) {
@@ -77,7 +95,10 @@ describe('openssl verifies SDK signatures', () => {
       const ids = mediaType === MEDIA_TYPE_JWS ? 'ENV-JWS-2 ENV-JWS-7' : 'ENV-COSE-6 ENV-COSE-7';
       it(`SIGN-2 ALG-1 ${ids}: openssl verifies the SDK's ${alg} ${format} (${spec}), and rejects a flipped input byte`, async () => {
         const chain = chainDir(spec);
-        const signer = await signerFromPrivateKey(readFileSync(resolve(chain, 'leaf.key.pem'), 'utf8'), readFileSync(resolve(chain, 'chain.pem'), 'utf8'));
+        const signer = await signerFromPrivateKey(
+          readFileSync(resolve(chain, 'leaf.key.pem'), 'utf8'),
+          readFileSync(resolve(chain, 'chain.pem'), 'utf8'),
+        );
         const signed = await signEnvelope({
           mediaType,
           signer,

@@ -1,6 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { HEADER, DEFAULT_SIGNING_AGENT, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signEnvelope, verifyEnvelopeIntegrity, type EnvelopeMediaType } from '../src/index.js';
-import { FORMATS, SIGNING_TIME, TARGET, expectEnvelopeError, fmt, signerFor, splitCose, splitJws } from './helpers.js';
+import {
+  DEFAULT_SIGNING_AGENT,
+  type EnvelopeMediaType,
+  HEADER,
+  MEDIA_TYPE_COSE,
+  MEDIA_TYPE_JWS,
+  signEnvelope,
+  verifyEnvelopeIntegrity,
+} from '../src/index.js';
+import { expectEnvelopeError, FORMATS, fmt, SIGNING_TIME, signerFor, splitCose, splitJws, TARGET } from './helpers.js';
 
 const TABLE = [
   ['rsa-2048', 'PS256', -37, 'RSASSA-PSS-SHA-256'],
@@ -12,26 +20,49 @@ const TABLE = [
 ] as const;
 
 describe('signEnvelope', () => {
-  it.each(TABLE)('ALG-1 ALG-2: a %s leaf signs JWS as %s and COSE as %i, and both re-verify', async (spec, jwsAlg, coseAlg, algorithm) => {
-    const signer = await signerFor(spec);
-    const jws = await signEnvelope({ mediaType: MEDIA_TYPE_JWS, signer, targetArtifact: TARGET, signingTime: SIGNING_TIME });
-    expect(splitJws(jws.bytes).header.alg).toBe(jwsAlg);
-    expect(jws.verified.content.signerInfo.signatureAlgorithm).toBe(algorithm);
-    const cose = await signEnvelope({ mediaType: MEDIA_TYPE_COSE, signer, targetArtifact: TARGET, signingTime: SIGNING_TIME });
-    expect(splitCose(cose.bytes).protectedMap.get(1)).toBe(coseAlg);
-    expect((await verifyEnvelopeIntegrity(cose.bytes, MEDIA_TYPE_COSE)).content.signerInfo.signatureAlgorithm).toBe(algorithm);
-  });
+  it.each(TABLE)(
+    'ALG-1 ALG-2: a %s leaf signs JWS as %s and COSE as %i, and both re-verify',
+    async (spec, jwsAlg, coseAlg, algorithm) => {
+      const signer = await signerFor(spec);
+      const jws = await signEnvelope({
+        mediaType: MEDIA_TYPE_JWS,
+        signer,
+        targetArtifact: TARGET,
+        signingTime: SIGNING_TIME,
+      });
+      expect(splitJws(jws.bytes).header.alg).toBe(jwsAlg);
+      expect(jws.verified.content.signerInfo.signatureAlgorithm).toBe(algorithm);
+      const cose = await signEnvelope({
+        mediaType: MEDIA_TYPE_COSE,
+        signer,
+        targetArtifact: TARGET,
+        signingTime: SIGNING_TIME,
+      });
+      expect(splitCose(cose.bytes).protectedMap.get(1)).toBe(coseAlg);
+      expect((await verifyEnvelopeIntegrity(cose.bytes, MEDIA_TYPE_COSE)).content.signerInfo.signatureAlgorithm).toBe(
+        algorithm,
+      );
+    },
+  );
 
   it('SIGN-2: an unsupported envelope media type is ERR_UNSUPPORTED_MEDIA_TYPE', async () => {
     const signer = await signerFor('ec-256');
-    await expectEnvelopeError(signEnvelope({ mediaType: 'application/json' as EnvelopeMediaType, signer, targetArtifact: TARGET }), 'ERR_UNSUPPORTED_MEDIA_TYPE');
+    await expectEnvelopeError(
+      signEnvelope({ mediaType: 'application/json' as EnvelopeMediaType, signer, targetArtifact: TARGET }),
+      'ERR_UNSUPPORTED_MEDIA_TYPE',
+    );
   });
 
   describe.each(FORMATS)('%s', (mediaType) => {
     const F = fmt(mediaType);
 
     it(`SIGN-2: ${F} signing always uses notary.x509 and returns the re-verified result`, async () => {
-      const s = await signEnvelope({ mediaType, signer: await signerFor('ec-256'), targetArtifact: TARGET, signingTime: SIGNING_TIME });
+      const s = await signEnvelope({
+        mediaType,
+        signer: await signerFor('ec-256'),
+        targetArtifact: TARGET,
+        signingTime: SIGNING_TIME,
+      });
       expect(s.mediaType).toBe(mediaType);
       expect(s.verified.content.signerInfo.signedAttributes.signingScheme).toBe('notary.x509');
       expect(s.verified.payload.targetArtifact).toEqual(TARGET);
@@ -50,10 +81,19 @@ describe('signEnvelope', () => {
 
     it(`SIGN-2: ${F} an invalid signingTime, or one outside the chain's validity (CERT-11), is ERR_SIGNING_FAILED`, async () => {
       const signer = await signerFor('ec-256');
-      await expectEnvelopeError(signEnvelope({ mediaType, signer, targetArtifact: TARGET, signingTime: new Date(Number.NaN) }), 'ERR_SIGNING_FAILED');
+      await expectEnvelopeError(
+        signEnvelope({ mediaType, signer, targetArtifact: TARGET, signingTime: new Date(Number.NaN) }),
+        'ERR_SIGNING_FAILED',
+      );
       // The vectors' certificates are valid 2025-01-01 … 2045-01-01.
-      await expectEnvelopeError(signEnvelope({ mediaType, signer, targetArtifact: TARGET, signingTime: new Date('2024-12-31T23:59:59Z') }), 'ERR_SIGNING_FAILED');
-      await expectEnvelopeError(signEnvelope({ mediaType, signer, targetArtifact: TARGET, signingTime: new Date('2045-01-01T00:00:01Z') }), 'ERR_SIGNING_FAILED');
+      await expectEnvelopeError(
+        signEnvelope({ mediaType, signer, targetArtifact: TARGET, signingTime: new Date('2024-12-31T23:59:59Z') }),
+        'ERR_SIGNING_FAILED',
+      );
+      await expectEnvelopeError(
+        signEnvelope({ mediaType, signer, targetArtifact: TARGET, signingTime: new Date('2045-01-01T00:00:01Z') }),
+        'ERR_SIGNING_FAILED',
+      );
     });
 
     it.each([
@@ -64,19 +104,40 @@ describe('signEnvelope', () => {
       ['a registered header (crit)', 'crit'],
     ])(`ATTR-3: ${F} an extended attribute named %s is ERR_SIGNING_FAILED`, async (_what, key) => {
       await expectEnvelopeError(
-        signEnvelope({ mediaType, signer: await signerFor('ec-256'), targetArtifact: TARGET, signingTime: SIGNING_TIME, extendedAttributes: [{ key, value: 'x', critical: false }] }),
+        signEnvelope({
+          mediaType,
+          signer: await signerFor('ec-256'),
+          targetArtifact: TARGET,
+          signingTime: SIGNING_TIME,
+          extendedAttributes: [{ key, value: 'x', critical: false }],
+        }),
         'ERR_SIGNING_FAILED',
       );
     });
 
     it(`ATTR-3: ${F} the same extended attribute twice is ERR_SIGNING_FAILED`, async () => {
       const e = { key: 'com.example.k', value: 'v', critical: false };
-      await expectEnvelopeError(signEnvelope({ mediaType, signer: await signerFor('ec-256'), targetArtifact: TARGET, signingTime: SIGNING_TIME, extendedAttributes: [e, e] }), 'ERR_SIGNING_FAILED');
+      await expectEnvelopeError(
+        signEnvelope({
+          mediaType,
+          signer: await signerFor('ec-256'),
+          targetArtifact: TARGET,
+          signingTime: SIGNING_TIME,
+          extendedAttributes: [e, e],
+        }),
+        'ERR_SIGNING_FAILED',
+      );
     });
 
     it(`ATTR-3 AMB-7: ${F} a critical extended attribute without a plugin fails the signer's own re-verification`, async () => {
       const err = await expectEnvelopeError(
-        signEnvelope({ mediaType, signer: await signerFor('ec-256'), targetArtifact: TARGET, signingTime: SIGNING_TIME, extendedAttributes: [{ key: 'com.example.k', value: 'v', critical: true }] }),
+        signEnvelope({
+          mediaType,
+          signer: await signerFor('ec-256'),
+          targetArtifact: TARGET,
+          signingTime: SIGNING_TIME,
+          extendedAttributes: [{ key: 'com.example.k', value: 'v', critical: true }],
+        }),
         'ERR_SIGNING_FAILED',
       );
       expect((err.cause as { code?: string }).code).toBe('ERR_ENVELOPE_UNKNOWN_CRITICAL');
@@ -84,7 +145,13 @@ describe('signEnvelope', () => {
 
     it(`ATTR-4: ${F} a non-critical verificationPlugin fails the signer's own re-verification`, async () => {
       const err = await expectEnvelopeError(
-        signEnvelope({ mediaType, signer: await signerFor('ec-256'), targetArtifact: TARGET, signingTime: SIGNING_TIME, extendedAttributes: [{ key: HEADER.verificationPlugin, value: 'p', critical: false }] }),
+        signEnvelope({
+          mediaType,
+          signer: await signerFor('ec-256'),
+          targetArtifact: TARGET,
+          signingTime: SIGNING_TIME,
+          extendedAttributes: [{ key: HEADER.verificationPlugin, value: 'p', critical: false }],
+        }),
         'ERR_SIGNING_FAILED',
       );
       expect((err.cause as { code?: string }).code).toBe('ERR_ENVELOPE_HEADER_INVALID');
@@ -92,7 +159,12 @@ describe('signEnvelope', () => {
 
     it(`SIGN-2: ${F} user metadata already in the descriptor annotations is signed as given`, async () => {
       const targetArtifact = { ...TARGET, annotations: { 'com.example.user': 'meta' } };
-      const s = await signEnvelope({ mediaType, signer: await signerFor('ec-256'), targetArtifact, signingTime: SIGNING_TIME });
+      const s = await signEnvelope({
+        mediaType,
+        signer: await signerFor('ec-256'),
+        targetArtifact,
+        signingTime: SIGNING_TIME,
+      });
       expect(s.verified.payload.targetArtifact.annotations).toEqual({ 'com.example.user': 'meta' });
     });
   });

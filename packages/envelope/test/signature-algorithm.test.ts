@@ -1,8 +1,12 @@
-import { describe, expect, it } from 'vitest';
 import { algorithmSuiteOf, type KeySpec } from '@x/notary-pki';
-
+import { describe, expect, it } from 'vitest';
+import {
+  coseAlgorithmOf,
+  jwsAlgorithmOf,
+  signatureAlgorithmFromCose,
+  signatureAlgorithmFromJws,
+} from '../src/signature-algorithm.js';
 import { expectEnvelopeError } from './helpers.js';
-import { coseAlgorithmOf, jwsAlgorithmOf, signatureAlgorithmFromCose, signatureAlgorithmFromJws } from '../src/signature-algorithm.js';
 
 /** ALG-2's table, with the JWS name and COSE id of ENV-JWS-6 / ENV-COSE-7. */
 const TABLE: [KeySpec, string, string, number][] = [
@@ -30,12 +34,22 @@ describe('signature algorithms', () => {
     expect(signatureAlgorithmFromCose(cose)).toBe(algorithm);
   });
 
-  it.each([['none'], ['HS256'], ['HS512'], ['RS256'], ['EdDSA'], ['ps256'], [''], ['toString'], ['__proto__'], [undefined], [null], [-37]])(
-    'ENV-JWS-6: JWS alg %j is rejected with ERR_UNSUPPORTED_ALGORITHM',
-    async (alg) => {
-      await expectEnvelopeError(() => signatureAlgorithmFromJws(alg), 'ERR_UNSUPPORTED_ALGORITHM');
-    },
-  );
+  it.each([
+    ['none'],
+    ['HS256'],
+    ['HS512'],
+    ['RS256'],
+    ['EdDSA'],
+    ['ps256'],
+    [''],
+    ['toString'],
+    ['__proto__'],
+    [undefined],
+    [null],
+    [-37],
+  ])('ENV-JWS-6: JWS alg %j is rejected with ERR_UNSUPPORTED_ALGORITHM', async (alg) => {
+    await expectEnvelopeError(() => signatureAlgorithmFromJws(alg), 'ERR_UNSUPPORTED_ALGORITHM');
+  });
 
   it.each([[5], [6], [7], [4], [-257], [-8], [-37.5], ['PS256'], ['-37'], [undefined], [null]])(
     'ENV-COSE-7: COSE alg %j (symmetric, RSA PKCS#1, EdDSA or not an int) is rejected with ERR_UNSUPPORTED_ALGORITHM',

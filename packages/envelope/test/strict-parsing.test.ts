@@ -3,14 +3,23 @@
  * linear on hostile input. Each negative envelope is otherwise valid and
  * signed, so that the one defect is what is rejected.
  */
-import { describe, expect, it } from 'vitest';
-import { encode, Tag } from 'cbor2';
+
 import * as pki from '@x/notary-pki';
 import * as foundation from '@x/notary-pki/foundation';
-import { HEADER, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, parseEnvelope, parsePayload, signerFromPrivateKey, verifyEnvelopeIntegrity } from '../src/index.js';
+import { encode, Tag } from 'cbor2';
+import { describe, expect, it } from 'vitest';
 import {
-  SIGNING_TIME,
-  TARGET,
+  HEADER,
+  MEDIA_TYPE_COSE,
+  MEDIA_TYPE_JWS,
+  parseEnvelope,
+  parsePayload,
+  signerFromPrivateKey,
+  verifyEnvelopeIntegrity,
+} from '../src/index.js';
+import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
+import {
+  type CoseEntries,
   concat,
   coseEntries,
   craftCose,
@@ -19,12 +28,12 @@ import {
   epochSeconds,
   expectEnvelopeError,
   jwsHeader,
-  keyMaterial,
-  utf8,
-  type CoseEntries,
   type KeyMaterial,
+  keyMaterial,
+  SIGNING_TIME,
+  TARGET,
+  utf8,
 } from './helpers.js';
-import { MEDIA_TYPE_PAYLOAD } from '../src/media-types.js';
 
 const MiB = 1024 * 1024;
 const BOM = Uint8Array.of(0xef, 0xbb, 0xbf);
@@ -73,7 +82,9 @@ describe('issue 12: JWS parsing', () => {
   it('ENV-JWS-5 issue 12 finding 4: an x5c entry holding PEM (plain, with junk, with a PRIVATE KEY block) is ERR_ENVELOPE_MALFORMED', async () => {
     const km = await keyMaterial('ec-256');
     for (const [what, pem] of pemForms(km)) {
-      const bytes = await craftJws(km, { unprotected: { x5c: [foundation.encodeBase64(utf8(pem)), ...x5c(km).slice(1)] } });
+      const bytes = await craftJws(km, {
+        unprotected: { x5c: [foundation.encodeBase64(utf8(pem)), ...x5c(km).slice(1)] },
+      });
       const error = await expectEnvelopeError(verifyJws(bytes), 'ERR_ENVELOPE_MALFORMED');
       expect(error.message, what).toMatch(/x5c\[0\]/);
     }
@@ -108,19 +119,34 @@ describe('issue 12: JWS parsing', () => {
     await expectEnvelopeError(verifyJws(await craftJws(km, { payload: concat(BOM, payload) })), 'ERR_PAYLOAD_INVALID');
   });
 
-  it.each(['512.0e0', '512.0', '5.12e2', '1e3', '1E3', '512e0', '-0.0'])('PAY-2 issue 12 finding 7: "size": %s is ERR_PAYLOAD_INVALID, as Go will not decode it into an int64', async (size) => {
-    const km = await keyMaterial('ec-256');
-    const payload = utf8(`{"targetArtifact":{"mediaType":"application/octet-stream","digest":"${DIGEST}","size":${size}}}`);
-    await expectEnvelopeError(verifyJws(await craftJws(km, { payload })), 'ERR_PAYLOAD_INVALID');
-  });
+  it.each(['512.0e0', '512.0', '5.12e2', '1e3', '1E3', '512e0', '-0.0'])(
+    'PAY-2 issue 12 finding 7: "size": %s is ERR_PAYLOAD_INVALID, as Go will not decode it into an int64',
+    async (size) => {
+      const km = await keyMaterial('ec-256');
+      const payload = utf8(
+        `{"targetArtifact":{"mediaType":"application/octet-stream","digest":"${DIGEST}","size":${size}}}`,
+      );
+      await expectEnvelopeError(verifyJws(await craftJws(km, { payload })), 'ERR_PAYLOAD_INVALID');
+    },
+  );
 
   it('PAY-2 issue 12 finding 7: the integer check matches member names as Go does (case-insensitively), and only there', () => {
     const descriptor = `"mediaType":"application/octet-stream","digest":"${DIGEST}","size":512`;
-    expect(parsePayload(utf8(`{"targetArtifact":{${descriptor},"com.example":{"size":1.5}}}`)).targetArtifact.size).toBe(512);
-    expect(parsePayload(utf8(`{"targetArtifact":{${descriptor},"annotations":{"size":"1.5"}}}`)).targetArtifact.size).toBe(512);
-    expect(parsePayload(utf8(`{"targetArtifact":{${descriptor.replace('512', '-0')}}}`)).targetArtifact.size === 0).toBe(true); // Go reads -0 as 0
-    expect(() => parsePayload(utf8(`{"targetArtifact":{${descriptor.replace('"size":512', '"Size":1.5')}}}`))).toThrow(/integer/);
-    expect(() => parsePayload(utf8(`{"TargetArtifact":{"SIZE":5e2},"targetArtifact":{${descriptor}}}`))).toThrow(/integer/);
+    expect(
+      parsePayload(utf8(`{"targetArtifact":{${descriptor},"com.example":{"size":1.5}}}`)).targetArtifact.size,
+    ).toBe(512);
+    expect(
+      parsePayload(utf8(`{"targetArtifact":{${descriptor},"annotations":{"size":"1.5"}}}`)).targetArtifact.size,
+    ).toBe(512);
+    expect(
+      parsePayload(utf8(`{"targetArtifact":{${descriptor.replace('512', '-0')}}}`)).targetArtifact.size === 0,
+    ).toBe(true); // Go reads -0 as 0
+    expect(() => parsePayload(utf8(`{"targetArtifact":{${descriptor.replace('"size":512', '"Size":1.5')}}}`))).toThrow(
+      /integer/,
+    );
+    expect(() => parsePayload(utf8(`{"TargetArtifact":{"SIZE":5e2},"targetArtifact":{${descriptor}}}`))).toThrow(
+      /integer/,
+    );
   });
 
   it.each<[string, Record<string, unknown>]>([
@@ -133,10 +159,16 @@ describe('issue 12: JWS parsing', () => {
     [HEADER.expiry, { [HEADER.expiry]: '2099-01-02T03:04:05Z' }],
     [HEADER.verificationPlugin, { [HEADER.verificationPlugin]: 'plugin' }],
     [HEADER.verificationPluginMinVersion, { [HEADER.verificationPluginMinVersion]: '1.0.0' }],
-  ])('ENV-JWS-5 issue 12 finding 7: the signed-looking name %s in the unprotected header is ERR_ENVELOPE_MALFORMED', async (_name, extra) => {
-    const km = await keyMaterial('ec-256');
-    await expectEnvelopeError(verifyJws(await craftJws(km, { unprotected: { x5c: x5c(km), ...extra } })), 'ERR_ENVELOPE_MALFORMED');
-  });
+  ])(
+    'ENV-JWS-5 issue 12 finding 7: the signed-looking name %s in the unprotected header is ERR_ENVELOPE_MALFORMED',
+    async (_name, extra) => {
+      const km = await keyMaterial('ec-256');
+      await expectEnvelopeError(
+        verifyJws(await craftJws(km, { unprotected: { x5c: x5c(km), ...extra } })),
+        'ERR_ENVELOPE_MALFORMED',
+      );
+    },
+  );
 
   it('ENV-JWS-5 issue 12 finding 7: a name in both the protected and the unprotected header is ERR_ENVELOPE_MALFORMED (RFC 7515 §7.2.1)', async () => {
     const km = await keyMaterial('ec-256');
@@ -145,13 +177,19 @@ describe('issue 12: JWS parsing', () => {
     const bytes = await craftJws(km, { header, unprotected: { x5c: x5c(km), 'com.example.note': 'unsigned' } });
     await expectEnvelopeError(verifyJws(bytes), 'ERR_ENVELOPE_MALFORMED');
     // Unsigned attributes and unknown names that are not protected stay allowed.
-    const fine = await craftJws(km, { unprotected: { x5c: x5c(km), [HEADER.signingAgent]: 'agent', 'com.example.hint': 1 } });
+    const fine = await craftJws(km, {
+      unprotected: { x5c: x5c(km), [HEADER.signingAgent]: 'agent', 'com.example.hint': 1 },
+    });
     await expect(verifyJws(fine)).resolves.toBeDefined();
   });
 
   it('ATTR-6 issue 12 finding 8: a JWS signing time and expiry in years 0000–0099 keep their years (not 1900–1999)', async () => {
     const km = await keyMaterial('ec-256');
-    const header = jwsHeader(km, { crit: [HEADER.signingScheme, HEADER.expiry], [HEADER.signingTime]: '0050-01-01T00:00:00Z', [HEADER.expiry]: '0099-12-31T23:59:59Z' });
+    const header = jwsHeader(km, {
+      crit: [HEADER.signingScheme, HEADER.expiry],
+      [HEADER.signingTime]: '0050-01-01T00:00:00Z',
+      [HEADER.expiry]: '0099-12-31T23:59:59Z',
+    });
     const { signedAttributes } = parseEnvelope(await craftJws(km, { header }), MEDIA_TYPE_JWS).signerInfo;
     expect(signedAttributes.signingTime?.toISOString()).toBe('0050-01-01T00:00:00.000Z');
     expect(signedAttributes.expiry?.toISOString()).toBe('0099-12-31T23:59:59.000Z');
@@ -159,14 +197,18 @@ describe('issue 12: JWS parsing', () => {
 
   it('ENV-JWS-1 issue 12 finding 1: a 32 MiB envelope nested 16 Mi deep is ERR_ENVELOPE_MALFORMED', async () => {
     const depth = 16 * MiB;
-    const bytes = utf8(`{"payload":"e30","protected":"e30","header":{"x5c":[],"x":${'['.repeat(depth)}${']'.repeat(depth)}},"signature":""}`);
+    const bytes = utf8(
+      `{"payload":"e30","protected":"e30","header":{"x5c":[],"x":${'['.repeat(depth)}${']'.repeat(depth)}},"signature":""}`,
+    );
     expect(bytes.length).toBeGreaterThanOrEqual(32 * MiB);
     const error = await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_JWS), 'ERR_ENVELOPE_MALFORMED');
     expect(error.message).toMatch(/nested deeper/);
   });
 
   it('ENV-JWS-1 issue 12 finding 1: a 32 MiB envelope of 16 Mi array items is ERR_ENVELOPE_MALFORMED', async () => {
-    const bytes = utf8(`{"payload":"e30","protected":"e30","header":{"x5c":[],"x":[${'0,'.repeat(16 * MiB)}0]},"signature":""}`);
+    const bytes = utf8(
+      `{"payload":"e30","protected":"e30","header":{"x5c":[],"x":[${'0,'.repeat(16 * MiB)}0]},"signature":""}`,
+    );
     expect(bytes.length).toBeGreaterThanOrEqual(32 * MiB);
     const error = await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_JWS), 'ERR_ENVELOPE_MALFORMED');
     expect(error.message).toMatch(/more than \d+ values/);
@@ -184,7 +226,9 @@ describe('issue 12: COSE parsing', () => {
     const km = await keyMaterial('ec-256');
     await expect(verifyCose(await craftCose(km))).resolves.toBeDefined();
     for (const [what, pem] of pemForms(km)) {
-      const bytes = await craftCose(km, { unprotected: new Map<unknown, unknown>([[33, [utf8(pem), ...x5chain(km).slice(1)]]]) });
+      const bytes = await craftCose(km, {
+        unprotected: new Map<unknown, unknown>([[33, [utf8(pem), ...x5chain(km).slice(1)]]]),
+      });
       const error = await expectEnvelopeError(verifyCose(bytes), 'ERR_ENVELOPE_MALFORMED');
       expect(error.message, what).toMatch(/x5chain\[0\]/);
     }
@@ -201,12 +245,15 @@ describe('issue 12: COSE parsing', () => {
     ['the self-describe tag before it (d9 d9 f7)', (v) => concat(Uint8Array.of(0xd9, 0xd9, 0xf7), v)],
     ['tag 18 in a one-byte argument (d8 12)', (v) => concat(Uint8Array.of(0xd8, 0x12), v.subarray(1))],
     ['the array head in long form (98 04)', (v) => concat(Uint8Array.of(0xd2, 0x98, 0x04), v.subarray(2))],
-  ])('ENV-COSE-1 issue 12 finding 7: a message with %s, not d2 84, is ERR_ENVELOPE_MALFORMED', async (_what, change) => {
-    const km = await keyMaterial('ec-256');
-    const valid = await craftCose(km);
-    await expect(verifyCose(valid)).resolves.toBeDefined();
-    await expectEnvelopeError(verifyCose(change(valid)), 'ERR_ENVELOPE_MALFORMED');
-  });
+  ])(
+    'ENV-COSE-1 issue 12 finding 7: a message with %s, not d2 84, is ERR_ENVELOPE_MALFORMED',
+    async (_what, change) => {
+      const km = await keyMaterial('ec-256');
+      const valid = await craftCose(km);
+      await expect(verifyCose(valid)).resolves.toBeDefined();
+      await expectEnvelopeError(verifyCose(change(valid)), 'ERR_ENVELOPE_MALFORMED');
+    },
+  );
 
   it('ENV-COSE-3 issue 12 finding 7: alg as a float (-7.0 as float16 and float64) is ERR_ENVELOPE_HEADER_INVALID', async () => {
     const km = await keyMaterial('ec-256');
@@ -241,7 +288,10 @@ describe('issue 12: COSE parsing', () => {
       const protectedBytes = protectedWithRaw(entries, [[floatOne, Uint8Array.of(0x26)]]);
       await expectEnvelopeError(verifyCose(await craftCose(km, { protectedBytes })), 'ERR_ENVELOPE_MALFORMED');
     }
-    const unprotected = new Map<unknown, unknown>([[33, x5chain(km)], [1.5, 'x']]);
+    const unprotected = new Map<unknown, unknown>([
+      [33, x5chain(km)],
+      [1.5, 'x'],
+    ]);
     await expectEnvelopeError(verifyCose(await craftCose(km, { unprotected })), 'ERR_ENVELOPE_MALFORMED');
   });
 
@@ -258,19 +308,36 @@ describe('issue 12: COSE parsing', () => {
     [HEADER.signingScheme, HEADER.signingScheme, 'notary.x509'],
     [HEADER.expiry, HEADER.expiry, 4_000_000_000],
     [HEADER.verificationPlugin, HEADER.verificationPlugin, 'plugin'],
-  ])('ENV-COSE-5 issue 12 finding 7: %s in the unprotected header is ERR_ENVELOPE_MALFORMED', async (_what, label, value) => {
-    const km = await keyMaterial('ec-256');
-    const unprotected = new Map<unknown, unknown>([[33, x5chain(km)], [label, value]]);
-    await expectEnvelopeError(verifyCose(await craftCose(km, { unprotected })), 'ERR_ENVELOPE_MALFORMED');
-  });
+  ])(
+    'ENV-COSE-5 issue 12 finding 7: %s in the unprotected header is ERR_ENVELOPE_MALFORMED',
+    async (_what, label, value) => {
+      const km = await keyMaterial('ec-256');
+      const unprotected = new Map<unknown, unknown>([
+        [33, x5chain(km)],
+        [label, value],
+      ]);
+      await expectEnvelopeError(verifyCose(await craftCose(km, { unprotected })), 'ERR_ENVELOPE_MALFORMED');
+    },
+  );
 
   it('ENV-COSE-1 issue 12 finding 7: a tag in the unprotected header, or an empty signature, is ERR_ENVELOPE_MALFORMED (go-cose)', async () => {
     const km = await keyMaterial('ec-256');
-    const tagged = new Map<unknown, unknown>([[33, x5chain(km)], [HEADER.signingAgent, new Tag(32, 'https://example.com')]]);
+    const tagged = new Map<unknown, unknown>([
+      [33, x5chain(km)],
+      [HEADER.signingAgent, new Tag(32, 'https://example.com')],
+    ]);
     await expectEnvelopeError(verifyCose(await craftCose(km, { unprotected: tagged })), 'ERR_ENVELOPE_MALFORMED');
-    await expectEnvelopeError(verifyCose(await craftCose(km, { signature: new Uint8Array() })), 'ERR_ENVELOPE_MALFORMED');
+    await expectEnvelopeError(
+      verifyCose(await craftCose(km, { signature: new Uint8Array() })),
+      'ERR_ENVELOPE_MALFORMED',
+    );
     // Unsigned attributes and unknown labels stay allowed.
-    const fine = new Map<unknown, unknown>([[33, x5chain(km)], [HEADER.signingAgent, 'agent'], [99, [1, 2]], ['com.example.hint', 'x']]);
+    const fine = new Map<unknown, unknown>([
+      [33, x5chain(km)],
+      [HEADER.signingAgent, 'agent'],
+      [99, [1, 2]],
+      ['com.example.hint', 'x'],
+    ]);
     await expect(verifyCose(await craftCose(km, { unprotected: fine }))).resolves.toBeDefined();
   });
 
@@ -284,7 +351,16 @@ describe('issue 12: COSE parsing', () => {
       const { protectedBytes, chain } = await parts(km);
       const deep = new Uint8Array(32 * MiB).fill(0x81);
       deep[deep.length - 1] = 0x00;
-      const bytes = concat(Uint8Array.of(0xd2, 0x84), protectedBytes, Uint8Array.of(0xa2), chain, encode('x'), deep, encode(utf8('{}')), encode(new Uint8Array(64)));
+      const bytes = concat(
+        Uint8Array.of(0xd2, 0x84),
+        protectedBytes,
+        Uint8Array.of(0xa2),
+        chain,
+        encode('x'),
+        deep,
+        encode(utf8('{}')),
+        encode(new Uint8Array(64)),
+      );
       const error = await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_COSE), 'ERR_ENVELOPE_MALFORMED');
       expect(error.message).toMatch(/nested deeper/);
     });
@@ -295,7 +371,14 @@ describe('issue 12: COSE parsing', () => {
     ])('ENV-COSE-1: a long-form length, %s, over 32 MiB is ERR_ENVELOPE_MALFORMED', async (_what, head) => {
       const km = await keyMaterial('ec-256');
       const { protectedBytes, chain } = await parts(km);
-      const bytes = concat(Uint8Array.of(0xd2, 0x84), protectedBytes, Uint8Array.of(0xa1), chain, Uint8Array.from(head), new Uint8Array(32 * MiB));
+      const bytes = concat(
+        Uint8Array.of(0xd2, 0x84),
+        protectedBytes,
+        Uint8Array.of(0xa1),
+        chain,
+        Uint8Array.from(head),
+        new Uint8Array(32 * MiB),
+      );
       const error = await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_COSE), 'ERR_ENVELOPE_MALFORMED');
       expect(error.message).toMatch(/more than the input holds/);
     });
@@ -304,33 +387,72 @@ describe('issue 12: COSE parsing', () => {
       ['an array declaring 2^32 items', [0x9b, 0, 0, 0, 1, 0, 0, 0, 0]],
       ['an array declaring 2^20 items (more than go-cose allows)', [0x9a, 0, 0x10, 0, 0]],
       ['a map declaring 2^32 pairs', [0xbb, 0, 0, 0, 1, 0, 0, 0, 0]],
-    ])('ENV-COSE-1: an unprotected value that is %s over 32 MiB of items is ERR_ENVELOPE_MALFORMED', async (_what, head) => {
-      const km = await keyMaterial('ec-256');
-      const { protectedBytes, chain } = await parts(km);
-      const bytes = concat(Uint8Array.of(0xd2, 0x84), protectedBytes, Uint8Array.of(0xa2), chain, encode('x'), Uint8Array.from(head), new Uint8Array(32 * MiB));
-      await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_COSE), 'ERR_ENVELOPE_MALFORMED');
-    });
+    ])(
+      'ENV-COSE-1: an unprotected value that is %s over 32 MiB of items is ERR_ENVELOPE_MALFORMED',
+      async (_what, head) => {
+        const km = await keyMaterial('ec-256');
+        const { protectedBytes, chain } = await parts(km);
+        const bytes = concat(
+          Uint8Array.of(0xd2, 0x84),
+          protectedBytes,
+          Uint8Array.of(0xa2),
+          chain,
+          encode('x'),
+          Uint8Array.from(head),
+          new Uint8Array(32 * MiB),
+        );
+        await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_COSE), 'ERR_ENVELOPE_MALFORMED');
+      },
+    );
 
     it.each<[string, number[]]>([
       ['a truncated sequence', [0x62, 0xc3, 0x28]],
       ['an overlong NUL', [0x62, 0xc0, 0x80]],
       ['a surrogate', [0x63, 0xed, 0xa0, 0x80]],
       ['a code point above U+10FFFF', [0x64, 0xf4, 0x90, 0x80, 0x80]],
-    ])('ENV-COSE-1: an unprotected text value with %s (not UTF-8) is ERR_ENVELOPE_MALFORMED, as fxamacker/cbor rejects it', async (_what, text) => {
-      const km = await keyMaterial('ec-256');
-      const { protectedBytes, chain } = await parts(km);
-      const tail = concat(encode(utf8('{}')), encode(new Uint8Array(64)));
-      const good = concat(Uint8Array.of(0xd2, 0x84), protectedBytes, Uint8Array.of(0xa2), chain, encode('x'), encode('é\u{10ffff}'), tail);
-      expect(() => parseEnvelope(good, MEDIA_TYPE_COSE)).not.toThrow(/UTF-8/);
-      const bytes = concat(Uint8Array.of(0xd2, 0x84), protectedBytes, Uint8Array.of(0xa2), chain, encode('x'), Uint8Array.from(text), tail);
-      const error = await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_COSE), 'ERR_ENVELOPE_MALFORMED');
-      expect(error.message).toMatch(/UTF-8/);
-    });
+    ])(
+      'ENV-COSE-1: an unprotected text value with %s (not UTF-8) is ERR_ENVELOPE_MALFORMED, as fxamacker/cbor rejects it',
+      async (_what, text) => {
+        const km = await keyMaterial('ec-256');
+        const { protectedBytes, chain } = await parts(km);
+        const tail = concat(encode(utf8('{}')), encode(new Uint8Array(64)));
+        const good = concat(
+          Uint8Array.of(0xd2, 0x84),
+          protectedBytes,
+          Uint8Array.of(0xa2),
+          chain,
+          encode('x'),
+          encode('é\u{10ffff}'),
+          tail,
+        );
+        expect(() => parseEnvelope(good, MEDIA_TYPE_COSE)).not.toThrow(/UTF-8/);
+        const bytes = concat(
+          Uint8Array.of(0xd2, 0x84),
+          protectedBytes,
+          Uint8Array.of(0xa2),
+          chain,
+          encode('x'),
+          Uint8Array.from(text),
+          tail,
+        );
+        const error = await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_COSE), 'ERR_ENVELOPE_MALFORMED');
+        expect(error.message).toMatch(/UTF-8/);
+      },
+    );
 
     it('ENV-COSE-1: an indefinite-length unprotected value is ERR_ENVELOPE_MALFORMED', async () => {
       const km = await keyMaterial('ec-256');
       const { protectedBytes, chain } = await parts(km);
-      const bytes = concat(Uint8Array.of(0xd2, 0x84), protectedBytes, Uint8Array.of(0xa2), chain, encode('x'), Uint8Array.of(0x9f, 0x01, 0xff), encode(utf8('{}')), encode(new Uint8Array(64)));
+      const bytes = concat(
+        Uint8Array.of(0xd2, 0x84),
+        protectedBytes,
+        Uint8Array.of(0xa2),
+        chain,
+        encode('x'),
+        Uint8Array.of(0x9f, 0x01, 0xff),
+        encode(utf8('{}')),
+        encode(new Uint8Array(64)),
+      );
       await expectEnvelopeError(() => parseEnvelope(bytes, MEDIA_TYPE_COSE), 'ERR_ENVELOPE_MALFORMED');
     });
   });
@@ -344,6 +466,9 @@ describe('issue 12: typed errors from the signer', () => {
   });
 
   it('VER-2 issue 12: parseEnvelope given something other than bytes is a typed ERR_ENVELOPE_MALFORMED', async () => {
-    await expectEnvelopeError(() => parseEnvelope('{}' as unknown as Uint8Array, MEDIA_TYPE_JWS), 'ERR_ENVELOPE_MALFORMED');
+    await expectEnvelopeError(
+      () => parseEnvelope('{}' as unknown as Uint8Array, MEDIA_TYPE_JWS),
+      'ERR_ENVELOPE_MALFORMED',
+    );
   });
 });

@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { formatRfc3339 } from '@x/notary-pki/foundation';
+import { describe, expect, it } from 'vitest';
 import { parseRfc3339 } from '../src/index.js';
 import { truncateToSeconds } from '../src/time.js';
 
@@ -10,7 +10,7 @@ describe('time', () => {
     expect(parseRfc3339('2024-02-29T23:59:59Z')?.toISOString()).toBe('2024-02-29T23:59:59.000Z');
   });
 
-  it('ENV-JWS-8 AMB-15: parseRfc3339 accepts any ±hh:mm offset, as notation writes the signer\'s local offset', () => {
+  it("ENV-JWS-8 AMB-15: parseRfc3339 accepts any ±hh:mm offset, as notation writes the signer's local offset", () => {
     expect(parseRfc3339('2025-01-01T08:00:00+08:00')?.toISOString()).toBe('2025-01-01T00:00:00.000Z');
     expect(parseRfc3339('2024-12-31T18:30:00-05:30')?.toISOString()).toBe('2025-01-01T00:00:00.000Z');
     expect(parseRfc3339('2025-01-01T00:00:00+00:00')?.toISOString()).toBe('2025-01-01T00:00:00.000Z');
@@ -39,7 +39,7 @@ describe('time', () => {
     expect(parseRfc3339(value)).toBeUndefined();
   });
 
-  it('ATTR-6 issue 12 finding 8: years 0000–0099 come out as themselves, as Go\'s time.Parse reads them', () => {
+  it("ATTR-6 issue 12 finding 8: years 0000–0099 come out as themselves, as Go's time.Parse reads them", () => {
     expect(parseRfc3339('0000-01-01T00:00:00Z')?.getTime()).toBe(-62_167_219_200_000); // Go: Unix() = -62167219200
     expect(parseRfc3339('0099-12-31T23:59:59Z')?.getTime()).toBe(-59_011_459_201_000); // Go: Unix() = -59011459201
     expect(parseRfc3339('0050-06-15T12:00:00+01:00')?.toISOString()).toBe('0050-06-15T11:00:00.000Z');
@@ -50,7 +50,9 @@ describe('time', () => {
 
   it('ATTR-6: a fraction of any length is read (truncated to milliseconds), as Go accepts up to nanoseconds and beyond', () => {
     expect(parseRfc3339('2025-01-01T00:00:00.123456789Z')?.toISOString()).toBe('2025-01-01T00:00:00.123Z');
-    expect(parseRfc3339(`2025-01-01T00:00:00.9${'9'.repeat(100_000)}Z`)?.toISOString()).toBe('2025-01-01T00:00:00.999Z');
+    expect(parseRfc3339(`2025-01-01T00:00:00.9${'9'.repeat(100_000)}Z`)?.toISOString()).toBe(
+      '2025-01-01T00:00:00.999Z',
+    );
     expect(parseRfc3339('2025-01-01T00:00:00.Z')).toBeUndefined();
     expect(parseRfc3339('2025-01-01T00:00:00,5Z')).toBeUndefined();
   });

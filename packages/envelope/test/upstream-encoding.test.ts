@@ -20,9 +20,9 @@ const cases = (upstream.cases ?? []).filter(
 );
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 const hexToBytes = (hex: string): Uint8Array => Uint8Array.from(hex.match(/../g) ?? [], (h) => Number.parseInt(h, 16));
-// biome-ignore lint/suspicious/noExplicitAny: the upstream manifest's JSON, read field by field
 type Json = Record<string, any>;
-const stored = async (c: UpstreamCase): Promise<Json> => JSON.parse(await readFile(resolve(upstream.dir!, c.files[0]!), 'utf8')) as Json;
+const stored = async (c: UpstreamCase): Promise<Json> =>
+  JSON.parse(await readFile(resolve(upstream.dir!, c.files[0]!), 'utf8')) as Json;
 
 function extendedAttributesOf(request: Json): SignedAttributes['extendedAttributes'] {
   return (request.extendedSignedAttributes as { key: string; value: string; critical?: boolean }[]).map((e) => ({
@@ -93,6 +93,7 @@ describe('upstream encoding conformance', () => {
   });
   for (const c of cases) {
     const ids = c.kind === 'jws-envelope' ? 'ENV-JWS-8 ENV-JWS-4' : 'ENV-COSE-8 ENV-COSE-4';
-    it(`upstream ${c.id} (${ids}): byte-identical encoding`, () => (c.kind === 'jws-envelope' ? jwsEncoding(c) : coseEncoding(c)));
+    it(`upstream ${c.id} (${ids}): byte-identical encoding`, () =>
+      c.kind === 'jws-envelope' ? jwsEncoding(c) : coseEncoding(c));
   }
 });

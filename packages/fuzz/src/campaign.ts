@@ -88,7 +88,11 @@ class CaseRunner {
   ) {}
 
   private start(): Worker {
-    const worker = new Worker(this.url, { resourceLimits: { maxOldGenerationSizeMb: 1024 }, stderr: true, workerData: { targetsModule: this.targetsModule } });
+    const worker = new Worker(this.url, {
+      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+      stderr: true,
+      workerData: { targetsModule: this.targetsModule },
+    });
     // Kept (the last 2 KB) so that a crash can say what the worker printed before it died.
     let stderr = '';
     worker.stderr.on('data', (chunk: Buffer) => {
@@ -103,7 +107,8 @@ class CaseRunner {
       else this.settle?.({ reply });
     });
     worker.on('error', (error) => {
-      if (current()) this.settle?.({ crash: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+      if (current())
+        this.settle?.({ crash: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
     });
     worker.on('exit', (code) => {
       if (!current()) return;
@@ -150,7 +155,14 @@ class CaseRunner {
       this.ready.add(target);
       return;
     }
-    const why = 'hang' in answer ? `timed out after ${answer.hang} ms` : 'crash' in answer ? answer.crash : answer.reply.type === 'failed' ? answer.reply.error : 'unexpected reply';
+    const why =
+      'hang' in answer
+        ? `timed out after ${answer.hang} ms`
+        : 'crash' in answer
+          ? answer.crash
+          : answer.reply.type === 'failed'
+            ? answer.reply.error
+            : 'unexpected reply';
     throw new Error(`setup of fuzz target "${target}" failed: ${why}`);
   }
 
@@ -168,7 +180,11 @@ class CaseRunner {
     if ('hang' in answer) return blame({ kind: 'hang', ms: answer.hang });
     if ('crash' in answer) return blame({ kind: 'crash', error: answer.crash });
     if (answer.reply.type === 'outcomes') return answer.reply.outcomes;
-    return blame({ kind: 'crash', error: answer.reply.type === 'failed' ? `the target threw: ${answer.reply.error.slice(0, 500)}` : 'unexpected reply' });
+    return blame({
+      kind: 'crash',
+      error:
+        answer.reply.type === 'failed' ? `the target threw: ${answer.reply.error.slice(0, 500)}` : 'unexpected reply',
+    });
   }
 
   async close(): Promise<void> {
@@ -182,10 +198,13 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
   const started = performance.now();
   const hangMs = options.hangMs ?? 5000;
   const keep = options.examples ?? 5;
-  const all: readonly FuzzTarget[] = options.targetsModule ? ((await import(options.targetsModule)) as { TARGETS: readonly FuzzTarget[] }).TARGETS : TARGETS;
+  const all: readonly FuzzTarget[] = options.targetsModule
+    ? ((await import(options.targetsModule)) as { TARGETS: readonly FuzzTarget[] }).TARGETS
+    : TARGETS;
   const selected = options.targets?.length ? all.filter((t) => options.targets!.includes(t.name)) : all;
   const unknown = (options.targets ?? []).filter((name) => !all.some((t) => t.name === name));
-  if (unknown.length) throw new Error(`unknown fuzz target(s): ${unknown.join(', ')} (have: ${all.map((t) => t.name).join(', ')})`);
+  if (unknown.length)
+    throw new Error(`unknown fuzz target(s): ${unknown.join(', ')} (have: ${all.map((t) => t.name).join(', ')})`);
 
   const scratchDir = await mkdtemp(join(tmpdir(), 'notary-fuzz-'));
   let stopServers: (() => Promise<void>) | undefined;
@@ -196,13 +215,33 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
     context.pkiServers = servers;
     stopServers = stop;
   }
-  const runner = new CaseRunner(options.workerUrl ?? new URL('../dist/worker.js', import.meta.url), context, options.targetsModule);
-  const summary: CampaignSummary = { seed: options.seed, casesPerTarget: options.cases, hangMs, targets: {}, totals: {}, failing: 0, seconds: 0 };
+  const runner = new CaseRunner(
+    options.workerUrl ?? new URL('../dist/worker.js', import.meta.url),
+    context,
+    options.targetsModule,
+  );
+  const summary: CampaignSummary = {
+    seed: options.seed,
+    casesPerTarget: options.cases,
+    hangMs,
+    targets: {},
+    totals: {},
+    failing: 0,
+    seconds: 0,
+  };
   try {
     for (const target of selected) {
       const targetStarted = performance.now();
-      const indices = options.caseIndex !== undefined ? [options.caseIndex] : Array.from({ length: options.cases }, (_, i) => i);
-      const entry: TargetSummary = { cases: 0, seconds: 0, counts: {}, families: {}, acceptedBecause: {}, examples: {} };
+      const indices =
+        options.caseIndex !== undefined ? [options.caseIndex] : Array.from({ length: options.cases }, (_, i) => i);
+      const entry: TargetSummary = {
+        cases: 0,
+        seconds: 0,
+        counts: {},
+        families: {},
+        acceptedBecause: {},
+        examples: {},
+      };
       const batch = target.run ? 1 : BATCH;
       for (let at = 0; at < indices.length; at += batch) {
         const outcomes = await runner.run(target.name, options.seed, indices.slice(at, at + batch), hangMs);
@@ -219,7 +258,10 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignSum
           }
           if (outcome.verdict.kind === 'accepted') {
             const reasons = entry.acceptedBecause;
-            const reason = outcome.verdict.reason in reasons || Object.keys(reasons).length < 40 ? outcome.verdict.reason : '(other)';
+            const reason =
+              outcome.verdict.reason in reasons || Object.keys(reasons).length < 40
+                ? outcome.verdict.reason
+                : '(other)';
             reasons[reason] = (reasons[reason] ?? 0) + 1;
           }
           const list = (entry.examples[key] ??= []);

@@ -48,7 +48,12 @@ export function verdictOfError(error: unknown): Verdict {
     }
     // A TypeError with a code is a runtime's own input validation (Node's TextDecoder: ERR_ENCODING_INVALID_ENCODED_DATA), not a bug;
     // one thrown inside a third-party decoder (cbor2 on a 2^53-byte length) is that decoder's failure, which the SDK rightly wrapped.
-    if (depth > 0 && (current instanceof TypeError || current instanceof ReferenceError) && code === undefined && !thrownInDependency(current)) {
+    if (
+      depth > 0 &&
+      (current instanceof TypeError || current instanceof ReferenceError) &&
+      code === undefined &&
+      !thrownInDependency(current)
+    ) {
       return { kind: 'rejected-untyped', error: `${innermost} wrapping ${describe(current)}` };
     }
     if (code !== undefined) innermost = code;
@@ -62,7 +67,11 @@ export function verdictOfError(error: unknown): Verdict {
  * which returns the reason it is correct, or undefined when it is not (the
  * detail then says what was accepted).
  */
-export async function classifyVerification<T>(verify: () => Promise<T>, judge: (result: T) => string | undefined, detail: string): Promise<Verdict> {
+export async function classifyVerification<T>(
+  verify: () => Promise<T>,
+  judge: (result: T) => string | undefined,
+  detail: string,
+): Promise<Verdict> {
   let result: T;
   try {
     result = await verify();

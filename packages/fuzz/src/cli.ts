@@ -23,13 +23,17 @@ const { values } = parseArgs({
   allowPositionals: false,
 });
 
-let targets = values.target?.split(',').map((s) => s.trim()).filter(Boolean);
+let targets = values.target
+  ?.split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 let caseIndex: number | undefined;
 if (values.case !== undefined) {
   const [name, index] = values.case.includes('#') ? values.case.split('#') : [undefined, values.case];
   if (name) targets = [name];
   caseIndex = Number(index);
-  if (!Number.isSafeInteger(caseIndex) || caseIndex < 0) throw new Error(`--case must be <target>#<index> or an index, got ${values.case}`);
+  if (!Number.isSafeInteger(caseIndex) || caseIndex < 0)
+    throw new Error(`--case must be <target>#<index> or an index, got ${values.case}`);
 }
 
 const summary = await runCampaign({
@@ -46,5 +50,9 @@ const summary = await runCampaign({
 const text = `${JSON.stringify(summary, null, 2)}\n`;
 process.stdout.write(text);
 if (values.json) await writeFile(values.json, text);
-process.stderr.write(`fuzz seed ${summary.seed}: ${Object.entries(summary.totals).map(([k, n]) => `${k} ${n}`).join(', ')}; failing ${summary.failing} (${summary.seconds} s)\n`);
+process.stderr.write(
+  `fuzz seed ${summary.seed}: ${Object.entries(summary.totals)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ')}; failing ${summary.failing} (${summary.seconds} s)\n`,
+);
 process.exitCode = summary.failing > 0 ? 1 : 0;

@@ -6,10 +6,16 @@
  * the full verifier.
  */
 import { readFile } from 'node:fs/promises';
-import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, signerFromPrivateKey, type EnvelopeMediaType, type Signer } from '@x/notary-envelope';
-import { decodePem, parseCertificates, type Certificate } from '@x/notary-pki';
-import { MemoryTrustStore, type BlobTrustPolicyDocument, type TrustStore } from '@x/notary-trust-policy';
-import { signBlob, verifyBlob, type VerificationResult, type VerifyBlobOptions } from '@x/notary-core';
+import { signBlob, type VerificationResult, type VerifyBlobOptions, verifyBlob } from '@x/notary-core';
+import {
+  type EnvelopeMediaType,
+  MEDIA_TYPE_COSE,
+  MEDIA_TYPE_JWS,
+  type Signer,
+  signerFromPrivateKey,
+} from '@x/notary-envelope';
+import { type Certificate, decodePem, parseCertificates } from '@x/notary-pki';
+import { type BlobTrustPolicyDocument, MemoryTrustStore, type TrustStore } from '@x/notary-trust-policy';
 
 /** test-vectors/out/chains, from src/ and from dist/ alike (both sit one level below the package). */
 const CHAINS = new URL('../../../test-vectors/out/chains/', import.meta.url);
@@ -26,9 +32,18 @@ export interface ChainFixture {
 
 export async function loadChain(name: 'ec-256' | 'ec-384' | 'rsa-2048'): Promise<ChainFixture> {
   const dir = new URL(`${name}/`, CHAINS);
-  const [keyPem, chainPem, rootPem] = await Promise.all(['leaf.key.pem', 'chain.pem', 'root.pem'].map((file) => readFile(new URL(file, dir), 'utf8')));
+  const [keyPem, chainPem, rootPem] = await Promise.all(
+    ['leaf.key.pem', 'chain.pem', 'root.pem'].map((file) => readFile(new URL(file, dir), 'utf8')),
+  );
   const chain = parseCertificates(chainPem!);
-  return { keyPem: keyPem!, chainPem: chainPem!, rootPem: rootPem!, chain, chainDer: chain.map((c) => c.der), signer: await signerFromPrivateKey(keyPem!, chainPem!) };
+  return {
+    keyPem: keyPem!,
+    chainPem: chainPem!,
+    rootPem: rootPem!,
+    chain,
+    chainDer: chain.map((c) => c.der),
+    signer: await signerFromPrivateKey(keyPem!, chainPem!),
+  };
 }
 
 /** The artifact every envelope target signs. */
@@ -61,7 +76,11 @@ export interface BlobVerification {
 }
 
 /** The full verifier on one envelope of `BLOB`. */
-export function verifyEnvelope(bytes: Uint8Array, mediaType: EnvelopeMediaType, setup: BlobVerification): Promise<VerificationResult> {
+export function verifyEnvelope(
+  bytes: Uint8Array,
+  mediaType: EnvelopeMediaType,
+  setup: BlobVerification,
+): Promise<VerificationResult> {
   return verifyBlob({
     blob: BLOB,
     signature: bytes,
@@ -72,8 +91,13 @@ export function verifyEnvelope(bytes: Uint8Array, mediaType: EnvelopeMediaType, 
   });
 }
 
-export async function signFixture(signer: Signer, mediaType: EnvelopeMediaType, timestamp?: Parameters<typeof signBlob>[0]['timestamp']): Promise<Uint8Array> {
-  return (await signBlob({ blob: BLOB, signer, signatureMediaType: mediaType, ...(timestamp ? { timestamp } : {}) })).signature;
+export async function signFixture(
+  signer: Signer,
+  mediaType: EnvelopeMediaType,
+  timestamp?: Parameters<typeof signBlob>[0]['timestamp'],
+): Promise<Uint8Array> {
+  return (await signBlob({ blob: BLOB, signer, signatureMediaType: mediaType, ...(timestamp ? { timestamp } : {}) }))
+    .signature;
 }
 
 export function derOfPem(pem: string): Uint8Array {

@@ -8,8 +8,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { Fetcher } from '@x/notary-pki';
-import { defaultFetcher } from '../../pki/src/revocation/fetcher.js';
 import { closeServer, listenOnLoopback } from '@x/notary-test-servers/http';
+import { defaultFetcher } from '../../pki/src/revocation/fetcher.js';
 
 export interface RecordedAnswer {
   status: number;
@@ -77,7 +77,11 @@ export function recordingFetcher(into: Recording): Fetcher {
   return async (requested, init) => {
     const response = await defaultFetcher(requested, init);
     const bytes = new Uint8Array(await response.arrayBuffer());
-    into.set(requested, { status: response.status, contentType: response.headers.get('content-type') ?? 'application/octet-stream', bytes });
+    into.set(requested, {
+      status: response.status,
+      contentType: response.headers.get('content-type') ?? 'application/octet-stream',
+      bytes,
+    });
     return new Response(bytes, { status: response.status, headers: response.headers });
   };
 }

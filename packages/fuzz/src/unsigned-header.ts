@@ -10,13 +10,41 @@
 export const AGENT = 'io.cncf.notary.signingAgent';
 
 /** JOSE header parameters (RFC 7515 §4.1, RFC 7797) and the JWS members: never harmless in the unprotected header when new. */
-const JOSE_NAMES = new Set(['alg', 'jku', 'jwk', 'kid', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'typ', 'cty', 'crit', 'b64', 'enc', 'zip', 'payload', 'protected', 'signature', 'signatures']);
+const JOSE_NAMES = new Set([
+  'alg',
+  'jku',
+  'jwk',
+  'kid',
+  'x5u',
+  'x5c',
+  'x5t',
+  'x5t#S256',
+  'typ',
+  'cty',
+  'crit',
+  'b64',
+  'enc',
+  'zip',
+  'payload',
+  'protected',
+  'signature',
+  'signatures',
+]);
 
 /** Whether a label new in the unprotected header is one nobody reads: not a JOSE/COSE-registered parameter (COSE integer labels are all registry space), not a Notary name. */
 export function isUnreadLabel(label: unknown): boolean {
   if (typeof label !== 'string') return false;
   if (JOSE_NAMES.has(label)) return false;
-  return !['io.cncf.notary.signingScheme', 'io.cncf.notary.signingTime', 'io.cncf.notary.authenticSigningTime', 'io.cncf.notary.expiry', 'io.cncf.notary.verificationPlugin', 'io.cncf.notary.verificationPluginMinVersion', 'io.cncf.notary.timestampSignature', AGENT].includes(label);
+  return ![
+    'io.cncf.notary.signingScheme',
+    'io.cncf.notary.signingTime',
+    'io.cncf.notary.authenticSigningTime',
+    'io.cncf.notary.expiry',
+    'io.cncf.notary.verificationPlugin',
+    'io.cncf.notary.verificationPluginMinVersion',
+    'io.cncf.notary.timestampSignature',
+    AGENT,
+  ].includes(label);
 }
 
 /** Standard base64 that decodes (ignoring padding bits, as Go's non-strict decoder does) to exactly `der`. */

@@ -31,7 +31,9 @@ const port = parentPort!;
 
 /** The campaign's targets, or those of another module (the runner's own tests use deliberately hanging and crashing ones). */
 const registry: Promise<readonly FuzzTarget[]> = (workerData as { targetsModule?: string } | undefined)?.targetsModule
-  ? import((workerData as { targetsModule: string }).targetsModule).then((m: { TARGETS: readonly FuzzTarget[] }) => m.TARGETS)
+  ? import((workerData as { targetsModule: string }).targetsModule).then(
+      (m: { TARGETS: readonly FuzzTarget[] }) => m.TARGETS,
+    )
   : Promise.resolve(TARGETS);
 
 async function targetNamed(name: string): Promise<FuzzTarget> {
@@ -62,12 +64,19 @@ async function handle(request: WorkerRequest): Promise<WorkerReply> {
   } else {
     verdicts = await target.runBatch!(cases);
   }
-  return { type: 'outcomes', outcomes: cases.map((c, i) => ({ id: c.id, mutation: c.mutation, size: c.bytes.length, verdict: verdicts[i]! })) };
+  return {
+    type: 'outcomes',
+    outcomes: cases.map((c, i) => ({ id: c.id, mutation: c.mutation, size: c.bytes.length, verdict: verdicts[i]! })),
+  };
 }
 
 port.on('message', (request: WorkerRequest) => {
   handle(request).then(
     (reply) => port.postMessage(reply),
-    (error: unknown) => port.postMessage({ type: 'failed', error: error instanceof Error ? (error.stack ?? error.message) : String(error) } satisfies WorkerReply),
+    (error: unknown) =>
+      port.postMessage({
+        type: 'failed',
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      } satisfies WorkerReply),
   );
 });

@@ -8,18 +8,20 @@
  * Needs `dist/worker.js` (turbo builds the package before `test`).
  */
 import { describe, expect, it } from 'vitest';
-import { runCampaign, type CampaignSummary } from '../src/campaign.js';
+import { type CampaignSummary, runCampaign } from '../src/campaign.js';
 import { caseRng } from '../src/rng.js';
 
 /** Cases per target: the envelope targets are cheap, the revocation and timestamp ones make HTTP round trips. */
 const BOUNDED = { seed: 'issue-12', cheap: 1000, networked: 250 } as const;
 
 function failingExamples(summary: CampaignSummary, kind: string): string[] {
-  return Object.values(summary.targets).flatMap((t) => (t.examples[kind] ?? []).map((e) => `${e.id} ${e.mutation}: ${JSON.stringify(e.verdict)}`));
+  return Object.values(summary.targets).flatMap((t) =>
+    (t.examples[kind] ?? []).map((e) => `${e.id} ${e.mutation}: ${JSON.stringify(e.verdict)}`),
+  );
 }
 
 describe('issue 12: the seeded PRNG', () => {
-  it('issue 12: a case\'s generator depends only on seed, target and index', () => {
+  it("issue 12: a case's generator depends only on seed, target and index", () => {
     const a = caseRng('s', 'jws', 7);
     const b = caseRng('s', 'jws', 7);
     const sequence = (r: ReturnType<typeof caseRng>) => Array.from({ length: 8 }, () => r.int(1000));
@@ -32,7 +34,11 @@ describe('issue 12: the seeded PRNG', () => {
 describe('issue 12: the bounded fuzz campaign', () => {
   it('issue 12: a fixed-seed campaign over JWS, COSE, timestamps, OCSP and CRLs finds no accepted-must-reject, untyped, hang, crash or disagreement', async () => {
     const cheap = await runCampaign({ seed: BOUNDED.seed, cases: BOUNDED.cheap, targets: ['jws', 'cose'] });
-    const networked = await runCampaign({ seed: BOUNDED.seed, cases: BOUNDED.networked, targets: ['timestamp', 'ocsp', 'crl'] });
+    const networked = await runCampaign({
+      seed: BOUNDED.seed,
+      cases: BOUNDED.networked,
+      targets: ['timestamp', 'ocsp', 'crl'],
+    });
     const summaries = [cheap, networked];
     for (const summary of summaries) console.log(JSON.stringify(summary, null, 2));
     const total = (kind: string) => summaries.reduce((n, s) => n + (s.totals[kind] ?? 0), 0);

@@ -4,10 +4,11 @@
  * accepted-must-reject case fails the test. Without `go` the run is skipped
  * with a notice, except under CI=true, where that is a failure.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCertificateTarget, goAvailable } from '../src/targets/certificate.js';
+
 import { tmpdir } from 'node:os';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseRng } from '../src/rng.js';
+import { createCertificateTarget, goAvailable } from '../src/targets/certificate.js';
 import type { FuzzCase, Verdict } from '../src/types.js';
 
 const CASES = Number(process.env.FUZZ_CERTIFICATE_CASES ?? 1500);
@@ -15,7 +16,8 @@ const SEED = process.env.FUZZ_SEED ?? '12';
 const haveGo = goAvailable();
 
 if (!haveGo) {
-  if (process.env.CI === 'true') throw new Error('CI=true but the Go toolchain (golang-go) is missing: the certificate differential cannot run');
+  if (process.env.CI === 'true')
+    throw new Error('CI=true but the Go toolchain (golang-go) is missing: the certificate differential cannot run');
   console.warn('[notice] certificate differential skipped: `go` is not installed (install golang-go)');
 }
 
@@ -35,7 +37,13 @@ describe.skipIf(!haveGo)('issue 12: certificate differential against Go crypto/x
         results.push({ fuzzCase: batch[k]!, verdict });
       });
     }
-    console.log(JSON.stringify({ seed: SEED, cases: CASES, verdicts: tally(results.map((r) => r.verdict)), stats: target.stats }, null, 2));
+    console.log(
+      JSON.stringify(
+        { seed: SEED, cases: CASES, verdicts: tally(results.map((r) => r.verdict)), stats: target.stats },
+        null,
+        2,
+      ),
+    );
   }, 600_000);
 
   afterAll(async () => {
@@ -44,7 +52,9 @@ describe.skipIf(!haveGo)('issue 12: certificate differential against Go crypto/x
 
   it(`issue 12 finding 5: ${CASES} mutated certificates have no undeclared disagreement with Go`, () => {
     const undeclared = results.filter((r) => r.verdict.kind === 'disagreement' && !r.verdict.deliberate);
-    expect(undeclared.map((r) => `${r.fuzzCase.id} ${r.fuzzCase.mutation}: ${(r.verdict as { detail: string }).detail}`)).toEqual([]);
+    expect(
+      undeclared.map((r) => `${r.fuzzCase.id} ${r.fuzzCase.mutation}: ${(r.verdict as { detail: string }).detail}`),
+    ).toEqual([]);
     // The run must reach field parsing: most re-signed cases parse on both sides.
     expect(target.stats.bothAccepted).toBeGreaterThan(CASES / 10);
     expect(target.stats.bothRejected).toBeGreaterThan(CASES / 10);

@@ -32,16 +32,25 @@ export function computeDigest(bytes: Uint8Array, algorithm: DigestAlgorithm = 's
  */
 export function parseDigest(digest: string): { algorithm: DigestAlgorithm; hex: string } {
   if (typeof digest !== 'string' || !DIGEST_GRAMMAR.test(digest)) {
-    throw new OciError('ERR_OCI_REFERENCE_INVALID', `invalid digest ${JSON.stringify(digest)}: want <algorithm>:<encoded>`);
+    throw new OciError(
+      'ERR_OCI_REFERENCE_INVALID',
+      `invalid digest ${JSON.stringify(digest)}: want <algorithm>:<encoded>`,
+    );
   }
   const colon = digest.indexOf(':');
   const algorithm = digest.slice(0, colon);
   const hex = digest.slice(colon + 1);
   if (algorithm !== 'sha256' && algorithm !== 'sha512') {
-    throw new OciError('ERR_OCI_REFERENCE_INVALID', `unsupported digest algorithm ${JSON.stringify(algorithm)}: want sha256 or sha512`);
+    throw new OciError(
+      'ERR_OCI_REFERENCE_INVALID',
+      `unsupported digest algorithm ${JSON.stringify(algorithm)}: want sha256 or sha512`,
+    );
   }
   if (hex.length !== HEX_LENGTH[algorithm] || !/^[0-9a-f]+$/.test(hex)) {
-    throw new OciError('ERR_OCI_REFERENCE_INVALID', `invalid ${algorithm} digest ${JSON.stringify(digest)}: want ${HEX_LENGTH[algorithm]} lowercase hex digits`);
+    throw new OciError(
+      'ERR_OCI_REFERENCE_INVALID',
+      `invalid ${algorithm} digest ${JSON.stringify(digest)}: want ${HEX_LENGTH[algorithm]} lowercase hex digits`,
+    );
   }
   return { algorithm, hex };
 }
@@ -64,7 +73,10 @@ export function isDigest(digest: string): boolean {
 export function verifyContent(bytes: Uint8Array, expected: Pick<Descriptor, 'digest' | 'size'>): void {
   const { algorithm } = parseDigest(expected.digest);
   if (bytes.length !== expected.size) {
-    throw new OciError('ERR_OCI_DIGEST_MISMATCH', `content of ${expected.digest}: got ${bytes.length} bytes, want ${expected.size}`);
+    throw new OciError(
+      'ERR_OCI_DIGEST_MISMATCH',
+      `content of ${expected.digest}: got ${bytes.length} bytes, want ${expected.size}`,
+    );
   }
   const actual = computeDigest(bytes, algorithm);
   if (actual !== expected.digest) {

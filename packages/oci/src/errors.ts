@@ -44,7 +44,11 @@ export class OciError extends NotaryError {
   /** The registry's error codes (`MANIFEST_UNKNOWN`, `UNAUTHORIZED`, `DENIED`, …). */
   readonly registryErrors: readonly RegistryErrorDetail[];
 
-  constructor(code: OciErrorCode, message: string, options?: { cause?: unknown; status?: number; registryErrors?: readonly RegistryErrorDetail[] }) {
+  constructor(
+    code: OciErrorCode,
+    message: string,
+    options?: { cause?: unknown; status?: number; registryErrors?: readonly RegistryErrorDetail[] },
+  ) {
     super(code, message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.status = options?.status;
     this.registryErrors = options?.registryErrors ?? [];

@@ -7,16 +7,16 @@
  */
 import {
   ARTIFACT_TYPE_NOTARY_SIGNATURE,
+  type Descriptor,
   MANIFEST_MEDIA_TYPES,
   MAX_ENVELOPE_BYTES,
   MAX_MANIFEST_BYTES,
-  type Descriptor,
 } from './descriptor.js';
 import { descriptorFor, isDigest, parseDigest, verifyContent } from './digest.js';
 import { OciError } from './errors.js';
 import { collectReferrerPages, singlePage } from './referrers-listing.js';
 import type { ReferrersOptions, Repository } from './repository.js';
-import { manifestFacts, referrerDescriptor, type ManifestFacts } from './signature-manifest.js';
+import { type ManifestFacts, manifestFacts, referrerDescriptor } from './signature-manifest.js';
 
 /** The distribution spec's tag grammar. */
 const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
@@ -24,7 +24,10 @@ const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/;
 /** Throws ERR_OCI_REFERENCE_INVALID unless `tag` follows the distribution tag grammar. */
 export function checkTag(tag: string): void {
   if (typeof tag !== 'string' || !TAG_PATTERN.test(tag)) {
-    throw new OciError('ERR_OCI_REFERENCE_INVALID', `invalid tag ${JSON.stringify(tag)}: want [A-Za-z0-9_][A-Za-z0-9._-]{0,127}`);
+    throw new OciError(
+      'ERR_OCI_REFERENCE_INVALID',
+      `invalid tag ${JSON.stringify(tag)}: want [A-Za-z0-9_][A-Za-z0-9._-]{0,127}`,
+    );
   }
 }
 
@@ -38,7 +41,10 @@ export function checkManifestForPush(bytes: Uint8Array, mediaType: string): Mani
     throw new OciError('ERR_OCI_UNSUPPORTED_MEDIA_TYPE', `${JSON.stringify(mediaType)} is not a manifest media type`);
   }
   if (bytes.length > MAX_MANIFEST_BYTES) {
-    throw new OciError('ERR_OCI_TOO_LARGE', `manifest too large: ${bytes.length} bytes, limit ${MAX_MANIFEST_BYTES} (OCI-9)`);
+    throw new OciError(
+      'ERR_OCI_TOO_LARGE',
+      `manifest too large: ${bytes.length} bytes, limit ${MAX_MANIFEST_BYTES} (OCI-9)`,
+    );
   }
   const facts = manifestFacts(bytes, mediaType);
   let body: unknown;
@@ -49,10 +55,17 @@ export function checkManifestForPush(bytes: Uint8Array, mediaType: string): Mani
   }
   const declared = (body as { mediaType?: unknown } | undefined)?.mediaType;
   if (declared !== undefined && declared !== mediaType) {
-    throw new OciError('ERR_OCI_UNSUPPORTED_MEDIA_TYPE', `manifest body declares mediaType ${JSON.stringify(declared)}, pushed as ${JSON.stringify(mediaType)}`);
+    throw new OciError(
+      'ERR_OCI_UNSUPPORTED_MEDIA_TYPE',
+      `manifest body declares mediaType ${JSON.stringify(declared)}, pushed as ${JSON.stringify(mediaType)}`,
+    );
   }
   for (const ref of facts.references) {
-    if (!isDigest(ref.digest)) throw new OciError('ERR_OCI_REFERENCE_INVALID', `manifest references invalid digest ${JSON.stringify(ref.digest)}`);
+    if (!isDigest(ref.digest))
+      throw new OciError(
+        'ERR_OCI_REFERENCE_INVALID',
+        `manifest references invalid digest ${JSON.stringify(ref.digest)}`,
+      );
   }
   return facts;
 }
@@ -98,7 +111,10 @@ export class MemoryRepository implements Repository {
     return { ...this.#lookup(reference).descriptor };
   }
 
-  async fetchManifest(reference: string | Descriptor, options?: { signal?: AbortSignal }): Promise<{ descriptor: Descriptor; bytes: Uint8Array }> {
+  async fetchManifest(
+    reference: string | Descriptor,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ descriptor: Descriptor; bytes: Uint8Array }> {
     checkSignal(options?.signal);
     if (typeof reference === 'string') {
       const stored = this.#lookup(reference);
@@ -107,7 +123,10 @@ export class MemoryRepository implements Repository {
     }
     // The cap is checked on the descriptor before reading (OCI-9).
     if (reference.size > MAX_MANIFEST_BYTES) {
-      throw new OciError('ERR_OCI_TOO_LARGE', `manifest ${reference.digest} too large: ${reference.size} bytes, limit ${MAX_MANIFEST_BYTES} (OCI-9)`);
+      throw new OciError(
+        'ERR_OCI_TOO_LARGE',
+        `manifest ${reference.digest} too large: ${reference.size} bytes, limit ${MAX_MANIFEST_BYTES} (OCI-9)`,
+      );
     }
     parseDigest(reference.digest);
     const stored = this.#manifests.get(reference.digest);
@@ -120,7 +139,10 @@ export class MemoryRepository implements Repository {
     checkSignal(options?.signal);
     const maxBytes = options?.maxBytes ?? MAX_ENVELOPE_BYTES;
     if (descriptor.size > maxBytes) {
-      throw new OciError('ERR_OCI_TOO_LARGE', `blob ${descriptor.digest} too large: ${descriptor.size} bytes, limit ${maxBytes}`);
+      throw new OciError(
+        'ERR_OCI_TOO_LARGE',
+        `blob ${descriptor.digest} too large: ${descriptor.size} bytes, limit ${maxBytes}`,
+      );
     }
     parseDigest(descriptor.digest);
     const stored = this.#blobs.get(descriptor.digest);
@@ -137,17 +159,26 @@ export class MemoryRepository implements Repository {
     return descriptor;
   }
 
-  async pushManifest(bytes: Uint8Array, mediaType: string, options?: { tag?: string; signal?: AbortSignal }): Promise<Descriptor> {
+  async pushManifest(
+    bytes: Uint8Array,
+    mediaType: string,
+    options?: { tag?: string; signal?: AbortSignal },
+  ): Promise<Descriptor> {
     checkSignal(options?.signal);
     if (options?.tag !== undefined) checkTag(options.tag);
     const facts = checkManifestForPush(bytes, mediaType);
     // As a registry does (MANIFEST_BLOB_UNKNOWN): everything referenced must be present; the subject need not be.
     for (const ref of facts.references) {
       const present = facts.children.includes(ref) ? this.#manifests.has(ref.digest) : this.#blobs.has(ref.digest);
-      if (!present) throw new OciError('ERR_OCI_NOT_FOUND', `manifest references ${ref.digest} (${ref.mediaType}), which is not in ${this.name}`);
+      if (!present)
+        throw new OciError(
+          'ERR_OCI_NOT_FOUND',
+          `manifest references ${ref.digest} (${ref.mediaType}), which is not in ${this.name}`,
+        );
     }
     const descriptor = descriptorFor(mediaType, bytes);
-    if (!this.#manifests.has(descriptor.digest)) this.#manifests.set(descriptor.digest, { descriptor, bytes: bytes.slice(), facts });
+    if (!this.#manifests.has(descriptor.digest))
+      this.#manifests.set(descriptor.digest, { descriptor, bytes: bytes.slice(), facts });
     if (options?.tag !== undefined) this.#tags.set(options.tag, descriptor.digest);
     return { ...descriptor };
   }
@@ -155,7 +186,8 @@ export class MemoryRepository implements Repository {
   async tag(descriptor: Descriptor, tag: string, options?: { signal?: AbortSignal }): Promise<void> {
     checkSignal(options?.signal);
     checkTag(tag);
-    if (!this.#manifests.has(descriptor.digest)) throw new OciError('ERR_OCI_NOT_FOUND', `manifest ${descriptor.digest} not found in ${this.name}`);
+    if (!this.#manifests.has(descriptor.digest))
+      throw new OciError('ERR_OCI_NOT_FOUND', `manifest ${descriptor.digest} not found in ${this.name}`);
     this.#tags.set(tag, descriptor.digest);
   }
 
@@ -186,7 +218,8 @@ export class MemoryRepository implements Repository {
 
   async deleteManifest(descriptor: Descriptor, options?: { signal?: AbortSignal }): Promise<void> {
     checkSignal(options?.signal);
-    if (!this.#manifests.delete(descriptor.digest)) throw new OciError('ERR_OCI_NOT_FOUND', `manifest ${descriptor.digest} not found in ${this.name}`);
+    if (!this.#manifests.delete(descriptor.digest))
+      throw new OciError('ERR_OCI_NOT_FOUND', `manifest ${descriptor.digest} not found in ${this.name}`);
     for (const [tag, digest] of this.#tags) if (digest === descriptor.digest) this.#tags.delete(tag);
   }
 
@@ -196,7 +229,8 @@ export class MemoryRepository implements Repository {
   }
 
   #lookup(reference: string): StoredManifest {
-    if (typeof reference !== 'string' || reference === '') throw new OciError('ERR_OCI_REFERENCE_INVALID', 'empty reference');
+    if (typeof reference !== 'string' || reference === '')
+      throw new OciError('ERR_OCI_REFERENCE_INVALID', 'empty reference');
     let digest: string | undefined;
     if (reference.includes(':')) {
       parseDigest(reference);

@@ -41,9 +41,11 @@ export function digestProblem(digest: string): string | undefined {
   if (colon < 0) return `digest ${JSON.stringify(digest)} has no "algorithm:" prefix`;
   const algorithm = digest.slice(0, colon);
   const encoded = digest.slice(colon + 1);
-  if (!ALGORITHM_RE.test(algorithm)) return `digest algorithm ${JSON.stringify(algorithm)} is not lowercase [a-z0-9] with . + _ - separators`;
+  if (!ALGORITHM_RE.test(algorithm))
+    return `digest algorithm ${JSON.stringify(algorithm)} is not lowercase [a-z0-9] with . + _ - separators`;
   const length = DIGEST_HEX_LENGTH[algorithm];
-  if (length === undefined) return `unsupported digest algorithm ${JSON.stringify(algorithm)} (supported: ${Object.keys(DIGEST_HEX_LENGTH).join(', ')})`;
+  if (length === undefined)
+    return `unsupported digest algorithm ${JSON.stringify(algorithm)} (supported: ${Object.keys(DIGEST_HEX_LENGTH).join(', ')})`;
   if (!/^[a-f0-9]*$/.test(encoded)) return `${algorithm} digest must be lowercase hex`;
   if (encoded.length !== length) return `${algorithm} digest must have ${length} hex characters, got ${encoded.length}`;
   return undefined;
@@ -52,7 +54,8 @@ export function digestProblem(digest: string): string | undefined {
 /** Throws ERR_OCI_REFERENCE_INVALID unless `digest` is a supported `alg:hex` digest. */
 export function assertDigest(digest: string): void {
   const problem = digestProblem(digest);
-  if (problem !== undefined) throw new OciError('ERR_OCI_REFERENCE_INVALID', `invalid digest ${JSON.stringify(digest)}: ${problem}`);
+  if (problem !== undefined)
+    throw new OciError('ERR_OCI_REFERENCE_INVALID', `invalid digest ${JSON.stringify(digest)}: ${problem}`);
 }
 
 /** Why `tag` breaks the tag grammar, or undefined. */
@@ -72,7 +75,8 @@ export function repositoryProblem(repository: string): string | undefined {
   if (repository === '') return 'empty repository';
   if (/[A-Z]/.test(repository)) return `repository ${JSON.stringify(repository)} must be lowercase`;
   for (const component of repository.split('/')) {
-    if (component === '') return `repository ${JSON.stringify(repository)} has an empty path component (leading, trailing or double "/")`;
+    if (component === '')
+      return `repository ${JSON.stringify(repository)} has an empty path component (leading, trailing or double "/")`;
     if (!PATH_COMPONENT_RE.test(component)) {
       return `repository path component ${JSON.stringify(component)} must be [a-z0-9] words joined by ".", "_", "__" or "-"`;
     }
@@ -129,7 +133,10 @@ export function parseReference(input: string): OciReference {
   if (/\s/.test(input)) throw invalid(input, 'contains whitespace');
   const slash = input.indexOf('/');
   if (slash < 0) {
-    throw invalid(input, 'missing registry: expected registry/repository[:tag][@digest] (Docker Hub shorthand is not expanded)');
+    throw invalid(
+      input,
+      'missing registry: expected registry/repository[:tag][@digest] (Docker Hub shorthand is not expanded)',
+    );
   }
   const registry = input.slice(0, slash);
   let rest = input.slice(slash + 1);
@@ -164,7 +171,11 @@ export function parseReference(input: string): OciReference {
     if (tagWhy !== undefined) throw invalid(input, tagWhy);
   }
   const repositoryWhy = repositoryProblem(rest);
-  if (repositoryWhy !== undefined) throw invalid(input, repositoryWhy === 'empty repository' ? 'missing repository after the registry' : repositoryWhy);
+  if (repositoryWhy !== undefined)
+    throw invalid(
+      input,
+      repositoryWhy === 'empty repository' ? 'missing repository after the registry' : repositoryWhy,
+    );
   if (registry.length + 1 + rest.length > NAME_TOTAL_LENGTH_MAX) {
     throw invalid(input, `name ${registry}/${rest} is longer than ${NAME_TOTAL_LENGTH_MAX} characters`);
   }
@@ -181,6 +192,7 @@ export function parseTagOrDigest(reference: string): { tag?: string; digest?: st
     return { digest: reference };
   }
   const problem = tagProblem(reference);
-  if (problem !== undefined) throw new OciError('ERR_OCI_REFERENCE_INVALID', `invalid tag ${JSON.stringify(reference)}: ${problem}`);
+  if (problem !== undefined)
+    throw new OciError('ERR_OCI_REFERENCE_INVALID', `invalid tag ${JSON.stringify(reference)}: ${problem}`);
   return { tag: reference };
 }

@@ -45,7 +45,10 @@ export class ReferrersBudget {
   /** Call before fetching a page: refuses the request that would go past MAX_REFERRERS_PAGES. */
   beforePage(): void {
     if (this.#pages >= MAX_REFERRERS_PAGES) {
-      throw new OciError('ERR_OCI_TOO_MANY_REFERRERS', `${this.#what}: more than ${MAX_REFERRERS_PAGES} pages of referrers (the registry keeps sending Link: rel="next"; issue 12 finding 2)`);
+      throw new OciError(
+        'ERR_OCI_TOO_MANY_REFERRERS',
+        `${this.#what}: more than ${MAX_REFERRERS_PAGES} pages of referrers (the registry keeps sending Link: rel="next"; issue 12 finding 2)`,
+      );
     }
     this.#pages++;
   }
@@ -54,7 +57,10 @@ export class ReferrersBudget {
   received(count: number): void {
     this.#descriptors += count;
     if (this.#descriptors > MAX_REFERRERS) {
-      throw new OciError('ERR_OCI_TOO_MANY_REFERRERS', `${this.#what}: more than ${MAX_REFERRERS} referrers (issue 12 finding 2)`);
+      throw new OciError(
+        'ERR_OCI_TOO_MANY_REFERRERS',
+        `${this.#what}: more than ${MAX_REFERRERS} referrers (issue 12 finding 2)`,
+      );
     }
   }
 
@@ -71,7 +77,10 @@ export async function collectReferrerPages(pages: AsyncIterable<Descriptor[]>): 
 }
 
 /** A listing of the one page a local store (memory, OCI layout) has, checked against the descriptor cap. */
-export async function* singlePage(what: string, list: () => Promise<Descriptor[]>): AsyncGenerator<Descriptor[], void, undefined> {
+export async function* singlePage(
+  what: string,
+  list: () => Promise<Descriptor[]>,
+): AsyncGenerator<Descriptor[], void, undefined> {
   const budget = new ReferrersBudget(what);
   budget.beforePage();
   const page = await list();
@@ -90,7 +99,8 @@ export async function listReferrers(
   options: ReferrersOptions & { limit: number },
 ): Promise<{ referrers: Descriptor[]; exceeded: boolean }> {
   const { limit, ...rest } = options;
-  if (!Number.isInteger(limit) || limit <= 0) throw new OciError('ERR_OCI_REFUSED', `the referrers limit must be an integer greater than 0, got ${limit}`);
+  if (!Number.isInteger(limit) || limit <= 0)
+    throw new OciError('ERR_OCI_REFUSED', `the referrers limit must be an integer greater than 0, got ${limit}`);
   const referrers: Descriptor[] = [];
   for await (const page of repository.referrerPages(subject, rest)) {
     for (const descriptor of page) {

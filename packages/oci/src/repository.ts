@@ -27,7 +27,10 @@ export interface Repository {
   /** Resolves a tag or a digest to the manifest's descriptor. */
   resolve(reference: string, options?: { signal?: AbortSignal }): Promise<Descriptor>;
   /** Fetches a manifest (or index) by tag, digest or descriptor; the bytes are exactly as stored. */
-  fetchManifest(reference: string | Descriptor, options?: { signal?: AbortSignal }): Promise<{ descriptor: Descriptor; bytes: Uint8Array }>;
+  fetchManifest(
+    reference: string | Descriptor,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ descriptor: Descriptor; bytes: Uint8Array }>;
   /** Fetches a blob; `maxBytes` defaults to 32 MiB (the envelope cap, OCI-9). */
   fetchBlob(descriptor: Descriptor, options?: { maxBytes?: number; signal?: AbortSignal }): Promise<Uint8Array>;
   /** Pushes a blob unless it exists; returns its descriptor. */
@@ -37,7 +40,11 @@ export interface Repository {
    * with a `subject` is also made discoverable as a referrer (the Referrers
    * API, or the tag schema when the store has none: OCI-8).
    */
-  pushManifest(bytes: Uint8Array, mediaType: string, options?: { tag?: string; signal?: AbortSignal }): Promise<Descriptor>;
+  pushManifest(
+    bytes: Uint8Array,
+    mediaType: string,
+    options?: { tag?: string; signal?: AbortSignal },
+  ): Promise<Descriptor>;
   /** Points `tag` at an existing manifest. */
   tag(descriptor: Descriptor, tag: string, options?: { signal?: AbortSignal }): Promise<void>;
   /** Every tag of the repository, in the store's order. */

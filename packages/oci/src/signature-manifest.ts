@@ -10,16 +10,16 @@
  * whitespace.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
+import { formatRfc3339, goJson, goJsonString, toHex } from '@x/notary-pki/foundation';
 import {
   ARTIFACT_TYPE_NOTARY_SIGNATURE,
+  type Descriptor,
   MAX_MANIFEST_BYTES,
   MEDIA_TYPE_EMPTY,
   MEDIA_TYPE_OCI_ARTIFACT_MANIFEST,
   MEDIA_TYPE_OCI_INDEX,
   MEDIA_TYPE_OCI_MANIFEST,
-  type Descriptor,
 } from './descriptor.js';
-import { formatRfc3339, goJson, goJsonString, toHex } from '@x/notary-pki/foundation';
 import { descriptorFor, parseDigest } from './digest.js';
 import { OciError } from './errors.js';
 
@@ -76,13 +76,15 @@ function goPlatform(platform: Readonly<Record<string, unknown>>): string {
   const parts: string[] = [];
   const str = (key: string) => {
     const v = platform[key];
-    if (typeof v === 'string' && (v !== '' || key === 'architecture' || key === 'os')) parts.push(`${goJsonString(key)}:${goJsonString(v)}`);
+    if (typeof v === 'string' && (v !== '' || key === 'architecture' || key === 'os'))
+      parts.push(`${goJsonString(key)}:${goJsonString(v)}`);
   };
   str('architecture');
   str('os');
   str('os.version');
   const features = platform['os.features'];
-  if (Array.isArray(features) && features.length > 0) parts.push(`"os.features":${goStringArray(features.map(String))}`);
+  if (Array.isArray(features) && features.length > 0)
+    parts.push(`"os.features":${goStringArray(features.map(String))}`);
   str('variant');
   return `{${parts.join(',')}}`;
 }
@@ -171,18 +173,27 @@ function formatSigningTime(time: Date): string {
 
 function checkDescriptorShape(d: unknown, what: string): asserts d is Descriptor {
   const ok =
-    typeof d === 'object' && d !== null &&
-    typeof (d as Descriptor).mediaType === 'string' && (d as Descriptor).mediaType !== '' &&
+    typeof d === 'object' &&
+    d !== null &&
+    typeof (d as Descriptor).mediaType === 'string' &&
+    (d as Descriptor).mediaType !== '' &&
     typeof (d as Descriptor).digest === 'string' &&
-    Number.isSafeInteger((d as Descriptor).size) && (d as Descriptor).size >= 0;
-  if (!ok) throw new OciError('ERR_OCI_SIGNATURE_MANIFEST_INVALID', `${what} is not a descriptor (mediaType, digest, size)`);
+    Number.isSafeInteger((d as Descriptor).size) &&
+    (d as Descriptor).size >= 0;
+  if (!ok)
+    throw new OciError('ERR_OCI_SIGNATURE_MANIFEST_INVALID', `${what} is not a descriptor (mediaType, digest, size)`);
   try {
     parseDigest((d as Descriptor).digest);
   } catch (cause) {
     throw new OciError('ERR_OCI_SIGNATURE_MANIFEST_INVALID', `${what} has an invalid digest`, { cause });
   }
   const { annotations } = d as Descriptor;
-  if (annotations !== undefined && (typeof annotations !== 'object' || annotations === null || Object.values(annotations).some((v) => typeof v !== 'string'))) {
+  if (
+    annotations !== undefined &&
+    (typeof annotations !== 'object' ||
+      annotations === null ||
+      Object.values(annotations).some((v) => typeof v !== 'string'))
+  ) {
     throw new OciError('ERR_OCI_SIGNATURE_MANIFEST_INVALID', `${what} has annotations that are not a string map`);
   }
 }
@@ -195,7 +206,10 @@ function checkDescriptorShape(d: unknown, what: string): asserts d is Descriptor
 export function buildSignatureManifest(options: BuildSignatureManifestOptions): BuiltSignatureManifest {
   const { envelope, envelopeMediaType, subject, certificateChainDer, signingTime, legacy = false } = options;
   if (!ENVELOPE_MEDIA_TYPES.includes(envelopeMediaType)) {
-    throw new OciError('ERR_OCI_UNSUPPORTED_MEDIA_TYPE', `envelope media type ${JSON.stringify(envelopeMediaType)} is not ${ENVELOPE_MEDIA_TYPES.join(' or ')} (OCI-1)`);
+    throw new OciError(
+      'ERR_OCI_UNSUPPORTED_MEDIA_TYPE',
+      `envelope media type ${JSON.stringify(envelopeMediaType)} is not ${ENVELOPE_MEDIA_TYPES.join(' or ')} (OCI-1)`,
+    );
   }
   if (!(envelope instanceof Uint8Array) || envelope.length === 0) {
     throw new OciError('ERR_OCI_SIGNATURE_MANIFEST_INVALID', 'the envelope is empty');
@@ -203,7 +217,10 @@ export function buildSignatureManifest(options: BuildSignatureManifestOptions): 
   checkDescriptorShape(subject, 'subject');
   // notation-go would write "null" for an empty chain; a signature always has a leaf, so refuse instead.
   if (certificateChainDer.length === 0) {
-    throw new OciError('ERR_OCI_SIGNATURE_MANIFEST_INVALID', 'the certificate chain is empty: the thumbprint annotation needs the signer chain (OCI-5)');
+    throw new OciError(
+      'ERR_OCI_SIGNATURE_MANIFEST_INVALID',
+      'the certificate chain is empty: the thumbprint annotation needs the signer chain (OCI-5)',
+    );
   }
 
   const annotations: Record<string, string> = { ...options.annotations };
@@ -224,7 +241,11 @@ export function buildSignatureManifest(options: BuildSignatureManifestOptions): 
 
   return {
     manifest,
-    descriptor: { ...descriptorFor(MEDIA_TYPE_OCI_MANIFEST, manifest), annotations, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE },
+    descriptor: {
+      ...descriptorFor(MEDIA_TYPE_OCI_MANIFEST, manifest),
+      annotations,
+      artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE,
+    },
     blobs: [
       { descriptor: layer, bytes: envelope },
       { descriptor: descriptorFor(config.mediaType, EMPTY_JSON_BYTES), bytes: EMPTY_JSON_BYTES.slice() },
@@ -257,7 +278,8 @@ function decodeJsonObject(bytes: Uint8Array, what: string): Record<string, unkno
   } catch (cause) {
     throw invalid(`${what} is not valid UTF-8 JSON`, cause);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(`${what} is not a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw invalid(`${what} is not a JSON object`);
   return value as Record<string, unknown>;
 }
 
@@ -288,10 +310,16 @@ function annotationsOf(object: Record<string, unknown>, what: string): Record<st
  */
 export function parseSignatureManifest(bytes: Uint8Array, mediaType: string): ParsedSignatureManifest {
   if (bytes.length > MAX_MANIFEST_BYTES) {
-    throw new OciError('ERR_OCI_TOO_LARGE', `signature manifest too large: ${bytes.length} bytes, limit ${MAX_MANIFEST_BYTES} (OCI-9)`);
+    throw new OciError(
+      'ERR_OCI_TOO_LARGE',
+      `signature manifest too large: ${bytes.length} bytes, limit ${MAX_MANIFEST_BYTES} (OCI-9)`,
+    );
   }
   if (mediaType !== MEDIA_TYPE_OCI_MANIFEST && mediaType !== MEDIA_TYPE_OCI_ARTIFACT_MANIFEST) {
-    throw new OciError('ERR_OCI_UNSUPPORTED_MEDIA_TYPE', `signature manifest media type ${JSON.stringify(mediaType)} is not ${MEDIA_TYPE_OCI_MANIFEST} or ${MEDIA_TYPE_OCI_ARTIFACT_MANIFEST} (OCI-9)`);
+    throw new OciError(
+      'ERR_OCI_UNSUPPORTED_MEDIA_TYPE',
+      `signature manifest media type ${JSON.stringify(mediaType)} is not ${MEDIA_TYPE_OCI_MANIFEST} or ${MEDIA_TYPE_OCI_ARTIFACT_MANIFEST} (OCI-9)`,
+    );
   }
   const what = 'signature manifest';
   const m = decodeJsonObject(bytes, what);
@@ -311,35 +339,47 @@ export function parseSignatureManifest(bytes: Uint8Array, mediaType: string): Pa
     checkDescriptorShape(config, `${what} config`);
     if (artifactType !== undefined) {
       if (artifactType !== ARTIFACT_TYPE_NOTARY_SIGNATURE) {
-        throw invalid(`${what}: artifactType ${JSON.stringify(artifactType)} is not ${ARTIFACT_TYPE_NOTARY_SIGNATURE} (OCI-2)`);
+        throw invalid(
+          `${what}: artifactType ${JSON.stringify(artifactType)} is not ${ARTIFACT_TYPE_NOTARY_SIGNATURE} (OCI-2)`,
+        );
       }
       if (config.mediaType !== MEDIA_TYPE_EMPTY) {
-        throw invalid(`${what}: artifactType is ${ARTIFACT_TYPE_NOTARY_SIGNATURE} but config.mediaType is ${JSON.stringify(config.mediaType)}, not ${MEDIA_TYPE_EMPTY} (OCI-3)`);
+        throw invalid(
+          `${what}: artifactType is ${ARTIFACT_TYPE_NOTARY_SIGNATURE} but config.mediaType is ${JSON.stringify(config.mediaType)}, not ${MEDIA_TYPE_EMPTY} (OCI-3)`,
+        );
       }
       form = 'oci-1.1';
     } else {
       if (config.mediaType !== ARTIFACT_TYPE_NOTARY_SIGNATURE) {
-        throw invalid(`${what}: no artifactType and config.mediaType ${JSON.stringify(config.mediaType)} is not ${ARTIFACT_TYPE_NOTARY_SIGNATURE} (OCI-3)`);
+        throw invalid(
+          `${what}: no artifactType and config.mediaType ${JSON.stringify(config.mediaType)} is not ${ARTIFACT_TYPE_NOTARY_SIGNATURE} (OCI-3)`,
+        );
       }
       form = 'legacy';
     }
     envelopes = m['layers'];
   } else {
     if (artifactType !== ARTIFACT_TYPE_NOTARY_SIGNATURE) {
-      throw invalid(`${what}: artifact manifest artifactType ${JSON.stringify(artifactType)} is not ${ARTIFACT_TYPE_NOTARY_SIGNATURE}`);
+      throw invalid(
+        `${what}: artifact manifest artifactType ${JSON.stringify(artifactType)} is not ${ARTIFACT_TYPE_NOTARY_SIGNATURE}`,
+      );
     }
     envelopes = m['blobs'];
     form = 'artifact-manifest';
   }
   const list = envelopes ?? [];
-  if (!Array.isArray(list)) throw invalid(`${what}: ${form === 'artifact-manifest' ? 'blobs' : 'layers'} is not an array`);
+  if (!Array.isArray(list))
+    throw invalid(`${what}: ${form === 'artifact-manifest' ? 'blobs' : 'layers'} is not an array`);
   if (list.length !== 1) {
     throw invalid(`${what} requires exactly one signature envelope blob, got ${list.length} (OCI-1, OCI-9)`);
   }
   const envelopeDescriptor = list[0] as unknown;
   checkDescriptorShape(envelopeDescriptor, `${what} envelope`);
   if (!ENVELOPE_MEDIA_TYPES.includes(envelopeDescriptor.mediaType as EnvelopeMediaType)) {
-    throw new OciError('ERR_OCI_UNSUPPORTED_MEDIA_TYPE', `signature envelope media type ${JSON.stringify(envelopeDescriptor.mediaType)} is not ${ENVELOPE_MEDIA_TYPES.join(' or ')} (OCI-1, OCI-9)`);
+    throw new OciError(
+      'ERR_OCI_UNSUPPORTED_MEDIA_TYPE',
+      `signature envelope media type ${JSON.stringify(envelopeDescriptor.mediaType)} is not ${ENVELOPE_MEDIA_TYPES.join(' or ')} (OCI-1, OCI-9)`,
+    );
   }
   let subject: Descriptor | undefined;
   if (m['subject'] !== undefined && m['subject'] !== null) {
@@ -372,7 +412,9 @@ export function isSignatureReferrer(descriptor: Pick<Descriptor, 'mediaType' | '
  * The thumbprints of the OCI-5 annotation, lowercased (AMB-3: compare
  * case-insensitively); undefined when absent or not a JSON string array.
  */
-export function parseThumbprintAnnotation(annotations: Readonly<Record<string, string>> | undefined): string[] | undefined {
+export function parseThumbprintAnnotation(
+  annotations: Readonly<Record<string, string>> | undefined,
+): string[] | undefined {
   const raw = annotations?.[ANNOTATION_X509_CHAIN_THUMBPRINT];
   if (raw === undefined) return undefined;
   try {
@@ -419,24 +461,37 @@ export function manifestFacts(bytes: Uint8Array, mediaType: string): ManifestFac
   try {
     m = decodeJsonObject(bytes, 'manifest');
   } catch (cause) {
-    throw new OciError('ERR_OCI_UNSUPPORTED_MEDIA_TYPE', `content declared ${mediaType} is not a JSON object`, { cause });
+    throw new OciError('ERR_OCI_UNSUPPORTED_MEDIA_TYPE', `content declared ${mediaType} is not a JSON object`, {
+      cause,
+    });
   }
   const isDescriptor = (d: unknown): d is Descriptor =>
-    typeof d === 'object' && d !== null && typeof (d as Descriptor).digest === 'string' && typeof (d as Descriptor).mediaType === 'string';
+    typeof d === 'object' &&
+    d !== null &&
+    typeof (d as Descriptor).digest === 'string' &&
+    typeof (d as Descriptor).mediaType === 'string';
   const list = (key: string): Descriptor[] => (Array.isArray(m[key]) ? (m[key] as unknown[]).filter(isDescriptor) : []);
-  const str = (key: string): string | undefined => (typeof m[key] === 'string' && m[key] !== '' ? (m[key] as string) : undefined);
+  const str = (key: string): string | undefined =>
+    typeof m[key] === 'string' && m[key] !== '' ? (m[key] as string) : undefined;
   const config = isDescriptor(m['config']) ? m['config'] : undefined;
   const declaredArtifactType = str('artifactType');
   const annotations =
     typeof m['annotations'] === 'object' && m['annotations'] !== null && !Array.isArray(m['annotations'])
-      ? Object.fromEntries(Object.entries(m['annotations'] as Record<string, unknown>).filter(([, v]) => typeof v === 'string')) as Record<string, string>
+      ? (Object.fromEntries(
+          Object.entries(m['annotations'] as Record<string, unknown>).filter(([, v]) => typeof v === 'string'),
+        ) as Record<string, string>)
       : undefined;
-  const isIndex = mediaType === MEDIA_TYPE_OCI_INDEX || str('mediaType') === MEDIA_TYPE_OCI_INDEX || (Array.isArray(m['manifests']) && !Array.isArray(m['layers']));
+  const isIndex =
+    mediaType === MEDIA_TYPE_OCI_INDEX ||
+    str('mediaType') === MEDIA_TYPE_OCI_INDEX ||
+    (Array.isArray(m['manifests']) && !Array.isArray(m['layers']));
   const children = isIndex ? list('manifests') : [];
   const references = [...(config ? [config] : []), ...list('layers'), ...list('blobs'), ...children];
   const artifactType = declaredArtifactType ?? config?.mediaType;
   const acceptableAsSignature = !(
-    mediaType === MEDIA_TYPE_OCI_MANIFEST && declaredArtifactType === ARTIFACT_TYPE_NOTARY_SIGNATURE && config?.mediaType !== MEDIA_TYPE_EMPTY
+    mediaType === MEDIA_TYPE_OCI_MANIFEST &&
+    declaredArtifactType === ARTIFACT_TYPE_NOTARY_SIGNATURE &&
+    config?.mediaType !== MEDIA_TYPE_EMPTY
   );
   return {
     ...(isDescriptor(m['subject']) ? { subject: m['subject'] } : {}),

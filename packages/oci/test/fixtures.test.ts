@@ -9,16 +9,27 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
+import { ChildSet } from '@x/notary-test-servers/child-processes';
+import {
+  clearFault,
+  faultState,
+  proxyRequests,
+  recordedHeaders,
+  registryRequests,
+  setFault,
+  tokenRequests,
+} from '@x/notary-test-servers/oci/control';
 // The `inject('ociServers')` type: the global setup's ProvidedContext declaration.
 import type {} from '@x/notary-test-servers/oci/global-setup';
-import { ChildSet } from '@x/notary-test-servers/child-processes';
-import { clearFault, faultState, proxyRequests, recordedHeaders, registryRequests, setFault, tokenRequests } from '@x/notary-test-servers/oci/control';
 import { startRegistry } from '@x/notary-test-servers/oci/registry';
-import { skopeoRunner, type SkopeoRunner } from '@x/notary-test-servers/oci/seed';
+import { type SkopeoRunner, skopeoRunner } from '@x/notary-test-servers/oci/seed';
+import { afterAll, beforeAll, describe, expect, inject, test } from 'vitest';
 
 const servers = inject('ociServers');
-if (!servers) throw new Error("ociServers was not provided: packages/oci/vitest.config.ts needs `globalSetup: ['test/global-setup.ts']`");
+if (!servers)
+  throw new Error(
+    "ociServers was not provided: packages/oci/vitest.config.ts needs `globalSetup: ['test/global-setup.ts']`",
+  );
 const { seed } = servers;
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -28,7 +39,8 @@ const ACCEPT = [OCI_MANIFEST, OCI_INDEX, 'application/vnd.docker.distribution.ma
 const MANIFEST_PATH = `/v2/${seed.repository}/manifests/${seed.tag}`;
 
 const sha256 = (bytes: Uint8Array | string) => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-const basic = (username: string, password: string) => `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
+const basic = (username: string, password: string) =>
+  `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`;
 const bytesOf = async (res: Response) => new Uint8Array(await res.arrayBuffer());
 
 let work: string;
@@ -46,25 +58,44 @@ afterAll(async () => {
 });
 
 /** `skopeo inspect --raw` of the seed image at `host`. */
-function inspectRaw(host: string, creds?: { username: string; password: string }, reference = `${seed.repository}:${seed.tag}`) {
+function inspectRaw(
+  host: string,
+  creds?: { username: string; password: string },
+  reference = `${seed.repository}:${seed.tag}`,
+) {
   const auth = creds ? ['--creds', `${creds.username}:${creds.password}`] : ['--no-creds'];
   return skopeo.run(['inspect', '--raw', '--tls-verify=false', ...auth, `docker://${host}/${reference}`], 30_000);
 }
 
 /** Pushes a blob to a registry with POST then PUT to the returned Location. */
-async function pushBlob(base: string, name: string, bytes: Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
+async function pushBlob(
+  base: string,
+  name: string,
+  bytes: Uint8Array<ArrayBuffer>,
+  headers: Record<string, string> = {},
+) {
   const post = await fetch(`${base}/v2/${name}/blobs/uploads/`, { method: 'POST', headers });
   expect(post.status).toBe(202);
   const location = post.headers.get('location')!;
   const put = new URL(location, `${base}/v2/${name}/blobs/uploads/`);
   put.searchParams.set('digest', sha256(bytes));
-  const res = await fetch(put, { method: 'PUT', headers: { ...headers, 'content-type': 'application/octet-stream' }, body: bytes });
+  const res = await fetch(put, {
+    method: 'PUT',
+    headers: { ...headers, 'content-type': 'application/octet-stream' },
+    body: bytes,
+  });
   expect(res.status).toBe(201);
   return { location, digest: sha256(bytes), size: bytes.length };
 }
 
 /** A Notary-style signature manifest (OCI 1.1 form) with `subject`. */
-function signatureManifest(subject: { digest: string; size: number }, config: { digest: string; size: number }, layer: { digest: string; size: number }, artifactType = NOTARY, n = 0) {
+function signatureManifest(
+  subject: { digest: string; size: number },
+  config: { digest: string; size: number },
+  layer: { digest: string; size: number },
+  artifactType = NOTARY,
+  n = 0,
+) {
   return JSON.stringify({
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
@@ -72,7 +103,10 @@ function signatureManifest(subject: { digest: string; size: number }, config: { 
     config: { mediaType: EMPTY, ...config },
     layers: [{ mediaType: 'application/jose+json', ...layer }],
     subject: { mediaType: OCI_MANIFEST, ...subject },
-    annotations: { 'io.cncf.notary.x509chain.thumbprint#S256': `["${'0'.repeat(63)}${n}"]`, 'org.opencontainers.image.created': '2024-01-01T00:00:00Z' },
+    annotations: {
+      'io.cncf.notary.x509chain.thumbprint#S256': `["${'0'.repeat(63)}${n}"]`,
+      'org.opencontainers.image.created': '2024-01-01T00:00:00Z',
+    },
   });
 }
 
@@ -107,7 +141,11 @@ describe('distribution 2.8.2, no auth', () => {
   test('observed: GET of an OCI manifest without an OCI Accept header is 404 MANIFEST_UNKNOWN', async () => {
     const res = await fetch(url + MANIFEST_PATH);
     expect(res.status).toBe(404);
-    expect(await res.json()).toEqual({ errors: [{ code: 'MANIFEST_UNKNOWN', message: 'OCI manifest found, but accept header does not support OCI manifests' }] });
+    expect(await res.json()).toEqual({
+      errors: [
+        { code: 'MANIFEST_UNKNOWN', message: 'OCI manifest found, but accept header does not support OCI manifests' },
+      ],
+    });
   });
 
   test('OCI-8: no Referrers API: GET /v2/<name>/referrers/<digest> is a plain-text 404', async () => {
@@ -121,19 +159,27 @@ describe('distribution 2.8.2, no auth', () => {
     const name = 'fixtures/delete';
     // Same manifest in another repository: mount both blobs, then PUT it by tag.
     for (const d of [seed.config.digest, seed.layer.digest]) {
-      const mount = await fetch(`${url}/v2/${name}/blobs/uploads/?mount=${d}&from=${seed.repository}`, { method: 'POST' });
+      const mount = await fetch(`${url}/v2/${name}/blobs/uploads/?mount=${d}&from=${seed.repository}`, {
+        method: 'POST',
+      });
       expect(mount.status).toBe(201);
       expect(mount.headers.get('location')).toBe(`${url}/v2/${name}/blobs/${d}`);
     }
     const manifest = await bytesOf(await fetch(url + MANIFEST_PATH, { headers: { accept: ACCEPT } }));
-    const put = await fetch(`${url}/v2/${name}/manifests/v1`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body: manifest });
+    const put = await fetch(`${url}/v2/${name}/manifests/v1`, {
+      method: 'PUT',
+      headers: { 'content-type': OCI_MANIFEST },
+      body: manifest,
+    });
     expect(put.status).toBe(201);
     expect(put.headers.get('docker-content-digest')).toBe(seed.digest);
     expect(put.headers.get('oci-subject')).toBeNull();
 
     const byTag = await fetch(`${url}/v2/${name}/manifests/v1`, { method: 'DELETE' });
     expect(byTag.status).toBe(400);
-    expect(await byTag.json()).toEqual({ errors: [{ code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' }] });
+    expect(await byTag.json()).toEqual({
+      errors: [{ code: 'DIGEST_INVALID', message: 'provided digest did not match uploaded content' }],
+    });
 
     const byDigest = await fetch(`${url}/v2/${name}/manifests/${seed.digest}`, { method: 'DELETE' });
     expect(byDigest.status).toBe(202);
@@ -145,24 +191,45 @@ describe('distribution 2.8.2, no auth', () => {
   test('observed: upload Location is absolute with a _state query; a single-POST upload (?digest=) is not honoured', async () => {
     const post = await fetch(`${url}/v2/fixtures/upload/blobs/uploads/`, { method: 'POST' });
     expect(post.status).toBe(202);
-    expect(post.headers.get('location')).toMatch(new RegExp(`^${url}/v2/fixtures/upload/blobs/uploads/[0-9a-f-]{36}\\?_state=`));
+    expect(post.headers.get('location')).toMatch(
+      new RegExp(`^${url}/v2/fixtures/upload/blobs/uploads/[0-9a-f-]{36}\\?_state=`),
+    );
     expect(post.headers.get('range')).toBe('0-0');
     await fetch(post.headers.get('location')!, { method: 'DELETE' });
     const bytes = new TextEncoder().encode('single post');
-    const single = await fetch(`${url}/v2/fixtures/upload/blobs/uploads/?digest=${sha256(bytes)}`, { method: 'POST', body: bytes });
+    const single = await fetch(`${url}/v2/fixtures/upload/blobs/uploads/?digest=${sha256(bytes)}`, {
+      method: 'POST',
+      body: bytes,
+    });
     expect(single.status).toBe(202); // an upload session, not 201: the client must go on with PUT
     expect((await fetch(`${url}/v2/fixtures/upload/blobs/${sha256(bytes)}`, { method: 'HEAD' })).status).toBe(404);
-    const missing = await fetch(`${url}/v2/fixtures/upload/blobs/uploads/?mount=${sha256('absent')}&from=${seed.repository}`, { method: 'POST' });
+    const missing = await fetch(
+      `${url}/v2/fixtures/upload/blobs/uploads/?mount=${sha256('absent')}&from=${seed.repository}`,
+      { method: 'POST' },
+    );
     expect(missing.status).toBe(202); // a failed mount falls back to an upload session
   });
 
   test('observed: tags/list ignores n and last (no Link) and is not sorted', async () => {
     const name = 'fixtures/tags';
     const { digest: cfg } = await pushBlob(url, name, new TextEncoder().encode('{}'));
-    const body = JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: EMPTY, digest: cfg, size: 2 }, layers: [] });
+    const body = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: EMPTY, digest: cfg, size: 2 },
+      layers: [],
+    });
     const tags = ['c', 'a', 'b', 'd', 'e'];
     for (const tag of tags) {
-      expect((await fetch(`${url}/v2/${name}/manifests/${tag}`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body })).status).toBe(201);
+      expect(
+        (
+          await fetch(`${url}/v2/${name}/manifests/${tag}`, {
+            method: 'PUT',
+            headers: { 'content-type': OCI_MANIFEST },
+            body,
+          })
+        ).status,
+      ).toBe(201);
     }
     for (const query of ['', '?n=2', '?n=2&last=b']) {
       const page = await fetch(`${url}/v2/${name}/tags/list${query}`);
@@ -182,26 +249,48 @@ describe('distribution 2.8.2, no auth', () => {
     const config = await pushBlob(url, name, new TextEncoder().encode('{}'));
     const layer = await pushBlob(url, name, new TextEncoder().encode('envelope'));
     const body = signatureManifest({ digest: seed.digest, size: seed.size }, config, layer);
-    const put = await fetch(`${url}/v2/${name}/manifests/${sha256(body)}`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body });
+    const put = await fetch(`${url}/v2/${name}/manifests/${sha256(body)}`, {
+      method: 'PUT',
+      headers: { 'content-type': OCI_MANIFEST },
+      body,
+    });
     expect(put.status).toBe(201);
     expect(put.headers.get('docker-content-digest')).toBe(sha256(body));
     expect(put.headers.get('oci-subject')).toBeNull();
     // The tag-schema fallback index can be pushed under sha256-<hex>.
-    const index = JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ mediaType: OCI_MANIFEST, digest: sha256(body), size: body.length, artifactType: NOTARY }] });
-    const tagSchema = await fetch(`${url}/v2/${name}/manifests/${seed.digest.replace(':', '-')}`, { method: 'PUT', headers: { 'content-type': OCI_INDEX }, body: index });
+    const index = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: [{ mediaType: OCI_MANIFEST, digest: sha256(body), size: body.length, artifactType: NOTARY }],
+    });
+    const tagSchema = await fetch(`${url}/v2/${name}/manifests/${seed.digest.replace(':', '-')}`, {
+      method: 'PUT',
+      headers: { 'content-type': OCI_INDEX },
+      body: index,
+    });
     expect(tagSchema.status).toBe(201);
 
     const artifact = await fetch(`${url}/v2/${name}/manifests/artifact`, {
       method: 'PUT',
       headers: { 'content-type': 'application/vnd.oci.artifact.manifest.v1+json' },
-      body: JSON.stringify({ mediaType: 'application/vnd.oci.artifact.manifest.v1+json', artifactType: NOTARY, blobs: [] }),
+      body: JSON.stringify({
+        mediaType: 'application/vnd.oci.artifact.manifest.v1+json',
+        artifactType: NOTARY,
+        blobs: [],
+      }),
     });
     expect(artifact.status).toBe(400);
     expect((await artifact.json()).errors[0].code).toBe('MANIFEST_INVALID');
     const big = body.slice(0, -1) + ' '.repeat(4 * 1024 * 1024) + '}';
-    const tooBig = await fetch(`${url}/v2/${name}/manifests/big`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body: big });
+    const tooBig = await fetch(`${url}/v2/${name}/manifests/big`, {
+      method: 'PUT',
+      headers: { 'content-type': OCI_MANIFEST },
+      body: big,
+    });
     expect(tooBig.status).toBe(400);
-    expect(await tooBig.json()).toEqual({ errors: [{ code: 'MANIFEST_INVALID', message: 'manifest invalid', detail: 'http: request body too large' }] });
+    expect(await tooBig.json()).toEqual({
+      errors: [{ code: 'MANIFEST_INVALID', message: 'manifest invalid', detail: 'http: request body too large' }],
+    });
   });
 
   test('skopeo inspect --raw reads the seed manifest', async () => {
@@ -226,14 +315,18 @@ describe('distribution 2.8.2, htpasswd Basic', () => {
 
   test('the seed manifest needs the credentials', async () => {
     expect((await fetch(url + MANIFEST_PATH, { headers: { accept: ACCEPT } })).status).toBe(401);
-    const res = await fetch(url + MANIFEST_PATH, { headers: { accept: ACCEPT, authorization: basic(username, password) } });
+    const res = await fetch(url + MANIFEST_PATH, {
+      headers: { accept: ACCEPT, authorization: basic(username, password) },
+    });
     expect(res.status).toBe(200);
     expect(sha256(await bytesOf(res))).toBe(seed.digest);
   });
 
   test('skopeo inspect --raw with --creds works, with wrong ones fails', async () => {
     expect(sha256(await inspectRaw(host, { username, password }))).toBe(seed.digest);
-    await expect(inspectRaw(host, { username, password: 'wrong' })).rejects.toThrow(/unauthorized|authentication required/i);
+    await expect(inspectRaw(host, { username, password: 'wrong' })).rejects.toThrow(
+      /unauthorized|authentication required/i,
+    );
   });
 });
 
@@ -242,54 +335,90 @@ describe('distribution 2.8.2, token auth with the loopback token issuer', () => 
   const pullScope = `repository:${seed.repository}:pull`;
 
   async function getToken(query: Record<string, string>, headers: Record<string, string> = {}) {
-    const res = await fetch(`${tokenIssuer.realm}?${new URLSearchParams({ service: tokenIssuer.service, ...query })}`, { headers });
+    const res = await fetch(`${tokenIssuer.realm}?${new URLSearchParams({ service: tokenIssuer.service, ...query })}`, {
+      headers,
+    });
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   }
 
   test('401 with a Bearer challenge naming realm, service and scope', async () => {
     const ping = await fetch(`${url}/v2/`);
     expect(ping.status).toBe(401);
-    expect(ping.headers.get('www-authenticate')).toBe(`Bearer realm="${tokenIssuer.realm}",service="${tokenIssuer.service}"`);
+    expect(ping.headers.get('www-authenticate')).toBe(
+      `Bearer realm="${tokenIssuer.realm}",service="${tokenIssuer.service}"`,
+    );
     const res = await fetch(url + MANIFEST_PATH, { headers: { accept: ACCEPT } });
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toBe(`Bearer realm="${tokenIssuer.realm}",service="${tokenIssuer.service}",scope="${pullScope}"`);
+    expect(res.headers.get('www-authenticate')).toBe(
+      `Bearer realm="${tokenIssuer.realm}",service="${tokenIssuer.service}",scope="${pullScope}"`,
+    );
   });
 
   test('a token fetched with Basic credentials lets GET /v2/seed/app/manifests/v1 through; the issuer counts per scope', async () => {
     // The issuer is shared by every test file: count a scope of this test's own alongside.
     const marker = `repository:fixtures/token-count-${Date.now()}:pull`;
     const before = await tokenRequests(tokenIssuer.requestsUrl);
-    const { status, body } = await getToken({ scope: [pullScope, marker].join(' '), account: username }, { authorization: basic(username, password) });
+    const { status, body } = await getToken(
+      { scope: [pullScope, marker].join(' '), account: username },
+      { authorization: basic(username, password) },
+    );
     expect(status).toBe(200);
     expect(body.token).toBe(body.access_token);
     expect(body.expires_in).toBe(300);
-    const [header, claims] = body.token.split('.').slice(0, 2).map((p: string) => JSON.parse(Buffer.from(p, 'base64url').toString()));
+    const [header, claims] = body.token
+      .split('.')
+      .slice(0, 2)
+      .map((p: string) => JSON.parse(Buffer.from(p, 'base64url').toString()));
     expect(header).toMatchObject({ typ: 'JWT', alg: 'ES256' });
     expect(header.kid).toMatch(/^([A-Z2-7]{4}:){11}[A-Z2-7]{4}$/);
     expect(claims).toMatchObject({ iss: tokenIssuer.issuer, sub: username, aud: tokenIssuer.service });
     expect(claims.access[0]).toEqual({ type: 'repository', name: seed.repository, actions: ['pull'] });
     for (const c of ['exp', 'nbf', 'iat', 'jti']) expect(claims[c]).toBeDefined();
 
-    const res = await fetch(url + MANIFEST_PATH, { headers: { accept: ACCEPT, authorization: `Bearer ${body.token}` } });
+    const res = await fetch(url + MANIFEST_PATH, {
+      headers: { accept: ACCEPT, authorization: `Bearer ${body.token}` },
+    });
     expect(res.status).toBe(200);
     expect(sha256(await bytesOf(res))).toBe(seed.digest);
     // The same token again: no new token request.
-    expect((await fetch(url + MANIFEST_PATH, { method: 'HEAD', headers: { accept: ACCEPT, authorization: `Bearer ${body.token}` } })).status).toBe(200);
+    expect(
+      (
+        await fetch(url + MANIFEST_PATH, {
+          method: 'HEAD',
+          headers: { accept: ACCEPT, authorization: `Bearer ${body.token}` },
+        })
+      ).status,
+    ).toBe(200);
     const after = await tokenRequests(tokenIssuer.requestsUrl);
     expect(after.byScope[marker]).toBe(1);
     expect(after.byScope[pullScope]).toBeGreaterThanOrEqual((before.byScope[pullScope] ?? 0) + 1);
-    expect(after.entries.filter((e) => e.scopes.includes(marker))).toEqual([{ method: 'GET', kind: 'basic', account: username, scopes: [pullScope, marker], status: 200 }]);
+    expect(after.entries.filter((e) => e.scopes.includes(marker))).toEqual([
+      { method: 'GET', kind: 'basic', account: username, scopes: [pullScope, marker], status: 200 },
+    ]);
   });
 
   test('refresh tokens (GET offline_token, OAuth2 POST password and refresh_token) give working tokens', async () => {
-    const first = await getToken({ scope: pullScope, offline_token: 'true', client_id: 'fixtures' }, { authorization: basic(username, password) });
+    const first = await getToken(
+      { scope: pullScope, offline_token: 'true', client_id: 'fixtures' },
+      { authorization: basic(username, password) },
+    );
     expect(first.body.refresh_token).toEqual(expect.any(String));
     const viaGet = await getToken({ scope: pullScope, refresh_token: first.body.refresh_token });
     expect(viaGet.status).toBe(200);
 
     const form = (fields: Record<string, string>) =>
-      fetch(tokenIssuer.realm, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ service: tokenIssuer.service, client_id: 'fixtures', ...fields }) });
-    const password1 = await form({ grant_type: 'password', username, password, scope: pullScope, access_type: 'offline' });
+      fetch(tokenIssuer.realm, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ service: tokenIssuer.service, client_id: 'fixtures', ...fields }),
+      });
+    const password1 = await form({
+      grant_type: 'password',
+      username,
+      password,
+      scope: pullScope,
+      access_type: 'offline',
+    });
     expect(password1.status).toBe(200);
     const p1 = (await password1.json()) as Record<string, any>;
     expect(p1).toMatchObject({ token_type: 'Bearer', scope: pullScope, expires_in: 300 });
@@ -300,26 +429,44 @@ describe('distribution 2.8.2, token auth with the loopback token issuer', () => 
     expect((await form({ grant_type: 'refresh_token', refresh_token: 'nope', scope: pullScope })).status).toBe(401);
 
     for (const token of [viaGet.body.token, p1.access_token, r1.access_token]) {
-      expect((await fetch(url + MANIFEST_PATH, { method: 'HEAD', headers: { accept: ACCEPT, authorization: `Bearer ${token}` } })).status).toBe(200);
+      expect(
+        (
+          await fetch(url + MANIFEST_PATH, {
+            method: 'HEAD',
+            headers: { accept: ACCEPT, authorization: `Bearer ${token}` },
+          })
+        ).status,
+      ).toBe(200);
     }
     const counts = await tokenRequests(tokenIssuer.requestsUrl);
-    for (const kind of ['refresh-get', 'oauth-password', 'oauth-refresh']) expect(counts.byKind[kind]).toBeGreaterThanOrEqual(1);
+    for (const kind of ['refresh-get', 'oauth-password', 'oauth-refresh'])
+      expect(counts.byKind[kind]).toBeGreaterThanOrEqual(1);
   });
 
   test('anonymous and read-only tokens are refused with insufficient_scope; bad credentials get no token', async () => {
     const anonymous = await getToken({ scope: pullScope });
     expect(anonymous.status).toBe(200);
-    const denied = await fetch(url + MANIFEST_PATH, { headers: { accept: ACCEPT, authorization: `Bearer ${anonymous.body.token}` } });
+    const denied = await fetch(url + MANIFEST_PATH, {
+      headers: { accept: ACCEPT, authorization: `Bearer ${anonymous.body.token}` },
+    });
     expect(denied.status).toBe(401);
     expect(denied.headers.get('www-authenticate')).toContain('error="insufficient_scope"');
 
     const pushScope = 'repository:fixtures/readonly:pull,push';
     const reader = await getToken({ scope: pushScope }, { authorization: basic(readOnly.username, readOnly.password) });
-    const post = await fetch(`${url}/v2/fixtures/readonly/blobs/uploads/`, { method: 'POST', headers: { authorization: `Bearer ${reader.body.token}` } });
+    const post = await fetch(`${url}/v2/fixtures/readonly/blobs/uploads/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${reader.body.token}` },
+    });
     expect(post.status).toBe(401);
     // Observed: the order of the actions in the challenge's scope varies (distribution iterates a Go map).
     const challenge = post.headers.get('www-authenticate');
-    expect([pushScope, 'repository:fixtures/readonly:push,pull'].map((scope) => `Bearer realm="${tokenIssuer.realm}",service="${tokenIssuer.service}",scope="${scope}",error="insufficient_scope"`)).toContain(challenge);
+    expect(
+      [pushScope, 'repository:fixtures/readonly:push,pull'].map(
+        (scope) =>
+          `Bearer realm="${tokenIssuer.realm}",service="${tokenIssuer.service}",scope="${scope}",error="insufficient_scope"`,
+      ),
+    ).toContain(challenge);
 
     expect((await getToken({ scope: pullScope }, { authorization: basic(username, 'wrong') })).status).toBe(401);
     expect((await getToken({ scope: pullScope, service: 'other' } as never)).status).toBe(400);
@@ -351,9 +498,14 @@ describe('distribution 2.8.2, token auth with the loopback token issuer', () => 
     const registry = await startRegistry({ auth: 'token', tokenIssuerOptions: { keyHeader, algorithm } });
     try {
       const issuer = registry.tokenIssuer!;
-      const res = await fetch(`${issuer.realm}?service=${issuer.service}&scope=repository:x/y:pull`, { headers: { authorization: basic('user', 'pass') } });
+      const res = await fetch(`${issuer.realm}?service=${issuer.service}&scope=repository:x/y:pull`, {
+        headers: { authorization: basic('user', 'pass') },
+      });
       const { token } = (await res.json()) as { token: string };
-      expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toMatchObject({ alg: algorithm, ...(keyHeader === 'kid' ? { kid: issuer.keyId } : {}) });
+      expect(JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString())).toMatchObject({
+        alg: algorithm,
+        ...(keyHeader === 'kid' ? { kid: issuer.keyId } : {}),
+      });
       const probe = await fetch(`${registry.url}/v2/x/y/tags/list`, { headers: { authorization: `Bearer ${token}` } });
       // Past auth: the repository does not exist.
       expect(probe.status).toBe(404);
@@ -380,23 +532,33 @@ describe('referrers test registry (test double with the Referrers API)', () => {
     const post = await fetch(`${url}/v2/${name}/blobs/uploads/`, { method: 'POST' });
     const location = post.headers.get('location')!;
     expect(location).toMatch(new RegExp(`^/v2/${name}/blobs/uploads/[0-9a-f-]{36}\\?_state=[\\w-]+$`));
-    const withoutQuery = await fetch(`${url}${location.split('?')[0]}?digest=${sha256(bytes)}`, { method: 'PUT', body: bytes });
+    const withoutQuery = await fetch(`${url}${location.split('?')[0]}?digest=${sha256(bytes)}`, {
+      method: 'PUT',
+      body: bytes,
+    });
     expect(withoutQuery.status).toBe(400);
     expect((await withoutQuery.json()).errors[0].code).toBe('BLOB_UPLOAD_INVALID');
     const put = await fetch(`${url}${location}&digest=${sha256(bytes)}`, { method: 'PUT', body: bytes });
     expect(put.status).toBe(201);
     expect(put.headers.get('docker-content-digest')).toBe(sha256(bytes));
-    const wrongDigest = await fetch(`${url}/v2/${name}/blobs/uploads/?digest=${sha256('other')}`, { method: 'POST', body: bytes });
+    const wrongDigest = await fetch(`${url}/v2/${name}/blobs/uploads/?digest=${sha256('other')}`, {
+      method: 'POST',
+      body: bytes,
+    });
     expect(wrongDigest.status).toBe(400);
     expect((await wrongDigest.json()).errors[0].code).toBe('DIGEST_INVALID');
 
-    const mount = await fetch(`${url}/v2/fixtures/mounted/blobs/uploads/?mount=${sha256(bytes)}&from=${name}`, { method: 'POST' });
+    const mount = await fetch(`${url}/v2/fixtures/mounted/blobs/uploads/?mount=${sha256(bytes)}&from=${name}`, {
+      method: 'POST',
+    });
     expect(mount.status).toBe(201);
     expect(mount.headers.get('location')).toBe(`/v2/fixtures/mounted/blobs/${sha256(bytes)}`);
     const head = await fetch(`${url}/v2/fixtures/mounted/blobs/${sha256(bytes)}`, { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe(String(bytes.length));
-    const noSource = await fetch(`${url}/v2/fixtures/mounted2/blobs/uploads/?mount=${sha256('absent')}&from=${name}`, { method: 'POST' });
+    const noSource = await fetch(`${url}/v2/fixtures/mounted2/blobs/uploads/?mount=${sha256('absent')}&from=${name}`, {
+      method: 'POST',
+    });
     expect(noSource.status).toBe(202); // falls back to an upload session, per spec
   });
 
@@ -405,16 +567,30 @@ describe('referrers test registry (test double with the Referrers API)', () => {
     const subjectBytes = new TextEncoder().encode(await inspectRaw(host));
     // The subject: the seed manifest, copied into this repository.
     for (const d of [seed.config.digest, seed.layer.digest]) {
-      expect((await fetch(`${url}/v2/${name}/blobs/uploads/?mount=${d}&from=${seed.repository}`, { method: 'POST' })).status).toBe(201);
+      expect(
+        (await fetch(`${url}/v2/${name}/blobs/uploads/?mount=${d}&from=${seed.repository}`, { method: 'POST' })).status,
+      ).toBe(201);
     }
-    expect((await fetch(`${url}/v2/${name}/manifests/${seed.tag}`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body: subjectBytes })).status).toBe(201);
+    expect(
+      (
+        await fetch(`${url}/v2/${name}/manifests/${seed.tag}`, {
+          method: 'PUT',
+          headers: { 'content-type': OCI_MANIFEST },
+          body: subjectBytes,
+        })
+      ).status,
+    ).toBe(201);
     const subject = { digest: seed.digest, size: seed.size };
     const config = await pushBlob(url, name, new TextEncoder().encode('{}'));
     const digests: Record<string, string[]> = { [NOTARY]: [], 'application/example': [] };
     for (const [i, type] of [NOTARY, NOTARY, 'application/example', NOTARY].entries()) {
       const layer = await pushBlob(url, name, new TextEncoder().encode(`envelope ${i}`));
       const body = signatureManifest(subject, config, layer, type, i);
-      const put = await fetch(`${url}/v2/${name}/manifests/${sha256(body)}`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body });
+      const put = await fetch(`${url}/v2/${name}/manifests/${sha256(body)}`, {
+        method: 'PUT',
+        headers: { 'content-type': OCI_MANIFEST },
+        body,
+      });
       expect(put.status).toBe(201);
       expect(put.headers.get('oci-subject')).toBe(seed.digest);
       expect(put.headers.get('docker-content-digest')).toBe(sha256(body));
@@ -422,7 +598,9 @@ describe('referrers test registry (test double with the Referrers API)', () => {
     }
 
     async function all(path: string) {
-      const pages: Array<{ manifests: Array<{ digest: string; artifactType: string; annotations: Record<string, string> }> }> = [];
+      const pages: Array<{
+        manifests: Array<{ digest: string; artifactType: string; annotations: Record<string, string> }>;
+      }> = [];
       const filters: Array<string | null> = [];
       let next: string | undefined = path;
       while (next) {
@@ -440,7 +618,9 @@ describe('referrers test registry (test double with the Referrers API)', () => {
     expect(unfiltered.pages.map((p) => p.manifests.length)).toEqual([pageSize, 2]);
     expect(new Set(unfiltered.digests)).toEqual(new Set([...digests[NOTARY]!, ...digests['application/example']!]));
     expect(unfiltered.filters.every((f) => f === null)).toBe(true);
-    expect(unfiltered.pages[0]!.manifests[0]!.annotations['org.opencontainers.image.created']).toBe('2024-01-01T00:00:00Z');
+    expect(unfiltered.pages[0]!.manifests[0]!.annotations['org.opencontainers.image.created']).toBe(
+      '2024-01-01T00:00:00Z',
+    );
 
     const filtered = await all(`/v2/${name}/referrers/${seed.digest}?artifactType=${encodeURIComponent(NOTARY)}`);
     expect(filtered.pages.map((p) => p.manifests.length)).toEqual([2, 1]);
@@ -453,16 +633,33 @@ describe('referrers test registry (test double with the Referrers API)', () => {
     expect(await none.json()).toEqual({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] });
 
     // Deleting a referrer (by digest) removes it from the API.
-    expect((await fetch(`${url}/v2/${name}/manifests/${digests['application/example']![0]}`, { method: 'DELETE' })).status).toBe(202);
+    expect(
+      (await fetch(`${url}/v2/${name}/manifests/${digests['application/example']![0]}`, { method: 'DELETE' })).status,
+    ).toBe(202);
     expect((await all(`/v2/${name}/referrers/${seed.digest}`)).digests).toHaveLength(3);
   });
 
   test('manifests: tags with n/last Link paging, ETag and If-Match, missing blobs refused', async () => {
     const name = 'fixtures/manifests';
     const config = await pushBlob(url, name, new TextEncoder().encode('{}'));
-    const manifest = (n: number) => JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: EMPTY, ...config }, layers: [], annotations: { n: String(n) } });
+    const manifest = (n: number) =>
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: OCI_MANIFEST,
+        config: { mediaType: EMPTY, ...config },
+        layers: [],
+        annotations: { n: String(n) },
+      });
     for (const [i, tag] of ['c', 'a', 'b'].entries()) {
-      expect((await fetch(`${url}/v2/${name}/manifests/${tag}`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body: manifest(i) })).status).toBe(201);
+      expect(
+        (
+          await fetch(`${url}/v2/${name}/manifests/${tag}`, {
+            method: 'PUT',
+            headers: { 'content-type': OCI_MANIFEST },
+            body: manifest(i),
+          })
+        ).status,
+      ).toBe(201);
     }
     const page = await fetch(`${url}/v2/${name}/tags/list?n=2`);
     expect(await page.json()).toEqual({ name, tags: ['a', 'b'] });
@@ -472,13 +669,30 @@ describe('referrers test registry (test double with the Referrers API)', () => {
     const head = await fetch(`${url}/v2/${name}/manifests/a`, { method: 'HEAD' });
     expect(head.headers.get('docker-content-digest')).toBe(sha256(manifest(1)));
     expect(head.headers.get('etag')).toBe(`"${sha256(manifest(1))}"`);
-    const stale = await fetch(`${url}/v2/${name}/manifests/a`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST, 'if-match': `"${sha256('old')}"` }, body: manifest(9) });
+    const stale = await fetch(`${url}/v2/${name}/manifests/a`, {
+      method: 'PUT',
+      headers: { 'content-type': OCI_MANIFEST, 'if-match': `"${sha256('old')}"` },
+      body: manifest(9),
+    });
     expect(stale.status).toBe(412);
-    const fresh = await fetch(`${url}/v2/${name}/manifests/a`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST, 'if-match': head.headers.get('etag')! }, body: manifest(9) });
+    const fresh = await fetch(`${url}/v2/${name}/manifests/a`, {
+      method: 'PUT',
+      headers: { 'content-type': OCI_MANIFEST, 'if-match': head.headers.get('etag')! },
+      body: manifest(9),
+    });
     expect(fresh.status).toBe(201);
 
-    const missing = JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, config: { mediaType: EMPTY, digest: sha256('nope'), size: 4 }, layers: [] });
-    const refused = await fetch(`${url}/v2/${name}/manifests/x`, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body: missing });
+    const missing = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_MANIFEST,
+      config: { mediaType: EMPTY, digest: sha256('nope'), size: 4 },
+      layers: [],
+    });
+    const refused = await fetch(`${url}/v2/${name}/manifests/x`, {
+      method: 'PUT',
+      headers: { 'content-type': OCI_MANIFEST },
+      body: missing,
+    });
     expect(refused.status).toBe(400);
     expect((await refused.json()).errors[0].code).toBe('MANIFEST_BLOB_UNKNOWN');
     const unknown = await fetch(`${url}/v2/${name}/manifests/${sha256('nope')}`);
@@ -499,10 +713,15 @@ describe('fault proxy in front of the no-auth registry', () => {
   beforeAll(async () => {
     // A copy of the seed image under `name`, pushed through the proxy.
     for (const d of [seed.config.digest, seed.layer.digest]) {
-      expect((await fetch(`${url}/v2/${name}/blobs/uploads/?mount=${d}&from=${seed.repository}`, { method: 'POST' })).status).toBe(201);
+      expect(
+        (await fetch(`${url}/v2/${name}/blobs/uploads/?mount=${d}&from=${seed.repository}`, { method: 'POST' })).status,
+      ).toBe(201);
     }
     const manifest = await bytesOf(await fetch(url + MANIFEST_PATH, { headers: { accept: ACCEPT } }));
-    expect((await fetch(url + manifestPath, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body: manifest })).status).toBe(201);
+    expect(
+      (await fetch(url + manifestPath, { method: 'PUT', headers: { 'content-type': OCI_MANIFEST }, body: manifest }))
+        .status,
+    ).toBe(201);
   });
 
   afterAll(async () => {
@@ -553,7 +772,13 @@ describe('fault proxy in front of the no-auth registry', () => {
     expect(chunked.headers.get('content-length')).toBeNull();
     expect((await bytesOf(chunked)).length).toBe(4 * 1024 * 1024 + 1);
 
-    await setFault(url, { id, kind: 'oversize', path: `^/v2/${name}/manifests/`, mode: 'claim', bytes: 64 * 1024 * 1024 });
+    await setFault(url, {
+      id,
+      kind: 'oversize',
+      path: `^/v2/${name}/manifests/`,
+      mode: 'claim',
+      bytes: 64 * 1024 * 1024,
+    });
     const head = await fetch(url + manifestPath, { method: 'HEAD', headers: { accept: ACCEPT } });
     expect(head.headers.get('content-length')).toBe(String(64 * 1024 * 1024));
     const claimed = await getManifest();
@@ -562,7 +787,14 @@ describe('fault proxy in front of the no-auth registry', () => {
   });
 
   test('status-then-ok: N answers of 503 (with Retry-After), then the real one', async () => {
-    await setFault(url, { id, kind: 'status-then-ok', path: `^/v2/${name}/manifests/`, times: 2, status: 503, retryAfter: '0' });
+    await setFault(url, {
+      id,
+      kind: 'status-then-ok',
+      path: `^/v2/${name}/manifests/`,
+      times: 2,
+      status: 503,
+      retryAfter: '0',
+    });
     const statuses = [];
     for (let i = 0; i < 3; i++) {
       const res = await getManifest();
@@ -574,12 +806,17 @@ describe('fault proxy in front of the no-auth registry', () => {
     }
     expect(statuses).toEqual([503, 503, 200]);
     const state = await faultState(url);
-    expect(state.faults.find((f) => f.fault.id === id)).toMatchObject({ applied: 2, fault: { kind: 'status-then-ok' } });
+    expect(state.faults.find((f) => f.fault.id === id)).toMatchObject({
+      applied: 2,
+      fault: { kind: 'status-then-ok' },
+    });
   });
 
   test('slow: an answer later than the client timeout', async () => {
     await setFault(url, { id, kind: 'slow', path: `^/v2/${name}/manifests/`, delayMs: 1_500 });
-    await expect(fetch(url + manifestPath, { headers: { accept: ACCEPT }, signal: AbortSignal.timeout(300) })).rejects.toThrow(/timeout|aborted/i);
+    await expect(
+      fetch(url + manifestPath, { headers: { accept: ACCEPT }, signal: AbortSignal.timeout(300) }),
+    ).rejects.toThrow(/timeout|aborted/i);
     await setFault(url, { id, kind: 'slow', path: `^/v2/${name}/manifests/`, delayMs: 1_500, phase: 'body' });
     const res = await fetch(url + manifestPath, { headers: { accept: ACCEPT }, signal: AbortSignal.timeout(500) });
     expect(res.status).toBe(200);
@@ -598,7 +835,10 @@ describe('fault proxy in front of the no-auth registry', () => {
     const seen = async (p: string) => (await recordedHeaders(recorder.url)).filter((r) => r.url === p);
 
     const manualPath = path('manual');
-    const manual = await fetch(url + manualPath, { redirect: 'manual', headers: { authorization: basic('user', 'pass') } });
+    const manual = await fetch(url + manualPath, {
+      redirect: 'manual',
+      headers: { authorization: basic('user', 'pass') },
+    });
     expect(manual.status).toBe(302);
     expect(manual.headers.get('location')).toBe(recorder.url + manualPath);
 
@@ -613,7 +853,9 @@ describe('fault proxy in front of the no-auth registry', () => {
     expect(recorded[0]!.headers.authorization).toBeUndefined();
 
     // A leaking client is caught: the recorder keeps what it was sent.
-    await fetch(manual.headers.get('location')!, { headers: { authorization: basic('user', 'pass') } }).then((r) => r.arrayBuffer());
+    await fetch(manual.headers.get('location')!, { headers: { authorization: basic('user', 'pass') } }).then((r) =>
+      r.arrayBuffer(),
+    );
     const leaked = await seen(manualPath);
     expect(leaked).toHaveLength(1);
     expect(leaked[0]!.headers.authorization).toBe(basic('user', 'pass'));

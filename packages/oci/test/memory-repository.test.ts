@@ -72,13 +72,28 @@ describe('MemoryRepository', () => {
   it('refuses manifests of non-manifest types, non-JSON bodies, a body mediaType that differs, and missing referenced blobs', async () => {
     const repo = new MemoryRepository();
     expect(await codeOf(repo.pushManifest(utf8('{}'), 'application/json'))).toBe('ERR_OCI_UNSUPPORTED_MEDIA_TYPE');
-    expect(await codeOf(repo.pushManifest(utf8('nope'), MEDIA_TYPE_OCI_MANIFEST))).toBe('ERR_OCI_UNSUPPORTED_MEDIA_TYPE');
-    expect(await codeOf(repo.pushManifest(utf8(`{"mediaType":"${MEDIA_TYPE_OCI_INDEX}","manifests":[]}`), MEDIA_TYPE_OCI_MANIFEST))).toBe('ERR_OCI_UNSUPPORTED_MEDIA_TYPE');
-    const orphan = utf8(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config: EMPTY_CONFIG_DESCRIPTOR, layers: [] }));
+    expect(await codeOf(repo.pushManifest(utf8('nope'), MEDIA_TYPE_OCI_MANIFEST))).toBe(
+      'ERR_OCI_UNSUPPORTED_MEDIA_TYPE',
+    );
+    expect(
+      await codeOf(
+        repo.pushManifest(utf8(`{"mediaType":"${MEDIA_TYPE_OCI_INDEX}","manifests":[]}`), MEDIA_TYPE_OCI_MANIFEST),
+      ),
+    ).toBe('ERR_OCI_UNSUPPORTED_MEDIA_TYPE');
+    const orphan = utf8(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPE_OCI_MANIFEST,
+        config: EMPTY_CONFIG_DESCRIPTOR,
+        layers: [],
+      }),
+    );
     expect(await codeOf(repo.pushManifest(orphan, MEDIA_TYPE_OCI_MANIFEST))).toBe('ERR_OCI_NOT_FOUND');
     await repo.pushBlob(EMPTY_JSON_BYTES, MEDIA_TYPE_EMPTY);
     expect((await repo.pushManifest(orphan, MEDIA_TYPE_OCI_MANIFEST)).digest).toBe(computeDigest(orphan));
-    expect(await codeOf(repo.pushManifest(orphan, MEDIA_TYPE_OCI_MANIFEST, { tag: '-bad' }))).toBe('ERR_OCI_REFERENCE_INVALID');
+    expect(await codeOf(repo.pushManifest(orphan, MEDIA_TYPE_OCI_MANIFEST, { tag: '-bad' }))).toBe(
+      'ERR_OCI_REFERENCE_INVALID',
+    );
   });
 
   it('OCI-1 … OCI-5, OCI-7, AMB-20: both signature forms are found as referrers of their subject, with artifactType and annotations', async () => {
@@ -92,7 +107,16 @@ describe('MemoryRepository', () => {
     const sbomLayer = await repo.pushBlob(utf8('sbom'), 'application/spdx+json');
     await repo.pushBlob(EMPTY_JSON_BYTES, MEDIA_TYPE_EMPTY);
     const sbom = await repo.pushManifest(
-      utf8(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/spdx+json', config: EMPTY_CONFIG_DESCRIPTOR, layers: [sbomLayer], subject: image })),
+      utf8(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MEDIA_TYPE_OCI_MANIFEST,
+          artifactType: 'application/spdx+json',
+          config: EMPTY_CONFIG_DESCRIPTOR,
+          layers: [sbomLayer],
+          subject: image,
+        }),
+      ),
       MEDIA_TYPE_OCI_MANIFEST,
     );
 
@@ -120,7 +144,16 @@ describe('MemoryRepository', () => {
     const layer = await repo.pushBlob(utf8('{}x'), 'application/jose+json');
     const config = await repo.pushBlob(utf8('{}'), ARTIFACT_TYPE_NOTARY_SIGNATURE);
     await repo.pushManifest(
-      utf8(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE, config, layers: [layer], subject: image })),
+      utf8(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MEDIA_TYPE_OCI_MANIFEST,
+          artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE,
+          config,
+          layers: [layer],
+          subject: image,
+        }),
+      ),
       MEDIA_TYPE_OCI_MANIFEST,
     );
     expect(await repo.referrers(image)).toHaveLength(1);

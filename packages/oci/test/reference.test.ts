@@ -18,9 +18,15 @@ describe('parseReference: valid references (distribution grammar)', () => {
     ['[::1]:5000/repo:tag', { registry: '[::1]:5000', repository: 'repo', tag: 'tag' }],
     ['[fe80::1]/repo', { registry: '[fe80::1]', repository: 'repo' }],
     ['Registry.Example.COM/repo', { registry: 'Registry.Example.COM', repository: 'repo' }],
-    ['reg-1.example:443/a.b/c_d/e__f/g-h/i---j', { registry: 'reg-1.example:443', repository: 'a.b/c_d/e__f/g-h/i---j' }],
+    [
+      'reg-1.example:443/a.b/c_d/e__f/g-h/i---j',
+      { registry: 'reg-1.example:443', repository: 'a.b/c_d/e__f/g-h/i---j' },
+    ],
     ['docker.io/library/alpine:3.20', { registry: 'docker.io', repository: 'library/alpine', tag: '3.20' }],
-    [`r.example/x:${'_'.repeat(1)}${'A'.repeat(127)}`, { registry: 'r.example', repository: 'x', tag: `_${'A'.repeat(127)}` }],
+    [
+      `r.example/x:${'_'.repeat(1)}${'A'.repeat(127)}`,
+      { registry: 'r.example', repository: 'x', tag: `_${'A'.repeat(127)}` },
+    ],
     ['r.example/x:_.-', { registry: 'r.example', repository: 'x', tag: '_.-' }],
     ['myregistry:5000/repo', { registry: 'myregistry:5000', repository: 'repo' }],
   ];

@@ -1,32 +1,32 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { goJsonString } from '@x/notary-pki/foundation';
 import { loadUpstreamManifest } from '@x/notary-test-servers/upstream-vectors';
+import { describe, expect, it } from 'vitest';
 import {
   ARTIFACT_TYPE_NOTARY_SIGNATURE,
+  type Descriptor,
   MAX_MANIFEST_BYTES,
   MEDIA_TYPE_DOCKER_MANIFEST,
   MEDIA_TYPE_EMPTY,
   MEDIA_TYPE_OCI_ARTIFACT_MANIFEST,
   MEDIA_TYPE_OCI_INDEX,
   MEDIA_TYPE_OCI_MANIFEST,
-  type Descriptor,
 } from '../src/descriptor.js';
-import { goJsonString } from '@x/notary-pki/foundation';
 import { OciError } from '../src/errors.js';
 import {
   ANNOTATION_CREATED,
   ANNOTATION_X509_CHAIN_THUMBPRINT,
-  EMPTY_CONFIG_DESCRIPTOR,
   buildSignatureManifest,
   certificateThumbprints,
+  EMPTY_CONFIG_DESCRIPTOR,
   encodeDescriptorJson,
   encodeImageIndex,
+  type ImageIndexJson,
   isSignatureReferrer,
   parseSignatureManifest,
   parseThumbprintAnnotation,
-  type ImageIndexJson,
 } from '../src/signature-manifest.js';
 import { LAYOUTS_DIR, readJws, readLayoutBlobs } from './node/vector-helpers.js';
 
@@ -103,9 +103,17 @@ describe('buildSignatureManifest', () => {
       expect(built.descriptor.annotations?.[ANNOTATION_CREATED]).toBe('2025-01-21T09:17:46Z');
       expect(built.blobs).toHaveLength(2);
       expect(built.blobs[0]!.bytes).toEqual(ENVELOPE);
-      expect(built.blobs[0]!.descriptor).toEqual({ mediaType: 'application/jose+json', digest: `sha256:${sha256Hex(ENVELOPE)}`, size: 8 });
+      expect(built.blobs[0]!.descriptor).toEqual({
+        mediaType: 'application/jose+json',
+        digest: `sha256:${sha256Hex(ENVELOPE)}`,
+        size: 8,
+      });
       expect(text(built.blobs[1]!.bytes)).toBe('{}');
-      expect(built.blobs[1]!.descriptor).toEqual({ mediaType: legacy ? ARTIFACT_TYPE_NOTARY_SIGNATURE : MEDIA_TYPE_EMPTY, digest: EMPTY_CONFIG_DESCRIPTOR.digest, size: 2 });
+      expect(built.blobs[1]!.descriptor).toEqual({
+        mediaType: legacy ? ARTIFACT_TYPE_NOTARY_SIGNATURE : MEDIA_TYPE_EMPTY,
+        digest: EMPTY_CONFIG_DESCRIPTOR.digest,
+        size: 2,
+      });
     }
   });
 
@@ -120,7 +128,9 @@ describe('buildSignatureManifest', () => {
 
   it('AMB-3: the thumbprint annotation is read case-insensitively (uppercase, as in the spec example, is lowercased)', () => {
     const upper = sha256Hex(LEAF).toUpperCase();
-    expect(parseThumbprintAnnotation({ [ANNOTATION_X509_CHAIN_THUMBPRINT]: JSON.stringify([upper]) })).toEqual([sha256Hex(LEAF)]);
+    expect(parseThumbprintAnnotation({ [ANNOTATION_X509_CHAIN_THUMBPRINT]: JSON.stringify([upper]) })).toEqual([
+      sha256Hex(LEAF),
+    ]);
     expect(parseThumbprintAnnotation({})).toBeUndefined();
     expect(parseThumbprintAnnotation({ [ANNOTATION_X509_CHAIN_THUMBPRINT]: 'not json' })).toBeUndefined();
     expect(parseThumbprintAnnotation({ [ANNOTATION_X509_CHAIN_THUMBPRINT]: '[1]' })).toBeUndefined();
@@ -176,7 +186,9 @@ describe('buildSignatureManifest', () => {
 
   it('the subject is written as given (OCI-4), so a full descriptor keeps its members in Go order', () => {
     const built = build({ subject: { ...SUBJECT, annotations: { k: 'v' }, artifactType: 'application/x' } });
-    expect(text(built.manifest)).toContain(`"subject":{"mediaType":"${MEDIA_TYPE_OCI_MANIFEST}","digest":"${SUBJECT.digest}","size":7,"annotations":{"k":"v"},"artifactType":"application/x"}`);
+    expect(text(built.manifest)).toContain(
+      `"subject":{"mediaType":"${MEDIA_TYPE_OCI_MANIFEST}","digest":"${SUBJECT.digest}","size":7,"annotations":{"k":"v"},"artifactType":"application/x"}`,
+    );
   });
 
   it('refuses an unsupported envelope type, an empty envelope or chain, a bad subject and an unformattable time', () => {
@@ -186,7 +198,10 @@ describe('buildSignatureManifest', () => {
     expectOciError(() => build({ subject: { ...SUBJECT, digest: 'sha256:zz' } }), 'ERR_OCI_SIGNATURE_MANIFEST_INVALID');
     expectOciError(() => build({ subject: { ...SUBJECT, size: -1 } }), 'ERR_OCI_SIGNATURE_MANIFEST_INVALID');
     expectOciError(() => build({ signingTime: new Date(Number.NaN) }), 'ERR_OCI_SIGNATURE_MANIFEST_INVALID');
-    expectOciError(() => build({ signingTime: new Date('+010000-01-01T00:00:00Z') }), 'ERR_OCI_SIGNATURE_MANIFEST_INVALID');
+    expectOciError(
+      () => build({ signingTime: new Date('+010000-01-01T00:00:00Z') }),
+      'ERR_OCI_SIGNATURE_MANIFEST_INVALID',
+    );
   });
 });
 
@@ -227,15 +242,21 @@ describe('parseSignatureManifest', () => {
     expect(parsed.annotations[ANNOTATION_CREATED]).toBe('2022-01-01T00:00:00Z');
   });
 
-  it('a manifest without subject or annotations parses (the subject is the caller\'s to check)', () => {
-    const parsed = parseSignatureManifest(manifestBytes({ config: LEGACY_CONFIG, layers: [JOSE_LAYER] }), MEDIA_TYPE_OCI_MANIFEST);
+  it("a manifest without subject or annotations parses (the subject is the caller's to check)", () => {
+    const parsed = parseSignatureManifest(
+      manifestBytes({ config: LEGACY_CONFIG, layers: [JOSE_LAYER] }),
+      MEDIA_TYPE_OCI_MANIFEST,
+    );
     expect(parsed.subject).toBeUndefined();
     expect(parsed.annotations).toEqual({});
   });
 
   describe('OCI-9 rejections', () => {
     it('OCI-9: a manifest over 4 MiB is ERR_OCI_TOO_LARGE', () => {
-      expectOciError(() => parseSignatureManifest(new Uint8Array(MAX_MANIFEST_BYTES + 1), MEDIA_TYPE_OCI_MANIFEST), 'ERR_OCI_TOO_LARGE');
+      expectOciError(
+        () => parseSignatureManifest(new Uint8Array(MAX_MANIFEST_BYTES + 1), MEDIA_TYPE_OCI_MANIFEST),
+        'ERR_OCI_TOO_LARGE',
+      );
     });
 
     it('OCI-9: a media type other than image manifest or artifact manifest is ERR_OCI_UNSUPPORTED_MEDIA_TYPE', () => {
@@ -247,36 +268,78 @@ describe('parseSignatureManifest', () => {
 
     it('OCI-1, OCI-9: zero layers, two layers, or no layers member are ERR_OCI_SIGNATURE_MANIFEST_INVALID', () => {
       for (const layers of [[], [JOSE_LAYER, JOSE_LAYER], undefined]) {
-        expectOciError(() => parseSignatureManifest(manifestBytes({ config: LEGACY_CONFIG, layers }), MEDIA_TYPE_OCI_MANIFEST), 'ERR_OCI_SIGNATURE_MANIFEST_INVALID', /exactly one/);
+        expectOciError(
+          () => parseSignatureManifest(manifestBytes({ config: LEGACY_CONFIG, layers }), MEDIA_TYPE_OCI_MANIFEST),
+          'ERR_OCI_SIGNATURE_MANIFEST_INVALID',
+          /exactly one/,
+        );
       }
     });
 
     it('OCI-9: an artifact manifest with zero or two blobs is ERR_OCI_SIGNATURE_MANIFEST_INVALID', () => {
       for (const blobs of [[], [JOSE_LAYER, JOSE_LAYER]]) {
-        const bytes = utf8(JSON.stringify({ mediaType: MEDIA_TYPE_OCI_ARTIFACT_MANIFEST, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE, blobs }));
-        expectOciError(() => parseSignatureManifest(bytes, MEDIA_TYPE_OCI_ARTIFACT_MANIFEST), 'ERR_OCI_SIGNATURE_MANIFEST_INVALID');
+        const bytes = utf8(
+          JSON.stringify({
+            mediaType: MEDIA_TYPE_OCI_ARTIFACT_MANIFEST,
+            artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE,
+            blobs,
+          }),
+        );
+        expectOciError(
+          () => parseSignatureManifest(bytes, MEDIA_TYPE_OCI_ARTIFACT_MANIFEST),
+          'ERR_OCI_SIGNATURE_MANIFEST_INVALID',
+        );
       }
     });
 
     it('OCI-1, OCI-9: a layer that is not jose or cose is ERR_OCI_UNSUPPORTED_MEDIA_TYPE', () => {
       const tar = { mediaType: 'application/vnd.oci.image.layer.v1.tar', digest: JOSE_LAYER.digest, size: 8 };
-      expectOciError(() => parseSignatureManifest(manifestBytes({ config: LEGACY_CONFIG, layers: [tar] }), MEDIA_TYPE_OCI_MANIFEST), 'ERR_OCI_UNSUPPORTED_MEDIA_TYPE');
+      expectOciError(
+        () => parseSignatureManifest(manifestBytes({ config: LEGACY_CONFIG, layers: [tar] }), MEDIA_TYPE_OCI_MANIFEST),
+        'ERR_OCI_UNSUPPORTED_MEDIA_TYPE',
+      );
     });
 
     it('OCI-3: artifactType = the signature type with a non-empty config is rejected (the [impl] OCI-layout rule)', () => {
-      const bytes = manifestBytes({ artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE, config: LEGACY_CONFIG, layers: [JOSE_LAYER] });
-      expectOciError(() => parseSignatureManifest(bytes, MEDIA_TYPE_OCI_MANIFEST), 'ERR_OCI_SIGNATURE_MANIFEST_INVALID', /OCI-3/);
+      const bytes = manifestBytes({
+        artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE,
+        config: LEGACY_CONFIG,
+        layers: [JOSE_LAYER],
+      });
+      expectOciError(
+        () => parseSignatureManifest(bytes, MEDIA_TYPE_OCI_MANIFEST),
+        'ERR_OCI_SIGNATURE_MANIFEST_INVALID',
+        /OCI-3/,
+      );
     });
 
     it('OCI-3: without artifactType the config media type must be the signature type; another artifactType is not a signature', () => {
       const emptyConfig = { ...EMPTY_CONFIG_DESCRIPTOR };
-      expectOciError(() => parseSignatureManifest(manifestBytes({ config: emptyConfig, layers: [JOSE_LAYER] }), MEDIA_TYPE_OCI_MANIFEST), 'ERR_OCI_SIGNATURE_MANIFEST_INVALID', /OCI-3/);
       expectOciError(
-        () => parseSignatureManifest(manifestBytes({ artifactType: 'application/vnd.example.sbom', config: emptyConfig, layers: [JOSE_LAYER] }), MEDIA_TYPE_OCI_MANIFEST),
+        () =>
+          parseSignatureManifest(manifestBytes({ config: emptyConfig, layers: [JOSE_LAYER] }), MEDIA_TYPE_OCI_MANIFEST),
+        'ERR_OCI_SIGNATURE_MANIFEST_INVALID',
+        /OCI-3/,
+      );
+      expectOciError(
+        () =>
+          parseSignatureManifest(
+            manifestBytes({ artifactType: 'application/vnd.example.sbom', config: emptyConfig, layers: [JOSE_LAYER] }),
+            MEDIA_TYPE_OCI_MANIFEST,
+          ),
         'ERR_OCI_SIGNATURE_MANIFEST_INVALID',
       );
-      const artifact = utf8(JSON.stringify({ mediaType: MEDIA_TYPE_OCI_ARTIFACT_MANIFEST, artifactType: 'application/x', blobs: [JOSE_LAYER] }));
-      expectOciError(() => parseSignatureManifest(artifact, MEDIA_TYPE_OCI_ARTIFACT_MANIFEST), 'ERR_OCI_SIGNATURE_MANIFEST_INVALID');
+      const artifact = utf8(
+        JSON.stringify({
+          mediaType: MEDIA_TYPE_OCI_ARTIFACT_MANIFEST,
+          artifactType: 'application/x',
+          blobs: [JOSE_LAYER],
+        }),
+      );
+      expectOciError(
+        () => parseSignatureManifest(artifact, MEDIA_TYPE_OCI_ARTIFACT_MANIFEST),
+        'ERR_OCI_SIGNATURE_MANIFEST_INVALID',
+      );
     });
 
     it('OCI-1: bad JSON, a non-object, schemaVersion other than 2, a mismatching body mediaType, and malformed descriptors are rejected', () => {
@@ -284,24 +347,80 @@ describe('parseSignatureManifest', () => {
       expectOciError(() => parseSignatureManifest(utf8('{'), MEDIA_TYPE_OCI_MANIFEST), invalid);
       expectOciError(() => parseSignatureManifest(utf8('[]'), MEDIA_TYPE_OCI_MANIFEST), invalid);
       expectOciError(() => parseSignatureManifest(Uint8Array.of(0xff, 0xfe), MEDIA_TYPE_OCI_MANIFEST), invalid);
-      expectOciError(() => parseSignatureManifest(manifestBytes({ schemaVersion: 1, config: LEGACY_CONFIG, layers: [JOSE_LAYER] }), MEDIA_TYPE_OCI_MANIFEST), invalid);
-      expectOciError(() => parseSignatureManifest(manifestBytes({ mediaType: MEDIA_TYPE_OCI_INDEX, config: LEGACY_CONFIG, layers: [JOSE_LAYER] }), MEDIA_TYPE_OCI_MANIFEST), invalid);
-      expectOciError(() => parseSignatureManifest(manifestBytes({ config: LEGACY_CONFIG, layers: [{ ...JOSE_LAYER, digest: 'md5:abc' }] }), MEDIA_TYPE_OCI_MANIFEST), invalid);
-      expectOciError(() => parseSignatureManifest(manifestBytes({ config: LEGACY_CONFIG, layers: [{ ...JOSE_LAYER, size: '8' }] }), MEDIA_TYPE_OCI_MANIFEST), invalid);
-      expectOciError(() => parseSignatureManifest(manifestBytes({ layers: [JOSE_LAYER] }), MEDIA_TYPE_OCI_MANIFEST), invalid);
-      expectOciError(() => parseSignatureManifest(manifestBytes({ config: LEGACY_CONFIG, layers: [JOSE_LAYER], annotations: { a: 1 } }), MEDIA_TYPE_OCI_MANIFEST), invalid);
-      expectOciError(() => parseSignatureManifest(manifestBytes({ config: LEGACY_CONFIG, layers: [JOSE_LAYER], subject: { digest: 'x' } }), MEDIA_TYPE_OCI_MANIFEST), invalid);
+      expectOciError(
+        () =>
+          parseSignatureManifest(
+            manifestBytes({ schemaVersion: 1, config: LEGACY_CONFIG, layers: [JOSE_LAYER] }),
+            MEDIA_TYPE_OCI_MANIFEST,
+          ),
+        invalid,
+      );
+      expectOciError(
+        () =>
+          parseSignatureManifest(
+            manifestBytes({ mediaType: MEDIA_TYPE_OCI_INDEX, config: LEGACY_CONFIG, layers: [JOSE_LAYER] }),
+            MEDIA_TYPE_OCI_MANIFEST,
+          ),
+        invalid,
+      );
+      expectOciError(
+        () =>
+          parseSignatureManifest(
+            manifestBytes({ config: LEGACY_CONFIG, layers: [{ ...JOSE_LAYER, digest: 'md5:abc' }] }),
+            MEDIA_TYPE_OCI_MANIFEST,
+          ),
+        invalid,
+      );
+      expectOciError(
+        () =>
+          parseSignatureManifest(
+            manifestBytes({ config: LEGACY_CONFIG, layers: [{ ...JOSE_LAYER, size: '8' }] }),
+            MEDIA_TYPE_OCI_MANIFEST,
+          ),
+        invalid,
+      );
+      expectOciError(
+        () => parseSignatureManifest(manifestBytes({ layers: [JOSE_LAYER] }), MEDIA_TYPE_OCI_MANIFEST),
+        invalid,
+      );
+      expectOciError(
+        () =>
+          parseSignatureManifest(
+            manifestBytes({ config: LEGACY_CONFIG, layers: [JOSE_LAYER], annotations: { a: 1 } }),
+            MEDIA_TYPE_OCI_MANIFEST,
+          ),
+        invalid,
+      );
+      expectOciError(
+        () =>
+          parseSignatureManifest(
+            manifestBytes({ config: LEGACY_CONFIG, layers: [JOSE_LAYER], subject: { digest: 'x' } }),
+            MEDIA_TYPE_OCI_MANIFEST,
+          ),
+        invalid,
+      );
     });
   });
 });
 
 describe('isSignatureReferrer', () => {
   it('OCI-7, OCI-8: a manifest referrer whose artifactType is the signature type', () => {
-    expect(isSignatureReferrer({ mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).toBe(true);
-    expect(isSignatureReferrer({ mediaType: MEDIA_TYPE_OCI_ARTIFACT_MANIFEST, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).toBe(true);
-    expect(isSignatureReferrer({ mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/vnd.example.sbom' })).toBe(false);
+    expect(
+      isSignatureReferrer({ mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE }),
+    ).toBe(true);
+    expect(
+      isSignatureReferrer({
+        mediaType: MEDIA_TYPE_OCI_ARTIFACT_MANIFEST,
+        artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE,
+      }),
+    ).toBe(true);
+    expect(
+      isSignatureReferrer({ mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/vnd.example.sbom' }),
+    ).toBe(false);
     expect(isSignatureReferrer({ mediaType: MEDIA_TYPE_OCI_MANIFEST })).toBe(false);
-    expect(isSignatureReferrer({ mediaType: MEDIA_TYPE_OCI_INDEX, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).toBe(false);
+    expect(isSignatureReferrer({ mediaType: MEDIA_TYPE_OCI_INDEX, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).toBe(
+      false,
+    );
   });
 });
 
@@ -309,57 +428,76 @@ describe('upstream vectors', async () => {
   const { dir, looked } = await loadUpstreamManifest();
   if (!dir) {
     if (process.env.CI === 'true') throw new Error(`upstream vectors missing at ${looked} (required under CI)`);
-    console.warn(`upstream vectors not found at ${looked}: skipping the byte-exact comparison with notation's stored signature manifests`);
+    console.warn(
+      `upstream vectors not found at ${looked}: skipping the byte-exact comparison with notation's stored signature manifests`,
+    );
   }
-  const layouts = ['e2e-valid-signature', 'e2e-expired-signature', 'e2e-with-expired-cert', 'e2e-valid-multiple-signatures', 'e2e-with-timestamped-signature', 'e2e-with-invalid-timestamped-signature'];
+  const layouts = [
+    'e2e-valid-signature',
+    'e2e-expired-signature',
+    'e2e-with-expired-cert',
+    'e2e-valid-multiple-signatures',
+    'e2e-with-timestamped-signature',
+    'e2e-with-invalid-timestamped-signature',
+  ];
 
-  it.skipIf(!dir).each(layouts)('OCI-3, OCI-5, OCI-6, AMB-20: rebuilding every stored legacy signature manifest of %s from its envelope gives identical bytes', async (layout) => {
-    const root = join(dir!, LAYOUTS_DIR, layout);
-    const blobs = await readLayoutBlobs(root);
-    let rebuilt = 0;
-    for (const [digest, bytes] of blobs) {
-      let parsed;
-      try {
-        parsed = parseSignatureManifest(bytes, MEDIA_TYPE_OCI_MANIFEST);
-      } catch {
-        continue; // not a signature manifest
-      }
-      const envelope = blobs.get(parsed.envelopeDescriptor.digest)!;
-      const jws = readJws(envelope);
-      const built = buildSignatureManifest({
-        envelope,
-        envelopeMediaType: parsed.envelopeMediaType,
-        // The signed descriptor as notation resolved it: plain, as the JWS payload records it.
-        subject: { mediaType: jws.payload.targetArtifact.mediaType, digest: jws.payload.targetArtifact.digest, size: jws.payload.targetArtifact.size },
-        certificateChainDer: jws.x5c,
-        signingTime: jws.signingTime,
-        legacy: true,
-      });
-      expect(text(built.manifest)).toBe(text(bytes));
-      expect(built.descriptor.digest).toBe(digest);
-      rebuilt++;
-    }
-    expect(rebuilt).toBe(layout === 'e2e-valid-multiple-signatures' ? 2 : 1);
-  });
-
-  it.skipIf(!dir)('OCI-8, OCI-6: encodeImageIndex reproduces the stored tag-schema referrers indexes and index.json files byte for byte', async () => {
-    let compared = 0;
-    for (const layout of [...layouts, 'e2e', 'e2e-invalid-signature']) {
+  it.skipIf(!dir).each(layouts)(
+    'OCI-3, OCI-5, OCI-6, AMB-20: rebuilding every stored legacy signature manifest of %s from its envelope gives identical bytes',
+    async (layout) => {
       const root = join(dir!, LAYOUTS_DIR, layout);
-      const indexJson = new Uint8Array(await readFile(join(root, 'index.json')));
-      const candidates = [indexJson, ...[...(await readLayoutBlobs(root)).values()]];
-      for (const bytes of candidates) {
-        let value: ImageIndexJson;
+      const blobs = await readLayoutBlobs(root);
+      let rebuilt = 0;
+      for (const [digest, bytes] of blobs) {
+        let parsed;
         try {
-          value = JSON.parse(text(bytes)) as ImageIndexJson;
+          parsed = parseSignatureManifest(bytes, MEDIA_TYPE_OCI_MANIFEST);
         } catch {
-          continue;
+          continue; // not a signature manifest
         }
-        if (!Array.isArray(value.manifests)) continue;
-        expect(text(encodeImageIndex(value))).toBe(text(bytes).trimEnd());
-        compared++;
+        const envelope = blobs.get(parsed.envelopeDescriptor.digest)!;
+        const jws = readJws(envelope);
+        const built = buildSignatureManifest({
+          envelope,
+          envelopeMediaType: parsed.envelopeMediaType,
+          // The signed descriptor as notation resolved it: plain, as the JWS payload records it.
+          subject: {
+            mediaType: jws.payload.targetArtifact.mediaType,
+            digest: jws.payload.targetArtifact.digest,
+            size: jws.payload.targetArtifact.size,
+          },
+          certificateChainDer: jws.x5c,
+          signingTime: jws.signingTime,
+          legacy: true,
+        });
+        expect(text(built.manifest)).toBe(text(bytes));
+        expect(built.descriptor.digest).toBe(digest);
+        rebuilt++;
       }
-    }
-    expect(compared).toBeGreaterThanOrEqual(13);
-  });
+      expect(rebuilt).toBe(layout === 'e2e-valid-multiple-signatures' ? 2 : 1);
+    },
+  );
+
+  it.skipIf(!dir)(
+    'OCI-8, OCI-6: encodeImageIndex reproduces the stored tag-schema referrers indexes and index.json files byte for byte',
+    async () => {
+      let compared = 0;
+      for (const layout of [...layouts, 'e2e', 'e2e-invalid-signature']) {
+        const root = join(dir!, LAYOUTS_DIR, layout);
+        const indexJson = new Uint8Array(await readFile(join(root, 'index.json')));
+        const candidates = [indexJson, ...[...(await readLayoutBlobs(root)).values()]];
+        for (const bytes of candidates) {
+          let value: ImageIndexJson;
+          try {
+            value = JSON.parse(text(bytes)) as ImageIndexJson;
+          } catch {
+            continue;
+          }
+          if (!Array.isArray(value.manifests)) continue;
+          expect(text(encodeImageIndex(value))).toBe(text(bytes).trimEnd());
+          compared++;
+        }
+      }
+      expect(compared).toBeGreaterThanOrEqual(13);
+    },
+  );
 });

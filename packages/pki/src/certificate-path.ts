@@ -14,8 +14,8 @@
 import { bytesEqual } from './bytes.js';
 import type { Certificate } from './certificate.js';
 import { signatureFailure } from './certificate-rules.js';
-import { goQuote } from './go-quote.js';
 import { CertificateRuleError } from './errors.js';
+import { goQuote } from './go-quote.js';
 
 /** Longest path we try, leaf and root included; real TSA paths have 2–4 certificates. */
 const MAX_PATH_LENGTH = 10;
@@ -66,7 +66,9 @@ export async function buildCertificatePath(options: CertificatePathOptions): Pro
     `${describe(c)} is not valid at ${at.toISOString()} (valid from ${c.notBefore.toISOString()} to ${c.notAfter.toISOString()})`;
 
   if (!leaf.isValidAt(at)) {
-    throw new CertificateRuleError('ERR_CERT_CHAIN', `no path to a trusted root: ${validity(leaf)}`, { subject: leaf.subject });
+    throw new CertificateRuleError('ERR_CERT_CHAIN', `no path to a trusted root: ${validity(leaf)}`, {
+      subject: leaf.subject,
+    });
   }
   if (isRoot(leaf)) return [leaf];
 
@@ -113,6 +115,8 @@ export async function buildCertificatePath(options: CertificatePathOptions): Pro
   const path = await extend([leaf]);
   if (path) return path;
   const detail =
-    refusals.size > 0 ? [...refusals].join('; ') : `no certificate found for issuer ${goQuote(leaf.issuer)} of ${describe(leaf)}`;
+    refusals.size > 0
+      ? [...refusals].join('; ')
+      : `no certificate found for issuer ${goQuote(leaf.issuer)} of ${describe(leaf)}`;
   throw new CertificateRuleError('ERR_CERT_CHAIN', `no path to a trusted root: ${detail}`, { subject: leaf.subject });
 }

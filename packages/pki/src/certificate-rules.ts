@@ -19,7 +19,7 @@ import { bytesEqual } from './bytes.js';
 import type { Certificate } from './certificate.js';
 import { OID } from './certificate.js';
 import { isSignedBy, schemeForSignatureAlgorithm } from './certificate-signature.js';
-import { CertificateRuleError, NotaryError, UnsupportedKeyError, type CertificateRuleCode } from './errors.js';
+import { type CertificateRuleCode, CertificateRuleError, NotaryError, UnsupportedKeyError } from './errors.js';
 import { goQuote } from './go-quote.js';
 import { keySpecOf } from './public-key.js';
 import { formatGoTime, formatRfc1123z } from './time-format.js';
@@ -28,8 +28,17 @@ import { formatGoTime, formatRfc1123z } from './time-format.js';
 /* Message formatting                                                        */
 /* ------------------------------------------------------------------------ */
 
-function ruleError(code: CertificateRuleCode, cert: Pick<Certificate, 'subject'>, message: string, cause?: unknown): CertificateRuleError {
-  return new CertificateRuleError(code, message, cause === undefined ? { subject: cert.subject } : { subject: cert.subject, cause });
+function ruleError(
+  code: CertificateRuleCode,
+  cert: Pick<Certificate, 'subject'>,
+  message: string,
+  cause?: unknown,
+): CertificateRuleError {
+  return new CertificateRuleError(
+    code,
+    message,
+    cause === undefined ? { subject: cert.subject } : { subject: cert.subject, cause },
+  );
 }
 
 /* ------------------------------------------------------------------------ */
@@ -55,7 +64,11 @@ const CONSTRAINT_VIOLATION = 'x509: invalid signature: parent certificate cannot
  *
  * @internal Shared with the path builder; not part of the package API.
  */
-export async function signatureFailure(child: Certificate, parent: Certificate, asIssuer: boolean): Promise<string | undefined> {
+export async function signatureFailure(
+  child: Certificate,
+  parent: Certificate,
+  asIssuer: boolean,
+): Promise<string | undefined> {
   if (asIssuer) {
     const bc = parent.basicConstraints;
     // pkijs numbers versions from 0, so 2 is v3 (Go's Version == 3).
@@ -65,7 +78,11 @@ export async function signatureFailure(child: Certificate, parent: Certificate, 
     if (ku !== undefined && ku.usages.size > 0 && !ku.usages.has('keyCertSign')) return CONSTRAINT_VIOLATION;
   }
   // Throws ERR_CERT_WEAK_SIGNATURE for SHA-1 (CERT-9), ERR_CERT_CHAIN for unknown algorithms.
-  const scheme = schemeForSignatureAlgorithm(child.signatureAlgorithm, child.signatureAlgorithmParameters, child.subject);
+  const scheme = schemeForSignatureAlgorithm(
+    child.signatureAlgorithm,
+    child.signatureAlgorithmParameters,
+    child.subject,
+  );
   const key = parent.publicKey;
   if (key.kind === 'unsupported') return 'x509: cannot verify signature: algorithm unimplemented';
   const wantsEc = scheme.name === 'ECDSA';
@@ -105,7 +122,12 @@ async function issuedBy(child: Certificate, parent: Certificate): Promise<{ fail
 export async function isRootCertificate(cert: Certificate): Promise<boolean> {
   const failure = await signatureFailure(cert, cert, true);
   if (failure !== undefined) {
-    throw ruleError('ERR_CERT_CHAIN', cert, `certificate with subject ${goQuote(cert.subject)} is not a root certificate: ${failure}`, new Error(failure));
+    throw ruleError(
+      'ERR_CERT_CHAIN',
+      cert,
+      `certificate with subject ${goQuote(cert.subject)} is not a root certificate: ${failure}`,
+      new Error(failure),
+    );
   }
   return cert.isSelfIssued;
 }
@@ -168,10 +190,18 @@ function checkCaBasicConstraints(cert: Certificate, expectedPathLen: number): vo
 function checkKeyUsagePresent(cert: Certificate, usage: Usage): NonNullable<Certificate['keyUsage']> {
   const ku = cert.keyUsage;
   if (ku === undefined) {
-    throw ruleError('ERR_CERT_KEY_USAGE', cert, `certificate with subject ${goQuote(cert.subject)}: key usage extension must be present`);
+    throw ruleError(
+      'ERR_CERT_KEY_USAGE',
+      cert,
+      `certificate with subject ${goQuote(cert.subject)}: key usage extension must be present`,
+    );
   }
   if (usage === 'codeSigning' && !ku.critical) {
-    throw ruleError('ERR_CERT_KEY_USAGE', cert, `certificate with subject ${goQuote(cert.subject)}: key usage extension must be marked critical`);
+    throw ruleError(
+      'ERR_CERT_KEY_USAGE',
+      cert,
+      `certificate with subject ${goQuote(cert.subject)}: key usage extension must be marked critical`,
+    );
   }
   return ku;
 }
@@ -206,7 +236,9 @@ function checkLeafCertificate(cert: Certificate, usage: Usage): void {
       `the certificate with subject ${goQuote(cert.subject)} is invalid. The key usage must have the bit positions for "Digital Signature" set`,
     );
   }
-  const forbidden = FORBIDDEN_LEAF_KEY_USAGES.filter(([name]) => ku.usages.has(name)).map(([, goName]) => `"${goName}"`);
+  const forbidden = FORBIDDEN_LEAF_KEY_USAGES.filter(([name]) => ku.usages.has(name)).map(
+    ([, goName]) => `"${goName}"`,
+  );
   if (forbidden.length > 0) {
     throw ruleError(
       'ERR_CERT_KEY_USAGE',
@@ -221,7 +253,9 @@ function checkLeafCertificate(cert: Certificate, usage: Usage): void {
     keySpecOf(cert.publicKey);
   } catch (error) {
     if (!(error instanceof UnsupportedKeyError)) throw error;
-    throw new UnsupportedKeyError(`certificate with subject ${goQuote(cert.subject)}: ${error.message}`, { cause: error });
+    throw new UnsupportedKeyError(`certificate with subject ${goQuote(cert.subject)}: ${error.message}`, {
+      cause: error,
+    });
   }
 }
 
@@ -275,7 +309,10 @@ function checkSigningTime(cert: Certificate, signingTime: Date | undefined): voi
 function wrapSelfSigned(error: unknown): never {
   const prefix = 'invalid self-signed certificate. Error: ';
   if (error instanceof CertificateRuleError) {
-    throw new CertificateRuleError(error.code, prefix + error.message, { cause: error, ...(error.subject === undefined ? {} : { subject: error.subject }) });
+    throw new CertificateRuleError(error.code, prefix + error.message, {
+      cause: error,
+      ...(error.subject === undefined ? {} : { subject: error.subject }),
+    });
   }
   if (error instanceof UnsupportedKeyError) throw new UnsupportedKeyError(prefix + error.message, { cause: error });
   throw error;
@@ -285,7 +322,11 @@ function wrapSelfSigned(error: unknown): never {
 /* Chains                                                                    */
 /* ------------------------------------------------------------------------ */
 
-async function validateChain(chain: readonly Certificate[], usage: Usage, signingTime: Date | undefined): Promise<void> {
+async function validateChain(
+  chain: readonly Certificate[],
+  usage: Usage,
+  signingTime: Date | undefined,
+): Promise<void> {
   if (chain.length === 0) {
     throw new CertificateRuleError('ERR_CERT_CHAIN', 'certificate chain must contain at least one certificate');
   }
@@ -299,7 +340,12 @@ async function validateChain(chain: readonly Certificate[], usage: Usage, signin
     // anywhere in the chain, so ours throws ERR_CERT_WEAK_SIGNATURE instead.
     const failure = await signatureFailure(cert, cert, false);
     if (failure !== undefined) {
-      throw ruleError('ERR_CERT_CHAIN', cert, `invalid self-signed certificate. subject: ${goQuote(cert.subject)}. Error: ${failure}`, new Error(failure));
+      throw ruleError(
+        'ERR_CERT_CHAIN',
+        cert,
+        `invalid self-signed certificate. subject: ${goQuote(cert.subject)}. Error: ${failure}`,
+        new Error(failure),
+      );
     }
     if (!cert.isSelfIssued) {
       // notation's two validators differ by one space here; keep each one's wording.
@@ -369,7 +415,11 @@ async function validateChain(chain: readonly Certificate[], usage: Usage, signin
         );
       }
       if (!link.issued) {
-        throw ruleError('ERR_CERT_CHAIN', cert, `certificate with subject ${goQuote(cert.subject)} is not issued by ${goQuote(parent.subject)}`);
+        throw ruleError(
+          'ERR_CERT_CHAIN',
+          cert,
+          `certificate with subject ${goQuote(cert.subject)} is not issued by ${goQuote(parent.subject)}`,
+        );
       }
     }
     if (i === 0) checkLeafCertificate(cert, usage);
@@ -390,7 +440,10 @@ async function validateChain(chain: readonly Certificate[], usage: Usage, signin
  * {@link UnsupportedKeyError} (`ERR_CERT_UNSUPPORTED_KEY`) for the first
  * failure found, walking from the leaf to the root.
  */
-export async function validateCodeSigningChain(chain: readonly Certificate[], options?: { signingTime?: Date }): Promise<void> {
+export async function validateCodeSigningChain(
+  chain: readonly Certificate[],
+  options?: { signingTime?: Date },
+): Promise<void> {
   await validateChain(chain, 'codeSigning', options?.signingTime);
 }
 

@@ -1,8 +1,10 @@
 import type { HashAlgorithm } from './algorithm.js';
 import type { Certificate } from './certificate.js';
 import {
+  type AlgorithmIdentifier,
   algorithmIdentifier,
   children,
+  type DerElement,
   DerError,
   ecdsaSignatureToRaw,
   oidValue,
@@ -10,11 +12,9 @@ import {
   sequence,
   smallIntegerValue,
   TAG,
-  type AlgorithmIdentifier,
-  type DerElement,
 } from './der.js';
 import { CertificateRuleError } from './errors.js';
-import { verifyPublicKeySignature, type VerificationScheme } from './signature-verification.js';
+import { type VerificationScheme, verifyPublicKeySignature } from './signature-verification.js';
 
 /** Signature algorithm OIDs we verify on certificates, CRLs and OCSP responses. */
 const SCHEMES: Readonly<Record<string, VerificationScheme>> = {
@@ -46,14 +46,16 @@ const HASH_LENGTH: Readonly<Record<HashAlgorithm, number>> = { 'SHA-256': 32, 'S
 /** An X.509 AlgorithmIdentifier: OID and the DER of its parameters (undefined when absent). */
 export type SignatureAlgorithmIdentifier = AlgorithmIdentifier;
 
-const isNull = (parameters: Uint8Array | undefined): boolean => parameters !== undefined && parameters.length === 2 && parameters[0] === 0x05 && parameters[1] === 0x00;
+const isNull = (parameters: Uint8Array | undefined): boolean =>
+  parameters !== undefined && parameters.length === 2 && parameters[0] === 0x05 && parameters[1] === 0x00;
 
 /** A hash AlgorithmIdentifier inside PSS parameters: parameters absent or NULL (as Go). */
 function pssHash(der: Uint8Array, element: DerElement | undefined): string {
   const [inner, ...rest] = children(der, element!);
   if (rest.length > 0) throw new DerError('malformed RSASSA-PSS parameters');
   const ai = algorithmIdentifier(der, inner, 'RSASSA-PSS parameters');
-  if (ai.parameters !== undefined && !isNull(ai.parameters)) throw new DerError('RSASSA-PSS hash parameters must be absent or NULL');
+  if (ai.parameters !== undefined && !isNull(ai.parameters))
+    throw new DerError('RSASSA-PSS hash parameters must be absent or NULL');
   return ai.oid;
 }
 
@@ -66,7 +68,11 @@ function pssHash(der: Uint8Array, element: DerElement | undefined): string {
 function pssScheme(parameters: Uint8Array | undefined): VerificationScheme | undefined {
   if (parameters === undefined) return undefined;
   try {
-    const fields = sequence(parameters, readOnly(parameters, TAG.SEQUENCE, 'RSASSA-PSS parameters'), 'RSASSA-PSS parameters');
+    const fields = sequence(
+      parameters,
+      readOnly(parameters, TAG.SEQUENCE, 'RSASSA-PSS parameters'),
+      'RSASSA-PSS parameters',
+    );
     let i = 0;
     const hashOid = fields[i]?.tag === 0xa0 ? pssHash(parameters, fields[i++]) : undefined;
     let mgfHashOid: string | undefined;
@@ -117,13 +123,25 @@ function parametersFit(scheme: VerificationScheme, parameters: Uint8Array | unde
  * `ERR_CERT_WEAK_SIGNATURE` for SHA-1 (CERT-9) and `ERR_CERT_CHAIN` for
  * anything unsupported, including parameters that do not fit the algorithm.
  */
-export function schemeForSignatureAlgorithm(oid: string, parameters: Uint8Array | undefined, subject: string): VerificationScheme {
+export function schemeForSignatureAlgorithm(
+  oid: string,
+  parameters: Uint8Array | undefined,
+  subject: string,
+): VerificationScheme {
   if (SHA1_SIGNATURE_OIDS.has(oid)) {
-    throw new CertificateRuleError('ERR_CERT_WEAK_SIGNATURE', `certificate with subject "${subject}" is signed with SHA-1 (${oid}), which is not allowed`, { subject });
+    throw new CertificateRuleError(
+      'ERR_CERT_WEAK_SIGNATURE',
+      `certificate with subject "${subject}" is signed with SHA-1 (${oid}), which is not allowed`,
+      { subject },
+    );
   }
   const scheme = oid === RSASSA_PSS ? pssScheme(parameters) : SCHEMES[oid];
   if (!scheme) {
-    throw new CertificateRuleError('ERR_CERT_CHAIN', `certificate with subject "${subject}" uses an unsupported signature algorithm ${oid}`, { subject });
+    throw new CertificateRuleError(
+      'ERR_CERT_CHAIN',
+      `certificate with subject "${subject}" uses an unsupported signature algorithm ${oid}`,
+      { subject },
+    );
   }
   if (!parametersFit(scheme, parameters)) {
     throw new CertificateRuleError(

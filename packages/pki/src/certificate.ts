@@ -1,9 +1,7 @@
+import { sha256 } from '@noble/hashes/sha2.js';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesEqual, concatBytes, toHex } from './bytes.js';
-import { CertificateParseError } from './errors.js';
-import { decodePem, isPem } from './pem.js';
 import {
   algorithmIdentifier,
   bitStringValue,
@@ -11,6 +9,7 @@ import {
   children,
   contents,
   DerCursor,
+  type DerElement,
   DerError,
   IMPL_TRAILING,
   integerBytes,
@@ -24,10 +23,11 @@ import {
   TAG,
   timeValue,
   whole,
-  type DerElement,
 } from './der.js';
-import { readPublicKey, type PublicKey } from './public-key.js';
-import { GO_ATTRIBUTE_NAMES, renderGoName, type NameAttribute } from './x509-name.js';
+import { CertificateParseError } from './errors.js';
+import { decodePem, isPem } from './pem.js';
+import { type PublicKey, readPublicKey } from './public-key.js';
+import { GO_ATTRIBUTE_NAMES, type NameAttribute, renderGoName } from './x509-name.js';
 
 const EMPTY = new Uint8Array(0);
 
@@ -83,7 +83,10 @@ function goMarshalString(value: string): Uint8Array {
   const body = new TextEncoder().encode(value);
   const length: number[] = [];
   for (let n = body.length; n > 0; n = Math.floor(n / 256)) length.unshift(n % 256);
-  const header = body.length < 0x80 ? [printable ? 0x13 : 0x0c, body.length] : [printable ? 0x13 : 0x0c, 0x80 | length.length, ...length];
+  const header =
+    body.length < 0x80
+      ? [printable ? 0x13 : 0x0c, body.length]
+      : [printable ? 0x13 : 0x0c, 0x80 | length.length, ...length];
   return concatBytes(new Uint8Array(header), body);
 }
 
@@ -166,7 +169,8 @@ export class Certificate {
     // refused in microseconds instead of being hashed (issue 12).
     try {
       const outer = readOnly(der, TAG.SEQUENCE, 'Certificate');
-      if (readElement(der, outer.contentStart, outer.end).tag !== TAG.SEQUENCE) throw new DerError('malformed tbsCertificate');
+      if (readElement(der, outer.contentStart, outer.end).tag !== TAG.SEQUENCE)
+        throw new DerError('malformed tbsCertificate');
     } catch (error) {
       fail(`malformed certificate: ${error instanceof Error ? error.message : String(error)}`, error);
     }
@@ -184,7 +188,8 @@ export class Certificate {
     const certificate = parsedFirst ?? new Certificate(der.slice());
     certificate.#fingerprint = key;
     parsedCertificates.set(key, certificate);
-    if (parsedCertificates.size > MAX_CACHED_CERTIFICATES) parsedCertificates.delete(parsedCertificates.keys().next().value!);
+    if (parsedCertificates.size > MAX_CACHED_CERTIFICATES)
+      parsedCertificates.delete(parsedCertificates.keys().next().value!);
     return certificate;
   }
 
@@ -257,7 +262,7 @@ function parseCertificateDer(der: Uint8Array) {
   const spkiBytes = whole(der, spki).slice();
   const publicKey = readPublicKey(spkiBytes);
 
-  let extensions: CertificateExtension[] = [];
+  const extensions: CertificateExtension[] = [];
   // [impl] RFC 5280 §4.1: a v1 certificate ends with its key. Go skips whatever follows; we refuse it.
   if (version === 0 && !tbs.empty) throw new DerError('fields after the key of a v1 certificate [impl:ext-version]');
   // issuerUniqueID [1] and subjectUniqueID [2] (IMPLICIT BIT STRING), skipped as Go skips them.
@@ -371,7 +376,11 @@ function checkKeyIdentifiers(extensions: readonly CertificateExtension[]): void 
   const aki = extensions.find((e) => e.oid === OID.authorityKeyIdentifier);
   if (aki) {
     // Go reads the keyIdentifier only and skips the issuer and serial fields after it.
-    new DerCursor(aki.value, extensionValue(aki, TAG.SEQUENCE, 'authority key identifier'), 'authority key identifier').optional(0x80);
+    new DerCursor(
+      aki.value,
+      extensionValue(aki, TAG.SEQUENCE, 'authority key identifier'),
+      'authority key identifier',
+    ).optional(0x80);
   }
 }
 
@@ -379,7 +388,11 @@ function checkKeyIdentifiers(extensions: readonly CertificateExtension[]): void 
 function decodeKeyUsage(extensions: readonly CertificateExtension[]): Certificate['keyUsage'] {
   const extension = extensions.find((e) => e.oid === OID.keyUsage);
   if (!extension) return undefined;
-  const bits = bitStringValue(extension.value, extensionValue(extension, TAG.BIT_STRING, 'key usage'), 'key usage').bytes;
+  const bits = bitStringValue(
+    extension.value,
+    extensionValue(extension, TAG.BIT_STRING, 'key usage'),
+    'key usage',
+  ).bytes;
   const usages = new Set<KeyUsageName>();
   KEY_USAGE_NAMES.forEach((name, bit) => {
     const byte = bits[bit >> 3];
@@ -393,7 +406,9 @@ function decodeExtendedKeyUsage(extensions: readonly CertificateExtension[]): Ce
   const extension = extensions.find((e) => e.oid === OID.extKeyUsage);
   if (!extension) return undefined;
   const v = extension.value;
-  const purposes = children(v, extensionValue(extension, TAG.SEQUENCE, 'extended key usages')).map((item) => oidValue(v, item, 'extended key usages'));
+  const purposes = children(v, extensionValue(extension, TAG.SEQUENCE, 'extended key usages')).map((item) =>
+    oidValue(v, item, 'extended key usages'),
+  );
   return { critical: extension.critical, purposes };
 }
 
@@ -442,7 +457,8 @@ export function parseCertificates(input: Uint8Array | string): Certificate[] {
     if (certificates.length === 0) fail('no certificate found in PEM input');
     return certificates;
   }
-  if (typeof input === 'string') fail(input.trim() === '' ? 'no certificate found: input is empty' : 'malformed certificate: not PEM');
+  if (typeof input === 'string')
+    fail(input.trim() === '' ? 'no certificate found: input is empty' : 'malformed certificate: not PEM');
   if (input.length === 0) fail('no certificate found: input is empty');
   const certificates: Certificate[] = [];
   for (let offset = 0; offset < input.length; ) {

@@ -15,8 +15,9 @@
  * millisecond per certificate, walking the TLVs directly a few microseconds.
  * Every loop is bounded by the input length.
  */
-import { NotaryError } from './errors.js';
+
 import { toHex } from './bytes.js';
+import { NotaryError } from './errors.js';
 
 /** One TLV element: its tag byte, and where its header and contents lie in `bytes`. */
 export interface DerElement {
@@ -88,7 +89,8 @@ export function readElement(bytes: Uint8Array, offset: number, limit = bytes.len
     if (offset + 2 + count > limit) throw new DerError('truncated length');
     length = 0;
     for (let i = 0; i < count; i++) length = length * 256 + bytes[offset + 2 + i]!;
-    if (minimalLength && (length < 0x80 || bytes[offset + 2] === 0)) throw new DerError('non-minimal length is not DER');
+    if (minimalLength && (length < 0x80 || bytes[offset + 2] === 0))
+      throw new DerError('non-minimal length is not DER');
     header += count;
   }
   const end = offset + header + length;
@@ -129,7 +131,13 @@ export class DerCursor {
   readonly #minimalLengths: boolean;
 
   /** `minimalLengths: false` reads BER long-form lengths too (timestamp tokens: {@link assertDefiniteLengthBer}). */
-  constructor(bytes: Uint8Array, parent: DerElement | undefined, what: string, tag: number = TAG.SEQUENCE, minimalLengths = true) {
+  constructor(
+    bytes: Uint8Array,
+    parent: DerElement | undefined,
+    what: string,
+    tag: number = TAG.SEQUENCE,
+    minimalLengths = true,
+  ) {
     if (!parent || parent.tag !== tag) throw new DerError(`malformed ${what}`);
     this.#bytes = bytes;
     this.#offset = parent.contentStart;
@@ -198,7 +206,12 @@ export function assertDefiniteLengthBer(bytes: Uint8Array, maxDepth = 48): void 
 }
 
 /** The children of a SEQUENCE (or `tag`), failing with `what` otherwise. */
-export function sequence(bytes: Uint8Array, element: DerElement | undefined, what: string, tag: number = TAG.SEQUENCE): DerElement[] {
+export function sequence(
+  bytes: Uint8Array,
+  element: DerElement | undefined,
+  what: string,
+  tag: number = TAG.SEQUENCE,
+): DerElement[] {
   if (!element || element.tag !== tag) throw new DerError(`malformed ${what}`);
   return children(bytes, element);
 }
@@ -219,7 +232,12 @@ function expectTag(element: DerElement | undefined, tag: number, what: string): 
 }
 
 /** Content octets of a minimal INTEGER (X.690 §8.3.2; cryptobyte's checkASN1Integer). */
-export function integerBytes(bytes: Uint8Array, element: DerElement | undefined, what = 'INTEGER', tag: number = TAG.INTEGER): Uint8Array {
+export function integerBytes(
+  bytes: Uint8Array,
+  element: DerElement | undefined,
+  what = 'INTEGER',
+  tag: number = TAG.INTEGER,
+): Uint8Array {
   const value = contents(bytes, expectTag(element, tag, what));
   if (value.length === 0) throw new DerError(`malformed ${what}: empty INTEGER`);
   if (value.length > 1 && ((value[0] === 0 && value[1]! < 0x80) || (value[0] === 0xff && value[1]! >= 0x80))) {
@@ -229,7 +247,12 @@ export function integerBytes(bytes: Uint8Array, element: DerElement | undefined,
 }
 
 /** A minimal INTEGER as a bigint (two's complement). */
-export function integerValue(bytes: Uint8Array, element: DerElement | undefined, what = 'INTEGER', tag: number = TAG.INTEGER): bigint {
+export function integerValue(
+  bytes: Uint8Array,
+  element: DerElement | undefined,
+  what = 'INTEGER',
+  tag: number = TAG.INTEGER,
+): bigint {
   return signedBigInt(integerBytes(bytes, element, what, tag));
 }
 
@@ -242,7 +265,12 @@ export function signedBigInt(value: Uint8Array): bigint {
 }
 
 /** A minimal INTEGER that must fit in a 64-bit signed integer (Go's `int`), as a number. */
-export function smallIntegerValue(bytes: Uint8Array, element: DerElement | undefined, what = 'INTEGER', tag: number = TAG.INTEGER): number {
+export function smallIntegerValue(
+  bytes: Uint8Array,
+  element: DerElement | undefined,
+  what = 'INTEGER',
+  tag: number = TAG.INTEGER,
+): number {
   const value = integerBytes(bytes, element, what, tag);
   if (value.length > 8) throw new DerError(`malformed ${what}: INTEGER too large`);
   return Number(signedBigInt(value));
@@ -251,7 +279,8 @@ export function smallIntegerValue(bytes: Uint8Array, element: DerElement | undef
 /** A BOOLEAN: exactly one octet, `00` or `FF` (X.690 §11.1; Go's ReadASN1Boolean). */
 export function booleanValue(bytes: Uint8Array, element: DerElement | undefined, what = 'BOOLEAN'): boolean {
   const value = contents(bytes, expectTag(element, TAG.BOOLEAN, what));
-  if (value.length !== 1 || (value[0] !== 0x00 && value[0] !== 0xff)) throw new DerError(`malformed ${what}: BOOLEAN must be 00 or FF`);
+  if (value.length !== 1 || (value[0] !== 0x00 && value[0] !== 0xff))
+    throw new DerError(`malformed ${what}: BOOLEAN must be 00 or FF`);
   return value[0] === 0xff;
 }
 
@@ -283,12 +312,18 @@ export function oidValue(bytes: Uint8Array, element: DerElement | undefined, wha
 }
 
 /** A BIT STRING's unused-bit count and octets (Go's ReadASN1BitString: at most 7 unused bits, all zero). */
-export function bitStringValue(bytes: Uint8Array, element: DerElement | undefined, what = 'BIT STRING'): { unusedBits: number; bytes: Uint8Array } {
+export function bitStringValue(
+  bytes: Uint8Array,
+  element: DerElement | undefined,
+  what = 'BIT STRING',
+): { unusedBits: number; bytes: Uint8Array } {
   const value = contents(bytes, expectTag(element, TAG.BIT_STRING, what));
   if (value.length === 0) throw new DerError(`malformed ${what}: empty BIT STRING`);
   const unusedBits = value[0]!;
-  if (unusedBits > 7 || (value.length === 1 && unusedBits > 0)) throw new DerError(`malformed ${what}: invalid unused-bit count`);
-  if ((value[value.length - 1]! & ((1 << unusedBits) - 1)) !== 0) throw new DerError(`malformed ${what}: unused bits must be zero`);
+  if (unusedBits > 7 || (value.length === 1 && unusedBits > 0))
+    throw new DerError(`malformed ${what}: invalid unused-bit count`);
+  if ((value[value.length - 1]! & ((1 << unusedBits) - 1)) !== 0)
+    throw new DerError(`malformed ${what}: unused bits must be zero`);
   return { unusedBits, bytes: value.subarray(1) };
 }
 
@@ -298,7 +333,8 @@ export function rightAligned(bits: { unusedBits: number; bytes: Uint8Array }): U
   const shift = bits.unusedBits;
   const out = new Uint8Array(bits.bytes.length);
   out[0] = bits.bytes[0]! >> shift;
-  for (let i = 1; i < bits.bytes.length; i++) out[i] = ((bits.bytes[i - 1]! << (8 - shift)) | (bits.bytes[i]! >> shift)) & 0xff;
+  for (let i = 1; i < bits.bytes.length; i++)
+    out[i] = ((bits.bytes[i - 1]! << (8 - shift)) | (bits.bytes[i]! >> shift)) & 0xff;
   return out;
 }
 
@@ -309,7 +345,11 @@ export interface AlgorithmIdentifier {
 }
 
 /** Reads an AlgorithmIdentifier SEQUENCE { OID, ANY OPTIONAL }. */
-export function algorithmIdentifier(bytes: Uint8Array, element: DerElement | undefined, what = 'AlgorithmIdentifier'): AlgorithmIdentifier {
+export function algorithmIdentifier(
+  bytes: Uint8Array,
+  element: DerElement | undefined,
+  what = 'AlgorithmIdentifier',
+): AlgorithmIdentifier {
   const cursor = new DerCursor(bytes, element, what);
   const oid = oidValue(bytes, cursor.next(), what);
   const parameters = cursor.empty ? undefined : whole(bytes, cursor.next()).slice();
@@ -341,7 +381,9 @@ export function timeValue(bytes: Uint8Array, element: DerElement): Date {
   const utc = element.tag === TAG.UTCTime;
   if (!utc && element.tag !== TAG.GeneralizedTime) throw new DerError('unsupported time format');
   const what = utc ? 'UTCTime' : 'GeneralizedTime';
-  const match = utc ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text) : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
+  const match = utc
+    ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text)
+    : /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(text);
   if (!match) {
     const lax = utc ? /^\d{10}(\d{2})?([+-]\d{4}|Z)$/.test(text) : /^\d{14}[+-]\d{4}$/.test(text);
     throw new DerError(`invalid ${what} ${JSON.stringify(text)}${lax ? ' [impl:time-zulu]' : ''}`);
@@ -419,7 +461,12 @@ export function stringValue(bytes: Uint8Array, element: DerElement): string | un
       let text = '';
       for (let i = 0; i < end; i += 2) {
         const unit = (value[i]! << 8) | value[i + 1]!;
-        if (unit === 0xfffe || unit === 0xffff || (unit >= 0xfdd0 && unit <= 0xfdef) || (unit >= 0xd800 && unit <= 0xdfff)) {
+        if (
+          unit === 0xfffe ||
+          unit === 0xffff ||
+          (unit >= 0xfdd0 && unit <= 0xfdef) ||
+          (unit >= 0xd800 && unit <= 0xdfff)
+        ) {
           throw new DerError('invalid BMPString: surrogate or non-character');
         }
         text += String.fromCharCode(unit);

@@ -5,10 +5,11 @@
  * HTTP bodies. Packages that must not depend on X.509 (oci) import only this
  * subpath of pki.
  */
-export { NotaryError, type FoundationErrorCode } from './errors.js';
+
+export { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from './base64.js';
 export { bytesEqual, concatBytes, concatChunks, exactBytes, toHex } from './bytes.js';
-export { encodeBase64, decodeBase64, encodeBase64Url, decodeBase64Url } from './base64.js';
-export { goJson, goJsonString, compareUtf8, type GoJsonValue, type GoJsonObject } from './go-json.js';
-export { goQuote, goQuoteList, goQuoteMap, goQuoteMapList, goCharU } from './go-quote.js';
-export { formatRfc3339, formatRfc1123z, formatGoTime } from './time-format.js';
-export { readBoundedBody, raceAbort, discardBody } from './http/bounded-body.js';
+export { type FoundationErrorCode, NotaryError } from './errors.js';
+export { compareUtf8, type GoJsonObject, type GoJsonValue, goJson, goJsonString } from './go-json.js';
+export { goCharU, goQuote, goQuoteList, goQuoteMap, goQuoteMapList } from './go-quote.js';
+export { discardBody, raceAbort, readBoundedBody } from './http/bounded-body.js';
+export { formatGoTime, formatRfc1123z, formatRfc3339 } from './time-format.js';

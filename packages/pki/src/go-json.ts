@@ -20,10 +20,12 @@ const GO_EXTRA_ESCAPES: Readonly<Record<string, string>> = {
 
 /** A JSON string literal as Go's json.Marshal writes it. */
 export function goJsonString(value: string): string {
-  return JSON.stringify(value)
-    .replace(/[<>&\u2028\u2029]/g, (c) => GO_EXTRA_ESCAPES[c]!)
-    // Only a real escape (after an even number of backslashes) is a lone surrogate.
-    .replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, '$1\\ufffd');
+  return (
+    JSON.stringify(value)
+      .replace(/[<>&\u2028\u2029]/g, (c) => GO_EXTRA_ESCAPES[c]!)
+      // Only a real escape (after an even number of backslashes) is a lone surrogate.
+      .replace(/(?<!\\)((?:\\\\)*)\\ud[89a-f][0-9a-f]{2}/g, '$1\\ufffd')
+  );
 }
 
 /**

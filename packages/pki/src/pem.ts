@@ -82,7 +82,12 @@ export function decodePem(text: string): PemBlock[] {
   for (let i = 0; i < count; i++) {
     const start = starts[i]!;
     const end = ends[i]!;
-    if (end - start < BEGIN.length + DASHES.length || !text.startsWith(BEGIN, start) || !text.startsWith(DASHES, end - DASHES.length)) continue;
+    if (
+      end - start < BEGIN.length + DASHES.length ||
+      !text.startsWith(BEGIN, start) ||
+      !text.startsWith(DASHES, end - DASHES.length)
+    )
+      continue;
     const body = nextNonHeader[i + 1]!;
     // Go gives up on the whole input when it ends inside the headers.
     if (body >= count) break;
@@ -95,7 +100,12 @@ export function decodePem(text: string): PemBlock[] {
     for (let h = i + 1; h < body; h++) {
       const header = text.slice(starts[h]!, ends[h]!);
       const colon = header.indexOf(':');
-      Object.defineProperty(headers, header.slice(0, colon).trim(), { value: header.slice(colon + 1).trim(), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(headers, header.slice(0, colon).trim(), {
+        value: header.slice(colon + 1).trim(),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     // Check each body line before joining them, so that a bad block fails at
     // its first bad line rather than after copying the whole body.

@@ -1,5 +1,19 @@
 import { p256, p384, p521 } from '@noble/curves/nist.js';
-import { algorithmIdentifier, bitStringValue, DerCursor, DerError, IMPL_TRAILING, integerBytes, integerValue, oidValue, readElement, readOnly, rightAligned, sequence, TAG } from './der.js';
+import {
+  algorithmIdentifier,
+  bitStringValue,
+  DerCursor,
+  DerError,
+  IMPL_TRAILING,
+  integerBytes,
+  integerValue,
+  oidValue,
+  readElement,
+  readOnly,
+  rightAligned,
+  sequence,
+  TAG,
+} from './der.js';
 import { UnsupportedKeyError } from './errors.js';
 
 /** The six Notary key specs (ALG-2). */
@@ -54,7 +68,12 @@ export function readPublicKey(spki: Uint8Array): PublicKey {
   const keyBytes = rightAligned(bitStringValue(spki, keyElement, 'subjectPublicKey'));
   if (algorithm === OID_RSA_ENCRYPTION) {
     // RFC 3279 §2.3.1, Go: "x509: RSA key missing NULL parameters".
-    if (!parameters || parameters.length !== 2 || parameters[0] !== NULL_PARAMETERS[0] || parameters[1] !== NULL_PARAMETERS[1]) {
+    if (
+      !parameters ||
+      parameters.length !== 2 ||
+      parameters[0] !== NULL_PARAMETERS[0] ||
+      parameters[1] !== NULL_PARAMETERS[1]
+    ) {
       throw new DerError('RSA key missing NULL parameters');
     }
     // [impl] Go ignores bytes after the RSAPublicKey and after its exponent; we refuse them.
@@ -62,7 +81,8 @@ export function readPublicKey(spki: Uint8Array): PublicKey {
     const n = rsaKey.next('RSA modulus');
     const e = rsaKey.next('RSA public exponent');
     rsaKey.end();
-    if (readElement(keyBytes, 0).end !== keyBytes.length) throw new DerError(`invalid RSA public key: trailing data ${IMPL_TRAILING}`);
+    if (readElement(keyBytes, 0).end !== keyBytes.length)
+      throw new DerError(`invalid RSA public key: trailing data ${IMPL_TRAILING}`);
     const modulus = integerValue(keyBytes, n, 'RSA modulus');
     // Go reads the exponent into an int: more than 64 bits is malformed.
     if (integerBytes(keyBytes, e, 'RSA public exponent').length > 8) throw new DerError('invalid RSA public exponent');
@@ -82,10 +102,12 @@ export function readPublicKey(spki: Uint8Array): PublicKey {
     const curve = CURVE_BY_OID[curveOid];
     if (!curve) {
       // Go knows P-224 but the Notary key specs do not (AMB-12).
-      if (curveOid === OID_P224 && keyBytes.length === 57 && keyBytes[0] === 0x04) return { kind: 'unsupported', spki, algorithm, detail: `EC curve ${curveOid}` };
+      if (curveOid === OID_P224 && keyBytes.length === 57 && keyBytes[0] === 0x04)
+        return { kind: 'unsupported', spki, algorithm, detail: `EC curve ${curveOid}` };
       throw new DerError(`unsupported elliptic curve ${curveOid}`);
     }
-    if (keyBytes.length !== 1 + 2 * COORDINATE_SIZE[curve] || keyBytes[0] !== 0x04) throw new DerError('failed to unmarshal elliptic curve point');
+    if (keyBytes.length !== 1 + 2 * COORDINATE_SIZE[curve] || keyBytes[0] !== 0x04)
+      throw new DerError('failed to unmarshal elliptic curve point');
     try {
       POINT_CHECK[curve].Point.fromBytes(keyBytes).assertValidity();
     } catch {
@@ -102,7 +124,13 @@ export function readPublicKey(spki: Uint8Array): PublicKey {
     try {
       const [n, e] = sequence(keyBytes, readOnly(keyBytes, TAG.SEQUENCE, 'RSA public key'), 'RSA public key');
       const modulus = integerValue(keyBytes, n, 'RSA modulus');
-      return { kind: 'RSA', spki, modulus, exponent: integerValue(keyBytes, e, 'RSA public exponent'), modulusBits: bitLength(modulus) };
+      return {
+        kind: 'RSA',
+        spki,
+        modulus,
+        exponent: integerValue(keyBytes, e, 'RSA public exponent'),
+        modulusBits: bitLength(modulus),
+      };
     } catch {
       return { kind: 'unsupported', spki, algorithm, detail: 'malformed RSA public key' };
     }
@@ -120,7 +148,12 @@ export function parsePublicKey(spki: Uint8Array): PublicKey {
     return readPublicKey(spki);
   } catch (error) {
     if (!(error instanceof DerError)) throw error;
-    return { kind: 'unsupported', spki, algorithm: 'unknown', detail: `malformed SubjectPublicKeyInfo (${error.message})` };
+    return {
+      kind: 'unsupported',
+      spki,
+      algorithm: 'unknown',
+      detail: `malformed SubjectPublicKeyInfo (${error.message})`,
+    };
   }
 }
 

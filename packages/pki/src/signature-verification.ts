@@ -66,7 +66,12 @@ export async function verifyPublicKeySignature(
   }
   const cryptoKey = await importVerifyKey(key, { name: 'RSA-PSS', hash: scheme.hash });
   const saltLength = scheme.saltLength === 'any' ? HASH_LENGTH[scheme.hash] : scheme.saltLength;
-  const ok = await crypto.subtle.verify({ name: 'RSA-PSS', saltLength }, cryptoKey, exactBytes(signature), exactBytes(data));
+  const ok = await crypto.subtle.verify(
+    { name: 'RSA-PSS', saltLength },
+    cryptoKey,
+    exactBytes(signature),
+    exactBytes(data),
+  );
   if (ok || scheme.saltLength !== 'any') return ok;
   // WebCrypto needs the salt length up front; other lengths are rare, so only then
   // fall back to recovering it from the encoded message.
@@ -97,7 +102,9 @@ async function verifyEcdsa(
 }
 
 function isNotSupported(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'NotSupportedError' || /not supported|unsupported/i.test(error.message));
+  return (
+    error instanceof Error && (error.name === 'NotSupportedError' || /not supported|unsupported/i.test(error.message))
+  );
 }
 
 function verifyEcdsaWithNoble(
@@ -147,7 +154,12 @@ function mgf1(hash: HashAlgorithm, seed: Uint8Array, length: number): Uint8Array
 }
 
 /** RSASSA-PSS-VERIFY (RFC 8017 §8.1.2, §9.1.2) with the salt length recovered from DB. */
-function verifyPssAnySalt(key: Extract<PublicKey, { kind: 'RSA' }>, hash: HashAlgorithm, signature: Uint8Array, data: Uint8Array): boolean {
+function verifyPssAnySalt(
+  key: Extract<PublicKey, { kind: 'RSA' }>,
+  hash: HashAlgorithm,
+  signature: Uint8Array,
+  data: Uint8Array,
+): boolean {
   const s = signature.reduce((n, b) => (n << 8n) | BigInt(b), 0n);
   if (s >= key.modulus) return false;
   const emBits = key.modulusBits - 1;

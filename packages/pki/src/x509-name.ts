@@ -34,7 +34,17 @@ export const GO_ATTRIBUTE_NAMES: Readonly<Record<string, string>> = {
 };
 
 // ToRDNSequence order: C, ST, L, STREET, POSTALCODE, O, OU, CN, SERIALNUMBER.
-const GO_FIELD_ORDER = ['2.5.4.6', '2.5.4.8', '2.5.4.7', '2.5.4.9', '2.5.4.17', '2.5.4.10', '2.5.4.11', '2.5.4.3', '2.5.4.5'];
+const GO_FIELD_ORDER = [
+  '2.5.4.6',
+  '2.5.4.8',
+  '2.5.4.7',
+  '2.5.4.9',
+  '2.5.4.17',
+  '2.5.4.10',
+  '2.5.4.11',
+  '2.5.4.3',
+  '2.5.4.5',
+];
 
 function escapeValue(value: string): string {
   const chars = [...value];
@@ -79,7 +89,11 @@ export function renderGoName(attributes: readonly NameAttribute[]): string {
   }
   for (const oid of GO_FIELD_ORDER) {
     const values = known.get(oid);
-    if (values && values.length > 0 && !(values.length === 1 && values[0] === '' && (oid === '2.5.4.3' || oid === '2.5.4.5'))) {
+    if (
+      values &&
+      values.length > 0 &&
+      !(values.length === 1 && values[0] === '' && (oid === '2.5.4.3' || oid === '2.5.4.5'))
+    ) {
       rdns.push({ type: oid, values });
     }
   }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NotaryError, type Certificate } from '../src/index.js';
-import { EXT, OpensslFactory, type Issued } from './fixtures/openssl-chain.js';
 import { buildCertificatePath } from '../src/certificate-path.js';
+import { type Certificate, NotaryError } from '../src/index.js';
+import { EXT, type Issued, OpensslFactory } from './fixtures/openssl-chain.js';
 
 let f: OpensslFactory;
 let root: Issued;
@@ -29,7 +29,12 @@ async function expectNoPath(promise: Promise<unknown>, message: RegExp, code = '
 
 describe('buildCertificatePath (TSA-3, AMB-11)', () => {
   it('TSA-3: builds leaf → intermediate → root', async () => {
-    const path = await buildCertificatePath({ leaf: leaf.cert, intermediates: [int1.cert], roots: [root.cert], at: now });
+    const path = await buildCertificatePath({
+      leaf: leaf.cert,
+      intermediates: [int1.cert],
+      roots: [root.cert],
+      at: now,
+    });
     expect(subjects(path)).toEqual(subjects([leaf.cert, int1.cert, root.cert]));
     expect(path[2]).toBe(root.cert);
   });
@@ -57,7 +62,10 @@ describe('buildCertificatePath (TSA-3, AMB-11)', () => {
   });
 
   it('AMB-11: the path must end at one of the given roots', async () => {
-    await expectNoPath(buildCertificatePath({ leaf: leaf.cert, intermediates: [int1.cert, root.cert], roots: [], at: now }), /no path to a trusted root/);
+    await expectNoPath(
+      buildCertificatePath({ leaf: leaf.cert, intermediates: [int1.cert, root.cert], roots: [], at: now }),
+      /no path to a trusted root/,
+    );
     const otherRoot = f.cert('p-unrelated-root', { extensions: EXT.root });
     await expectNoPath(
       buildCertificatePath({ leaf: leaf.cert, intermediates: [int1.cert], roots: [otherRoot.cert], at: now }),
@@ -75,29 +83,83 @@ describe('buildCertificatePath (TSA-3, AMB-11)', () => {
   });
 
   it('TSA-3: every certificate must be valid at the given time (genTime)', async () => {
-    const oldRoot = f.cert('p-old-root', { extensions: EXT.root, notBefore: '20200101000000Z', notAfter: '20250101000000Z' });
-    const oldLeaf = f.cert('p-old-leaf', { issuer: oldRoot, extensions: EXT.tsaLeaf, notBefore: '20200101000000Z', notAfter: '20240101000000Z' });
+    const oldRoot = f.cert('p-old-root', {
+      extensions: EXT.root,
+      notBefore: '20200101000000Z',
+      notAfter: '20250101000000Z',
+    });
+    const oldLeaf = f.cert('p-old-leaf', {
+      issuer: oldRoot,
+      extensions: EXT.tsaLeaf,
+      notBefore: '20200101000000Z',
+      notAfter: '20240101000000Z',
+    });
     const inside = new Date('2023-06-01T00:00:00Z');
-    expect(await buildCertificatePath({ leaf: oldLeaf.cert, intermediates: [], roots: [oldRoot.cert], at: inside })).toHaveLength(2);
-    await expectNoPath(buildCertificatePath({ leaf: oldLeaf.cert, intermediates: [], roots: [oldRoot.cert], at: new Date('2024-06-01T00:00:00Z') }), /is not valid at/);
-    await expectNoPath(buildCertificatePath({ leaf: oldLeaf.cert, intermediates: [], roots: [oldRoot.cert], at: new Date('2019-06-01T00:00:00Z') }), /is not valid at/);
+    expect(
+      await buildCertificatePath({ leaf: oldLeaf.cert, intermediates: [], roots: [oldRoot.cert], at: inside }),
+    ).toHaveLength(2);
+    await expectNoPath(
+      buildCertificatePath({
+        leaf: oldLeaf.cert,
+        intermediates: [],
+        roots: [oldRoot.cert],
+        at: new Date('2024-06-01T00:00:00Z'),
+      }),
+      /is not valid at/,
+    );
+    await expectNoPath(
+      buildCertificatePath({
+        leaf: oldLeaf.cert,
+        intermediates: [],
+        roots: [oldRoot.cert],
+        at: new Date('2019-06-01T00:00:00Z'),
+      }),
+      /is not valid at/,
+    );
     // Bounds are inclusive.
-    expect(await buildCertificatePath({ leaf: oldLeaf.cert, intermediates: [], roots: [oldRoot.cert], at: new Date('2024-01-01T00:00:00Z') })).toHaveLength(2);
+    expect(
+      await buildCertificatePath({
+        leaf: oldLeaf.cert,
+        intermediates: [],
+        roots: [oldRoot.cert],
+        at: new Date('2024-01-01T00:00:00Z'),
+      }),
+    ).toHaveLength(2);
   });
 
   it('TSA-3: backtracks past an expired or impostor intermediate to a good one', async () => {
-    const expired = f.cert('p-int1', { keyOf: int1, issuer: root, extensions: EXT.intermediate, notBefore: '20200101000000Z', notAfter: '20210101000000Z' });
+    const expired = f.cert('p-int1', {
+      keyOf: int1,
+      issuer: root,
+      extensions: EXT.intermediate,
+      notBefore: '20200101000000Z',
+      notAfter: '20210101000000Z',
+    });
     const impostor = f.cert('p-int1', { issuer: root, extensions: EXT.intermediate });
     expect(expired.cert.subject).toBe(int1.cert.subject);
-    const path = await buildCertificatePath({ leaf: leaf.cert, intermediates: [expired.cert, impostor.cert, int1.cert], roots: [root.cert], at: now });
+    const path = await buildCertificatePath({
+      leaf: leaf.cert,
+      intermediates: [expired.cert, impostor.cert, int1.cert],
+      roots: [root.cert],
+      at: now,
+    });
     expect(path[1]).toBe(int1.cert);
   });
 
   it('TSA-3: an intermediate that is not a CA cannot be on the path', async () => {
-    const notCa = f.cert('p-not-ca', { issuer: root, extensions: ['basicConstraints=CA:FALSE', 'keyUsage=critical,keyCertSign'] });
+    const notCa = f.cert('p-not-ca', {
+      issuer: root,
+      extensions: ['basicConstraints=CA:FALSE', 'keyUsage=critical,keyCertSign'],
+    });
     const under = f.cert('p-under-not-ca', { issuer: notCa, extensions: EXT.tsaLeaf });
-    await expectNoPath(buildCertificatePath({ leaf: under.cert, intermediates: [notCa.cert], roots: [root.cert], at: now }), /is not a CA certificate/);
-    const noKeyCertSign = f.cert('p-no-certsign', { issuer: root, extensions: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,digitalSignature'] });
+    await expectNoPath(
+      buildCertificatePath({ leaf: under.cert, intermediates: [notCa.cert], roots: [root.cert], at: now }),
+      /is not a CA certificate/,
+    );
+    const noKeyCertSign = f.cert('p-no-certsign', {
+      issuer: root,
+      extensions: ['basicConstraints=critical,CA:TRUE', 'keyUsage=critical,digitalSignature'],
+    });
     const under2 = f.cert('p-under-no-certsign', { issuer: noKeyCertSign, extensions: EXT.tsaLeaf });
     await expectNoPath(
       buildCertificatePath({ leaf: under2.cert, intermediates: [noKeyCertSign.cert], roots: [root.cert], at: now }),
@@ -106,12 +168,19 @@ describe('buildCertificatePath (TSA-3, AMB-11)', () => {
   });
 
   it('TSA-3: pathLenConstraint is honoured', async () => {
-    const tightRoot = f.cert('p-root-pathlen0', { extensions: ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign'] });
+    const tightRoot = f.cert('p-root-pathlen0', {
+      extensions: ['basicConstraints=critical,CA:TRUE,pathlen:0', 'keyUsage=critical,keyCertSign'],
+    });
     const mid = f.cert('p-mid', { issuer: tightRoot, extensions: EXT.intermediate });
     const deep = f.cert('p-deep-leaf', { issuer: mid, extensions: EXT.tsaLeaf });
-    await expectNoPath(buildCertificatePath({ leaf: deep.cert, intermediates: [mid.cert], roots: [tightRoot.cert], at: now }), /allows 0 intermediate/);
+    await expectNoPath(
+      buildCertificatePath({ leaf: deep.cert, intermediates: [mid.cert], roots: [tightRoot.cert], at: now }),
+      /allows 0 intermediate/,
+    );
     const shallow = f.cert('p-shallow-leaf', { issuer: tightRoot, extensions: EXT.tsaLeaf });
-    expect(await buildCertificatePath({ leaf: shallow.cert, intermediates: [], roots: [tightRoot.cert], at: now })).toHaveLength(2);
+    expect(
+      await buildCertificatePath({ leaf: shallow.cert, intermediates: [], roots: [tightRoot.cert], at: now }),
+    ).toHaveLength(2);
   });
 
   it('TSA-3: terminates on cross-signed loops', async () => {
@@ -120,11 +189,21 @@ describe('buildCertificatePath (TSA-3, AMB-11)', () => {
     const b1 = f.cert('p-loop-b', { keyOf: b0, issuer: a, extensions: EXT.intermediate });
     const loopLeaf = f.cert('p-loop-leaf', { issuer: a, extensions: EXT.tsaLeaf });
     await expectNoPath(
-      buildCertificatePath({ leaf: loopLeaf.cert, intermediates: [a.cert, b1.cert, b0.cert], roots: [root.cert], at: now }),
+      buildCertificatePath({
+        leaf: loopLeaf.cert,
+        intermediates: [a.cert, b1.cert, b0.cert],
+        roots: [root.cert],
+        at: now,
+      }),
       /no path to a trusted root/,
     );
     // With b0 trusted, the same pool yields the short path.
-    const path = await buildCertificatePath({ leaf: loopLeaf.cert, intermediates: [a.cert, b1.cert], roots: [b0.cert], at: now });
+    const path = await buildCertificatePath({
+      leaf: loopLeaf.cert,
+      intermediates: [a.cert, b1.cert],
+      roots: [b0.cert],
+      at: now,
+    });
     expect(path).toEqual([loopLeaf.cert, a.cert, b0.cert]);
   });
 
@@ -138,18 +217,32 @@ describe('buildCertificatePath (TSA-3, AMB-11)', () => {
     }
     const deepLeaf = f.cert('p-deeper-leaf', { issuer, extensions: EXT.tsaLeaf });
     await expectNoPath(
-      buildCertificatePath({ leaf: deepLeaf.cert, intermediates: intermediates.map((i) => i.cert), roots: [deepRoot.cert], at: now }),
+      buildCertificatePath({
+        leaf: deepLeaf.cert,
+        intermediates: intermediates.map((i) => i.cert),
+        roots: [deepRoot.cert],
+        at: now,
+      }),
       /path longer than 10 certificates/,
     );
     // Eight intermediates fit (leaf + 8 + root = 10).
     const shortLeaf = f.cert('p-short-leaf', { issuer: intermediates[7]!, extensions: EXT.tsaLeaf });
-    const path = await buildCertificatePath({ leaf: shortLeaf.cert, intermediates: intermediates.map((i) => i.cert), roots: [deepRoot.cert], at: now });
+    const path = await buildCertificatePath({
+      leaf: shortLeaf.cert,
+      intermediates: intermediates.map((i) => i.cert),
+      roots: [deepRoot.cert],
+      at: now,
+    });
     expect(path).toHaveLength(10);
   });
 
   it('CERT-9: a SHA-1 signature on the path is reported as weak', async () => {
     const rsaRoot = f.cert('p-rsa-root', { key: 'rsa2048', extensions: EXT.root });
     const sha1Leaf = f.cert('p-sha1-leaf', { issuer: rsaRoot, extensions: EXT.tsaLeaf, digest: 'sha1' });
-    await expectNoPath(buildCertificatePath({ leaf: sha1Leaf.cert, intermediates: [], roots: [rsaRoot.cert], at: now }), /SHA-1/, 'ERR_CERT_WEAK_SIGNATURE');
+    await expectNoPath(
+      buildCertificatePath({ leaf: sha1Leaf.cert, intermediates: [], roots: [rsaRoot.cert], at: now }),
+      /SHA-1/,
+      'ERR_CERT_WEAK_SIGNATURE',
+    );
   });
 });

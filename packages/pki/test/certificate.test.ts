@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodePem, parseCertificate, parseCertificates } from '../src/index.js';
 import { concatBytes, toHex } from '../src/bytes.js';
-import { OpensslFactory, type Issued } from './fixtures/openssl-chain.js';
-import { CertificateParseError } from '../src/errors.js';
 import { OID } from '../src/certificate.js';
+import { CertificateParseError } from '../src/errors.js';
+import { encodePem, parseCertificate, parseCertificates } from '../src/index.js';
+import { type Issued, OpensslFactory } from './fixtures/openssl-chain.js';
 
 let f: OpensslFactory;
 let root: Issued;
@@ -11,11 +11,18 @@ let leaf: Issued;
 
 beforeAll(() => {
   f = new OpensslFactory();
-  root = f.cert('cert-root', { subject: '/C=US/ST=WA/L=Seattle/O=Notary/CN=Cert Test Root', extensions: ['basicConstraints=critical,CA:TRUE,pathlen:2', 'keyUsage=critical,keyCertSign,cRLSign'] });
+  root = f.cert('cert-root', {
+    subject: '/C=US/ST=WA/L=Seattle/O=Notary/CN=Cert Test Root',
+    extensions: ['basicConstraints=critical,CA:TRUE,pathlen:2', 'keyUsage=critical,keyCertSign,cRLSign'],
+  });
   leaf = f.cert('cert-leaf', {
     issuer: root,
     subject: '/C=US/ST=WA/L=Seattle/O=Notary/CN=wabbit-networks.io',
-    extensions: ['basicConstraints=CA:FALSE', 'keyUsage=critical,digitalSignature,nonRepudiation', 'extendedKeyUsage=codeSigning,timeStamping'],
+    extensions: [
+      'basicConstraints=CA:FALSE',
+      'keyUsage=critical,digitalSignature,nonRepudiation',
+      'extendedKeyUsage=codeSigning,timeStamping',
+    ],
     notBefore: '20240101000000Z',
     notAfter: '20340101235959Z',
   });
@@ -52,8 +59,12 @@ describe('parseCertificates (TS-2)', () => {
     expect(() => parseCertificates(new TextEncoder().encode('invalid\ninvalid\n'))).toThrow(/malformed certificate/);
     expect(() => parseCertificates(leaf.der.subarray(0, leaf.der.length - 1))).toThrow(CertificateParseError);
     expect(() => parseCertificates(concatBytes(leaf.der, new Uint8Array([0x30])))).toThrow(CertificateParseError);
-    expect(() => parseCertificates(encodePem('PUBLIC KEY', new Uint8Array([0x30, 0x00])))).toThrow(/no certificate found in PEM/);
-    expect(() => parseCertificates('-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n')).toThrow(CertificateParseError);
+    expect(() => parseCertificates(encodePem('PUBLIC KEY', new Uint8Array([0x30, 0x00])))).toThrow(
+      /no certificate found in PEM/,
+    );
+    expect(() => parseCertificates('-----BEGIN CERTIFICATE-----\n!!!!\n-----END CERTIFICATE-----\n')).toThrow(
+      CertificateParseError,
+    );
     try {
       parseCertificates(new Uint8Array([1, 2, 3]));
       expect.unreachable();
@@ -78,7 +89,12 @@ describe('Certificate fields', () => {
     expect(cert.notAfter.toISOString()).toBe('2034-01-01T23:59:59.000Z');
     const serial = f.openssl(['x509', '-in', leaf.certPath, '-noout', '-serial']).trim().split('=')[1]!.toLowerCase();
     expect(cert.serialNumber.replace(/^0+/, '')).toBe(serial.replace(/^0+/, ''));
-    const fingerprint = f.openssl(['x509', '-in', leaf.certPath, '-noout', '-fingerprint', '-sha256']).trim().split('=')[1]!.replace(/:/g, '').toLowerCase();
+    const fingerprint = f
+      .openssl(['x509', '-in', leaf.certPath, '-noout', '-fingerprint', '-sha256'])
+      .trim()
+      .split('=')[1]!
+      .replace(/:/g, '')
+      .toLowerCase();
     expect(cert.sha256Fingerprint).toBe(fingerprint);
     expect(cert.signatureAlgorithm).toBe('1.2.840.10045.4.3.2');
     expect(cert.publicKey.kind).toBe('EC');
@@ -104,7 +120,9 @@ describe('Certificate fields', () => {
     expect([...root.cert.keyUsage!.usages].sort()).toEqual(['cRLSign', 'keyCertSign']);
     expect([...leaf.cert.keyUsage!.usages].sort()).toEqual(['digitalSignature', 'nonRepudiation']);
     const all = f.cert('cert-all-ku', {
-      extensions: ['keyUsage=digitalSignature,nonRepudiation,keyEncipherment,dataEncipherment,keyAgreement,keyCertSign,cRLSign,encipherOnly,decipherOnly'],
+      extensions: [
+        'keyUsage=digitalSignature,nonRepudiation,keyEncipherment,dataEncipherment,keyAgreement,keyCertSign,cRLSign,encipherOnly,decipherOnly',
+      ],
     });
     expect(all.cert.keyUsage?.usages.size).toBe(9);
     expect(all.cert.keyUsage?.critical).toBe(false);

@@ -27,7 +27,11 @@ const time = (tag: number, s: string): Date => {
 describe('issue 12: strict DER lengths and tags', () => {
   it.each([
     ['non-minimal long form for a short length', b(0x04, 0x81, 0x05, 1, 2, 3, 4, 5), /non-minimal length/],
-    ['long form with a leading zero octet', b(0x04, 0x82, 0x00, 0x80, ...new Array<number>(128).fill(0)), /non-minimal length/],
+    [
+      'long form with a leading zero octet',
+      b(0x04, 0x82, 0x00, 0x80, ...new Array<number>(128).fill(0)),
+      /non-minimal length/,
+    ],
     ['indefinite length', b(0x30, 0x80, 0x00, 0x00), /indefinite length/],
     ['five length octets', b(0x04, 0x85, 1, 0, 0, 0, 0), /length too large/],
     ['high tag number', b(0x1f, 0x81, 0x01, 0x00), /high tag/],
@@ -155,7 +159,7 @@ describe('issue 12: directory strings as Go reads them', () => {
     expect(str(0x1e, 0xd8, 0x00, 0xdc, 0x00)).toThrow(/surrogate/);
   });
 
-  it('validates PrintableString (with Go\'s * and &), UTF8String, IA5String and NumericString', () => {
+  it("validates PrintableString (with Go's * and &), UTF8String, IA5String and NumericString", () => {
     expect(str(0x13, ...ascii('a@b'))).toThrow(/PrintableString/);
     expect(str(0x13, ...ascii('*.a&b'))()).toBe('*.a&b');
     expect(str(0x0c, 0xc3, 0x28)).toThrow(/UTF8String/);

@@ -23,11 +23,15 @@ describe('go-json', () => {
 
   it('ENV-JWS-8: sortKeys orders object members by UTF-8 bytes at every level', () => {
     const value = { b: 1, a: { z: true, y: null }, '\u{1F600}': 'e', '\uFF21': 'f', A: [{ d: 1, c: 2 }] };
-    expect(goJson(value, true)).toBe('{"A":[{"c":2,"d":1}],"a":{"y":null,"z":true},"b":1,"\uFF21":"f","\u{1F600}":"e"}');
+    expect(goJson(value, true)).toBe(
+      '{"A":[{"c":2,"d":1}],"a":{"y":null,"z":true},"b":1,"\uFF21":"f","\u{1F600}":"e"}',
+    );
   });
 
   it('PAY-6: without sortKeys, members keep insertion order (Go struct order); undefined members are omitted', () => {
-    expect(goJson({ mediaType: 'm', digest: 'd', size: 1, annotations: undefined }, false)).toBe('{"mediaType":"m","digest":"d","size":1}');
+    expect(goJson({ mediaType: 'm', digest: 'd', size: 1, annotations: undefined }, false)).toBe(
+      '{"mediaType":"m","digest":"d","size":1}',
+    );
     expect(goJson([1, 'x', false, null], false)).toBe('[1,"x",false,null]');
   });
 

@@ -73,7 +73,10 @@ describe('goQuote against Go strconv.Quote', () => {
     await writeFile(join(dir, 'main.go'), GO_PROGRAM);
     const inputs = [...STRINGS.map((s) => new TextEncoder().encode(s)), ...BYTES].map(hex).join('\n');
     try {
-      const child = run('go', ['run', 'main.go'], { cwd: dir, env: { ...process.env, GOCACHE: join(dir, 'cache'), GO111MODULE: 'off' } });
+      const child = run('go', ['run', 'main.go'], {
+        cwd: dir,
+        env: { ...process.env, GOCACHE: join(dir, 'cache'), GO111MODULE: 'off' },
+      });
       child.child.stdin!.end(`${inputs}\n`);
       goQuoted = (await child).stdout.split('\n').slice(0, -1);
     } catch (error) {
@@ -106,7 +109,14 @@ describe('goQuote and the %q forms', () => {
 
   it('DN-4: %q of a slice and of a map (keys sorted by UTF-8 bytes); %#U of an ASCII byte', () => {
     expect(goQuoteList(['a', 'b"'])).toBe('["a" "b\\""]');
-    expect(goQuoteMap(new Map([['O', 'Org'], ['C', 'US']]))).toBe('map["C":"US" "O":"Org"]');
+    expect(
+      goQuoteMap(
+        new Map([
+          ['O', 'Org'],
+          ['C', 'US'],
+        ]),
+      ),
+    ).toBe('map["C":"US" "O":"Org"]');
     expect(goCharU(0x67)).toBe("U+0067 'g'");
     expect(goCharU(0x0a)).toBe('U+000A');
   });

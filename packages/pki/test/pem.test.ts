@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decodePem, encodePem, NotaryError, parseCertificates } from '../src/index.js';
 import { toHex } from '../src/bytes.js';
 import { CertificateParseError, PemError } from '../src/errors.js';
+import { decodePem, encodePem, NotaryError, parseCertificates } from '../src/index.js';
 
 const bytes = Uint8Array.from({ length: 100 }, (_, i) => (i * 7) & 0xff);
 const block = encodePem('THING', bytes);
@@ -29,7 +29,11 @@ describe('decodePem (Go encoding/pem.Decode semantics)', () => {
 
   it('TS-2: accepts CRLF line ends, trailing blanks on the marker lines and blanks inside the body', () => {
     const body = encodePem('THING', bytes).split('\n').slice(1, -2);
-    const text = ['-----BEGIN THING----- \t', ...body.map((l) => ` ${l.slice(0, 10)}\t${l.slice(10)} `), '-----END THING-----  '].join('\r\n');
+    const text = [
+      '-----BEGIN THING----- \t',
+      ...body.map((l) => ` ${l.slice(0, 10)}\t${l.slice(10)} `),
+      '-----END THING-----  ',
+    ].join('\r\n');
     expect(toHex(decodePem(text)[0]!.bytes)).toBe(toHex(bytes));
   });
 

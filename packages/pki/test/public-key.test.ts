@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { algorithmSuiteOf, keySpecOf, type KeySpec } from '../src/index.js';
-import { OpensslFactory, type KeyType } from './fixtures/openssl-chain.js';
 import { KEY_SPECS, keySpecForAlgorithm } from '../src/algorithm.js';
-import { parsePublicKey } from '../src/public-key.js';
 import { UnsupportedKeyError } from '../src/errors.js';
+import { algorithmSuiteOf, type KeySpec, keySpecOf } from '../src/index.js';
+import { parsePublicKey } from '../src/public-key.js';
+import { type KeyType, OpensslFactory } from './fixtures/openssl-chain.js';
 
 let f: OpensslFactory;
 beforeAll(() => {
@@ -15,7 +15,8 @@ afterAll(() => f?.dispose());
 /** DER SubjectPublicKeyInfo of a fresh openssl key. */
 function spkiOf(type: KeyType | number): Uint8Array {
   const keyPath = typeof type === 'number' ? `${f.dir}/rsa${type}.key` : f.key(type);
-  if (typeof type === 'number') f.openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${type}`, '-out', keyPath]);
+  if (typeof type === 'number')
+    f.openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', `rsa_keygen_bits:${type}`, '-out', keyPath]);
   f.openssl(['pkey', '-in', keyPath, '-pubout', '-outform', 'DER', '-out', `${keyPath}.pub.der`]);
   return new Uint8Array(readFileSync(`${keyPath}.pub.der`));
 }
@@ -74,7 +75,10 @@ describe('algorithm suites (ALG-1, ALG-2)', () => {
       'EC-521': ['ECDSA-SHA-512', 'SHA-512', 64],
     };
     expect([...KEY_SPECS].sort()).toEqual(Object.keys(table).sort());
-    for (const [spec, [algorithm, hash, hashLength]] of Object.entries(table) as [KeySpec, [string, string, number]][]) {
+    for (const [spec, [algorithm, hash, hashLength]] of Object.entries(table) as [
+      KeySpec,
+      [string, string, number],
+    ][]) {
       const suite = algorithmSuiteOf(spec);
       expect(suite).toEqual({ keySpec: spec, signatureAlgorithm: algorithm, hash, hashLength });
       expect(keySpecForAlgorithm(suite.signatureAlgorithm)).toBe(spec);

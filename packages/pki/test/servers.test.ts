@@ -10,9 +10,9 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { startAll, type PkiServers } from '@x/notary-test-servers/pki/global-setup';
+import { type PkiServers, startAll } from '@x/notary-test-servers/pki/global-setup';
 import type { LeafName } from '@x/notary-test-servers/pki/pki-scenario';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 /**
  * The servers of the global setup; until vitest.config.ts names it, this file
@@ -87,7 +87,12 @@ async function timestampQuery(extra: string[] = []): Promise<string> {
 
 async function postTimestampQuery(url: string, query: string): Promise<string> {
   const body = await readFile(query);
-  return fetchToFile(url, { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body }, 'application/timestamp-reply', 'resp.tsr');
+  return fetchToFile(
+    url,
+    { method: 'POST', headers: { 'Content-Type': 'application/timestamp-query' }, body },
+    'application/timestamp-reply',
+    'resp.tsr',
+  );
 }
 
 async function tokenOf(response: string): Promise<string> {
@@ -107,7 +112,9 @@ describe.concurrent('TSA server (real openssl ts -reply)', () => {
     expect(text).toContain(`Policy OID: ${tsa.policy}`);
     expect(text).toContain('Accuracy: 0x01 seconds');
     expect(text).toMatch(/Nonce: 0x[0-9A-F]+/);
-    expect(await opensslOk('ts', '-verify', '-in', response, '-queryfile', query, '-CAfile', tsa.root.cert)).toContain('Verification: OK');
+    expect(await opensslOk('ts', '-verify', '-in', response, '-queryfile', query, '-CAfile', tsa.root.cert)).toContain(
+      'Verification: OK',
+    );
     const cms = await opensslOk('cms', '-cmsout', '-print', '-inform', 'DER', '-in', await tokenOf(response));
     expect(cms).toContain('id-smime-aa-signingCertificateV2');
     expect(cms).toContain('CN=Notary Test TSA');
@@ -115,20 +122,39 @@ describe.concurrent('TSA server (real openssl ts -reply)', () => {
 
   it('TSA-1: refuses a request without Content-Type application/timestamp-query', async () => {
     const body = await readFile(await timestampQuery());
-    const response = await fetch(servers.tsa.routes.good, { method: 'POST', headers: { 'Content-Type': 'application/octet-stream' }, body });
+    const response = await fetch(servers.tsa.routes.good, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/octet-stream' },
+      body,
+    });
     expect(response.status).toBe(415);
   });
 
   it('TSA-2: grants a requested policy the TSA accepts', async () => {
-    const response = await postTimestampQuery(servers.tsa.routes.good, await timestampQuery(['-tspolicy', tsa.otherPolicy]));
+    const response = await postTimestampQuery(
+      servers.tsa.routes.good,
+      await timestampQuery(['-tspolicy', tsa.otherPolicy]),
+    );
     expect(await opensslOk('ts', '-reply', '-in', response, '-text')).toContain(`Policy OID: ${tsa.otherPolicy}`);
   });
 
   it('TSA-4: the baseline path issues the baseline policy without accuracy; no-accuracy omits it under the test policy', async () => {
-    const baseline = await opensslOk('ts', '-reply', '-in', await postTimestampQuery(servers.tsa.routes.baseline, await timestampQuery()), '-text');
+    const baseline = await opensslOk(
+      'ts',
+      '-reply',
+      '-in',
+      await postTimestampQuery(servers.tsa.routes.baseline, await timestampQuery()),
+      '-text',
+    );
     expect(baseline).toContain(`Policy OID: ${tsa.baselinePolicy}`);
     expect(baseline).toContain('Accuracy: unspecified');
-    const none = await opensslOk('ts', '-reply', '-in', await postTimestampQuery(servers.tsa.routes['no-accuracy'], await timestampQuery()), '-text');
+    const none = await opensslOk(
+      'ts',
+      '-reply',
+      '-in',
+      await postTimestampQuery(servers.tsa.routes['no-accuracy'], await timestampQuery()),
+      '-text',
+    );
     expect(none).toContain(`Policy OID: ${tsa.policy}`);
     expect(none).toContain('Accuracy: unspecified');
   });
@@ -139,12 +165,14 @@ describe.concurrent('TSA server (real openssl ts -reply)', () => {
     expect(await opensslOk('ts', '-reply', '-in', response, '-text')).toContain('Status: Granted');
     const token = await tokenOf(response);
     // The CMS signature and messageDigest hold (chain checks off) …
-    expect(await opensslOk('cms', '-verify', '-noverify', '-inform', 'DER', '-in', token, '-out', scratch('tstinfo.der'))).toContain(
-      'Verification successful',
-    );
+    expect(
+      await opensslOk('cms', '-verify', '-noverify', '-inform', 'DER', '-in', token, '-out', scratch('tstinfo.der')),
+    ).toContain('Verification successful');
     // … signing-certificate-v2 names the no-EKU certificate …
     const tokenBytes = await readFile(token);
-    const certHash = createHash('sha256').update(await readFile(tsa.leafNoEku.certDer)).digest();
+    const certHash = createHash('sha256')
+      .update(await readFile(tsa.leafNoEku.certDer))
+      .digest();
     expect(tokenBytes.includes(certHash)).toBe(true);
     // … and only the EKU is wrong: openssl's own verifier rejects the signer's purpose.
     const verify = await openssl('ts', '-verify', '-in', response, '-queryfile', query, '-CAfile', tsa.root.cert);
@@ -155,8 +183,12 @@ describe.concurrent('TSA server (real openssl ts -reply)', () => {
   it('TSA-3: the untrusted path signs under a root other than the TSA root', async () => {
     const query = await timestampQuery();
     const response = await postTimestampQuery(servers.tsa.routes.untrusted, query);
-    expect((await openssl('ts', '-verify', '-in', response, '-queryfile', query, '-CAfile', tsa.root.cert)).code).not.toBe(0);
-    expect(await opensslOk('ts', '-verify', '-in', response, '-queryfile', query, '-CAfile', tsa.untrustedRoot.cert)).toContain('Verification: OK');
+    expect(
+      (await openssl('ts', '-verify', '-in', response, '-queryfile', query, '-CAfile', tsa.root.cert)).code,
+    ).not.toBe(0);
+    expect(
+      await opensslOk('ts', '-verify', '-in', response, '-queryfile', query, '-CAfile', tsa.untrustedRoot.cert),
+    ).toContain('Verification: OK');
   });
 
   it('TSA-1: serialises concurrent requests (distinct serial numbers, all granted)', async () => {
@@ -188,8 +220,18 @@ describe.concurrent('TSA server (real openssl ts -reply)', () => {
 /** `openssl ocsp` as the client for one leaf, against the URL in its own AIA. */
 function ocspQuery(leaf: LeafName, ...extra: string[]): Promise<Run> {
   return openssl(
-    'ocsp', '-issuer', scenario.codeSigning.intermediate.cert, '-cert', leaves[leaf].cert, '-url', leaves[leaf].ocspUrls.at(-1)!,
-    '-CAfile', scenario.codeSigning.caBundle, '-timeout', '10', ...extra,
+    'ocsp',
+    '-issuer',
+    scenario.codeSigning.intermediate.cert,
+    '-cert',
+    leaves[leaf].cert,
+    '-url',
+    leaves[leaf].ocspUrls.at(-1)!,
+    '-CAfile',
+    scenario.codeSigning.caBundle,
+    '-timeout',
+    '10',
+    ...extra,
   );
 }
 
@@ -215,11 +257,35 @@ describe.concurrent('OCSP server (real openssl ocsp per request)', () => {
   it('REV-3: answers the GET form (url-encoded base64 request in the path)', async () => {
     const request = scratch('req.der');
     const { intermediate, caBundle } = scenario.codeSigning;
-    await opensslOk('ocsp', '-issuer', intermediate.cert, '-cert', leaves['ocsp-good'].cert, '-no_nonce', '-reqout', request);
+    await opensslOk(
+      'ocsp',
+      '-issuer',
+      intermediate.cert,
+      '-cert',
+      leaves['ocsp-good'].cert,
+      '-no_nonce',
+      '-reqout',
+      request,
+    );
     const encoded = encodeURIComponent((await readFile(request)).toString('base64'));
     expect(encoded.length).toBeLessThan(255);
-    const response = await fetchToFile(`${servers.ocsp.routes.good}/${encoded}`, {}, 'application/ocsp-response', 'resp.der');
-    const text = await opensslOk('ocsp', '-respin', response, '-issuer', intermediate.cert, '-cert', leaves['ocsp-good'].cert, '-CAfile', caBundle);
+    const response = await fetchToFile(
+      `${servers.ocsp.routes.good}/${encoded}`,
+      {},
+      'application/ocsp-response',
+      'resp.der',
+    );
+    const text = await opensslOk(
+      'ocsp',
+      '-respin',
+      response,
+      '-issuer',
+      intermediate.cert,
+      '-cert',
+      leaves['ocsp-good'].cert,
+      '-CAfile',
+      caBundle,
+    );
     expect(text).toContain(`${leaves['ocsp-good'].cert}: good`);
     expect(text).toContain('Response verify OK');
   });
@@ -227,7 +293,17 @@ describe.concurrent('OCSP server (real openssl ocsp per request)', () => {
   it('REV-3: the root answers for the intermediate, signing with the CA key itself', async () => {
     const { root, intermediate } = scenario.codeSigning;
     expect(intermediate.ocspUrls).toEqual([servers.ocsp.routes.root]);
-    const run = await openssl('ocsp', '-issuer', root.cert, '-cert', intermediate.cert, '-url', servers.ocsp.routes.root, '-CAfile', root.cert);
+    const run = await openssl(
+      'ocsp',
+      '-issuer',
+      root.cert,
+      '-cert',
+      intermediate.cert,
+      '-url',
+      servers.ocsp.routes.root,
+      '-CAfile',
+      root.cert,
+    );
     expect(run.stderr).toContain('Response verify OK');
     expect(run.stdout).toContain(`${intermediate.cert}: good`);
   });
@@ -253,7 +329,9 @@ describe.concurrent('OCSP server (real openssl ocsp per request)', () => {
   it('REV-3: ocsp-down names a refused loopback port; ocsp-second-url names it first, then /good', async () => {
     expect(leaves['ocsp-down'].ocspUrls).toEqual([`${scenario.closedUrl}/down`]);
     expect(leaves['ocsp-second-url'].ocspUrls).toEqual([`${scenario.closedUrl}/down`, servers.ocsp.routes.good]);
-    await expect(fetch(leaves['ocsp-down'].ocspUrls[0]!, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow(/fetch failed/);
+    await expect(fetch(leaves['ocsp-down'].ocspUrls[0]!, { signal: AbortSignal.timeout(5_000) })).rejects.toThrow(
+      /fetch failed/,
+    );
     expect((await ocspQuery('ocsp-second-url')).stdout).toContain(`${leaves['ocsp-second-url'].cert}: good`);
   });
 
@@ -261,7 +339,9 @@ describe.concurrent('OCSP server (real openssl ocsp per request)', () => {
     expect(leaves['fallback-good'].ocspUrls).toEqual([`${scenario.closedUrl}/down`]);
     expect(leaves['fallback-ocsp-unknown'].ocspUrls).toEqual([servers.ocsp.routes.unknown]);
     expect(leaves['fallback-revoked'].crlUrls).toEqual([scenario.crls.base.url]);
-    expect((await ocspQuery('fallback-ocsp-unknown')).stdout).toContain(`${leaves['fallback-ocsp-unknown'].cert}: unknown`);
+    expect((await ocspQuery('fallback-ocsp-unknown')).stdout).toContain(
+      `${leaves['fallback-ocsp-unknown'].cert}: unknown`,
+    );
     const text = await opensslOk('x509', '-in', leaves['no-revocation-info'].cert, '-noout', '-text');
     expect(text).not.toContain('Authority Information Access');
     expect(text).not.toContain('CRL Distribution Points');
@@ -284,7 +364,9 @@ async function fetchCrl(url: string, issuer: string): Promise<string> {
 
 /** The CRL entry block of one serial in `openssl crl -text` output, or undefined. */
 function entry(text: string, serial: string): string | undefined {
-  return new RegExp(`Serial Number: ${serial}\\n([\\s\\S]*?)(?=\\n    Serial Number:|\\n    Signature Algorithm)`).exec(text)?.[1];
+  return new RegExp(`Serial Number: ${serial}\\n([\\s\\S]*?)(?=\\n    Serial Number:|\\n    Signature Algorithm)`).exec(
+    text,
+  )?.[1];
 }
 
 describe.concurrent('CRL server (openssl ca -gencrl output)', () => {
@@ -336,7 +418,9 @@ describe.concurrent('CRL server (openssl ca -gencrl output)', () => {
 
   it('REV-4: TSA chain CRLs are served for the TSA leaves', async () => {
     const { tsa } = scenario;
-    expect(await opensslOk('x509', '-in', tsa.leaf.cert, '-noout', '-ext', 'crlDistributionPoints')).toContain(scenario.crls.tsaRoot.url);
+    expect(await opensslOk('x509', '-in', tsa.leaf.cert, '-noout', '-ext', 'crlDistributionPoints')).toContain(
+      scenario.crls.tsaRoot.url,
+    );
     expect(await fetchCrl(scenario.crls.tsaRoot.url, tsa.root.cert)).toContain('verify OK');
     expect(await fetchCrl(scenario.crls.tsaUntrustedRoot.url, tsa.untrustedRoot.cert)).toContain('verify OK');
   });
@@ -353,9 +437,12 @@ describe.concurrent('CRL server (openssl ca -gencrl output)', () => {
 
   it('REV-5: counts requests per path and can switch a path to 404 and back', async () => {
     const path = '/tsa-untrusted-root.crl';
-    const counts = async () => ((await (await fetch(servers.crl.requestsUrl)).json()) as Record<string, number>)[path] ?? 0;
+    const counts = async () =>
+      ((await (await fetch(servers.crl.requestsUrl)).json()) as Record<string, number>)[path] ?? 0;
     const setBehavior = (behavior: 'serve' | 404) =>
-      fetch(servers.crl.behaviorUrl, { method: 'POST', body: JSON.stringify({ path, behavior }) }).then((r) => expect(r.status).toBe(204));
+      fetch(servers.crl.behaviorUrl, { method: 'POST', body: JSON.stringify({ path, behavior }) }).then((r) =>
+        expect(r.status).toBe(204),
+      );
     const before = await counts();
     expect((await fetch(servers.crl.url + path)).status).toBe(200);
     await setBehavior(404);
@@ -384,7 +471,9 @@ describe.concurrent('scenario certificates', () => {
     expect(leafText).toMatch(/Key Usage: critical\n\s*Digital Signature/);
     expect(leafText).toMatch(/Extended Key Usage: \n\s*Code Signing/);
     expect(leafText).toContain(`URI:${scenario.crls.base.url}`);
-    expect(await opensslOk('x509', '-in', leaves['ocsp-good'].cert, '-noout', '-text')).toContain(`OCSP - URI:${servers.ocsp.routes.good}`);
+    expect(await opensslOk('x509', '-in', leaves['ocsp-good'].cert, '-noout', '-text')).toContain(
+      `OCSP - URI:${servers.ocsp.routes.good}`,
+    );
     const interText = await opensslOk('x509', '-in', intermediate.cert, '-noout', '-text');
     expect(interText).toContain(`OCSP - URI:${servers.ocsp.routes.root}`);
     expect(interText).toContain(`URI:${scenario.crls.root.url}`);
@@ -395,9 +484,13 @@ describe.concurrent('scenario certificates', () => {
     expect(await opensslOk('x509', '-in', tsa.leaf.cert, '-noout', '-ext', 'extendedKeyUsage,keyUsage')).toMatch(
       /Extended Key Usage: critical\n\s*Time Stamping\n/,
     );
-    expect(await opensslOk('verify', '-purpose', 'timestampsign', '-CAfile', tsa.root.cert, tsa.leaf.cert)).toContain(': OK');
+    expect(await opensslOk('verify', '-purpose', 'timestampsign', '-CAfile', tsa.root.cert, tsa.leaf.cert)).toContain(
+      ': OK',
+    );
     expect(await opensslOk('x509', '-in', tsa.leafNoEku.cert, '-noout', '-text')).not.toContain('Extended Key Usage');
-    expect(await opensslOk('verify', '-purpose', 'timestampsign', '-CAfile', tsa.untrustedRoot.cert, tsa.untrustedLeaf.cert)).toContain(': OK');
+    expect(
+      await opensslOk('verify', '-purpose', 'timestampsign', '-CAfile', tsa.untrustedRoot.cert, tsa.untrustedLeaf.cert),
+    ).toContain(': OK');
   });
 
   it('every address the scenario names is loopback', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { verifyPublicKeySignature, type PublicKey } from '../src/index.js';
+import { type PublicKey, verifyPublicKeySignature } from '../src/index.js';
 import { parsePublicKey } from '../src/public-key.js';
 
 const data = new TextEncoder().encode('notary signature verification test payload');
@@ -11,12 +11,18 @@ async function rsaPssKeys(hash: 'SHA-256' | 'SHA-384' | 'SHA-512', modulusLength
     true,
     ['sign', 'verify'],
   );
-  return { privateKey: pair.privateKey, publicKey: parsePublicKey(new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey))) };
+  return {
+    privateKey: pair.privateKey,
+    publicKey: parsePublicKey(new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey))),
+  };
 }
 
 async function ecKeys(namedCurve: 'P-256' | 'P-384' | 'P-521') {
   const pair = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve }, true, ['sign', 'verify']);
-  return { privateKey: pair.privateKey, publicKey: parsePublicKey(new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey))) };
+  return {
+    privateKey: pair.privateKey,
+    publicKey: parsePublicKey(new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey))),
+  };
 }
 
 async function signPss(key: CryptoKey, saltLength: number, message = data): Promise<Uint8Array> {
@@ -33,12 +39,22 @@ afterEach(() => {
 
 describe('RSASSA-PSS (ALG-1, AMB-16)', () => {
   it('ALG-1: verifies PSS with salt = hash length under both fixed salt and "any"', async () => {
-    for (const [hash, hLen] of [['SHA-256', 32], ['SHA-384', 48], ['SHA-512', 64]] as const) {
+    for (const [hash, hLen] of [
+      ['SHA-256', 32],
+      ['SHA-384', 48],
+      ['SHA-512', 64],
+    ] as const) {
       const { privateKey, publicKey } = await rsaPssKeys(hash);
       const signature = await signPss(privateKey, hLen);
-      expect(await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash, saltLength: hLen }, signature, data)).toBe(true);
-      expect(await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash, saltLength: 'any' }, signature, data)).toBe(true);
-      expect(await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash, saltLength: 'any' }, signature, tampered)).toBe(false);
+      expect(
+        await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash, saltLength: hLen }, signature, data),
+      ).toBe(true);
+      expect(
+        await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash, saltLength: 'any' }, signature, data),
+      ).toBe(true);
+      expect(
+        await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash, saltLength: 'any' }, signature, tampered),
+      ).toBe(false);
     }
   });
 
@@ -46,10 +62,38 @@ describe('RSASSA-PSS (ALG-1, AMB-16)', () => {
     const { privateKey, publicKey } = await rsaPssKeys('SHA-256');
     for (const salt of [0, 20, 64]) {
       const signature = await signPss(privateKey, salt);
-      expect(await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 'any' }, signature, data)).toBe(true);
-      expect(await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 32 }, signature, data)).toBe(false);
-      expect(await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash: 'SHA-256', saltLength: salt }, signature, data)).toBe(true);
-      expect(await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 'any' }, signature, tampered)).toBe(false);
+      expect(
+        await verifyPublicKeySignature(
+          publicKey,
+          { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 'any' },
+          signature,
+          data,
+        ),
+      ).toBe(true);
+      expect(
+        await verifyPublicKeySignature(
+          publicKey,
+          { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 32 },
+          signature,
+          data,
+        ),
+      ).toBe(false);
+      expect(
+        await verifyPublicKeySignature(
+          publicKey,
+          { name: 'RSA-PSS', hash: 'SHA-256', saltLength: salt },
+          signature,
+          data,
+        ),
+      ).toBe(true);
+      expect(
+        await verifyPublicKeySignature(
+          publicKey,
+          { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 'any' },
+          signature,
+          tampered,
+        ),
+      ).toBe(false);
     }
   });
 
@@ -58,15 +102,43 @@ describe('RSASSA-PSS (ALG-1, AMB-16)', () => {
     const signature = await signPss(privateKey, 20);
     const corrupted = signature.slice();
     corrupted[10]! ^= 0x01;
-    expect(await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 'any' }, corrupted, data)).toBe(false);
-    expect(await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash: 'SHA-384', saltLength: 'any' }, signature, data)).toBe(false);
+    expect(
+      await verifyPublicKeySignature(
+        publicKey,
+        { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 'any' },
+        corrupted,
+        data,
+      ),
+    ).toBe(false);
+    expect(
+      await verifyPublicKeySignature(
+        publicKey,
+        { name: 'RSA-PSS', hash: 'SHA-384', saltLength: 'any' },
+        signature,
+        data,
+      ),
+    ).toBe(false);
   });
 
   it('ALG-1: a signature of the wrong length is false, not an exception', async () => {
     const { privateKey, publicKey } = await rsaPssKeys('SHA-256');
     const signature = await signPss(privateKey, 32);
-    expect(await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 'any' }, signature.subarray(1), data)).toBe(false);
-    expect(await verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 32 }, new Uint8Array([...signature, 0]), data)).toBe(false);
+    expect(
+      await verifyPublicKeySignature(
+        publicKey,
+        { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 'any' },
+        signature.subarray(1),
+        data,
+      ),
+    ).toBe(false);
+    expect(
+      await verifyPublicKeySignature(
+        publicKey,
+        { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 32 },
+        new Uint8Array([...signature, 0]),
+        data,
+      ),
+    ).toBe(false);
   });
 
   it('verifies RSASSA-PKCS1-v1_5 (certificate and CMS signatures)', async () => {
@@ -77,8 +149,12 @@ describe('RSASSA-PSS (ALG-1, AMB-16)', () => {
     );
     const publicKey = parsePublicKey(new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey)));
     const signature = new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', pair.privateKey, data));
-    expect(await verifyPublicKeySignature(publicKey, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, signature, data)).toBe(true);
-    expect(await verifyPublicKeySignature(publicKey, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, signature, tampered)).toBe(false);
+    expect(
+      await verifyPublicKeySignature(publicKey, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, signature, data),
+    ).toBe(true);
+    expect(
+      await verifyPublicKeySignature(publicKey, { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' }, signature, tampered),
+    ).toBe(false);
   });
 });
 
@@ -98,9 +174,20 @@ describe('ECDSA (ALG-1)', () => {
   it('ALG-1: an ECDSA signature of the wrong length is false', async () => {
     const { privateKey, publicKey } = await ecKeys('P-256');
     const signature = await signEcdsa(privateKey, 'SHA-256');
-    expect(await verifyPublicKeySignature(publicKey, { name: 'ECDSA', hash: 'SHA-256' }, signature.subarray(0, 63), data)).toBe(false);
-    expect(await verifyPublicKeySignature(publicKey, { name: 'ECDSA', hash: 'SHA-256' }, new Uint8Array([...signature, 0]), data)).toBe(false);
-    expect(await verifyPublicKeySignature(publicKey, { name: 'ECDSA', hash: 'SHA-256' }, new Uint8Array(0), data)).toBe(false);
+    expect(
+      await verifyPublicKeySignature(publicKey, { name: 'ECDSA', hash: 'SHA-256' }, signature.subarray(0, 63), data),
+    ).toBe(false);
+    expect(
+      await verifyPublicKeySignature(
+        publicKey,
+        { name: 'ECDSA', hash: 'SHA-256' },
+        new Uint8Array([...signature, 0]),
+        data,
+      ),
+    ).toBe(false);
+    expect(await verifyPublicKeySignature(publicKey, { name: 'ECDSA', hash: 'SHA-256' }, new Uint8Array(0), data)).toBe(
+      false,
+    );
   });
 
   it('ALG-1: the wrong hash does not verify', async () => {
@@ -117,7 +204,9 @@ describe('ECDSA (ALG-1)', () => {
       .spyOn(crypto.subtle, 'importKey')
       .mockRejectedValue(new DOMException('Unsupported named curve', 'NotSupportedError'));
     expect(await verifyPublicKeySignature(publicKey, { name: 'ECDSA', hash: 'SHA-512' }, signature, data)).toBe(true);
-    expect(await verifyPublicKeySignature(publicKey, { name: 'ECDSA', hash: 'SHA-512' }, signature, tampered)).toBe(false);
+    expect(await verifyPublicKeySignature(publicKey, { name: 'ECDSA', hash: 'SHA-512' }, signature, tampered)).toBe(
+      false,
+    );
     const corrupted = signature.slice();
     corrupted[0]! ^= 0x80;
     expect(await verifyPublicKeySignature(publicKey, { name: 'ECDSA', hash: 'SHA-512' }, corrupted, data)).toBe(false);
@@ -127,9 +216,20 @@ describe('ECDSA (ALG-1)', () => {
   it('rejects a key of the wrong type with TypeError', async () => {
     const { publicKey } = await ecKeys('P-256');
     const rsa = (await rsaPssKeys('SHA-256')).publicKey;
-    await expect(verifyPublicKeySignature(publicKey, { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 32 }, new Uint8Array(256), data)).rejects.toThrow(TypeError);
-    await expect(verifyPublicKeySignature(rsa, { name: 'ECDSA', hash: 'SHA-256' }, new Uint8Array(64), data)).rejects.toThrow(TypeError);
+    await expect(
+      verifyPublicKeySignature(
+        publicKey,
+        { name: 'RSA-PSS', hash: 'SHA-256', saltLength: 32 },
+        new Uint8Array(256),
+        data,
+      ),
+    ).rejects.toThrow(TypeError);
+    await expect(
+      verifyPublicKeySignature(rsa, { name: 'ECDSA', hash: 'SHA-256' }, new Uint8Array(64), data),
+    ).rejects.toThrow(TypeError);
     const unsupported: PublicKey = { kind: 'unsupported', spki: new Uint8Array(), algorithm: 'x', detail: 'x' };
-    await expect(verifyPublicKeySignature(unsupported, { name: 'ECDSA', hash: 'SHA-256' }, new Uint8Array(64), data)).rejects.toThrow(TypeError);
+    await expect(
+      verifyPublicKeySignature(unsupported, { name: 'ECDSA', hash: 'SHA-256' }, new Uint8Array(64), data),
+    ).rejects.toThrow(TypeError);
   });
 });

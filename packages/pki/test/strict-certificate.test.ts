@@ -21,14 +21,14 @@ import {
   OIDS,
   oid,
   rsaSigner,
+  type Signer,
   sequence,
   signatureOver,
   signed,
+  type TbsFields,
+  TRUE,
   tbsOf,
   text,
-  TRUE,
-  type Signer,
-  type TbsFields,
 } from './fixtures/der-certificates.js';
 
 const b = (...values: number[]): Uint8Array => new Uint8Array(values);
@@ -68,12 +68,18 @@ describe('issue 12 finding 3: a certificate cannot be changed without the key an
   });
 
   it.each([
-    ['the SEQUENCE length one short (last byte dropped)', (sig: Uint8Array) => b(0x30, sig[1]! - 1, ...sig.subarray(2, sig.length - 1))],
-    ['a leading 00 on r', (sig: Uint8Array) => {
-      const rLength = sig[3]!;
-      const r = sig.subarray(4, 4 + rLength);
-      return sequence(element(0x02, b(0, ...r)), sig.subarray(4 + rLength));
-    }],
+    [
+      'the SEQUENCE length one short (last byte dropped)',
+      (sig: Uint8Array) => b(0x30, sig[1]! - 1, ...sig.subarray(2, sig.length - 1)),
+    ],
+    [
+      'a leading 00 on r',
+      (sig: Uint8Array) => {
+        const rLength = sig[3]!;
+        const r = sig.subarray(4, 4 + rLength);
+        return sequence(element(0x02, b(0, ...r)), sig.subarray(4 + rLength));
+      },
+    ],
     ['a long-form SEQUENCE length', (sig: Uint8Array) => longForm(sig)],
     ['a trailing zero byte', (sig: Uint8Array) => b(...sig, 0)],
   ])('an ECDSA signature re-encoded with %s does not verify', async (_, reencode) => {
@@ -107,7 +113,7 @@ describe('issue 12 finding 3: a certificate cannot be changed without the key an
   it.each([
     ['dropped', sequence(oid(OIDS.sha256WithRSA))],
     ['garbled', sequence(oid(OIDS.sha256WithRSA), b(0x05, 0x01, 0x00))],
-  ])('RSA\'s outer NULL %s: inner and outer do not match', async (_, outer) => {
+  ])("RSA's outer NULL %s: inner and outer do not match", async (_, outer) => {
     const tbs = tbsOf(caFields(rsaRoot, rsaRoot));
     const der = certificateOf(tbs, outer, await signatureOver(rsaRoot, tbs));
     expect(parseError(der).message).toMatch(/don't match/);
@@ -117,7 +123,10 @@ describe('issue 12 finding 3: a certificate cannot be changed without the key an
     const fields = caFields(ecRoot, ecRoot);
     fields.signature = sequence(oid(OIDS.ecdsaSha256), NULL);
     const cert = Certificate.fromDer(await signed(ecRoot, fields));
-    await expect(isSignedBy(cert, cert)).rejects.toMatchObject({ code: 'ERR_CERT_CHAIN', message: /invalid parameters/ });
+    await expect(isSignedBy(cert, cert)).rejects.toMatchObject({
+      code: 'ERR_CERT_CHAIN',
+      message: /invalid parameters/,
+    });
   });
 
   it('RSA PKCS#1 v1.5 with absent parameters in both places verifies (RFC 4055 §5: absent MUST be accepted)', async () => {
@@ -134,14 +143,18 @@ describe('issue 12 finding 3: a certificate cannot be changed without the key an
     const algorithm = { oid: OIDS.ecdsaSha256, parameters: undefined };
     expect(await verifyX509Signature(cert, algorithm, signature, data, 'x')).toBe(true);
     expect(await verifyX509Signature(cert, algorithm, longForm(signature), data, 'x')).toBe(false);
-    await expect(verifyX509Signature(cert, { oid: OIDS.ecdsaSha256, parameters: NULL }, signature, data, 'x')).rejects.toMatchObject({ code: 'ERR_CERT_CHAIN' });
+    await expect(
+      verifyX509Signature(cert, { oid: OIDS.ecdsaSha256, parameters: NULL }, signature, data, 'x'),
+    ).rejects.toMatchObject({ code: 'ERR_CERT_CHAIN' });
   });
 });
 
 describe('issue 12 finding 5: malformed certificates a CA signed are read as Go reads them, or refused', () => {
-  const bc = (...items: Uint8Array[]) => (f: TbsFields) => {
-    f.extensions![0] = extension(OIDS.basicConstraints, true, sequence(...items));
-  };
+  const bc =
+    (...items: Uint8Array[]) =>
+    (f: TbsFields) => {
+      f.extensions![0] = extension(OIDS.basicConstraints, true, sequence(...items));
+    };
 
   it('CERT-1 / CERT-2: {INTEGER 0, BOOLEAN TRUE} is not read as CA=true (Go: isCA=false; we refuse it, [impl:trailing])', async () => {
     expect(parseError(await ecRootWith(bc(integer(0), TRUE))).message).toMatch(/basic constraints.*\[impl:trailing\]/);
@@ -174,15 +187,20 @@ describe('issue 12 finding 5: malformed certificates a CA signed are read as Go 
     ['absent (v1)', undefined],
     ['explicitly 0 (v1)', element(0xa0, integer(0))],
     ['1 (v2)', element(0xa0, integer(1))],
-  ])('[impl:ext-version] a certificate whose version is %s carrying extensions is refused (Go ignores the extensions)', async (_, version) => {
-    expect(parseError(await ecRootWith((f) => (f.version = version))).message).toMatch(/\[impl:ext-version\]/);
-  });
+  ])(
+    '[impl:ext-version] a certificate whose version is %s carrying extensions is refused (Go ignores the extensions)',
+    async (_, version) => {
+      expect(parseError(await ecRootWith((f) => (f.version = version))).message).toMatch(/\[impl:ext-version\]/);
+    },
+  );
 
   it('a v1 certificate without extensions parses, with no basicConstraints', async () => {
-    const cert = Certificate.fromDer(await ecRootWith((f) => {
-      f.version = undefined;
-      f.extensions = undefined;
-    }));
+    const cert = Certificate.fromDer(
+      await ecRootWith((f) => {
+        f.version = undefined;
+        f.extensions = undefined;
+      }),
+    );
     expect(cert.version).toBe(0);
     expect(cert.basicConstraints).toBeUndefined();
   });
@@ -192,10 +210,12 @@ describe('issue 12 finding 5: malformed certificates a CA signed are read as Go 
     ['5', integer(4)],
     ['-1', b(0x02, 0x01, 0xff)],
   ])('version %s is refused, as in Go', async (_, version) => {
-    expect(parseError(await ecRootWith((f) => (f.version = element(0xa0, version)))).message).toMatch(/invalid version|non-minimal/);
+    expect(parseError(await ecRootWith((f) => (f.version = element(0xa0, version)))).message).toMatch(
+      /invalid version|non-minimal/,
+    );
   });
 
-  it('CERT-3: keyCertSign set only in keyUsage\'s padding bits is refused', async () => {
+  it("CERT-3: keyCertSign set only in keyUsage's padding bits is refused", async () => {
     const der = await ecRootWith((f) => {
       f.extensions![1] = extension(OIDS.keyUsage, true, element(0x03, b(3, 0x84)));
     });
@@ -219,7 +239,13 @@ describe('issue 12 finding 5: malformed certificates a CA signed are read as Go 
 
   it('a non-minimal OID arc is refused (X.690 §8.19.2)', async () => {
     const der = await ecRootWith((f) => {
-      f.extensions!.push(extension(OIDS.extKeyUsage, false, sequence(element(0x06, b(0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x80, 0x03)))));
+      f.extensions!.push(
+        extension(
+          OIDS.extKeyUsage,
+          false,
+          sequence(element(0x06, b(0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x80, 0x03))),
+        ),
+      );
     });
     expect(parseError(der).message).toMatch(/non-minimal object identifier arc/);
   });
@@ -235,7 +261,9 @@ describe('issue 12 finding 5: malformed certificates a CA signed are read as Go 
   });
 
   it('a fractional-second GeneralizedTime is refused', async () => {
-    parseError(await ecRootWith((f) => (f.validity = sequence(text(0x18, '20250101000000.5Z'), text(0x18, '20991231235959Z')))));
+    parseError(
+      await ecRootWith((f) => (f.validity = sequence(text(0x18, '20250101000000.5Z'), text(0x18, '20991231235959Z')))),
+    );
   });
 
   it('[impl:trailing] an element after the signature, inside the certificate, is refused', async () => {
@@ -247,7 +275,9 @@ describe('issue 12 finding 5: malformed certificates a CA signed are read as Go 
   it('a subjectKeyIdentifier that is not an OCTET STRING is refused, as Go refuses it', async () => {
     const der = await ecRootWith((f) => f.extensions!.push(extension('2.5.29.14', false, element(0x03, b(0, 1)))));
     expect(parseError(der).message).toMatch(/invalid subject key identifier/);
-    const ok = Certificate.fromDer(await ecRootWith((f) => f.extensions!.push(extension('2.5.29.14', false, element(0x04, b(1, 2))))));
+    const ok = Certificate.fromDer(
+      await ecRootWith((f) => f.extensions!.push(extension('2.5.29.14', false, element(0x04, b(1, 2))))),
+    );
     expect(ok.extension('2.5.29.14')).toBeDefined();
   });
 
@@ -262,22 +292,34 @@ describe('issue 12 finding 6: a malformed SubjectPublicKeyInfo is a typed ERR_CE
     ['an empty SEQUENCE', () => sequence()],
     ['a missing key BIT STRING', (spki) => sequence(spki.subarray(2, 2 + 2 + spki[3]!))],
     ['an INTEGER for the algorithm', () => sequence(integer(1), element(0x03, b(0, 4)))],
-    ['EC with NULL parameters', (spki) => sequence(sequence(oid('1.2.840.10045.2.1'), NULL), spki.subarray(2 + 2 + spki[3]!))],
-    ['EC with an unknown curve', (spki) => sequence(sequence(oid('1.2.840.10045.2.1'), oid('1.2.3.4')), spki.subarray(2 + 2 + spki[3]!))],
-    ['EC with a point off the curve', (spki) => {
-      const out = spki.slice();
-      out[out.length - 1]! ^= 1;
-      return out;
-    }],
+    [
+      'EC with NULL parameters',
+      (spki) => sequence(sequence(oid('1.2.840.10045.2.1'), NULL), spki.subarray(2 + 2 + spki[3]!)),
+    ],
+    [
+      'EC with an unknown curve',
+      (spki) => sequence(sequence(oid('1.2.840.10045.2.1'), oid('1.2.3.4')), spki.subarray(2 + 2 + spki[3]!)),
+    ],
+    [
+      'EC with a point off the curve',
+      (spki) => {
+        const out = spki.slice();
+        out[out.length - 1]! ^= 1;
+        return out;
+      },
+    ],
     ['a truncated key BIT STRING length', (spki) => spki.subarray(0, spki.length - 1)],
   ];
 
-  it.each(spkiCases)('parseCertificate and Certificate.fromDer throw CertificateParseError for %s (not TypeError)', async (_, edit) => {
-    const der = await ecRootWith((f) => (f.spki = edit(f.spki)));
-    const error = parseError(der);
-    expect(error).not.toBeInstanceOf(TypeError);
-    expect(() => parseCertificate(der)).toThrow(CertificateParseError);
-  });
+  it.each(spkiCases)(
+    'parseCertificate and Certificate.fromDer throw CertificateParseError for %s (not TypeError)',
+    async (_, edit) => {
+      const der = await ecRootWith((f) => (f.spki = edit(f.spki)));
+      const error = parseError(der);
+      expect(error).not.toBeInstanceOf(TypeError);
+      expect(() => parseCertificate(der)).toThrow(CertificateParseError);
+    },
+  );
 
   it('an RSA key without NULL parameters is refused (RFC 3279 §2.3.1, Go)', async () => {
     const rsaSpki = rsaRoot.spki;
@@ -290,7 +332,9 @@ describe('issue 12 finding 6: a malformed SubjectPublicKeyInfo is a typed ERR_CE
 
 describe('issue 12 finding 8: GeneralizedTime years 0000–0099', () => {
   it('a notBefore of 0050-01-01 is year 50, not 1950', async () => {
-    const cert = Certificate.fromDer(await ecRootWith((f) => (f.validity = sequence(text(0x18, '00500101000000Z'), text(0x18, '20991231235959Z')))));
+    const cert = Certificate.fromDer(
+      await ecRootWith((f) => (f.validity = sequence(text(0x18, '00500101000000Z'), text(0x18, '20991231235959Z')))),
+    );
     expect(cert.notBefore.toISOString()).toBe('0050-01-01T00:00:00.000Z');
     expect(cert.notBefore.getUTCFullYear()).toBe(50);
   });
@@ -298,23 +342,30 @@ describe('issue 12 finding 8: GeneralizedTime years 0000–0099', () => {
 
 describe('issue 12: what Go accepts and we accept too', () => {
   it('a v2 certificate with unique identifiers, an explicit critical FALSE and an empty EKU parse', async () => {
-    const v2 = Certificate.fromDer(await ecRootWith((f) => {
-      f.version = element(0xa0, integer(1));
-      f.extensions = undefined;
-      f.tail = [element(0x81, b(0, 1)), element(0x82, b(0, 2))];
-    }));
+    const v2 = Certificate.fromDer(
+      await ecRootWith((f) => {
+        f.version = element(0xa0, integer(1));
+        f.extensions = undefined;
+        f.tail = [element(0x81, b(0, 1)), element(0x82, b(0, 2))];
+      }),
+    );
     expect(v2.version).toBe(1);
-    const v3 = Certificate.fromDer(await ecRootWith((f) => {
-      f.extensions![0] = sequence(oid(OIDS.basicConstraints), FALSE, element(0x04, sequence(TRUE)));
-      f.extensions!.push(extension(OIDS.extKeyUsage, false, sequence()));
-    }));
+    const v3 = Certificate.fromDer(
+      await ecRootWith((f) => {
+        f.extensions![0] = sequence(oid(OIDS.basicConstraints), FALSE, element(0x04, sequence(TRUE)));
+        f.extensions!.push(extension(OIDS.extKeyUsage, false, sequence()));
+      }),
+    );
     expect(v3.basicConstraints).toEqual({ critical: false, ca: true, pathLen: undefined });
     expect(v3.extendedKeyUsage?.purposes).toEqual([]);
   });
 
   it('a leaf with an EC key signed by an RSA root verifies', async () => {
     const fields = caFields(rsaRoot, leafKey, 'Strict Root', 'Strict Leaf');
-    fields.extensions = [extension(OIDS.basicConstraints, false, sequence()), extension(OIDS.extKeyUsage, false, sequence(oid(OIDS.codeSigning)))];
+    fields.extensions = [
+      extension(OIDS.basicConstraints, false, sequence()),
+      extension(OIDS.extKeyUsage, false, sequence(oid(OIDS.codeSigning))),
+    ];
     const leaf = Certificate.fromDer(await signed(rsaRoot, fields));
     const root = Certificate.fromDer(await signed(rsaRoot, caFields(rsaRoot, rsaRoot)));
     expect(await isSignedBy(leaf, root)).toBe(true);
@@ -326,12 +377,19 @@ describe('issue 12: junk behind a 0x30 is refused before the parse-cache hash', 
   it('issue 12: a 32 MiB "certificate" whose declared length is not its size is ERR_CERT_PARSE', () => {
     const junk = new Uint8Array(size).fill(0x41);
     junk.set([0x30, 0x82, 0x01, 0x00]);
-    expect(() => Certificate.fromDer(junk)).toThrow(expect.objectContaining({ code: 'ERR_CERT_PARSE', message: expect.stringMatching(/trailing data after Certificate/) }));
+    expect(() => Certificate.fromDer(junk)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CERT_PARSE',
+        message: expect.stringMatching(/trailing data after Certificate/),
+      }),
+    );
   });
   it('issue 12: a 32 MiB SEQUENCE of the right length holding junk instead of a tbsCertificate is ERR_CERT_PARSE', () => {
     const junk = new Uint8Array(size).fill(0x41);
     const length = size - 6;
     junk.set([0x30, 0x84, length >>> 24, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff]);
-    expect(() => Certificate.fromDer(junk)).toThrow(expect.objectContaining({ code: 'ERR_CERT_PARSE', message: expect.stringMatching(/malformed tbsCertificate/) }));
+    expect(() => Certificate.fromDer(junk)).toThrow(
+      expect.objectContaining({ code: 'ERR_CERT_PARSE', message: expect.stringMatching(/malformed tbsCertificate/) }),
+    );
   });
 });

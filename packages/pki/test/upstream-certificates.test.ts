@@ -9,12 +9,19 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { isRootCertificate, isSignedBy, NotaryError, parseCertificates, validateCodeSigningChain, type Certificate } from '../src/index.js';
-import { goQuote } from '../src/go-quote.js';
 import { loadUpstreamManifest } from '@x/notary-test-servers/upstream-vectors';
-import { CertificateParseError } from '../src/errors.js';
+import { afterAll, describe, expect, it } from 'vitest';
 import { validateTimestampingChain } from '../src/certificate-rules.js';
+import { CertificateParseError } from '../src/errors.js';
+import { goQuote } from '../src/go-quote.js';
+import {
+  type Certificate,
+  isRootCertificate,
+  isSignedBy,
+  NotaryError,
+  parseCertificates,
+  validateCodeSigningChain,
+} from '../src/index.js';
 
 interface ManifestCase {
   id: string;
@@ -68,15 +75,31 @@ async function validateTrustStoreCertificates(certificates: readonly Certificate
     if (cert.basicConstraints?.ca === true) continue;
     // Go uses a bare CheckSignature here (no CA constraint).
     const selfSigned = await isSignedBy(cert, cert).catch(() => false);
-    if (!selfSigned) throw new Error(`certificate with subject ${goQuote(cert.subject)} is not a CA certificate or self-signed signing certificate`);
+    if (!selfSigned)
+      throw new Error(
+        `certificate with subject ${goQuote(cert.subject)} is not a CA certificate or self-signed signing certificate`,
+      );
   }
 }
 
-type Operation = 'ReadCertificateFile' | 'ValidateCodeSigningCertChain' | 'ValidateTimestampingCertChain' | 'ValidateCertificates' | 'IsRootCertificate' | 'TsaRootFile' | 'CertAdd';
+type Operation =
+  | 'ReadCertificateFile'
+  | 'ValidateCodeSigningCertChain'
+  | 'ValidateTimestampingCertChain'
+  | 'ValidateCertificates'
+  | 'IsRootCertificate'
+  | 'TsaRootFile'
+  | 'CertAdd';
 
 function operationOf(c: ManifestCase): Operation | undefined {
   const fn = c.input?.function;
-  if (fn === 'ValidateCodeSigningCertChain' || fn === 'ValidateTimestampingCertChain' || fn === 'ValidateCertificates' || fn === 'IsRootCertificate') return fn;
+  if (
+    fn === 'ValidateCodeSigningCertChain' ||
+    fn === 'ValidateTimestampingCertChain' ||
+    fn === 'ValidateCertificates' ||
+    fn === 'IsRootCertificate'
+  )
+    return fn;
   if (c.input?.usage?.startsWith('notation sign --timestamp-root-cert')) return 'TsaRootFile';
   if (c.input?.command?.startsWith('notation cert add')) return 'CertAdd';
   // The ReadCertificateFile cases carry no `input`; their id names the function.
@@ -100,9 +123,16 @@ async function runCase(c: ManifestCase): Promise<void> {
     case 'ValidateCodeSigningCertChain':
     case 'ValidateTimestampingCertChain': {
       const chain = load(c.input?.chain ?? c.files);
-      const signingTime = c.input?.signingTime === undefined ? undefined : c.input.signingTime === 'now' ? new Date() : new Date(c.input.signingTime);
+      const signingTime =
+        c.input?.signingTime === undefined
+          ? undefined
+          : c.input.signingTime === 'now'
+            ? new Date()
+            : new Date(c.input.signingTime);
       const run =
-        c.input!.function === 'ValidateCodeSigningCertChain' ? validateCodeSigningChain(chain, signingTime ? { signingTime } : undefined) : validateTimestampingChain(chain);
+        c.input!.function === 'ValidateCodeSigningCertChain'
+          ? validateCodeSigningChain(chain, signingTime ? { signingTime } : undefined)
+          : validateTimestampingChain(chain);
       if (outcome === 'valid') {
         await run;
       } else {
@@ -119,7 +149,10 @@ async function runCase(c: ManifestCase): Promise<void> {
       if (outcome === 'valid') await run;
       else {
         expect(outcome).toBe('invalid');
-        const error = await run.then(() => undefined, (e: unknown) => e as Error);
+        const error = await run.then(
+          () => undefined,
+          (e: unknown) => e as Error,
+        );
         expect(error).toBeInstanceOf(Error);
         expectReason(error!.message, reason!, match);
       }
@@ -168,7 +201,9 @@ async function runCase(c: ManifestCase): Promise<void> {
       return;
     }
     default:
-      throw new Error(`case ${c.id}: no mapping for input ${JSON.stringify(c.input)}; extend upstream-certificates.test.ts`);
+      throw new Error(
+        `case ${c.id}: no mapping for input ${JSON.stringify(c.input)}; extend upstream-certificates.test.ts`,
+      );
   }
 }
 

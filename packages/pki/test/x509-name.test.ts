@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NameAttribute } from '../src/index.js';
-import { OpensslFactory } from './fixtures/openssl-chain.js';
+import type { NameAttribute } from '../src/index.js';
 import { renderGoName } from '../src/x509-name.js';
+import { OpensslFactory } from './fixtures/openssl-chain.js';
 
 const printable = (value: string): Uint8Array => {
   const text = new TextEncoder().encode(value);
@@ -18,7 +18,13 @@ const SERIAL = '2.5.4.5';
 
 describe('renderGoName (DN-4)', () => {
   it('DN-4: prints attributes in Go order, whatever the certificate order', () => {
-    const forward = [attr(C, 'US'), attr(ST, 'WA'), attr(L, 'Seattle'), attr(O, 'Notary'), attr(CN, 'wabbit-networks.io')];
+    const forward = [
+      attr(C, 'US'),
+      attr(ST, 'WA'),
+      attr(L, 'Seattle'),
+      attr(O, 'Notary'),
+      attr(CN, 'wabbit-networks.io'),
+    ];
     expect(renderGoName(forward)).toBe('CN=wabbit-networks.io,O=Notary,L=Seattle,ST=WA,C=US');
     expect(renderGoName([...forward].reverse())).toBe('CN=wabbit-networks.io,O=Notary,L=Seattle,ST=WA,C=US');
     expect(renderGoName([attr(SERIAL, '42'), attr(OU, 'Eng'), attr(CN, 'x')])).toBe('SERIALNUMBER=42,CN=x,OU=Eng');
@@ -36,9 +42,15 @@ describe('renderGoName (DN-4)', () => {
   });
 
   it('DN-4: prints unknown attributes last as <oid>=#<hex of Go DER>, in reverse order', () => {
-    const email: NameAttribute = { type: '1.2.840.113549.1.9.1', value: 'a@b.c', goMarshalledValue: new Uint8Array([0x0c, 5, 0x61, 0x40, 0x62, 0x2e, 0x63]) };
+    const email: NameAttribute = {
+      type: '1.2.840.113549.1.9.1',
+      value: 'a@b.c',
+      goMarshalledValue: new Uint8Array([0x0c, 5, 0x61, 0x40, 0x62, 0x2e, 0x63]),
+    };
     const dc: NameAttribute = { type: '0.9.2342.19200300.100.1.25', value: 'com', goMarshalledValue: printable('com') };
-    expect(renderGoName([dc, attr(CN, 'x'), email])).toBe('CN=x,1.2.840.113549.1.9.1=#0c056140622e63,0.9.2342.19200300.100.1.25=#1303636f6d');
+    expect(renderGoName([dc, attr(CN, 'x'), email])).toBe(
+      'CN=x,1.2.840.113549.1.9.1=#0c056140622e63,0.9.2342.19200300.100.1.25=#1303636f6d',
+    );
   });
 
   it('omits an empty CN and prints an empty name as ""', () => {

@@ -15,10 +15,24 @@
  * - `keyFile` + `certFile`: a PEM private key and its PEM chain on disk
  *   (Node only: the entry point passes a file reader).
  */
-import { DEFAULT_SIGNING_AGENT, MEDIA_TYPE_COSE, MEDIA_TYPE_JWS, parsePayload, signEnvelope, signerFromPrivateKey, type Signer } from '@x/notary-envelope';
-import { algorithmSuiteOf, keySpecOf, parseCertificates, type Certificate, type KeySpec } from '@x/notary-pki';
+import {
+  DEFAULT_SIGNING_AGENT,
+  MEDIA_TYPE_COSE,
+  MEDIA_TYPE_JWS,
+  parsePayload,
+  type Signer,
+  signEnvelope,
+  signerFromPrivateKey,
+} from '@x/notary-envelope';
+import { algorithmSuiteOf, type Certificate, type KeySpec, keySpecOf, parseCertificates } from '@x/notary-pki';
 import { decodeBase64, encodeBase64 } from '@x/notary-pki/foundation';
-import { createPlugin, PluginProtocolError, type PluginConfig, type PluginMetadata, type TypeScriptPlugin } from '@x/notary-plugin';
+import {
+  createPlugin,
+  type PluginConfig,
+  type PluginMetadata,
+  PluginProtocolError,
+  type TypeScriptPlugin,
+} from '@x/notary-plugin';
 
 export const EXAMPLE_PLUGIN_NAME = 'com.example.notary';
 
@@ -47,22 +61,41 @@ interface KeyHandle {
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
-function remoteKey(keyId: string, config: PluginConfig, fetchImpl: typeof fetch): KeyHandle & { describe(): Promise<KeySpec> } {
+function remoteKey(
+  keyId: string,
+  config: PluginConfig,
+  fetchImpl: typeof fetch,
+): KeyHandle & { describe(): Promise<KeySpec> } {
   const base = config.url!.replace(/\/+$/, '');
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...(config.token ? { authorization: `Bearer ${config.token}` } : {}) };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    ...(config.token ? { authorization: `Bearer ${config.token}` } : {}),
+  };
   const call = async (path: string, body?: unknown): Promise<Record<string, unknown>> => {
     let response: Response;
     try {
-      response = await fetchImpl(`${base}${path}`, body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) });
+      response = await fetchImpl(
+        `${base}${path}`,
+        body === undefined ? { headers } : { method: 'POST', headers, body: JSON.stringify(body) },
+      );
     } catch (error) {
-      throw new PluginProtocolError('ERROR', `the signing service at ${base} cannot be reached: ${(error as Error).message}`);
+      throw new PluginProtocolError(
+        'ERROR',
+        `the signing service at ${base} cannot be reached: ${(error as Error).message}`,
+      );
     }
     const detail = await response.text();
     // PLG-11: the service's answer, in the protocol's error codes.
-    if (response.status === 401 || response.status === 403) throw new PluginProtocolError('ACCESS_DENIED', `the signing service refused key "${keyId}": ${detail}`);
-    if (response.status === 429) throw new PluginProtocolError('THROTTLED', 'the signing service is throttling requests', { metadata: { retryAfter: response.headers.get('retry-after') ?? '' } });
-    if (response.status === 404) throw new PluginProtocolError('VALIDATION_ERROR', `the signing service has no key "${keyId}"`);
-    if (!response.ok) throw new PluginProtocolError('ERROR', `the signing service answered ${response.status}: ${detail}`);
+    if (response.status === 401 || response.status === 403)
+      throw new PluginProtocolError('ACCESS_DENIED', `the signing service refused key "${keyId}": ${detail}`);
+    if (response.status === 429)
+      throw new PluginProtocolError('THROTTLED', 'the signing service is throttling requests', {
+        metadata: { retryAfter: response.headers.get('retry-after') ?? '' },
+      });
+    if (response.status === 404)
+      throw new PluginProtocolError('VALIDATION_ERROR', `the signing service has no key "${keyId}"`);
+    if (!response.ok)
+      throw new PluginProtocolError('ERROR', `the signing service answered ${response.status}: ${detail}`);
     return JSON.parse(detail) as Record<string, unknown>;
   };
   let keySpec: KeySpec | undefined;
@@ -76,14 +109,21 @@ function remoteKey(keyId: string, config: PluginConfig, fetchImpl: typeof fetch)
     },
     async sign(payload) {
       const hashAlgorithm = algorithmSuiteOf(keySpec ?? (await this.describe())).hash;
-      const answer = await call(`/keys/${encodeURIComponent(keyId)}/sign`, { payload: encodeBase64(payload), hashAlgorithm });
-      return { signature: decodeBase64(answer.signature as string), chain: (answer.certificateChain as string[]).map((c) => parseCertificates(decodeBase64(c))[0]!) };
+      const answer = await call(`/keys/${encodeURIComponent(keyId)}/sign`, {
+        payload: encodeBase64(payload),
+        hashAlgorithm,
+      });
+      return {
+        signature: decodeBase64(answer.signature as string),
+        chain: (answer.certificateChain as string[]).map((c) => parseCertificates(decodeBase64(c))[0]!),
+      };
     },
   };
 }
 
 async function fileKey(config: PluginConfig, readFile: ExamplePluginOptions['readFile']): Promise<KeyHandle> {
-  if (!readFile) throw new PluginProtocolError('VALIDATION_ERROR', 'keyFile/certFile need a file system; use the "url" mode here');
+  if (!readFile)
+    throw new PluginProtocolError('VALIDATION_ERROR', 'keyFile/certFile need a file system; use the "url" mode here');
   const chain = parseCertificates(text(await readFile(config.certFile!)));
   const signer = await signerFromPrivateKey(text(await readFile(config.keyFile!)), chain);
   return { keySpec: signer.keySpec, sign: async (payload) => ({ signature: await signer.sign(payload), chain }) };
@@ -100,7 +140,10 @@ export function createExamplePlugin(options: ExamplePluginOptions = {}): TypeScr
       return key;
     }
     if (config.keyFile && config.certFile) return fileKey(config, options.readFile);
-    throw new PluginProtocolError('VALIDATION_ERROR', 'pluginConfig must give either "url" (remote signing service) or "keyFile" and "certFile"');
+    throw new PluginProtocolError(
+      'VALIDATION_ERROR',
+      'pluginConfig must give either "url" (remote signing service) or "keyFile" and "certFile"',
+    );
   }
 
   return createPlugin({
@@ -116,17 +159,31 @@ export function createExamplePlugin(options: ExamplePluginOptions = {}): TypeScr
     async generateSignature(request) {
       const key = await keyFor(request.keyId, request.pluginConfig);
       const suite = algorithmSuiteOf(key.keySpec);
-      if (request.keySpec !== key.keySpec) throw new PluginProtocolError('VALIDATION_ERROR', `key "${request.keyId}" is ${key.keySpec}, not ${request.keySpec}`);
-      if (request.hashAlgorithm !== suite.hash) throw new PluginProtocolError('VALIDATION_ERROR', `key spec ${key.keySpec} signs with ${suite.hash}, not ${request.hashAlgorithm}`);
+      if (request.keySpec !== key.keySpec)
+        throw new PluginProtocolError(
+          'VALIDATION_ERROR',
+          `key "${request.keyId}" is ${key.keySpec}, not ${request.keySpec}`,
+        );
+      if (request.hashAlgorithm !== suite.hash)
+        throw new PluginProtocolError(
+          'VALIDATION_ERROR',
+          `key spec ${key.keySpec} signs with ${suite.hash}, not ${request.hashAlgorithm}`,
+        );
       const { signature, chain } = await key.sign(request.payload);
-      return { keyId: request.keyId, signature, signingAlgorithm: suite.signatureAlgorithm, certificateChain: chain.map((c) => c.der) };
+      return {
+        keyId: request.keyId,
+        signature,
+        signingAlgorithm: suite.signatureAlgorithm,
+        certificateChain: chain.map((c) => c.der),
+      };
     },
 
     // PLG-10: build the whole envelope; keep targetArtifact as sent, and
     // return annotations for the signature manifest.
     async generateEnvelope(request) {
       const mediaType = request.signatureEnvelopeType;
-      if (mediaType !== MEDIA_TYPE_JWS && mediaType !== MEDIA_TYPE_COSE) throw new PluginProtocolError('VALIDATION_ERROR', `signature envelope type "${mediaType}" is not supported`);
+      if (mediaType !== MEDIA_TYPE_JWS && mediaType !== MEDIA_TYPE_COSE)
+        throw new PluginProtocolError('VALIDATION_ERROR', `signature envelope type "${mediaType}" is not supported`);
       const key = await keyFor(request.keyId, request.pluginConfig);
       let chain: Certificate[] = [];
       const signer: Signer = {
@@ -137,7 +194,8 @@ export function createExamplePlugin(options: ExamplePluginOptions = {}): TypeScr
         async sign(data) {
           const signed = await key.sign(data);
           chain = signed.chain;
-          if (keySpecOf(chain[0]!.publicKey) !== key.keySpec) throw new PluginProtocolError('ERROR', 'the signing service returned a leaf of another key spec');
+          if (keySpecOf(chain[0]!.publicKey) !== key.keySpec)
+            throw new PluginProtocolError('ERROR', 'the signing service returned a leaf of another key spec');
           return signed.signature;
         },
       };
@@ -149,7 +207,11 @@ export function createExamplePlugin(options: ExamplePluginOptions = {}): TypeScr
         ...(request.expiryDurationInSeconds ? { expiresInSeconds: request.expiryDurationInSeconds } : {}),
         signingAgent: `${DEFAULT_SIGNING_AGENT} ${EXAMPLE_PLUGIN_NAME}/${EXAMPLE_PLUGIN_METADATA.version}`,
       });
-      return { signatureEnvelope: signed.bytes, signatureEnvelopeType: mediaType, annotations: { 'com.example.notary.key-id': request.keyId } };
+      return {
+        signatureEnvelope: signed.bytes,
+        signatureEnvelopeType: mediaType,
+        annotations: { 'com.example.notary.key-id': request.keyId },
+      };
     },
   });
 }

@@ -1,1 +1,6 @@
-export { createExamplePlugin, EXAMPLE_PLUGIN_NAME, EXAMPLE_PLUGIN_METADATA, type ExamplePluginOptions } from './example-plugin.js';
+export {
+  createExamplePlugin,
+  EXAMPLE_PLUGIN_METADATA,
+  EXAMPLE_PLUGIN_NAME,
+  type ExamplePluginOptions,
+} from './example-plugin.js';

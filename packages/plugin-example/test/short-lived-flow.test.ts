@@ -8,22 +8,31 @@
  * key-file mode with blob signing, the ENVELOPE path with the plugin's
  * manifest annotations (PLG-10), and the service's refusal as a PLG-11 error.
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { sign, signBlob, verify, verifyBlob, WorkflowError } from '@x/notary-core';
-import { MEDIA_TYPE_JWS, MEDIA_TYPE_COSE } from '@x/notary-envelope';
+import { MEDIA_TYPE_COSE, MEDIA_TYPE_JWS } from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import { Certificate, encodePem, parseCertificates } from '@x/notary-pki';
-import { createPluginEnvelopeGenerator, createPluginSigner, PluginError, type PluginClient } from '@x/notary-plugin';
+import { createPluginEnvelopeGenerator, createPluginSigner, type PluginClient, PluginError } from '@x/notary-plugin';
 import { openPlugin, parsePluginFileName, pluginDirectoryOf } from '@x/notary-plugin/node';
-import { MemoryTrustStore, parseBlobTrustPolicy, parseOciTrustPolicy } from '@x/notary-trust-policy';
-import { EXAMPLE_PLUGIN_NAME } from '../src/index.js';
 import { caAndLeaf } from '@x/notary-test-servers/certificates';
-import { startRemoteSigningService, type RemoteSigningService } from './support/remote-signing-service.js';
 import type {} from '@x/notary-test-servers/pki/global-setup';
+import { MemoryTrustStore, parseBlobTrustPolicy, parseOciTrustPolicy } from '@x/notary-trust-policy';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { EXAMPLE_PLUGIN_NAME } from '../src/index.js';
+import { type RemoteSigningService, startRemoteSigningService } from './support/remote-signing-service.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const BUNDLE = resolve(here, '../dist/notation-com.example.notary.cjs');
@@ -59,7 +68,9 @@ async function repositoryWithImage(): Promise<{ repository: oci.MemoryRepository
   const repository = new oci.MemoryRepository({ name: 'registry.example/team/app' });
   const config = await repository.pushBlob(encoder.encode('{}'), 'application/vnd.oci.empty.v1+json');
   const layer = await repository.pushBlob(encoder.encode('payload layer'), 'application/vnd.oci.image.layer.v1.tar');
-  const manifest = encoder.encode(JSON.stringify({ schemaVersion: 2, mediaType: oci.MEDIA_TYPE_OCI_MANIFEST, config, layers: [layer] }));
+  const manifest = encoder.encode(
+    JSON.stringify({ schemaVersion: 2, mediaType: oci.MEDIA_TYPE_OCI_MANIFEST, config, layers: [layer] }),
+  );
   const image = await repository.pushManifest(manifest, oci.MEDIA_TYPE_OCI_MANIFEST, { tag: 'v1' });
   return { repository, image };
 }
@@ -98,7 +109,13 @@ describe('the short-lived flow through the example plugin executable', () => {
 
     const trustStore = new MemoryTrustStore({ 'ca:managed': [service.root], 'tsa:loopback': [tsaRoot] });
     const afterExpiry = new Date(leaf.notAfter.getTime() + HOUR);
-    const outcome = await verify({ repository, reference: image.digest, policy: policy(['ca:managed', 'tsa:loopback']), trustStore, now: afterExpiry });
+    const outcome = await verify({
+      repository,
+      reference: image.digest,
+      policy: policy(['ca:managed', 'tsa:loopback']),
+      trustStore,
+      now: afterExpiry,
+    });
     expect(outcome.result.verified).toBe(true);
     expect(outcome.result.checks.authenticTimestamp.outcome).toBe('passed');
     expect(outcome.result.timestamp?.range.latest.getTime()).toBeLessThan(leaf.notAfter.getTime());
@@ -111,7 +128,13 @@ describe('the short-lived flow through the example plugin executable', () => {
     await sign({ repository, reference: image.digest, signer });
     const leaf = signer.certificateChain[0]!;
     const trustStore = new MemoryTrustStore({ 'ca:managed': [service.root], 'tsa:loopback': [tsaRoot] });
-    const error = await verify({ repository, reference: image.digest, policy: policy(['ca:managed', 'tsa:loopback']), trustStore, now: new Date(leaf.notAfter.getTime() + HOUR) }).then(
+    const error = await verify({
+      repository,
+      reference: image.digest,
+      policy: policy(['ca:managed', 'tsa:loopback']),
+      trustStore,
+      now: new Date(leaf.notAfter.getTime() + HOUR),
+    }).then(
       () => undefined,
       (e: unknown) => e,
     );
@@ -123,7 +146,11 @@ describe('the short-lived flow through the example plugin executable', () => {
   it('PLG-11: the service refusing the key reaches the host as the plugin’s ACCESS_DENIED', async () => {
     const guarded = await startRemoteSigningService({ token: 'sesame' });
     try {
-      const error = await createPluginSigner({ plugin, keyId: 'k', keyPluginConfig: { url: guarded.url, token: 'wrong' } }).then(
+      const error = await createPluginSigner({
+        plugin,
+        keyId: 'k',
+        keyPluginConfig: { url: guarded.url, token: 'wrong' },
+      }).then(
         () => undefined,
         (e: unknown) => e,
       );
@@ -131,7 +158,12 @@ describe('the short-lived flow through the example plugin executable', () => {
       expect((error as PluginError).code).toBe('ERR_PLUGIN_ERROR_RESPONSE');
       expect((error as PluginError).pluginError?.errorCode).toBe('ACCESS_DENIED');
       // The call's config wins over the key's (PLG-12): the right token from the call.
-      const signer = await createPluginSigner({ plugin, keyId: 'k', keyPluginConfig: { url: guarded.url, token: 'wrong' }, pluginConfig: { token: 'sesame' } });
+      const signer = await createPluginSigner({
+        plugin,
+        keyId: 'k',
+        keyPluginConfig: { url: guarded.url, token: 'wrong' },
+        pluginConfig: { token: 'sesame' },
+      });
       expect(signer.keySpec).toBe('EC-256');
     } finally {
       await guarded.close();
@@ -172,7 +204,15 @@ describe('the example plugin with a key file', () => {
         trustStore: new MemoryTrustStore({ 'ca:files': [chain[1]!] }),
         policy: parseBlobTrustPolicy({
           version: '1.0',
-          trustPolicies: [{ name: 'files', globalPolicy: true, signatureVerification: { level: 'strict' }, trustStores: ['ca:files'], trustedIdentities: ['*'] }],
+          trustPolicies: [
+            {
+              name: 'files',
+              globalPolicy: true,
+              signatureVerification: { level: 'strict' },
+              trustStores: ['ca:files'],
+              trustedIdentities: ['*'],
+            },
+          ],
         }),
       });
       expect(result.verified).toBe(true);
@@ -183,8 +223,16 @@ describe('the example plugin with a key file', () => {
 describe('the example plugin generating envelopes (PLG-10)', () => {
   it('PLG-10: the plugin’s envelope is checked, its annotations go onto the signature manifest, and it verifies', async () => {
     const { repository, image } = await repositoryWithImage();
-    const generator = await createPluginEnvelopeGenerator({ plugin, keyId: 'release-2026', keyPluginConfig: { url: service.url } });
-    const generated = await generator.generate({ targetArtifact: image, mediaType: MEDIA_TYPE_JWS, expiresInSeconds: 86_400 });
+    const generator = await createPluginEnvelopeGenerator({
+      plugin,
+      keyId: 'release-2026',
+      keyPluginConfig: { url: service.url },
+    });
+    const generated = await generator.generate({
+      targetArtifact: image,
+      mediaType: MEDIA_TYPE_JWS,
+      expiresInSeconds: 86_400,
+    });
     expect(generated.annotations).toEqual({ 'com.example.notary.key-id': 'release-2026' });
     // What core's sign() would do with a pre-built envelope: the manifest, with the plugin's annotations.
     const info = generated.verified.content.signerInfo;
@@ -205,7 +253,15 @@ describe('the example plugin generating envelopes (PLG-10)', () => {
       reference: image.digest,
       policy: parseOciTrustPolicy({
         version: '1.0',
-        trustPolicies: [{ name: 'p', registryScopes: ['*'], signatureVerification: { level: 'strict' }, trustStores: ['ca:managed'], trustedIdentities: ['*'] }],
+        trustPolicies: [
+          {
+            name: 'p',
+            registryScopes: ['*'],
+            signatureVerification: { level: 'strict' },
+            trustStores: ['ca:managed'],
+            trustedIdentities: ['*'],
+          },
+        ],
       }),
       trustStore: new MemoryTrustStore({ 'ca:managed': [service.root] }),
     });

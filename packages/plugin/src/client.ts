@@ -5,8 +5,6 @@
  */
 import { PluginError } from './errors.js';
 import { validatePluginMetadata } from './metadata.js';
-import { CONTRACT_VERSION, PLUGIN_BINARY_PREFIX, type PluginCommand, type PluginErrorJson, type PluginRequests, type PluginResponses } from './protocol.js';
-import { decodePluginResponse, encodePluginRequest } from './wire.js';
 import type {
   DescribeKeyRequest,
   DescribeKeyResponse,
@@ -19,6 +17,15 @@ import type {
   VerifySignatureRequest,
   VerifySignatureResponse,
 } from './protocol.js';
+import {
+  CONTRACT_VERSION,
+  PLUGIN_BINARY_PREFIX,
+  type PluginCommand,
+  type PluginErrorJson,
+  type PluginRequests,
+  type PluginResponses,
+} from './protocol.js';
+import { decodePluginResponse, encodePluginRequest } from './wire.js';
 
 export interface CallOptions {
   /** Aborts the call; a spawned plugin is killed (PLG-4). */
@@ -38,7 +45,11 @@ export interface PluginExchange {
  * {@link PluginError}; a plugin that ran and failed is an exchange with a
  * non-zero exit code.
  */
-export type PluginTransport = (command: PluginCommand, request: string, options: CallOptions) => Promise<PluginExchange>;
+export type PluginTransport = (
+  command: PluginCommand,
+  request: string,
+  options: CallOptions,
+) => Promise<PluginExchange>;
 
 /** A plugin as the signing and verification adapters use it. */
 export interface PluginClient {
@@ -57,7 +68,8 @@ const asText = (output: Uint8Array | string): string => (typeof output === 'stri
 
 /** At most this much of a plugin's stray output is quoted in an error. */
 const QUOTE_LIMIT = 512;
-const quote = (text: string): string => JSON.stringify(text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text);
+const quote = (text: string): string =>
+  JSON.stringify(text.length > QUOTE_LIMIT ? `${text.slice(0, QUOTE_LIMIT)}…` : text);
 
 /**
  * Reads stderr after a non-zero exit (PLG-4 [impl]: on any non-zero exit):
@@ -66,7 +78,12 @@ const quote = (text: string): string => JSON.stringify(text.length > QUOTE_LIMIT
 function failure(plugin: string, command: PluginCommand, exchange: PluginExchange): PluginError {
   const stderr = asText(exchange.stderr).trim();
   if (stderr === '') {
-    return new PluginError('ERR_PLUGIN_EXECUTION_FAILED', plugin, `exited with code ${exchange.exitCode} and wrote no error`, { command, rule: 'PLG-4' });
+    return new PluginError(
+      'ERR_PLUGIN_EXECUTION_FAILED',
+      plugin,
+      `exited with code ${exchange.exitCode} and wrote no error`,
+      { command, rule: 'PLG-4' },
+    );
   }
   let parsed: unknown;
   try {
@@ -76,20 +93,32 @@ function failure(plugin: string, command: PluginCommand, exchange: PluginExchang
   }
   const e = parsed as Partial<PluginErrorJson> | undefined;
   const wellFormed =
-    typeof e === 'object' && e !== null && !Array.isArray(e) &&
+    typeof e === 'object' &&
+    e !== null &&
+    !Array.isArray(e) &&
     (e.errorCode === undefined || typeof e.errorCode === 'string') &&
     (e.errorMessage === undefined || typeof e.errorMessage === 'string') &&
     (e.errorMetadata === undefined || (typeof e.errorMetadata === 'object' && e.errorMetadata !== null)) &&
     Boolean(e.errorCode || e.errorMessage || e.errorMetadata);
   if (!wellFormed) {
-    return new PluginError('ERR_PLUGIN_EXECUTION_FAILED', plugin, `exited with code ${exchange.exitCode}; stderr is not a JSON error: ${quote(stderr)}`, { command, rule: 'PLG-4' });
+    return new PluginError(
+      'ERR_PLUGIN_EXECUTION_FAILED',
+      plugin,
+      `exited with code ${exchange.exitCode}; stderr is not a JSON error: ${quote(stderr)}`,
+      { command, rule: 'PLG-4' },
+    );
   }
   const pluginError: PluginErrorJson = {
     errorCode: e!.errorCode ?? '',
     ...(e!.errorMessage ? { errorMessage: e!.errorMessage } : {}),
     ...(e!.errorMetadata ? { errorMetadata: { ...e!.errorMetadata } } : {}),
   };
-  return new PluginError('ERR_PLUGIN_ERROR_RESPONSE', plugin, `${pluginError.errorCode || 'ERROR'}: ${pluginError.errorMessage ?? '(no message)'}`, { command, rule: 'PLG-11', pluginError });
+  return new PluginError(
+    'ERR_PLUGIN_ERROR_RESPONSE',
+    plugin,
+    `${pluginError.errorCode || 'ERROR'}: ${pluginError.errorMessage ?? '(no message)'}`,
+    { command, rule: 'PLG-11', pluginError },
+  );
 }
 
 /** The executable file name of a plugin (PLG-1). */
@@ -103,8 +132,15 @@ export function pluginBinaryName(name: string, platform?: string): string {
  * non-zero exit and decodes the response.
  */
 export function createPluginClient(name: string, transport: PluginTransport): PluginClient {
-  async function call<C extends PluginCommand>(command: C, request: PluginRequests[C], options: CallOptions = {}): Promise<PluginResponses[C]> {
-    const withVersion = command === 'get-plugin-metadata' || (request as { contractVersion?: string }).contractVersion ? request : { ...request, contractVersion: CONTRACT_VERSION };
+  async function call<C extends PluginCommand>(
+    command: C,
+    request: PluginRequests[C],
+    options: CallOptions = {},
+  ): Promise<PluginResponses[C]> {
+    const withVersion =
+      command === 'get-plugin-metadata' || (request as { contractVersion?: string }).contractVersion
+        ? request
+        : { ...request, contractVersion: CONTRACT_VERSION };
     const exchange = await transport(command, JSON.stringify(encodePluginRequest(command, withVersion)), options);
     if (exchange.exitCode !== 0) throw failure(name, command, exchange);
     const stdout = asText(exchange.stdout);
@@ -112,7 +148,11 @@ export function createPluginClient(name: string, transport: PluginTransport): Pl
     try {
       json = JSON.parse(stdout);
     } catch (error) {
-      throw new PluginError('ERR_PLUGIN_MALFORMED_RESPONSE', name, `stdout is not valid JSON: ${quote(stdout)}`, { command, rule: 'PLG-4', cause: error });
+      throw new PluginError('ERR_PLUGIN_MALFORMED_RESPONSE', name, `stdout is not valid JSON: ${quote(stdout)}`, {
+        command,
+        rule: 'PLG-4',
+        cause: error,
+      });
     }
     return decodePluginResponse(command, json, name);
   }
@@ -124,10 +164,15 @@ export function createPluginClient(name: string, transport: PluginTransport): Pl
       validatePluginMetadata(metadata, name);
       // PLG-2 [impl]: the name in the metadata is the directory name.
       if (metadata.name !== name) {
-        throw new PluginError('ERR_PLUGIN_NAME_MISMATCH', name, `plugin executable file name must be "${pluginBinaryName(metadata.name)}" instead of "${pluginBinaryName(name)}"`, {
-          command: 'get-plugin-metadata',
-          rule: 'PLG-2',
-        });
+        throw new PluginError(
+          'ERR_PLUGIN_NAME_MISMATCH',
+          name,
+          `plugin executable file name must be "${pluginBinaryName(metadata.name)}" instead of "${pluginBinaryName(name)}"`,
+          {
+            command: 'get-plugin-metadata',
+            rule: 'PLG-2',
+          },
+        );
       }
       return metadata;
     },

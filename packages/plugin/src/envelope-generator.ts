@@ -4,17 +4,23 @@
  * and hands the plugin's annotations to the signature manifest.
  */
 import {
-  encodeCosePayload,
+  type TargetArtifact as Descriptor,
   EnvelopeError,
+  type EnvelopeMediaType,
+  encodeCosePayload,
   MEDIA_TYPE_COSE,
   MEDIA_TYPE_JWS,
   parsePayload,
-  verifyEnvelopeIntegrity,
-  type TargetArtifact as Descriptor,
-  type EnvelopeMediaType,
   type VerifiedEnvelope,
+  verifyEnvelopeIntegrity,
 } from '@x/notary-envelope';
-import { NotaryError, TimestampToken, verifyTimestampSignature, verifyTimestampToken, type Certificate } from '@x/notary-pki';
+import {
+  type Certificate,
+  NotaryError,
+  TimestampToken,
+  verifyTimestampSignature,
+  verifyTimestampToken,
+} from '@x/notary-pki';
 import { PluginError } from './errors.js';
 import { hasCapability } from './metadata.js';
 import { mergePluginConfig } from './plugin-config.js';
@@ -65,7 +71,16 @@ export interface PluginEnvelopeGeneratorOptions extends PluginKeyOptions {
 }
 
 /** Descriptor members notation-go lets a plugin keep in `targetArtifact` (PLG-10 [impl], `areUnknownAttributesAdded`). */
-const KNOWN_DESCRIPTOR_MEMBERS: ReadonlySet<string> = new Set(['mediaType', 'digest', 'size', 'urls', 'annotations', 'data', 'platform', 'artifactType']);
+const KNOWN_DESCRIPTOR_MEMBERS: ReadonlySet<string> = new Set([
+  'mediaType',
+  'digest',
+  'size',
+  'urls',
+  'annotations',
+  'data',
+  'platform',
+  'artifactType',
+]);
 
 /**
  * PLG-10: the signed payload keeps every original field and annotation; the
@@ -73,23 +88,37 @@ const KNOWN_DESCRIPTOR_MEMBERS: ReadonlySet<string> = new Set(['mediaType', 'dig
  */
 function checkPayload(plugin: string, sent: Descriptor, payloadBytes: Uint8Array): void {
   const modified = (message: string): never => {
-    throw new PluginError('ERR_PLUGIN_PAYLOAD_MODIFIED', plugin, message, { command: 'generate-envelope', rule: 'PLG-10' });
+    throw new PluginError('ERR_PLUGIN_PAYLOAD_MODIFIED', plugin, message, {
+      command: 'generate-envelope',
+      rule: 'PLG-10',
+    });
   };
   const json = JSON.parse(new TextDecoder().decode(payloadBytes)) as Record<string, unknown>;
   const target = json.targetArtifact as Record<string, unknown>;
-  const unknown = [...Object.keys(target).filter((k) => !KNOWN_DESCRIPTOR_MEMBERS.has(k)), ...Object.keys(json).filter((k) => k !== 'targetArtifact')];
-  if (unknown.length > 0) modified(`during signing, following unknown attributes were added to subject descriptor: ${JSON.stringify(unknown)}`);
+  const unknown = [
+    ...Object.keys(target).filter((k) => !KNOWN_DESCRIPTOR_MEMBERS.has(k)),
+    ...Object.keys(json).filter((k) => k !== 'targetArtifact'),
+  ];
+  if (unknown.length > 0)
+    modified(
+      `during signing, following unknown attributes were added to subject descriptor: ${JSON.stringify(unknown)}`,
+    );
   const annotations = (target.annotations ?? {}) as Record<string, string>;
   const changed =
     target.mediaType !== sent.mediaType ||
     target.digest !== sent.digest ||
     target.size !== sent.size ||
     Object.entries(sent.annotations ?? {}).some(([k, v]) => !Object.hasOwn(annotations, k) || annotations[k] !== v);
-  if (changed) modified(`during signing descriptor subject has changed from ${JSON.stringify(sent)} to ${JSON.stringify(target)}`);
+  if (changed)
+    modified(`during signing descriptor subject has changed from ${JSON.stringify(sent)} to ${JSON.stringify(target)}`);
 }
 
 /** The envelope's own integrity (VER-2), as the PLG-10 rule each failure breaks. */
-async function verifyGenerated(plugin: string, bytes: Uint8Array, mediaType: EnvelopeMediaType): Promise<VerifiedEnvelope> {
+async function verifyGenerated(
+  plugin: string,
+  bytes: Uint8Array,
+  mediaType: EnvelopeMediaType,
+): Promise<VerifiedEnvelope> {
   const command = 'generate-envelope';
   try {
     return await verifyEnvelopeIntegrity(bytes, mediaType);
@@ -97,18 +126,34 @@ async function verifyGenerated(plugin: string, bytes: Uint8Array, mediaType: Env
     if (!(error instanceof NotaryError)) throw error;
     const because = `[${error.code}] ${error.message}`;
     if (!(error instanceof EnvelopeError)) {
-      throw new PluginError('ERR_PLUGIN_CERTIFICATE_CHAIN', plugin, `the envelope's certificate chain breaks a certificate requirement ${because}`, { command, rule: 'PLG-10', cause: error });
+      throw new PluginError(
+        'ERR_PLUGIN_CERTIFICATE_CHAIN',
+        plugin,
+        `the envelope's certificate chain breaks a certificate requirement ${because}`,
+        { command, rule: 'PLG-10', cause: error },
+      );
     }
     const code =
-      error.code === 'ERR_SIGNATURE_VERIFICATION_FAILED' ? 'ERR_PLUGIN_SIGNATURE_INVALID'
-      : error.code === 'ERR_UNSUPPORTED_ALGORITHM' || error.code === 'ERR_ALGORITHM_MISMATCH' ? 'ERR_PLUGIN_SIGNING_ALGORITHM'
-      : error.code === 'ERR_PAYLOAD_INVALID' ? 'ERR_PLUGIN_PAYLOAD_MODIFIED'
-      : 'ERR_PLUGIN_ENVELOPE_INVALID';
-    throw new PluginError(code, plugin, `generated signature failed verification: ${because}`, { command, rule: 'PLG-10', cause: error });
+      error.code === 'ERR_SIGNATURE_VERIFICATION_FAILED'
+        ? 'ERR_PLUGIN_SIGNATURE_INVALID'
+        : error.code === 'ERR_UNSUPPORTED_ALGORITHM' || error.code === 'ERR_ALGORITHM_MISMATCH'
+          ? 'ERR_PLUGIN_SIGNING_ALGORITHM'
+          : error.code === 'ERR_PAYLOAD_INVALID'
+            ? 'ERR_PLUGIN_PAYLOAD_MODIFIED'
+            : 'ERR_PLUGIN_ENVELOPE_INVALID';
+    throw new PluginError(code, plugin, `generated signature failed verification: ${because}`, {
+      command,
+      rule: 'PLG-10',
+      cause: error,
+    });
   }
 }
 
-async function checkTimestamp(plugin: string, verified: VerifiedEnvelope, roots: readonly Certificate[] | undefined): Promise<void> {
+async function checkTimestamp(
+  plugin: string,
+  verified: VerifiedEnvelope,
+  roots: readonly Certificate[] | undefined,
+): Promise<void> {
   const info = verified.content.signerInfo;
   const der = info.unsignedAttributes.timestampSignature;
   if (!der) return;
@@ -123,7 +168,12 @@ async function checkTimestamp(plugin: string, verified: VerifiedEnvelope, roots:
     if (ownRoots.length > 0) await verifyTimestampSignature(token, { roots: ownRoots });
   } catch (error) {
     const because = error instanceof NotaryError ? `[${error.code}] ${error.message}` : String(error);
-    throw new PluginError('ERR_PLUGIN_TIMESTAMP_INVALID', plugin, `the envelope's timestamp is not acceptable: ${because}`, { command: 'generate-envelope', rule: 'PLG-10', cause: error });
+    throw new PluginError(
+      'ERR_PLUGIN_TIMESTAMP_INVALID',
+      plugin,
+      `the envelope's timestamp is not acceptable: ${because}`,
+      { command: 'generate-envelope', rule: 'PLG-10', cause: error },
+    );
   }
 }
 
@@ -139,7 +189,9 @@ async function checkTimestamp(plugin: string, verified: VerifiedEnvelope, roots:
  * - a timestamp token, if the plugin added one, is sound (it is never altered).
  * Blob signing needs a RAW plugin (PLG-7 [impl]).
  */
-export async function createPluginEnvelopeGenerator(options: PluginEnvelopeGeneratorOptions): Promise<PluginEnvelopeGenerator> {
+export async function createPluginEnvelopeGenerator(
+  options: PluginEnvelopeGeneratorOptions,
+): Promise<PluginEnvelopeGenerator> {
   const { plugin, keyId } = options;
   const name = plugin.name;
   if (!keyId) throw new PluginError('ERR_PLUGIN_CONFIG_INVALID', name, 'a key id is required', { rule: 'PLG-10' });
@@ -148,7 +200,12 @@ export async function createPluginEnvelopeGenerator(options: PluginEnvelopeGener
   const withConfig = Object.keys(pluginConfig).length > 0 ? { pluginConfig } : {};
   const metadata = await plugin.getMetadata(withConfig, call);
   if (!hasCapability(metadata, CAPABILITY.signatureGeneratorEnvelope)) {
-    throw new PluginError('ERR_PLUGIN_CAPABILITY_MISSING', name, `the plugin lacks the ${CAPABILITY.signatureGeneratorEnvelope} capability`, { rule: 'PLG-7' });
+    throw new PluginError(
+      'ERR_PLUGIN_CAPABILITY_MISSING',
+      name,
+      `the plugin lacks the ${CAPABILITY.signatureGeneratorEnvelope} capability`,
+      { rule: 'PLG-7' },
+    );
   }
   return {
     pluginName: name,
@@ -158,10 +215,14 @@ export async function createPluginEnvelopeGenerator(options: PluginEnvelopeGener
     async generate(request) {
       const { mediaType } = request;
       if (mediaType !== MEDIA_TYPE_JWS && mediaType !== MEDIA_TYPE_COSE) {
-        throw new EnvelopeError('ERR_UNSUPPORTED_MEDIA_TYPE', `signature envelope format with media type "${String(mediaType)}" is not supported`);
+        throw new EnvelopeError(
+          'ERR_UNSUPPORTED_MEDIA_TYPE',
+          `signature envelope format with media type "${String(mediaType)}" is not supported`,
+        );
       }
       const seconds = request.expiresInSeconds;
-      if (seconds !== undefined && (!Number.isSafeInteger(seconds) || seconds <= 0)) throw new TypeError('expiresInSeconds must be a whole number of seconds greater than 0');
+      if (seconds !== undefined && (!Number.isSafeInteger(seconds) || seconds <= 0))
+        throw new TypeError('expiresInSeconds must be a whole number of seconds greater than 0');
       // The payload notation-go sends (PAY-6 sanitises it); what the plugin must sign unchanged.
       const payload = encodeCosePayload(request.targetArtifact);
       const sent = parsePayload(payload).targetArtifact;
@@ -177,10 +238,15 @@ export async function createPluginEnvelopeGenerator(options: PluginEnvelopeGener
         call,
       );
       if (response.signatureEnvelopeType !== mediaType) {
-        throw new PluginError('ERR_PLUGIN_ENVELOPE_TYPE', name, `signatureEnvelopeType in generateEnvelope response "${response.signatureEnvelopeType}" does not match request "${mediaType}"`, {
-          command: 'generate-envelope',
-          rule: 'PLG-10',
-        });
+        throw new PluginError(
+          'ERR_PLUGIN_ENVELOPE_TYPE',
+          name,
+          `signatureEnvelopeType in generateEnvelope response "${response.signatureEnvelopeType}" does not match request "${mediaType}"`,
+          {
+            command: 'generate-envelope',
+            rule: 'PLG-10',
+          },
+        );
       }
       const verified = await verifyGenerated(name, response.signatureEnvelope, mediaType);
       checkPayload(name, sent, verified.content.payload.bytes);
@@ -188,10 +254,15 @@ export async function createPluginEnvelopeGenerator(options: PluginEnvelopeGener
       const signedAt = attributes.signingTime ?? attributes.authenticSigningTime;
       for (const certificate of verified.content.signerInfo.certificateChain) {
         if (signedAt && !certificate.isValidAt(signedAt)) {
-          throw new PluginError('ERR_PLUGIN_CERTIFICATE_CHAIN', name, `certificate with subject "${certificate.subject}" is not valid at the signing time ${signedAt.toISOString()} (CERT-11)`, {
-            command: 'generate-envelope',
-            rule: 'PLG-10',
-          });
+          throw new PluginError(
+            'ERR_PLUGIN_CERTIFICATE_CHAIN',
+            name,
+            `certificate with subject "${certificate.subject}" is not valid at the signing time ${signedAt.toISOString()} (CERT-11)`,
+            {
+              command: 'generate-envelope',
+              rule: 'PLG-10',
+            },
+          );
         }
       }
       await checkTimestamp(name, verified, options.timestampRoots);

@@ -78,7 +78,11 @@ export class PluginError extends NotaryError {
 
   constructor(code: PluginHostErrorCode, plugin: string, message: string, options: PluginErrorOptions = {}) {
     const where = options.command ? `plugin "${plugin}" ${options.command}` : `plugin "${plugin}"`;
-    super(code, `${where}: ${message}${options.rule ? ` (${options.rule})` : ''}`, options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      code,
+      `${where}: ${message}${options.rule ? ` (${options.rule})` : ''}`,
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.plugin = plugin;
     this.command = options.command;
     this.rule = options.rule;
@@ -100,7 +104,11 @@ export class PluginProtocolError extends NotaryError {
   readonly errorCode: PluginErrorCode;
   readonly errorMetadata: Record<string, string> | undefined;
 
-  constructor(errorCode: PluginErrorCode, message: string, options: { metadata?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(
+    errorCode: PluginErrorCode,
+    message: string,
+    options: { metadata?: Record<string, string>; cause?: unknown } = {},
+  ) {
     super('ERR_PLUGIN_PROTOCOL', message, options.cause === undefined ? undefined : { cause: options.cause });
     this.errorCode = errorCode;
     this.errorMetadata = options.metadata;
@@ -111,7 +119,9 @@ export class PluginProtocolError extends NotaryError {
     return {
       errorCode: this.errorCode,
       ...(this.message ? { errorMessage: this.message } : {}),
-      ...(this.errorMetadata && Object.keys(this.errorMetadata).length > 0 ? { errorMetadata: { ...this.errorMetadata } } : {}),
+      ...(this.errorMetadata && Object.keys(this.errorMetadata).length > 0
+        ? { errorMetadata: { ...this.errorMetadata } }
+        : {}),
     };
   }
 }

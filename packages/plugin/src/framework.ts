@@ -5,17 +5,17 @@
  * {@link PluginClient}, so a host can use it in process, without spawning.
  */
 import { concatChunks } from '@x/notary-pki/foundation';
-import { createPluginClient, type CallOptions, type PluginClient, type PluginExchange } from './client.js';
+import { type CallOptions, createPluginClient, type PluginClient, type PluginExchange } from './client.js';
 import { PluginError, PluginProtocolError } from './errors.js';
 import { checkRequestContractVersion, commandsFor, commandsRequiredBy, validatePluginMetadata } from './metadata.js';
 import {
-  isPluginCommand,
   type DescribeKeyRequest,
   type DescribeKeyResponse,
   type GenerateEnvelopeRequest,
   type GenerateEnvelopeResponse,
   type GenerateSignatureRequest,
   type GenerateSignatureResponse,
+  isPluginCommand,
   type PluginCommand,
   type PluginMetadata,
   type PluginResponses,
@@ -46,11 +46,20 @@ export interface PluginHandlers {
   /** Required by SIGNATURE_GENERATOR.RAW (PLG-7, PLG-8). */
   describeKey?(request: Validated<DescribeKeyRequest>, context: PluginHandlerContext): Awaitable<DescribeKeyResponse>;
   /** Required by SIGNATURE_GENERATOR.RAW (PLG-7, PLG-9). */
-  generateSignature?(request: Validated<GenerateSignatureRequest>, context: PluginHandlerContext): Awaitable<GenerateSignatureResponse>;
+  generateSignature?(
+    request: Validated<GenerateSignatureRequest>,
+    context: PluginHandlerContext,
+  ): Awaitable<GenerateSignatureResponse>;
   /** Required by SIGNATURE_GENERATOR.ENVELOPE (PLG-7, PLG-10). */
-  generateEnvelope?(request: Validated<GenerateEnvelopeRequest>, context: PluginHandlerContext): Awaitable<GenerateEnvelopeResponse>;
+  generateEnvelope?(
+    request: Validated<GenerateEnvelopeRequest>,
+    context: PluginHandlerContext,
+  ): Awaitable<GenerateEnvelopeResponse>;
   /** Required by any SIGNATURE_VERIFIER.* capability (PLG-7, PLG-14, PLG-15). */
-  verifySignature?(request: Validated<VerifySignatureRequest>, context: PluginHandlerContext): Awaitable<VerifySignatureResponse>;
+  verifySignature?(
+    request: Validated<VerifySignatureRequest>,
+    context: PluginHandlerContext,
+  ): Awaitable<VerifySignatureResponse>;
 }
 
 /** Standard input: text, bytes, Node's `process.stdin`, or a web ReadableStream. */
@@ -106,7 +115,11 @@ async function readInput(input: PluginInput): Promise<Uint8Array | string> {
   return concatChunks(chunks);
 }
 
-const errorOutput = (error: PluginProtocolError): PluginExecution => ({ exitCode: 1, stdout: '', stderr: JSON.stringify(error.toJSON()) });
+const errorOutput = (error: PluginProtocolError): PluginExecution => ({
+  exitCode: 1,
+  stdout: '',
+  stderr: JSON.stringify(error.toJSON()),
+});
 
 /**
  * Turns handlers into a plugin (PLG-4 … PLG-11):
@@ -134,24 +147,40 @@ export function createPlugin(handlers: PluginHandlers): TypeScriptPlugin {
   for (const capability of metadata.capabilities) {
     for (const command of commandsRequiredBy(capability)) {
       if (command !== 'get-plugin-metadata' && typeof handlers[HANDLER_OF[command]] !== 'function') {
-        throw new PluginError('ERR_PLUGIN_METADATA_INVALID', name, `capability ${capability} needs a ${HANDLER_OF[command]} handler for ${command}`, { rule: 'PLG-7' });
+        throw new PluginError(
+          'ERR_PLUGIN_METADATA_INVALID',
+          name,
+          `capability ${capability} needs a ${HANDLER_OF[command]} handler for ${command}`,
+          { rule: 'PLG-7' },
+        );
       }
     }
   }
   const validCommands = commandsFor(metadata.capabilities);
   const metadataJson = JSON.stringify(encodePluginResponse('get-plugin-metadata', metadata));
 
-  async function execute(command: string, input: string | Uint8Array, context: { signal?: AbortSignal } = {}): Promise<PluginExecution> {
+  async function execute(
+    command: string,
+    input: string | Uint8Array,
+    context: { signal?: AbortSignal } = {},
+  ): Promise<PluginExecution> {
     if (!validCommands.includes(command)) {
       return { exitCode: 1, stdout: '', stderr: `Invalid command, valid commands are: <${validCommands.join('|')}>` };
     }
-    if (command === 'version') return { exitCode: 0, stdout: `${metadata.name} - ${metadata.description}\nVersion: ${metadata.version}\n`, stderr: '' };
+    if (command === 'version')
+      return {
+        exitCode: 0,
+        stdout: `${metadata.name} - ${metadata.description}\nVersion: ${metadata.version}\n`,
+        stderr: '',
+      };
     if (!isPluginCommand(command)) return errorOutput(new PluginProtocolError('ERROR', 'something went wrong'));
     const text = typeof input === 'string' ? input : new TextDecoder().decode(input);
     // Lenient where the Go framework is not: an empty stdin asks for the metadata with no config.
     const request = (() => {
       try {
-        return { ok: parsePluginRequest(command, command === 'get-plugin-metadata' && text.trim() === '' ? '{}' : input) };
+        return {
+          ok: parsePluginRequest(command, command === 'get-plugin-metadata' && text.trim() === '' ? '{}' : input),
+        };
       } catch (error) {
         if (!(error instanceof PluginProtocolError)) throw error;
         const message = error.message === MALFORMED_INPUT ? MALFORMED_INPUT : `${MALFORMED_INPUT}: ${error.message}`;
@@ -165,31 +194,48 @@ export function createPlugin(handlers: PluginHandlers): TypeScriptPlugin {
     try {
       const validated = request.ok as Validated<DescribeKeyRequest>;
       checkRequestContractVersion(validated.contractVersion, metadata.supportedContractVersions);
-      const handler = handlers[HANDLER_OF[command]] as (r: unknown, c: PluginHandlerContext) => Awaitable<PluginResponses[PluginCommand]>;
-      response = await handler.call(handlers, validated, { command, ...(context.signal ? { signal: context.signal } : {}) });
+      const handler = handlers[HANDLER_OF[command]] as (
+        r: unknown,
+        c: PluginHandlerContext,
+      ) => Awaitable<PluginResponses[PluginCommand]>;
+      response = await handler.call(handlers, validated, {
+        command,
+        ...(context.signal ? { signal: context.signal } : {}),
+      });
     } catch (error) {
       if (error instanceof PluginProtocolError) return errorOutput(error);
-      return errorOutput(new PluginProtocolError('ERROR', error instanceof Error ? error.message : String(error), { cause: error }));
+      return errorOutput(
+        new PluginProtocolError('ERROR', error instanceof Error ? error.message : String(error), { cause: error }),
+      );
     }
     try {
       return { exitCode: 0, stdout: JSON.stringify(encodePluginResponse(command, response as never)), stderr: '' };
     } catch (error) {
-      return errorOutput(new PluginProtocolError('ERROR', `Failed to generate response. Error: ${error instanceof Error ? error.message : String(error)}`));
+      return errorOutput(
+        new PluginProtocolError(
+          'ERROR',
+          `Failed to generate response. Error: ${error instanceof Error ? error.message : String(error)}`,
+        ),
+      );
     }
   }
 
-  const client = createPluginClient(metadata.name, async (command, request, options: CallOptions): Promise<PluginExchange> => {
-    const abort = (): PluginError => new PluginError('ERR_PLUGIN_ABORTED', metadata.name, 'the call was aborted', { command, rule: 'PLG-4' });
-    if (options.signal?.aborted) throw abort();
-    const run = execute(command, request, options.signal ? { signal: options.signal } : {});
-    if (!options.signal) return run;
-    const signal = options.signal;
-    return new Promise<PluginExchange>((resolve, reject) => {
-      const onAbort = () => reject(abort());
-      signal.addEventListener('abort', onAbort, { once: true });
-      run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-    });
-  });
+  const client = createPluginClient(
+    metadata.name,
+    async (command, request, options: CallOptions): Promise<PluginExchange> => {
+      const abort = (): PluginError =>
+        new PluginError('ERR_PLUGIN_ABORTED', metadata.name, 'the call was aborted', { command, rule: 'PLG-4' });
+      if (options.signal?.aborted) throw abort();
+      const run = execute(command, request, options.signal ? { signal: options.signal } : {});
+      if (!options.signal) return run;
+      const signal = options.signal;
+      return new Promise<PluginExchange>((resolve, reject) => {
+        const onAbort = () => reject(abort());
+        signal.addEventListener('abort', onAbort, { once: true });
+        run.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
+    },
+  );
 
   return {
     ...client,

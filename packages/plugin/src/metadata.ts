@@ -3,7 +3,13 @@
  * (PLG-5), on both sides of the protocol.
  */
 import { PluginError, PluginProtocolError } from './errors.js';
-import { CAPABILITY_COMMANDS, CONTRACT_VERSION, type Capability, type PluginCommand, type PluginMetadata } from './protocol.js';
+import {
+  CAPABILITY_COMMANDS,
+  type Capability,
+  CONTRACT_VERSION,
+  type PluginCommand,
+  type PluginMetadata,
+} from './protocol.js';
 
 /** The contract versions this host speaks, newest first (PLG-5). */
 export const HOST_CONTRACT_VERSIONS: readonly string[] = Object.freeze([CONTRACT_VERSION]);
@@ -19,12 +25,18 @@ function parseVersion(version: string): [number, number] | undefined {
  * lower minor of the same major (a plugin supports one version per major).
  * A higher minor than the host's is never used. Undefined when none fits.
  */
-export function negotiateContractVersion(supported: readonly string[], hostVersions: readonly string[] = HOST_CONTRACT_VERSIONS): string | undefined {
+export function negotiateContractVersion(
+  supported: readonly string[],
+  hostVersions: readonly string[] = HOST_CONTRACT_VERSIONS,
+): string | undefined {
   for (const host of hostVersions) {
     const [major, minor] = parseVersion(host) ?? [NaN, NaN];
     const usable = supported
       .map((v) => ({ v, parsed: parseVersion(v) }))
-      .filter((e): e is { v: string; parsed: [number, number] } => e.parsed !== undefined && e.parsed[0] === major && e.parsed[1] <= minor)
+      .filter(
+        (e): e is { v: string; parsed: [number, number] } =>
+          e.parsed !== undefined && e.parsed[0] === major && e.parsed[1] <= minor,
+      )
       .sort((a, b) => b.parsed[1] - a.parsed[1]);
     if (usable[0]) return usable[0].v;
   }
@@ -39,15 +51,26 @@ export function negotiateContractVersion(supported: readonly string[], hostVersi
  */
 export function validatePluginMetadata(metadata: PluginMetadata, plugin: string): string {
   const problem =
-    metadata.name === '' ? 'empty name'
-    : metadata.description === '' ? 'empty description'
-    : metadata.version === '' ? 'empty version'
-    : metadata.url === '' ? 'empty url'
-    : metadata.capabilities.length === 0 ? 'empty capabilities'
-    : metadata.supportedContractVersions.length === 0 ? 'supported contract versions not specified'
-    : undefined;
+    metadata.name === ''
+      ? 'empty name'
+      : metadata.description === ''
+        ? 'empty description'
+        : metadata.version === ''
+          ? 'empty version'
+          : metadata.url === ''
+            ? 'empty url'
+            : metadata.capabilities.length === 0
+              ? 'empty capabilities'
+              : metadata.supportedContractVersions.length === 0
+                ? 'supported contract versions not specified'
+                : undefined;
   if (problem) {
-    throw new PluginError('ERR_PLUGIN_METADATA_INVALID', plugin, `metadata validation failed for plugin ${plugin}: ${problem}`, { command: 'get-plugin-metadata', rule: 'PLG-6' });
+    throw new PluginError(
+      'ERR_PLUGIN_METADATA_INVALID',
+      plugin,
+      `metadata validation failed for plugin ${plugin}: ${problem}`,
+      { command: 'get-plugin-metadata', rule: 'PLG-6' },
+    );
   }
   const version = negotiateContractVersion(metadata.supportedContractVersions);
   if (version === undefined) {
@@ -72,14 +95,18 @@ export function hasCapability(metadata: Pick<PluginMetadata, 'capabilities'>, ca
  */
 export function checkRequestContractVersion(requested: string, supported: readonly string[]): void {
   if (!supported.includes(requested)) {
-    throw new PluginProtocolError('UNSUPPORTED_CONTRACT_VERSION', `"${requested}" is not a supported notary plugin contract version`);
+    throw new PluginProtocolError(
+      'UNSUPPORTED_CONTRACT_VERSION',
+      `"${requested}" is not a supported notary plugin contract version`,
+    );
   }
 }
 
 /** The commands a plugin with these capabilities answers (PLG-7), plus get-plugin-metadata and version, sorted as the framework lists them. */
 export function commandsFor(capabilities: readonly Capability[]): string[] {
   const commands = new Set<string>(['get-plugin-metadata', 'version']);
-  for (const capability of capabilities) for (const command of CAPABILITY_COMMANDS[capability] ?? []) commands.add(command);
+  for (const capability of capabilities)
+    for (const command of CAPABILITY_COMMANDS[capability] ?? []) commands.add(command);
   // ENVELOPE_FOR_BLOB is not served by notation-plugin-framework-go; keep the commands its capabilities imply only.
   return [...commands].sort();
 }

@@ -13,7 +13,8 @@ export function isValidPluginVersion(version: string): boolean {
   return SEMVER.test(version);
 }
 
-const compareNumeric = (a: string, b: string): number => (a.length !== b.length ? Math.sign(a.length - b.length) : a < b ? -1 : a > b ? 1 : 0);
+const compareNumeric = (a: string, b: string): number =>
+  a.length !== b.length ? Math.sign(a.length - b.length) : a < b ? -1 : a > b ? 1 : 0;
 
 /**
  * SemVer 2.0 precedence, as golang.org/x/mod/semver compares: -1, 0 or 1;

@@ -15,7 +15,13 @@ export const CONTRACT_VERSION = '1.0';
 export const PLUGIN_BINARY_PREFIX = 'notation-';
 
 /** The plugin's commands (PLG-4, PLG-6 … PLG-10, PLG-14). */
-export const PLUGIN_COMMANDS = ['get-plugin-metadata', 'describe-key', 'generate-signature', 'generate-envelope', 'verify-signature'] as const;
+export const PLUGIN_COMMANDS = [
+  'get-plugin-metadata',
+  'describe-key',
+  'generate-signature',
+  'generate-envelope',
+  'verify-signature',
+] as const;
 export type PluginCommand = (typeof PLUGIN_COMMANDS)[number];
 
 /** Capabilities (PLG-7). */
@@ -40,7 +46,14 @@ export const CAPABILITY_COMMANDS: Readonly<Record<string, readonly PluginCommand
 });
 
 /** Error codes a plugin may answer with, on stderr (PLG-11). */
-export const PLUGIN_ERROR_CODES = ['VALIDATION_ERROR', 'UNSUPPORTED_CONTRACT_VERSION', 'ACCESS_DENIED', 'TIMEOUT', 'THROTTLED', 'ERROR'] as const;
+export const PLUGIN_ERROR_CODES = [
+  'VALIDATION_ERROR',
+  'UNSUPPORTED_CONTRACT_VERSION',
+  'ACCESS_DENIED',
+  'TIMEOUT',
+  'THROTTLED',
+  'ERROR',
+] as const;
 export type PluginErrorCode = (typeof PLUGIN_ERROR_CODES)[number];
 
 /** The error JSON a failing plugin writes to stderr (PLG-4). */
@@ -56,7 +69,14 @@ export type PluginConfig = Readonly<Record<string, string>>;
 /** The payload type of generate-envelope (PLG-10). */
 export const PAYLOAD_TYPE = 'application/vnd.cncf.notary.payload.v1+json';
 
-export const KEY_SPEC_VALUES: readonly KeySpec[] = Object.freeze(['RSA-2048', 'RSA-3072', 'RSA-4096', 'EC-256', 'EC-384', 'EC-521']);
+export const KEY_SPEC_VALUES: readonly KeySpec[] = Object.freeze([
+  'RSA-2048',
+  'RSA-3072',
+  'RSA-4096',
+  'EC-256',
+  'EC-384',
+  'EC-521',
+]);
 export const HASH_ALGORITHM_VALUES: readonly HashAlgorithm[] = Object.freeze(['SHA-256', 'SHA-384', 'SHA-512']);
 export const SIGNING_ALGORITHM_VALUES: readonly SignatureAlgorithm[] = Object.freeze([
   'RSASSA-PSS-SHA-256',

@@ -1,6 +1,11 @@
 import type { CallOptions, PluginClient } from './client.js';
 import { PluginError } from './errors.js';
-import type { GetMetadataRequest, PluginMetadata, VerifySignatureRequest, VerifySignatureResponse } from './protocol.js';
+import type {
+  GetMetadataRequest,
+  PluginMetadata,
+  VerifySignatureRequest,
+  VerifySignatureResponse,
+} from './protocol.js';
 
 /**
  * Runs verification plugins by name for `@x/notary-core`'s verifier (VER-8,
@@ -21,7 +26,10 @@ export interface VerificationRunner {
  * const runner = createVerificationRunner((name) => plugins[name] ?? Promise.reject(new Error(`no plugin ${name}`)));
  * ```
  */
-export function createVerificationRunner(find: (name: string) => PluginClient | Promise<PluginClient>, options: CallOptions = {}): VerificationRunner {
+export function createVerificationRunner(
+  find: (name: string) => PluginClient | Promise<PluginClient>,
+  options: CallOptions = {},
+): VerificationRunner {
   return {
     async metadata(name, request = {}) {
       return (await find(name)).getMetadata(request, options);

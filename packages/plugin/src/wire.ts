@@ -9,9 +9,10 @@
  *   every member PLG-6 … PLG-10 and PLG-15 call required.
  * Bytes are standard base64 with padding (Go's `[]byte`); times RFC 3339.
  */
-import { decodeBase64, encodeBase64 } from '@x/notary-pki/foundation';
+
 import { parseRfc3339 } from '@x/notary-envelope';
-import { formatRfc3339 } from '@x/notary-pki/foundation';
+import type { HashAlgorithm, KeySpec, SignatureAlgorithm } from '@x/notary-pki';
+import { decodeBase64, encodeBase64, formatRfc3339 } from '@x/notary-pki/foundation';
 import { PluginError, PluginProtocolError } from './errors.js';
 import type {
   DescribeKeyRequest,
@@ -31,14 +32,14 @@ import type {
   VerifySignatureRequest,
   VerifySignatureResponse,
 } from './protocol.js';
-import type { HashAlgorithm, KeySpec, SignatureAlgorithm } from '@x/notary-pki';
 
 type Json = Record<string, unknown>;
 
 /** notation-plugin-framework-go's message for input that does not decode (PLG-4). */
 export const MALFORMED_INPUT = 'Input is not a valid JSON';
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /* ------------------------------------------------------------------------ */
 /* Requests: decoding on the plugin side                                     */
@@ -116,7 +117,10 @@ const invalid = (message: string): never => {
   throw new PluginProtocolError('VALIDATION_ERROR', message);
 };
 
-function withConfig<T extends object>(request: T, config: Record<string, string> | undefined): T & { pluginConfig?: PluginConfig } {
+function withConfig<T extends object>(
+  request: T,
+  config: Record<string, string> | undefined,
+): T & { pluginConfig?: PluginConfig } {
   return config === undefined ? request : { ...request, pluginConfig: config };
 }
 
@@ -148,7 +152,12 @@ function decodeRequestObject(command: PluginCommand, o: Json): PluginRequests[Pl
     }
     case 'generate-envelope': {
       const expiry = o.expiryDurationInSeconds;
-      if (expiry !== undefined && expiry !== null && (typeof expiry !== 'number' || !Number.isSafeInteger(expiry) || expiry < 0)) throw new Malformed('expiryDurationInSeconds');
+      if (
+        expiry !== undefined &&
+        expiry !== null &&
+        (typeof expiry !== 'number' || !Number.isSafeInteger(expiry) || expiry < 0)
+      )
+        throw new Malformed('expiryDurationInSeconds');
       const r = {
         contractVersion: str(o, 'contractVersion'),
         keyId: str(o, 'keyId'),
@@ -200,14 +209,19 @@ function decodeVerifySignatureRequest(o: Json): VerifySignatureRequest {
     !criticalAttributes.authenticSigningTime &&
     extended === undefined;
   if (contractVersion === '') invalid('contractVersion cannot be empty');
-  if (criticalEmpty && unprocessedAttributes === undefined && certificateChain === undefined) invalid('signature cannot be empty');
+  if (criticalEmpty && unprocessedAttributes === undefined && certificateChain === undefined)
+    invalid('signature cannot be empty');
   if (criticalEmpty) invalid("signature's criticalAttributes cannot be empty");
   if (criticalAttributes.contentType === '') invalid("signature's criticalAttributes's contentType cannot be empty");
-  if (criticalAttributes.signingScheme === '') invalid("signature's criticalAttributes's signingScheme cannot be empty");
+  if (criticalAttributes.signingScheme === '')
+    invalid("signature's criticalAttributes's signingScheme cannot be empty");
   // The framework's wording, "criticalAttributes's certificateChain", although the chain sits beside them.
-  if (!certificateChain || certificateChain.length === 0) invalid("signature's criticalAttributes's certificateChain cannot be empty");
-  if (trustedIdentities === undefined && signatureVerification === undefined) invalid("signature's trustPolicy cannot be empty");
-  if (!signatureVerification || signatureVerification.length === 0) invalid("signature's trustPolicy's signatureVerification cannot be empty");
+  if (!certificateChain || certificateChain.length === 0)
+    invalid("signature's criticalAttributes's certificateChain cannot be empty");
+  if (trustedIdentities === undefined && signatureVerification === undefined)
+    invalid("signature's trustPolicy cannot be empty");
+  if (!signatureVerification || signatureVerification.length === 0)
+    invalid("signature's trustPolicy's signatureVerification cannot be empty");
 
   return {
     contractVersion,
@@ -216,7 +230,9 @@ function decodeVerifySignatureRequest(o: Json): VerifySignatureRequest {
         contentType: criticalAttributes.contentType,
         signingScheme: criticalAttributes.signingScheme,
         ...(criticalAttributes.expiry ? { expiry: criticalAttributes.expiry } : {}),
-        ...(criticalAttributes.authenticSigningTime ? { authenticSigningTime: criticalAttributes.authenticSigningTime } : {}),
+        ...(criticalAttributes.authenticSigningTime
+          ? { authenticSigningTime: criticalAttributes.authenticSigningTime }
+          : {}),
         ...(extended ? { extendedAttributes: extended as Record<string, ExtendedAttributeValue> } : {}),
       },
       unprocessedAttributes: unprocessedAttributes ?? [],
@@ -233,7 +249,10 @@ function decodeVerifySignatureRequest(o: Json): VerifySignatureRequest {
  * "Input is not a valid JSON" for undecodable input, or the command's
  * validation message ("keyId cannot be empty", …).
  */
-export function parsePluginRequest<C extends PluginCommand>(command: C, input: string | Uint8Array | unknown): PluginRequests[C] {
+export function parsePluginRequest<C extends PluginCommand>(
+  command: C,
+  input: string | Uint8Array | unknown,
+): PluginRequests[C] {
   let json: unknown = input;
   if (typeof input === 'string' || input instanceof Uint8Array) {
     try {
@@ -248,7 +267,8 @@ export function parsePluginRequest<C extends PluginCommand>(command: C, input: s
   try {
     return decodeRequestObject(command, json) as PluginRequests[C];
   } catch (error) {
-    if (error instanceof Malformed) throw new PluginProtocolError('VALIDATION_ERROR', MALFORMED_INPUT, { cause: error });
+    if (error instanceof Malformed)
+      throw new PluginProtocolError('VALIDATION_ERROR', MALFORMED_INPUT, { cause: error });
     throw error;
   }
 }
@@ -257,7 +277,8 @@ export function parsePluginRequest<C extends PluginCommand>(command: C, input: s
 /* Requests: encoding on the host side                                       */
 /* ------------------------------------------------------------------------ */
 
-const config = (c: PluginConfig | undefined): Json => (c && Object.keys(c).length > 0 ? { pluginConfig: { ...c } } : {});
+const config = (c: PluginConfig | undefined): Json =>
+  c && Object.keys(c).length > 0 ? { pluginConfig: { ...c } } : {};
 
 /** The request JSON, in notation-go's member order; `contractVersion` must already be set (PLG-5). */
 export function encodePluginRequest<C extends PluginCommand>(command: C, request: PluginRequests[C]): Json {
@@ -270,7 +291,14 @@ export function encodePluginRequest<C extends PluginCommand>(command: C, request
     }
     case 'generate-signature': {
       const r = request as GenerateSignatureRequest;
-      return { contractVersion: r.contractVersion, keyId: r.keyId, keySpec: r.keySpec, hashAlgorithm: r.hashAlgorithm, payload: encodeBase64(r.payload), ...config(r.pluginConfig) };
+      return {
+        contractVersion: r.contractVersion,
+        keyId: r.keyId,
+        keySpec: r.keySpec,
+        hashAlgorithm: r.hashAlgorithm,
+        payload: encodeBase64(r.payload),
+        ...config(r.pluginConfig),
+      };
     }
     case 'generate-envelope': {
       const r = request as GenerateEnvelopeRequest;
@@ -295,12 +323,17 @@ export function encodePluginRequest<C extends PluginCommand>(command: C, request
             signingScheme: c.signingScheme,
             ...(c.expiry ? { expiry: formatRfc3339(c.expiry) } : {}),
             ...(c.authenticSigningTime ? { authenticSigningTime: formatRfc3339(c.authenticSigningTime) } : {}),
-            ...(c.extendedAttributes && Object.keys(c.extendedAttributes).length > 0 ? { extendedAttributes: { ...c.extendedAttributes } } : {}),
+            ...(c.extendedAttributes && Object.keys(c.extendedAttributes).length > 0
+              ? { extendedAttributes: { ...c.extendedAttributes } }
+              : {}),
           },
           unprocessedAttributes: [...r.signature.unprocessedAttributes],
           certificateChain: r.signature.certificateChain.map((der) => encodeBase64(der)),
         },
-        trustPolicy: { trustedIdentities: [...r.trustPolicy.trustedIdentities], signatureVerification: [...r.trustPolicy.signatureVerification] },
+        trustPolicy: {
+          trustedIdentities: [...r.trustPolicy.trustedIdentities],
+          signatureVerification: [...r.trustPolicy.signatureVerification],
+        },
         ...config(r.pluginConfig),
       };
     }
@@ -389,7 +422,11 @@ const RESPONSE_RULE: Readonly<Record<PluginCommand, string>> = {
  * ERR_PLUGIN_MALFORMED_RESPONSE naming the plugin, the member and the rule.
  * Emptiness of metadata fields is left to `validatePluginMetadata` (PLG-6).
  */
-export function decodePluginResponse<C extends PluginCommand>(command: C, json: unknown, plugin: string): PluginResponses[C] {
+export function decodePluginResponse<C extends PluginCommand>(
+  command: C,
+  json: unknown,
+  plugin: string,
+): PluginResponses[C] {
   const rule = RESPONSE_RULE[command];
   const bad = (message: string): never => {
     throw new PluginError('ERR_PLUGIN_MALFORMED_RESPONSE', plugin, `malformed response: ${message}`, { command, rule });
@@ -426,11 +463,17 @@ export function decodePluginResponse<C extends PluginCommand>(command: C, json: 
         capabilities: strings('capabilities'),
       } satisfies PluginMetadata as PluginResponses[C];
     case 'describe-key':
-      return { keyId: string('keyId'), keySpec: string('keySpec') as KeySpec } satisfies DescribeKeyResponse as PluginResponses[C];
+      return {
+        keyId: string('keyId'),
+        keySpec: string('keySpec') as KeySpec,
+      } satisfies DescribeKeyResponse as PluginResponses[C];
     case 'generate-signature': {
       const chain = o.certificateChain;
       if (!Array.isArray(chain) || chain.length === 0) bad('"certificateChain" must be a non-empty array');
-      const signature = o.signature === undefined || o.signature === null ? bad('"signature" is missing') : base64(o.signature, 'signature');
+      const signature =
+        o.signature === undefined || o.signature === null
+          ? bad('"signature" is missing')
+          : base64(o.signature, 'signature');
       if (signature.length === 0) bad('"signature" is empty');
       return {
         keyId: string('keyId'),
@@ -440,11 +483,18 @@ export function decodePluginResponse<C extends PluginCommand>(command: C, json: 
       } satisfies GenerateSignatureResponse as PluginResponses[C];
     }
     case 'generate-envelope': {
-      const envelope = o.signatureEnvelope === undefined || o.signatureEnvelope === null ? bad('"signatureEnvelope" is missing') : base64(o.signatureEnvelope, 'signatureEnvelope');
+      const envelope =
+        o.signatureEnvelope === undefined || o.signatureEnvelope === null
+          ? bad('"signatureEnvelope" is missing')
+          : base64(o.signatureEnvelope, 'signatureEnvelope');
       if (envelope.length === 0) bad('"signatureEnvelope" is empty');
       const annotations = o.annotations;
       // Go's `omitempty`: notation-go's own plugins leave out empty annotations, so absent means none.
-      if (annotations !== undefined && annotations !== null && (!isObject(annotations) || Object.values(annotations).some((v) => typeof v !== 'string'))) {
+      if (
+        annotations !== undefined &&
+        annotations !== null &&
+        (!isObject(annotations) || Object.values(annotations).some((v) => typeof v !== 'string'))
+      ) {
         bad('"annotations" must map strings to strings');
       }
       return {
@@ -455,20 +505,32 @@ export function decodePluginResponse<C extends PluginCommand>(command: C, json: 
     }
     case 'verify-signature': {
       const results = o.verificationResults;
-      if (results !== undefined && results !== null && !isObject(results)) bad('"verificationResults" must be an object');
+      if (results !== undefined && results !== null && !isObject(results))
+        bad('"verificationResults" must be an object');
       const verificationResults: Record<string, PluginVerificationResult> = {};
       for (const [capability, value] of Object.entries((results as Json | null | undefined) ?? {})) {
         // A null result is a missing one (AMB-9: the caller reports it inconclusive).
         if (value === null) continue;
-        if (!isObject(value) || typeof value.success !== 'boolean' || (value.reason !== undefined && typeof value.reason !== 'string')) {
+        if (
+          !isObject(value) ||
+          typeof value.success !== 'boolean' ||
+          (value.reason !== undefined && typeof value.reason !== 'string')
+        ) {
           bad(`verificationResults["${capability}"] must be {"success": boolean, "reason"?: string}`);
         }
         const v = value as { success: boolean; reason?: string };
-        verificationResults[capability] = { success: v.success, ...(v.reason !== undefined ? { reason: v.reason } : {}) };
+        verificationResults[capability] = {
+          success: v.success,
+          ...(v.reason !== undefined ? { reason: v.reason } : {}),
+        };
       }
       const processed = o.processedAttributes;
-      if (processed !== undefined && processed !== null && !Array.isArray(processed)) bad('"processedAttributes" must be an array');
-      return { verificationResults, processedAttributes: [...((processed as unknown[] | null | undefined) ?? [])] } satisfies VerifySignatureResponse as PluginResponses[C];
+      if (processed !== undefined && processed !== null && !Array.isArray(processed))
+        bad('"processedAttributes" must be an array');
+      return {
+        verificationResults,
+        processedAttributes: [...((processed as unknown[] | null | undefined) ?? [])],
+      } satisfies VerifySignatureResponse as PluginResponses[C];
     }
   }
   throw new TypeError(`unknown plugin command ${String(command)}`);

@@ -12,9 +12,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createPlugin, PluginProtocolError, type PluginCommand } from '../src/index.js';
 import { loadUpstreamManifest } from '@x/notary-test-servers/upstream-vectors';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createPlugin, type PluginCommand, PluginProtocolError } from '../src/index.js';
 import { isPluginCommand } from '../src/protocol.js';
 import { parsePluginRequest } from '../src/wire.js';
 
@@ -33,9 +33,21 @@ const plugin = createPlugin({
     capabilities: ['SIGNATURE_GENERATOR.RAW', 'SIGNATURE_GENERATOR.ENVELOPE', 'SIGNATURE_VERIFIER.TRUSTED_IDENTITY'],
   },
   describeKey: (r) => ({ keyId: r.keyId, keySpec: 'EC-384' }),
-  generateSignature: (r) => ({ keyId: r.keyId, signature: new Uint8Array([1]), signingAlgorithm: 'ECDSA-SHA-384', certificateChain: [new Uint8Array([2])] }),
-  generateEnvelope: (r) => ({ signatureEnvelope: new Uint8Array([3]), signatureEnvelopeType: r.signatureEnvelopeType, annotations: {} }),
-  verifySignature: (r) => ({ verificationResults: Object.fromEntries(r.trustPolicy.signatureVerification.map((c) => [c, { success: true }])), processedAttributes: [] }),
+  generateSignature: (r) => ({
+    keyId: r.keyId,
+    signature: new Uint8Array([1]),
+    signingAlgorithm: 'ECDSA-SHA-384',
+    certificateChain: [new Uint8Array([2])],
+  }),
+  generateEnvelope: (r) => ({
+    signatureEnvelope: new Uint8Array([3]),
+    signatureEnvelopeType: r.signatureEnvelopeType,
+    annotations: {},
+  }),
+  verifySignature: (r) => ({
+    verificationResults: Object.fromEntries(r.trustPolicy.signatureVerification.map((c) => [c, { success: true }])),
+    processedAttributes: [],
+  }),
 });
 
 describe.runIf(present)('upstream plugin-message vectors', () => {
@@ -73,7 +85,9 @@ describe.runIf(present)('upstream plugin-message vectors', () => {
       tally.passed++;
     });
   }
-  afterAll(() => console.log(`plugin-message cases: run ${tally.run}, passed ${tally.passed}, skipped ${tally.skipped}`));
+  afterAll(() =>
+    console.log(`plugin-message cases: run ${tally.run}, passed ${tally.passed}, skipped ${tally.skipped}`),
+  );
 });
 
 if (!present) {
@@ -83,7 +97,9 @@ if (!present) {
         expect.fail(`conformance vectors not found at ${upstream.looked} (set NOTARY_VECTORS)`);
       });
     } else {
-      console.warn(`[plugin] conformance vectors not found at ${upstream.looked}; skipping the upstream suite (set NOTARY_VECTORS)`);
+      console.warn(
+        `[plugin] conformance vectors not found at ${upstream.looked}; skipping the upstream suite (set NOTARY_VECTORS)`,
+      );
       it.skip('upstream vectors absent', () => {});
     }
   });

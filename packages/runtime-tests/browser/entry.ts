@@ -15,8 +15,8 @@ import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
 import * as policy from '@x/notary-trust-policy';
-import { suiteCases, type SuiteConfig, type SuiteName } from '../suites/registry.ts';
-import { runCases, type CaseResult } from '../suites/types.ts';
+import { type SuiteConfig, type SuiteName, suiteCases } from '../suites/registry.ts';
+import { type CaseResult, runCases } from '../suites/types.ts';
 
 const originalFetch = globalThis.fetch.bind(globalThis);
 let direct = new Set<string>();
@@ -50,7 +50,10 @@ async function exists(path: string): Promise<boolean> {
 declare global {
   interface Window {
     __notaryRuntimeTests: {
-      run(suite: SuiteName, config: SuiteConfig & { directOrigins: string[] }): Promise<{ results: CaseResult[]; proxied: number }>;
+      run(
+        suite: SuiteName,
+        config: SuiteConfig & { directOrigins: string[] },
+      ): Promise<{ results: CaseResult[]; proxied: number }>;
     };
   }
 }

@@ -15,7 +15,7 @@ import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
 import * as policy from '@x/notary-trust-policy';
-import { suiteCases, type SuiteConfig, type SuiteName } from '../suites/registry.ts';
+import { type SuiteConfig, type SuiteName, suiteCases } from '../suites/registry.ts';
 import { reportLines, runCases, summarize } from '../suites/types.ts';
 
 declare const Deno: {
@@ -31,12 +31,22 @@ declare const Deno: {
 const repoRoot = new URL('../../../', import.meta.url).pathname.replace(/\/$/, '');
 const [configFile, ...suites] = Deno.args;
 const config = JSON.parse(await Deno.readTextFile(configFile!)) as SuiteConfig;
-const io = { readFile: (path: string) => Deno.readFile(path), exists: (path: string) => Deno.stat(path).then(() => true, () => false) };
+const io = {
+  readFile: (path: string) => Deno.readFile(path),
+  exists: (path: string) =>
+    Deno.stat(path).then(
+      () => true,
+      () => false,
+    ),
+};
 
 let failed = 0;
 await Deno.mkdir(`${repoRoot}/.test-results`, { recursive: true });
 for (const suite of suites as SuiteName[]) {
-  const results = await runCases(await suiteCases(suite, { core, envelope, oci, pki, policy } as never, io, config), 'deno');
+  const results = await runCases(
+    await suiteCases(suite, { core, envelope, oci, pki, policy } as never, io, config),
+    'deno',
+  );
   const summary = summarize('deno', suite, results);
   for (const line of reportLines(summary, results)) console.log(line);
   failed += summary.failed;

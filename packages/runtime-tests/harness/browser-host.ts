@@ -16,7 +16,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve, sep } from 'node:path';
 
@@ -36,14 +36,21 @@ export interface BrowserHostOptions {
   pages?: Record<string, string>;
 }
 
-const PAGE = '<!doctype html><meta charset="utf-8"><title>notary runtime tests</title><script type="module" src="/bundle.js"></script><body>runtime tests</body>';
+const PAGE =
+  '<!doctype html><meta charset="utf-8"><title>notary runtime tests</title><script type="module" src="/bundle.js"></script><body>runtime tests</body>';
 
 function allowed(path: string, roots: string[]): boolean {
   const full = resolve(path);
   return roots.some((root) => full === root || full.startsWith(root.endsWith(sep) ? root : root + sep));
 }
 
-function forward(req: IncomingMessage, res: ServerResponse, target: string, path: string, proxied: Map<string, number>): void {
+function forward(
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: string,
+  path: string,
+  proxied: Map<string, number>,
+): void {
   const [hostname, port] = target.split(':');
   if (!hostname || !/^127\.\d+\.\d+\.\d+$/.test(hostname) || !port) {
     res.writeHead(403).end('only 127.0.0.0/8 targets are forwarded');
@@ -83,12 +90,16 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       return;
     }
     if (path === '/bundle.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(options.bundle);
+      res
+        .writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' })
+        .end(options.bundle);
       return;
     }
     const page = options.pages?.[path];
     if (page !== undefined) {
-      res.writeHead(200, { 'content-type': path.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8' }).end(page);
+      res
+        .writeHead(200, { 'content-type': path.endsWith('.js') ? 'text/javascript' : 'text/html; charset=utf-8' })
+        .end(page);
       return;
     }
     if (path.startsWith('/fs/') && (req.method === 'GET' || req.method === 'HEAD')) {

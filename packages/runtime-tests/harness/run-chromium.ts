@@ -22,7 +22,10 @@ export async function runSuiteInChromium(
     await page.waitForFunction(() => document.body?.dataset['ready'] === 'true', undefined, { timeout: 30_000 });
     const secure = await page.evaluate(() => window.isSecureContext && typeof crypto.subtle?.verify === 'function');
     if (!secure) throw new Error('the page is not a secure context with WebCrypto');
-    return { ...(await page.evaluate(([s, c]) => window.__notaryRuntimeTests.run(s, c), [suite, config] as const)), console: consoleLines };
+    return {
+      ...(await page.evaluate(([s, c]) => window.__notaryRuntimeTests.run(s, c), [suite, config] as const)),
+      console: consoleLines,
+    };
   } finally {
     await page.close();
   }

@@ -35,8 +35,16 @@ export async function pushImage(repository: oci.Repository, tag: string, content
 }
 
 /** Pushes an envelope whose signature was altered after signing, in a well-formed signature manifest. */
-async function pushTampered(repository: oci.Repository, target: oci.Descriptor, signer: envelope.Signer): Promise<void> {
-  const signed = await envelope.signEnvelope({ mediaType: envelope.MEDIA_TYPE_JWS, signer, targetArtifact: { mediaType: target.mediaType, digest: target.digest, size: target.size } });
+async function pushTampered(
+  repository: oci.Repository,
+  target: oci.Descriptor,
+  signer: envelope.Signer,
+): Promise<void> {
+  const signed = await envelope.signEnvelope({
+    mediaType: envelope.MEDIA_TYPE_JWS,
+    signer,
+    targetArtifact: { mediaType: target.mediaType, digest: target.digest, size: target.size },
+  });
   const jws = JSON.parse(new TextDecoder().decode(signed.bytes)) as { signature: string };
   const signature = foundation.decodeBase64Url(jws.signature);
   signature[0]! ^= 1;
@@ -58,30 +66,54 @@ export interface SeededRegistries {
 }
 
 export async function startSeededRegistries(pkiServers: PkiServers): Promise<SeededRegistries> {
-  const [distribution, referrers] = await Promise.all([startRegistry({ auth: 'none' }), startReferrersRegistry({ pageSize: 2 })]);
+  const [distribution, referrers] = await Promise.all([
+    startRegistry({ auth: 'none' }),
+    startReferrersRegistry({ pageSize: 2 }),
+  ]);
   const stop = async () => {
     await Promise.allSettled([distribution.stop(), referrers.stop()]);
   };
   try {
-    const trusted = await selfSignedSigner(pki.Certificate.fromDer, { name: 'runtime-tests.example', keySpec: 'EC-256' });
+    const trusted = await selfSignedSigner(pki.Certificate.fromDer, {
+      name: 'runtime-tests.example',
+      keySpec: 'EC-256',
+    });
     const other = await selfSignedSigner(pki.Certificate.fromDer, { name: 'untrusted.example', keySpec: 'EC-256' });
     const trustedSigner = envelope.signerFromCryptoKey(trusted.privateKey, [trusted.certificate]);
     const otherSigner = envelope.signerFromCryptoKey(other.privateKey, [other.certificate]);
     const leaves = pkiServers.scenario.codeSigning.leaves;
     const scenarioSigner = async (name: 'ocsp-good' | 'ocsp-revoked') =>
-      envelope.signerFromPrivateKey(await readFile(leaves[name].key, 'utf8'), await readFile(leaves[name].chain, 'utf8'));
+      envelope.signerFromPrivateKey(
+        await readFile(leaves[name].key, 'utf8'),
+        await readFile(leaves[name].chain, 'utf8'),
+      );
 
-    const seed = async (host: string, label: SeededRegistry['label'], referrersApi: boolean): Promise<SeededRegistry> => {
-      const artifact = async (name: string, sign?: (repository: oci.Repository, target: oci.Descriptor) => Promise<void>): Promise<SeededArtifact> => {
+    const seed = async (
+      host: string,
+      label: SeededRegistry['label'],
+      referrersApi: boolean,
+    ): Promise<SeededRegistry> => {
+      const artifact = async (
+        name: string,
+        sign?: (repository: oci.Repository, target: oci.Descriptor) => Promise<void>,
+      ): Promise<SeededArtifact> => {
         const repositoryName = `runtime-tests/${name}`;
         const repository = new oci.RemoteRepository({ registry: host, repository: repositoryName });
         const target = await pushImage(repository, 'v1', `${name} at ${host}`);
         await sign?.(repository, target);
         return { repository: repositoryName, tag: 'v1', digest: target.digest };
       };
-      const withSigner = (signer: envelope.Signer, signatureMediaType: envelope.EnvelopeMediaType = envelope.MEDIA_TYPE_JWS) => async (repository: oci.Repository, target: oci.Descriptor) => {
-        await core.sign({ repository, reference: target.digest, signer, signatureMediaType, expiresInSeconds: 86_400 });
-      };
+      const withSigner =
+        (signer: envelope.Signer, signatureMediaType: envelope.EnvelopeMediaType = envelope.MEDIA_TYPE_JWS) =>
+        async (repository: oci.Repository, target: oci.Descriptor) => {
+          await core.sign({
+            repository,
+            reference: target.digest,
+            signer,
+            signatureMediaType,
+            expiresInSeconds: 86_400,
+          });
+        };
       const artifacts: SeededRegistry['artifacts'] = {
         jws: await artifact('jws', withSigner(trustedSigner)),
         cose: await artifact('cose', withSigner(trustedSigner, envelope.MEDIA_TYPE_COSE)),
@@ -91,11 +123,17 @@ export async function startSeededRegistries(pkiServers: PkiServers): Promise<See
       };
       if (referrersApi) {
         artifacts.revocationGood = await artifact('revocation-good', withSigner(await scenarioSigner('ocsp-good')));
-        artifacts.revocationRevoked = await artifact('revocation-revoked', withSigner(await scenarioSigner('ocsp-revoked')));
+        artifacts.revocationRevoked = await artifact(
+          'revocation-revoked',
+          withSigner(await scenarioSigner('ocsp-revoked')),
+        );
       }
       return { label, host, url: `http://${host}`, referrersApi, artifacts };
     };
-    const registries = [await seed(referrers.host, 'referrers-api', true), await seed(distribution.host, 'tag-schema', false)];
+    const registries = [
+      await seed(referrers.host, 'referrers-api', true),
+      await seed(distribution.host, 'tag-schema', false),
+    ];
     const fixtures: OciFixtures = {
       trustedPem: pki.encodePem('CERTIFICATE', trusted.certificate.der),
       trustedSubject: trusted.certificate.subject,

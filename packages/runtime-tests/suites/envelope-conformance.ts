@@ -35,8 +35,13 @@ export interface ConformanceCase {
 
 const text = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 /** base64url without padding (RFC 7515), written here: the suite sees only the packages' public entries. */
-const base64UrlEncode = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-const base64UrlDecode = (text: string): Uint8Array => Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
+const base64UrlEncode = (bytes: Uint8Array): string =>
+  btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+const base64UrlDecode = (text: string): Uint8Array =>
+  Uint8Array.from(atob(text.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0));
 
 interface OwnCase {
   id: string;
@@ -124,7 +129,11 @@ async function ownVectorCases(env: SuiteEnvironment): Promise<ConformanceCase[]>
         const info = verified.content.signerInfo;
         // PAY-6: the payload bytes are exactly what was signed, never re-serialised.
         equal(text(verified.content.payload.bytes), c.payload!, 'payload bytes');
-        equal(info.signatureAlgorithm, pki.algorithmSuiteOf(c.keySpec as Pki.KeySpec).signatureAlgorithm, 'signature algorithm');
+        equal(
+          info.signatureAlgorithm,
+          pki.algorithmSuiteOf(c.keySpec as Pki.KeySpec).signatureAlgorithm,
+          'signature algorithm',
+        );
         equal(info.signedAttributes.signingScheme, 'notary.x509', 'signing scheme');
         equal(info.signedAttributes.signingTime?.getTime(), Date.parse(c.signingTime!), 'signing time');
         equal(info.signedAttributes.expiry?.getTime(), c.expiry ? Date.parse(c.expiry) : undefined, 'expiry');
@@ -149,17 +158,33 @@ async function signingCases(env: SuiteEnvironment): Promise<ConformanceCase[]> {
         kind: 'sign-roundtrip',
         async run() {
           const chainDir = `${env.ownVectorsDir}/chains/${spec}`;
-          const signer = await envelope.signerFromPrivateKey(text(await env.readFile(`${chainDir}/leaf.key.pem`)), text(await env.readFile(`${chainDir}/chain.pem`)));
+          const signer = await envelope.signerFromPrivateKey(
+            text(await env.readFile(`${chainDir}/leaf.key.pem`)),
+            text(await env.readFile(`${chainDir}/chain.pem`)),
+          );
           const signed = await envelope.signEnvelope({
             mediaType,
             signer,
-            targetArtifact: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'ab'.repeat(32)}`, size: 42, annotations: { 'org.example.k': 'v<&>' } },
+            targetArtifact: {
+              mediaType: 'application/vnd.oci.image.manifest.v1+json',
+              digest: `sha256:${'ab'.repeat(32)}`,
+              size: 42,
+              annotations: { 'org.example.k': 'v<&>' },
+            },
             signingTime: new Date('2026-11-25T10:20:30.999Z'),
             expiresInSeconds: 3600,
           });
           const verified = await envelope.verifyEnvelopeIntegrity(signed.bytes, mediaType);
-          equal(verified.content.signerInfo.signedAttributes.signingTime?.toISOString(), '2026-11-25T10:20:30.000Z', 'signing time truncated to seconds');
-          equal(verified.content.signerInfo.signedAttributes.expiry?.toISOString(), '2026-11-25T11:20:30.000Z', 'expiry');
+          equal(
+            verified.content.signerInfo.signedAttributes.signingTime?.toISOString(),
+            '2026-11-25T10:20:30.000Z',
+            'signing time truncated to seconds',
+          );
+          equal(
+            verified.content.signerInfo.signedAttributes.expiry?.toISOString(),
+            '2026-11-25T11:20:30.000Z',
+            'expiry',
+          );
           let tampered: Uint8Array;
           if (mediaType === envelope.MEDIA_TYPE_COSE) {
             tampered = signed.bytes.slice();
@@ -171,7 +196,10 @@ async function signingCases(env: SuiteEnvironment): Promise<ConformanceCase[]> {
             json.signature = base64UrlEncode(signature);
             tampered = new TextEncoder().encode(JSON.stringify(json));
           }
-          await expectCode(() => envelope.verifyEnvelopeIntegrity(tampered, mediaType), 'ERR_SIGNATURE_VERIFICATION_FAILED');
+          await expectCode(
+            () => envelope.verifyEnvelopeIntegrity(tampered, mediaType),
+            'ERR_SIGNATURE_VERIFICATION_FAILED',
+          );
         },
       });
     }
@@ -201,8 +229,11 @@ async function upstreamCases(env: SuiteEnvironment): Promise<ConformanceCase[]> 
   const cases: ConformanceCase[] = [];
   for (const c of manifest) {
     if (c.kind !== 'jws-envelope' && c.kind !== 'cose-envelope') continue;
-    const mediaType = (c.input?.signatureMediaType as string | undefined) ?? (c.kind === 'jws-envelope' ? envelope.MEDIA_TYPE_JWS : envelope.MEDIA_TYPE_COSE);
-    const read = async (): Promise<Uint8Array> => (c.files[0] ? env.readFile(`${dir}/${c.files[0]}`) : new Uint8Array(0));
+    const mediaType =
+      (c.input?.signatureMediaType as string | undefined) ??
+      (c.kind === 'jws-envelope' ? envelope.MEDIA_TYPE_JWS : envelope.MEDIA_TYPE_COSE);
+    const read = async (): Promise<Uint8Array> =>
+      c.files[0] ? env.readFile(`${dir}/${c.files[0]}`) : new Uint8Array(0);
     const kind = `upstream-${c.kind}`;
 
     // The byte-identical encoding cases need envelope's internal encoders: they run in
@@ -218,10 +249,17 @@ async function upstreamCases(env: SuiteEnvironment): Promise<ConformanceCase[]> 
           const e = c.expect as Record<string, any>;
           equal(info.signatureAlgorithm, e.signatureAlgorithm, 'signature algorithm');
           equal(info.signedAttributes.signingScheme, e.signedAttributes.signingScheme, 'signing scheme');
-          equal(info.signedAttributes.signingTime?.toISOString().replace('.000Z', 'Z'), e.signedAttributes.signingTime, 'signing time');
+          equal(
+            info.signedAttributes.signingTime?.toISOString().replace('.000Z', 'Z'),
+            e.signedAttributes.signingTime,
+            'signing time',
+          );
           equal(info.unsignedAttributes.signingAgent, e.signingAgent, 'signing agent');
           equal(info.certificateChain[0]!.sha256Fingerprint, e.signerCertSha256, 'signer fingerprint');
-          check(info.unsignedAttributes.timestampSignature && info.unsignedAttributes.timestampSignature.length > 0, 'timestamp token present');
+          check(
+            info.unsignedAttributes.timestampSignature && info.unsignedAttributes.timestampSignature.length > 0,
+            'timestamp token present',
+          );
           equal(verified.payload.targetArtifact.digest, e.signedArtifact.digest, 'target digest');
           equal(verified.payload.targetArtifact.size, e.signedArtifact.size, 'target size');
         },
@@ -236,7 +274,12 @@ async function upstreamCases(env: SuiteEnvironment): Promise<ConformanceCase[]> 
         async run() {
           const verified = await envelope.verifyEnvelopeIntegrity(await read(), mediaType);
           const e = c.expect as Record<string, any>;
-          if (e.signerCertSha256) equal(verified.content.signerInfo.certificateChain[0]!.sha256Fingerprint, e.signerCertSha256, 'signer fingerprint');
+          if (e.signerCertSha256)
+            equal(
+              verified.content.signerInfo.certificateChain[0]!.sha256Fingerprint,
+              e.signerCertSha256,
+              'signer fingerprint',
+            );
           if (e.signedArtifact) equal(verified.payload.targetArtifact.digest, e.signedArtifact.digest, 'target digest');
         },
       });
@@ -256,8 +299,12 @@ async function upstreamCases(env: SuiteEnvironment): Promise<ConformanceCase[]> 
           }
           check(failed, 'expected an integrity failure');
           check(failed instanceof pki.NotaryError, `expected a typed NotaryError, got ${String(failed)}`);
-          check(['ERR_ENVELOPE_MALFORMED', 'ERR_UNSUPPORTED_MEDIA_TYPE'].includes(failed.code!), `unexpected code ${failed.code}`);
-          if (/media type/.test(c.expect.reason ?? '')) check(failed.message.includes(mediaType), 'message names the media type');
+          check(
+            ['ERR_ENVELOPE_MALFORMED', 'ERR_UNSUPPORTED_MEDIA_TYPE'].includes(failed.code!),
+            `unexpected code ${failed.code}`,
+          );
+          if (/media type/.test(c.expect.reason ?? ''))
+            check(failed.message.includes(mediaType), 'message names the media type');
         },
       });
       continue;

@@ -6,9 +6,9 @@
  * throws on failure; the runtime supplies the SDK module and a file reader.
  */
 import type * as Pki from '@x/notary-pki';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import type { PkiServers } from '@x/notary-test-servers/pki/global-setup';
 import type { LeafName } from '@x/notary-test-servers/pki/pki-scenario';
-import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import { check, equal, expectCode } from './types.ts';
 
 export interface LiveEnvironment {
@@ -34,10 +34,15 @@ export function liveCases(env: LiveEnvironment): LiveCase[] {
   const tsaRoots = async (): Promise<Pki.Certificate[]> => certs(s.tsa.root.cert);
   // The bytes a Notary TSA timestamps are a signature value; any bytes do for the TSA.
   const signature = new TextEncoder().encode(`primitive signature bytes ${Date.now()}`);
-  const revocation = async (leaf: LeafName, options: Partial<Pki.RevocationOptions> = {}): Promise<Pki.CertificateRevocationResult[]> =>
+  const revocation = async (
+    leaf: LeafName,
+    options: Partial<Pki.RevocationOptions> = {},
+  ): Promise<Pki.CertificateRevocationResult[]> =>
     pki.checkRevocation(await chainOf(leaf), { purpose: 'codeSigning', ...options });
-  const leafStatus = async (leaf: LeafName, options: Partial<Pki.RevocationOptions> = {}): Promise<Pki.CertificateRevocationResult> =>
-    (await revocation(leaf, options))[0]!;
+  const leafStatus = async (
+    leaf: LeafName,
+    options: Partial<Pki.RevocationOptions> = {},
+  ): Promise<Pki.CertificateRevocationResult> => (await revocation(leaf, options))[0]!;
 
   // A generous client timeout: the loopback TSA answers one request at a time, and a
   // busy CI machine must not turn a slow answer into a wrong verdict. The timeout
@@ -67,22 +72,42 @@ export function liveCases(env: LiveEnvironment): LiveCase[] {
     }
   });
   add('TSA-2: a requested policy comes back in the token', async () => {
-    const token = await requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes.good, policy: s.tsa.otherPolicy });
+    const token = await requestTimestamp(signature, 'SHA-256', {
+      url: servers.tsa.routes.good,
+      policy: s.tsa.otherPolicy,
+    });
     equal(token.tstInfo.policy, s.tsa.otherPolicy, 'policy');
   });
   add('TSA-3: a token over other bytes fails (message imprint mismatch)', async () => {
     const token = await requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes.good });
-    await expectCode(async () => pki.verifyTimestampToken({ token, signature: new TextEncoder().encode('other bytes'), roots: await tsaRoots() }), 'ERR_TIMESTAMP_INVALID');
+    await expectCode(
+      async () =>
+        pki.verifyTimestampToken({
+          token,
+          signature: new TextEncoder().encode('other bytes'),
+          roots: await tsaRoots(),
+        }),
+      'ERR_TIMESTAMP_INVALID',
+    );
   });
   add('TSA-3 AMB-11: a TSA that chains to no trusted root fails', async () => {
     const token = await requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes.good });
-    await expectCode(async () => pki.verifyTimestampToken({ token, signature, roots: await certs(s.tsa.untrustedRoot.cert) }), 'ERR_TIMESTAMP_UNTRUSTED');
+    await expectCode(
+      async () => pki.verifyTimestampToken({ token, signature, roots: await certs(s.tsa.untrustedRoot.cert) }),
+      'ERR_TIMESTAMP_UNTRUSTED',
+    );
     const untrusted = await requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes.untrusted });
-    await expectCode(async () => pki.verifyTimestampToken({ token: untrusted, signature, roots: await tsaRoots() }), 'ERR_TIMESTAMP_UNTRUSTED');
+    await expectCode(
+      async () => pki.verifyTimestampToken({ token: untrusted, signature, roots: await tsaRoots() }),
+      'ERR_TIMESTAMP_UNTRUSTED',
+    );
   });
   add('TSA-3 CERT-5: a token signed by a TSA certificate without the timeStamping EKU fails', async () => {
     const token = await requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes['no-eku'] });
-    await expectCode(async () => pki.verifyTimestampToken({ token, signature, roots: await tsaRoots() }), 'ERR_TIMESTAMP_UNTRUSTED');
+    await expectCode(
+      async () => pki.verifyTimestampToken({ token, signature, roots: await tsaRoots() }),
+      'ERR_TIMESTAMP_UNTRUSTED',
+    );
   });
   add('TSA-4: no accuracy under the baseline policy means 1 s; otherwise 0', async () => {
     const baseline = await requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes.baseline });
@@ -95,22 +120,39 @@ export function liveCases(env: LiveEnvironment): LiveCase[] {
     const token = await requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes.good });
     const inside = await chainOf('crl-good');
     await pki.verifyTimestampToken({ token, signature, roots: await tsaRoots(), signingChain: inside });
-    const future = await selfSignedSigner(pki.Certificate.fromDer, { name: 'not yet valid', keySpec: 'EC-256', notBefore: new Date(Date.now() + 86_400_000) });
-    await expectCode(async () => pki.verifyTimestampToken({ token, signature, roots: await tsaRoots(), signingChain: [future.certificate] }), 'ERR_TIMESTAMP_OUT_OF_RANGE');
+    const future = await selfSignedSigner(pki.Certificate.fromDer, {
+      name: 'not yet valid',
+      keySpec: 'EC-256',
+      notBefore: new Date(Date.now() + 86_400_000),
+    });
+    await expectCode(
+      async () =>
+        pki.verifyTimestampToken({ token, signature, roots: await tsaRoots(), signingChain: [future.certificate] }),
+      'ERR_TIMESTAMP_OUT_OF_RANGE',
+    );
   });
   add('TSA-1: a TSA slower than the client timeout gives ERR_TIMESTAMP_REQUEST_FAILED', async () => {
-    await expectCode(() => requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes.slow, timeoutMs: 500 }), 'ERR_TIMESTAMP_REQUEST_FAILED');
+    await expectCode(
+      () => requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes.slow, timeoutMs: 500 }),
+      'ERR_TIMESTAMP_REQUEST_FAILED',
+    );
   });
   add('TSA-1: an unreachable TSA gives ERR_TIMESTAMP_REQUEST_FAILED', async () => {
-    await expectCode(() => requestTimestamp(signature, 'SHA-256', { url: s.closedUrl }), 'ERR_TIMESTAMP_REQUEST_FAILED');
+    await expectCode(
+      () => requestTimestamp(signature, 'SHA-256', { url: s.closedUrl }),
+      'ERR_TIMESTAMP_REQUEST_FAILED',
+    );
   });
-  add('TSA-5 REV-6: the TSA chain of a verified token is revocation-checked (timestamping purpose) and is ok', async () => {
-    const token = await requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes.good });
-    const { tsaChain } = await pki.verifyTimestampToken({ token, signature, roots: await tsaRoots() });
-    const results = await pki.checkRevocation(tsaChain, { purpose: 'timestamping' });
-    equal(results[0]!.status, 'ok', 'TSA leaf revocation');
-    equal(results[0]!.method, 'crl', 'method');
-  });
+  add(
+    'TSA-5 REV-6: the TSA chain of a verified token is revocation-checked (timestamping purpose) and is ok',
+    async () => {
+      const token = await requestTimestamp(signature, 'SHA-256', { url: servers.tsa.routes.good });
+      const { tsaChain } = await pki.verifyTimestampToken({ token, signature, roots: await tsaRoots() });
+      const results = await pki.checkRevocation(tsaChain, { purpose: 'timestamping' });
+      equal(results[0]!.status, 'ok', 'TSA leaf revocation');
+      equal(results[0]!.method, 'crl', 'method');
+    },
+  );
 
   // --- OCSP (REV-3) ---
   add('REV-3: OCSP good → ok; the intermediate is checked too, the root is not (REV-2)', async () => {
@@ -123,11 +165,22 @@ export function liveCases(env: LiveEnvironment): LiveCase[] {
   add('REV-3: OCSP revoked → revoked', async () => {
     equal((await leafStatus('ocsp-revoked')).status, 'revoked', 'status');
   });
-  add('REV-3 AMB-14: an OCSP invalidityDate after the authentic signing time excuses revocation only for signingAuthority', async () => {
-    const before = new Date(Date.parse(s.invalidityDate) - 3_600_000);
-    equal((await leafStatus('ocsp-revoked-invalidity-date', { signingTime: before, signingAuthority: true })).status, 'ok', 'signingAuthority');
-    equal((await leafStatus('ocsp-revoked-invalidity-date', { signingTime: before })).status, 'revoked', 'notary.x509');
-  });
+  add(
+    'REV-3 AMB-14: an OCSP invalidityDate after the authentic signing time excuses revocation only for signingAuthority',
+    async () => {
+      const before = new Date(Date.parse(s.invalidityDate) - 3_600_000);
+      equal(
+        (await leafStatus('ocsp-revoked-invalidity-date', { signingTime: before, signingAuthority: true })).status,
+        'ok',
+        'signingAuthority',
+      );
+      equal(
+        (await leafStatus('ocsp-revoked-invalidity-date', { signingTime: before })).status,
+        'revoked',
+        'notary.x509',
+      );
+    },
+  );
   add('REV-3: OCSP unknown → unknown', async () => {
     equal((await leafStatus('ocsp-unknown')).status, 'unknown', 'status');
   });
@@ -140,7 +193,10 @@ export function liveCases(env: LiveEnvironment): LiveCase[] {
     // The responder answers 'good' after 3 s, so 'unknown' means the client gave up at its timeout.
     const result = await leafStatus('ocsp-slow');
     equal(result.status, 'unknown', 'status');
-    check(/timed out/.test(result.serverResults[0]?.reason ?? ''), `a timeout reason, got ${result.serverResults[0]?.reason}`);
+    check(
+      /timed out/.test(result.serverResults[0]?.reason ?? ''),
+      `a timeout reason, got ${result.serverResults[0]?.reason}`,
+    );
   });
   add('REV-3: a response past its nextUpdate → unknown', async () => {
     equal((await leafStatus('ocsp-good', { now: new Date(Date.now() + 3 * 86_400_000) })).status, 'unknown', 'status');
@@ -170,11 +226,18 @@ export function liveCases(env: LiveEnvironment): LiveCase[] {
   add('REV-4: certificateHold in the base, removeFromCRL in the delta → ok', async () => {
     equal((await leafStatus('crl-hold-then-removed')).status, 'ok', 'status');
   });
-  add('REV-4: an invalidityDate after the signing time excuses the entry; without a signing time it is revoked', async () => {
-    const before = new Date(Date.parse(s.invalidityDate) - 3_600_000);
-    equal((await leafStatus('crl-invalidity-date', { signingTime: before })).status, 'ok', 'signed before invalidity');
-    equal((await leafStatus('crl-invalidity-date')).status, 'revoked', 'no signing time');
-  });
+  add(
+    'REV-4: an invalidityDate after the signing time excuses the entry; without a signing time it is revoked',
+    async () => {
+      const before = new Date(Date.parse(s.invalidityDate) - 3_600_000);
+      equal(
+        (await leafStatus('crl-invalidity-date', { signingTime: before })).status,
+        'ok',
+        'signed before invalidity',
+      );
+      equal((await leafStatus('crl-invalidity-date')).status, 'revoked', 'no signing time');
+    },
+  );
   add('REV-4: a delta CRL that cannot be fetched → unknown', async () => {
     equal((await leafStatus('crl-delta-unavailable')).status, 'unknown', 'status');
   });
@@ -195,7 +258,10 @@ export function liveCases(env: LiveEnvironment): LiveCase[] {
   add('REV-5: a memory CRL cache answers a second check without the network', async () => {
     // A caller's own CrlCache (the interface is public; pki's MemoryCrlCache is internal).
     const stored = new Map<string, Pki.CrlBundle>();
-    const cache: Pki.CrlCache = { get: async (url) => stored.get(url), set: async (url, bundle) => void stored.set(url, bundle) };
+    const cache: Pki.CrlCache = {
+      get: async (url) => stored.get(url),
+      set: async (url, bundle) => void stored.set(url, bundle),
+    };
     equal((await leafStatus('crl-revoked', { crlCache: cache })).status, 'revoked', 'first');
     const offline: Pki.Fetcher = () => Promise.reject(new Error('offline'));
     const second = await leafStatus('crl-revoked', { crlCache: cache, fetcher: offline });

@@ -14,12 +14,12 @@ import type * as Core from '@x/notary-core';
 import type * as Envelope from '@x/notary-envelope';
 import type * as Oci from '@x/notary-oci';
 import type * as Pki from '@x/notary-pki';
+import type { PkiServers } from '@x/notary-test-servers/pki/global-setup';
 import type * as Policy from '@x/notary-trust-policy';
 import { verifierCases } from './core-verifier.ts';
 import { envelopeConformanceCases } from './envelope-conformance.ts';
+import { type OciFixtures, ociVerifyCases } from './oci-verify.ts';
 import { liveCases } from './pki-live.ts';
-import type { PkiServers } from '@x/notary-test-servers/pki/global-setup';
-import { ociVerifyCases, type OciFixtures } from './oci-verify.ts';
 import { trustPolicyCases } from './trust-policy.ts';
 import { check, type Runtime, type RuntimeCase } from './types.ts';
 
@@ -49,11 +49,14 @@ export interface RuntimeIo {
 
 export type SuiteName = 'envelope' | 'core' | 'pki' | 'trust-policy-memory' | 'oci-verify';
 
-export const UNSUPPORTED: Partial<Record<SuiteName, Array<{ name: string | RegExp; runtimes: Partial<Record<Runtime, string>> }>>> = {};
+export const UNSUPPORTED: Partial<
+  Record<SuiteName, Array<{ name: string | RegExp; runtimes: Partial<Record<Runtime, string>> }>>
+> = {};
 
 function declared(suite: SuiteName, c: RuntimeCase): RuntimeCase {
   for (const entry of UNSUPPORTED[suite] ?? []) {
-    if (typeof entry.name === 'string' ? entry.name === c.name : entry.name.test(c.name)) return { ...c, unsupported: { ...c.unsupported, ...entry.runtimes } };
+    if (typeof entry.name === 'string' ? entry.name === c.name : entry.name.test(c.name))
+      return { ...c, unsupported: { ...c.unsupported, ...entry.runtimes } };
   }
   return c;
 }
@@ -62,8 +65,22 @@ function declared(suite: SuiteName, c: RuntimeCase): RuntimeCase {
 function upstreamNotice(config: SuiteConfig, kind: string): RuntimeCase[] {
   if (config.upstreamVectorsDir) return [];
   const name = `upstream vectors are present (required under CI=true) at ${config.upstreamLooked}`;
-  if (config.ci) return [{ name, kind, run: () => Promise.reject(new Error(`CI=true needs the upstream vectors at ${config.upstreamLooked}`)) }];
-  return [{ name, kind, run: async () => undefined, skip: `upstream vectors not found at ${config.upstreamLooked}: the upstream cases are not run` }];
+  if (config.ci)
+    return [
+      {
+        name,
+        kind,
+        run: () => Promise.reject(new Error(`CI=true needs the upstream vectors at ${config.upstreamLooked}`)),
+      },
+    ];
+  return [
+    {
+      name,
+      kind,
+      run: async () => undefined,
+      skip: `upstream vectors not found at ${config.upstreamLooked}: the upstream cases are not run`,
+    },
+  ];
 }
 
 /**
@@ -74,10 +91,21 @@ function upstreamLoaded(config: SuiteConfig, conformance: readonly { kind: strin
   if (!config.upstreamVectorsDir) return [];
   const upstream = conformance.filter((c) => c.kind.startsWith('upstream')).length;
   const name = 'upstream vectors are present and yield more than 60 upstream envelope cases';
-  return [{ name, kind: 'upstream-vectors', run: async () => check(upstream > 60, `${upstream} upstream cases from ${config.upstreamVectorsDir}`) }];
+  return [
+    {
+      name,
+      kind: 'upstream-vectors',
+      run: async () => check(upstream > 60, `${upstream} upstream cases from ${config.upstreamVectorsDir}`),
+    },
+  ];
 }
 
-export async function suiteCases(suite: SuiteName, m: Modules, io: RuntimeIo, config: SuiteConfig): Promise<RuntimeCase[]> {
+export async function suiteCases(
+  suite: SuiteName,
+  m: Modules,
+  io: RuntimeIo,
+  config: SuiteConfig,
+): Promise<RuntimeCase[]> {
   let cases: RuntimeCase[];
   switch (suite) {
     case 'envelope': {
@@ -105,7 +133,13 @@ export async function suiteCases(suite: SuiteName, m: Modules, io: RuntimeIo, co
     case 'trust-policy-memory':
       cases = [
         ...upstreamNotice(config, 'upstream-vectors'),
-        ...(await trustPolicyCases({ pki: m.pki, policy: m.policy, readFile: io.readFile, ownVectorsDir: config.ownVectorsDir, upstreamVectorsDir: config.upstreamVectorsDir })),
+        ...(await trustPolicyCases({
+          pki: m.pki,
+          policy: m.policy,
+          readFile: io.readFile,
+          ownVectorsDir: config.ownVectorsDir,
+          upstreamVectorsDir: config.upstreamVectorsDir,
+        })),
       ];
       break;
     case 'oci-verify':

@@ -57,7 +57,11 @@ export async function expectCode(action: () => unknown, code: string): Promise<E
 }
 
 /** Runs the cases one after the other in `runtime`, with declared skips. */
-export async function runCases(cases: readonly RuntimeCase[], runtime: Runtime, onResult?: (r: CaseResult) => void): Promise<CaseResult[]> {
+export async function runCases(
+  cases: readonly RuntimeCase[],
+  runtime: Runtime,
+  onResult?: (r: CaseResult) => void,
+): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   for (const c of cases) {
     const started = Date.now();
@@ -98,7 +102,12 @@ export function reportLines(summary: SuiteSummary, results: readonly CaseResult[
     if (r.status === 'failed') lines.push(`FAIL ${r.name}\n  ${r.error}`);
     if (r.status === 'skipped') lines.push(`skip ${r.name} [${r.reason}]`);
   }
-  for (const [kind, t] of [...kinds].sort()) lines.push(`${summary.runtime} ${summary.suite} ${kind}: passed ${t.passed}, failed ${t.failed}, skipped ${t.skipped}`);
-  lines.push(`${summary.runtime} ${summary.suite}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`);
+  for (const [kind, t] of [...kinds].sort())
+    lines.push(
+      `${summary.runtime} ${summary.suite} ${kind}: passed ${t.passed}, failed ${t.failed}, skipped ${t.skipped}`,
+    );
+  lines.push(
+    `${summary.runtime} ${summary.suite}: ${summary.passed} passed, ${summary.failed} failed, ${summary.skipped} skipped`,
+  );
   return lines;
 }

@@ -5,12 +5,13 @@
  * verification against the loopback registries. Each suite prints its
  * counts and writes .test-results/<suite>.chromium.json for the total.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startBrowserHost, type BrowserHost } from '../harness/browser-host.js';
+
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { type Chromium, chromiumMissing, launchChromium } from '@x/notary-test-servers/chromium';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type BrowserHost, startBrowserHost } from '../harness/browser-host.js';
 import { bundleBrowserEntry, packageDir } from '../harness/bundle.js';
-import { chromiumMissing, launchChromium, type Chromium } from '@x/notary-test-servers/chromium';
 import { writeSummary } from '../harness/results.js';
 import { runSuiteInChromium } from '../harness/run-chromium.js';
 import type { SuiteConfig, SuiteName } from '../suites/registry.ts';
@@ -47,7 +48,10 @@ describe('the runtime-neutral suites in headless Chromium', () => {
       await writeSummary(summary, results);
       await writeFile(join(packageDir, 'test-output/chromium', `${suite}.console.log`), lines.join('\n'));
       for (const line of reportLines(summary, results)) console.log(line);
-      if (proxied > 0) console.log(`chromium ${suite}: ${proxied} requests to CORS-less loopback servers went through the page-origin proxy`);
+      if (proxied > 0)
+        console.log(
+          `chromium ${suite}: ${proxied} requests to CORS-less loopback servers went through the page-origin proxy`,
+        );
       const failures = results.filter((r) => r.status === 'failed').map((r) => `${r.name}: ${r.error}`);
       expect(failures, lines.join('\n')).toEqual([]);
       expect(results.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 /** The suite configuration every runtime gets, from the provided servers and the vectors folder. */
 import { join } from 'node:path';
-import { inject } from 'vitest';
 import { repoRoot, resolveUpstreamVectors } from '@x/notary-test-servers/upstream-vectors';
+import { inject } from 'vitest';
 import type { SuiteConfig } from '../suites/registry.ts';
 
 export async function suiteConfig(): Promise<SuiteConfig> {

@@ -6,7 +6,16 @@
  * come from our d.ts files or from a third-party type they expose (pkijs,
  * asn1js, cbor2, ky, noble stay internal).
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, existsSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,15 +91,21 @@ describe('published declarations (issue 14 item 4)', () => {
     const missing = entries.filter((e) => !existsSync(e.types)).map((e) => e.types);
     expect(missing, 'build every package first').toEqual([]);
     expect(entries.some((e) => e.specifier.endsWith('/node'))).toBe(true);
-    const source = entries.map((e, i) => `import * as entry${i} from '${e.specifier}';\nexport { entry${i} };\n`).join('');
+    const source = entries
+      .map((e, i) => `import * as entry${i} from '${e.specifier}';\nexport { entry${i} };\n`)
+      .join('');
     const diagnostics = compileConsumer(source, entries);
-    if (diagnostics.length > 0) console.log(`${diagnostics.length} diagnostics:\n${diagnostics.slice(0, 100).join('\n')}`);
+    if (diagnostics.length > 0)
+      console.log(`${diagnostics.length} diagnostics:\n${diagnostics.slice(0, 100).join('\n')}`);
     expect(diagnostics).toEqual([]);
   }, 300_000);
 
   it('issue 14 item 4: the check does report an error that a declaration brings (a consumer misusing a type)', () => {
     const pki = entries.find((e) => e.specifier === '@x/notary-pki')!;
-    const diagnostics = compileConsumer(`import { Certificate } from '@x/notary-pki';\nconst n: number = ({} as Certificate).der;\nexport { n };\n`, [pki]);
+    const diagnostics = compileConsumer(
+      `import { Certificate } from '@x/notary-pki';\nconst n: number = ({} as Certificate).der;\nexport { n };\n`,
+      [pki],
+    );
     expect(diagnostics.some((d) => d.includes('consumer.ts') && d.includes("'Uint8Array"))).toBe(true);
   }, 300_000);
 });

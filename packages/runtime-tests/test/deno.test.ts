@@ -26,7 +26,17 @@ describe('the runtime-neutral suites under Deno on the built ESM', () => {
     try {
       const configFile = join(dir, 'config.json');
       await writeFile(configFile, JSON.stringify(await suiteConfig()));
-      const args = ['run', '--no-lock', '--node-modules-dir=manual', '--allow-read', '--allow-net=127.0.0.1', `--allow-write=${join(repoRoot, '.test-results')}`, 'deno/runner.ts', configFile, ...SUITES];
+      const args = [
+        'run',
+        '--no-lock',
+        '--node-modules-dir=manual',
+        '--allow-read',
+        '--allow-net=127.0.0.1',
+        `--allow-write=${join(repoRoot, '.test-results')}`,
+        'deno/runner.ts',
+        configFile,
+        ...SUITES,
+      ];
       run = await new Promise<{ code: number | null; output: string }>((done) => {
         const child = spawn(deno, args, { cwd: packageDir, env: { ...process.env, NO_COLOR: '1' } });
         let output = '';
@@ -34,7 +44,12 @@ describe('the runtime-neutral suites under Deno on the built ESM', () => {
         child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
         child.on('close', (exitCode) => done({ code: exitCode, output }));
       });
-      console.log(run.output.split('\n').filter((l) => /^(deno |FAIL|skip )/.test(l) || /^  /.test(l)).join('\n'));
+      console.log(
+        run.output
+          .split('\n')
+          .filter((l) => /^(deno |FAIL|skip )/.test(l) || /^ {2}/.test(l))
+          .join('\n'),
+      );
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -4,8 +4,9 @@
  * registries (the Referrers-API test registry, Debian's docker-registry)
  * seeded with signed artifacts. Provides them as `runtimeServers`.
  */
+
+import { type PkiServers, startAll as startPkiServers } from '@x/notary-test-servers/pki/global-setup';
 import type { TestProject } from 'vitest/node';
-import { startAll as startPkiServers, type PkiServers } from '@x/notary-test-servers/pki/global-setup';
 import { startSeededRegistries } from '../harness/seed-oci.js';
 import type { OciFixtures } from '../suites/oci-verify.ts';
 

@@ -5,18 +5,26 @@
  * vitest, on the built packages. This is the suites' only Node run: the
  * packages no longer run them (issue 14 item 5).
  */
+
+import { access, readFile } from 'node:fs/promises';
 import * as core from '@x/notary-core';
 import * as envelope from '@x/notary-envelope';
 import * as oci from '@x/notary-oci';
 import * as pki from '@x/notary-pki';
 import * as policy from '@x/notary-trust-policy';
-import { readFile, access } from 'node:fs/promises';
 import { describe, it } from 'vitest';
-import { suiteCases, type SuiteName } from '../suites/registry.ts';
+import { type SuiteName, suiteCases } from '../suites/registry.ts';
 import { suiteConfig } from './config.js';
 
 const config = await suiteConfig();
-const io = { readFile: async (path: string) => new Uint8Array(await readFile(path)), exists: (path: string) => access(path).then(() => true, () => false) };
+const io = {
+  readFile: async (path: string) => new Uint8Array(await readFile(path)),
+  exists: (path: string) =>
+    access(path).then(
+      () => true,
+      () => false,
+    ),
+};
 
 for (const suite of ['envelope', 'core', 'pki', 'trust-policy-memory', 'oci-verify'] as SuiteName[]) {
   const cases = await suiteCases(suite, { core, envelope, oci, pki, policy }, io, config);

@@ -40,7 +40,12 @@ const CURVE: Readonly<Record<string, string>> = { 'EC-256': 'P-256', 'EC-384': '
 /** Certificates are signed with PKCS#1 v1.5 or ECDSA; PSS is for envelopes only. */
 function keyGenParams(keySpec: TestKeySpec): RsaHashedKeyGenParams | EcKeyGenParams {
   if (keySpec.startsWith('RSA')) {
-    return { name: 'RSASSA-PKCS1-v1_5', modulusLength: Number(keySpec.slice(4)), publicExponent: new Uint8Array([1, 0, 1]), hash: HASH[keySpec] };
+    return {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength: Number(keySpec.slice(4)),
+      publicExponent: new Uint8Array([1, 0, 1]),
+      hash: HASH[keySpec],
+    };
   }
   return { name: 'ECDSA', namedCurve: CURVE[keySpec]! };
 }
@@ -77,9 +82,13 @@ function notationSubject(cn: string): pkijs.RelativeDistinguishedNames {
   ] as const;
   const sets = attributes.map(([type, value]) => {
     const string = PRINTABLE.test(value) ? new asn1js.PrintableString({ value }) : new asn1js.Utf8String({ value });
-    return new asn1js.Set({ value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: type }), string] })] });
+    return new asn1js.Set({
+      value: [new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: type }), string] })],
+    });
   });
-  return new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(new asn1js.Sequence({ value: sets }).toBER()).result });
+  return new pkijs.RelativeDistinguishedNames({
+    schema: asn1js.fromBER(new asn1js.Sequence({ value: sets }).toBER()).result,
+  });
 }
 
 function rdns(cn: string): pkijs.RelativeDistinguishedNames {
@@ -119,7 +128,7 @@ export async function issue<C>(parse: ParseCertificate<C>, options: IssueOptions
   cert.version = 2;
   const serial = crypto.getRandomValues(new Uint8Array(12));
   // Positive and minimal in DER (the strict reader refuses a redundant leading zero, as Go does).
-  serial[0] = (serial[0]! & 0x7f) || 1;
+  serial[0] = serial[0]! & 0x7f || 1;
   cert.serialNumber = new asn1js.Integer({ valueHex: serial.buffer });
   const subject = options.subject === 'notation' ? notationSubject(options.cn) : rdns(options.cn);
   cert.subject = subject;
@@ -128,18 +137,36 @@ export async function issue<C>(parse: ParseCertificate<C>, options: IssueOptions
   cert.notBefore.value = options.notBefore ?? new Date(now - 86_400_000);
   cert.notAfter.value = options.notAfter ?? new Date(now + 365 * 86_400_000);
   const ca = options.ca ?? false;
-  const bc = ca ? new asn1js.Sequence({ value: [new asn1js.Boolean({ value: true })] }) : new asn1js.Sequence({ value: [] });
-  const usage = ca ? { bits: 0x06, unused: 1 } : options.keyUsage === 'keyEncipherment' ? { bits: 0x20, unused: 5 } : { bits: 0x80, unused: 7 };
+  const bc = ca
+    ? new asn1js.Sequence({ value: [new asn1js.Boolean({ value: true })] })
+    : new asn1js.Sequence({ value: [] });
+  const usage = ca
+    ? { bits: 0x06, unused: 1 }
+    : options.keyUsage === 'keyEncipherment'
+      ? { bits: 0x20, unused: 5 }
+      : { bits: 0x80, unused: 7 };
   const ku = new asn1js.BitString({ valueHex: new Uint8Array([usage.bits]).buffer, unusedBits: usage.unused });
   cert.extensions = [
     new pkijs.Extension({ extnID: OID.basicConstraints, critical: true, extnValue: bc.toBER() }),
     new pkijs.Extension({ extnID: OID.keyUsage, critical: true, extnValue: ku.toBER() }),
-    ...(ca ? [] : [new pkijs.Extension({ extnID: OID.extKeyUsage, critical: false, extnValue: new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: OID[options.extKeyUsage ?? 'codeSigning'] })] }).toBER() })]),
+    ...(ca
+      ? []
+      : [
+          new pkijs.Extension({
+            extnID: OID.extKeyUsage,
+            critical: false,
+            extnValue: new asn1js.Sequence({
+              value: [new asn1js.ObjectIdentifier({ value: OID[options.extKeyUsage ?? 'codeSigning'] })],
+            }).toBER(),
+          }),
+        ]),
   ];
   await cert.subjectPublicKeyInfo.importKey(pair.publicKey);
   await cert.sign(options.issuer?.privateKey ?? pair.privateKey, HASH[options.issuer?.keySpec ?? keySpec]);
   const pkcs8 = new Uint8Array(await crypto.subtle.exportKey('pkcs8', pair.privateKey));
-  const signParams = keySpec.startsWith('RSA') ? { name: 'RSA-PSS', hash: HASH[keySpec] } : { name: 'ECDSA', namedCurve: CURVE[keySpec]! };
+  const signParams = keySpec.startsWith('RSA')
+    ? { name: 'RSA-PSS', hash: HASH[keySpec] }
+    : { name: 'ECDSA', namedCurve: CURVE[keySpec]! };
   const signingKey = await crypto.subtle.importKey('pkcs8', pkcs8, signParams, false, ['sign']);
   const der = new Uint8Array(cert.toSchema().toBER());
   return { certificate: parse(der), der, keySpec, privateKey: pair.privateKey, signingKey, pkcs8, name: subject };
@@ -167,7 +194,13 @@ export async function selfSignedSigner<C>(
 ): Promise<{ certificate: C; privateKey: CryptoKey; keySpec: TestKeySpec; der: Uint8Array }> {
   const notBefore = new Date(Math.floor((options.notBefore ?? new Date()).getTime() / 1000) * 1000);
   const notAfter = new Date(notBefore.getTime() + (options.validityDays ?? 365) * 86_400_000);
-  const made = await issue(parse, { cn: options.name, subject: 'notation', notBefore, notAfter, ...(options.keySpec ? { keySpec: options.keySpec } : {}) });
+  const made = await issue(parse, {
+    cn: options.name,
+    subject: 'notation',
+    notBefore,
+    notAfter,
+    ...(options.keySpec ? { keySpec: options.keySpec } : {}),
+  });
   return { certificate: made.certificate, privateKey: made.signingKey, keySpec: made.keySpec, der: made.der };
 }
 

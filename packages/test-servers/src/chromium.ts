@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type ViewportSize } from 'playwright-core';
+import { type BrowserContext, chromium, type ViewportSize } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
@@ -23,7 +23,9 @@ export const CHROMIUM_FLAGS = [
 ];
 
 export function chromiumMissing(): string | undefined {
-  return existsSync(CHROMIUM_PATH) ? undefined : `${CHROMIUM_PATH} not found: install Debian's chromium package (apt-get install -y chromium)`;
+  return existsSync(CHROMIUM_PATH)
+    ? undefined
+    : `${CHROMIUM_PATH} not found: install Debian's chromium package (apt-get install -y chromium)`;
 }
 
 export interface Chromium {
@@ -36,7 +38,12 @@ export async function launchChromium(options: { viewport?: ViewportSize } = {}):
   const missing = chromiumMissing();
   if (missing) throw new Error(missing);
   const profile = await mkdtemp(join(tmpdir(), 'notary-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM_PATH, headless: true, args: CHROMIUM_FLAGS, ...(options.viewport ? { viewport: options.viewport } : {}) });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    ...(options.viewport ? { viewport: options.viewport } : {}),
+  });
   return {
     context,
     async close() {

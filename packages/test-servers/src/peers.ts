@@ -28,7 +28,10 @@ export function peerPath(name: PeerName, env: NodeJS.ProcessEnv = process.env): 
 }
 
 /** A peer's path if it is an executable file, or why it is missing. */
-export function peerBinary(name: PeerName, env: NodeJS.ProcessEnv = process.env): { path: string } | { missing: string } {
+export function peerBinary(
+  name: PeerName,
+  env: NodeJS.ProcessEnv = process.env,
+): { path: string } | { missing: string } {
   const path = peerPath(name, env);
   try {
     accessSync(path, constants.X_OK);

@@ -71,7 +71,10 @@ function* filesUnder(dir: string): Generator<string> {
  * vitest configs, sources), except in `ignore` (absolute paths: the guard
  * test, whose samples are crossings on purpose).
  */
-export function findCrossings(repoRoot: string, ignore: readonly string[] = []): { scanned: number; crossings: Crossing[] } {
+export function findCrossings(
+  repoRoot: string,
+  ignore: readonly string[] = [],
+): { scanned: number; crossings: Crossing[] } {
   const packagesDir = join(repoRoot, 'packages');
   let scanned = 0;
   const crossings: Crossing[] = [];

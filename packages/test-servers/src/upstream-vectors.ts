@@ -26,12 +26,19 @@ export interface UpstreamCase {
 /** Where the vectors are looked for, and whether they are there. */
 export async function resolveUpstreamVectors(): Promise<{ dir: string | undefined; looked: string }> {
   const looked = resolve(repoRoot, process.env.NOTARY_VECTORS ?? '../shared/notary-vectors');
-  const present = await access(resolve(looked, 'manifest.json')).then(() => true, () => false);
+  const present = await access(resolve(looked, 'manifest.json')).then(
+    () => true,
+    () => false,
+  );
   return { dir: present ? looked : undefined, looked };
 }
 
 /** Loads the manifest; `dir` and `cases` are undefined when the folder is absent. */
-export async function loadUpstreamManifest(): Promise<{ dir: string | undefined; looked: string; cases: UpstreamCase[] | undefined }> {
+export async function loadUpstreamManifest(): Promise<{
+  dir: string | undefined;
+  looked: string;
+  cases: UpstreamCase[] | undefined;
+}> {
   const { dir, looked } = await resolveUpstreamVectors();
   if (!dir) return { dir, looked, cases: undefined };
   return { dir, looked, cases: JSON.parse(await readFile(resolve(dir, 'manifest.json'), 'utf8')) as UpstreamCase[] };

@@ -59,10 +59,13 @@ describe('OCI global setup without a working docker-registry (issue 14 item 5)',
     expect([...setupFolders()].filter((name) => !before.has(name))).toEqual([]);
   });
 
-  it('issue 14 item 5: when docker-registry cannot start, the registry\'s own error reaches the user (not ENOTEMPTY) and the folder is removed', async () => {
+  it("issue 14 item 5: when docker-registry cannot start, the registry's own error reaches the user (not ENOTEMPTY) and the folder is removed", async () => {
     bin = toolFolder((dir) => {
       const fake = join(dir, 'docker-registry');
-      writeFileSync(fake, '#!/bin/sh\necho "configuration error: storage driver refused (test stand-in for a broken registry)" >&2\nexit 1\n');
+      writeFileSync(
+        fake,
+        '#!/bin/sh\necho "configuration error: storage driver refused (test stand-in for a broken registry)" >&2\nexit 1\n',
+      );
       chmodSync(fake, 0o755);
     });
     process.env['PATH'] = bin;

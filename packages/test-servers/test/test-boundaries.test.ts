@@ -8,7 +8,7 @@ const repoRoot = resolve(dirname(thisFile), '..', '..', '..');
 const inPackage = (pkg: string, path: string) => join(repoRoot, 'packages', pkg, path);
 
 describe('test boundaries (issue 14 item 5)', () => {
-  it('issue 14 item 5: no package reaches into another package\'s test/ folder (imports, globalSetup, paths)', () => {
+  it("issue 14 item 5: no package reaches into another package's test/ folder (imports, globalSetup, paths)", () => {
     // This file is skipped: its samples below cross on purpose.
     const { scanned, crossings } = findCrossings(repoRoot, [thisFile]);
     // The scan saw the repository, not an empty folder.
@@ -22,7 +22,7 @@ describe('test boundaries (issue 14 item 5)', () => {
     const text = [
       "import { startRegistry } from '../../oci/test/fixtures/registry.js';",
       "const { startAll } = await import('../../pki/test/servers/global-setup.js');",
-      "import type {} from \"../../core/test/conformance/suite.ts\";",
+      'import type {} from "../../core/test/conformance/suite.ts";',
     ].join('\n');
     expect(crossingsIn(repoRoot, file, text).map((c) => c.into)).toEqual(['oci', 'pki', 'core']);
 
@@ -30,10 +30,12 @@ describe('test boundaries (issue 14 item 5)', () => {
     expect(crossingsIn(repoRoot, config, "globalSetup: ['../pki/test/servers/global-setup.ts'],")).toEqual([
       { file: 'packages/core/vitest.config.ts', literal: '../pki/test/servers/global-setup.ts', into: 'pki' },
     ]);
-    expect(crossingsIn(repoRoot, config, 'const dir = join(root, `packages/oci/test/fixtures`);').map((c) => c.into)).toEqual(['oci']);
+    expect(
+      crossingsIn(repoRoot, config, 'const dir = join(root, `packages/oci/test/fixtures`);').map((c) => c.into),
+    ).toEqual(['oci']);
   });
 
-  it('issue 14 item 5: a package\'s own test/ folder and this package\'s exports are not crossings', () => {
+  it("issue 14 item 5: a package's own test/ folder and this package's exports are not crossings", () => {
     const file = inPackage('pki', 'test/revocation/crl.test.ts');
     const text = [
       "import { EXT } from '../fixtures/openssl-chain.js';",

@@ -14,8 +14,8 @@
  * - types and values compare exactly, case-sensitively (DN-3/DN-4 [impl]).
  */
 import type { Certificate } from '@x/notary-pki';
-import { TrustPolicyError } from './errors.js';
 import { goCharU, goQuote } from '@x/notary-pki/foundation';
+import { TrustPolicyError } from './errors.js';
 
 /** A parsed identity: attribute type → unescaped value, in DN order. */
 export type DistinguishedName = ReadonlyMap<string, string>;
@@ -59,9 +59,11 @@ function decode(raw: string): string {
       i++;
       continue;
     }
-    if (i + 2 >= s.length) throw new LdapSyntaxError(`failed to decode escaped character: encoding/hex: invalid byte: ${next}`);
+    if (i + 2 >= s.length)
+      throw new LdapSyntaxError(`failed to decode escaped character: encoding/hex: invalid byte: ${next}`);
     const pair = encoder.encode(s[i + 1]! + s[i + 2]!);
-    if (pair.length !== 2) throw new LdapSyntaxError(`failed to decode escaped character: invalid byte: ${s[i + 1]}${s[i + 2]}`);
+    if (pair.length !== 2)
+      throw new LdapSyntaxError(`failed to decode escaped character: invalid byte: ${s[i + 1]}${s[i + 2]}`);
     for (const b of pair) {
       if (!/^[0-9a-fA-F]$/.test(String.fromCharCode(b))) {
         throw new LdapSyntaxError(`failed to decode escaped character: encoding/hex: invalid byte: ${goCharU(b)}`);
@@ -124,7 +126,9 @@ function invalid(message: string, cause?: unknown): TrustPolicyError {
  */
 export function parseDistinguishedName(dn: string): DistinguishedName {
   if (dn.includes('=#')) {
-    throw invalid(`unsupported distinguished name (DN) ${goQuote(dn)}: notation does not support x509.subject identities containing "=#"`);
+    throw invalid(
+      `unsupported distinguished name (DN) ${goQuote(dn)}: notation does not support x509.subject identities containing "=#"`,
+    );
   }
   let rdns: Attribute[][];
   try {
@@ -139,13 +143,17 @@ export function parseDistinguishedName(dn: string): DistinguishedName {
   const map = new Map<string, string>();
   for (const rdn of rdns) {
     if (rdn.length > 1) {
-      throw invalid(`distinguished name (DN) ${goQuote(dn)} has multi-valued RDN attributes, remove multi-valued RDN attributes as they are not supported`);
+      throw invalid(
+        `distinguished name (DN) ${goQuote(dn)} has multi-valued RDN attributes, remove multi-valued RDN attributes as they are not supported`,
+      );
     }
     for (const attribute of rdn) {
       const type = attribute.type === 'S' ? 'ST' : attribute.type;
       // notation treats an empty value as absent, both here and for DN-1.
       if (map.get(type)) {
-        throw invalid(`distinguished name (DN) ${goQuote(dn)} has duplicate RDN attribute for ${goQuote(type)}, DN can only have unique RDN attributes`);
+        throw invalid(
+          `distinguished name (DN) ${goQuote(dn)} has duplicate RDN attribute for ${goQuote(type)}, DN can only have unique RDN attributes`,
+        );
       }
       map.set(type, attribute.value);
     }

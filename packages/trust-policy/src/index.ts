@@ -1,49 +1,54 @@
-export { TrustPolicyError, type TrustPolicyErrorCode, type TrustPolicyErrorOptions } from './errors.js';
 export {
-  parseOciTrustPolicy,
-  parseBlobTrustPolicy,
-  TRUST_POLICY_VERSION,
-  type OciTrustPolicyDocument,
-  type BlobTrustPolicyDocument,
-  type TrustPolicyStatement,
-  type OciTrustPolicyStatement,
-  type BlobTrustPolicyStatement,
-} from './policy-document.js';
-export {
-  resolveVerificationActions,
-  isSkipLevel,
-  VERIFICATION_LEVELS,
-  VALIDATION_TYPES,
-  type VerificationLevel,
-  type ValidationType,
-  type ValidationAction,
-  type VerifyTimestampOption,
-  type SignatureVerification,
-  type VerificationActions,
-} from './verification-level.js';
-export {
-  parseDistinguishedName,
-  parseLeafSubject,
+  type DistinguishedName,
   isSubsetDN,
   matchesLeaf,
-  type DistinguishedName,
+  parseDistinguishedName,
+  parseLeafSubject,
 } from './distinguished-name.js';
-export { verifyTrustedIdentities } from './trusted-identities.js';
-export { selectOciStatement, selectBlobStatement, repositoryOfReference } from './statement-selection.js';
-export { isValidRegistryScope } from './registry-scope.js';
-export { splitTrustStoreReference, type TrustStoreReference } from './trust-store-reference.js';
+export { TrustPolicyError, type TrustPolicyErrorCode, type TrustPolicyErrorOptions } from './errors.js';
 export {
-  MemoryTrustStore,
-  loadTrustStores,
-  loadAuthenticityTrustStores,
-  loadTimestampTrustStores,
+  type BlobTrustPolicyDocument,
+  type BlobTrustPolicyStatement,
+  type OciTrustPolicyDocument,
+  type OciTrustPolicyStatement,
+  parseBlobTrustPolicy,
+  parseOciTrustPolicy,
+  TRUST_POLICY_VERSION,
+  type TrustPolicyStatement,
+} from './policy-document.js';
+export { isValidRegistryScope } from './registry-scope.js';
+export { repositoryOfReference, selectBlobStatement, selectOciStatement } from './statement-selection.js';
+export {
+  chainValidityProblemAt,
+  hasTsaTrustStore,
+  shouldVerifyTimestamp,
+  type TimestampDecisionInput,
+} from './timestamp-decision.js';
+export {
   isTrustStoreType,
   isValidTrustStoreName,
-  trustStoreNameRule,
+  loadAuthenticityTrustStores,
+  loadTimestampTrustStores,
+  loadTrustStores,
+  MemoryTrustStore,
+  type MemoryTrustStoreEntry,
+  type SigningScheme,
   TRUST_STORE_TYPES,
   type TrustStore,
   type TrustStoreType,
-  type MemoryTrustStoreEntry,
-  type SigningScheme,
+  trustStoreNameRule,
 } from './trust-store.js';
-export { shouldVerifyTimestamp, hasTsaTrustStore, chainValidityProblemAt, type TimestampDecisionInput } from './timestamp-decision.js';
+export { splitTrustStoreReference, type TrustStoreReference } from './trust-store-reference.js';
+export { verifyTrustedIdentities } from './trusted-identities.js';
+export {
+  isSkipLevel,
+  resolveVerificationActions,
+  type SignatureVerification,
+  VALIDATION_TYPES,
+  type ValidationAction,
+  type ValidationType,
+  VERIFICATION_LEVELS,
+  type VerificationActions,
+  type VerificationLevel,
+  type VerifyTimestampOption,
+} from './verification-level.js';

@@ -9,18 +9,24 @@
  * vectors quote them. Where notation leaves a rule unenforced (BTP-1's
  * global + skip check, AMB-13) this parser enforces it.
  */
+
+import { goQuote } from '@x/notary-pki/foundation';
 import { TrustPolicyError } from './errors.js';
 import { deepFreeze } from './freeze.js';
-import { goQuote } from '@x/notary-pki/foundation';
 import { GLOBAL_SCOPE, registryScopeProblem } from './registry-scope.js';
-import { isTrustStoreType, isValidTrustStoreName, splitTrustStoreReference, trustStoreNameRule } from './trust-store-reference.js';
+import {
+  isTrustStoreType,
+  isValidTrustStoreName,
+  splitTrustStoreReference,
+  trustStoreNameRule,
+} from './trust-store-reference.js';
 import { validateTrustedIdentities } from './trusted-identities.js';
 import {
   resolveVerificationActions,
-  VERIFY_TIMESTAMP_OPTIONS,
   type SignatureVerification,
   type ValidationAction,
   type ValidationType,
+  VERIFY_TIMESTAMP_OPTIONS,
   type VerificationLevel,
   type VerifyTimestampOption,
 } from './verification-level.js';
@@ -106,7 +112,8 @@ function optionalString(value: unknown, field: string): string | undefined {
 
 function optionalStringArray(value: unknown, field: string): string[] | undefined {
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value)) throw new ShapeError(field, `${field} must be an array of strings, got ${describe(value)}`);
+  if (!Array.isArray(value))
+    throw new ShapeError(field, `${field} must be an array of strings, got ${describe(value)}`);
   return value.map((item, i) => optionalString(item, `${field}[${i}]`) ?? '');
 }
 
@@ -114,12 +121,21 @@ function shapeStatement(value: unknown, kind: Kind, field: string): ShapedStatem
   if (value === null) value = {};
   if (!isObject(value)) throw new ShapeError(field, `${field} must be an object, got ${describe(value)}`);
   const svRaw = value['signatureVerification'] ?? {};
-  if (!isObject(svRaw)) throw new ShapeError(`${field}.signatureVerification`, `${field}.signatureVerification must be an object, got ${describe(svRaw)}`);
-  const sv: ShapedStatement['signatureVerification'] = { level: optionalString(svRaw['level'], `${field}.signatureVerification.level`) ?? '' };
+  if (!isObject(svRaw))
+    throw new ShapeError(
+      `${field}.signatureVerification`,
+      `${field}.signatureVerification must be an object, got ${describe(svRaw)}`,
+    );
+  const sv: ShapedStatement['signatureVerification'] = {
+    level: optionalString(svRaw['level'], `${field}.signatureVerification.level`) ?? '',
+  };
   const overrideRaw = svRaw['override'];
   if (overrideRaw !== undefined && overrideRaw !== null) {
     if (!isObject(overrideRaw)) {
-      throw new ShapeError(`${field}.signatureVerification.override`, `${field}.signatureVerification.override must be an object, got ${describe(overrideRaw)}`);
+      throw new ShapeError(
+        `${field}.signatureVerification.override`,
+        `${field}.signatureVerification.override must be an object, got ${describe(overrideRaw)}`,
+      );
     }
     const override: Record<string, string> = {};
     for (const [key, action] of Object.entries(overrideRaw)) {
@@ -130,8 +146,12 @@ function shapeStatement(value: unknown, kind: Kind, field: string): ShapedStatem
   const verifyTimestamp = optionalString(svRaw['verifyTimestamp'], `${field}.signatureVerification.verifyTimestamp`);
   if (verifyTimestamp !== undefined && verifyTimestamp !== '') sv.verifyTimestamp = verifyTimestamp;
 
-  const statement: ShapedStatement = { name: optionalString(value['name'], `${field}.name`) ?? '', signatureVerification: sv };
-  if (kind === 'oci') statement.registryScopes = optionalStringArray(value['registryScopes'], `${field}.registryScopes`) ?? [];
+  const statement: ShapedStatement = {
+    name: optionalString(value['name'], `${field}.name`) ?? '',
+    signatureVerification: sv,
+  };
+  if (kind === 'oci')
+    statement.registryScopes = optionalStringArray(value['registryScopes'], `${field}.registryScopes`) ?? [];
   const trustStores = optionalStringArray(value['trustStores'], `${field}.trustStores`);
   if (trustStores !== undefined) statement.trustStores = trustStores;
   const trustedIdentities = optionalStringArray(value['trustedIdentities'], `${field}.trustedIdentities`);
@@ -139,7 +159,10 @@ function shapeStatement(value: unknown, kind: Kind, field: string): ShapedStatem
   if (kind === 'blob') {
     const globalPolicy = value['globalPolicy'];
     if (globalPolicy !== undefined && globalPolicy !== null && typeof globalPolicy !== 'boolean') {
-      throw new ShapeError(`${field}.globalPolicy`, `${field}.globalPolicy must be a boolean, got ${describe(globalPolicy)}`);
+      throw new ShapeError(
+        `${field}.globalPolicy`,
+        `${field}.globalPolicy must be a boolean, got ${describe(globalPolicy)}`,
+      );
     }
     if (globalPolicy === true) statement.globalPolicy = true;
   }
@@ -166,17 +189,25 @@ function readDocument(json: unknown, kind: Kind): Shaped {
     try {
       value = JSON.parse(json);
     } catch (error) {
-      throw new TrustPolicyError('ERR_POLICY_INVALID', `failed to parse ${label} trust policy configuration: ${(error as Error).message}`, { cause: error });
+      throw new TrustPolicyError(
+        'ERR_POLICY_INVALID',
+        `failed to parse ${label} trust policy configuration: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
   try {
     return shapeDocument(value, kind);
   } catch (error) {
     if (!(error instanceof ShapeError)) throw error;
-    throw new TrustPolicyError('ERR_POLICY_INVALID', `failed to parse ${label} trust policy configuration: ${error.message}`, {
-      field: error.field || undefined,
-      cause: error,
-    });
+    throw new TrustPolicyError(
+      'ERR_POLICY_INVALID',
+      `failed to parse ${label} trust policy configuration: ${error.message}`,
+      {
+        field: error.field || undefined,
+        cause: error,
+      },
+    );
   }
 }
 
@@ -184,7 +215,10 @@ function readDocument(json: unknown, kind: Kind): Shaped {
 /* Rules                                                                     */
 /* ------------------------------------------------------------------------ */
 
-function policyError(message: string, options: { statement?: string; field?: string; cause?: unknown } = {}): TrustPolicyError {
+function policyError(
+  message: string,
+  options: { statement?: string; field?: string; cause?: unknown } = {},
+): TrustPolicyError {
   return new TrustPolicyError('ERR_POLICY_INVALID', message, options);
 }
 
@@ -195,16 +229,22 @@ function validateTrustStores(name: string, trustStores: readonly string[], field
     const at = `${field}[${i}]`;
     const parts = splitTrustStoreReference(reference);
     if (parts === undefined) {
-      throw policyError(`trust policy statement ${q} has malformed trust store value ${goQuote(reference)}. The required format is <TrustStoreType>:<TrustStoreName>`, {
-        statement: name,
-        field: at,
-      });
+      throw policyError(
+        `trust policy statement ${q} has malformed trust store value ${goQuote(reference)}. The required format is <TrustStoreType>:<TrustStoreName>`,
+        {
+          statement: name,
+          field: at,
+        },
+      );
     }
     if (!isTrustStoreType(parts.type)) {
-      throw policyError(`trust policy statement ${q} uses an unsupported trust store type ${goQuote(parts.type)} in trust store value ${goQuote(reference)}`, {
-        statement: name,
-        field: at,
-      });
+      throw policyError(
+        `trust policy statement ${q} uses an unsupported trust store type ${goQuote(parts.type)} in trust store value ${goQuote(reference)}`,
+        {
+          statement: name,
+          field: at,
+        },
+      );
     }
     if (!isValidTrustStoreName(parts.name)) {
       throw policyError(
@@ -223,7 +263,10 @@ function validateTrustStores(name: string, trustStores: readonly string[], field
  */
 function validateStatementCore(statement: ShapedStatement, field: string): void {
   const name = statement.name;
-  if (name === '') throw policyError('a trust policy statement is missing a name, every statement requires a name', { field: `${field}.name` });
+  if (name === '')
+    throw policyError('a trust policy statement is missing a name, every statement requires a name', {
+      field: `${field}.name`,
+    });
   const q = goQuote(name);
   const sv = statement.signatureVerification;
   try {
@@ -236,7 +279,10 @@ function validateStatementCore(statement: ShapedStatement, field: string): void 
       cause: error,
     });
   }
-  if (sv.verifyTimestamp !== undefined && !(VERIFY_TIMESTAMP_OPTIONS as readonly string[]).includes(sv.verifyTimestamp)) {
+  if (
+    sv.verifyTimestamp !== undefined &&
+    !(VERIFY_TIMESTAMP_OPTIONS as readonly string[]).includes(sv.verifyTimestamp)
+  ) {
     throw policyError(
       `trust policy statement ${q} has invalid signatureVerification: verifyTimestamp must be "always" or "afterCertExpiry", but got ${goQuote(sv.verifyTimestamp)}`,
       { statement: name, field: `${field}.signatureVerification.verifyTimestamp` },
@@ -254,10 +300,13 @@ function validateStatementCore(statement: ShapedStatement, field: string): void 
     return;
   }
   if (trustStores.length === 0 || trustedIdentities.length === 0) {
-    throw policyError(`trust policy statement ${q} is either missing trust stores or trusted identities, both must be specified`, {
-      statement: name,
-      field: trustStores.length === 0 ? `${field}.trustStores` : `${field}.trustedIdentities`,
-    });
+    throw policyError(
+      `trust policy statement ${q} is either missing trust stores or trusted identities, both must be specified`,
+      {
+        statement: name,
+        field: trustStores.length === 0 ? `${field}.trustStores` : `${field}.trustedIdentities`,
+      },
+    );
   }
   validateTrustStores(name, trustStores, `${field}.trustStores`);
   validateTrustedIdentities(name, trustedIdentities, `${field}.trustedIdentities`);
@@ -276,9 +325,18 @@ function prefixed(kind: Kind, error: unknown): never {
 }
 
 function validateHeader(doc: Shaped, kind: Kind): void {
-  if (doc.version === '') throw policyError(`${kind} trust policy document has empty version, version must be specified`, { field: 'version' });
-  if (doc.version !== TRUST_POLICY_VERSION) throw policyError(`${kind} trust policy document uses unsupported version ${goQuote(doc.version)}`, { field: 'version' });
-  if (doc.trustPolicies.length === 0) throw policyError(`${kind} trust policy document can not have zero trust policy statements`, { field: 'trustPolicies' });
+  if (doc.version === '')
+    throw policyError(`${kind} trust policy document has empty version, version must be specified`, {
+      field: 'version',
+    });
+  if (doc.version !== TRUST_POLICY_VERSION)
+    throw policyError(`${kind} trust policy document uses unsupported version ${goQuote(doc.version)}`, {
+      field: 'version',
+    });
+  if (doc.trustPolicies.length === 0)
+    throw policyError(`${kind} trust policy document can not have zero trust policy statements`, {
+      field: 'trustPolicies',
+    });
 }
 
 /** TP-8: scopes per statement, then one statement per scope (first duplicate in document order). */
@@ -289,16 +347,22 @@ function validateRegistryScopes(doc: Shaped): void {
     const q = goQuote(statement.name);
     const field = `trustPolicies[${i}].registryScopes`;
     if (scopes.length === 0) {
-      throw policyError(`oci trust policy statement ${q} has zero registry scopes, it must specify registry scopes with at least one value`, {
-        statement: statement.name,
-        field,
-      });
+      throw policyError(
+        `oci trust policy statement ${q} has zero registry scopes, it must specify registry scopes with at least one value`,
+        {
+          statement: statement.name,
+          field,
+        },
+      );
     }
     if (scopes.length > 1 && scopes.includes(GLOBAL_SCOPE)) {
-      throw policyError(`oci trust policy statement ${q} uses wildcard registry scope '*', a wildcard scope cannot be used in conjunction with other scope values`, {
-        statement: statement.name,
-        field,
-      });
+      throw policyError(
+        `oci trust policy statement ${q} uses wildcard registry scope '*', a wildcard scope cannot be used in conjunction with other scope values`,
+        {
+          statement: statement.name,
+          field,
+        },
+      );
     }
     scopes.forEach((scope, j) => {
       if (scope !== GLOBAL_SCOPE) {
@@ -325,10 +389,13 @@ function validateStatements(doc: Shaped, kind: Kind): void {
   doc.trustPolicies.forEach((statement, i) => {
     const field = `trustPolicies[${i}]`;
     if (names.has(statement.name)) {
-      throw policyError(`multiple ${kind} trust policy statements use the same name ${goQuote(statement.name)}, statement names must be unique`, {
-        statement: statement.name,
-        field: `${field}.name`,
-      });
+      throw policyError(
+        `multiple ${kind} trust policy statements use the same name ${goQuote(statement.name)}, statement names must be unique`,
+        {
+          statement: statement.name,
+          field: `${field}.name`,
+        },
+      );
     }
     try {
       validateStatementCore(statement, field);

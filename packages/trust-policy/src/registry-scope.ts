@@ -8,8 +8,10 @@ import { goQuote } from '@x/notary-pki/foundation';
 
 export const GLOBAL_SCOPE = '*';
 
-const DOMAIN = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+)?(?::[0-9]+)?$/;
-const REPOSITORY = /^[a-z0-9]+(?:(?:(?:[._]|__|[-]*)[a-z0-9]+)+)?(?:(?:\/[a-z0-9]+(?:(?:(?:[._]|__|[-]*)[a-z0-9]+)+)?)+)?$/;
+const DOMAIN =
+  /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])(?:(?:\.(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]))+)?(?::[0-9]+)?$/;
+const REPOSITORY =
+  /^[a-z0-9]+(?:(?:(?:[._]|__|[-]*)[a-z0-9]+)+)?(?:(?:\/[a-z0-9]+(?:(?:(?:[._]|__|[-]*)[a-z0-9]+)+)?)+)?$/;
 const ENSURE =
   'make sure it is a fully qualified repository without the scheme, protocol or tag. For example domain.com/my/repository or a local scope like local/myOCILayout';
 
@@ -19,7 +21,8 @@ const ENSURE =
  */
 export function registryScopeProblem(scope: string): string | undefined {
   // notation tests `len(scope) > 1`, so a lone `*` falls through to the format error.
-  if (scope.length > 1 && scope.includes('*')) return `registry scope ${goQuote(scope)} with wild card(s) is not valid, ${ENSURE}`;
+  if (scope.length > 1 && scope.includes('*'))
+    return `registry scope ${goQuote(scope)} with wild card(s) is not valid, ${ENSURE}`;
   const slash = scope.indexOf('/');
   if (slash < 0) return `registry scope ${goQuote(scope)} is not valid, ${ENSURE}`;
   const domain = scope.slice(0, slash);

@@ -3,9 +3,15 @@
  * Errors are `ERR_POLICY_NOT_APPLICABLE`: notation reports every selection
  * failure, a malformed reference included, as "no applicable trust policy".
  */
-import { TrustPolicyError } from './errors.js';
+
 import { goQuote } from '@x/notary-pki/foundation';
-import type { BlobTrustPolicyDocument, BlobTrustPolicyStatement, OciTrustPolicyDocument, OciTrustPolicyStatement } from './policy-document.js';
+import { TrustPolicyError } from './errors.js';
+import type {
+  BlobTrustPolicyDocument,
+  BlobTrustPolicyStatement,
+  OciTrustPolicyDocument,
+  OciTrustPolicyStatement,
+} from './policy-document.js';
 import { GLOBAL_SCOPE, registryScopeProblem } from './registry-scope.js';
 
 const TRUST_POLICY_LINK = 'https://notaryproject.dev/docs/quickstart/#create-a-trust-policy';
@@ -36,7 +42,10 @@ export function repositoryOfReference(artifactReference: string): string {
  * otherwise the global (`*`) statement, otherwise
  * {@link TrustPolicyError} `ERR_POLICY_NOT_APPLICABLE`.
  */
-export function selectOciStatement(document: OciTrustPolicyDocument, artifactReference: string): OciTrustPolicyStatement {
+export function selectOciStatement(
+  document: OciTrustPolicyDocument,
+  artifactReference: string,
+): OciTrustPolicyStatement {
   const repository = repositoryOfReference(artifactReference);
   let exact: OciTrustPolicyStatement | undefined;
   let global: OciTrustPolicyStatement | undefined;

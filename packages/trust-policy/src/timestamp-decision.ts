@@ -2,7 +2,7 @@
  * TP-14: whether a signature's timestamp countersignature is verified, and
  * the check that replaces it when it is not.
  */
-import { CertificateRuleError, checkValidityAt, type Certificate, type ValidityWindow } from '@x/notary-pki';
+import { type Certificate, CertificateRuleError, checkValidityAt, type ValidityWindow } from '@x/notary-pki';
 import { splitTrustStoreReference } from './trust-store-reference.js';
 import type { VerificationActions, VerifyTimestampOption } from './verification-level.js';
 

@@ -6,19 +6,19 @@
  * must be a CA or self-signed (TS-5 [impl]); `tsa` certificates must be
  * self-signed, self-issued roots (TS-5 [impl]). Messages are notation-go's.
  */
-import { isRootCertificate, isSignedBy, parseCertificates, type Certificate } from '@x/notary-pki';
-import { TrustPolicyError } from './errors.js';
+import { type Certificate, isRootCertificate, isSignedBy, parseCertificates } from '@x/notary-pki';
 import { goQuote } from '@x/notary-pki/foundation';
+import { TrustPolicyError } from './errors.js';
 import {
   isTrustStoreType,
   isValidTrustStoreName,
   splitTrustStoreReference,
   TRUST_STORE_TYPES,
-  trustStoreNameRule,
   type TrustStoreType,
+  trustStoreNameRule,
 } from './trust-store-reference.js';
 
-export { isTrustStoreType, isValidTrustStoreName, trustStoreNameRule, TRUST_STORE_TYPES, type TrustStoreType };
+export { isTrustStoreType, isValidTrustStoreName, TRUST_STORE_TYPES, type TrustStoreType, trustStoreNameRule };
 
 export interface TrustStore {
   /**
@@ -39,12 +39,17 @@ function storeError(message: string, cause?: unknown): TrustPolicyError {
 /** TS-1: the type and name a store is asked for, checked as notation does. */
 export function checkStoreAddress(type: string, name: string): void {
   if (!isTrustStoreType(type)) throw storeError(`unsupported trust store type: ${type}`);
-  if (!isValidTrustStoreName(name)) throw storeError(`trust store name needs to follow ${trustStoreNameRule(name)}, ${name} is invalid`);
+  if (!isValidTrustStoreName(name))
+    throw storeError(`trust store name needs to follow ${trustStoreNameRule(name)}, ${name} is invalid`);
 }
 
 /** ERR_TRUST_STORE_NOT_FOUND with notation's message. */
 export function trustStoreNotFound(type: string, name: string, cause?: unknown): TrustPolicyError {
-  return new TrustPolicyError('ERR_TRUST_STORE_NOT_FOUND', `the trust store ${goQuote(name)} of type ${goQuote(type)} does not exist`, cause === undefined ? {} : { cause });
+  return new TrustPolicyError(
+    'ERR_TRUST_STORE_NOT_FOUND',
+    `the trust store ${goQuote(name)} of type ${goQuote(type)} does not exist`,
+    cause === undefined ? {} : { cause },
+  );
 }
 
 async function isSelfSigned(cert: Certificate): Promise<boolean> {
@@ -62,7 +67,12 @@ async function rootProblem(cert: Certificate): Promise<string | undefined> {
   try {
     selfIssued = await isRootCertificate(cert);
   } catch (error) {
-    const reason = error instanceof Error && error.cause instanceof Error ? error.cause.message : error instanceof Error ? error.message : String(error);
+    const reason =
+      error instanceof Error && error.cause instanceof Error
+        ? error.cause.message
+        : error instanceof Error
+          ? error.message
+          : String(error);
     return `certificate with subject ${goQuote(cert.subject)} is not a root CA certificate: ${reason}`;
   }
   if (!selfIssued) {
@@ -77,21 +87,33 @@ async function rootProblem(cert: Certificate): Promise<string | undefined> {
  * certificate must be a CA or self-signed; in a `tsa` store each must also be
  * a root. An empty group fails like notation's `ValidateCertificates`.
  */
-export async function validateStoreCertificates(certificates: readonly Certificate[], type: TrustStoreType, name: string, source: string): Promise<void> {
+export async function validateStoreCertificates(
+  certificates: readonly Certificate[],
+  type: TrustStoreType,
+  name: string,
+  source: string,
+): Promise<void> {
   const where = `the trusted certificate ${source} in trust store ${name} of type ${type}`;
-  if (certificates.length === 0) throw storeError(`failed to validate ${where}`, new Error('input certs cannot be empty'));
+  if (certificates.length === 0)
+    throw storeError(`failed to validate ${where}`, new Error('input certs cannot be empty'));
   for (const cert of certificates) {
     if (cert.basicConstraints?.ca !== true && !(await isSelfSigned(cert))) {
       throw storeError(
         `failed to validate ${where}`,
-        new Error(`certificate with subject ${goQuote(cert.subject)} is not a CA certificate or self-signed signing certificate`),
+        new Error(
+          `certificate with subject ${goQuote(cert.subject)} is not a CA certificate or self-signed signing certificate`,
+        ),
       );
     }
   }
   if (type === 'tsa') {
     for (const cert of certificates) {
       const problem = await rootProblem(cert);
-      if (problem !== undefined) throw storeError(`trusted certificate ${source} in trust store ${name} of type ${type} is invalid: ${problem}`, new Error(problem));
+      if (problem !== undefined)
+        throw storeError(
+          `trusted certificate ${source} in trust store ${name} of type ${type} is invalid: ${problem}`,
+          new Error(problem),
+        );
     }
   }
 }
@@ -116,7 +138,10 @@ export class MemoryTrustStore implements TrustStore {
   constructor(stores: Readonly<Record<string, MemoryTrustStoreEntry>>) {
     for (const [reference, entry] of Object.entries(stores)) {
       const parts = splitTrustStoreReference(reference);
-      if (parts === undefined) throw storeError(`malformed trust store key ${goQuote(reference)}. The required format is <TrustStoreType>:<TrustStoreName>`);
+      if (parts === undefined)
+        throw storeError(
+          `malformed trust store key ${goQuote(reference)}. The required format is <TrustStoreType>:<TrustStoreName>`,
+        );
       checkStoreAddress(parts.type, parts.name);
       this.#entries.set(reference, entry);
     }
@@ -151,7 +176,8 @@ export class MemoryTrustStore implements TrustStore {
       certificates = entry;
     }
     if (certificates.length === 0) throw emptyStoreError(type, name);
-    for (let i = 0; i < certificates.length; i++) await validateStoreCertificates([certificates[i]!], type, name, `#${i + 1}`);
+    for (let i = 0; i < certificates.length; i++)
+      await validateStoreCertificates([certificates[i]!], type, name, `#${i + 1}`);
     return Object.freeze([...certificates]);
   }
 }
@@ -193,7 +219,9 @@ export function loadAuthenticityTrustStores(
 ): Promise<Certificate[]> {
   if (scheme === 'notary.x509') return loadTrustStores(trustStore, statement, 'ca');
   if (scheme === 'notary.x509.signingAuthority') return loadTrustStores(trustStore, statement, 'signingAuthority');
-  return Promise.reject(storeError(`error while loading the trust store, unrecognized signing scheme ${goQuote(scheme)}`));
+  return Promise.reject(
+    storeError(`error while loading the trust store, unrecognized signing scheme ${goQuote(scheme)}`),
+  );
 }
 
 /** TSA-3 step 5: the `tsa` stores; only notary.x509 signatures are timestamp-verified. */
@@ -203,7 +231,9 @@ export function loadTimestampTrustStores(
   scheme: string,
 ): Promise<Certificate[]> {
   if (scheme !== 'notary.x509') {
-    return Promise.reject(storeError(`error while loading the TSA trust store, signing scheme must be notary.x509, but got ${scheme}`));
+    return Promise.reject(
+      storeError(`error while loading the TSA trust store, signing scheme must be notary.x509, but got ${scheme}`),
+    );
   }
   return loadTrustStores(trustStore, statement, 'tsa');
 }

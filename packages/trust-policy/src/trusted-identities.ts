@@ -3,9 +3,9 @@
  * (DN-4), with notation-go's messages.
  */
 import type { Certificate } from '@x/notary-pki';
-import { parseDistinguishedName, isSubsetDN, type DistinguishedName } from './distinguished-name.js';
-import { TrustPolicyError } from './errors.js';
 import { goQuote, goQuoteMapList } from '@x/notary-pki/foundation';
+import { type DistinguishedName, isSubsetDN, parseDistinguishedName } from './distinguished-name.js';
+import { TrustPolicyError } from './errors.js';
 
 export const WILDCARD_IDENTITY = '*';
 export const X509_SUBJECT_PREFIX = 'x509.subject';
@@ -29,9 +29,18 @@ function cut(identity: string): TrustedIdentity | undefined {
  * them. DN problems are `ERR_IDENTITY_INVALID`, the rest `ERR_POLICY_INVALID`.
  * Returns the parsed `x509.subject` identities.
  */
-export function validateTrustedIdentities(statementName: string, identities: readonly string[], field = 'trustedIdentities'): DistinguishedName[] {
+export function validateTrustedIdentities(
+  statementName: string,
+  identities: readonly string[],
+  field = 'trustedIdentities',
+): DistinguishedName[] {
   const q = goQuote(statementName);
-  const fail = (code: 'ERR_POLICY_INVALID' | 'ERR_IDENTITY_INVALID', message: string, at: string, cause?: unknown): never => {
+  const fail = (
+    code: 'ERR_POLICY_INVALID' | 'ERR_IDENTITY_INVALID',
+    message: string,
+    at: string,
+    cause?: unknown,
+  ): never => {
     throw new TrustPolicyError(code, message, { statement: statementName, field: at, cause });
   };
   if (identities.length > 1 && identities.includes(WILDCARD_IDENTITY)) {
@@ -47,14 +56,29 @@ export function validateTrustedIdentities(statementName: string, identities: rea
     if (identity === '') fail('ERR_POLICY_INVALID', `trust policy statement ${q} has an empty trusted identity`, at);
     if (identity === WILDCARD_IDENTITY) return;
     const parts = cut(identity);
-    if (parts === undefined) fail('ERR_POLICY_INVALID', `trust policy statement ${q} has trusted identity ${goQuote(identity)} missing separator`, at);
+    if (parts === undefined)
+      fail(
+        'ERR_POLICY_INVALID',
+        `trust policy statement ${q} has trusted identity ${goQuote(identity)} missing separator`,
+        at,
+      );
     if (parts!.prefix !== X509_SUBJECT_PREFIX) return;
-    if (parts!.value === '') fail('ERR_POLICY_INVALID', `trust policy statement ${q} has trusted identity ${goQuote(identity)} without an identity value`, at);
+    if (parts!.value === '')
+      fail(
+        'ERR_POLICY_INVALID',
+        `trust policy statement ${q} has trusted identity ${goQuote(identity)} without an identity value`,
+        at,
+      );
     try {
       parsed.push({ raw: identity, dn: parseDistinguishedName(parts!.value) });
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
-      fail('ERR_IDENTITY_INVALID', `trust policy statement ${q} has trusted identity ${goQuote(identity)} with invalid identity value: ${reason}`, at, error);
+      fail(
+        'ERR_IDENTITY_INVALID',
+        `trust policy statement ${q} has trusted identity ${goQuote(identity)} with invalid identity value: ${reason}`,
+        at,
+        error,
+      );
     }
   });
   // DN-3 [impl]: notation only tests for one identity being a subset of another.
@@ -92,20 +116,32 @@ export function verifyTrustedIdentities(
   for (const identity of identities) {
     const parts = cut(identity);
     if (parts === undefined) {
-      throw new TrustPolicyError('ERR_POLICY_INVALID', `trust policy statement ${q} has trusted identity ${goQuote(identity)} missing separator`, {
-        statement: statement.name,
-      });
+      throw new TrustPolicyError(
+        'ERR_POLICY_INVALID',
+        `trust policy statement ${q} has trusted identity ${goQuote(identity)} missing separator`,
+        {
+          statement: statement.name,
+        },
+      );
     }
     if (parts.prefix !== X509_SUBJECT_PREFIX) continue;
     if (parts.value === '') {
-      throw new TrustPolicyError('ERR_POLICY_INVALID', `trust policy statement ${q} has trusted identity ${goQuote(identity)} without an identity value`, {
-        statement: statement.name,
-      });
+      throw new TrustPolicyError(
+        'ERR_POLICY_INVALID',
+        `trust policy statement ${q} has trusted identity ${goQuote(identity)} without an identity value`,
+        {
+          statement: statement.name,
+        },
+      );
     }
     trusted.push(parseDistinguishedName(parts.value));
   }
   if (trusted.length === 0) {
-    throw new TrustPolicyError('ERR_IDENTITY_MISMATCH', `no x509 trusted identities are configured in the trust policy ${q}`, { statement: statement.name });
+    throw new TrustPolicyError(
+      'ERR_IDENTITY_MISMATCH',
+      `no x509 trusted identities are configured in the trust policy ${q}`,
+      { statement: statement.name },
+    );
   }
   let subject: DistinguishedName;
   try {

@@ -2,8 +2,9 @@
  * Verification levels and overrides (TP-4, TP-6, TP-11 … TP-13): what each
  * level does with each validation, and the rules for customising it.
  */
-import { TrustPolicyError } from './errors.js';
+
 import { goQuote, goQuoteList } from '@x/notary-pki/foundation';
+import { TrustPolicyError } from './errors.js';
 
 /** TP-4. */
 export type VerificationLevel = 'strict' | 'permissive' | 'audit' | 'skip';
@@ -21,7 +22,12 @@ export interface SignatureVerification {
 
 export type VerificationActions = Readonly<Record<ValidationType, ValidationAction>>;
 
-export const VERIFICATION_LEVELS: readonly VerificationLevel[] = Object.freeze(['strict', 'permissive', 'audit', 'skip'] as const);
+export const VERIFICATION_LEVELS: readonly VerificationLevel[] = Object.freeze([
+  'strict',
+  'permissive',
+  'audit',
+  'skip',
+] as const);
 export const VALIDATION_TYPES: readonly ValidationType[] = Object.freeze([
   'integrity',
   'authenticity',
@@ -30,7 +36,10 @@ export const VALIDATION_TYPES: readonly ValidationType[] = Object.freeze([
   'revocation',
 ] as const);
 export const VALIDATION_ACTIONS: readonly ValidationAction[] = Object.freeze(['enforce', 'log', 'skip'] as const);
-export const VERIFY_TIMESTAMP_OPTIONS: readonly VerifyTimestampOption[] = Object.freeze(['always', 'afterCertExpiry'] as const);
+export const VERIFY_TIMESTAMP_OPTIONS: readonly VerifyTimestampOption[] = Object.freeze([
+  'always',
+  'afterCertExpiry',
+] as const);
 
 const E = 'enforce';
 const L = 'log';
@@ -71,7 +80,10 @@ export function resolveVerificationActions(signatureVerification: {
   const override = Object.entries(signatureVerification.override ?? {});
   if (override.length === 0) return base;
   if (level === 'skip') {
-    throw invalid(`signature verification level ${goQuote(level)} can't be used to customize signature verification`, 'override');
+    throw invalid(
+      `signature verification level ${goQuote(level)} can't be used to customize signature verification`,
+      'override',
+    );
   }
   const actions: Record<ValidationType, ValidationAction> = { ...base };
   for (const [key, value] of override) {
@@ -87,9 +99,16 @@ export function resolveVerificationActions(signatureVerification: {
         `override.${key}`,
       );
     }
-    if (key === 'integrity') throw invalid(`${goQuote(key)} verification can not be overridden in custom signature verification`, `override.${key}`);
+    if (key === 'integrity')
+      throw invalid(
+        `${goQuote(key)} verification can not be overridden in custom signature verification`,
+        `override.${key}`,
+      );
     if (key !== 'revocation' && value === 'skip') {
-      throw invalid(`${goQuote(key)} verification can not be skipped in custom signature verification`, `override.${key}`);
+      throw invalid(
+        `${goQuote(key)} verification can not be skipped in custom signature verification`,
+        `override.${key}`,
+      );
     }
     actions[key as ValidationType] = value as ValidationAction;
   }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isSubsetDN, matchesLeaf, parseDistinguishedName, TrustPolicyError } from '../src/index.js';
 import { isOverlapping } from '../src/distinguished-name.js';
+import { isSubsetDN, matchesLeaf, parseDistinguishedName, TrustPolicyError } from '../src/index.js';
 import { makeCertificate, NOTARY_SUBJECT } from './helpers/certificates.js';
 
 const entries = (dn: string) => Object.fromEntries(parseDistinguishedName(dn));
@@ -18,7 +18,12 @@ function failure(dn: string): TrustPolicyError {
 
 describe('distinguished names', () => {
   it('DN-1: RDNs separated by commas (and semicolons); C, ST (or S) and O are mandatory', () => {
-    expect(entries('C=US, ST=WA, O=wabbit-networks.io, OU=Tools')).toEqual({ C: 'US', ST: 'WA', O: 'wabbit-networks.io', OU: 'Tools' });
+    expect(entries('C=US, ST=WA, O=wabbit-networks.io, OU=Tools')).toEqual({
+      C: 'US',
+      ST: 'WA',
+      O: 'wabbit-networks.io',
+      OU: 'Tools',
+    });
     expect(entries('C=US;S=WA;O=Org')).toEqual({ C: 'US', ST: 'WA', O: 'Org' });
     expect(failure('C=US,ST=WA').message).toBe(
       `distinguished name (DN) "C=US,ST=WA" has no mandatory RDN attribute for "O", it must contain 'C', 'ST' or 'S', and 'O' RDN attributes at a minimum`,
@@ -36,8 +41,12 @@ describe('distinguished names', () => {
     expect(entries('C=US,ST=WA,O=  spaced  ')).toMatchObject({ O: 'spaced' });
     expect(entries('C=US,ST=WA,O=caf\\C3\\A9')).toMatchObject({ O: 'café' });
     expect(entries('C=US,ST=WA,O=a=b')).toMatchObject({ O: 'a=b' });
-    expect(failure('C=US,ST=WA,O=bad\\').message).toContain(`failed with err: got corrupted escaped character: 'bad\\'`);
-    expect(failure('C=US,ST=WA,O=\\zz').message).toContain("failed with err: failed to decode escaped character: encoding/hex: invalid byte: U+007A 'z'");
+    expect(failure('C=US,ST=WA,O=bad\\').message).toContain(
+      `failed with err: got corrupted escaped character: 'bad\\'`,
+    );
+    expect(failure('C=US,ST=WA,O=\\zz').message).toContain(
+      "failed with err: failed to decode escaped character: encoding/hex: invalid byte: U+007A 'z'",
+    );
     expect(failure(',,,').message).toBe(
       `parsing distinguished name (DN) ",,," failed with err: incomplete type, value pair. A valid DN must contain 'C', 'ST' or 'S', and 'O' RDN attributes at a minimum, and follow RFC 4514 standard`,
     );
@@ -82,10 +91,22 @@ describe('distinguished names', () => {
     const email = await makeCertificate({ subject: [...NOTARY_SUBJECT('e2e'), ['1.2.840.113549.1.9.1', 'a@b.c']] });
     expect(email.certificate.subject).toMatch(/,1\.2\.840\.113549\.1\.9\.1=#/);
     expect(matchesLeaf('C=US,ST=WA,O=Notary', email.certificate)).toBe(false);
-    const noState = await makeCertificate({ subject: [['2.5.4.6', 'US'], ['2.5.4.10', 'Notary'], ['2.5.4.3', 'x']] });
+    const noState = await makeCertificate({
+      subject: [
+        ['2.5.4.6', 'US'],
+        ['2.5.4.10', 'Notary'],
+        ['2.5.4.3', 'x'],
+      ],
+    });
     expect(matchesLeaf('C=US,ST=WA,O=Notary', noState.certificate)).toBe(false);
     // Escaped characters in the leaf subject round-trip through Go's rendering.
-    const comma = await makeCertificate({ subject: [['2.5.4.6', 'US'], ['2.5.4.8', 'WA'], ['2.5.4.10', 'Acme, Inc.']] });
+    const comma = await makeCertificate({
+      subject: [
+        ['2.5.4.6', 'US'],
+        ['2.5.4.8', 'WA'],
+        ['2.5.4.10', 'Acme, Inc.'],
+      ],
+    });
     expect(comma.certificate.subject).toBe('O=Acme\\, Inc.,ST=WA,C=US');
     expect(matchesLeaf('C=US,ST=WA,O=Acme\\, Inc.', comma.certificate)).toBe(true);
   });

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseBlobTrustPolicy, parseOciTrustPolicy, selectBlobStatement, selectOciStatement, TrustPolicyError } from '../src/index.js';
+import {
+  parseBlobTrustPolicy,
+  parseOciTrustPolicy,
+  selectBlobStatement,
+  selectOciStatement,
+  TrustPolicyError,
+} from '../src/index.js';
 
 const stmt = (name: string, registryScopes?: string[]) => ({
   name,
@@ -8,7 +14,10 @@ const stmt = (name: string, registryScopes?: string[]) => ({
   trustStores: ['ca:x'],
   trustedIdentities: ['*'],
 });
-const oci = parseOciTrustPolicy({ version: '1.0', trustPolicies: [stmt('exact', ['registry.io/team/app', 'registry.io:5000/app']), stmt('global', ['*'])] });
+const oci = parseOciTrustPolicy({
+  version: '1.0',
+  trustPolicies: [stmt('exact', ['registry.io/team/app', 'registry.io:5000/app']), stmt('global', ['*'])],
+});
 const ociNoGlobal = parseOciTrustPolicy({ version: '1.0', trustPolicies: [stmt('exact', ['registry.io/team/app'])] });
 const D = `sha256:${'a'.repeat(64)}`;
 
@@ -42,18 +51,25 @@ describe('statement selection', () => {
     expect(failure(() => selectOciStatement(oci, 'registry.io/team/app:v1')).message).toBe(
       'artifact URI "registry.io/team/app:v1" could not be parsed, make sure it is the fully qualified oci artifact URI without the scheme/protocol. e.g domain.com:80/my/repository@sha256:digest',
     );
-    expect(failure(() => selectOciStatement(oci, `registry.io/team/app:v1@${D}`)).message).toMatch(/^registry scope "registry.io\/team\/app:v1" is not valid/);
+    expect(failure(() => selectOciStatement(oci, `registry.io/team/app:v1@${D}`)).message).toMatch(
+      /^registry scope "registry.io\/team\/app:v1" is not valid/,
+    );
     expect(failure(() => selectOciStatement(oci, `https://registry.io/team/app@${D}`)).message).toMatch(/is not valid/);
   });
 
-  const blob = parseBlobTrustPolicy({ version: '1.0', trustPolicies: [stmt('named'), { ...stmt('global'), globalPolicy: true }] });
+  const blob = parseBlobTrustPolicy({
+    version: '1.0',
+    trustPolicies: [stmt('named'), { ...stmt('global'), globalPolicy: true }],
+  });
   const blobNoGlobal = parseBlobTrustPolicy({ version: '1.0', trustPolicies: [stmt('named')] });
 
   it('BTP-2: a given name selects exactly that statement; otherwise the global one', () => {
     expect(selectBlobStatement(blob, 'named').name).toBe('named');
     expect(selectBlobStatement(blob, 'global').name).toBe('global');
     expect(selectBlobStatement(blob).name).toBe('global');
-    expect(failure(() => selectBlobStatement(blob, 'Named')).message).toBe('no applicable blob trust policy with name "Named"');
+    expect(failure(() => selectBlobStatement(blob, 'Named')).message).toBe(
+      'no applicable blob trust policy with name "Named"',
+    );
     expect(failure(() => selectBlobStatement(blobNoGlobal)).message).toBe('no global blob trust policy');
   });
 

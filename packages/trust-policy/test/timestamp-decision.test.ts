@@ -1,10 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { chainValidityProblemAt, hasTsaTrustStore, resolveVerificationActions, shouldVerifyTimestamp } from '../src/index.js';
+import {
+  chainValidityProblemAt,
+  hasTsaTrustStore,
+  resolveVerificationActions,
+  shouldVerifyTimestamp,
+} from '../src/index.js';
 
 const now = new Date('2025-06-01T00:00:00Z');
-const valid = { notBefore: new Date('2024-01-01T00:00:00Z'), notAfter: new Date('2026-01-01T00:00:00Z'), subject: 'CN=leaf,O=Notary,ST=WA,C=US' };
+const valid = {
+  notBefore: new Date('2024-01-01T00:00:00Z'),
+  notAfter: new Date('2026-01-01T00:00:00Z'),
+  subject: 'CN=leaf,O=Notary,ST=WA,C=US',
+};
 const expired = { ...valid, notAfter: new Date('2025-01-01T00:00:00Z') };
-const base = { actions: resolveVerificationActions({ level: 'strict' }), scheme: 'notary.x509', hasTsaStore: true, signingChain: [valid], now };
+const base = {
+  actions: resolveVerificationActions({ level: 'strict' }),
+  scheme: 'notary.x509',
+  hasTsaStore: true,
+  signingChain: [valid],
+  now,
+};
 
 describe('timestamp decision', () => {
   it('TP-14: verified when not skipped, notary.x509, a tsa store, and verifyTimestamp unset or always', () => {
@@ -20,9 +35,18 @@ describe('timestamp decision', () => {
 
   it('TP-14: afterCertExpiry verifies only once a chain certificate has expired (now > notAfter)', () => {
     expect(shouldVerifyTimestamp({ ...base, verifyTimestamp: 'afterCertExpiry' })).toBe(false);
-    expect(shouldVerifyTimestamp({ ...base, verifyTimestamp: 'afterCertExpiry', signingChain: [valid, expired] })).toBe(true);
+    expect(shouldVerifyTimestamp({ ...base, verifyTimestamp: 'afterCertExpiry', signingChain: [valid, expired] })).toBe(
+      true,
+    );
     // Exactly at notAfter the certificate is not yet expired.
-    expect(shouldVerifyTimestamp({ ...base, verifyTimestamp: 'afterCertExpiry', now: expired.notAfter, signingChain: [expired] })).toBe(false);
+    expect(
+      shouldVerifyTimestamp({
+        ...base,
+        verifyTimestamp: 'afterCertExpiry',
+        now: expired.notAfter,
+        signingChain: [expired],
+      }),
+    ).toBe(false);
   });
 
   it('TP-14: a tsa store means a tsa: reference in the statement', () => {

@@ -9,10 +9,11 @@
  * `<repo root>/../shared/notary-vectors`. Missing vectors skip the suite
  * locally and fail it under CI=true.
  */
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCertificates, type Certificate } from '@x/notary-pki';
+import { type Certificate, parseCertificates } from '@x/notary-pki';
+import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   loadAuthenticityTrustStores,
@@ -24,11 +25,10 @@ import {
   selectBlobStatement,
   selectOciStatement,
   TrustPolicyError,
-  verifyTrustedIdentities,
   type TrustPolicyErrorCode,
+  verifyTrustedIdentities,
 } from '../src/index.js';
 import { FileTrustStore, loadBlobTrustPolicyFile, loadOciTrustPolicyFile } from '../src/node/index.js';
-import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 
 const upstream = await loadUpstreamManifest();
 const dir = upstream.looked;
@@ -72,7 +72,9 @@ async function failure(action: () => unknown): Promise<TrustPolicyError> {
 
 /** Which code an invalid policy document should carry: DN syntax and overlap are identity errors. */
 function policyCode(reason: string): TrustPolicyErrorCode {
-  return /distinguished name \(DN\)|overlapping x509 trustedIdentities|with invalid identity value/.test(reason) ? 'ERR_IDENTITY_INVALID' : 'ERR_POLICY_INVALID';
+  return /distinguished name \(DN\)|overlapping x509 trustedIdentities|with invalid identity value/.test(reason)
+    ? 'ERR_IDENTITY_INVALID'
+    : 'ERR_POLICY_INVALID';
 }
 
 type Outcome = 'passed';
@@ -96,13 +98,17 @@ const trustedIdentitiesCase: Runner = async (c) => {
   const q = JSON.stringify(input.policyName);
   if (input.trustedIdentities.some((t) => t.includes('=#'))) {
     expect(error.code).toBe('ERR_IDENTITY_INVALID');
-    expect(error.message).toMatch(/^unsupported distinguished name \(DN\) ".*": notation does not support x509.subject identities containing "=#"$/);
+    expect(error.message).toMatch(
+      /^unsupported distinguished name \(DN\) ".*": notation does not support x509.subject identities containing "=#"$/,
+    );
   } else if (!input.trustedIdentities.some((t) => t.startsWith('x509.subject:'))) {
     expect(error.code).toBe('ERR_IDENTITY_MISMATCH');
     expect(error.message).toBe(`no x509 trusted identities are configured in the trust policy ${q}`);
   } else if (c.notes?.includes('bad-cert.pem') && input.signingChain[0]!.endsWith('bad-cert.pem')) {
     expect(error.code).toBe('ERR_IDENTITY_MISMATCH');
-    expect(error.message).toMatch(/^error while parsing the certificate subject from the digital signature\. error : "unsupported distinguished name/);
+    expect(error.message).toMatch(
+      /^error while parsing the certificate subject from the digital signature\. error : "unsupported distinguished name/,
+    );
   } else {
     expect(error.code).toBe('ERR_IDENTITY_MISMATCH');
     const maps = input.trustedIdentities
@@ -147,7 +153,8 @@ const documentCase: Runner = async (c) => {
   if (kind === 'oci') {
     const oci = doc as ReturnType<typeof parseOciTrustPolicy>;
     // Statements that name x509.subject identities: the CLI e2e signers they were written for must match.
-    if (c.id === 'cli/trustpolicy/valid_trusted_identity_trustpolicy') verifyTrustedIdentities(oci.trustPolicies[0]!, leafOf(E2E_CERT));
+    if (c.id === 'cli/trustpolicy/valid_trusted_identity_trustpolicy')
+      verifyTrustedIdentities(oci.trustPolicies[0]!, leafOf(E2E_CERT));
     if (c.id === 'cli/trustpolicy/multiple_trusted_identity_trustpolicy') {
       verifyTrustedIdentities(oci.trustPolicies[0]!, leafOf(E2E_CERT));
       verifyTrustedIdentities(oci.trustPolicies[0]!, leafOf(NEW_E2E_CERT));
@@ -167,7 +174,10 @@ const documentCase: Runner = async (c) => {
     const config = tempDir();
     mkdirSync(join(config, 'truststore/x509/ca/e2e'), { recursive: true });
     writeFileSync(join(config, 'truststore/x509/ca/e2e/e2e.crt'), read(E2E_CERT));
-    for (const store of [FileTrustStore.fromConfigDir(config), new MemoryTrustStore({ 'ca:e2e': readText(E2E_CERT) })]) {
+    for (const store of [
+      FileTrustStore.fromConfigDir(config),
+      new MemoryTrustStore({ 'ca:e2e': readText(E2E_CERT) }),
+    ]) {
       const error = await failure(() => loadAuthenticityTrustStores(store, statement, 'notary.x509'));
       expect(error.code).toBe('ERR_TRUST_STORE_NOT_FOUND');
       expectReason(error.message, reason, c.expect.match);
@@ -187,7 +197,11 @@ const documentCase: Runner = async (c) => {
 type Row = Record<string, unknown> & { outcome?: string; reason?: string };
 
 /** Replaces one member of the dummy statement and validates the whole document (oci_test.go / trustpolicy_test.go tables). */
-function substituteTable(member: 'registryScopes' | 'trustedIdentities' | 'trustStores', rowKey: string, statementLevel: boolean): Runner {
+function substituteTable(
+  member: 'registryScopes' | 'trustedIdentities' | 'trustStores',
+  rowKey: string,
+  statementLevel: boolean,
+): Runner {
   return async (c) => {
     const base = JSON.parse(readText(c.files[0]!)) as { trustPolicies: Record<string, unknown>[] };
     for (const row of c.expect['table'] as Row[]) {
@@ -283,14 +297,17 @@ const documentParseErrors: Runner = async (c) => {
 function policyRunner(c: UpstreamCase): Runner | undefined {
   const fn = c.input?.['function'] as string | undefined;
   if (fn === 'verifyX509TrustedIdentities') return trustedIdentitiesCase;
-  if (c.id === 'go/trustpolicy/oci/registry-scope-table') return substituteTable('registryScopes', 'registryScope', false);
-  if (fn?.startsWith('validateTrustedIdentities')) return substituteTable('trustedIdentities', 'trustedIdentities', true);
+  if (c.id === 'go/trustpolicy/oci/registry-scope-table')
+    return substituteTable('registryScopes', 'registryScope', false);
+  if (fn?.startsWith('validateTrustedIdentities'))
+    return substituteTable('trustedIdentities', 'trustedIdentities', true);
   if (fn?.startsWith('validateTrustStore')) return substituteTable('trustStores', 'trustStores', true);
   if (fn === 'SignatureVerification.GetVerificationLevel()') return verificationLevelTable;
   if (fn === 'BlobDocument.GetApplicableTrustPolicy(name)') return blobSelectionTable;
   if (fn === 'OCIDocument.GetApplicableTrustPolicy(artifactReference)') return ociSelectionTable;
   if (fn === 'getDocument(path)') return documentParseErrors;
-  if (fn === undefined && c.files.length > 0 && ['valid', 'invalid', 'valid-document'].includes(c.expect.outcome)) return documentCase;
+  if (fn === undefined && c.files.length > 0 && ['valid', 'invalid', 'valid-document'].includes(c.expect.outcome))
+    return documentCase;
   return undefined;
 }
 
@@ -351,7 +368,8 @@ const certAddCase: Runner = async (c) => {
 
 function storeRunner(c: UpstreamCase): Runner | undefined {
   if (c.input?.['function'] === 'loadX509TSATrustStores') return tsaSchemeCase;
-  if (typeof c.input?.['command'] === 'string' && (c.input['command'] as string).startsWith('notation cert add')) return certAddCase;
+  if (typeof c.input?.['command'] === 'string' && (c.input['command'] as string).startsWith('notation cert add'))
+    return certAddCase;
   if (typeof c.input?.['namedStore'] === 'string') return namedStoreCase;
   return undefined;
 }
@@ -360,7 +378,11 @@ function storeRunner(c: UpstreamCase): Runner | undefined {
 
 const tally = { 'trust-policy': { run: 0, passed: 0, skipped: 0 }, 'trust-store': { run: 0, passed: 0, skipped: 0 } };
 
-function register(kind: 'trust-policy' | 'trust-store', cases: UpstreamCase[], pick: (c: UpstreamCase) => Runner | undefined): void {
+function register(
+  kind: 'trust-policy' | 'trust-store',
+  cases: UpstreamCase[],
+  pick: (c: UpstreamCase) => Runner | undefined,
+): void {
   for (const c of cases) {
     const runner = pick(c);
     if (runner === undefined) {
@@ -400,7 +422,9 @@ if (!present) {
         expect.fail(`conformance vectors not found at ${dir} (set NOTARY_VECTORS)`);
       });
     } else {
-      console.warn(`[trust-policy] conformance vectors not found at ${dir}; skipping the upstream suite (set NOTARY_VECTORS)`);
+      console.warn(
+        `[trust-policy] conformance vectors not found at ${dir}; skipping the upstream suite (set NOTARY_VECTORS)`,
+      );
       it.skip('upstream vectors absent', () => {});
     }
   });

@@ -6,26 +6,47 @@
  * policy (BTP-1, BTP-2). Files are streamed: a big blob is hashed in one
  * pass in constant memory, with progress on a terminal.
  */
+
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { lstat, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { blobSignatureMediaType, signBlob, VerificationError, verifyBlob, type VerificationResult } from '@x/notary-core';
+import type { HashFactory } from '@x/notary-core';
+import {
+  blobSignatureMediaType,
+  signBlob,
+  VerificationError,
+  type VerificationResult,
+  verifyBlob,
+} from '@x/notary-core';
 import { parseBlobTrustPolicy } from '@x/notary-trust-policy';
 import { loadBlobTrustPolicyFile } from '@x/notary-trust-policy/node';
-import { booleanFlag, listFlag, parseKeyValuePairs, requireFlags, stringFlag, type CommandGroup, type CommandSpec } from '../args.js';
+import {
+  booleanFlag,
+  type CommandGroup,
+  type CommandSpec,
+  listFlag,
+  parseKeyValuePairs,
+  requireFlags,
+  stringFlag,
+} from '../args.js';
 import { writePrivateFile } from '../config/files.js';
 import type { CommandContext } from '../context.js';
 import { CliError, usageError } from '../errors.js';
 import { inspectEnvelope, signatureJson, signatureTree } from '../output/inspect.js';
-import { startProgress, type Progress } from '../output/progress.js';
-import { verificationResultJson } from '../output/verification.js';
-import { SIGNER_FLAGS, signingRequest } from '../signing.js';
-import { PLUGIN_TIMEOUT_FLAG, pluginTimeoutOf } from '../plugin-timeout.js';
-import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf, verificationPluginOptionsOf } from '../verification-setup.js';
-import { policyCommands, writePolicy } from './policy.js';
-import { createHash } from 'node:crypto';
-import type { HashFactory } from '@x/notary-core';
 import { formatGoJson } from '../output/json.js';
+import { type Progress, startProgress } from '../output/progress.js';
+import { verificationResultJson } from '../output/verification.js';
+import { PLUGIN_TIMEOUT_FLAG, pluginTimeoutOf } from '../plugin-timeout.js';
+import { SIGNER_FLAGS, signingRequest } from '../signing.js';
+import {
+  outputFormat,
+  printVerificationSuccess,
+  revocationOptionsOf,
+  trustStoreOf,
+  verificationPluginOptionsOf,
+} from '../verification-setup.js';
+import { policyCommands, writePolicy } from './policy.js';
 
 /** node:crypto's streaming SHA-2: ~10x noble's on big blobs (bench case 6). */
 const nodeHash: HashFactory = (hash) => {
@@ -37,7 +58,11 @@ const nodeHash: HashFactory = (hash) => {
 };
 
 /** A file as a stream of chunks, with its size for progress (a 1 GiB file is never held whole). */
-async function openBlob(context: CommandContext, path: string, label: string): Promise<{ stream: AsyncIterable<Uint8Array>; progress: Progress }> {
+async function openBlob(
+  context: CommandContext,
+  path: string,
+  label: string,
+): Promise<{ stream: AsyncIterable<Uint8Array>; progress: Progress }> {
   const absolute = context.path(path);
   const info = await stat(absolute);
   if (info.isDirectory()) throw new CliError('ERR_FILE', `read ${path}: is a directory`);
@@ -61,12 +86,18 @@ const blobSignCommand: CommandSpec = {
   flags: {
     ...SIGNER_FLAGS,
     'media-type': { type: 'string', default: 'application/octet-stream', description: 'media type of the blob' },
-    'signature-directory': { type: 'string', description: 'directory where the signature file is placed (default same directory as the blob)' },
+    'signature-directory': {
+      type: 'string',
+      description: 'directory where the signature file is placed (default same directory as the blob)',
+    },
     force: { type: 'boolean', description: 'override the existing signature file, never prompt' },
   },
   async run(context, args) {
     const blobPath = args.positionals[0];
-    if (blobPath === undefined) throw usageError('missing file path to the blob artifact: use `notary blob sign --help` to see what parameters are required');
+    if (blobPath === undefined)
+      throw usageError(
+        'missing file path to the blob artifact: use `notary blob sign --help` to see what parameters are required',
+      );
     if (blobPath === '') throw usageError('blob path cannot be empty');
     const directory = stringFlag(args, 'signature-directory');
     if (args.given.has('signature-directory') && !directory) throw usageError('signature directory cannot be empty');
@@ -98,14 +129,22 @@ const blobSignCommand: CommandSpec = {
     try {
       await writePrivateFile(context.path(signaturePath), signed.signature);
     } catch (error) {
-      throw new CliError('ERR_FILE', `failed to write signature to file: ${(error as Error).message}`, { cause: error });
+      throw new CliError('ERR_FILE', `failed to write signature to file: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
     context.print(`Successfully signed ${blobPath}\n`);
     context.print(`Signature file written to ${signaturePath}\n`);
   },
 };
 
-function printBlobJson(context: CommandContext, blobPath: string, signaturePath: string, result: VerificationResult, error?: VerificationError): void {
+function printBlobJson(
+  context: CommandContext,
+  blobPath: string,
+  signaturePath: string,
+  result: VerificationResult,
+  error?: VerificationError,
+): void {
   const document = {
     blob: blobPath,
     signature: signaturePath,
@@ -122,15 +161,32 @@ const blobVerifyCommand: CommandSpec = {
   flags: {
     signature: { type: 'string', short: 's', description: 'filepath of the signature to be verified' },
     'media-type': { type: 'string', description: 'media type of the blob to verify' },
-    'policy-name': { type: 'string', description: 'policy name to verify against. If not provided, the global policy is used if exists' },
-    'user-metadata': { type: 'string', short: 'm', multiple: true, description: 'user defined {key}={value} pairs that must be present in the signature for successful verification if provided' },
-    'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs that are passed as it is to a verification plugin, refer plugin\'s documentation to set appropriate values' },
+    'policy-name': {
+      type: 'string',
+      description: 'policy name to verify against. If not provided, the global policy is used if exists',
+    },
+    'user-metadata': {
+      type: 'string',
+      short: 'm',
+      multiple: true,
+      description:
+        'user defined {key}={value} pairs that must be present in the signature for successful verification if provided',
+    },
+    'plugin-config': {
+      type: 'string',
+      multiple: true,
+      description:
+        "{key}={value} pairs that are passed as it is to a verification plugin, refer plugin's documentation to set appropriate values",
+    },
     ...PLUGIN_TIMEOUT_FLAG,
     output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text', 'json'" },
   },
   async run(context, args) {
     const blobPath = args.positionals[0];
-    if (blobPath === undefined) throw usageError('missing path to the blob artifact: use `notary blob verify --help` to see what parameters are required');
+    if (blobPath === undefined)
+      throw usageError(
+        'missing path to the blob artifact: use `notary blob verify --help` to see what parameters are required',
+      );
     requireFlags(args, ['signature']);
     const signaturePath = stringFlag(args, 'signature');
     if (!signaturePath) throw usageError('filepath of the signature cannot be empty');
@@ -163,7 +219,8 @@ const blobVerifyCommand: CommandSpec = {
       });
     } catch (error) {
       progress.finish();
-      if (format === 'json' && error instanceof VerificationError) printBlobJson(context, blobPath, signaturePath, error.result, error);
+      if (format === 'json' && error instanceof VerificationError)
+        printBlobJson(context, blobPath, signaturePath, error.result, error);
       throw error;
     }
     progress.finish();
@@ -176,10 +233,18 @@ const blobInspectCommand: CommandSpec = {
   name: 'inspect',
   usage: 'inspect [flags] <signature_path>',
   summary: 'Inspect a signature associated with a blob',
-  flags: { output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text' (alias 'tree'), 'json'" } },
+  flags: {
+    output: {
+      type: 'string',
+      short: 'o',
+      default: 'text',
+      description: "output format, options: 'text' (alias 'tree'), 'json'",
+    },
+  },
   async run(context, args) {
     const signaturePath = args.positionals[0];
-    if (signaturePath === undefined) throw usageError('missing signature path: use `notary blob inspect --help` to see what parameters are required');
+    if (signaturePath === undefined)
+      throw usageError('missing signature path: use `notary blob inspect --help` to see what parameters are required');
     const format = stringFlag(args, 'output') ?? 'text';
     if (!['text', 'tree', 'json'].includes(format)) throw usageError(`invalid format: "${format}"`);
     const signatureMediaType = blobSignatureMediaType(basename(signaturePath));
@@ -187,7 +252,11 @@ const blobInspectCommand: CommandSpec = {
     try {
       bytes = new Uint8Array(await readFile(context.path(signaturePath)));
     } catch (error) {
-      throw new CliError('ERR_FILE', `failed to read signature file: open ${signaturePath}: no such file or directory`, { cause: error });
+      throw new CliError(
+        'ERR_FILE',
+        `failed to read signature file: open ${signaturePath}: no such file or directory`,
+        { cause: error },
+      );
     }
     let inspected;
     try {
@@ -202,12 +271,21 @@ const blobInspectCommand: CommandSpec = {
 
 const blobPolicyInitCommand: CommandSpec = {
   name: 'init',
-  usage: 'init [flags] --name <policy_name> --trust-store "<store_type>:<store_name>" --trusted-identity "<trusted_identity>"',
+  usage:
+    'init [flags] --name <policy_name> --trust-store "<store_type>:<store_name>" --trusted-identity "<trusted_identity>"',
   summary: 'Initialize blob trust policy configuration',
   flags: {
     name: { type: 'string', short: 'n', description: 'name of the blob trust policy' },
-    'trust-store': { type: 'string', multiple: true, description: 'trust store in the format "<store_type>:<store_name>"' },
-    'trusted-identity': { type: 'string', multiple: true, description: 'trusted identity, e.g. "x509.subject:<subject_of_signing_certificate>" or "*"' },
+    'trust-store': {
+      type: 'string',
+      multiple: true,
+      description: 'trust store in the format "<store_type>:<store_name>"',
+    },
+    'trusted-identity': {
+      type: 'string',
+      multiple: true,
+      description: 'trusted identity, e.g. "x509.subject:<subject_of_signing_certificate>" or "*"',
+    },
     force: { type: 'boolean', description: 'override the existing blob trust policy configuration, never prompt' },
     global: { type: 'boolean', description: 'set the policy as the global policy' },
   },
@@ -233,7 +311,9 @@ const blobPolicyInitCommand: CommandSpec = {
     }
     const bytes = new TextEncoder().encode(JSON.stringify(document, null, 2));
     if ((await writePolicy(context, 'blob', bytes, booleanFlag(args, 'force'))).length === 0) return;
-    context.print(`Successfully initialized blob trust policy file to ${join(context.configDir, 'trustpolicy.blob.json')}.\n`);
+    context.print(
+      `Successfully initialized blob trust policy file to ${join(context.configDir, 'trustpolicy.blob.json')}.\n`,
+    );
   },
 };
 
@@ -244,6 +324,10 @@ export const blobGroup: CommandGroup = {
     blobSignCommand,
     blobVerifyCommand,
     blobInspectCommand,
-    { name: 'policy', summary: 'Manage blob trust policy configuration for arbitrary blob signature verification', commands: [...policyCommands('blob'), blobPolicyInitCommand] },
+    {
+      name: 'policy',
+      summary: 'Manage blob trust policy configuration for arbitrary blob signature verification',
+      commands: [...policyCommands('blob'), blobPolicyInitCommand],
+    },
   ],
 };

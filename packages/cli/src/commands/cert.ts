@@ -8,14 +8,14 @@
  */
 import { readdir, readFile, rm, rmdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { parseCertificates, type KeySpec } from '@x/notary-pki';
+import { type KeySpec, parseCertificates } from '@x/notary-pki';
+import { formatGoTime, formatRfc3339 } from '@x/notary-pki/foundation';
 import { isTrustStoreType, isValidTrustStoreName, TRUST_STORE_TYPES, trustStoreNameRule } from '@x/notary-trust-policy';
 import { FileTrustStore, trustStoreRootDir } from '@x/notary-trust-policy/node';
-import { booleanFlag, requireFlags, stringFlag, type CommandGroup, type CommandSpec } from '../args.js';
-import { addSigningKey, loadSigningKeys, localKeyPaths, saveSigningKeys } from '../config/signing-keys.js';
+import { booleanFlag, type CommandGroup, type CommandSpec, requireFlags, stringFlag } from '../args.js';
 import { writeExclusiveFile } from '../config/files.js';
+import { addSigningKey, loadSigningKeys, localKeyPaths, saveSigningKeys } from '../config/signing-keys.js';
 import { CliError, errorReason, usageError } from '../errors.js';
-import { formatGoTime, formatRfc3339 } from '@x/notary-pki/foundation';
 import { table } from '../output/text.js';
 import { generateTestCertificate } from '../test-certificate.js';
 
@@ -31,7 +31,8 @@ function checkStoreType(type: string | undefined): string {
 }
 
 function checkStoreName(name: string | undefined): string {
-  if (!name || !isValidTrustStoreName(name)) throw usageError(`named store name needs to follow ${trustStoreNameRule(name ?? '')}`);
+  if (!name || !isValidTrustStoreName(name))
+    throw usageError(`named store name needs to follow ${trustStoreNameRule(name ?? '')}`);
   return name;
 }
 
@@ -56,8 +57,15 @@ const certAddCommand: CommandSpec = {
         failed.push(`${path}, with error "${errorReason(error)}"`);
       }
     }
-    if (added.length > 0) context.print(`Successfully added following certificates to named store ${name} of type ${type}:\n${added.join('\n')}\n`);
-    if (failed.length > 0) throw new CliError('ERR_FILE', `Failed to add following certificates to named store ${name} of type ${type}: ${failed.join('; ')}`);
+    if (added.length > 0)
+      context.print(
+        `Successfully added following certificates to named store ${name} of type ${type}:\n${added.join('\n')}\n`,
+      );
+    if (failed.length > 0)
+      throw new CliError(
+        'ERR_FILE',
+        `Failed to add following certificates to named store ${name} of type ${type}: ${failed.join('; ')}`,
+      );
   },
 };
 
@@ -80,7 +88,9 @@ async function certificateFiles(storeDir: string): Promise<string[]> {
     try {
       if (parseCertificates(new Uint8Array(await readFile(path))).length > 0) files.push(name);
     } catch (error) {
-      throw new CliError('ERR_FILE', `failed to list certificates: ${path}: ${(error as Error).message}`, { cause: error });
+      throw new CliError('ERR_FILE', `failed to list certificates: ${path}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
   return files;
@@ -103,7 +113,13 @@ const certListCommand: CommandSpec = {
       const stores = name ? [name] : await listDirectory(join(root, storeType));
       for (const store of stores) {
         const dir = join(root, storeType, store);
-        if (!(await stat(dir).then((s) => s.isDirectory(), () => false))) continue;
+        if (
+          !(await stat(dir).then(
+            (s) => s.isDirectory(),
+            () => false,
+          ))
+        )
+          continue;
         for (const file of await certificateFiles(dir)) rows.push([storeType, store, file]);
       }
     }
@@ -131,9 +147,17 @@ const certShowCommand: CommandSpec = {
     try {
       certificates = parseCertificates(new Uint8Array(await readFile(path)));
     } catch (error) {
-      throw new CliError('ERR_FILE', `failed to show details of certificate ${file}, with error: ${errorReason(error)}`, { cause: error });
+      throw new CliError(
+        'ERR_FILE',
+        `failed to show details of certificate ${file}, with error: ${errorReason(error)}`,
+        { cause: error },
+      );
     }
-    if (certificates.length === 0) throw new CliError('ERR_FILE', `failed to show details of certificate ${file}, with error: no valid certificate found in the file`);
+    if (certificates.length === 0)
+      throw new CliError(
+        'ERR_FILE',
+        `failed to show details of certificate ${file}, with error: no valid certificate found in the file`,
+      );
     const blocks = certificates.map((c) =>
       [
         `Issuer: ${c.issuer}`,
@@ -159,9 +183,14 @@ const certDeleteCommand: CommandSpec = {
   },
   async run(context, args) {
     const all = booleanFlag(args, 'all');
-    if (all && args.positionals.length > 0) throw usageError('cannot delete a single certificate file when --all flag is set. use --help flag for more details');
+    if (all && args.positionals.length > 0)
+      throw usageError(
+        'cannot delete a single certificate file when --all flag is set. use --help flag for more details',
+      );
     if (!all && args.positionals.length === 0) {
-      throw usageError('delete requires either the certificate file name that needs to be deleted or --all flag to delete all certificates in the given named trust store');
+      throw usageError(
+        'delete requires either the certificate file name that needs to be deleted or --all flag to delete all certificates in the given named trust store',
+      );
     }
     requireFlags(args, ['type', 'store']);
     const name = checkStoreName(stringFlag(args, 'store'));
@@ -169,11 +198,19 @@ const certDeleteCommand: CommandSpec = {
     const storeDir = join(trustStoreRootDir(context.configDir), type, name);
     const confirmed = booleanFlag(args, 'yes');
     if (all) {
-      if (!confirmed && !(await context.confirm(`Are you sure you want to delete all certificates in "${name}" of type "${type}"?`))) return;
+      if (
+        !confirmed &&
+        !(await context.confirm(`Are you sure you want to delete all certificates in "${name}" of type "${type}"?`))
+      )
+        return;
       try {
         await stat(storeDir);
       } catch (error) {
-        throw new CliError('ERR_FILE', `failed to delete the named trust store: stat ${storeDir}: no such file or directory`, { cause: error });
+        throw new CliError(
+          'ERR_FILE',
+          `failed to delete the named trust store: stat ${storeDir}: no such file or directory`,
+          { cause: error },
+        );
       }
       await rm(storeDir, { recursive: true });
       context.print(`Successfully deleted ${storeDir}\n`);
@@ -182,7 +219,11 @@ const certDeleteCommand: CommandSpec = {
     const file = args.positionals[0]!;
     if (file === '') throw usageError('to delete a specific certificate, certificate fileName cannot be empty');
     const path = join(storeDir, file);
-    if (!confirmed && !(await context.confirm(`Are you sure you want to delete "${file}" in "${name}" of type "${type}"?`))) return;
+    if (
+      !confirmed &&
+      !(await context.confirm(`Are you sure you want to delete "${file}" in "${name}" of type "${type}"?`))
+    )
+      return;
     try {
       await rm(path);
     } catch (error) {
@@ -190,7 +231,9 @@ const certDeleteCommand: CommandSpec = {
     }
     // notation removes the store directory once it is empty (an empty store is an error: TS-4).
     if ((await listDirectory(storeDir)).length === 0) {
-      await rmdir(storeDir).catch((error: Error) => context.warn(`failed to remove the empty trust store directory ${storeDir}: ${error.message}`));
+      await rmdir(storeDir).catch((error: Error) =>
+        context.warn(`failed to remove the empty trust store directory ${storeDir}: ${error.message}`),
+      );
     }
     context.print(`Successfully deleted ${file} from trust store ${name} of type ${type}\n`);
   },
@@ -218,7 +261,12 @@ const certGenerateTestCommand: CommandSpec = {
   usage: 'generate-test [flags] <common_name>',
   summary: 'Generate a test RSA key and a corresponding self-signed certificate.',
   flags: {
-    bits: { type: 'int', short: 'b', default: '2048', description: 'RSA key bits: 2048, 3072 or 4096, the Notary key sizes' },
+    bits: {
+      type: 'int',
+      short: 'b',
+      default: '2048',
+      description: 'RSA key bits: 2048, 3072 or 4096, the Notary key sizes',
+    },
     default: { type: 'boolean', description: 'mark as default signing key' },
   },
   async run(context, args) {
@@ -230,7 +278,8 @@ const certGenerateTestCommand: CommandSpec = {
     if (keySpec === undefined) throw usageError(`RSA key bits must be one of 2048, 3072 or 4096, got ${bits}`);
     // Refuse an existing name before making anything, so a failure leaves no half-made key.
     const keys = await loadSigningKeys(context.configDir);
-    if (keys.keys.some((k) => k.name === name)) throw new CliError('ERR_KEY', `signing key with name "${name}" already exists`);
+    if (keys.keys.some((k) => k.name === name))
+      throw new CliError('ERR_KEY', `signing key with name "${name}" already exists`);
     context.print(`generating RSA Key with ${bits} bits\n`);
     // notation's test certificate (issue 13 finding 3): C, ST, L, O, CN one RDN each, valid for a
     // day, a critical keyUsage digitalSignature and the codeSigning EKU, and no basicConstraints.
@@ -273,4 +322,3 @@ export const certGroup: CommandGroup = {
   summary: 'Manage certificates in trust store',
   commands: [certAddCommand, certListCommand, certShowCommand, certDeleteCommand, certGenerateTestCommand],
 };
-

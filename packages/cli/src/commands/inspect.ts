@@ -5,15 +5,15 @@
  * with a warning, and the command then fails, as notation's does.
  */
 import { MAX_ENVELOPE_BYTES, parseSignatureManifest } from '@x/notary-oci';
-import { booleanFlag, stringFlag, type CommandSpec } from '../args.js';
+import { booleanFlag, type CommandSpec, stringFlag } from '../args.js';
 import { CliError, usageError } from '../errors.js';
 import { inspectEnvelope, signatureJson, signatureTree } from '../output/inspect.js';
+import { formatGoJson } from '../output/json.js';
 import { startProgress } from '../output/progress.js';
 import { TreeNode } from '../output/text.js';
 import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning } from '../target.js';
 import { listSignatureManifests, logResolved } from './list.js';
 import { maxSignaturesOf } from './verify.js';
-import { formatGoJson } from '../output/json.js';
 
 export const inspectCommand: CommandSpec = {
   name: 'inspect',
@@ -22,12 +22,24 @@ export const inspectCommand: CommandSpec = {
   flags: {
     ...REGISTRY_FLAGS,
     'oci-layout': { type: 'boolean', description: 'inspect signatures stored in OCI image layout' },
-    'max-signatures': { type: 'int', default: '100', description: 'maximum number of signatures to evaluate or examine' },
-    output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text' (alias 'tree'), 'json'" },
+    'max-signatures': {
+      type: 'int',
+      default: '100',
+      description: 'maximum number of signatures to evaluate or examine',
+    },
+    output: {
+      type: 'string',
+      short: 'o',
+      default: 'text',
+      description: "output format, options: 'text' (alias 'tree'), 'json'",
+    },
   },
   async run(context, args) {
     const reference = args.positionals[0];
-    if (reference === undefined) throw usageError('missing reference to the artifact: use `notary inspect --help` to see what parameters are required');
+    if (reference === undefined)
+      throw usageError(
+        'missing reference to the artifact: use `notary inspect --help` to see what parameters are required',
+      );
     const format = stringFlag(args, 'output') ?? 'text';
     if (!['text', 'tree', 'json'].includes(format)) throw usageError(`invalid format: "${format}"`);
     const max = maxSignaturesOf(stringFlag(args, 'max-signatures'));
@@ -54,7 +66,10 @@ export const inspectCommand: CommandSpec = {
     }
     progress.finish();
     if (format === 'json') {
-      const document = { mediaType: target.descriptor.mediaType, signatures: inspected.map((i) => signatureJson(i.signature, i.digest)) };
+      const document = {
+        mediaType: target.descriptor.mediaType,
+        signatures: inspected.map((i) => signatureJson(i.signature, i.digest)),
+      };
       context.print(formatGoJson(document));
     } else if (inspected.length === 0) {
       context.print(`${target.resolvedReference} has no associated signature\n`);

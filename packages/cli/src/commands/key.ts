@@ -10,8 +10,17 @@ import { access, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signerFromPrivateKey } from '@x/notary-envelope';
 import { parseCertificates } from '@x/notary-pki';
-import { booleanFlag, listFlag, parseKeyValuePairs, requireExclusive, requireTogether, stringFlag, type CommandGroup, type CommandSpec } from '../args.js';
-import { addSigningKey, loadSigningKeys, saveSigningKeys, type SigningKeyEntry } from '../config/signing-keys.js';
+import {
+  booleanFlag,
+  type CommandGroup,
+  type CommandSpec,
+  listFlag,
+  parseKeyValuePairs,
+  requireExclusive,
+  requireTogether,
+  stringFlag,
+} from '../args.js';
+import { addSigningKey, loadSigningKeys, type SigningKeyEntry, saveSigningKeys } from '../config/signing-keys.js';
 import { CliError, usageError } from '../errors.js';
 import { table } from '../output/text.js';
 
@@ -26,14 +35,25 @@ async function checkKeyPair(keyPath: string, certPath: string): Promise<void> {
   if (chain.length === 0) throw new CliError('ERR_KEY', `no certificate found in ${certPath}`);
   let publicFromKey: Buffer;
   try {
-    const privateKey = keyBytes.includes('-----BEGIN') ? createPrivateKey(keyBytes) : createPrivateKey({ key: keyBytes, format: 'der', type: 'pkcs8' });
+    const privateKey = keyBytes.includes('-----BEGIN')
+      ? createPrivateKey(keyBytes)
+      : createPrivateKey({ key: keyBytes, format: 'der', type: 'pkcs8' });
     publicFromKey = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   } catch (error) {
-    throw new CliError('ERR_KEY', `failed to read the private key ${keyPath}: ${(error as Error).message}`, { cause: error });
+    throw new CliError('ERR_KEY', `failed to read the private key ${keyPath}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
-  const publicFromCert = new X509Certificate(Buffer.from(chain[0]!.der)).publicKey.export({ type: 'spki', format: 'der' });
-  if (!publicFromKey.equals(publicFromCert)) throw new CliError('ERR_KEY', 'tls: private key does not match public key');
-  await signerFromPrivateKey(keyBytes.includes('-----BEGIN') ? keyBytes.toString('utf8') : new Uint8Array(keyBytes), chain);
+  const publicFromCert = new X509Certificate(Buffer.from(chain[0]!.der)).publicKey.export({
+    type: 'spki',
+    format: 'der',
+  });
+  if (!publicFromKey.equals(publicFromCert))
+    throw new CliError('ERR_KEY', 'tls: private key does not match public key');
+  await signerFromPrivateKey(
+    keyBytes.includes('-----BEGIN') ? keyBytes.toString('utf8') : new Uint8Array(keyBytes),
+    chain,
+  );
 }
 
 const keyAddCommand: CommandSpec = {
@@ -45,7 +65,11 @@ const keyAddCommand: CommandSpec = {
     'cert-file': { type: 'string', description: 'certificate chain file (PEM or DER, leaf first) of a local key' },
     plugin: { type: 'string', description: 'signing plugin name' },
     id: { type: 'string', description: 'key id (required if --plugin is set)' },
-    'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs that are passed as it is to a plugin' },
+    'plugin-config': {
+      type: 'string',
+      multiple: true,
+      description: '{key}={value} pairs that are passed as it is to a plugin',
+    },
     default: { type: 'boolean', description: 'mark as default' },
   },
   async run(context, args) {
@@ -64,7 +88,8 @@ const keyAddCommand: CommandSpec = {
       entry = { name, keyPath, certPath };
     } else {
       const plugin = stringFlag(args, 'plugin');
-      if (plugin === undefined) throw usageError('required flag(s) "plugin" not set (or use --key-file and --cert-file for a local key)');
+      if (plugin === undefined)
+        throw usageError('required flag(s) "plugin" not set (or use --key-file and --cert-file for a local key)');
       const id = stringFlag(args, 'id');
       if (!id) throw new CliError('ERR_KEY', 'missing key id');
       if (plugin === '') throw new CliError('ERR_KEY', 'plugin name cannot be empty');
@@ -74,7 +99,9 @@ const keyAddCommand: CommandSpec = {
       try {
         await access(executable);
       } catch (error) {
-        throw new CliError('ERR_KEY', `plugin executable file is either not found or inaccessible: ${executable}`, { cause: error });
+        throw new CliError('ERR_KEY', `plugin executable file is either not found or inaccessible: ${executable}`, {
+          cause: error,
+        });
       }
       entry = { name, id, pluginName: plugin, ...(Object.keys(pluginConfig).length > 0 ? { pluginConfig } : {}) };
     }
@@ -92,7 +119,13 @@ const keyListCommand: CommandSpec = {
   flags: {},
   async run(context) {
     const keys = await loadSigningKeys(context.configDir);
-    const rows = keys.keys.map((k) => [k.name === keys.default ? `* ${k.name}` : k.name, k.keyPath ?? '', k.certPath ?? '', k.id ?? '', k.pluginName ?? '']);
+    const rows = keys.keys.map((k) => [
+      k.name === keys.default ? `* ${k.name}` : k.name,
+      k.keyPath ?? '',
+      k.certPath ?? '',
+      k.id ?? '',
+      k.pluginName ?? '',
+    ]);
     context.print(table([['NAME', 'KEY PATH', 'CERTIFICATE PATH', 'ID', 'PLUGIN NAME'], ...rows]));
   },
 };
@@ -140,7 +173,9 @@ const keyDeleteCommand: CommandSpec = {
     const names = args.positionals;
     if (names.length === 1) {
       const name = names[0]!;
-      context.print(`Removed ${name === previousDefault ? 'default key ' : ''}${name} from signing key list. The source key still exists.\n`);
+      context.print(
+        `Removed ${name === previousDefault ? 'default key ' : ''}${name} from signing key list. The source key still exists.\n`,
+      );
     } else {
       context.print('Removed the following keys from signing key list. The source keys still exist.\n');
       for (const name of names) context.print(`${name}${name === previousDefault ? ' (default)' : ''}\n`);
@@ -153,4 +188,3 @@ export const keyGroup: CommandGroup = {
   summary: 'Manage keys used for signing',
   commands: [keyAddCommand, keyUpdateCommand, keyListCommand, keyDeleteCommand],
 };
-

@@ -3,8 +3,8 @@
  * (`GET /v2/` with Basic or a Bearer token obtained with them, as oras-go's
  * Login pings) and saves them where notation reads them (see credentials.ts).
  */
-import { OciError, RegistryClient, staticCredentials, type Credential } from '@x/notary-oci';
-import { booleanFlag, stringFlag, type CommandSpec } from '../args.js';
+import { type Credential, type OciError, RegistryClient, staticCredentials } from '@x/notary-oci';
+import { booleanFlag, type CommandSpec, stringFlag } from '../args.js';
 import { isInsecureRegistry, loadNotationConfig } from '../config/notation-config.js';
 import { removeCredential, saveCredential } from '../credentials.js';
 import { CliError, usageError } from '../errors.js';
@@ -19,7 +19,11 @@ function registryOf(server: string): string {
 }
 
 async function ping(registry: string, credential: Credential, insecure: boolean): Promise<void> {
-  const client = new RegistryClient({ credentials: staticCredentials({ [registry]: credential }), ...(insecure ? { plainHttp: true } : {}), timeoutMs: 30_000 });
+  const client = new RegistryClient({
+    credentials: staticCredentials({ [registry]: credential }),
+    ...(insecure ? { plainHttp: true } : {}),
+    timeoutMs: 30_000,
+  });
   const url = new URL('/v2/', client.baseUrl(registry));
   let response: Response;
   try {
@@ -67,12 +71,17 @@ export const loginCommand: CommandSpec = {
     }
     const registry = registryOf(server);
     const config = await loadNotationConfig(context.configDir);
-    const insecure = booleanFlag(args, 'insecure-registry') || isInsecureRegistry(config, registry) || registry.replace(/:\d+$/, '') === 'localhost';
+    const insecure =
+      booleanFlag(args, 'insecure-registry') ||
+      isInsecureRegistry(config, registry) ||
+      registry.replace(/:\d+$/, '') === 'localhost';
     const credential: Credential = username === '' ? { refreshToken: password } : { username, password };
     await ping(registry, credential, insecure);
     const saved = await saveCredential(context, registry, credential);
     if (saved.plaintext) {
-      context.warn(`The credentials store is not set up: the credentials were saved unencrypted in ${saved.path}. It is recommended to configure a credentials store. See ${HOW_TO_AUTHENTICATE}.`);
+      context.warn(
+        `The credentials store is not set up: the credentials were saved unencrypted in ${saved.path}. It is recommended to configure a credentials store. See ${HOW_TO_AUTHENTICATE}.`,
+      );
     }
     context.print('Login Succeeded\n');
   },

@@ -15,12 +15,19 @@ import { chmod, lstat, mkdir, mkdtemp, readFile, rename, rm, stat, writeFile } f
 import { basename, join } from 'node:path';
 import { readBoundedBody } from '@x/notary-pki/foundation';
 import { comparePluginVersions, createPluginClient, isValidPluginVersion, type PluginMetadata } from '@x/notary-plugin';
-import { isValidPluginName, listPlugins, openPlugin, parsePluginFileName, pluginDirectoryOf, processTransport } from '@x/notary-plugin/node';
-import { booleanFlag, requireExclusive, stringFlag, type CommandGroup, type CommandSpec } from '../args.js';
+import {
+  isValidPluginName,
+  listPlugins,
+  openPlugin,
+  parsePluginFileName,
+  pluginDirectoryOf,
+  processTransport,
+} from '@x/notary-plugin/node';
+import { booleanFlag, type CommandGroup, type CommandSpec, requireExclusive, stringFlag } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { CliError, errorReason, usageError } from '../errors.js';
 import { table } from '../output/text.js';
-import { detectPackageKind, MAX_PLUGIN_FILE_BYTES, readTarGz, readZip, type PackageFile } from '../plugin-archive.js';
+import { detectPackageKind, MAX_PLUGIN_FILE_BYTES, type PackageFile, readTarGz, readZip } from '../plugin-archive.js';
 
 /**
  * Set to `1` to let `plugin install --url` use plain `http://` to a loopback
@@ -44,7 +51,9 @@ function isLoopbackHost(hostname: string): boolean {
 function checkDownloadUrl(url: URL, allowLoopbackHttp: boolean): void {
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && allowLoopbackHttp && isLoopbackHost(url.hostname)) return;
-  throw installError(`failed to download plugin from URL: only the HTTPS scheme is supported, but got ${url.protocol.replace(/:$/, '')}`);
+  throw installError(
+    `failed to download plugin from URL: only the HTTPS scheme is supported, but got ${url.protocol.replace(/:$/, '')}`,
+  );
 }
 
 /**
@@ -74,7 +83,9 @@ async function download(url: URL, allowLoopbackHttp: boolean): Promise<{ bytes: 
     const bytes = await readBoundedBody(response, MAX_PLUGIN_FILE_BYTES - 1, signal);
     if (bytes === undefined) {
       throw new Error(
-        declared >= MAX_PLUGIN_FILE_BYTES ? `the plugin is ${declared} bytes, over the ${LIMIT_TEXT} size limit` : `the download reached the ${LIMIT_TEXT} size limit`,
+        declared >= MAX_PLUGIN_FILE_BYTES
+          ? `the plugin is ${declared} bytes, over the ${LIMIT_TEXT} size limit`
+          : `the download reached the ${LIMIT_TEXT} size limit`,
       );
     }
     return { bytes, finalUrl: current };
@@ -83,14 +94,22 @@ async function download(url: URL, allowLoopbackHttp: boolean): Promise<{ bytes: 
 }
 
 /** The file that is the plugin: PLG-1 name, executable, exactly one per archive (PLG-3). */
-function pickExecutable(files: readonly PackageFile[], single: boolean, context: CommandContext): { file: PackageFile; name: string } {
+function pickExecutable(
+  files: readonly PackageFile[],
+  single: boolean,
+  context: CommandContext,
+): { file: PackageFile; name: string } {
   const nameOf = (file: PackageFile): string => {
     const name = parsePluginFileName(file.name);
     if (name === undefined) {
-      throw installError(`failed to read plugin name from input file: invalid plugin executable file name. Plugin file name requires format notation-{plugin-name}, but got ${file.name}`);
+      throw installError(
+        `failed to read plugin name from input file: invalid plugin executable file name. Plugin file name requires format notation-{plugin-name}, but got ${file.name}`,
+      );
     }
     if (process.platform !== 'win32' && name.toLowerCase().endsWith('.exe')) {
-      throw installError(`on ${process.platform}, plugin executable file ${file.name} cannot have the '.exe' extension`);
+      throw installError(
+        `on ${process.platform}, plugin executable file ${file.name} cannot have the '.exe' extension`,
+      );
     }
     if (!isValidPluginName(name)) throw installError(`invalid plugin name ${JSON.stringify(name)}`);
     return name;
@@ -104,20 +123,27 @@ function pickExecutable(files: readonly PackageFile[], single: boolean, context:
   }
   const executables = files.filter(executable);
   if (executables.length > 1) {
-    throw installError(`found more than one executable file in the archive (${executables.map((f) => f.name).join(', ')}); a plugin archive must hold exactly one`);
+    throw installError(
+      `found more than one executable file in the archive (${executables.map((f) => f.name).join(', ')}); a plugin archive must hold exactly one`,
+    );
   }
   if (executables.length === 1) return { file: executables[0]!, name: nameOf(executables[0]!) };
   // notation-go: no executable, but exactly one notation-{name} file (e.g. a zip made on Windows): make it executable.
   const candidates = files.filter((f) => parsePluginFileName(f.name) !== undefined);
   if (candidates.length === 1) {
-    context.warn(`Found candidate plugin executable file "${candidates[0]!.name}" without executable permission. Setting user executable bit and trying to install.`);
+    context.warn(
+      `Found candidate plugin executable file "${candidates[0]!.name}" without executable permission. Setting user executable bit and trying to install.`,
+    );
     return { file: candidates[0]!, name: nameOf(candidates[0]!) };
   }
   throw installError('no plugin executable file was found');
 }
 
 /** get-plugin-metadata of the installed plugin, undefined when none is installed. */
-async function installedMetadata(pluginDirectory: string, name: string): Promise<{ metadata?: PluginMetadata; error?: unknown }> {
+async function installedMetadata(
+  pluginDirectory: string,
+  name: string,
+): Promise<{ metadata?: PluginMetadata; error?: unknown }> {
   try {
     await lstat(join(pluginDirectory, name));
   } catch {
@@ -141,7 +167,12 @@ interface InstallSource {
 
 async function installPackage(context: CommandContext, source: InstallSource, force: boolean): Promise<void> {
   const kind = detectPackageKind(source.bytes.subarray(0, 8));
-  const files = kind === 'zip' ? readZip(source.bytes) : kind === 'gzip' ? readTarGz(source.bytes) : [{ name: source.fileName, mode: source.mode, data: source.bytes }];
+  const files =
+    kind === 'zip'
+      ? readZip(source.bytes)
+      : kind === 'gzip'
+        ? readTarGz(source.bytes)
+        : [{ name: source.fileName, mode: source.mode, data: source.bytes }];
   const { file, name } = pickExecutable(files, kind === 'binary', context);
 
   const pluginDirectory = pluginDirectoryOf(context.configDir);
@@ -169,7 +200,9 @@ async function installPackage(context: CommandContext, source: InstallSource, fo
     if (existing.metadata && !force) {
       const [next, current] = [metadata.version, existing.metadata.version];
       if (!isValidPluginVersion(next) || !isValidPluginVersion(current)) {
-        throw installError(`failed to compare plugin versions: ${!isValidPluginVersion(next) ? next : current} is not a valid semantic version`);
+        throw installError(
+          `failed to compare plugin versions: ${!isValidPluginVersion(next) ? next : current} is not a valid semantic version`,
+        );
       }
       const comparison = comparePluginVersions(next, current);
       if (comparison < 0) {
@@ -177,13 +210,19 @@ async function installPackage(context: CommandContext, source: InstallSource, fo
           `failed to install plugin ${name}. The installing plugin version ${next} is lower than the existing plugin version ${current}. It is not recommended to install an older version. To force the installation, use the "--force" option`,
         );
       }
-      if (comparison === 0) throw installError(`plugin ${name} with version ${current} already exists. To reinstall it, use the "--force" option`);
+      if (comparison === 0)
+        throw installError(
+          `plugin ${name} with version ${current} already exists. To reinstall it, use the "--force" option`,
+        );
     }
     const target = join(pluginDirectory, name);
     await rm(target, { recursive: true, force: true });
     await rename(staging, target);
     await chmod(target, 0o755);
-    if (existing.metadata) context.print(`Successfully updated plugin ${name} from version ${existing.metadata.version} to ${metadata.version}\n`);
+    if (existing.metadata)
+      context.print(
+        `Successfully updated plugin ${name} from version ${existing.metadata.version} to ${metadata.version}\n`,
+      );
     else context.print(`Successfully installed plugin ${name}, version ${metadata.version}\n`);
   } finally {
     await rm(staging, { recursive: true, force: true });
@@ -216,8 +255,14 @@ Example - Install plugin from URL, SHA256 checksum is required:
   notary plugin install --url https://wabbit-networks.com/intaller/linux/amd64/wabbit-plugin-v1.0.tar.gz --sha256sum f8a75d9234db90069d9eb5660e5374820edf36d710bd063f4ef81e7063d3810b`,
   flags: {
     file: { type: 'boolean', description: 'install plugin from a file on file system' },
-    url: { type: 'boolean', description: `install plugin from an HTTPS URL. The plugin download timeout is 10m0s (plain http only to loopback with ${ALLOW_LOOPBACK_HTTP_ENV}=1, for tests)` },
-    sha256sum: { type: 'string', description: 'must match SHA256 of the plugin source, required when "--url" flag is set' },
+    url: {
+      type: 'boolean',
+      description: `install plugin from an HTTPS URL. The plugin download timeout is 10m0s (plain http only to loopback with ${ALLOW_LOOPBACK_HTTP_ENV}=1, for tests)`,
+    },
+    sha256sum: {
+      type: 'string',
+      description: 'must match SHA256 of the plugin source, required when "--url" flag is set',
+    },
     force: { type: 'boolean', description: 'force the installation of the plugin' },
   },
   async run(context, args) {
@@ -226,15 +271,18 @@ Example - Install plugin from URL, SHA256 checksum is required:
     const isUrl = booleanFlag(args, 'url');
     if (!isFile && !isUrl) throw usageError('at least one of the flags in the group [file url] is required');
     if (args.positionals.length === 0) throw usageError(isFile ? 'missing plugin file path' : 'missing plugin URL');
-    if (args.positionals.length > 1) throw usageError(`can only install one plugin at a time, but got [${args.positionals.join(' ')}]`);
+    if (args.positionals.length > 1)
+      throw usageError(`can only install one plugin at a time, but got [${args.positionals.join(' ')}]`);
     const sourceText = args.positionals[0]!;
     const checksum = stringFlag(args, 'sha256sum')?.toLowerCase() ?? '';
-    if (checksum !== '' && !/^[0-9a-f]{64}$/.test(checksum)) throw usageError(`invalid --sha256sum ${JSON.stringify(checksum)}: expected 64 hexadecimal digits`);
+    if (checksum !== '' && !/^[0-9a-f]{64}$/.test(checksum))
+      throw usageError(`invalid --sha256sum ${JSON.stringify(checksum)}: expected 64 hexadecimal digits`);
     const force = booleanFlag(args, 'force');
 
     let source: InstallSource;
     if (isUrl) {
-      if (checksum === '') throw usageError('installing from URL requires non-empty SHA256 checksum of the plugin source');
+      if (checksum === '')
+        throw usageError('installing from URL requires non-empty SHA256 checksum of the plugin source');
       let url: URL;
       try {
         url = new URL(sourceText);
@@ -248,10 +296,17 @@ Example - Install plugin from URL, SHA256 checksum is required:
         downloaded = await download(url, context.env[ALLOW_LOOPBACK_HTTP_ENV] === '1');
       } catch (error) {
         if (error instanceof CliError) throw error;
-        throw installError(`failed to download plugin from URL ${sourceText} with error: ${(error as Error).message}`, error);
+        throw installError(
+          `failed to download plugin from URL ${sourceText} with error: ${(error as Error).message}`,
+          error,
+        );
       }
       context.print('Download completed\n');
-      source = { bytes: downloaded.bytes, fileName: decodeURIComponent(basename(downloaded.finalUrl.pathname)), mode: 0o755 };
+      source = {
+        bytes: downloaded.bytes,
+        fileName: decodeURIComponent(basename(downloaded.finalUrl.pathname)),
+        mode: 0o755,
+      };
     } else {
       const path = context.path(sourceText);
       let info;
@@ -261,11 +316,13 @@ Example - Install plugin from URL, SHA256 checksum is required:
         throw installError(`plugin installation failed: ${errorReason(error)}`, error);
       }
       if (!info.isFile()) throw installError(`plugin installation failed: ${sourceText} is not a valid file`);
-      if (info.size >= MAX_PLUGIN_FILE_BYTES) throw installError(`plugin installation failed: file size reached the ${LIMIT_TEXT} size limit`);
+      if (info.size >= MAX_PLUGIN_FILE_BYTES)
+        throw installError(`plugin installation failed: file size reached the ${LIMIT_TEXT} size limit`);
       source = { bytes: new Uint8Array(await readFile(path)), fileName: basename(path), mode: info.mode & 0o7777 };
     }
     try {
-      if (checksum !== '' && sha256Hex(source.bytes) !== checksum) throw installError(`plugin checksum does not match user input. Expecting ${checksum}`);
+      if (checksum !== '' && sha256Hex(source.bytes) !== checksum)
+        throw installError(`plugin checksum does not match user input. Expecting ${checksum}`);
       await installPackage(context, source, force);
     } catch (error) {
       throw installError(`plugin installation failed: ${errorReason(error)}`, error);
@@ -282,12 +339,26 @@ const uninstallCommand: CommandSpec = {
   async run(context, args) {
     const name = args.positionals[0];
     if (name === undefined) throw usageError('plugin name is required');
-    if (args.positionals.length > 1) throw usageError(`only one plugin can be removed at a time, but got [${args.positionals.join(' ')}]`);
+    if (args.positionals.length > 1)
+      throw usageError(`only one plugin can be removed at a time, but got [${args.positionals.join(' ')}]`);
     const pluginDirectory = pluginDirectoryOf(context.configDir);
     // A name that is not one path component would point outside the plugin directory.
-    const exists = isValidPluginName(name) && (await lstat(join(pluginDirectory, name)).then((s) => s.isDirectory() || s.isSymbolicLink(), () => false));
-    if (!exists) throw new CliError('ERR_PLUGIN_INSTALL', `unable to find plugin ${name}.\nTo view a list of installed plugins, use \`notary plugin list\``);
-    if (!booleanFlag(args, 'yes') && !(await context.confirm(`Are you sure you want to uninstall plugin ${JSON.stringify(name)}?`))) return;
+    const exists =
+      isValidPluginName(name) &&
+      (await lstat(join(pluginDirectory, name)).then(
+        (s) => s.isDirectory() || s.isSymbolicLink(),
+        () => false,
+      ));
+    if (!exists)
+      throw new CliError(
+        'ERR_PLUGIN_INSTALL',
+        `unable to find plugin ${name}.\nTo view a list of installed plugins, use \`notary plugin list\``,
+      );
+    if (
+      !booleanFlag(args, 'yes') &&
+      !(await context.confirm(`Are you sure you want to uninstall plugin ${JSON.stringify(name)}?`))
+    )
+      return;
     try {
       await rm(join(pluginDirectory, name), { recursive: true });
     } catch (error) {

@@ -52,10 +52,19 @@ async function hasValidPolicy(context: CommandContext, kind: PolicyKind): Promis
  * Returns the paths written: none when the user declined; for an OCI
  * policy, every file of `ociTrustPolicyImportFiles`.
  */
-export async function writePolicy(context: CommandContext, kind: PolicyKind, bytes: Uint8Array, force: boolean, what = 'configuration'): Promise<string[]> {
+export async function writePolicy(
+  context: CommandContext,
+  kind: PolicyKind,
+  bytes: Uint8Array,
+  force: boolean,
+  what = 'configuration',
+): Promise<string[]> {
   if (await hasValidPolicy(context, kind)) {
     if (!force) {
-      if (!(await context.confirm(`The ${kind} trust policy configuration already exists, do you want to overwrite it?`))) return [];
+      if (
+        !(await context.confirm(`The ${kind} trust policy configuration already exists, do you want to overwrite it?`))
+      )
+        return [];
     } else {
       context.warn(`existing ${kind} trust policy configuration will be overwritten`);
     }
@@ -66,7 +75,9 @@ export async function writePolicy(context: CommandContext, kind: PolicyKind, byt
     try {
       await writePrivateFile(path, bytes);
     } catch (error) {
-      throw new CliError('ERR_FILE', `failed to write ${kind} trust policy ${what}: ${(error as Error).message}`, { cause: error });
+      throw new CliError('ERR_FILE', `failed to write ${kind} trust policy ${what}: ${(error as Error).message}`, {
+        cause: error,
+      });
     }
   }
   return paths;
@@ -77,7 +88,12 @@ function importCommand(kind: PolicyKind): CommandSpec {
     name: 'import',
     usage: 'import [flags] <file_path>',
     summary: `Import ${kind} trust policy configuration from a JSON file`,
-    flags: { force: { type: 'boolean', description: `override the existing ${kind} trust policy configuration without prompt` } },
+    flags: {
+      force: {
+        type: 'boolean',
+        description: `override the existing ${kind} trust policy configuration without prompt`,
+      },
+    },
     async run(context, args) {
       if (args.positionals.length !== 1) {
         throw usageError(
@@ -89,21 +105,34 @@ function importCommand(kind: PolicyKind): CommandSpec {
       try {
         bytes = new Uint8Array(await readFile(context.path(file)));
       } catch (error) {
-        throw new CliError('ERR_FILE', `failed to read ${kind} trust policy ${kind === 'OCI' ? 'configuration' : 'file'}: open ${file}: no such file or directory`, { cause: error });
+        throw new CliError(
+          'ERR_FILE',
+          `failed to read ${kind} trust policy ${kind === 'OCI' ? 'configuration' : 'file'}: open ${file}: no such file or directory`,
+          { cause: error },
+        );
       }
       let json: unknown;
       try {
         json = JSON.parse(new TextDecoder().decode(bytes));
       } catch (error) {
-        throw new CliError('ERR_CONFIG', `failed to parse ${kind} trust policy configuration: ${(error as Error).message}`, { cause: error });
+        throw new CliError(
+          'ERR_CONFIG',
+          `failed to parse ${kind} trust policy configuration: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       try {
         validate(kind, json);
       } catch (error) {
-        throw new CliError('ERR_CONFIG', `failed to validate ${kind} trust policy configuration: ${(error as Error).message}`, { cause: error });
+        throw new CliError(
+          'ERR_CONFIG',
+          `failed to validate ${kind} trust policy configuration: ${(error as Error).message}`,
+          { cause: error },
+        );
       }
       const written = await writePolicy(context, kind, bytes, booleanFlag(args, 'force'));
-      for (const path of written) context.print(`Successfully imported ${kind} trust policy configuration to ${path}.\n`);
+      for (const path of written)
+        context.print(`Successfully imported ${kind} trust policy configuration to ${path}.\n`);
     },
   };
 }
@@ -118,7 +147,8 @@ function showCommand(kind: PolicyKind): CommandSpec {
       if (args.positionals.length > 0) throw usageError(`accepts 0 arg(s), received ${args.positionals.length}`);
       // TP-1: the file `verify` reads. [impl] No deprecation warning for the legacy file, as notation
       // v2 prints: notary writes it on purpose (see `ociTrustPolicyImportFiles`).
-      const name = kind === 'OCI' ? ((await ociTrustPolicyFileInEffect(context.configDir)) ?? OCI_TRUST_POLICY_FILE) : FILE[kind];
+      const name =
+        kind === 'OCI' ? ((await ociTrustPolicyFileInEffect(context.configDir)) ?? OCI_TRUST_POLICY_FILE) : FILE[kind];
       let bytes: Buffer;
       try {
         bytes = await readFile(join(context.configDir, name));

@@ -6,10 +6,10 @@
  * and RFC 3161 timestamp, the signature pushed as a referrer of the artifact.
  */
 import { sign } from '@x/notary-core';
-import { booleanFlag, requireExclusive, type CommandSpec } from '../args.js';
+import { booleanFlag, type CommandSpec, requireExclusive } from '../args.js';
+import { usageError } from '../errors.js';
 import { SIGNER_FLAGS, signingRequest } from '../signing.js';
 import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget } from '../target.js';
-import { usageError } from '../errors.js';
 
 export const signCommand: CommandSpec = {
   name: 'sign',
@@ -18,16 +18,28 @@ export const signCommand: CommandSpec = {
   flags: {
     ...SIGNER_FLAGS,
     ...REGISTRY_FLAGS,
-    'oci-layout': { type: 'boolean', description: 'sign the artifact stored as OCI image layout; the reference is <path>:<tag> or <path>@<digest>' },
+    'oci-layout': {
+      type: 'boolean',
+      description: 'sign the artifact stored as OCI image layout; the reference is <path>:<tag> or <path>@<digest>',
+    },
     'force-referrers-tag': { type: 'boolean', description: 'force to store signatures using the referrers tag schema' },
-    'legacy-manifest': { type: 'boolean', description: 'push the signature manifest in the legacy form of notation <= v1.3.2 instead of the OCI 1.1 form' },
+    'legacy-manifest': {
+      type: 'boolean',
+      description: 'push the signature manifest in the legacy form of notation <= v1.3.2 instead of the OCI 1.1 form',
+    },
   },
   async run(context, args) {
     const reference = args.positionals[0];
-    if (reference === undefined) throw usageError('missing reference to the artifact: use `notary sign --help` to see what parameters are required');
+    if (reference === undefined)
+      throw usageError(
+        'missing reference to the artifact: use `notary sign --help` to see what parameters are required',
+      );
     requireExclusive(args, ['oci-layout', 'force-referrers-tag']);
     const request = await signingRequest(context, args);
-    const opened = await openTarget(context, args, reference, { ociLayout: booleanFlag(args, 'oci-layout'), forceReferrersTag: booleanFlag(args, 'force-referrers-tag') });
+    const opened = await openTarget(context, args, reference, {
+      ociLayout: booleanFlag(args, 'oci-layout'),
+      forceReferrersTag: booleanFlag(args, 'force-referrers-tag'),
+    });
     const target = await resolveOpenedTarget(opened, (tag) =>
       context.warn(
         `Always sign the artifact using digest(@sha256:...) rather than a tag(:${tag}) because tags are mutable and a tag reference can point to a different artifact than the one signed.`,
@@ -37,7 +49,9 @@ export const signCommand: CommandSpec = {
       repository: target.repository,
       // Sign what was resolved: a tag cannot move between resolving and signing.
       reference: target.descriptor.digest,
-      ...(request.signer ? { signer: request.signer, ...(request.signingAgent ? { signingAgent: request.signingAgent } : {}) } : { envelopeGenerator: request.envelopeGenerator }),
+      ...(request.signer
+        ? { signer: request.signer, ...(request.signingAgent ? { signingAgent: request.signingAgent } : {}) }
+        : { envelopeGenerator: request.envelopeGenerator }),
       signatureMediaType: request.signatureMediaType,
       ...(request.expiresInSeconds !== undefined ? { expiresInSeconds: request.expiresInSeconds } : {}),
       userMetadata: request.userMetadata,

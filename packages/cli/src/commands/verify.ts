@@ -4,22 +4,31 @@
  * verifies wins, at most `--max-signatures` are tried. `-o json` prints every
  * signature's full per-check result, on success and on failure.
  */
-import { VerificationError, verify, WorkflowError, type SignatureAttempt, type VerifyOutcome } from '@x/notary-core';
+import { type SignatureAttempt, VerificationError, type VerifyOutcome, verify, WorkflowError } from '@x/notary-core';
 import { loadOciTrustPolicyFile } from '@x/notary-trust-policy/node';
-import { booleanFlag, listFlag, parseKeyValuePairs, requireTogether, stringFlag, type CommandSpec } from '../args.js';
+import { booleanFlag, type CommandSpec, listFlag, parseKeyValuePairs, requireTogether, stringFlag } from '../args.js';
 import type { CommandContext } from '../context.js';
 import { usageError } from '../errors.js';
-import { verificationResultJson } from '../output/verification.js';
-import { openTarget, REGISTRY_FLAGS, resolveOpenedTarget, tagWarning, type ResolvedTarget } from '../target.js';
-import { PLUGIN_TIMEOUT_FLAG, pluginTimeoutOf } from '../plugin-timeout.js';
-import { logResolved } from './list.js';
-import { outputFormat, printVerificationSuccess, revocationOptionsOf, trustStoreOf, verificationPluginOptionsOf } from '../verification-setup.js';
 import { formatGoJson } from '../output/json.js';
+import { verificationResultJson } from '../output/verification.js';
+import { PLUGIN_TIMEOUT_FLAG, pluginTimeoutOf } from '../plugin-timeout.js';
+import { openTarget, REGISTRY_FLAGS, type ResolvedTarget, resolveOpenedTarget, tagWarning } from '../target.js';
+import {
+  outputFormat,
+  printVerificationSuccess,
+  revocationOptionsOf,
+  trustStoreOf,
+  verificationPluginOptionsOf,
+} from '../verification-setup.js';
+import { logResolved } from './list.js';
 
 /** notation's `--max-signatures` check (WF-3: > 0). */
 export function maxSignaturesOf(text: string | undefined): number {
   const value = text === undefined ? 100 : Number(text);
-  if (!/^-?\d+$/.test(text ?? '100')) throw usageError(`invalid argument "${text}" for "--max-signatures" flag: strconv.ParseInt: parsing "${text}": invalid syntax`);
+  if (!/^-?\d+$/.test(text ?? '100'))
+    throw usageError(
+      `invalid argument "${text}" for "--max-signatures" flag: strconv.ParseInt: parsing "${text}": invalid syntax`,
+    );
   if (value <= 0) throw usageError(`max-signatures value ${value} must be a positive number`);
   return value;
 }
@@ -28,14 +37,29 @@ export function maxSignaturesOf(text: string | undefined): number {
  * issue 13 item 6: every signature tried names its signature manifest, the
  * failed ones too, so a reader can tell which signature failed and why.
  */
-function printJson(context: CommandContext, target: ResolvedTarget, attempts: readonly SignatureAttempt[], verified: boolean, error?: unknown): void {
-  const expected = { digest: target.descriptor.digest, size: target.descriptor.size, mediaType: target.descriptor.mediaType };
-  const lastError = error instanceof WorkflowError && error.cause instanceof VerificationError ? error.cause : undefined;
+function printJson(
+  context: CommandContext,
+  target: ResolvedTarget,
+  attempts: readonly SignatureAttempt[],
+  verified: boolean,
+  error?: unknown,
+): void {
+  const expected = {
+    digest: target.descriptor.digest,
+    size: target.descriptor.size,
+    mediaType: target.descriptor.mediaType,
+  };
+  const lastError =
+    error instanceof WorkflowError && error.cause instanceof VerificationError ? error.cause : undefined;
   const document = {
     reference: target.resolvedReference,
     verified,
     signatures: attempts.map((attempt) =>
-      verificationResultJson(attempt.result, { expected, signatureManifest: attempt.signatureManifest.digest, ...(lastError ? { error: lastError } : {}) }),
+      verificationResultJson(attempt.result, {
+        expected,
+        signatureManifest: attempt.signatureManifest.digest,
+        ...(lastError ? { error: lastError } : {}),
+      }),
     ),
   };
   context.print(formatGoJson(document));
@@ -47,17 +71,39 @@ export const verifyCommand: CommandSpec = {
   summary: 'Verify OCI artifacts',
   flags: {
     ...REGISTRY_FLAGS,
-    'user-metadata': { type: 'string', short: 'm', multiple: true, description: 'user defined {key}={value} pairs that must be present in the signature for successful verification if provided' },
-    'plugin-config': { type: 'string', multiple: true, description: '{key}={value} pairs that are passed as it is to a verification plugin, refer plugin\'s documentation to set appropriate values' },
+    'user-metadata': {
+      type: 'string',
+      short: 'm',
+      multiple: true,
+      description:
+        'user defined {key}={value} pairs that must be present in the signature for successful verification if provided',
+    },
+    'plugin-config': {
+      type: 'string',
+      multiple: true,
+      description:
+        "{key}={value} pairs that are passed as it is to a verification plugin, refer plugin's documentation to set appropriate values",
+    },
     ...PLUGIN_TIMEOUT_FLAG,
-    'max-signatures': { type: 'int', default: '100', description: 'maximum number of signatures to evaluate or examine' },
+    'max-signatures': {
+      type: 'int',
+      default: '100',
+      description: 'maximum number of signatures to evaluate or examine',
+    },
     'oci-layout': { type: 'boolean', description: 'verify the artifact stored as OCI image layout (requires --scope)' },
-    scope: { type: 'string', description: 'trust policy scope for artifact verification, required and can only be used when flag "--oci-layout" is set' },
+    scope: {
+      type: 'string',
+      description:
+        'trust policy scope for artifact verification, required and can only be used when flag "--oci-layout" is set',
+    },
     output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text', 'json'" },
   },
   async run(context, args) {
     const reference = args.positionals[0];
-    if (reference === undefined) throw usageError('missing reference to the artifact: use `notary verify --help` to see what parameters are required');
+    if (reference === undefined)
+      throw usageError(
+        'missing reference to the artifact: use `notary verify --help` to see what parameters are required',
+      );
     requireTogether(args, ['oci-layout', 'scope']);
     const format = outputFormat(args, ['text', 'json']);
     const maxSignatureAttempts = maxSignaturesOf(stringFlag(args, 'max-signatures'));
@@ -89,7 +135,8 @@ export const verifyCommand: CommandSpec = {
         ...verificationPluginOptionsOf(context, pluginConfig, pluginTimeoutOf(args)),
         userMetadata,
         // The listing is lazy (issue 12 finding 2), so the total is not known up front.
-        onSignature: (index, _listed, signatureManifest) => context.info(`Verifying signature ${index + 1}: ${signatureManifest.digest}`),
+        onSignature: (index, _listed, signatureManifest) =>
+          context.info(`Verifying signature ${index + 1}: ${signatureManifest.digest}`),
       });
     } catch (error) {
       // -o json: a failed verification is still a document (no signature at all is an empty list).
@@ -99,7 +146,14 @@ export const verifyCommand: CommandSpec = {
     if (format === 'json') {
       // A `skip` level verifies nothing: no signature was tried, and the result says so.
       if (outcome.attempts.length > 0) printJson(context, target, outcome.attempts, true);
-      else context.print(formatGoJson({ reference: target.resolvedReference, verified: true, signatures: [verificationResultJson(outcome.result)] }));
+      else
+        context.print(
+          formatGoJson({
+            reference: target.resolvedReference,
+            verified: true,
+            signatures: [verificationResultJson(outcome.result)],
+          }),
+        );
       return;
     }
     printVerificationSuccess(context, outcome.result, target.resolvedReference, hadWarning);

@@ -4,7 +4,7 @@
  * writes create the directory 0700 and the file 0600, JSON indented by four
  * spaces with a trailing newline.
  */
-import { lstat, mkdir, readFile, writeFile, chmod } from 'node:fs/promises';
+import { chmod, lstat, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { CliError } from '../errors.js';
 
@@ -17,7 +17,8 @@ export async function readJsonConfig(path: string): Promise<unknown> {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  if (info.isDirectory() || info.isSymbolicLink()) throw new CliError('ERR_CONFIG', `"${path}" is not a regular file (symlinks are not supported)`);
+  if (info.isDirectory() || info.isSymbolicLink())
+    throw new CliError('ERR_CONFIG', `"${path}" is not a regular file (symlinks are not supported)`);
   const text = await readFile(path, 'utf8');
   try {
     return JSON.parse(text);

@@ -21,15 +21,27 @@ export interface NotationConfig {
 export async function loadNotationConfig(configDir: string): Promise<NotationConfig> {
   const json = await readJsonConfig(join(configDir, NOTATION_CONFIG_FILE));
   if (json === undefined) return { insecureRegistries: [] };
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new CliError('ERR_CONFIG', `malformed ${NOTATION_CONFIG_FILE}: expected a JSON object`);
+  if (typeof json !== 'object' || json === null || Array.isArray(json))
+    throw new CliError('ERR_CONFIG', `malformed ${NOTATION_CONFIG_FILE}: expected a JSON object`);
   const raw = json as Record<string, unknown>;
-  const insecure = Array.isArray(raw['insecureRegistries']) ? raw['insecureRegistries'].filter((r): r is string => typeof r === 'string') : [];
+  const insecure = Array.isArray(raw['insecureRegistries'])
+    ? raw['insecureRegistries'].filter((r): r is string => typeof r === 'string')
+    : [];
   const helpers = raw['credHelpers'];
   return {
     insecureRegistries: insecure,
     ...(typeof raw['credsStore'] === 'string' && raw['credsStore'] !== '' ? { credsStore: raw['credsStore'] } : {}),
-    ...(helpers && typeof helpers === 'object' ? { credHelpers: Object.fromEntries(Object.entries(helpers).filter(([, v]) => typeof v === 'string')) as Record<string, string> } : {}),
-    ...(typeof raw['signatureFormat'] === 'string' && raw['signatureFormat'] !== '' ? { signatureFormat: raw['signatureFormat'].toLowerCase() } : {}),
+    ...(helpers && typeof helpers === 'object'
+      ? {
+          credHelpers: Object.fromEntries(Object.entries(helpers).filter(([, v]) => typeof v === 'string')) as Record<
+            string,
+            string
+          >,
+        }
+      : {}),
+    ...(typeof raw['signatureFormat'] === 'string' && raw['signatureFormat'] !== ''
+      ? { signatureFormat: raw['signatureFormat'].toLowerCase() }
+      : {}),
   };
 }
 

@@ -28,7 +28,10 @@ export interface SigningKeysDocument {
 
 /** `{configDir}/localkeys/{name}.key` and `.crt`, where `generate-test` writes (TS-6). */
 export function localKeyPaths(configDir: string, name: string): { keyPath: string; certPath: string } {
-  return { keyPath: join(configDir, LOCAL_KEYS_DIR, `${name}.key`), certPath: join(configDir, LOCAL_KEYS_DIR, `${name}.crt`) };
+  return {
+    keyPath: join(configDir, LOCAL_KEYS_DIR, `${name}.key`),
+    certPath: join(configDir, LOCAL_KEYS_DIR, `${name}.crt`),
+  };
 }
 
 function malformed(detail: string): CliError {
@@ -67,7 +70,11 @@ function decode(json: unknown): SigningKeysDocument {
     const entry = value as Record<string, unknown>;
     if (typeof entry['name'] !== 'string') throw malformed('key name must be a string');
     const pluginConfig = entry['pluginConfig'];
-    if (pluginConfig !== undefined && pluginConfig !== null && (typeof pluginConfig !== 'object' || Object.values(pluginConfig).some((v) => typeof v !== 'string'))) {
+    if (
+      pluginConfig !== undefined &&
+      pluginConfig !== null &&
+      (typeof pluginConfig !== 'object' || Object.values(pluginConfig).some((v) => typeof v !== 'string'))
+    ) {
       throw malformed('pluginConfig must map strings to strings');
     }
     const fields = {
@@ -79,11 +86,14 @@ function decode(json: unknown): SigningKeysDocument {
     return {
       name: entry['name'],
       ...Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)),
-      ...(pluginConfig && Object.keys(pluginConfig).length > 0 ? { pluginConfig: { ...(pluginConfig as Record<string, string>) } } : {}),
+      ...(pluginConfig && Object.keys(pluginConfig).length > 0
+        ? { pluginConfig: { ...(pluginConfig as Record<string, string>) } }
+        : {}),
     };
   });
   const defaultValue = raw['default'];
-  if (defaultValue !== undefined && defaultValue !== null && typeof defaultValue !== 'string') throw malformed('"default" must be a string');
+  if (defaultValue !== undefined && defaultValue !== null && typeof defaultValue !== 'string')
+    throw malformed('"default" must be a string');
   return validate({ ...(typeof defaultValue === 'string' ? { default: defaultValue } : {}), keys });
 }
 
@@ -104,7 +114,10 @@ export async function saveSigningKeys(configDir: string, document: SigningKeysDo
     ...(k.pluginName ? { pluginName: k.pluginName } : {}),
     ...(k.pluginConfig && Object.keys(k.pluginConfig).length > 0 ? { pluginConfig: k.pluginConfig } : {}),
   }));
-  await writeJsonConfig(join(configDir, SIGNING_KEYS_FILE), { ...(document.default !== undefined ? { default: document.default } : {}), keys });
+  await writeJsonConfig(join(configDir, SIGNING_KEYS_FILE), {
+    ...(document.default !== undefined ? { default: document.default } : {}),
+    keys,
+  });
 }
 
 /** A key by name, or the default when no name is given (notation's resolveKey). */
@@ -122,7 +135,8 @@ export function findSigningKey(document: SigningKeysDocument, name: string | und
 /** Adds a key; a duplicate name is refused (notation-go's `add`). */
 export function addSigningKey(document: SigningKeysDocument, key: SigningKeyEntry, markDefault: boolean): void {
   if (key.name === '') throw new CliError('ERR_KEY', 'key name cannot be empty');
-  if (document.keys.some((k) => k.name === key.name)) throw new CliError('ERR_KEY', `signing key with name "${key.name}" already exists`);
+  if (document.keys.some((k) => k.name === key.name))
+    throw new CliError('ERR_KEY', `signing key with name "${key.name}" already exists`);
   document.keys.push(key);
   if (markDefault) document.default = key.name;
 }

@@ -5,8 +5,8 @@
  * the timestamp with its certificates), the certificate chain and the signed
  * artifact; as a tree (text) or as notation's JSON fields.
  */
-import { HEADER, MEDIA_TYPE_COSE, parseEnvelope, parsePayload, type ParsedEnvelope } from '@x/notary-envelope';
-import { TimestampToken, type Certificate, type TimestampRange } from '@x/notary-pki';
+import { HEADER, MEDIA_TYPE_COSE, type ParsedEnvelope, parseEnvelope, parsePayload } from '@x/notary-envelope';
+import { type Certificate, type TimestampRange, TimestampToken } from '@x/notary-pki';
 import { decodeBase64Url } from '@x/notary-pki/foundation';
 import { formatAnsic, formatRfc3339Nano, localOffsetMinutes, TreeNode } from './text.js';
 
@@ -34,16 +34,26 @@ function offsetOfRfc3339(text: unknown): number {
  * was already parsed and validated, so its protected header is read again
  * here only for the offsets' text.
  */
-function signedTimeOffsets(bytes: Uint8Array, mediaType: string, envelope: ParsedEnvelope): InspectedSignature['offsets'] {
+function signedTimeOffsets(
+  bytes: Uint8Array,
+  mediaType: string,
+  envelope: ParsedEnvelope,
+): InspectedSignature['offsets'] {
   const attributes = envelope.signerInfo.signedAttributes;
   const signingTime = attributes.signingTime ?? attributes.authenticSigningTime;
   if (mediaType === MEDIA_TYPE_COSE) {
-    return { signingTime: signingTime ? localOffsetMinutes(signingTime) : 0, expiry: attributes.expiry ? localOffsetMinutes(attributes.expiry) : 0 };
+    return {
+      signingTime: signingTime ? localOffsetMinutes(signingTime) : 0,
+      expiry: attributes.expiry ? localOffsetMinutes(attributes.expiry) : 0,
+    };
   }
   const decoder = new TextDecoder();
   const jws = JSON.parse(decoder.decode(bytes)) as { protected: string };
   const header = JSON.parse(decoder.decode(decodeBase64Url(jws.protected))) as Record<string, unknown>;
-  return { signingTime: offsetOfRfc3339(header[HEADER.signingTime] ?? header[HEADER.authenticSigningTime]), expiry: offsetOfRfc3339(header[HEADER.expiry]) };
+  return {
+    signingTime: offsetOfRfc3339(header[HEADER.signingTime] ?? header[HEADER.authenticSigningTime]),
+    expiry: offsetOfRfc3339(header[HEADER.expiry]),
+  };
 }
 
 /** Parses an envelope for display; a bad envelope throws (notation skips it with a warning). */
@@ -127,8 +137,18 @@ export function signatureTree(name: string, inspected: InspectedSignature): Tree
 }
 
 /** notation's certificate object (`inspect -o json`; `verify -o json` uses it too). */
-export function certificateJson(c: Certificate): { SHA256Fingerprint: string; issuedTo: string; issuedBy: string; expiry: string } {
-  return { SHA256Fingerprint: c.sha256Fingerprint, issuedTo: c.subject, issuedBy: c.issuer, expiry: formatRfc3339Nano(c.notAfter) };
+export function certificateJson(c: Certificate): {
+  SHA256Fingerprint: string;
+  issuedTo: string;
+  issuedBy: string;
+  expiry: string;
+} {
+  return {
+    SHA256Fingerprint: c.sha256Fingerprint,
+    issuedTo: c.subject,
+    issuedBy: c.issuer,
+    expiry: formatRfc3339Nano(c.notAfter),
+  };
 }
 
 function certificatesJson(certificates: readonly Certificate[]): Record<string, unknown>[] {
@@ -137,7 +157,11 @@ function certificatesJson(certificates: readonly Certificate[]): Record<string, 
 
 /** Go's encoding/json writes a map's keys sorted; notation's attribute objects are maps. */
 function sortedKeys<T>(map: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.keys(map).sort().map((key) => [key, map[key]!]));
+  return Object.fromEntries(
+    Object.keys(map)
+      .sort()
+      .map((key) => [key, map[key]!]),
+  );
 }
 
 /** The OCI descriptor fields in image-spec's (Go struct) order, annotations left out as notation does. */
@@ -168,7 +192,10 @@ export function signatureJson(inspected: InspectedSignature, digest?: string): R
     unsignedAttributes['timestampSignature'] =
       'error' in inspected.timestamp
         ? { error: inspected.timestamp.error }
-        : { timestamp: formatRange(inspected.timestamp.range, formatRfc3339Nano), certificates: certificatesJson(inspected.timestamp.certificates) };
+        : {
+            timestamp: formatRange(inspected.timestamp.range, formatRfc3339Nano),
+            certificates: certificatesJson(inspected.timestamp.certificates),
+          };
   }
   const annotations = inspected.signedArtifact.annotations;
   return {

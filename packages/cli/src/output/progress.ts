@@ -39,7 +39,12 @@ export function ansiAllowed(env: Readonly<Record<string, string | undefined>>): 
  * A progress line for `label`; `unit` says how to print counts. Returns a
  * no-op unless stderr is a TTY. Redraws at most every 100 ms.
  */
-export function startProgress(context: CommandContext, label: string, total: number, unit: 'bytes' | 'items'): Progress {
+export function startProgress(
+  context: CommandContext,
+  label: string,
+  total: number,
+  unit: 'bytes' | 'items',
+): Progress {
   if (!context.stderr.isTTY) return QUIET;
   const ansi = ansiAllowed(context.env);
   let last = 0;

@@ -64,7 +64,8 @@ export function formatRfc3339Nano(instant: Date, offsetMinutes = 0): string {
   const text = new Date(instant.getTime() + offsetMinutes * 60_000).toISOString();
   const fraction = text.slice(19, 23).replace(/\.?0*$/, '');
   const offset = Math.abs(offsetMinutes);
-  const zone = offsetMinutes === 0 ? 'Z' : `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(offset / 60))}:${pad(offset % 60)}`;
+  const zone =
+    offsetMinutes === 0 ? 'Z' : `${offsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(offset / 60))}:${pad(offset % 60)}`;
   return `${text.slice(0, 19)}${fraction}${zone}`;
 }
 

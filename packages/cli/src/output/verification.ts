@@ -4,12 +4,13 @@
  * `blob verify -o json`, which notation does not have: every signature tried,
  * every check with its outcome, action and error (TP-11, TP-12, WF-1).
  */
-import type { Certificate } from '@x/notary-pki';
+
 import type { VerificationError, VerificationResult } from '@x/notary-core';
+import type { Certificate } from '@x/notary-pki';
 import { VALIDATION_TYPES } from '@x/notary-trust-policy';
+import { withoutRequirementIds } from '../errors.js';
 import { certificateJson as inspectCertificateJson } from './inspect.js';
 import { formatRfc3339Nano } from './text.js';
-import { withoutRequirementIds } from '../errors.js';
 
 /** Which check decided a failed result, its error code and message. */
 export interface FailureDescription {
@@ -31,11 +32,16 @@ export interface ExpectedTarget {
  * what the error that ended verification says (payload, user metadata,
  * plugin), else a payload mismatch found by comparing with `expected`.
  */
-export function describeFailure(result: VerificationResult, error?: VerificationError, expected?: ExpectedTarget): FailureDescription | undefined {
+export function describeFailure(
+  result: VerificationResult,
+  error?: VerificationError,
+  expected?: ExpectedTarget,
+): FailureDescription | undefined {
   if (result.verified) return undefined;
   for (const type of VALIDATION_TYPES) {
     const check = result.checks[type];
-    if (check.outcome === 'failed-enforced') return { check: type, code: check.error?.code, message: check.error?.message ?? 'failed' };
+    if (check.outcome === 'failed-enforced')
+      return { check: type, code: check.error?.code, message: check.error?.message ?? 'failed' };
   }
   if (error !== undefined && error.result === result && error.check !== undefined) {
     const cause = error.cause as { code?: string; message?: string } | undefined;
@@ -43,10 +49,22 @@ export function describeFailure(result: VerificationResult, error?: Verification
   }
   const signed = result.targetArtifact;
   if (expected !== undefined && signed !== undefined) {
-    if (signed.digest !== expected.digest || signed.size !== expected.size || (expected.mediaType !== undefined && signed.mediaType !== expected.mediaType)) {
-      return { check: 'payload', code: 'ERR_PAYLOAD_MISMATCH', message: `the signature is for ${signed.digest}, not for ${expected.digest}` };
+    if (
+      signed.digest !== expected.digest ||
+      signed.size !== expected.size ||
+      (expected.mediaType !== undefined && signed.mediaType !== expected.mediaType)
+    ) {
+      return {
+        check: 'payload',
+        code: 'ERR_PAYLOAD_MISMATCH',
+        message: `the signature is for ${signed.digest}, not for ${expected.digest}`,
+      };
     }
-    return { check: 'userMetadata', code: 'ERR_USER_METADATA_MISMATCH', message: 'unable to find specified metadata in the signature' };
+    return {
+      check: 'userMetadata',
+      code: 'ERR_USER_METADATA_MISMATCH',
+      message: 'unable to find specified metadata in the signature',
+    };
   }
   return undefined;
 }
@@ -61,11 +79,23 @@ function certificateJson(certificate: Certificate): Record<string, unknown> {
 }
 
 /** One signature's full result as JSON: every check, in notation's order (VER-10). */
-export function verificationResultJson(result: VerificationResult, extra: { signatureManifest?: string; error?: VerificationError; expected?: ExpectedTarget } = {}): Record<string, unknown> {
+export function verificationResultJson(
+  result: VerificationResult,
+  extra: { signatureManifest?: string; error?: VerificationError; expected?: ExpectedTarget } = {},
+): Record<string, unknown> {
   const checks = Object.fromEntries(
     VALIDATION_TYPES.map((type) => {
       const check = result.checks[type];
-      return [type, { outcome: check.outcome, action: check.action, ...(check.error ? { error: { code: check.error.code, message: withoutRequirementIds(check.error.message) } } : {}) }];
+      return [
+        type,
+        {
+          outcome: check.outcome,
+          action: check.action,
+          ...(check.error
+            ? { error: { code: check.error.code, message: withoutRequirementIds(check.error.message) } }
+            : {}),
+        },
+      ];
     }),
   );
   const failure = describeFailure(result, extra.error, extra.expected);
@@ -92,7 +122,13 @@ export function verificationResultJson(result: VerificationResult, extra: { sign
         }
       : {}),
     ...(result.revocation
-      ? { revocation: result.revocation.map((r) => ({ issuedTo: r.certificate.subject, SHA256Fingerprint: r.certificate.sha256Fingerprint, status: r.status })) }
+      ? {
+          revocation: result.revocation.map((r) => ({
+            issuedTo: r.certificate.subject,
+            SHA256Fingerprint: r.certificate.sha256Fingerprint,
+            status: r.status,
+          })),
+        }
       : {}),
   };
 }

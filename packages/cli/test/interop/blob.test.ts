@@ -9,10 +9,10 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, expect, inject, it } from 'vitest';
 import type { KeySpec } from '@x/notary-pki';
 import type {} from '@x/notary-test-servers/pki/global-setup';
-import { addKey, describeWithPeers, makeUser, writePolicyFile, type InteropUser } from './peers.js';
+import { beforeAll, expect, inject, it } from 'vitest';
+import { addKey, describeWithPeers, type InteropUser, makeUser, writePolicyFile } from './peers.js';
 
 const pki = inject('pkiServers');
 const tsaUrl = pki.tsa.routes.good;
@@ -65,29 +65,57 @@ await describeWithPeers('issue 13 interop: blobs, notation v2 ⇄ notary', ['not
       })),
     };
     // Imported with notation, read by notary from the same trustpolicy.blob.json.
-    await user.notationOk(NOTATION, ['blob', 'policy', 'import', await writePolicyFile(user, 'blob-policy.json', policy)]);
+    await user.notationOk(NOTATION, [
+      'blob',
+      'policy',
+      'import',
+      await writePolicyFile(user, 'blob-policy.json', policy),
+    ]);
   });
 
-  it.each(BLOB_CELLS)('issue 13 blob: $direction $envelope $keySpec timestamped (attributes: $attributes)', async (cell) => {
-    const blob = join(user.dir, `${cell.id}.bin`);
-    await writeFile(blob, `blob cell ${cell.id}\n`);
-    const attributes = cell.attributes ? ['--media-type', 'application/vnd.example+text', '-m', 'build=42'] : [];
-    const signFlags = ['--key', keyName(cell.keySpec), '--signature-format', cell.envelope, '--timestamp-url', tsaUrl, '--timestamp-root-cert', tsaRoot, ...attributes, blob];
-    const signature = `${blob}.${cell.envelope}.sig`;
-    const verifyFlags = ['--policy-name', cell.id, '--signature', signature, ...attributes, blob];
-    const wrongMetadata = ['--policy-name', cell.id, '--signature', signature, '-m', 'build=43', blob];
-    if (cell.direction === 'notation→notary') {
-      expect(await user.notationOk(NOTATION, ['blob', 'sign', ...signFlags])).toContain(signature);
-      expect(await user.ok(['blob', 'verify', ...verifyFlags])).toContain(`Successfully verified signature for ${blob}`);
-      if (cell.attributes) expect(await user.fails(['blob', 'verify', ...wrongMetadata])).toMatch(/^Error: /);
-    } else {
-      expect(await user.ok(['blob', 'sign', ...signFlags])).toContain(`Signature file written to ${signature}`);
-      expect(await user.notationOk(NOTATION, ['blob', 'verify', ...verifyFlags])).toContain(`Successfully verified signature for ${blob}`);
-      if (cell.attributes) expect(await user.notationFails(NOTATION, ['blob', 'verify', ...wrongMetadata])).toMatch(/^Error: /m);
-    }
-    // notation reads the countersignature back.
-    const inspected = JSON.parse(await user.notationOk(NOTATION, ['blob', 'inspect', '-o', 'json', signature])) as Record<string, any>;
-    expect(inspected['signatureEnvelopeType']).toBe(cell.envelope === 'jws' ? 'application/jose+json' : 'application/cose');
-    expect(inspected['unsignedAttributes']['timestampSignature']['timestamp']).toBeDefined();
-  });
+  it.each(BLOB_CELLS)(
+    'issue 13 blob: $direction $envelope $keySpec timestamped (attributes: $attributes)',
+    async (cell) => {
+      const blob = join(user.dir, `${cell.id}.bin`);
+      await writeFile(blob, `blob cell ${cell.id}\n`);
+      const attributes = cell.attributes ? ['--media-type', 'application/vnd.example+text', '-m', 'build=42'] : [];
+      const signFlags = [
+        '--key',
+        keyName(cell.keySpec),
+        '--signature-format',
+        cell.envelope,
+        '--timestamp-url',
+        tsaUrl,
+        '--timestamp-root-cert',
+        tsaRoot,
+        ...attributes,
+        blob,
+      ];
+      const signature = `${blob}.${cell.envelope}.sig`;
+      const verifyFlags = ['--policy-name', cell.id, '--signature', signature, ...attributes, blob];
+      const wrongMetadata = ['--policy-name', cell.id, '--signature', signature, '-m', 'build=43', blob];
+      if (cell.direction === 'notation→notary') {
+        expect(await user.notationOk(NOTATION, ['blob', 'sign', ...signFlags])).toContain(signature);
+        expect(await user.ok(['blob', 'verify', ...verifyFlags])).toContain(
+          `Successfully verified signature for ${blob}`,
+        );
+        if (cell.attributes) expect(await user.fails(['blob', 'verify', ...wrongMetadata])).toMatch(/^Error: /);
+      } else {
+        expect(await user.ok(['blob', 'sign', ...signFlags])).toContain(`Signature file written to ${signature}`);
+        expect(await user.notationOk(NOTATION, ['blob', 'verify', ...verifyFlags])).toContain(
+          `Successfully verified signature for ${blob}`,
+        );
+        if (cell.attributes)
+          expect(await user.notationFails(NOTATION, ['blob', 'verify', ...wrongMetadata])).toMatch(/^Error: /m);
+      }
+      // notation reads the countersignature back.
+      const inspected = JSON.parse(
+        await user.notationOk(NOTATION, ['blob', 'inspect', '-o', 'json', signature]),
+      ) as Record<string, any>;
+      expect(inspected['signatureEnvelopeType']).toBe(
+        cell.envelope === 'jws' ? 'application/jose+json' : 'application/cose',
+      );
+      expect(inspected['unsignedAttributes']['timestampSignature']['timestamp']).toBeDefined();
+    },
+  );
 });

@@ -18,11 +18,11 @@
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
 import type { KeySpec } from '@x/notary-pki';
 import { ChildSet } from '@x/notary-test-servers/child-processes';
-import { startOlareg as startOlaregAt, type Olareg } from '@x/notary-test-servers/oci/olareg';
-import { peerBinary, peerPath, peersDir, PEERS, type PeerName } from '@x/notary-test-servers/peers';
+import { type Olareg, startOlareg as startOlaregAt } from '@x/notary-test-servers/oci/olareg';
+import { PEERS, type PeerName, peerBinary, peerPath, peersDir } from '@x/notary-test-servers/peers';
+import { describe, expect, it } from 'vitest';
 import { makeHome, type RunResult, type TestHome } from '../helpers.js';
 
 export const NOTATION_VERSIONS = ['v1.3.2', 'v2.0.0-alpha.1'] as const;
@@ -61,9 +61,18 @@ export async function describeWithPeers(title: string, needed: readonly Peer[], 
 const PEER_TIMEOUT_MS = 60_000;
 
 /** Runs a peer binary; never throws on a non-zero exit. */
-export function runPeer(peer: Peer, args: readonly string[], env: Record<string, string>, options: { input?: string; cwd?: string } = {}): Promise<RunResult> {
+export function runPeer(
+  peer: Peer,
+  args: readonly string[],
+  env: Record<string, string>,
+  options: { input?: string; cwd?: string } = {},
+): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(peerPath(peer), args, { env, cwd: options.cwd ?? env['HOME'], stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(peerPath(peer), args, {
+      env,
+      cwd: options.cwd ?? env['HOME'],
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -92,7 +101,8 @@ export interface InteropUser extends TestHome {
   notationFails(version: NotationVersion, args: readonly string[], options?: RunOptions): Promise<string>;
 }
 
-const describeRun = (tool: string, args: readonly string[], result: RunResult) => `${tool} ${args.join(' ')} (exit ${result.code}):\n${result.stderr}\n${result.stdout}`;
+const describeRun = (tool: string, args: readonly string[], result: RunResult) =>
+  `${tool} ${args.join(' ')} (exit ${result.code}):\n${result.stderr}\n${result.stdout}`;
 
 /**
  * A fresh user. `NOTATION_EXPERIMENTAL=1` turns on `--oci-layout` in both
@@ -102,7 +112,8 @@ export async function makeUser(): Promise<InteropUser> {
   const home = await makeHome();
   home.env['NOTATION_EXPERIMENTAL'] = '1';
   const user: InteropUser = Object.assign(home, {
-    notation: (version: NotationVersion, args: readonly string[], options: RunOptions = {}) => runPeer(`notation-${version}`, args, { ...home.env, ...options.env }, options),
+    notation: (version: NotationVersion, args: readonly string[], options: RunOptions = {}) =>
+      runPeer(`notation-${version}`, args, { ...home.env, ...options.env }, options),
     async notationOk(version: NotationVersion, args: readonly string[], options?: RunOptions) {
       const result = await user.notation(version, args, options);
       if (result.code !== 0) throw new Error(`expected success: ${describeRun(`notation-${version}`, args, result)}`);
@@ -110,7 +121,8 @@ export async function makeUser(): Promise<InteropUser> {
     },
     async notationFails(version: NotationVersion, args: readonly string[], options?: RunOptions) {
       const result = await user.notation(version, args, options);
-      if (result.code !== 1) throw new Error(`expected exit status 1: ${describeRun(`notation-${version}`, args, result)}`);
+      if (result.code !== 1)
+        throw new Error(`expected exit status 1: ${describeRun(`notation-${version}`, args, result)}`);
       return result.stderr;
     },
   });
@@ -134,21 +146,48 @@ export const keySubject = (name: string): string => `CN=${name},O=Notary,L=Seatt
  * CERT-7) made by openssl, added as the signing key `name` and to the `ca`
  * store `name`. Returns the key and certificate paths.
  */
-export async function addKey(user: InteropUser, name: string, keySpec: KeySpec, options: { default?: boolean } = {}): Promise<{ keyFile: string; certFile: string }> {
+export async function addKey(
+  user: InteropUser,
+  name: string,
+  keySpec: KeySpec,
+  options: { default?: boolean } = {},
+): Promise<{ keyFile: string; certFile: string }> {
   const dir = join(user.dir, 'keys');
   await mkdir(dir, { recursive: true });
   const keyFile = join(dir, `${name}.key`);
   const certFile = join(dir, `${name}.crt`);
   const children = new ChildSet();
   await children.run('openssl', [
-    'req', '-x509', '-nodes', '-sha256', '-days', '2', ...OPENSSL_KEY_ARGS[keySpec],
-    '-keyout', keyFile, '-out', certFile,
-    '-subj', `/C=US/ST=WA/L=Seattle/O=Notary/CN=${name}`,
-    '-addext', 'basicConstraints=critical,CA:FALSE',
-    '-addext', 'keyUsage=critical,digitalSignature',
-    '-addext', 'extendedKeyUsage=codeSigning',
+    'req',
+    '-x509',
+    '-nodes',
+    '-sha256',
+    '-days',
+    '2',
+    ...OPENSSL_KEY_ARGS[keySpec],
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
+    '-subj',
+    `/C=US/ST=WA/L=Seattle/O=Notary/CN=${name}`,
+    '-addext',
+    'basicConstraints=critical,CA:FALSE',
+    '-addext',
+    'keyUsage=critical,digitalSignature',
+    '-addext',
+    'extendedKeyUsage=codeSigning',
   ]);
-  await user.ok(['key', 'add', '--key-file', keyFile, '--cert-file', certFile, ...(options.default ? ['--default'] : []), name]);
+  await user.ok([
+    'key',
+    'add',
+    '--key-file',
+    keyFile,
+    '--cert-file',
+    certFile,
+    ...(options.default ? ['--default'] : []),
+    name,
+  ]);
   await user.ok(['cert', 'add', '-t', 'ca', '-s', name, certFile]);
   return { keyFile, certFile };
 }

@@ -1,5 +1,12 @@
 import type { SignerInfo } from '@x/notary-envelope';
-import { checkRevocation, verifyTimestampToken, type Certificate, type RevocationOptions, type TimestampRange } from '@x/notary-pki';
+import {
+  type Certificate,
+  checkRevocation,
+  type RevocationOptions,
+  type TimestampRange,
+  verifyTimestampToken,
+} from '@x/notary-pki';
+import { formatRfc1123z, goQuote } from '@x/notary-pki/foundation';
 import {
   chainValidityProblemAt,
   hasTsaTrustStore,
@@ -11,8 +18,7 @@ import {
   type TrustStore,
   type VerificationActions,
 } from '@x/notary-trust-policy';
-import { formatRfc1123z, goQuote } from '@x/notary-pki/foundation';
-import { revocationFailure, type RevocationChecker } from './revocation-verdict.js';
+import { type RevocationChecker, revocationFailure } from './revocation-verdict.js';
 import { VerificationCheckError } from './verification-result.js';
 
 export const SIGNING_AUTHORITY = 'notary.x509.signingAuthority';
@@ -81,10 +87,20 @@ export async function verifyAuthenticTimestamp(input: AuthenticTimestampInput): 
     return;
   }
   const token = info.unsignedAttributes.timestampSignature;
-  if (!token || token.length === 0) throw new VerificationCheckError('ERR_TIMESTAMP_MISSING', 'no timestamp countersignature was found in the signature envelope');
+  if (!token || token.length === 0)
+    throw new VerificationCheckError(
+      'ERR_TIMESTAMP_MISSING',
+      'no timestamp countersignature was found in the signature envelope',
+    );
   const tsaRoots = await loadTimestampTrustStores(input.trustStore, statement, scheme);
-  if (tsaRoots.length === 0) throw new VerificationCheckError('ERR_UNTRUSTED_CHAIN', 'no trusted TSA certificate found in trust store');
-  const verified = await verifyTimestampToken({ token, signature: info.signature, roots: tsaRoots, signingChain: chain });
+  if (tsaRoots.length === 0)
+    throw new VerificationCheckError('ERR_UNTRUSTED_CHAIN', 'no trusted TSA certificate found in trust store');
+  const verified = await verifyTimestampToken({
+    token,
+    signature: info.signature,
+    roots: tsaRoots,
+    signingChain: chain,
+  });
   input.onTimestamp?.({ range: verified.range, tsaChain: verified.tsaChain });
   // TSA-3 step 7, REV-6: the TSA chain is revocation-checked, and counts here.
   const tsaRevocation = await (input.revocationChecker ?? checkRevocation)(verified.tsaChain, {

@@ -6,16 +6,16 @@
  */
 import type { VerifiedEnvelope } from '@x/notary-envelope';
 import { NotaryError } from '@x/notary-pki';
+import { goQuote } from '@x/notary-pki/foundation';
 import {
   CAPABILITY,
   comparePluginVersions,
-  isValidPluginVersion,
   type ExtendedAttributeValue,
+  isValidPluginVersion,
   type PluginMetadata,
   type VerificationRunner,
   type VerifySignatureRequest,
 } from '@x/notary-plugin';
-import { goQuote } from '@x/notary-pki/foundation';
 
 export const VERIFICATION_PLUGIN_ATTRIBUTE = 'io.cncf.notary.verificationPlugin';
 export const VERIFICATION_PLUGIN_MIN_VERSION_ATTRIBUTE = 'io.cncf.notary.verificationPluginMinVersion';
@@ -82,7 +82,11 @@ export async function prepareVerificationPlugin(
   const minAttribute = attributes.extendedAttributes.find((e) => e.key === VERIFICATION_PLUGIN_MIN_VERSION_ATTRIBUTE);
   const minVersion = minAttribute === undefined ? undefined : String(minAttribute.value);
   if (minVersion !== undefined && !isValidPluginVersion(minVersion)) {
-    throw new VerificationPluginError('ERR_VERIFICATION_PLUGIN_VERSION', name, `error while getting plugin minimum version, error: ${VERIFICATION_PLUGIN_MIN_VERSION_ATTRIBUTE} from extended attribute is not a valid SemVer`);
+    throw new VerificationPluginError(
+      'ERR_VERIFICATION_PLUGIN_VERSION',
+      name,
+      `error while getting plugin minimum version, error: ${VERIFICATION_PLUGIN_MIN_VERSION_ATTRIBUTE} from extended attribute is not a valid SemVer`,
+    );
   }
   let metadata: PluginMetadata;
   try {
@@ -96,7 +100,11 @@ export async function prepareVerificationPlugin(
     );
   }
   if (!isValidPluginVersion(metadata.version)) {
-    throw new VerificationPluginError('ERR_VERIFICATION_PLUGIN_VERSION', name, `plugin ${name} has pluginVersion ${metadata.version} which is not in valid semver format`);
+    throw new VerificationPluginError(
+      'ERR_VERIFICATION_PLUGIN_VERSION',
+      name,
+      `plugin ${name} has pluginVersion ${metadata.version} which is not in valid semver format`,
+    );
   }
   if (minVersion !== undefined && comparePluginVersions(metadata.version, minVersion) < 0) {
     throw new VerificationPluginError(
@@ -105,7 +113,9 @@ export async function prepareVerificationPlugin(
       `found plugin ${name} with version ${metadata.version} but signature verification needs plugin version greater than or equal to ${minVersion}`,
     );
   }
-  const capabilities = new Set(metadata.capabilities.filter((c) => c === CAPABILITY.trustedIdentity || c === CAPABILITY.revocationCheck));
+  const capabilities = new Set(
+    metadata.capabilities.filter((c) => c === CAPABILITY.trustedIdentity || c === CAPABILITY.revocationCheck),
+  );
   if (capabilities.size === 0) {
     throw new VerificationPluginError(
       'ERR_VERIFICATION_PLUGIN_CAPABILITY',
@@ -119,7 +129,10 @@ export async function prepareVerificationPlugin(
 /** AMB-8 [impl]: notation-go sends a zero Go time when there is no expiry. */
 export const GO_ZERO_TIME = new Date('0001-01-01T00:00:00Z');
 
-const PLUGIN_ATTRIBUTES: ReadonlySet<string> = new Set([VERIFICATION_PLUGIN_ATTRIBUTE, VERIFICATION_PLUGIN_MIN_VERSION_ATTRIBUTE]);
+const PLUGIN_ATTRIBUTES: ReadonlySet<string> = new Set([
+  VERIFICATION_PLUGIN_ATTRIBUTE,
+  VERIFICATION_PLUGIN_MIN_VERSION_ATTRIBUTE,
+]);
 
 /**
  * The verify-signature request (PLG-14, AMB-8): content type, scheme,
@@ -138,7 +151,13 @@ export function verificationPluginRequest(
   const attributes = info.signedAttributes;
   const extendedAttributes: Record<string, ExtendedAttributeValue> = {};
   for (const e of attributes.extendedAttributes) {
-    if (!PLUGIN_ATTRIBUTES.has(e.key)) Object.defineProperty(extendedAttributes, e.key, { value: e.value, enumerable: true, writable: true, configurable: true });
+    if (!PLUGIN_ATTRIBUTES.has(e.key))
+      Object.defineProperty(extendedAttributes, e.key, {
+        value: e.value,
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
   }
   return {
     signature: {

@@ -1,4 +1,4 @@
-import { NotaryError, type Certificate, type CertificateRevocationResult, type TimestampRange } from '@x/notary-pki';
+import { type Certificate, type CertificateRevocationResult, NotaryError, type TimestampRange } from '@x/notary-pki';
 import type { TrustPolicyStatement, ValidationAction, ValidationType, VerificationLevel } from '@x/notary-trust-policy';
 
 /**

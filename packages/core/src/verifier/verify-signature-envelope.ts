@@ -1,35 +1,34 @@
-import { verifyEnvelopeIntegrity, type VerifiedEnvelope } from '@x/notary-envelope';
+import { type VerifiedEnvelope, verifyEnvelopeIntegrity } from '@x/notary-envelope';
 import { checkRevocation, NotaryError, type RevocationOptions } from '@x/notary-pki';
-import { bytesEqual } from '@x/notary-pki/foundation';
+import { bytesEqual, formatRfc1123z, goQuote } from '@x/notary-pki/foundation';
 import { CAPABILITY, type VerificationRunner, type VerifySignatureResponse } from '@x/notary-plugin';
 import {
+  type BlobTrustPolicyDocument,
   loadAuthenticityTrustStores,
+  type OciTrustPolicyDocument,
   resolveVerificationActions,
   selectBlobStatement,
   selectOciStatement,
-  VALIDATION_TYPES,
-  verifyTrustedIdentities,
-  type BlobTrustPolicyDocument,
-  type OciTrustPolicyDocument,
   type TrustPolicyStatement,
   type TrustStore,
+  VALIDATION_TYPES,
   type ValidationType,
   type VerificationLevel,
+  verifyTrustedIdentities,
 } from '@x/notary-trust-policy';
-import { formatRfc1123z, goQuote } from '@x/notary-pki/foundation';
 import { SIGNING_AUTHORITY, verifyAuthenticTimestamp } from './authentic-timestamp.js';
-import { revocationFailure, type RevocationChecker } from './revocation-verdict.js';
+import { type RevocationChecker, revocationFailure } from './revocation-verdict.js';
 import {
+  type ActiveVerificationPlugin,
   prepareVerificationPlugin,
+  VerificationPluginError,
   verificationPluginName,
   verificationPluginRequest,
-  VerificationPluginError,
-  type ActiveVerificationPlugin,
 } from './verification-plugin.js';
 import {
+  type CheckResult,
   VerificationCheckError,
   VerificationError,
-  type CheckResult,
   type VerificationResult,
 } from './verification-result.js';
 
@@ -85,7 +84,9 @@ function statementOf(selection: PolicySelection): TrustPolicyStatement {
  * verified, not even that a signature exists, and verification succeeds.
  */
 export function skippedVerification(statement: TrustPolicyStatement): VerificationResult {
-  const checks = Object.fromEntries(VALIDATION_TYPES.map((type): [ValidationType, CheckResult] => [type, { type, outcome: 'skipped', action: 'skip' }])) as Record<ValidationType, CheckResult>;
+  const checks = Object.fromEntries(
+    VALIDATION_TYPES.map((type): [ValidationType, CheckResult] => [type, { type, outcome: 'skipped', action: 'skip' }]),
+  ) as Record<ValidationType, CheckResult>;
   return { verified: true, level: 'skip', statement, checks };
 }
 
@@ -120,14 +121,21 @@ function asNotaryError(error: unknown): NotaryError {
  * every check, when verification fails. No statement applying is an
  * `ERR_POLICY_NOT_APPLICABLE` TrustPolicyError (VER-1).
  */
-export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: string, options: VerifySignatureEnvelopeOptions): Promise<VerificationResult> {
+export async function verifySignatureEnvelope(
+  envelope: Uint8Array,
+  mediaType: string,
+  options: VerifySignatureEnvelopeOptions,
+): Promise<VerificationResult> {
   const statement = statementOf(options);
   const level = statement.signatureVerification.level as VerificationLevel;
   if (level === 'skip') return skippedVerification(statement);
   const actions = resolveVerificationActions(statement.signatureVerification);
   const now = options.now ?? new Date();
   const checks = Object.fromEntries(
-    VALIDATION_TYPES.map((type): [ValidationType, CheckResult] => [type, { type, outcome: 'skipped', action: actions[type] }]),
+    VALIDATION_TYPES.map((type): [ValidationType, CheckResult] => [
+      type,
+      { type, outcome: 'skipped', action: actions[type] },
+    ]),
   ) as Record<ValidationType, CheckResult>;
   const result: VerificationResult = { verified: false, level, statement, checks };
 
@@ -178,7 +186,10 @@ export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: s
       fail(
         `digital signature requires verification plugin ${goQuote(pluginName)}, and plugins are not supported by this verifier`,
         'plugin',
-        new VerificationCheckError('ERR_VERIFICATION_PLUGIN_REQUIRED', `verification plugin ${goQuote(pluginName)} is required`),
+        new VerificationCheckError(
+          'ERR_VERIFICATION_PLUGIN_REQUIRED',
+          `verification plugin ${goQuote(pluginName)} is required`,
+        ),
       );
     }
     try {
@@ -192,7 +203,10 @@ export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: s
   await run('authenticity', async () => {
     const anchors = await loadAuthenticityTrustStores(options.trustStore, statement, scheme);
     if (!chain.some((c) => anchors.some((a) => bytesEqual(a.der, c.der)))) {
-      throw new VerificationCheckError('ERR_UNTRUSTED_CHAIN', "the signature's certificate chain does not contain any trusted certificate");
+      throw new VerificationCheckError(
+        'ERR_UNTRUSTED_CHAIN',
+        "the signature's certificate chain does not contain any trusted certificate",
+      );
     }
     // VER-10 step 4: a TRUSTED_IDENTITY plugin replaces the built-in identity check.
     if (!plugin?.capabilities.has(CAPABILITY.trustedIdentity)) verifyTrustedIdentities(statement, chain[0]!);
@@ -201,7 +215,10 @@ export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: s
   // 4. Expiry (VER-5): expired when now ≥ expiry (ATTR-7).
   await run('expiry', () => {
     if (attributes.expiry && !(now.getTime() < attributes.expiry.getTime())) {
-      throw new VerificationCheckError('ERR_SIGNATURE_EXPIRED', `digital signature has expired on ${goQuote(formatRfc1123z(attributes.expiry))}`);
+      throw new VerificationCheckError(
+        'ERR_SIGNATURE_EXPIRED',
+        `digital signature has expired on ${goQuote(formatRfc1123z(attributes.expiry))}`,
+      );
     }
   });
 
@@ -223,21 +240,23 @@ export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: s
 
   // 6. Revocation of the signing chain (VER-7, REV-1 … REV-5), unless a
   // REVOCATION_CHECK plugin replaces it (VER-10 step 7).
-  if (!plugin?.capabilities.has(CAPABILITY.revocationCheck)) await run('revocation', async () => {
-    // The invalidityDate exceptions compare with a trusted signing time: the
-    // authentic one, or the latest instant the verified timestamp allows.
-    const trustedTime = scheme === SIGNING_AUTHORITY ? attributes.authenticSigningTime : result.timestamp?.range.latest;
-    const results = await (options.revocationChecker ?? checkRevocation)(chain, {
-      ...options.revocation,
-      purpose: 'codeSigning',
-      now,
-      ...(trustedTime ? { signingTime: trustedTime } : {}),
-      ...(scheme === SIGNING_AUTHORITY ? { signingAuthority: true } : {}),
+  if (!plugin?.capabilities.has(CAPABILITY.revocationCheck))
+    await run('revocation', async () => {
+      // The invalidityDate exceptions compare with a trusted signing time: the
+      // authentic one, or the latest instant the verified timestamp allows.
+      const trustedTime =
+        scheme === SIGNING_AUTHORITY ? attributes.authenticSigningTime : result.timestamp?.range.latest;
+      const results = await (options.revocationChecker ?? checkRevocation)(chain, {
+        ...options.revocation,
+        purpose: 'codeSigning',
+        now,
+        ...(trustedTime ? { signingTime: trustedTime } : {}),
+        ...(scheme === SIGNING_AUTHORITY ? { signingAuthority: true } : {}),
+      });
+      result.revocation = results;
+      const problem = revocationFailure(results, 'signing certificate');
+      if (problem) throw problem;
     });
-    result.revocation = results;
-    const problem = revocationFailure(results, 'signing certificate');
-    if (problem) throw problem;
-  });
 
   // 7. The plugin's verify-signature (VER-8, VER-10 step 8, PLG-14, PLG-15).
   if (plugin) await runVerificationPlugin(plugin);
@@ -247,12 +266,21 @@ export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: s
   if (target) {
     const signed = verified.payload.targetArtifact;
     const mismatch =
-      signed.digest !== target.digest ? 'digest' : signed.size !== target.size ? 'size' : target.mediaType !== undefined && signed.mediaType !== target.mediaType ? 'media type' : undefined;
+      signed.digest !== target.digest
+        ? 'digest'
+        : signed.size !== target.size
+          ? 'size'
+          : target.mediaType !== undefined && signed.mediaType !== target.mediaType
+            ? 'media type'
+            : undefined;
     if (mismatch) {
       fail(
         `the signature's payload does not match the artifact: ${mismatch} differs`,
         'payload',
-        new VerificationCheckError('ERR_PAYLOAD_MISMATCH', `the signature is for ${signed.digest} (${signed.size} bytes, ${signed.mediaType}), not for ${target.digest} (${target.size} bytes${target.mediaType ? `, ${target.mediaType}` : ''})`),
+        new VerificationCheckError(
+          'ERR_PAYLOAD_MISMATCH',
+          `the signature is for ${signed.digest} (${signed.size} bytes, ${signed.mediaType}), not for ${target.digest} (${target.size} bytes${target.mediaType ? `, ${target.mediaType}` : ''})`,
+        ),
       );
     }
   }
@@ -260,7 +288,14 @@ export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: s
   // 9. User metadata (VER-9): every pair must be in the annotations, exactly.
   for (const [key, value] of Object.entries(options.userMetadata ?? {})) {
     if (verified.payload.targetArtifact.annotations?.[key] !== value) {
-      fail('unable to find specified metadata in the signature', 'userMetadata', new VerificationCheckError('ERR_USER_METADATA_MISMATCH', `unable to find specified metadata in the signature: ${goQuote(key)}`));
+      fail(
+        'unable to find specified metadata in the signature',
+        'userMetadata',
+        new VerificationCheckError(
+          'ERR_USER_METADATA_MISMATCH',
+          `unable to find specified metadata in the signature: ${goQuote(key)}`,
+        ),
+      );
     }
   }
 
@@ -279,7 +314,12 @@ export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: s
       (c) => active.capabilities.has(c) && !(c === CAPABILITY.revocationCheck && checks.revocation.action === 'skip'),
     );
     if (capabilities.length === 0) return;
-    const request = verificationPluginRequest(verified, statement.trustedIdentities ?? [], capabilities, options.pluginConfig);
+    const request = verificationPluginRequest(
+      verified,
+      statement.trustedIdentities ?? [],
+      capabilities,
+      options.pluginConfig,
+    );
     let response: VerifySignatureResponse;
     try {
       response = await options.verificationPlugins!.verifySignature(active.name, request);
@@ -287,20 +327,33 @@ export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: s
       fail(
         `failed to verify with plugin ${active.name}`,
         'plugin',
-        new VerificationPluginError('ERR_VERIFICATION_PLUGIN_FAILED', active.name, `failed to verify with plugin ${active.name}: ${asNotaryError(error).message}`, { cause: error }),
+        new VerificationPluginError(
+          'ERR_VERIFICATION_PLUGIN_FAILED',
+          active.name,
+          `failed to verify with plugin ${active.name}: ${asNotaryError(error).message}`,
+          { cause: error },
+        ),
       );
     }
     for (const attribute of request.signature.unprocessedAttributes) {
       if (!response!.processedAttributes.includes(attribute)) {
         const message = `extended critical attribute ${goQuote(attribute)} was not processed by the verification plugin ${goQuote(active.name)} (all extended critical attributes must be processed by the verification plugin)`;
-        fail(message, 'plugin', new VerificationPluginError('ERR_VERIFICATION_PLUGIN_UNPROCESSED_ATTRIBUTE', active.name, message));
+        fail(
+          message,
+          'plugin',
+          new VerificationPluginError('ERR_VERIFICATION_PLUGIN_UNPROCESSED_ATTRIBUTE', active.name, message),
+        );
       }
     }
     for (const capability of capabilities) {
       const verdict = response!.verificationResults[capability];
       if (!verdict) {
         const message = `verification plugin ${goQuote(active.name)} failed to verify ${goQuote(capability)}`;
-        fail(message, 'plugin', new VerificationPluginError('ERR_VERIFICATION_PLUGIN_INCONCLUSIVE', active.name, message));
+        fail(
+          message,
+          'plugin',
+          new VerificationPluginError('ERR_VERIFICATION_PLUGIN_INCONCLUSIVE', active.name, message),
+        );
       }
       const type: ValidationType = capability === CAPABILITY.trustedIdentity ? 'authenticity' : 'revocation';
       const entry = checks[type];
@@ -310,8 +363,16 @@ export async function verifySignatureEnvelope(envelope: Uint8Array, mediaType: s
       }
       const error =
         capability === CAPABILITY.trustedIdentity
-          ? new VerificationPluginError('ERR_VERIFICATION_PLUGIN_TRUSTED_IDENTITY', active.name, `trusted identify verification by plugin ${goQuote(active.name)} failed with reason ${goQuote(verdict!.reason ?? '')}`)
-          : new VerificationPluginError('ERR_VERIFICATION_PLUGIN_REVOCATION', active.name, `revocation check by verification plugin ${goQuote(active.name)} failed with reason ${goQuote(verdict!.reason ?? '')}`);
+          ? new VerificationPluginError(
+              'ERR_VERIFICATION_PLUGIN_TRUSTED_IDENTITY',
+              active.name,
+              `trusted identify verification by plugin ${goQuote(active.name)} failed with reason ${goQuote(verdict!.reason ?? '')}`,
+            )
+          : new VerificationPluginError(
+              'ERR_VERIFICATION_PLUGIN_REVOCATION',
+              active.name,
+              `revocation check by verification plugin ${goQuote(active.name)} failed with reason ${goQuote(verdict!.reason ?? '')}`,
+            );
       if (entry.action === 'skip') continue;
       entry.error = error;
       if (entry.action === 'enforce') {

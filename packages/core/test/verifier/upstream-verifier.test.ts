@@ -9,14 +9,19 @@
  * says to stub them as OK).
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, describe, expect, it } from 'vitest';
 import * as envelope from '@x/notary-envelope';
 import * as pki from '@x/notary-pki';
+import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 import * as policy from '@x/notary-trust-policy';
 import { FileTrustStore } from '@x/notary-trust-policy/node';
-import { VerificationError, verifySignatureEnvelope, type RevocationChecker, type VerificationResult } from '../../src/index.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  type RevocationChecker,
+  VerificationError,
+  type VerificationResult,
+  verifySignatureEnvelope,
+} from '../../src/index.js';
 import { verifyAuthenticTimestamp } from '../../src/verifier/authentic-timestamp.js';
-import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 
 const upstream = await loadUpstreamManifest();
 /** Messages that quote Go library internals (asn1, x509, crypto, base64 decoders): compared by error code only. */
@@ -27,27 +32,41 @@ const file = async (path: string): Promise<Uint8Array> => new Uint8Array(await r
 
 /** No network: every certificate is reported as not revocable (see the file comment). */
 const offlineRevocation: RevocationChecker = async (chain) =>
-  chain.slice(0, -1).map((certificate) => ({ certificate, status: 'nonRevokable' as const, method: 'none' as const, serverResults: [] }));
+  chain.slice(0, -1).map((certificate) => ({
+    certificate,
+    status: 'nonRevokable' as const,
+    method: 'none' as const,
+    serverResults: [],
+  }));
 
 function statementOf(c: UpstreamCase, level: string): policy.TrustPolicyStatement {
   const document = c.input!.trustPolicy as { trustPolicies: policy.TrustPolicyStatement[] };
   const statement = document.trustPolicies[0]!;
   // Upstream builds the verifier per level without validating the document.
-  return { ...statement, signatureVerification: { ...statement.signatureVerification, level: level as policy.VerificationLevel } };
+  return {
+    ...statement,
+    signatureVerification: { ...statement.signatureVerification, level: level as policy.VerificationLevel },
+  };
 }
 
 const verifierCases = all.filter((c) => c.kind === 'jws-envelope' && c.expect.resultsPerLevel);
-const otherVerifierCases = all.filter((c) => c.kind === 'jws-envelope' && c.id.startsWith('go/verifier/') && !c.expect.resultsPerLevel);
+const otherVerifierCases = all.filter(
+  (c) => c.kind === 'jws-envelope' && c.id.startsWith('go/verifier/') && !c.expect.resultsPerLevel,
+);
 const timestampCases = all.filter((c) => c.id.startsWith('go/timestamp/') && c.kind === 'timestamp');
 
 describe('upstream verifier cases (per level)', () => {
   it('the upstream vectors are present (required under CI=true)', () => {
-    if (!upstream.dir) expect(process.env.CI, `CI=true needs the upstream vectors at ${upstream.looked}`).not.toBe('true');
+    if (!upstream.dir)
+      expect(process.env.CI, `CI=true needs the upstream vectors at ${upstream.looked}`).not.toBe('true');
     else expect(verifierCases.length + otherVerifierCases.length + timestampCases.length).toBeGreaterThan(70);
   });
 
   for (const c of verifierCases) {
-    const perLevel = c.expect.resultsPerLevel as Record<string, { type: policy.ValidationType; action: string; error: string | null }>;
+    const perLevel = c.expect.resultsPerLevel as Record<
+      string,
+      { type: policy.ValidationType; action: string; error: string | null }
+    >;
     for (const [level, expected] of Object.entries(perLevel)) {
       it(`VER-10 TP-11 TP-12 upstream ${c.id} at ${level}: ${expected.type} is ${expected.action}${expected.error ? ` and fails: ${expected.error}` : ' and passes'}`, async () => {
         tally.run++;
@@ -79,7 +98,9 @@ describe('upstream verifier cases (per level)', () => {
             expect(check.error!.code).toMatch(/^ERR_(ENVELOPE|SIGNATURE|PAYLOAD)/);
           } else {
             // Go formats maps and some wrappers differently; compare the stable part.
-            const stable = expected.error.split(' [map[')[0]!.replace(/^unable to parse the digital signature, error : /, '');
+            const stable = expected.error
+              .split(' [map[')[0]!
+              .replace(/^unable to parse the digital signature, error : /, '');
             expect(message).toContain(stable);
           }
         }
@@ -88,7 +109,9 @@ describe('upstream verifier cases (per level)', () => {
     }
   }
 
-  afterAll(() => console.log(`verifier cases (per level): run ${tally.run}, passed ${tally.passed}, skipped ${tally.skipped}`));
+  afterAll(() =>
+    console.log(`verifier cases (per level): run ${tally.run}, passed ${tally.passed}, skipped ${tally.skipped}`),
+  );
 });
 
 /** The outcome a go/timestamp case expects, isolated to the authenticTimestamp check like upstream's direct call. */
@@ -100,14 +123,22 @@ describe('upstream go/timestamp cases (verifyAuthenticTimestamp)', () => {
       counts.run++;
       const mediaType = input.signatureMediaType as string;
       const parsed = await envelope.verifyEnvelopeIntegrity(await file(input.envelope as string), mediaType);
-      const signerInfo = { ...parsed.content.signerInfo, unsignedAttributes: { ...parsed.content.signerInfo.unsignedAttributes } };
-      if (input.replaceTimestampSignatureWith) signerInfo.unsignedAttributes.timestampSignature = await file(input.replaceTimestampSignatureWith as string);
-      if (input.replaceSignatureBytesWith) signerInfo.signature = new TextEncoder().encode(input.replaceSignatureBytesWith as string);
+      const signerInfo = {
+        ...parsed.content.signerInfo,
+        unsignedAttributes: { ...parsed.content.signerInfo.unsignedAttributes },
+      };
+      if (input.replaceTimestampSignatureWith)
+        signerInfo.unsignedAttributes.timestampSignature = await file(input.replaceTimestampSignatureWith as string);
+      if (input.replaceSignatureBytesWith)
+        signerInfo.signature = new TextEncoder().encode(input.replaceSignatureBytesWith as string);
       const statement = input.trustPolicyStatement as policy.TrustPolicyStatement;
       // Only authenticTimestamp is under test: the other checks are logged or skipped.
       const isolated: policy.TrustPolicyStatement = {
         ...statement,
-        signatureVerification: { ...statement.signatureVerification, override: { authenticity: 'log', expiry: 'log', revocation: 'skip' } },
+        signatureVerification: {
+          ...statement.signatureVerification,
+          override: { authenticity: 'log', expiry: 'log', revocation: 'skip' },
+        },
       };
       const trustStore: policy.TrustStore = input.trustStoreOverride
         ? { getCertificates: async () => [] }
@@ -140,8 +171,17 @@ describe('upstream go/timestamp cases (verifyAuthenticTimestamp)', () => {
           counts.passed++;
           return;
         }
-        const cause = reason.split(' with error: ').pop()!.replace(/^failed to verify signed token: /, '').replace(/^invalid trust policy statement: /, '');
-        const core = cause.replace(/"Tue, 18 Sep 2001 11:54:34 \+0000"|"Mon, 18 Sep 2000 11:54:34 \+0000"|"[A-Z][a-z]{2}, .*? \+0000"/g, '').slice(0, 40);
+        const cause = reason
+          .split(' with error: ')
+          .pop()!
+          .replace(/^failed to verify signed token: /, '')
+          .replace(/^invalid trust policy statement: /, '');
+        const core = cause
+          .replace(
+            /"Tue, 18 Sep 2001 11:54:34 \+0000"|"Mon, 18 Sep 2000 11:54:34 \+0000"|"[A-Z][a-z]{2}, .*? \+0000"/g,
+            '',
+          )
+          .slice(0, 40);
         const ours = failure!.message;
         expect(ours.includes(core) || reason.includes(ours), `ours: ${ours}\nexpected: ${reason}`).toBe(true);
       }

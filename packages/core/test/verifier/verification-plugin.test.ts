@@ -4,26 +4,36 @@
  * runner of `@x/notary-plugin`'s shape standing in for the plugin (the
  * plugin package's tests run the same runner over real executables).
  */
-import { beforeAll, describe, expect, it } from 'vitest';
+
 import * as envelope from '@x/notary-envelope';
 import * as pki from '@x/notary-pki';
 import { encodeBase64, encodeBase64Url } from '@x/notary-pki/foundation';
+import type {
+  PluginMetadata,
+  VerificationRunner,
+  VerifySignatureRequest,
+  VerifySignatureResponse,
+} from '@x/notary-plugin';
 import { selfSignedSigner } from '@x/notary-test-servers/certificates';
-import type { PluginMetadata, VerificationRunner, VerifySignatureRequest, VerifySignatureResponse } from '@x/notary-plugin';
 import { MemoryTrustStore, type TrustPolicyStatement } from '@x/notary-trust-policy';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
+  type SignatureVerificationOptions,
   VerificationError,
   VerificationPluginError,
-  verifySignatureEnvelope,
-  type SignatureVerificationOptions,
   type VerificationResult,
+  verifySignatureEnvelope,
 } from '../../src/index.js';
 import { GO_ZERO_TIME } from '../../src/verifier/verification-plugin.js';
 
 const PLUGIN = 'com.example.verifier';
 const TI = 'SIGNATURE_VERIFIER.TRUSTED_IDENTITY';
 const RC = 'SIGNATURE_VERIFIER.REVOCATION_CHECK';
-const TARGET = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'ab'.repeat(32)}`, size: 1 };
+const TARGET = {
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  digest: `sha256:${'ab'.repeat(32)}`,
+  size: 1,
+};
 
 let who: { signer: envelope.Signer };
 let chain: pki.Certificate[];
@@ -31,7 +41,11 @@ let root: pki.Certificate;
 
 beforeAll(async () => {
   // CERT-7: a lone self-signed certificate is a leaf, and the trust store holds it.
-  const made = await selfSignedSigner(pki.Certificate.fromDer, { name: 'Plugin Leaf', keySpec: 'EC-256', notBefore: new Date(Date.now() - 86_400_000) });
+  const made = await selfSignedSigner(pki.Certificate.fromDer, {
+    name: 'Plugin Leaf',
+    keySpec: 'EC-256',
+    notBefore: new Date(Date.now() - 86_400_000),
+  });
   who = { signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]) };
   chain = [made.certificate];
   root = made.certificate;
@@ -105,7 +119,9 @@ interface Script {
 }
 
 /** A runner that answers as scripted and records what it was asked. */
-function runner(script: Script = {}): VerificationRunner & { requests: VerifySignatureRequest[]; metadataCalls: unknown[] } {
+function runner(
+  script: Script = {},
+): VerificationRunner & { requests: VerifySignatureRequest[]; metadataCalls: unknown[] } {
   const requests: VerifySignatureRequest[] = [];
   const metadataCalls: unknown[] = [];
   return {
@@ -114,13 +130,23 @@ function runner(script: Script = {}): VerificationRunner & { requests: VerifySig
     async metadata(name, options) {
       metadataCalls.push({ name, options });
       if (script.metadata instanceof Error) throw script.metadata;
-      return { name, description: 'scripted', url: 'https://plugin.example', version: '1.2.0', capabilities: [TI, RC], supportedContractVersions: ['1.0'], ...script.metadata };
+      return {
+        name,
+        description: 'scripted',
+        url: 'https://plugin.example',
+        version: '1.2.0',
+        capabilities: [TI, RC],
+        supportedContractVersions: ['1.0'],
+        ...script.metadata,
+      };
     },
     async verifySignature(_name, request) {
       requests.push(request);
       if (script.respond) return script.respond(request);
       return {
-        verificationResults: Object.fromEntries(request.trustPolicy.signatureVerification.map((c) => [c, { success: true }])),
+        verificationResults: Object.fromEntries(
+          request.trustPolicy.signatureVerification.map((c) => [c, { success: true }]),
+        ),
         processedAttributes: request.signature.unprocessedAttributes,
       };
     },
@@ -128,7 +154,12 @@ function runner(script: Script = {}): VerificationRunner & { requests: VerifySig
 }
 
 async function verify(
-  options: { runner?: VerificationRunner; bytes?: Uint8Array; statement?: TrustPolicyStatement; revocationCalls?: number[] } & Partial<SignatureVerificationOptions> = {},
+  options: {
+    runner?: VerificationRunner;
+    bytes?: Uint8Array;
+    statement?: TrustPolicyStatement;
+    revocationCalls?: number[];
+  } & Partial<SignatureVerificationOptions> = {},
 ): Promise<VerificationResult | VerificationError> {
   const { runner: r, bytes, statement: s, revocationCalls, ...rest } = options;
   return verifySignatureEnvelope(bytes ?? (await signed()), envelope.MEDIA_TYPE_JWS, {
@@ -160,7 +191,12 @@ describe('plugin lookup and metadata (VER-10 step 2, PLG-13)', () => {
 
   it('PLG-13: a missing plugin fails, whatever the level, before authenticity runs', async () => {
     for (const level of ['strict', 'audit']) {
-      const error = failure(await verify({ runner: runner({ metadata: new Error('plugin executable file is either not found or inaccessible') }), statement: statement(level) }));
+      const error = failure(
+        await verify({
+          runner: runner({ metadata: new Error('plugin executable file is either not found or inaccessible') }),
+          statement: statement(level),
+        }),
+      );
       expect(error.check).toBe('plugin');
       expect(error.cause).toBeInstanceOf(VerificationPluginError);
       expect((error.cause as VerificationPluginError).code).toBe('ERR_VERIFICATION_PLUGIN_UNAVAILABLE');
@@ -173,11 +209,17 @@ describe('plugin lookup and metadata (VER-10 step 2, PLG-13)', () => {
   it('PLG-13: a plugin older than the minimum version fails', async () => {
     const error = failure(await verify({ runner: runner({ metadata: { version: '1.1.9' } }) }));
     expect((error.cause as VerificationPluginError).code).toBe('ERR_VERIFICATION_PLUGIN_VERSION');
-    expect(error.message).toContain(`found plugin ${PLUGIN} with version 1.1.9 but signature verification needs plugin version greater than or equal to 1.2.0`);
+    expect(error.message).toContain(
+      `found plugin ${PLUGIN} with version 1.1.9 but signature verification needs plugin version greater than or equal to 1.2.0`,
+    );
     // A pre-release of the minimum is older than the minimum.
-    expect(failure(await verify({ runner: runner({ metadata: { version: '1.2.0-rc.1' } }) })).cause).toBeInstanceOf(VerificationPluginError);
+    expect(failure(await verify({ runner: runner({ metadata: { version: '1.2.0-rc.1' } }) })).cause).toBeInstanceOf(
+      VerificationPluginError,
+    );
     // Newer passes; build metadata is ignored.
-    expect(await verify({ runner: runner({ metadata: { version: '1.2.0+build.7' } }) })).toMatchObject({ verified: true });
+    expect(await verify({ runner: runner({ metadata: { version: '1.2.0+build.7' } }) })).toMatchObject({
+      verified: true,
+    });
   });
 
   it('PLG-13 [impl]: versions must be strict SemVer 2.0 without a "v"', async () => {
@@ -189,18 +231,26 @@ describe('plugin lookup and metadata (VER-10 step 2, PLG-13)', () => {
         { key: 'io.cncf.notary.verificationPluginMinVersion', value: '1.2', critical: true },
       ],
     });
-    expect((failure(await verify({ runner: runner(), bytes: badMin })).cause as VerificationPluginError).code).toBe('ERR_VERIFICATION_PLUGIN_VERSION');
+    expect((failure(await verify({ runner: runner(), bytes: badMin })).cause as VerificationPluginError).code).toBe(
+      'ERR_VERIFICATION_PLUGIN_VERSION',
+    );
   });
 
   it('PLG-13: a min version without a plugin name is ignored', async () => {
-    const noPlugin = await signed({ extended: [{ key: 'io.cncf.notary.verificationPluginMinVersion', value: '9.9.9', critical: true }] });
+    const noPlugin = await signed({
+      extended: [{ key: 'io.cncf.notary.verificationPluginMinVersion', value: '9.9.9', critical: true }],
+    });
     expect(await verify({ bytes: noPlugin })).toMatchObject({ verified: true });
   });
 
   it('PLG-13: a plugin without a SIGNATURE_VERIFIER.* capability fails, naming the plugin', async () => {
-    const error = failure(await verify({ runner: runner({ metadata: { capabilities: ['SIGNATURE_GENERATOR.RAW'] } }) }));
+    const error = failure(
+      await verify({ runner: runner({ metadata: { capabilities: ['SIGNATURE_GENERATOR.RAW'] } }) }),
+    );
     expect((error.cause as VerificationPluginError).code).toBe('ERR_VERIFICATION_PLUGIN_CAPABILITY');
-    expect(error.message).toContain(`digital signature requires plugin "${PLUGIN}" with signature verification capabilities`);
+    expect(error.message).toContain(
+      `digital signature requires plugin "${PLUGIN}" with signature verification capabilities`,
+    );
   });
 });
 
@@ -237,33 +287,56 @@ describe('verify-signature (VER-8, PLG-14, PLG-15, AMB-8, AMB-9)', () => {
     const expiry = new Date(Math.floor(Date.now() / 1000) * 1000 + 86_400_000);
     const authentic = new Date(Math.floor(Date.now() / 1000) * 1000 - 3_600_000);
     const sa = await signedBySigningAuthority(authentic, expiry);
-    await verify({ runner: r, bytes: sa, trustStore: new MemoryTrustStore({ 'signingAuthority:test': [root] }), statement: statement('strict', { trustStores: ['signingAuthority:test'] } as never) });
+    await verify({
+      runner: r,
+      bytes: sa,
+      trustStore: new MemoryTrustStore({ 'signingAuthority:test': [root] }),
+      statement: statement('strict', { trustStores: ['signingAuthority:test'] } as never),
+    });
     const attributes = r.requests[0]!.signature.criticalAttributes;
     expect(attributes.authenticSigningTime).toEqual(authentic);
     expect(attributes.expiry).toEqual(expiry);
   });
 
   it('PLG-15 ATTR-3: a critical attribute the plugin leaves unprocessed fails verification', async () => {
-    const r = runner({ respond: (req) => ({ verificationResults: { [TI]: { success: true }, [RC]: { success: true } }, processedAttributes: req.signature.unprocessedAttributes.slice(1) }) });
+    const r = runner({
+      respond: (req) => ({
+        verificationResults: { [TI]: { success: true }, [RC]: { success: true } },
+        processedAttributes: req.signature.unprocessedAttributes.slice(1),
+      }),
+    });
     const error = failure(await verify({ runner: r, statement: statement('audit') }));
     expect(error.check).toBe('plugin');
     expect((error.cause as VerificationPluginError).code).toBe('ERR_VERIFICATION_PLUGIN_UNPROCESSED_ATTRIBUTE');
-    expect(error.message).toContain(`extended critical attribute "com.example.level" was not processed by the verification plugin "${PLUGIN}"`);
+    expect(error.message).toContain(
+      `extended critical attribute "com.example.level" was not processed by the verification plugin "${PLUGIN}"`,
+    );
   });
 
   it('AMB-9: a missing result is inconclusive; extra results and extra processed attributes are ignored', async () => {
-    const missing = runner({ respond: () => ({ verificationResults: { [TI]: { success: true } }, processedAttributes: ['com.example.level'] }) });
+    const missing = runner({
+      respond: () => ({ verificationResults: { [TI]: { success: true } }, processedAttributes: ['com.example.level'] }),
+    });
     const error = failure(await verify({ runner: missing }));
     expect((error.cause as VerificationPluginError).code).toBe('ERR_VERIFICATION_PLUGIN_INCONCLUSIVE');
     expect(error.message).toContain(`verification plugin "${PLUGIN}" failed to verify "${RC}"`);
     const extra = runner({
-      respond: () => ({ verificationResults: { [TI]: { success: true }, [RC]: { success: true }, 'SIGNATURE_VERIFIER.OTHER': { success: false } }, processedAttributes: ['com.example.level', 'x', 7] }),
+      respond: () => ({
+        verificationResults: {
+          [TI]: { success: true },
+          [RC]: { success: true },
+          'SIGNATURE_VERIFIER.OTHER': { success: false },
+        },
+        processedAttributes: ['com.example.level', 'x', 7],
+      }),
     });
     expect(await verify({ runner: extra })).toMatchObject({ verified: true });
   });
 
   it('VER-8: a runner failure in verify-signature fails verification as ERR_VERIFICATION_PLUGIN_FAILED', async () => {
-    const error = failure(await verify({ runner: runner({ respond: () => Promise.reject(new Error('plugin crashed')) }) }));
+    const error = failure(
+      await verify({ runner: runner({ respond: () => Promise.reject(new Error('plugin crashed')) }) }),
+    );
     expect((error.cause as VerificationPluginError).code).toBe('ERR_VERIFICATION_PLUGIN_FAILED');
     expect(error.message).toContain(`failed to verify with plugin ${PLUGIN}`);
   });
@@ -271,16 +344,28 @@ describe('verify-signature (VER-8, PLG-14, PLG-15, AMB-8, AMB-9)', () => {
 
 describe('capabilities replace the built-in checks (VER-10, PLG-15)', () => {
   it('PLG-15: TRUSTED_IDENTITY failing under strict fails authenticity, enforced', async () => {
-    const r = runner({ respond: () => ({ verificationResults: { [TI]: { success: false, reason: 'not on the allow list' }, [RC]: { success: true } }, processedAttributes: ['com.example.level'] }) });
+    const r = runner({
+      respond: () => ({
+        verificationResults: { [TI]: { success: false, reason: 'not on the allow list' }, [RC]: { success: true } },
+        processedAttributes: ['com.example.level'],
+      }),
+    });
     const error = failure(await verify({ runner: r, statement: statement('strict') }));
     expect(error.check).toBe('authenticity');
     expect(error.result.checks.authenticity).toMatchObject({ outcome: 'failed-enforced', action: 'enforce' });
     expect((error.cause as VerificationPluginError).code).toBe('ERR_VERIFICATION_PLUGIN_TRUSTED_IDENTITY');
-    expect(error.message).toContain(`trusted identify verification by plugin "${PLUGIN}" failed with reason "not on the allow list"`);
+    expect(error.message).toContain(
+      `trusted identify verification by plugin "${PLUGIN}" failed with reason "not on the allow list"`,
+    );
   });
 
   it('PLG-15: TRUSTED_IDENTITY failing under audit is logged under authenticity and verification succeeds', async () => {
-    const r = runner({ respond: () => ({ verificationResults: { [TI]: { success: false, reason: 'not on the allow list' }, [RC]: { success: true } }, processedAttributes: ['com.example.level'] }) });
+    const r = runner({
+      respond: () => ({
+        verificationResults: { [TI]: { success: false, reason: 'not on the allow list' }, [RC]: { success: true } },
+        processedAttributes: ['com.example.level'],
+      }),
+    });
     const result = (await verify({ runner: r, statement: statement('audit') })) as VerificationResult;
     expect(result.verified).toBe(true);
     expect(result.checks.authenticity).toMatchObject({ outcome: 'failed-logged', action: 'log' });
@@ -289,7 +374,9 @@ describe('capabilities replace the built-in checks (VER-10, PLG-15)', () => {
   });
 
   it('VER-10: with TRUSTED_IDENTITY the built-in identity check does not run; without it, it does', async () => {
-    const strangers = statement('strict', { trustedIdentities: ['x509.subject: C=US, ST=WA, L=Seattle, O=Notary, CN=Someone Else'] } as never);
+    const strangers = statement('strict', {
+      trustedIdentities: ['x509.subject: C=US, ST=WA, L=Seattle, O=Notary, CN=Someone Else'],
+    } as never);
     expect(await verify({ runner: runner(), statement: strangers })).toMatchObject({ verified: true });
     const revocationOnly = runner({ metadata: { capabilities: [RC] } });
     const error = failure(await verify({ runner: revocationOnly, statement: strangers }));
@@ -302,11 +389,18 @@ describe('capabilities replace the built-in checks (VER-10, PLG-15)', () => {
     const ok = (await verify({ runner: runner(), revocationCalls: calls })) as VerificationResult;
     expect(ok.checks.revocation.outcome).toBe('passed');
     expect(calls).toEqual([]);
-    const revoked = runner({ respond: () => ({ verificationResults: { [TI]: { success: true }, [RC]: { success: false, reason: 'revoked by issuer' } }, processedAttributes: ['com.example.level'] }) });
+    const revoked = runner({
+      respond: () => ({
+        verificationResults: { [TI]: { success: true }, [RC]: { success: false, reason: 'revoked by issuer' } },
+        processedAttributes: ['com.example.level'],
+      }),
+    });
     const strict = failure(await verify({ runner: revoked }));
     expect(strict.check).toBe('revocation');
     expect((strict.cause as VerificationPluginError).code).toBe('ERR_VERIFICATION_PLUGIN_REVOCATION');
-    expect(strict.message).toContain(`revocation check by verification plugin "${PLUGIN}" failed with reason "revoked by issuer"`);
+    expect(strict.message).toContain(
+      `revocation check by verification plugin "${PLUGIN}" failed with reason "revoked by issuer"`,
+    );
     const permissive = (await verify({ runner: revoked, statement: statement('permissive') })) as VerificationResult;
     expect(permissive.verified).toBe(true);
     expect(permissive.checks.revocation).toMatchObject({ outcome: 'failed-logged', action: 'log' });
@@ -315,8 +409,14 @@ describe('capabilities replace the built-in checks (VER-10, PLG-15)', () => {
   it('PLG-14 [impl]: REVOCATION_CHECK is dropped when the policy skips revocation, and nothing checks revocation', async () => {
     const calls: number[] = [];
     const r = runner();
-    const skipRevocation = statement('strict', { signatureVerification: { level: 'strict', override: { revocation: 'skip' } } } as never);
-    const result = (await verify({ runner: r, statement: skipRevocation, revocationCalls: calls })) as VerificationResult;
+    const skipRevocation = statement('strict', {
+      signatureVerification: { level: 'strict', override: { revocation: 'skip' } },
+    } as never);
+    const result = (await verify({
+      runner: r,
+      statement: skipRevocation,
+      revocationCalls: calls,
+    })) as VerificationResult;
     expect(result.verified).toBe(true);
     expect(r.requests[0]!.trustPolicy.signatureVerification).toEqual([TI]);
     expect(result.checks.revocation.outcome).toBe('skipped');
@@ -328,7 +428,12 @@ describe('capabilities replace the built-in checks (VER-10, PLG-15)', () => {
   });
 
   it('PLG-16: extended attribute values reach the plugin as the JSON primitives they are', async () => {
-    const r = runner({ respond: (req) => ({ verificationResults: { [TI]: { success: true }, [RC]: { success: true } }, processedAttributes: req.signature.unprocessedAttributes }) });
+    const r = runner({
+      respond: (req) => ({
+        verificationResults: { [TI]: { success: true }, [RC]: { success: true } },
+        processedAttributes: req.signature.unprocessedAttributes,
+      }),
+    });
     const primitives = await signed({
       extended: [
         { key: 'io.cncf.notary.verificationPlugin', value: PLUGIN, critical: true },
@@ -339,7 +444,12 @@ describe('capabilities replace the built-in checks (VER-10, PLG-15)', () => {
       ],
     });
     expect(await verify({ runner: r, bytes: primitives })).toMatchObject({ verified: true });
-    expect(r.requests[0]!.signature.criticalAttributes.extendedAttributes).toEqual({ a: 'text', b: 2.5, c: false, d: null });
+    expect(r.requests[0]!.signature.criticalAttributes.extendedAttributes).toEqual({
+      a: 'text',
+      b: 2.5,
+      c: false,
+      d: null,
+    });
     expect(r.requests[0]!.signature.unprocessedAttributes).toEqual(['a', 'b', 'd']);
   });
 });

@@ -5,28 +5,46 @@
  * revoked or unknown revocation under every level (VER-7, REV-1, TP-11).
  */
 import { readFile } from 'node:fs/promises';
-import { describe, expect, inject, it } from 'vitest';
 import * as envelope from '@x/notary-envelope';
 import * as pki from '@x/notary-pki';
 import { selfSignedSigner } from '@x/notary-test-servers/certificates';
-import * as policy from '@x/notary-trust-policy';
-import { VerificationError, verifySignatureEnvelope, type VerificationResult } from '../../src/index.js';
 // The global setup's `provide('pkiServers', …)` type.
 import type {} from '@x/notary-test-servers/pki/global-setup';
+import * as policy from '@x/notary-trust-policy';
+import { describe, expect, inject, it } from 'vitest';
+import { VerificationError, type VerificationResult, verifySignatureEnvelope } from '../../src/index.js';
 
 const servers = inject('pkiServers');
 const s = servers.scenario;
 const DAY = 86_400_000;
 const text = async (path: string): Promise<string> => readFile(path, 'utf8');
-const targetArtifact = { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: `sha256:${'7c'.repeat(32)}`, size: 99 };
+const targetArtifact = {
+  mediaType: 'application/vnd.oci.image.manifest.v1+json',
+  digest: `sha256:${'7c'.repeat(32)}`,
+  size: 99,
+};
 
-const timestampWith = (url: string) => async (signature: Uint8Array, hash: pki.HashAlgorithm) => (await pki.requestTimestamp(signature, hash, { url, timeoutMs: 30_000 })).der;
+const timestampWith = (url: string) => async (signature: Uint8Array, hash: pki.HashAlgorithm) =>
+  (await pki.requestTimestamp(signature, hash, { url, timeoutMs: 30_000 })).der;
 
-async function signed(signer: envelope.Signer, timestamp?: (signature: Uint8Array) => Promise<Uint8Array>): Promise<Uint8Array> {
-  return (await envelope.signEnvelope({ mediaType: envelope.MEDIA_TYPE_JWS, signer, targetArtifact, ...(timestamp ? { timestamp } : {}) })).bytes;
+async function signed(
+  signer: envelope.Signer,
+  timestamp?: (signature: Uint8Array) => Promise<Uint8Array>,
+): Promise<Uint8Array> {
+  return (
+    await envelope.signEnvelope({
+      mediaType: envelope.MEDIA_TYPE_JWS,
+      signer,
+      targetArtifact,
+      ...(timestamp ? { timestamp } : {}),
+    })
+  ).bytes;
 }
 
-async function outcome(bytes: Uint8Array, options: Parameters<typeof verifySignatureEnvelope>[2]): Promise<VerificationResult> {
+async function outcome(
+  bytes: Uint8Array,
+  options: Parameters<typeof verifySignatureEnvelope>[2],
+): Promise<VerificationResult> {
   try {
     return await verifySignatureEnvelope(bytes, envelope.MEDIA_TYPE_JWS, options);
   } catch (error) {
@@ -39,13 +57,21 @@ describe('authentic timestamps from the live TSA (TP-14, VER-6, TSA-3)', async (
   const tsaRoot = await text(s.tsa.root.cert);
   // A one-day certificate: verifying two days later, only a timestamp keeps the signature valid.
   // notBefore a minute back: the timestamp range (genTime ± accuracy) must fit inside the validity (TSA-4).
-  const shortLived = await selfSignedSigner(pki.Certificate.fromDer, { name: 'short-lived.example', keySpec: 'EC-256', validityDays: 1, notBefore: new Date(Date.now() - 60_000) });
+  const shortLived = await selfSignedSigner(pki.Certificate.fromDer, {
+    name: 'short-lived.example',
+    keySpec: 'EC-256',
+    validityDays: 1,
+    notBefore: new Date(Date.now() - 60_000),
+  });
   const signer = envelope.signerFromCryptoKey(shortLived.privateKey, [shortLived.certificate]);
   const hash = pki.algorithmSuiteOf(signer.keySpec).hash;
   const withToken = await signed(signer, (sig) => timestampWith(servers.tsa.routes.good)(sig, hash));
   const withoutToken = await signed(signer);
   const trustStore = new policy.MemoryTrustStore({ 'ca:acme': [shortLived.certificate], 'tsa:tsa': tsaRoot });
-  const statement = (verifyTimestamp: 'always' | 'afterCertExpiry', stores = ['ca:acme', 'tsa:tsa']): policy.TrustPolicyStatement => ({
+  const statement = (
+    verifyTimestamp: 'always' | 'afterCertExpiry',
+    stores = ['ca:acme', 'tsa:tsa'],
+  ): policy.TrustPolicyStatement => ({
     name: 'timestamped',
     registryScopes: ['*'],
     signatureVerification: { level: 'strict', verifyTimestamp },
@@ -86,7 +112,16 @@ describe('authentic timestamps from the live TSA (TP-14, VER-6, TSA-3)', async (
   });
 
   it('TSA-3: a token over other bytes fails the authentic timestamp', async () => {
-    const mismatched = await signed(signer, async () => (await pki.requestTimestamp(new TextEncoder().encode('other'), hash, { url: servers.tsa.routes.good, timeoutMs: 30_000 })).der);
+    const mismatched = await signed(
+      signer,
+      async () =>
+        (
+          await pki.requestTimestamp(new TextEncoder().encode('other'), hash, {
+            url: servers.tsa.routes.good,
+            timeoutMs: 30_000,
+          })
+        ).der,
+    );
     const result = await outcome(mismatched, { statement: statement('always'), trustStore, now: later });
     expect(result.checks.authenticTimestamp.outcome).toBe('failed-enforced');
     expect(result.checks.authenticTimestamp.error?.code).toBe('ERR_TIMESTAMP_INVALID');
@@ -123,7 +158,11 @@ describe('revocation from the live OCSP responder and CRL server under each leve
   ] as const) {
     for (const level of ['strict', 'permissive', 'audit'] as const) {
       it(`VER-7 REV-1 TP-11: ${leaf} (${status}) at ${level} is ${expected[level]}`, async () => {
-        const result = await outcome(await envelopeFor(leaf), { statement: statement(level), trustStore, target: targetArtifact });
+        const result = await outcome(await envelopeFor(leaf), {
+          statement: statement(level),
+          trustStore,
+          target: targetArtifact,
+        });
         expect(result.checks.revocation.outcome).toBe(expected[level]);
         expect(result.checks.revocation.error?.code).toBe(code);
         expect(result.revocation?.[0]?.status).toBe(status);
@@ -134,11 +173,19 @@ describe('revocation from the live OCSP responder and CRL server under each leve
 
   it('VER-7 REV-1: a good OCSP and a good CRL answer pass; revocation:skip does not ask at all', async () => {
     for (const leaf of ['ocsp-good', 'crl-good'] as const) {
-      const result = await outcome(await envelopeFor(leaf), { statement: statement('strict'), trustStore, target: targetArtifact });
+      const result = await outcome(await envelopeFor(leaf), {
+        statement: statement('strict'),
+        trustStore,
+        target: targetArtifact,
+      });
       expect(result.checks.revocation.outcome, result.checks.revocation.error?.message).toBe('passed');
       expect(result.revocation?.map((r) => r.status)).toEqual(['ok', 'ok']);
     }
-    const skipped = await outcome(await envelopeFor('ocsp-revoked'), { statement: statement('strict', { revocation: 'skip' }), trustStore, target: targetArtifact });
+    const skipped = await outcome(await envelopeFor('ocsp-revoked'), {
+      statement: statement('strict', { revocation: 'skip' }),
+      trustStore,
+      target: targetArtifact,
+    });
     expect(skipped.checks.revocation.outcome).toBe('skipped');
     expect(skipped.verified).toBe(true);
   });

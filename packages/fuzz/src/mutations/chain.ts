@@ -8,7 +8,7 @@
  * what was signed with.
  */
 import type { Rng } from '../types.js';
-import { cloneDer, encodeDer, mutateDerTree, parseDer, type DerNode } from './der.js';
+import { cloneDer, type DerNode, encodeDer, mutateDerTree, parseDer } from './der.js';
 
 export interface MutatedChain {
   chain: Uint8Array[];
@@ -43,7 +43,13 @@ function reencodeOuter(rng: Rng, der: Uint8Array): { der: Uint8Array; what: stri
       return { der: encodeDer(cert), what: 'algorithm-identifier-null-appended' };
     case 2: {
       const length = encodeDer(tbs).length + encodeDer(algorithm).length + encodeDer(signatureValue).length;
-      cert.rawLength = Uint8Array.of(0x84, (length >>> 24) & 0xff, (length >>> 16) & 0xff, (length >>> 8) & 0xff, length & 0xff);
+      cert.rawLength = Uint8Array.of(
+        0x84,
+        (length >>> 24) & 0xff,
+        (length >>> 16) & 0xff,
+        (length >>> 8) & 0xff,
+        length & 0xff,
+      );
       return { der: encodeDer(cert), what: 'certificate-long-form-length' };
     }
     case 3:

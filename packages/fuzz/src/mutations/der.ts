@@ -45,7 +45,13 @@ function readLength(bytes: Uint8Array, offset: number, strict: boolean): { lengt
   return { length, next: offset + 1 + n };
 }
 
-function parseAt(bytes: Uint8Array, offset: number, end: number, depth: number, strict = false): { node: DerNode; next: number } {
+function parseAt(
+  bytes: Uint8Array,
+  offset: number,
+  end: number,
+  depth: number,
+  strict = false,
+): { node: DerNode; next: number } {
   if (depth > MAX_DEPTH) throw new DerTreeError('too deep');
   const tag = bytes[offset];
   if (tag === undefined || offset >= end) throw new DerTreeError('truncated tag');
@@ -139,7 +145,8 @@ export function mutateDerTree(rng: Rng, root: DerNode): string {
   const nodes = allNodes(root);
   const { node, path } = rng.pick(nodes);
   const where = path.length ? path.join('.') : 'root';
-  const bodyLength = () => (node.children ? node.children.reduce((n, c) => n + encodeDer(c).length, 0) : (node.value?.length ?? 0));
+  const bodyLength = () =>
+    node.children ? node.children.reduce((n, c) => n + encodeDer(c).length, 0) : (node.value?.length ?? 0);
   switch (rng.int(10)) {
     case 0: {
       // Non-minimal long form: the same length in more octets (DER forbids it; BER allows it).
@@ -152,7 +159,13 @@ export function mutateDerTree(rng: Rng, root: DerNode): string {
     }
     case 1: {
       const huge = rng.pick([0x7fffffff, 0xffffffff, bodyLength() + 1, 0x1000000]);
-      node.rawLength = Uint8Array.of(0x84, (huge >>> 24) & 0xff, (huge >>> 16) & 0xff, (huge >>> 8) & 0xff, huge & 0xff);
+      node.rawLength = Uint8Array.of(
+        0x84,
+        (huge >>> 24) & 0xff,
+        (huge >>> 16) & 0xff,
+        (huge >>> 8) & 0xff,
+        huge & 0xff,
+      );
       return `der-huge-length(${huge})@${where}`;
     }
     case 2:
@@ -163,7 +176,19 @@ export function mutateDerTree(rng: Rng, root: DerNode): string {
       node.rawLength = Uint8Array.of(0x80);
       return `der-indefinite-length-primitive@${where}`;
     case 3: {
-      const to = rng.pick([TAG.SEQUENCE, TAG.SET, TAG.OCTET_STRING, TAG.INTEGER, 0xa0, 0xa3, 0x80, 0x0c, 0x13, 0x17, 0x18]);
+      const to = rng.pick([
+        TAG.SEQUENCE,
+        TAG.SET,
+        TAG.OCTET_STRING,
+        TAG.INTEGER,
+        0xa0,
+        0xa3,
+        0x80,
+        0x0c,
+        0x13,
+        0x17,
+        0x18,
+      ]);
       const from = node.tag;
       node.tag = node.children ? to | 0x20 : to & ~0x20;
       return `der-tag 0x${from.toString(16)}->0x${node.tag.toString(16)}@${where}`;

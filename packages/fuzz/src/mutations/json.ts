@@ -50,7 +50,8 @@ export function stripJsonWhitespace(text: string): string {
 }
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Json =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** An allowed difference: the member at `path` may hold any value `accepts` returns true for. */
 export interface Allowance {
@@ -65,7 +66,11 @@ export interface Allowance {
  * allowances; returns the reasons that applied ('' when only whitespace
  * differs), or undefined when not equivalent.
  */
-export function jsonEquivalence(mutated: string, original: string, allowances: readonly Allowance[] = []): string[] | undefined {
+export function jsonEquivalence(
+  mutated: string,
+  original: string,
+  allowances: readonly Allowance[] = [],
+): string[] | undefined {
   const parsed = strictParse(mutated);
   const base = strictParse(original);
   if (!isObject(parsed) || !isObject(base)) return undefined;
@@ -100,7 +105,14 @@ export function rfc3339Instant(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
   const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/.exec(value);
   if (!m) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
   if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return undefined;
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);

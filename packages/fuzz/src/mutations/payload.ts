@@ -6,7 +6,7 @@
  */
 import type { Rng } from '../types.js';
 import { mutateBytes } from './bytes.js';
-import { duplicateMember, jsonEquivalence, strictText, utf8, type Allowance } from './json.js';
+import { type Allowance, duplicateMember, jsonEquivalence, strictText, utf8 } from './json.js';
 
 export interface PayloadEdit {
   bytes: Uint8Array;
@@ -26,7 +26,11 @@ export const PAYLOAD_ALLOWANCES: readonly Allowance[] = [
 
 export function editPayload(rng: Rng, original: string): PayloadEdit {
   const size = /"size":(\d+)/.exec(original)![1]!;
-  const text = (t: string, mutation: string, acceptable?: string): PayloadEdit => ({ bytes: utf8.encode(t), mutation: `payload ${mutation}`, ...(acceptable ? { acceptable } : {}) });
+  const text = (t: string, mutation: string, acceptable?: string): PayloadEdit => ({
+    bytes: utf8.encode(t),
+    mutation: `payload ${mutation}`,
+    ...(acceptable ? { acceptable } : {}),
+  });
   switch (rng.int(14)) {
     case 0:
       return text(original.replace(`"size":${size}`, `"size":${size}.0e0`), 'size as 512.0e0 form');
@@ -39,13 +43,33 @@ export function editPayload(rng: Rng, original: string): PayloadEdit {
     case 4:
       return text(`\uFEFF${original}`, 'BOM prefix');
     case 5:
-      return text(duplicateMember(original, 'targetArtifact', '{"digest":"sha256:' + '0'.repeat(64) + '","mediaType":"x","size":1}'), 'duplicate targetArtifact');
+      return text(
+        duplicateMember(
+          original,
+          'targetArtifact',
+          '{"digest":"sha256:' + '0'.repeat(64) + '","mediaType":"x","size":1}',
+        ),
+        'duplicate targetArtifact',
+      );
     case 6:
-      return text(original.replace(/"digest":"sha256:([0-9a-f]{2})/, (_, h: string) => `"digest":"sha256:${h === '00' ? '11' : '00'}`), 'digest changed');
+      return text(
+        original.replace(
+          /"digest":"sha256:([0-9a-f]{2})/,
+          (_, h: string) => `"digest":"sha256:${h === '00' ? '11' : '00'}`,
+        ),
+        'digest changed',
+      );
     case 7:
-      return text(original.replace(/"digest":"sha256:([0-9a-f]+)"/, (_, h: string) => `"digest":"sha256:${h.toUpperCase()}"`), 'digest upper-case hex');
+      return text(
+        original.replace(/"digest":"sha256:([0-9a-f]+)"/, (_, h: string) => `"digest":"sha256:${h.toUpperCase()}"`),
+        'digest upper-case hex',
+      );
     case 8:
-      return text(original.replace('"mediaType":"', '"mediaType":"application/x-other+'), 'mediaType changed', PAYLOAD_ALLOWANCES[0]!.reason);
+      return text(
+        original.replace('"mediaType":"', '"mediaType":"application/x-other+'),
+        'mediaType changed',
+        PAYLOAD_ALLOWANCES[0]!.reason,
+      );
     case 9:
       return text(original.replace('{"targetArtifact"', '{"extra":1,"targetArtifact"'), 'unknown top-level member');
     case 10:
@@ -61,7 +85,9 @@ export function editPayload(rng: Rng, original: string): PayloadEdit {
       return {
         bytes: mutated.bytes,
         mutation: `payload ${mutated.mutation}`,
-        ...(reasons ? { acceptable: reasons.length ? reasons.join('; ') : 'the payload JSON is the same up to whitespace' } : {}),
+        ...(reasons
+          ? { acceptable: reasons.length ? reasons.join('; ') : 'the payload JSON is the same up to whitespace' }
+          : {}),
       };
     }
   }

@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { decodePem, type HashAlgorithm } from '@x/notary-pki';
 import { digest } from '../../../pki/src/digest.js';
-import { encodeDer, type DerNode } from './der.js';
+import { type DerNode, encodeDer } from './der.js';
 
 export interface DerSigner {
   key: CryptoKey;
@@ -17,8 +17,12 @@ export interface DerSigner {
 /** Imports a PKCS#8 PEM key of the loopback PKI (EC P-256 or RSA, SHA-256 as openssl signs with there). */
 export async function importPkcs8(path: string, kind: 'ec' | 'rsa'): Promise<DerSigner> {
   const der = decodePem(await readFile(path, 'utf8'))[0]!.bytes;
-  const algorithm = kind === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256' };
-  return { key: await crypto.subtle.importKey('pkcs8', der as Uint8Array<ArrayBuffer>, algorithm, false, ['sign']), kind };
+  const algorithm =
+    kind === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256' };
+  return {
+    key: await crypto.subtle.importKey('pkcs8', der as Uint8Array<ArrayBuffer>, algorithm, false, ['sign']),
+    kind,
+  };
 }
 
 function derInteger(raw: Uint8Array): DerNode {
@@ -31,7 +35,8 @@ function derInteger(raw: Uint8Array): DerNode {
 /** The signature over `tbs` as X.509 / CMS carry it: ECDSA as a DER Ecdsa-Sig-Value, RSA as is. */
 export async function signDer(signer: DerSigner, tbs: Uint8Array): Promise<Uint8Array> {
   const data = tbs as Uint8Array<ArrayBuffer>;
-  if (signer.kind === 'rsa') return new Uint8Array(await crypto.subtle.sign({ name: 'RSASSA-PKCS1-v1_5' }, signer.key, data));
+  if (signer.kind === 'rsa')
+    return new Uint8Array(await crypto.subtle.sign({ name: 'RSASSA-PKCS1-v1_5' }, signer.key, data));
   const raw = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, signer.key, data));
   const half = raw.length / 2;
   return encodeDer({ tag: 0x30, children: [derInteger(raw.subarray(0, half)), derInteger(raw.subarray(half))] });
@@ -47,13 +52,20 @@ export async function resignSigned(signer: DerSigner, signed: DerNode): Promise<
 
 /** A GeneralizedTime node (`YYYYMMDDHHMMSSZ`). */
 export function generalizedTime(date: Date): DerNode {
-  const text = date.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+  const text = date
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return { tag: 0x18, value: new TextEncoder().encode(text) };
 }
 
 /** A UTCTime node (`YYMMDDHHMMSSZ`). */
 export function utcTime(date: Date): DerNode {
-  const text = date.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z').slice(2);
+  const text = date
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .slice(2);
   return { tag: 0x17, value: new TextEncoder().encode(text) };
 }
 

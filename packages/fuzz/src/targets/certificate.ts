@@ -10,16 +10,16 @@
  * that every field can be re-encoded exactly (long-form lengths, leading
  * zeros, BOOLEAN 0x01, …) before the issuer signs it.
  */
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Certificate, validateCodeSigningChain } from '@x/notary-pki';
 import { concatBytes, encodeBase64, toHex } from '@x/notary-pki/foundation';
-import { digest } from '../../../pki/src/digest.js';
 // The DER writer is a fixture tool of pki's tests, not part of its API: bundled from source.
 import * as derWriter from '../../../pki/src/der-writer.js';
+import { digest } from '../../../pki/src/digest.js';
 import type { FuzzCase, FuzzTarget, Rng, Verdict } from '../types.js';
 
 /* ------------------------------------------------------------------------ */
@@ -29,7 +29,19 @@ import type { FuzzCase, FuzzTarget, Rng, Verdict } from '../types.js';
 const concat = concatBytes;
 const bytes = (...values: number[]): Uint8Array => new Uint8Array(values);
 
-const { element: tlv, sequence: seq, set, oid, integer, unsignedInteger, text, longForm, NULL, TRUE, FALSE } = derWriter;
+const {
+  element: tlv,
+  sequence: seq,
+  set,
+  oid,
+  integer,
+  unsignedInteger,
+  text,
+  longForm,
+  NULL,
+  TRUE,
+  FALSE,
+} = derWriter;
 function headerOf(element: Uint8Array): { header: number; length: number } {
   const first = element[1]!;
   if (first < 0x80) return { header: 2, length: first };
@@ -59,7 +71,11 @@ function childrenOf(element: Uint8Array): Uint8Array[] {
 const utcTime = (value: string): Uint8Array => text(0x17, value);
 const generalizedTime = (value: string): Uint8Array => text(0x18, value);
 const extension = (id: string, critical: boolean | Uint8Array | undefined, value: Uint8Array): Uint8Array =>
-  seq(oid(id), ...(critical === undefined || critical === false ? [] : [critical === true ? TRUE : critical]), tlv(0x04, value));
+  seq(
+    oid(id),
+    ...(critical === undefined || critical === false ? [] : [critical === true ? TRUE : critical]),
+    tlv(0x04, value),
+  );
 
 /* ------------------------------------------------------------------------ */
 /* Chains                                                                    */
@@ -130,39 +146,60 @@ const buildTbs = (m: Model): Uint8Array =>
   );
 
 async function signBytes(signer: Signer, data: Uint8Array): Promise<Uint8Array> {
-  const signature = new Uint8Array(await crypto.subtle.sign(signer.algorithm, signer.key, data as Uint8Array<ArrayBuffer>));
+  const signature = new Uint8Array(
+    await crypto.subtle.sign(signer.algorithm, signer.key, data as Uint8Array<ArrayBuffer>),
+  );
   if (signer.ecHalf === 0) return signature;
   return seq(unsignedInteger(signature.subarray(0, signer.ecHalf)), unsignedInteger(signature.subarray(signer.ecHalf)));
 }
 
-const assemble = (tbs: Uint8Array, algorithmId: Uint8Array, signature: Uint8Array): Uint8Array => seq(tbs, algorithmId, tlv(0x03, bytes(0), signature));
+const assemble = (tbs: Uint8Array, algorithmId: Uint8Array, signature: Uint8Array): Uint8Array =>
+  seq(tbs, algorithmId, tlv(0x03, bytes(0), signature));
 
 async function sign(tbs: Uint8Array, issuer: Signer, outerAlgorithm = issuer.algorithmId): Promise<Uint8Array> {
   return assemble(tbs, outerAlgorithm, await signBytes(issuer, tbs));
 }
 
 function name(cn: string): Uint8Array {
-  return seq(set(seq(oid('2.5.4.6'), text(0x13, 'US'))), set(seq(oid('2.5.4.10'), text(0x0c, 'Notary Fuzz'))), set(seq(oid('2.5.4.3'), text(0x0c, cn))));
+  return seq(
+    set(seq(oid('2.5.4.6'), text(0x13, 'US'))),
+    set(seq(oid('2.5.4.10'), text(0x0c, 'Notary Fuzz'))),
+    set(seq(oid('2.5.4.3'), text(0x0c, cn))),
+  );
 }
 
 async function makeSigner(kind: 'rsa' | 'p256' | 'p384'): Promise<{ signer: Signer; spki: Uint8Array }> {
   if (kind === 'rsa') {
-    const params: RsaHashedKeyGenParams = { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: bytes(1, 0, 1) as Uint8Array<ArrayBuffer>, hash: 'SHA-256' };
-    const pair = (await crypto.subtle.generateKey(
-      params,
-      true,
-      ['sign', 'verify'],
-    )) as CryptoKeyPair;
+    const params: RsaHashedKeyGenParams = {
+      name: 'RSASSA-PKCS1-v1_5',
+      modulusLength: 2048,
+      publicExponent: bytes(1, 0, 1) as Uint8Array<ArrayBuffer>,
+      hash: 'SHA-256',
+    };
+    const pair = (await crypto.subtle.generateKey(params, true, ['sign', 'verify'])) as CryptoKeyPair;
     return {
-      signer: { key: pair.privateKey, algorithm: { name: 'RSASSA-PKCS1-v1_5' }, algorithmId: seq(oid(OIDS.sha256WithRSA), NULL), ecHalf: 0 },
+      signer: {
+        key: pair.privateKey,
+        algorithm: { name: 'RSASSA-PKCS1-v1_5' },
+        algorithmId: seq(oid(OIDS.sha256WithRSA), NULL),
+        ecHalf: 0,
+      },
       spki: new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey)),
     };
   }
   const curve = kind === 'p256' ? 'P-256' : 'P-384';
   const hash = kind === 'p256' ? 'SHA-256' : 'SHA-384';
-  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: curve }, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: curve }, true, [
+    'sign',
+    'verify',
+  ])) as CryptoKeyPair;
   return {
-    signer: { key: pair.privateKey, algorithm: { name: 'ECDSA', hash }, algorithmId: seq(oid(kind === 'p256' ? OIDS.ecdsaSha256 : OIDS.ecdsaSha384)), ecHalf: kind === 'p256' ? 32 : 48 },
+    signer: {
+      key: pair.privateKey,
+      algorithm: { name: 'ECDSA', hash },
+      algorithmId: seq(oid(kind === 'p256' ? OIDS.ecdsaSha256 : OIDS.ecdsaSha384)),
+      ecHalf: kind === 'p256' ? 32 : 48,
+    },
     spki: new Uint8Array(await crypto.subtle.exportKey('spki', pair.publicKey)),
   };
 }
@@ -212,22 +249,34 @@ async function makeChain(chain: ChainName, serialBase: number): Promise<Member[]
 /* Mutations                                                                 */
 /* ------------------------------------------------------------------------ */
 
-const mapExtension = (m: Model, id: string, value: (old: Uint8Array) => Uint8Array, critical?: boolean | Uint8Array): void => {
+const mapExtension = (
+  m: Model,
+  id: string,
+  value: (old: Uint8Array) => Uint8Array,
+  critical?: boolean | Uint8Array,
+): void => {
   const encoded = oid(id);
-  const index = (m.extensions ?? []).findIndex((e) => childrenOf(e)[0]!.every((b, i) => b === encoded[i]) && childrenOf(e)[0]!.length === encoded.length);
+  const index = (m.extensions ?? []).findIndex(
+    (e) => childrenOf(e)[0]!.every((b, i) => b === encoded[i]) && childrenOf(e)[0]!.length === encoded.length,
+  );
   const old = index >= 0 ? contentOf(childrenOf(m.extensions![index]!).at(-1)!) : new Uint8Array(0);
   const replacement = extension(id, critical, value(old));
   if (!m.extensions) m.extensions = [];
   if (index >= 0) m.extensions[index] = replacement;
   else m.extensions.push(replacement);
 };
-const bc = (...items: Uint8Array[]) => (m: Model) => mapExtension(m, OIDS.basicConstraints, () => seq(...items), true);
+const bc =
+  (...items: Uint8Array[]) =>
+  (m: Model) =>
+    mapExtension(m, OIDS.basicConstraints, () => seq(...items), true);
 const attribute = (tag: number, value: Uint8Array) => (m: Model) => {
   m.subject = seq(set(seq(oid('2.5.4.3'), tlv(tag, value))));
 };
-const validity = (notBefore: Uint8Array, notAfter = generalizedTime('20991231235959Z')) => (m: Model) => {
-  m.validity = seq(notBefore, notAfter);
-};
+const validity =
+  (notBefore: Uint8Array, notAfter = generalizedTime('20991231235959Z')) =>
+  (m: Model) => {
+    m.validity = seq(notBefore, notAfter);
+  };
 
 /** Structural edits, each re-signed by the issuer so that it reaches field parsing. */
 const EDITS: Record<string, (m: Model, rng: Rng) => void> = {
@@ -283,17 +332,24 @@ const EDITS: Record<string, (m: Model, rng: Rng) => void> = {
     m.version = tlv(0xa0, bytes(0x02, 0x02, 0x00, 0x02));
   },
   // keyUsage.
-  'keyUsage keyCertSign only in padding bits': (m) => mapExtension(m, OIDS.keyUsage, () => tlv(0x03, bytes(3, 0x84)), true),
+  'keyUsage keyCertSign only in padding bits': (m) =>
+    mapExtension(m, OIDS.keyUsage, () => tlv(0x03, bytes(3, 0x84)), true),
   'keyUsage 8 unused bits': (m) => mapExtension(m, OIDS.keyUsage, () => tlv(0x03, bytes(8, 0x00)), true),
   'keyUsage empty BIT STRING': (m) => mapExtension(m, OIDS.keyUsage, () => tlv(0x03, bytes(0)), true),
   'keyUsage decipherOnly (bit 8)': (m) => mapExtension(m, OIDS.keyUsage, () => tlv(0x03, bytes(7, 0x80, 0x80)), true),
-  'keyUsage trailing byte': (m) => mapExtension(m, OIDS.keyUsage, () => concat(tlv(0x03, bytes(7, 0x80)), bytes(0)), true),
+  'keyUsage trailing byte': (m) =>
+    mapExtension(m, OIDS.keyUsage, () => concat(tlv(0x03, bytes(7, 0x80)), bytes(0)), true),
   // EKU.
   'eku empty': (m) => mapExtension(m, OIDS.extKeyUsage, () => seq()),
-  'eku non-minimal arc': (m) => mapExtension(m, OIDS.extKeyUsage, () => seq(tlv(0x06, bytes(0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x80, 0x03)))),
-  'eku arc 2^31': (m) => mapExtension(m, OIDS.extKeyUsage, () => seq(tlv(0x06, bytes(0x2b, 0x88, 0x80, 0x80, 0x80, 0x00)))),
+  'eku non-minimal arc': (m) =>
+    mapExtension(m, OIDS.extKeyUsage, () =>
+      seq(tlv(0x06, bytes(0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x80, 0x03))),
+    ),
+  'eku arc 2^31': (m) =>
+    mapExtension(m, OIDS.extKeyUsage, () => seq(tlv(0x06, bytes(0x2b, 0x88, 0x80, 0x80, 0x80, 0x00)))),
   'eku not an OID': (m) => mapExtension(m, OIDS.extKeyUsage, () => seq(NULL)),
-  'eku timeStamping and any': (m) => mapExtension(m, OIDS.extKeyUsage, () => seq(oid('1.3.6.1.5.5.7.3.8'), oid('2.5.29.37.0'), oid('1.2.3.4'))),
+  'eku timeStamping and any': (m) =>
+    mapExtension(m, OIDS.extKeyUsage, () => seq(oid('1.3.6.1.5.5.7.3.8'), oid('2.5.29.37.0'), oid('1.2.3.4'))),
   // Serial numbers.
   'serial leading zero': (m) => {
     m.serial = tlv(0x02, bytes(0x00, 0x12, 0x34));
@@ -327,7 +383,10 @@ const EDITS: Record<string, (m: Model, rng: Rng) => void> = {
   'UniversalString value': attribute(0x1c, bytes(0, 0, 0, 0x41)),
   'INTEGER attribute value': attribute(0x02, bytes(5)),
   'unknown attribute type': (m) => {
-    m.subject = seq(set(seq(oid('1.2.840.113549.1.9.1'), text(0x16, 'a@b.c'))), set(seq(oid('2.5.4.3'), text(0x0c, 'cn'))));
+    m.subject = seq(
+      set(seq(oid('1.2.840.113549.1.9.1'), text(0x16, 'a@b.c'))),
+      set(seq(oid('2.5.4.3'), text(0x0c, 'cn'))),
+    );
   },
   'attribute type non-minimal arc': (m) => {
     m.subject = seq(set(seq(tlv(0x06, bytes(0x55, 0x04, 0x80, 0x03)), text(0x0c, 'cn'))));
@@ -465,7 +524,11 @@ const UNSIGNED: Record<string, (der: Uint8Array, member: Member, rng: Rng) => Ui
 
 /** The ECDSA signature value re-encoded (finding 3: SEQUENCE length one short, leading 00 on r, long form, negative r). */
 function ecdsaReencodings(): Record<string, (der: Uint8Array, member: Member) => Uint8Array | undefined> {
-  const withSignature = (der: Uint8Array, member: Member, rewrite: (sig: Uint8Array) => Uint8Array | undefined): Uint8Array | undefined => {
+  const withSignature = (
+    der: Uint8Array,
+    member: Member,
+    rewrite: (sig: Uint8Array) => Uint8Array | undefined,
+  ): Uint8Array | undefined => {
     if (member.issuer.ecHalf === 0) return undefined;
     const [tbs, ai, bitString] = childrenOf(der);
     const sig = contentOf(bitString!).subarray(1);
@@ -474,8 +537,10 @@ function ecdsaReencodings(): Record<string, (der: Uint8Array, member: Member) =>
   };
   const rs = (sig: Uint8Array): [Uint8Array, Uint8Array] => childrenOf(sig) as [Uint8Array, Uint8Array];
   return {
-    'ecdsa SEQUENCE length one short': (der, m) => withSignature(der, m, (sig) => concat(bytes(0x30, sig[1]! - 1), sig.subarray(2))),
-    'ecdsa SEQUENCE length one long + pad': (der, m) => withSignature(der, m, (sig) => concat(bytes(0x30, sig[1]! + 1), sig.subarray(2), bytes(0))),
+    'ecdsa SEQUENCE length one short': (der, m) =>
+      withSignature(der, m, (sig) => concat(bytes(0x30, sig[1]! - 1), sig.subarray(2))),
+    'ecdsa SEQUENCE length one long + pad': (der, m) =>
+      withSignature(der, m, (sig) => concat(bytes(0x30, sig[1]! + 1), sig.subarray(2), bytes(0))),
     'ecdsa leading 00 on r': (der, m) =>
       withSignature(der, m, (sig) => {
         const [r, s] = rs(sig);
@@ -558,7 +623,12 @@ export function buildGoOracle(): string {
   const out = join(cache, 'x509oracle');
   const build = spawnSync('go', ['build', '-o', out, ORACLE_SOURCE], {
     encoding: 'utf8',
-    env: { ...process.env, GO111MODULE: 'off', GOCACHE: process.env.GOCACHE ?? join(cache, 'gocache'), HOME: process.env.HOME ?? cache },
+    env: {
+      ...process.env,
+      GO111MODULE: 'off',
+      GOCACHE: process.env.GOCACHE ?? join(cache, 'gocache'),
+      HOME: process.env.HOME ?? cache,
+    },
   });
   if (build.status !== 0 || !existsSync(out)) throw new Error(`go build of the x509 oracle failed: ${build.stderr}`);
   return out;
@@ -640,7 +710,17 @@ function parseOurs(der: Uint8Array): Ours {
   }
 }
 
-const KEY_USAGE_ORDER = ['digitalSignature', 'nonRepudiation', 'keyEncipherment', 'dataEncipherment', 'keyAgreement', 'keyCertSign', 'cRLSign', 'encipherOnly', 'decipherOnly'];
+const KEY_USAGE_ORDER = [
+  'digitalSignature',
+  'nonRepudiation',
+  'keyEncipherment',
+  'dataEncipherment',
+  'keyAgreement',
+  'keyCertSign',
+  'cRLSign',
+  'encipherOnly',
+  'decipherOnly',
+];
 
 /** Our parsed fields in the oracle's form. */
 export function fieldsOf(cert: Certificate): Omit<GoResult, 'ok' | 'error' | 'goVersion'> {
@@ -675,17 +755,22 @@ export const DELIBERATE = {
     '[impl:trailing] der.ts: trailing elements that Go skips inside a SEQUENCE (after the signature, in Validity, AlgorithmIdentifier, SPKI, Extension, extension values, after the extensions) are refused: DER (X.690 §10) and RFC 5280 §4.1 define none',
   extVersion:
     '[impl:ext-version] RFC 5280 §4.1.2.9: extensions (or other fields after the key) in a v1/v2 certificate are refused; Go ignores them (issue 12 finding 5)',
-  timeZulu: '[impl:time-zulu] RFC 5280 §4.1.2.5.1–2: times must be Zulu with seconds; Go also accepts ±hhmm offsets and UTCTime without seconds',
+  timeZulu:
+    '[impl:time-zulu] RFC 5280 §4.1.2.5.1–2: times must be Zulu with seconds; Go also accepts ±hhmm offsets and UTCTime without seconds',
   unreadExtension:
     'known gap, laxer than Go: extensions the Notary rules never read (SAN, name constraints, certificate policies, policy mappings/constraints; CRL distribution points and AIA are read strictly only when revocation is checked) are not decoded when a certificate is parsed, while Go refuses a certificate whose such extension is malformed',
   oidArc:
     'X.690 §8.19.2: a non-minimal OID arc (leading 0x80) is refused, as current golang.org/x/crypto/cryptobyte refuses it; the cryptobyte vendored in the Go 1.19 oracle does not check it',
-  negativeSerial: 'oracle version: Go ≥ 1.23 (notation) refuses negative serial numbers (GODEBUG x509negativeserial); the Go 1.19 oracle accepts them',
-  bmpSurrogate: 'oracle version: Go ≥ 1.23 refuses BMPString surrogates and non-characters; the Go 1.19 oracle accepts them',
-  negativePathLen: 'oracle version: Go ≥ 1.23 reads pathLenConstraint as unsigned and refuses a negative one; Go 1.19 accepts it',
+  negativeSerial:
+    'oracle version: Go ≥ 1.23 (notation) refuses negative serial numbers (GODEBUG x509negativeserial); the Go 1.19 oracle accepts them',
+  bmpSurrogate:
+    'oracle version: Go ≥ 1.23 refuses BMPString surrogates and non-characters; the Go 1.19 oracle accepts them',
+  negativePathLen:
+    'oracle version: Go ≥ 1.23 reads pathLenConstraint as unsigned and refuses a negative one; Go 1.19 accepts it',
   nonStringAttribute:
     'oracle version: Go ≥ 1.21 reads any attribute value (readASN1Any) and skips non-strings of known types; the Go 1.19 oracle refuses the certificate ("unsupported string type")',
-  t61Latin1: 'oracle version: Go ≥ 1.21 reads T61String as Latin-1; Go 1.19 copies the bytes (invalid UTF-8 in its output)',
+  t61Latin1:
+    'oracle version: Go ≥ 1.21 reads T61String as Latin-1; Go 1.19 copies the bytes (invalid UTF-8 in its output)',
 } as const;
 
 function deliberateFor(ours: Ours, go: GoResult, detail: string, der: Uint8Array): string | undefined {
@@ -702,7 +787,11 @@ function deliberateFor(ours: Ours, go: GoResult, detail: string, der: Uint8Array
   }
   if (ours.ok && !go.ok) {
     if ((go.error ?? '').includes('unsupported string type')) return DELIBERATE.nonStringAttribute;
-    if (/subject alternative name|SAN |name constraint|NameConstraints|constraint value|certificate policies|CRL distribution point|authority info access|polic|inhibit/i.test(go.error ?? '')) {
+    if (
+      /subject alternative name|SAN |name constraint|NameConstraints|constraint value|certificate policies|CRL distribution point|authority info access|polic|inhibit/i.test(
+        go.error ?? '',
+      )
+    ) {
       return DELIBERATE.unreadExtension;
     }
     return undefined;
@@ -746,7 +835,9 @@ export interface CertificateRunStats {
 const OPENSSL_SAMPLE = 25;
 const OPENSSL_DISAGREEING = 12;
 
-export function createCertificateTarget(options: { openssl?: boolean } = {}): FuzzTarget & { stats: CertificateRunStats } {
+export function createCertificateTarget(
+  options: { openssl?: boolean } = {},
+): FuzzTarget & { stats: CertificateRunStats } {
   let members: Member[] = [];
   let oracle: GoOracle | undefined;
   const meta = new Map<string, CaseMeta>();
@@ -778,7 +869,11 @@ export function createCertificateTarget(options: { openssl?: boolean } = {}): Fu
     const where = `${member.chain}/${member.role}`;
     if (kind < 4) {
       const editName = rng.pick(editNames);
-      const model: Model = { ...member.model, tail: [...member.model.tail], extensions: member.model.extensions && [...member.model.extensions] };
+      const model: Model = {
+        ...member.model,
+        tail: [...member.model.tail],
+        extensions: member.model.extensions && [...member.model.extensions],
+      };
       EDITS[editName]!(model, rng);
       der = await resign(member, buildTbs(model), model.signature);
       mutation = `${where} re-signed: ${editName}`;
@@ -830,7 +925,9 @@ export function createCertificateTarget(options: { openssl?: boolean } = {}): Fu
   /** Our chain check (CERT rules with the signature check) with `cert` in `member`'s place. */
   async function chainVerifies(member: Member, cert: Certificate): Promise<boolean> {
     const chain = members.filter((m) => m.chain === member.chain);
-    const certs = ['leaf', 'intermediate', 'root'].map((role) => (role === member.role ? cert : Certificate.fromDer(chain.find((m) => m.role === role)!.der)));
+    const certs = ['leaf', 'intermediate', 'root'].map((role) =>
+      role === member.role ? cert : Certificate.fromDer(chain.find((m) => m.role === role)!.der),
+    );
     try {
       await validateCodeSigningChain(certs);
       return true;
@@ -839,7 +936,11 @@ export function createCertificateTarget(options: { openssl?: boolean } = {}): Fu
     }
   }
 
-  async function classify(fuzzCase: FuzzCase, go: GoResult, openssl: { ok: boolean; error: string } | undefined): Promise<Verdict> {
+  async function classify(
+    fuzzCase: FuzzCase,
+    go: GoResult,
+    openssl: { ok: boolean; error: string } | undefined,
+  ): Promise<Verdict> {
     stats.cases++;
     const ours = parseOurs(fuzzCase.bytes);
     if (openssl) {
@@ -847,7 +948,9 @@ export function createCertificateTarget(options: { openssl?: boolean } = {}): Fu
       else {
         stats.openssl.differFromGo++;
         if (stats.openssl.examples.length < 12) {
-          stats.openssl.examples.push(`${fuzzCase.mutation}: go ${go.ok ? 'accepts' : `rejects (${go.error})`}, openssl ${openssl.ok ? 'accepts' : `rejects (${openssl.error})`}`);
+          stats.openssl.examples.push(
+            `${fuzzCase.mutation}: go ${go.ok ? 'accepts' : `rejects (${go.error})`}, openssl ${openssl.ok ? 'accepts' : `rejects (${openssl.error})`}`,
+          );
         }
       }
     }
@@ -884,9 +987,13 @@ export function createCertificateTarget(options: { openssl?: boolean } = {}): Fu
       const changed = !sameBytes(fuzzCase.bytes, info.member.der);
       const verifies = await chainVerifies(info.member, ours.cert!);
       if (changed && !info.resigned && verifies) {
-        return { kind: 'accepted-must-reject', detail: `${fuzzCase.mutation}: the issuer never signed these bytes, yet the chain verifies` };
+        return {
+          kind: 'accepted-must-reject',
+          detail: `${fuzzCase.mutation}: the issuer never signed these bytes, yet the chain verifies`,
+        };
       }
-      if (!info.resigned && !changed) return { kind: 'accepted', reason: 'unchanged certificate (the mutation did not apply to this key type)' };
+      if (!info.resigned && !changed)
+        return { kind: 'accepted', reason: 'unchanged certificate (the mutation did not apply to this key type)' };
       return {
         kind: 'accepted',
         reason: info.resigned
@@ -914,10 +1021,14 @@ export function createCertificateTarget(options: { openssl?: boolean } = {}): Fu
         // openssl costs a process start per certificate (about 0.1 s), so it judges a
         // sample: every 25th case and every case where we and Go disagree.
         let disagreeing = 0;
-        const wanted = cases.map((c, i) => i % OPENSSL_SAMPLE === 0 || (parseOurs(c.bytes).ok !== go[i]!.ok && disagreeing++ < OPENSSL_DISAGREEING));
+        const wanted = cases.map(
+          (c, i) =>
+            i % OPENSSL_SAMPLE === 0 || (parseOurs(c.bytes).ok !== go[i]!.ok && disagreeing++ < OPENSSL_DISAGREEING),
+        );
         let next = 0;
         const worker = async (): Promise<void> => {
-          for (let i = next++; i < cases.length; i = next++) if (wanted[i]) openssl[i] = await opensslVerdict(cases[i]!.bytes);
+          for (let i = next++; i < cases.length; i = next++)
+            if (wanted[i]) openssl[i] = await opensslVerdict(cases[i]!.bytes);
         };
         await Promise.all([worker(), worker()]);
       }

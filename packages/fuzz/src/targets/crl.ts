@@ -58,11 +58,18 @@ export const crlTarget = revocationTarget({
       case 5:
         tbs.children = children.filter((c) => c.tag !== 0xa0);
         // REV-4 requires neither crlNumber nor FreshestCRL in a base CRL (the leaf has no FreshestCRL of its own).
-        edit = { mutation: 'crl extensions dropped (no crlNumber), re-signed', acceptable: 're-signed by the CA: a base CRL without crlNumber or FreshestCRL is valid (REV-4), and the leaf names no delta itself' };
+        edit = {
+          mutation: 'crl extensions dropped (no crlNumber), re-signed',
+          acceptable:
+            're-signed by the CA: a base CRL without crlNumber or FreshestCRL is valid (REV-4), and the leaf names no delta itself',
+        };
         break;
       case 6:
         if (revokedIndex >= 0) children[revokedIndex]!.children!.push(cloneDer(children[revokedIndex]!.children![0]!));
-        edit = { mutation: 'crl first entry duplicated, re-signed', acceptable: 're-signed by the CA: a repeated entry for another certificate says nothing about the leaf' };
+        edit = {
+          mutation: 'crl first entry duplicated, re-signed',
+          acceptable: 're-signed by the CA: a repeated entry for another certificate says nothing about the leaf',
+        };
         break;
       case 7: {
         const bits = crl.children![2]!;
@@ -74,7 +81,10 @@ export const crlTarget = revocationTarget({
         break;
       }
       default:
-        edit = { mutation: 'crl re-signed unchanged (control)', acceptable: 're-signed by the issuing CA with content unchanged' };
+        edit = {
+          mutation: 'crl re-signed unchanged (control)',
+          acceptable: 're-signed by the issuing CA with content unchanged',
+        };
     }
     if (sign) await resign(crl);
     return edit;

@@ -11,17 +11,36 @@
  * the edit is the signer's choice (named in the case), or the envelope is the
  * original up to JSON whitespace and an unsigned signingAgent.
  */
+
+import type { VerificationResult } from '@x/notary-core';
 import { encodeBase64, encodeBase64Url } from '@x/notary-pki/foundation';
 import { jwsSigningInput } from '../../../envelope/src/jws.js';
-import type { VerificationResult } from '@x/notary-core';
 import { classifyVerification } from '../classify.js';
-import { loadChain, MEDIA_TYPE_JWS, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification, type ChainFixture } from '../fixtures.js';
+import {
+  type BlobVerification,
+  type ChainFixture,
+  loadChain,
+  MEDIA_TYPE_JWS,
+  signFixture,
+  strictBlobPolicy,
+  trustStoreOf,
+  verifyEnvelope,
+} from '../fixtures.js';
 import { mutateBytes } from '../mutations/bytes.js';
 import { mutateChain, pemFlood } from '../mutations/chain.js';
-import { duplicateMember, jsonEquivalence, rfc3339Instant, strictParse, stripJsonWhitespace, strictText, utf8, type Allowance } from '../mutations/json.js';
-import { AGENT, isUnreadLabel, sameBase64Bytes } from '../unsigned-header.js';
+import {
+  type Allowance,
+  duplicateMember,
+  jsonEquivalence,
+  rfc3339Instant,
+  strictParse,
+  strictText,
+  stripJsonWhitespace,
+  utf8,
+} from '../mutations/json.js';
 import { editPayload } from '../mutations/payload.js';
 import type { FuzzCase, FuzzTarget, Rng } from '../types.js';
+import { AGENT, isUnreadLabel, sameBase64Bytes } from '../unsigned-header.js';
 
 const SCHEME = 'io.cncf.notary.signingScheme';
 const TIME = 'io.cncf.notary.signingTime';
@@ -51,27 +70,46 @@ interface Fixture {
 let fixture: Fixture | undefined;
 const facts = new WeakMap<FuzzCase, CaseFacts>();
 
-const fromB64url = (s: string) => new TextDecoder().decode(Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
+const fromB64url = (s: string) =>
+  new TextDecoder().decode(Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/')), (c) => c.charCodeAt(0)));
 
 /** What the unsigned parts may differ in, and why that is fine. */
 const ENVELOPE_ALLOWANCES: readonly Allowance[] = [
-  { path: ['header', AGENT], accepts: (v) => typeof v === 'string', reason: 'only the unprotected signingAgent changed: unsigned and informational' },
+  {
+    path: ['header', AGENT],
+    accepts: (v) => typeof v === 'string',
+    reason: 'only the unprotected signingAgent changed: unsigned and informational',
+  },
   {
     path: ['header', TIMESTAMP],
     accepts: (v) => typeof v === 'string',
-    reason: 'only the unprotected timestampSignature changed, and the policy has no tsa store, so it is not read (TP-14)',
+    reason:
+      'only the unprotected timestampSignature changed, and the policy has no tsa store, so it is not read (TP-14)',
   },
 ];
 
-async function resign(f: Fixture, protectedText: string, payload: Uint8Array, header = f.envelope.header): Promise<Uint8Array> {
+async function resign(
+  f: Fixture,
+  protectedText: string,
+  payload: Uint8Array,
+  header = f.envelope.header,
+): Promise<Uint8Array> {
   const protectedBytes = utf8.encode(protectedText);
   const signature = await f.chain.signer.sign(jwsSigningInput(protectedBytes, payload));
-  const envelope = { payload: encodeBase64Url(payload), protected: encodeBase64Url(protectedBytes), header, signature: encodeBase64Url(signature) };
+  const envelope = {
+    payload: encodeBase64Url(payload),
+    protected: encodeBase64Url(protectedBytes),
+    header,
+    signature: encodeBase64Url(signature),
+  };
   return utf8.encode(JSON.stringify(envelope));
 }
 
 /** A protected-header edit: the new header text, and when acceptance is fine, why. */
-function editProtected(rng: Rng, f: Fixture): { text: string; mutation: string; acceptable?: string; signingTime?: Date } {
+function editProtected(
+  rng: Rng,
+  f: Fixture,
+): { text: string; mutation: string; acceptable?: string; signingTime?: Date } {
   const header = JSON.parse(f.protectedText) as Record<string, unknown>;
   const crit = header.crit as string[];
   const edit = (name: string, change: (h: Record<string, unknown>) => void, acceptable?: string) => {
@@ -102,7 +140,10 @@ function editProtected(rng: Rng, f: Fixture): { text: string; mutation: string; 
     case 9:
       return edit('cty changed', (h) => (h.cty = 'application/json'));
     case 10:
-      return edit('signingScheme signingAuthority without authenticSigningTime', (h) => (h[SCHEME] = 'notary.x509.signingAuthority'));
+      return edit(
+        'signingScheme signingAuthority without authenticSigningTime',
+        (h) => (h[SCHEME] = 'notary.x509.signingAuthority'),
+      );
     case 11:
       return edit('signingScheme unknown', (h) => (h[SCHEME] = 'notary.x509.other'));
     case 12:
@@ -112,11 +153,25 @@ function editProtected(rng: Rng, f: Fixture): { text: string; mutation: string; 
     case 14: {
       const year = String(rng.int(100)).padStart(4, '0');
       const value = `${year}-06-15T12:00:00Z`;
-      return { ...edit(`signingTime year ${year}`, (h) => (h[TIME] = value), 'a signing time is the signer\'s claim, and any RFC 3339 instant is one (the verifier must report it exactly)'), signingTime: rfc3339Instant(value)! };
+      return {
+        ...edit(
+          `signingTime year ${year}`,
+          (h) => (h[TIME] = value),
+          "a signing time is the signer's claim, and any RFC 3339 instant is one (the verifier must report it exactly)",
+        ),
+        signingTime: rfc3339Instant(value)!,
+      };
     }
     case 15: {
       const value = '2001-02-03T04:05:06+07:00';
-      return { ...edit('signingTime with offset', (h) => (h[TIME] = value), 'a signing time is the signer\'s claim (RFC 3339 with an offset)'), signingTime: rfc3339Instant(value)! };
+      return {
+        ...edit(
+          'signingTime with offset',
+          (h) => (h[TIME] = value),
+          "a signing time is the signer's claim (RFC 3339 with an offset)",
+        ),
+        signingTime: rfc3339Instant(value)!,
+      };
     }
     case 16:
       return edit('expiry in the past', (h) => {
@@ -126,10 +181,14 @@ function editProtected(rng: Rng, f: Fixture): { text: string; mutation: string; 
     case 17:
       return edit('expiry not critical', (h) => (h[EXPIRY] = future));
     case 18:
-      return edit('expiry in the future, critical', (h) => {
-        h[EXPIRY] = future;
-        h.crit = [...crit, EXPIRY];
-      }, 'a future expiry listed in crit is the signer\'s choice (ATTR-7)');
+      return edit(
+        'expiry in the future, critical',
+        (h) => {
+          h[EXPIRY] = future;
+          h.crit = [...crit, EXPIRY];
+        },
+        "a future expiry listed in crit is the signer's choice (ATTR-7)",
+      );
     case 19:
       return edit('signingAgent in both headers', (h) => (h[AGENT] = 'notary-ts/0.1.0'));
     case 20:
@@ -137,17 +196,30 @@ function editProtected(rng: Rng, f: Fixture): { text: string; mutation: string; 
     case 21:
       return { text: `\uFEFF${f.protectedText}`, mutation: 'protected BOM prefix' };
     case 22:
-      return { text: JSON.stringify(header, null, 1), mutation: 'protected pretty-printed', acceptable: 'the protected header JSON is the same up to whitespace' };
+      return {
+        text: JSON.stringify(header, null, 1),
+        mutation: 'protected pretty-printed',
+        acceptable: 'the protected header JSON is the same up to whitespace',
+      };
     default: {
       const mutated = mutateBytes(rng, utf8.encode(f.protectedText));
       const text = strictText(mutated.bytes);
-      const timeAllowance: Allowance = { path: [TIME], accepts: (v) => rfc3339Instant(v) !== undefined, reason: 'only the signing time changed, to another RFC 3339 instant (the signer\'s claim)' };
+      const timeAllowance: Allowance = {
+        path: [TIME],
+        accepts: (v) => rfc3339Instant(v) !== undefined,
+        reason: "only the signing time changed, to another RFC 3339 instant (the signer's claim)",
+      };
       const reasons = text === undefined ? undefined : jsonEquivalence(text, f.protectedText, [timeAllowance]);
       const parsed = strictParse(text) as Record<string, unknown> | undefined;
       return {
         text: text ?? new TextDecoder().decode(mutated.bytes),
         mutation: `protected ${mutated.mutation}`,
-        ...(reasons ? { acceptable: reasons.join('; ') || 'the protected header JSON is the same up to whitespace', signingTime: rfc3339Instant(parsed?.[TIME])! } : {}),
+        ...(reasons
+          ? {
+              acceptable: reasons.join('; ') || 'the protected header JSON is the same up to whitespace',
+              signingTime: rfc3339Instant(parsed?.[TIME])!,
+            }
+          : {}),
       };
     }
   }
@@ -200,7 +272,10 @@ function editUnsigned(rng: Rng, f: Fixture): { bytes: Uint8Array; mutation: stri
       e.header[TIMESTAMP] = encodeBase64(rng.bytes(1 + rng.int(64)));
       return json('timestampSignature of random bytes');
     case 12:
-      return { bytes: utf8.encode(f.originalText.replace('"header":{', `"header":{"${AGENT}":"dup",`)), mutation: 'unsigned duplicate signingAgent' };
+      return {
+        bytes: utf8.encode(f.originalText.replace('"header":{', `"header":{"${AGENT}":"dup",`)),
+        mutation: 'unsigned duplicate signingAgent',
+      };
     default:
       delete e.header.x5c;
       return json('x5c missing');
@@ -216,7 +291,8 @@ export const jwsTarget: FuzzTarget = {
     const original = await signFixture(chain.signer, MEDIA_TYPE_JWS);
     const originalText = new TextDecoder().decode(original);
     const envelope = JSON.parse(originalText) as Fixture['envelope'];
-    if (JSON.stringify(envelope) !== originalText) throw new Error('the JWS fixture is not in JSON.stringify form; the equivalence judge assumes it');
+    if (JSON.stringify(envelope) !== originalText)
+      throw new Error('the JWS fixture is not in JSON.stringify form; the equivalence judge assumes it');
     fixture = {
       chain,
       stranger,
@@ -240,7 +316,12 @@ export const jwsTarget: FuzzTarget = {
     if (index % 500 === 499) {
       const e = structuredClone(f.envelope);
       e.header.x5c = [encodeBase64(pemFlood()), ...(e.header.x5c as string[]).slice(1)];
-      fuzzCase = { target: 'jws', id, mutation: 'unsigned x5c 0 a 768 KiB PEM flood', bytes: utf8.encode(JSON.stringify(e)) };
+      fuzzCase = {
+        target: 'jws',
+        id,
+        mutation: 'unsigned x5c 0 a 768 KiB PEM flood',
+        bytes: utf8.encode(JSON.stringify(e)),
+      };
     } else if (family < 30) {
       const m = mutateBytes(rng, f.original);
       fuzzCase = { target: 'jws', id, mutation: `bytes ${m.mutation}`, bytes: m.bytes };
@@ -255,15 +336,37 @@ export const jwsTarget: FuzzTarget = {
     } else if (family < 85) {
       const edit = editProtected(rng, f);
       const payload = utf8.encode(f.payloadText);
-      fuzzCase = { target: 'jws', id, mutation: `resigned ${edit.mutation}`, bytes: await resign(f, edit.text, payload) };
-      caseFacts = { resigned: { protectedText: edit.text, payload }, ...(edit.acceptable ? { acceptable: edit.acceptable } : {}), ...(edit.signingTime ? { signingTime: edit.signingTime } : {}) };
+      fuzzCase = {
+        target: 'jws',
+        id,
+        mutation: `resigned ${edit.mutation}`,
+        bytes: await resign(f, edit.text, payload),
+      };
+      caseFacts = {
+        resigned: { protectedText: edit.text, payload },
+        ...(edit.acceptable ? { acceptable: edit.acceptable } : {}),
+        ...(edit.signingTime ? { signingTime: edit.signingTime } : {}),
+      };
     } else if (family < 97) {
       const edit = editPayload(rng, f.payloadText);
-      fuzzCase = { target: 'jws', id, mutation: `resigned ${edit.mutation}`, bytes: await resign(f, f.protectedText, edit.bytes) };
-      caseFacts = { resigned: { protectedText: f.protectedText, payload: edit.bytes }, ...(edit.acceptable ? { acceptable: edit.acceptable } : {}) };
+      fuzzCase = {
+        target: 'jws',
+        id,
+        mutation: `resigned ${edit.mutation}`,
+        bytes: await resign(f, f.protectedText, edit.bytes),
+      };
+      caseFacts = {
+        resigned: { protectedText: f.protectedText, payload: edit.bytes },
+        ...(edit.acceptable ? { acceptable: edit.acceptable } : {}),
+      };
     } else {
       const payload = utf8.encode(f.payloadText);
-      fuzzCase = { target: 'jws', id, mutation: 'resigned unchanged (control)', bytes: await resign(f, f.protectedText, payload) };
+      fuzzCase = {
+        target: 'jws',
+        id,
+        mutation: 'resigned unchanged (control)',
+        bytes: await resign(f, f.protectedText, payload),
+      };
       caseFacts = { resigned: { protectedText: f.protectedText, payload } };
     }
     facts.set(fuzzCase, caseFacts);
@@ -285,7 +388,9 @@ function judge(f: Fixture, fuzzCase: FuzzCase, known: CaseFacts, result: Verific
   if (known.signingTime && result.signingTime?.getTime() !== known.signingTime.getTime()) return undefined;
   if (known.acceptable) return `re-signed with the leaf key: ${known.acceptable}`;
   if (known.resigned) {
-    const same = known.resigned.protectedText === f.protectedText && new TextDecoder().decode(known.resigned.payload) === f.payloadText;
+    const same =
+      known.resigned.protectedText === f.protectedText &&
+      new TextDecoder().decode(known.resigned.payload) === f.payloadText;
     return same ? 're-signed with the leaf key and content unchanged' : undefined;
   }
   const text = strictText(fuzzCase.bytes);
@@ -302,13 +407,23 @@ function unsignedHeaderOnly(f: Fixture, text: string): string | undefined {
   // No duplicate members, no escapes rewritten: the text is exactly its own parse, whitespace aside.
   if (!parsed || stripJsonWhitespace(text) !== JSON.stringify(parsed)) return undefined;
   const keys = Object.keys(parsed);
-  if (keys.length !== 4 || !['payload', 'protected', 'signature'].every((k) => parsed[k] === (f.envelope as Record<string, unknown>)[k])) return undefined;
+  if (
+    keys.length !== 4 ||
+    !['payload', 'protected', 'signature'].every((k) => parsed[k] === (f.envelope as Record<string, unknown>)[k])
+  )
+    return undefined;
   const header = parsed.header as Record<string, unknown>;
   if (typeof header !== 'object' || header === null || Array.isArray(header)) return undefined;
   const reasons = new Set<string>();
   const x5c = header.x5c;
-  if (!Array.isArray(x5c) || x5c.length !== f.chain.chainDer.length || !x5c.every((entry, i) => sameBase64Bytes(entry, f.chain.chainDer[i]!))) return undefined;
-  if (JSON.stringify(x5c) !== JSON.stringify(f.envelope.header.x5c)) reasons.add("x5c base64 differs only in padding bits, which Go's base64.StdEncoding ignores");
+  if (
+    !Array.isArray(x5c) ||
+    x5c.length !== f.chain.chainDer.length ||
+    !x5c.every((entry, i) => sameBase64Bytes(entry, f.chain.chainDer[i]!))
+  )
+    return undefined;
+  if (JSON.stringify(x5c) !== JSON.stringify(f.envelope.header.x5c))
+    reasons.add("x5c base64 differs only in padding bits, which Go's base64.StdEncoding ignores");
   for (const [key, value] of Object.entries(header)) {
     if (key === 'x5c') continue;
     if (key === AGENT) {

@@ -5,7 +5,7 @@
  * certificate it is about) and re-sign it with the delegated responder's key,
  * so only the verifier's reading stands between them and acceptance.
  */
-import { cloneDer, encodeDer, parseDer, type DerNode } from '../mutations/der.js';
+import { cloneDer, type DerNode, encodeDer, parseDer } from '../mutations/der.js';
 import { generalizedTime } from '../mutations/resign.js';
 import { childrenTagged, revocationTarget, type StructuredEdit } from './revocation-target.js';
 
@@ -68,7 +68,11 @@ export const ocspTarget = revocationTarget({
         const producedAt = tbs.children!.find((c) => c.tag === 0x18)!;
         Object.assign(producedAt, generalizedTime(new Date(now + 3 * DAY)));
         // notation-core-go (x/crypto/ocsp) judges freshness by thisUpdate/nextUpdate only; producedAt is not read (REV-3).
-        edit = { mutation: 'ocsp producedAt in the future, re-signed', acceptable: 're-signed by the responder: producedAt is not a freshness field (REV-3: nextUpdate decides), as in notation-core-go' };
+        edit = {
+          mutation: 'ocsp producedAt in the future, re-signed',
+          acceptable:
+            're-signed by the responder: producedAt is not a freshness field (REV-3: nextUpdate decides), as in notation-core-go',
+        };
         break;
       }
       case 7:
@@ -85,7 +89,11 @@ export const ocspTarget = revocationTarget({
         const responses = childrenTagged(tbs, 0x30)[0]!;
         responses.children!.push(cloneDer(single));
         // x/crypto/ocsp picks the single response whose serial matches the certificate; an identical copy says nothing new.
-        edit = { mutation: 'ocsp single response duplicated, re-signed', acceptable: 're-signed by the responder: an identical second answer for the same certificate, as x/crypto/ocsp reads it' };
+        edit = {
+          mutation: 'ocsp single response duplicated, re-signed',
+          acceptable:
+            're-signed by the responder: an identical second answer for the same certificate, as x/crypto/ocsp reads it',
+        };
         break;
       }
       case 10: {
@@ -98,7 +106,10 @@ export const ocspTarget = revocationTarget({
         break;
       }
       default:
-        edit = { mutation: 'ocsp re-signed unchanged (control)', acceptable: 're-signed by the responder with content unchanged' };
+        edit = {
+          mutation: 'ocsp re-signed unchanged (control)',
+          acceptable: 're-signed by the responder with content unchanged',
+        };
     }
     if (sign) await resign(basic);
     octets.value = encodeDer(basic);

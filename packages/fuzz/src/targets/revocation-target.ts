@@ -13,11 +13,24 @@ import { signerFromPrivateKey } from '@x/notary-envelope';
 import { bytesEqual } from '@x/notary-pki/foundation';
 import type { LeafFiles, PkiScenario } from '@x/notary-test-servers/pki/pki-scenario';
 import { classifyVerification } from '../classify.js';
-import { MEDIA_TYPE_JWS, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification } from '../fixtures.js';
+import {
+  type BlobVerification,
+  MEDIA_TYPE_JWS,
+  signFixture,
+  strictBlobPolicy,
+  trustStoreOf,
+  verifyEnvelope,
+} from '../fixtures.js';
+import {
+  type MutatingServer,
+  type Recording,
+  recordedFor,
+  recordingFetcher,
+  startMutatingServer,
+} from '../mutating-server.js';
 import { mutateBytes } from '../mutations/bytes.js';
-import { cloneDer, encodeDer, mutateDerTree, parseDer, type DerNode } from '../mutations/der.js';
-import { importPkcs8, resignSigned, type DerSigner } from '../mutations/resign.js';
-import { recordedFor, recordingFetcher, startMutatingServer, type MutatingServer, type Recording } from '../mutating-server.js';
+import { cloneDer, type DerNode, encodeDer, mutateDerTree, parseDer } from '../mutations/der.js';
+import { type DerSigner, importPkcs8, resignSigned } from '../mutations/resign.js';
 import type { FuzzCase, FuzzContext, FuzzTarget, Rng } from '../types.js';
 
 export interface StructuredEdit {
@@ -36,12 +49,25 @@ export interface RevocationTargetSpec {
   /** The key that signs the fuzzed structure in the loopback PKI. */
   signerOf(scenario: PkiScenario): { path: string; kind: 'ec' | 'rsa' };
   /** Edits the parsed original in place (and re-signs through `resign` when it wants a valid signature). */
-  edit(rng: Rng, tree: DerNode, tools: { resign: (signed: DerNode) => Promise<void>; scenario: PkiScenario; leaf: LeafFiles }): Promise<StructuredEdit>;
+  edit(
+    rng: Rng,
+    tree: DerNode,
+    tools: { resign: (signed: DerNode) => Promise<void>; scenario: PkiScenario; leaf: LeafFiles },
+  ): Promise<StructuredEdit>;
 }
 
 export function revocationTarget(spec: RevocationTargetSpec): FuzzTarget {
   let state:
-    | { envelope: Uint8Array; original: Uint8Array; tree: DerNode; server: MutatingServer; verification: BlobVerification; signer: DerSigner; scenario: PkiScenario; leaf: LeafFiles }
+    | {
+        envelope: Uint8Array;
+        original: Uint8Array;
+        tree: DerNode;
+        server: MutatingServer;
+        verification: BlobVerification;
+        signer: DerSigner;
+        scenario: PkiScenario;
+        leaf: LeafFiles;
+      }
     | undefined;
   const facts = new WeakMap<FuzzCase, StructuredEdit>();
 
@@ -92,7 +118,11 @@ export function revocationTarget(spec: RevocationTargetSpec): FuzzTarget {
         fuzzCase = { target: spec.name, id, mutation, bytes: encodeDer(tree) };
       } else {
         const tree = cloneDer(s.tree);
-        const edit = await spec.edit(rng, tree, { resign: (signed) => resignSigned(s.signer, signed), scenario: s.scenario, leaf: s.leaf });
+        const edit = await spec.edit(rng, tree, {
+          resign: (signed) => resignSigned(s.signer, signed),
+          scenario: s.scenario,
+          leaf: s.leaf,
+        });
         fuzzCase = { target: spec.name, id, mutation: edit.mutation, bytes: encodeDer(tree) };
         facts.set(fuzzCase, edit);
       }

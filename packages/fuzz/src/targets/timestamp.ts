@@ -8,15 +8,23 @@
  * acceptance.
  */
 import { readFile } from 'node:fs/promises';
+import type { VerificationResult } from '@x/notary-core';
 import { parseCertificates } from '@x/notary-pki';
 import { bytesEqual, decodeBase64, encodeBase64 } from '@x/notary-pki/foundation';
-import type { VerificationResult } from '@x/notary-core';
 import { classifyVerification } from '../classify.js';
-import { loadChain, MEDIA_TYPE_JWS, signFixture, strictBlobPolicy, trustStoreOf, verifyEnvelope, type BlobVerification } from '../fixtures.js';
+import {
+  type BlobVerification,
+  loadChain,
+  MEDIA_TYPE_JWS,
+  signFixture,
+  strictBlobPolicy,
+  trustStoreOf,
+  verifyEnvelope,
+} from '../fixtures.js';
+import { type MutatingServer, type Recording, recordingFetcher, startMutatingServer } from '../mutating-server.js';
 import { mutateBytes } from '../mutations/bytes.js';
-import { cloneDer, encodeDer, isStrictDer, mutateDerTree, parseDer, type DerNode } from '../mutations/der.js';
-import { generalizedTime, importPkcs8, isOid, sha, signDer, type DerSigner } from '../mutations/resign.js';
-import { recordingFetcher, startMutatingServer, type MutatingServer, type Recording } from '../mutating-server.js';
+import { cloneDer, type DerNode, encodeDer, isStrictDer, mutateDerTree, parseDer } from '../mutations/der.js';
+import { type DerSigner, generalizedTime, importPkcs8, isOid, sha, signDer } from '../mutations/resign.js';
 import type { FuzzCase, FuzzContext, FuzzTarget, Rng } from '../types.js';
 
 const TIMESTAMP = 'io.cncf.notary.timestampSignature';
@@ -65,7 +73,10 @@ async function edit(rng: Rng, token: DerNode, tsa: DerSigner): Promise<Edit> {
       break;
     case 1:
       fields[genIndex] = generalizedTime(new Date(Date.now() - 3_600_000));
-      result = { mutation: 'tst genTime an hour earlier, re-signed', acceptable: 're-signed by the TSA: another genTime inside every validity window (the TSA\'s claim)' };
+      result = {
+        mutation: 'tst genTime an hour earlier, re-signed',
+        acceptable: "re-signed by the TSA: another genTime inside every validity window (the TSA's claim)",
+      };
       break;
     case 2:
       fields[genIndex] = { tag: 0x17, value: fields[genIndex]!.value!.slice(2) };
@@ -84,12 +95,19 @@ async function edit(rng: Rng, token: DerNode, tsa: DerSigner): Promise<Edit> {
     case 5: {
       const serial = fields[3]!;
       serial.value = Uint8Array.of(...serial.value!.slice(0, -1), (serial.value!.at(-1)! + 1) & 0x7f);
-      result = { mutation: 'tst serial changed, re-signed', acceptable: "re-signed by the TSA: the serial is the TSA's own numbering, which verification does not read" };
+      result = {
+        mutation: 'tst serial changed, re-signed',
+        acceptable: "re-signed by the TSA: the serial is the TSA's own numbering, which verification does not read",
+      };
       break;
     }
     case 6:
       if (nonceIndex >= 0) fields.splice(nonceIndex, 1);
-      result = { mutation: 'tst nonce dropped, re-signed', acceptable: 're-signed by the TSA: the nonce binds the reply to a request, which verification of a stored token does not have (TSA-2)' };
+      result = {
+        mutation: 'tst nonce dropped, re-signed',
+        acceptable:
+          're-signed by the TSA: the nonce binds the reply to a request, which verification of a stored token does not have (TSA-2)',
+      };
       break;
     case 7:
       updateDigest = false;
@@ -104,7 +122,10 @@ async function edit(rng: Rng, token: DerNode, tsa: DerSigner): Promise<Edit> {
     case 9:
       if (certs && certs.children!.length > 1) certs.children!.reverse();
       resign = false;
-      result = { mutation: 'cms certificates reversed', acceptable: 'the CMS certificates field is an unsigned SET: its order carries no meaning' };
+      result = {
+        mutation: 'cms certificates reversed',
+        acceptable: 'the CMS certificates field is an unsigned SET: its order carries no meaning',
+      };
       break;
     case 10:
       signedAttrs.children = signedAttrs.children!.filter((a) => !isOid(a.children![0], SIGNING_CERTIFICATE_V2));
@@ -122,7 +143,10 @@ async function edit(rng: Rng, token: DerNode, tsa: DerSigner): Promise<Edit> {
       result = { mutation: 'tst trailing NULL, re-signed' };
       break;
     default:
-      result = { mutation: 'tst re-signed unchanged (control)', acceptable: 're-signed by the TSA with content unchanged' };
+      result = {
+        mutation: 'tst re-signed unchanged (control)',
+        acceptable: 're-signed by the TSA with content unchanged',
+      };
   }
   eContent.value = encodeDer(tst);
   if (resign) {
@@ -160,7 +184,8 @@ function onlyUnusedCertificateChanged(s: State, token: Uint8Array, result: Verif
   } catch {
     return undefined;
   }
-  const certsOf = (tree: DerNode) => (signedDataOf(tree).children!.find((c) => c.tag === 0xa0)?.children ?? []).map(encodeDer);
+  const certsOf = (tree: DerNode) =>
+    (signedDataOf(tree).children!.find((c) => c.tag === 0xa0)?.children ?? []).map(encodeDer);
   const original = certsOf(s.tree);
   const used = result.timestamp?.tsaChain ?? [];
   for (const cert of certsOf(mutated)) {
@@ -239,18 +264,34 @@ export const timestampTarget: FuzzTarget = {
     const servers = context.pkiServers!;
     const tsaRootPem = await readFile(servers.scenario.tsa.root.cert, 'utf8');
     const chain = await loadChain('ec-256');
-    const signed = await signFixture(chain.signer, MEDIA_TYPE_JWS, { url: servers.tsa.routes.good, roots: parseCertificates(tsaRootPem) });
+    const signed = await signFixture(chain.signer, MEDIA_TYPE_JWS, {
+      url: servers.tsa.routes.good,
+      roots: parseCertificates(tsaRootPem),
+    });
     const envelope = JSON.parse(new TextDecoder().decode(signed)) as State['envelope'];
     const token = decodeBase64(envelope.header[TIMESTAMP] as string);
     const base = { policy: strictBlobPolicy({ tsa: true }), trustStore: trustStoreOf(chain.rootPem, tsaRootPem) };
     const recording: Recording = new Map();
-    const result = await verifyEnvelope(signed, MEDIA_TYPE_JWS, { ...base, revocation: { fetcher: recordingFetcher(recording) } });
+    const result = await verifyEnvelope(signed, MEDIA_TYPE_JWS, {
+      ...base,
+      revocation: { fetcher: recordingFetcher(recording) },
+    });
     if (!result.timestamp) throw new Error('timestamp: the fixture verified without reading its token');
     // The TSA chain's CRLs are replayed from loopback as the real server answered them (they are not what this target fuzzes).
     await state?.server.close();
     const server = await startMutatingServer();
-    const verification: BlobVerification = { ...base, revocation: { fetcher: server.fetcherFor(undefined, recording) } };
-    state = { envelope, token, tree: parseDer(token), verification, server, tsa: await importPkcs8(servers.scenario.tsa.leaf.key, 'rsa') };
+    const verification: BlobVerification = {
+      ...base,
+      revocation: { fetcher: server.fetcherFor(undefined, recording) },
+    };
+    state = {
+      envelope,
+      token,
+      tree: parseDer(token),
+      verification,
+      server,
+      tsa: await importPkcs8(servers.scenario.tsa.leaf.key, 'rsa'),
+    };
   },
 
   async generate(rng, index) {
@@ -276,7 +317,12 @@ export const timestampTarget: FuzzTarget = {
     }
     const envelope = structuredClone(s.envelope);
     envelope.header[TIMESTAMP] = encodeBase64(token);
-    const fuzzCase: FuzzCase = { target: 'timestamp', id, mutation, bytes: new TextEncoder().encode(JSON.stringify(envelope)) };
+    const fuzzCase: FuzzCase = {
+      target: 'timestamp',
+      id,
+      mutation,
+      bytes: new TextEncoder().encode(JSON.stringify(envelope)),
+    };
     facts.set(fuzzCase, { mutation, ...(structured?.acceptable ? { acceptable: structured.acceptable } : {}) });
     return fuzzCase;
   },
@@ -291,9 +337,12 @@ export const timestampTarget: FuzzTarget = {
         const envelope = JSON.parse(new TextDecoder().decode(fuzzCase.bytes)) as State['envelope'];
         const token = decodeBase64(envelope.header[TIMESTAMP] as string);
         if (bytesEqual(token, s.token)) return 'the token is identical to the original';
-        if (normalisesToOriginal(s, token)) return 'BER length forms only: the token normalises to the same DER as the original';
-        if (onlyDigestAlgorithmsSetChanged(s, token)) return 'only the unsigned SignedData digestAlgorithms SET changed: it announces hashes; the SignerInfo names the one verified';
-        if (onlyDigestNullParametersDropped(s, token)) return "only the SignerInfo digestAlgorithm's NULL parameters were dropped: RFC 5754 §2 makes absent and NULL equivalent";
+        if (normalisesToOriginal(s, token))
+          return 'BER length forms only: the token normalises to the same DER as the original';
+        if (onlyDigestAlgorithmsSetChanged(s, token))
+          return 'only the unsigned SignedData digestAlgorithms SET changed: it announces hashes; the SignerInfo names the one verified';
+        if (onlyDigestNullParametersDropped(s, token))
+          return "only the SignerInfo digestAlgorithm's NULL parameters were dropped: RFC 5754 §2 makes absent and NULL equivalent";
         return known?.acceptable ?? onlyUnusedCertificateChanged(s, token, result);
       },
       `${fuzzCase.mutation}: authentic timestamp passed`,

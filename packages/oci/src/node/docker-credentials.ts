@@ -25,7 +25,12 @@ import type { Credential, CredentialProvider } from '../credentials.js';
 import { OciError } from '../errors.js';
 
 /** Why a credentials lookup failed. */
-export type CredentialsErrorReason = 'config-invalid' | 'helper-not-found' | 'helper-failed' | 'helper-timeout' | 'helper-output-invalid';
+export type CredentialsErrorReason =
+  | 'config-invalid'
+  | 'helper-not-found'
+  | 'helper-failed'
+  | 'helper-timeout'
+  | 'helper-output-invalid';
 
 /**
  * A failed credentials lookup. It uses the code ERR_OCI_UNAUTHORIZED (no
@@ -83,7 +88,9 @@ function envOf(options: CredentialHelperOptions | undefined): Environment {
 /** docker's config.json path: `$DOCKER_CONFIG/config.json`, else `~/.docker/config.json`. */
 export function dockerConfigPath(env: Environment = process.env): string {
   const dir = env['DOCKER_CONFIG'];
-  return dir ? join(dir, 'config.json') : join(env['HOME'] || env['USERPROFILE'] || homedir(), '.docker', 'config.json');
+  return dir
+    ? join(dir, 'config.json')
+    : join(env['HOME'] || env['USERPROFILE'] || homedir(), '.docker', 'config.json');
 }
 
 /**
@@ -92,7 +99,9 @@ export function dockerConfigPath(env: Environment = process.env): string {
  * ServerAddressFromHostname/Registry). Other hosts are used as given.
  */
 export function serverAddressOf(registry: string): string {
-  return registry === 'docker.io' || registry === 'registry-1.docker.io' || registry === 'index.docker.io' ? 'https://index.docker.io/v1/' : registry;
+  return registry === 'docker.io' || registry === 'registry-1.docker.io' || registry === 'index.docker.io'
+    ? 'https://index.docker.io/v1/'
+    : registry;
 }
 
 /** An auths key reduced to its host (oras-go ToHostname): scheme and path dropped. */
@@ -121,13 +130,20 @@ async function loadConfig(path: string): Promise<ParsedConfig | undefined> {
   } catch (cause) {
     throw new CredentialsError('config-invalid', `credentials config ${path} is not JSON`, { cause });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new CredentialsError('config-invalid', `credentials config ${path} is not a JSON object`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new CredentialsError('config-invalid', `credentials config ${path} is not a JSON object`);
   const o = value as Record<string, unknown>;
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-  if (o['auths'] !== undefined && o['auths'] !== null && !isMap(o['auths'])) throw new CredentialsError('config-invalid', `${path}: auths is not an object`);
-  if (o['credsStore'] !== undefined && o['credsStore'] !== null && typeof o['credsStore'] !== 'string') throw new CredentialsError('config-invalid', `${path}: credsStore is not a string`);
+  if (o['auths'] !== undefined && o['auths'] !== null && !isMap(o['auths']))
+    throw new CredentialsError('config-invalid', `${path}: auths is not an object`);
+  if (o['credsStore'] !== undefined && o['credsStore'] !== null && typeof o['credsStore'] !== 'string')
+    throw new CredentialsError('config-invalid', `${path}: credsStore is not a string`);
   const helpers = o['credHelpers'];
-  if (helpers !== undefined && helpers !== null && (!isMap(helpers) || Object.values(helpers).some((h) => typeof h !== 'string'))) {
+  if (
+    helpers !== undefined &&
+    helpers !== null &&
+    (!isMap(helpers) || Object.values(helpers).some((h) => typeof h !== 'string'))
+  ) {
     throw new CredentialsError('config-invalid', `${path}: credHelpers is not a map of strings`);
   }
   return {
@@ -138,7 +154,12 @@ async function loadConfig(path: string): Promise<ParsedConfig | undefined> {
 }
 
 function isConfigured(config: ParsedConfig | undefined): boolean {
-  return config !== undefined && (config.credsStore !== undefined || Object.keys(config.credHelpers).length > 0 || Object.keys(config.auths).length > 0);
+  return (
+    config !== undefined &&
+    (config.credsStore !== undefined ||
+      Object.keys(config.credHelpers).length > 0 ||
+      Object.keys(config.auths).length > 0)
+  );
 }
 
 /**
@@ -160,9 +181,11 @@ function emptyToUndefined(credential: Credential): Credential | undefined {
 }
 
 function credentialFromAuthEntry(entry: unknown, where: string): Credential | undefined {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw new CredentialsError('config-invalid', `${where} is not an object`);
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    throw new CredentialsError('config-invalid', `${where} is not an object`);
   const e = entry as Record<string, unknown>;
-  const str = (k: string): string | undefined => (typeof e[k] === 'string' && e[k] !== '' ? (e[k] as string) : undefined);
+  const str = (k: string): string | undefined =>
+    typeof e[k] === 'string' && e[k] !== '' ? (e[k] as string) : undefined;
   const credential: Credential = {};
   const username = str('username');
   const password = str('password');
@@ -177,7 +200,8 @@ function credentialFromAuthEntry(entry: unknown, where: string): Credential | un
       throw new CredentialsError('config-invalid', `${where}: auth is not base64`, { cause });
     }
     const colon = decoded.indexOf(':');
-    if (colon === -1) throw new CredentialsError('config-invalid', `${where}: auth does not decode to username:password`);
+    if (colon === -1)
+      throw new CredentialsError('config-invalid', `${where}: auth does not decode to username:password`);
     credential.username = decoded.slice(0, colon);
     credential.password = decoded.slice(colon + 1);
   }
@@ -192,9 +216,15 @@ function credentialFromAuthEntry(entry: unknown, where: string): Credential | un
  * Runs `docker-credential-<helper> get` with `serverAddress` on stdin
  * (docker-credential-helpers protocol).
  */
-export function runCredentialHelper(helper: string, serverAddress: string, options?: CredentialHelperOptions): Promise<Credential | undefined> {
+export function runCredentialHelper(
+  helper: string,
+  serverAddress: string,
+  options?: CredentialHelperOptions,
+): Promise<Credential | undefined> {
   if (!HELPER_NAME.test(helper)) {
-    return Promise.reject(new CredentialsError('config-invalid', `invalid credential helper name ${JSON.stringify(helper)}`, { helper }));
+    return Promise.reject(
+      new CredentialsError('config-invalid', `invalid credential helper name ${JSON.stringify(helper)}`, { helper }),
+    );
   }
   const executable = `docker-credential-${helper}`;
   const timeoutMs = options?.timeoutMs ?? 30_000;
@@ -208,7 +238,11 @@ export function runCredentialHelper(helper: string, serverAddress: string, optio
     };
     let child: ReturnType<typeof spawn>;
     try {
-      child = spawn(executable, ['get'], { env: { ...envOf(options) } as NodeJS.ProcessEnv, stdio: ['pipe', 'pipe', 'pipe'], windowsHide: true });
+      child = spawn(executable, ['get'], {
+        env: { ...envOf(options) } as NodeJS.ProcessEnv,
+        stdio: ['pipe', 'pipe', 'pipe'],
+        windowsHide: true,
+      });
     } catch (cause) {
       reject(new CredentialsError('helper-not-found', `cannot start ${executable}`, { cause, helper }));
       return;
@@ -220,7 +254,13 @@ export function runCredentialHelper(helper: string, serverAddress: string, optio
       outBytes += chunk.length;
       if (outBytes > MAX_HELPER_OUTPUT) {
         child.kill('SIGKILL');
-        finish(() => reject(new CredentialsError('helper-output-invalid', `${executable} wrote more than ${MAX_HELPER_OUTPUT} bytes`, { helper })));
+        finish(() =>
+          reject(
+            new CredentialsError('helper-output-invalid', `${executable} wrote more than ${MAX_HELPER_OUTPUT} bytes`, {
+              helper,
+            }),
+          ),
+        );
         return;
       }
       sink.push(chunk);
@@ -229,11 +269,18 @@ export function runCredentialHelper(helper: string, serverAddress: string, optio
     child.stderr!.on('data', collect(stderr));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      finish(() => reject(new CredentialsError('helper-timeout', `${executable} did not answer within ${timeoutMs} ms`, { helper })));
+      finish(() =>
+        reject(
+          new CredentialsError('helper-timeout', `${executable} did not answer within ${timeoutMs} ms`, { helper }),
+        ),
+      );
     }, timeoutMs);
     child.on('error', (cause: NodeJS.ErrnoException) => {
       const reason: CredentialsErrorReason = cause.code === 'ENOENT' ? 'helper-not-found' : 'helper-failed';
-      const message = reason === 'helper-not-found' ? `credential helper ${executable} is not on PATH` : `cannot run ${executable}: ${cause.message}`;
+      const message =
+        reason === 'helper-not-found'
+          ? `credential helper ${executable} is not on PATH`
+          : `cannot run ${executable}: ${cause.message}`;
       finish(() => reject(new CredentialsError(reason, message, { cause, helper })));
     });
     child.on('close', (code, signal) => {
@@ -243,21 +290,42 @@ export function runCredentialHelper(helper: string, serverAddress: string, optio
         // The protocol's "no credentials" answer: anonymous, not a failure.
         if (out === NOT_FOUND_MESSAGE) return finish(() => resolve(undefined));
         const detail = out || text(stderr) || (signal ? `killed by ${signal}` : `exit status ${code}`);
-        return finish(() => reject(new CredentialsError('helper-failed', `${executable} get failed: ${detail}`, { helper })));
+        return finish(() =>
+          reject(new CredentialsError('helper-failed', `${executable} get failed: ${detail}`, { helper })),
+        );
       }
       let answer: unknown;
       try {
         answer = JSON.parse(out);
       } catch (cause) {
-        return finish(() => reject(new CredentialsError('helper-output-invalid', `${executable} get did not answer JSON`, { cause, helper })));
+        return finish(() =>
+          reject(
+            new CredentialsError('helper-output-invalid', `${executable} get did not answer JSON`, { cause, helper }),
+          ),
+        );
       }
       const a = answer as { Username?: unknown; Secret?: unknown } | null;
-      if (typeof a !== 'object' || a === null || (a.Username !== undefined && typeof a.Username !== 'string') || (a.Secret !== undefined && typeof a.Secret !== 'string')) {
-        return finish(() => reject(new CredentialsError('helper-output-invalid', `${executable} get answered without string Username/Secret`, { helper })));
+      if (
+        typeof a !== 'object' ||
+        a === null ||
+        (a.Username !== undefined && typeof a.Username !== 'string') ||
+        (a.Secret !== undefined && typeof a.Secret !== 'string')
+      ) {
+        return finish(() =>
+          reject(
+            new CredentialsError('helper-output-invalid', `${executable} get answered without string Username/Secret`, {
+              helper,
+            }),
+          ),
+        );
       }
       const username = (a.Username as string | undefined) ?? '';
       const secret = (a.Secret as string | undefined) ?? '';
-      finish(() => resolve(emptyToUndefined(username === TOKEN_USERNAME ? { refreshToken: secret } : { username, password: secret })));
+      finish(() =>
+        resolve(
+          emptyToUndefined(username === TOKEN_USERNAME ? { refreshToken: secret } : { username, password: secret }),
+        ),
+      );
     });
     // A helper that exits without reading stdin must not crash us with EPIPE.
     child.stdin!.on('error', () => undefined);
@@ -265,7 +333,12 @@ export function runCredentialHelper(helper: string, serverAddress: string, optio
   });
 }
 
-async function lookup(config: ParsedConfig, registry: string, path: string, options: CredentialHelperOptions | undefined): Promise<Credential | undefined> {
+async function lookup(
+  config: ParsedConfig,
+  registry: string,
+  path: string,
+  options: CredentialHelperOptions | undefined,
+): Promise<Credential | undefined> {
   const server = serverAddressOf(registry);
   // A per-registry helper wins over the store, which wins over auths (oras-go DynamicStore.getStore).
   const helper = config.credHelpers[server] ?? config.credsStore;
@@ -300,12 +373,23 @@ export function dockerCredentials(options?: DockerCredentialsOptions): Credentia
 
 /** The platform default helper of docker/oras-go, if its executable is on PATH. */
 async function defaultHelper(env: Environment): Promise<string | undefined> {
-  const candidates = process.platform === 'darwin' ? ['osxkeychain'] : process.platform === 'win32' ? ['wincred'] : ['pass', 'secretservice'];
+  const candidates =
+    process.platform === 'darwin'
+      ? ['osxkeychain']
+      : process.platform === 'win32'
+        ? ['wincred']
+        : ['pass', 'secretservice'];
   const dirs = (env['PATH'] ?? '').split(process.platform === 'win32' ? ';' : ':').filter(Boolean);
   for (const name of candidates) {
     for (const dir of dirs) {
       const file = join(dir, `docker-credential-${name}${process.platform === 'win32' ? '.exe' : ''}`);
-      if (await access(file, constants.X_OK).then(() => true, () => false)) return name;
+      if (
+        await access(file, constants.X_OK).then(
+          () => true,
+          () => false,
+        )
+      )
+        return name;
     }
   }
   return undefined;

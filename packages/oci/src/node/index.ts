@@ -3,13 +3,19 @@
  * embedded default, like notation's `--oci-layout`) and credential
  * providers over docker's and notation's config files.
  */
-export { OciLayoutRepository, parseLayoutReference, type OciLayoutOptions, type LayoutReference } from './oci-layout.js';
+
 export {
-  dockerConfigPath,
-  notationCredentials,
-  serverAddressOf,
   type CredentialsErrorReason,
   type DockerCredentialsOptions,
+  dockerConfigPath,
   type Environment,
   type NotationCredentialsOptions,
+  notationCredentials,
+  serverAddressOf,
 } from './docker-credentials.js';
+export {
+  type LayoutReference,
+  type OciLayoutOptions,
+  OciLayoutRepository,
+  parseLayoutReference,
+} from './oci-layout.js';

@@ -15,22 +15,29 @@
  * - writes go to a temporary file in the target directory and are renamed
  *   into place, so a reader never sees a half-written blob or index.
  */
-import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+
 import { randomBytes } from 'node:crypto';
+import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join, resolve as resolvePath } from 'node:path';
 import {
+  type Descriptor,
   MANIFEST_MEDIA_TYPES,
   MAX_ENVELOPE_BYTES,
   MAX_MANIFEST_BYTES,
   MEDIA_TYPE_OCI_INDEX,
-  type Descriptor,
 } from '../descriptor.js';
 import { descriptorFor, isDigest, parseDigest, verifyContent } from '../digest.js';
 import { OciError } from '../errors.js';
 import { checkManifestForPush, checkTag, referrerMatches } from '../memory-repository.js';
 import { collectReferrerPages, singlePage } from '../referrers-listing.js';
 import type { ReferrersOptions, Repository } from '../repository.js';
-import { ANNOTATION_REF_NAME, encodeImageIndex, manifestFacts, referrerDescriptor, type ImageIndexJson } from '../signature-manifest.js';
+import {
+  ANNOTATION_REF_NAME,
+  encodeImageIndex,
+  type ImageIndexJson,
+  manifestFacts,
+  referrerDescriptor,
+} from '../signature-manifest.js';
 
 /** The only layout version image-spec defines; oras-go refuses others. */
 export const IMAGE_LAYOUT_VERSION = '1.0.0';
@@ -58,7 +65,8 @@ export interface LayoutReference {
  * drive (`C:\…`) or is followed by a path separator (a `:` inside the path).
  */
 export function parseLayoutReference(raw: string): LayoutReference {
-  if (typeof raw !== 'string' || raw === '') throw new OciError('ERR_OCI_REFERENCE_INVALID', 'empty OCI layout reference');
+  if (typeof raw !== 'string' || raw === '')
+    throw new OciError('ERR_OCI_REFERENCE_INVALID', 'empty OCI layout reference');
   const at = raw.lastIndexOf('@');
   if (at !== -1) {
     const path = raw.slice(0, at);
@@ -83,7 +91,11 @@ function isNotFound(error: unknown): boolean {
 }
 
 function notLayout(root: string, why: string, cause?: unknown): OciError {
-  return new OciError('ERR_OCI_UNSUPPORTED_MEDIA_TYPE', `${root} is not a valid OCI image layout: ${why}`, cause === undefined ? undefined : { cause });
+  return new OciError(
+    'ERR_OCI_UNSUPPORTED_MEDIA_TYPE',
+    `${root} is not a valid OCI image layout: ${why}`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function plain(d: Descriptor): Descriptor {
@@ -182,7 +194,11 @@ export class OciLayoutRepository implements Repository {
         throw notLayout(root, 'oci-layout is not JSON', cause);
       }
       const version = (layout as { imageLayoutVersion?: unknown } | null)?.imageLayoutVersion;
-      if (version !== IMAGE_LAYOUT_VERSION) throw notLayout(root, `unsupported imageLayoutVersion ${JSON.stringify(version)}, want ${IMAGE_LAYOUT_VERSION}`);
+      if (version !== IMAGE_LAYOUT_VERSION)
+        throw notLayout(
+          root,
+          `unsupported imageLayoutVersion ${JSON.stringify(version)}, want ${IMAGE_LAYOUT_VERSION}`,
+        );
     }
 
     try {
@@ -190,7 +206,10 @@ export class OciLayoutRepository implements Repository {
     } catch (error) {
       if (!(error instanceof OciError && error.code === 'ERR_OCI_NOT_FOUND') || !create) throw error;
       // A new index as oras-go writes it.
-      await writeAtomic(join(root, 'index.json'), encodeImageIndex({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_INDEX, manifests: [] }));
+      await writeAtomic(
+        join(root, 'index.json'),
+        encodeImageIndex({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_INDEX, manifests: [] }),
+      );
     }
     if (create) await mkdir(join(root, 'blobs'), { recursive: true });
     return repo;
@@ -198,7 +217,8 @@ export class OciLayoutRepository implements Repository {
 
   async resolve(reference: string, options?: { signal?: AbortSignal }): Promise<Descriptor> {
     options?.signal?.throwIfAborted();
-    if (typeof reference !== 'string' || reference === '') throw new OciError('ERR_OCI_REFERENCE_INVALID', 'empty reference');
+    if (typeof reference !== 'string' || reference === '')
+      throw new OciError('ERR_OCI_REFERENCE_INVALID', 'empty reference');
     const { index } = await this.#loadIndex();
     if (!reference.includes(':')) {
       checkTag(reference);
@@ -224,12 +244,18 @@ export class OciLayoutRepository implements Repository {
     throw new OciError('ERR_OCI_NOT_FOUND', `manifest ${reference} not found in ${this.name}`);
   }
 
-  async fetchManifest(reference: string | Descriptor, options?: { signal?: AbortSignal }): Promise<{ descriptor: Descriptor; bytes: Uint8Array }> {
+  async fetchManifest(
+    reference: string | Descriptor,
+    options?: { signal?: AbortSignal },
+  ): Promise<{ descriptor: Descriptor; bytes: Uint8Array }> {
     const descriptor = typeof reference === 'string' ? await this.resolve(reference, options) : plain(reference);
     options?.signal?.throwIfAborted();
     // The cap is checked on the descriptor before reading (OCI-9).
     if (descriptor.size > MAX_MANIFEST_BYTES) {
-      throw new OciError('ERR_OCI_TOO_LARGE', `manifest ${descriptor.digest} too large: ${descriptor.size} bytes, limit ${MAX_MANIFEST_BYTES} (OCI-9)`);
+      throw new OciError(
+        'ERR_OCI_TOO_LARGE',
+        `manifest ${descriptor.digest} too large: ${descriptor.size} bytes, limit ${MAX_MANIFEST_BYTES} (OCI-9)`,
+      );
     }
     const bytes = await this.#readBlob(descriptor.digest, descriptor.size, MAX_MANIFEST_BYTES);
     return { descriptor, bytes };
@@ -239,7 +265,10 @@ export class OciLayoutRepository implements Repository {
     options?.signal?.throwIfAborted();
     const maxBytes = options?.maxBytes ?? MAX_ENVELOPE_BYTES;
     if (descriptor.size > maxBytes) {
-      throw new OciError('ERR_OCI_TOO_LARGE', `blob ${descriptor.digest} too large: ${descriptor.size} bytes, limit ${maxBytes}`);
+      throw new OciError(
+        'ERR_OCI_TOO_LARGE',
+        `blob ${descriptor.digest} too large: ${descriptor.size} bytes, limit ${maxBytes}`,
+      );
     }
     return this.#readBlob(descriptor.digest, descriptor.size, maxBytes);
   }
@@ -252,14 +281,21 @@ export class OciLayoutRepository implements Repository {
     return descriptor;
   }
 
-  async pushManifest(bytes: Uint8Array, mediaType: string, options?: { tag?: string; signal?: AbortSignal }): Promise<Descriptor> {
+  async pushManifest(
+    bytes: Uint8Array,
+    mediaType: string,
+    options?: { tag?: string; signal?: AbortSignal },
+  ): Promise<Descriptor> {
     options?.signal?.throwIfAborted();
     this.#checkWritable();
     if (options?.tag !== undefined) checkTag(options.tag);
     const facts = checkManifestForPush(bytes, mediaType);
     for (const ref of facts.references) {
       if ((await this.#blobSize(ref.digest)) === undefined) {
-        throw new OciError('ERR_OCI_NOT_FOUND', `manifest references ${ref.digest} (${ref.mediaType}), which is not in ${this.name}`);
+        throw new OciError(
+          'ERR_OCI_NOT_FOUND',
+          `manifest references ${ref.digest} (${ref.mediaType}), which is not in ${this.name}`,
+        );
       }
     }
     const descriptor = descriptorFor(mediaType, bytes);
@@ -390,7 +426,8 @@ export class OciLayoutRepository implements Repository {
     try {
       text = await readFile(join(this.root, 'index.json'), 'utf8');
     } catch (error) {
-      if (isNotFound(error)) throw new OciError('ERR_OCI_NOT_FOUND', `${this.root}: index.json is missing`, { cause: error });
+      if (isNotFound(error))
+        throw new OciError('ERR_OCI_NOT_FOUND', `${this.root}: index.json is missing`, { cause: error });
       throw error;
     }
     let value: unknown;
@@ -400,11 +437,18 @@ export class OciLayoutRepository implements Repository {
       throw notLayout(this.root, 'index.json is not JSON', cause);
     }
     const object = value as Partial<ImageIndexJson> | null;
-    if (typeof object !== 'object' || object === null || Array.isArray(object)) throw notLayout(this.root, 'index.json is not an object');
+    if (typeof object !== 'object' || object === null || Array.isArray(object))
+      throw notLayout(this.root, 'index.json is not an object');
     const manifests = object.manifests ?? [];
     if (!Array.isArray(manifests)) throw notLayout(this.root, 'index.json manifests is not an array');
     for (const d of manifests) {
-      const ok = typeof d === 'object' && d !== null && typeof d.mediaType === 'string' && isDigest(d.digest) && Number.isSafeInteger(d.size) && d.size >= 0;
+      const ok =
+        typeof d === 'object' &&
+        d !== null &&
+        typeof d.mediaType === 'string' &&
+        isDigest(d.digest) &&
+        Number.isSafeInteger(d.size) &&
+        d.size >= 0;
       if (!ok) throw notLayout(this.root, `index.json has an invalid descriptor ${JSON.stringify(d)}`);
     }
     return {
@@ -435,7 +479,10 @@ export class OciLayoutRepository implements Repository {
    * walk order, with the members referrers need. Missing blobs are skipped
    * (a layout may hold only part of a graph); corrupt ones throw.
    */
-  async #reachable(index: ImageIndexJson, signal: AbortSignal | undefined): Promise<{ descriptor: Descriptor; facts: ReturnType<typeof manifestFacts> }[]> {
+  async #reachable(
+    index: ImageIndexJson,
+    signal: AbortSignal | undefined,
+  ): Promise<{ descriptor: Descriptor; facts: ReturnType<typeof manifestFacts> }[]> {
     const seen = new Set<string>();
     const out: { descriptor: Descriptor; facts: ReturnType<typeof manifestFacts> }[] = [];
     const queue: Descriptor[] = [...index.manifests];
@@ -469,7 +516,8 @@ function retag(manifests: Descriptor[], entry: Descriptor, tag: string): Descrip
   }
   if (!previous) next.push(tagged);
   // Keep the previously tagged manifest reachable, as oras-go keeps its digest entry.
-  else if (previous.digest !== entry.digest && !next.some((d) => d.digest === previous.digest)) next.push(withoutRefName(previous));
+  else if (previous.digest !== entry.digest && !next.some((d) => d.digest === previous.digest))
+    next.push(withoutRefName(previous));
   return next;
 }
 

@@ -102,7 +102,10 @@ export function cleanScopes(scopes: readonly string[]): string[] {
         continue;
       }
       const resource = single.slice(0, last);
-      const actions = single.slice(last + 1).split(',').filter((a) => a !== '');
+      const actions = single
+        .slice(last + 1)
+        .split(',')
+        .filter((a) => a !== '');
       if (actions.length === 0) continue;
       let set = byResource.get(resource);
       if (set === undefined) byResource.set(resource, (set = new Set()));
@@ -164,7 +167,12 @@ export class TokenCache {
   }
 
   /** Fetches (once, even when called concurrently) and stores a token. */
-  async fetch(registry: string, scheme: AuthScheme, scopeKey: string, fetchToken: () => Promise<{ token: string; expiresInSeconds?: number | undefined }>): Promise<string> {
+  async fetch(
+    registry: string,
+    scheme: AuthScheme,
+    scopeKey: string,
+    fetchToken: () => Promise<{ token: string; expiresInSeconds?: number | undefined }>,
+  ): Promise<string> {
     const key = this.#key(registry, scheme, scopeKey);
     const running = this.#inflight.get(key);
     if (running !== undefined) return running;
@@ -172,7 +180,10 @@ export class TokenCache {
       try {
         const { token, expiresInSeconds } = await fetchToken();
         // Renew a little early so a token does not expire in flight.
-        const expiresAt = expiresInSeconds !== undefined && expiresInSeconds > 0 ? this.#now() + Math.max(0, expiresInSeconds - 10) * 1000 : undefined;
+        const expiresAt =
+          expiresInSeconds !== undefined && expiresInSeconds > 0
+            ? this.#now() + Math.max(0, expiresInSeconds - 10) * 1000
+            : undefined;
         this.#tokens.set(key, { token, expiresAt });
         this.#schemes.set(registry, scheme);
         return token;

@@ -27,22 +27,37 @@ export function verifyFetchedContent(
   what: string,
 ): string {
   if (expected.size !== undefined && bytes.byteLength !== expected.size) {
-    throw new OciError('ERR_OCI_DIGEST_MISMATCH', `${what}: size ${bytes.byteLength} differs from the expected ${expected.size}`);
+    throw new OciError(
+      'ERR_OCI_DIGEST_MISMATCH',
+      `${what}: size ${bytes.byteLength} differs from the expected ${expected.size}`,
+    );
   }
   let computed: string | undefined;
   if (expected.digest !== undefined) {
     computed = digestOf(bytes, digestAlgorithm(expected.digest));
     if (computed !== expected.digest) {
-      throw new OciError('ERR_OCI_DIGEST_MISMATCH', `${what}: content digest ${computed} differs from the expected ${expected.digest}`);
+      throw new OciError(
+        'ERR_OCI_DIGEST_MISMATCH',
+        `${what}: content digest ${computed} differs from the expected ${expected.digest}`,
+      );
     }
   }
   if (headerDigest !== undefined) {
     if (digestProblem(headerDigest) !== undefined) {
-      throw new OciError('ERR_OCI_DIGEST_MISMATCH', `${what}: invalid Docker-Content-Digest ${JSON.stringify(headerDigest)}: ${digestProblem(headerDigest)}`);
+      throw new OciError(
+        'ERR_OCI_DIGEST_MISMATCH',
+        `${what}: invalid Docker-Content-Digest ${JSON.stringify(headerDigest)}: ${digestProblem(headerDigest)}`,
+      );
     }
-    const byHeader = computed !== undefined && digestAlgorithm(computed) === digestAlgorithm(headerDigest) ? computed : digestOf(bytes, digestAlgorithm(headerDigest));
+    const byHeader =
+      computed !== undefined && digestAlgorithm(computed) === digestAlgorithm(headerDigest)
+        ? computed
+        : digestOf(bytes, digestAlgorithm(headerDigest));
     if (byHeader !== headerDigest) {
-      throw new OciError('ERR_OCI_DIGEST_MISMATCH', `${what}: content digest ${byHeader} differs from Docker-Content-Digest ${headerDigest}`);
+      throw new OciError(
+        'ERR_OCI_DIGEST_MISMATCH',
+        `${what}: content digest ${byHeader} differs from Docker-Content-Digest ${headerDigest}`,
+      );
     }
     computed ??= byHeader;
   }

@@ -33,7 +33,10 @@ export function assertTransportAllowed(url: URL, allowPlainHttp: boolean): void 
     throw new OciError('ERR_OCI_REFUSED', `refusing ${url.protocol} URL ${url.origin}: only http(s) is spoken`);
   }
   if (allowPlainHttp || isLoopbackHost(url.hostname)) return;
-  throw new OciError('ERR_OCI_REFUSED', `refusing plain HTTP to ${url.host}: only loopback registries or an explicit plainHttp option may use http`);
+  throw new OciError(
+    'ERR_OCI_REFUSED',
+    `refusing plain HTTP to ${url.host}: only loopback registries or an explicit plainHttp option may use http`,
+  );
 }
 
 /**
@@ -43,7 +46,8 @@ export function assertTransportAllowed(url: URL, allowPlainHttp: boolean): void 
  * registry's own parameters (distribution puts `_state` there).
  */
 export function resolveUploadLocation(requestUrl: URL | string, location: string, digest?: string): URL {
-  if (location.trim() === '') throw new OciError('ERR_OCI_REGISTRY', 'the registry answered an upload without a Location header');
+  if (location.trim() === '')
+    throw new OciError('ERR_OCI_REGISTRY', 'the registry answered an upload without a Location header');
   const url = new URL(location.trim(), requestUrl);
   if (digest !== undefined) url.searchParams.set('digest', digest);
   return url;
@@ -84,7 +88,14 @@ export interface RetryPolicy {
   maxDelayMs?: number;
 }
 
-export const DEFAULT_RETRY: Required<RetryPolicy> = { attempts: 3, baseDelayMs: 250, factor: 2, jitter: 0.1, minDelayMs: 100, maxDelayMs: 3000 };
+export const DEFAULT_RETRY: Required<RetryPolicy> = {
+  attempts: 3,
+  baseDelayMs: 250,
+  factor: 2,
+  jitter: 0.1,
+  minDelayMs: 100,
+  maxDelayMs: 3000,
+};
 
 /** HTTP statuses worth retrying: the request may succeed later (408, 429, 5xx). */
 export function isRetryableStatus(status: number): boolean {
@@ -120,7 +131,11 @@ export function parseRegistryErrors(body: unknown): RegistryErrorDetail[] {
   for (const entry of errors) {
     if (typeof entry !== 'object' || entry === null || typeof (entry as { code?: unknown }).code !== 'string') continue;
     const { code, message, detail } = entry as { code: string; message?: unknown; detail?: unknown };
-    out.push({ code, ...(typeof message === 'string' ? { message } : {}), ...(detail === undefined ? {} : { detail }) });
+    out.push({
+      code,
+      ...(typeof message === 'string' ? { message } : {}),
+      ...(detail === undefined ? {} : { detail }),
+    });
   }
   return out;
 }
@@ -129,14 +144,27 @@ const NOT_FOUND_CODES = new Set(['MANIFEST_UNKNOWN', 'BLOB_UNKNOWN', 'NAME_UNKNO
 const UNAUTHORIZED_CODES = new Set(['UNAUTHORIZED', 'DENIED']);
 
 /** Maps a registry's error answer to a typed OciError, keeping the registry's codes. */
-export function registryError(status: number, errors: readonly RegistryErrorDetail[], what: string, options?: { code?: OciErrorCode; cause?: unknown }): OciError {
+export function registryError(
+  status: number,
+  errors: readonly RegistryErrorDetail[],
+  what: string,
+  options?: { code?: OciErrorCode; cause?: unknown },
+): OciError {
   let code: OciErrorCode = options?.code ?? 'ERR_OCI_REGISTRY';
   if (options?.code === undefined) {
-    if (status === 401 || status === 403 || errors.some((e) => UNAUTHORIZED_CODES.has(e.code))) code = 'ERR_OCI_UNAUTHORIZED';
+    if (status === 401 || status === 403 || errors.some((e) => UNAUTHORIZED_CODES.has(e.code)))
+      code = 'ERR_OCI_UNAUTHORIZED';
     else if (status === 404 || errors.some((e) => NOT_FOUND_CODES.has(e.code))) code = 'ERR_OCI_NOT_FOUND';
   }
-  const detail = errors.length > 0 ? errors.map((e) => (e.message ? `${e.code}: ${e.message}` : e.code)).join('; ') : `HTTP ${status}`;
-  return new OciError(code, `${what}: ${detail}`, { status, registryErrors: errors, ...(options?.cause === undefined ? {} : { cause: options.cause }) });
+  const detail =
+    errors.length > 0
+      ? errors.map((e) => (e.message ? `${e.code}: ${e.message}` : e.code)).join('; ')
+      : `HTTP ${status}`;
+  return new OciError(code, `${what}: ${detail}`, {
+    status,
+    registryErrors: errors,
+    ...(options?.cause === undefined ? {} : { cause: options.cause }),
+  });
 }
 
 /** The media type of a Content-Type value, without parameters, lowercased. */
@@ -162,10 +190,14 @@ export async function readBodyCapped(
   // The timer and the caller's signal become one signal, whose reason is the OciError to report.
   const stop = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
-  const onAbort = (): void => stop.abort(new OciError('ERR_OCI_NETWORK', `${options.what}: aborted`, { cause: options.signal?.reason }));
+  const onAbort = (): void =>
+    stop.abort(new OciError('ERR_OCI_NETWORK', `${options.what}: aborted`, { cause: options.signal?.reason }));
   if (options.timeoutMs !== undefined && options.timeoutMs > 0 && Number.isFinite(options.timeoutMs)) {
     timer = setTimeout(
-      () => stop.abort(new OciError('ERR_OCI_NETWORK', `${options.what}: reading the body took longer than ${options.timeoutMs} ms`)),
+      () =>
+        stop.abort(
+          new OciError('ERR_OCI_NETWORK', `${options.what}: reading the body took longer than ${options.timeoutMs} ms`),
+        ),
       options.timeoutMs,
     );
   }
@@ -176,19 +208,27 @@ export async function readBodyCapped(
     body = await readBoundedBody(response, maxBytes, stop.signal);
   } catch (error) {
     if (error instanceof OciError) throw error;
-    throw new OciError('ERR_OCI_NETWORK', `${options.what}: the body could not be read (${errorText(error)})`, { cause: error });
+    throw new OciError('ERR_OCI_NETWORK', `${options.what}: the body could not be read (${errorText(error)})`, {
+      cause: error,
+    });
   } finally {
     if (timer !== undefined) clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
   }
   if (body === undefined) {
     const size = declaredBytes !== undefined && declaredBytes > maxBytes ? declared! : `more than ${maxBytes}`;
-    throw new OciError(options.tooLarge ?? 'ERR_OCI_TOO_LARGE', `${options.what}: ${size} bytes is more than the ${maxBytes}-byte limit`);
+    throw new OciError(
+      options.tooLarge ?? 'ERR_OCI_TOO_LARGE',
+      `${options.what}: ${size} bytes is more than the ${maxBytes}-byte limit`,
+    );
   }
   // A decoded (gzip, br) body has another length than the encoded Content-Length.
   const encoded = (response.headers.get('content-encoding') ?? 'identity').toLowerCase() !== 'identity';
   if (!encoded && declaredBytes !== undefined && declaredBytes !== body.length) {
-    throw new OciError('ERR_OCI_NETWORK', `${options.what}: body of ${body.length} bytes is shorter than its Content-Length ${declared}`);
+    throw new OciError(
+      'ERR_OCI_NETWORK',
+      `${options.what}: body of ${body.length} bytes is shorter than its Content-Length ${declared}`,
+    );
   }
   return body;
 }
@@ -252,4 +292,3 @@ export function networkFailureReason(error: unknown): string {
   // Nothing but wrappers: a runtime that gives no reason (a browser's fetch says only "Failed to fetch").
   return deepest instanceof Error && deepest.name === 'NetworkError' ? 'network error' : describeOne(deepest);
 }
-

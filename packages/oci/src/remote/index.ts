@@ -1,13 +1,13 @@
-export { RemoteRepository, type RemoteRepositoryOptions } from './repository.js';
-export { RegistryClient, type RegistryClientOptions, type RegistryRequest } from './registry-client.js';
-export { TokenCache, parseChallenge, cleanScopes, repositoryScope, type Challenge, type AuthScheme } from './auth.js';
-export { ReferrersError, referrersTag } from './referrers.js';
+export { type AuthScheme, type Challenge, cleanScopes, parseChallenge, repositoryScope, TokenCache } from './auth.js';
 export {
   backoffDelay,
+  DEFAULT_RETRY,
   isLoopbackHost,
   parseNextLink,
   parseRegistryErrors,
-  resolveUploadLocation,
-  DEFAULT_RETRY,
   type RetryPolicy,
+  resolveUploadLocation,
 } from './http.js';
+export { ReferrersError, referrersTag } from './referrers.js';
+export { RegistryClient, type RegistryClientOptions, type RegistryRequest } from './registry-client.js';
+export { RemoteRepository, type RemoteRepositoryOptions } from './repository.js';

@@ -1,4 +1,9 @@
-import { MEDIA_TYPE_OCI_ARTIFACT_MANIFEST, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST, type Descriptor } from '../descriptor.js';
+import {
+  type Descriptor,
+  MEDIA_TYPE_OCI_ARTIFACT_MANIFEST,
+  MEDIA_TYPE_OCI_INDEX,
+  MEDIA_TYPE_OCI_MANIFEST,
+} from '../descriptor.js';
 import { OciError, type OciErrorCode } from '../errors.js';
 import { assertDigest } from '../reference.js';
 
@@ -34,16 +39,21 @@ export function filterReferrers(referrers: readonly Descriptor[], artifactType: 
 }
 
 /** The manifests of an image index document, each checked to be a descriptor. */
-export function indexManifests(bytes: Uint8Array, what: string): { manifests: Descriptor[]; annotations: Record<string, string> | undefined } {
+export function indexManifests(
+  bytes: Uint8Array,
+  what: string,
+): { manifests: Descriptor[]; annotations: Record<string, string> | undefined } {
   let doc: unknown;
   try {
     doc = JSON.parse(new TextDecoder().decode(bytes));
   } catch (error) {
     throw new OciError('ERR_OCI_REGISTRY', `${what}: not JSON`, { cause: error });
   }
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new OciError('ERR_OCI_REGISTRY', `${what}: not a JSON object`);
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc))
+    throw new OciError('ERR_OCI_REGISTRY', `${what}: not a JSON object`);
   const { manifests, annotations } = doc as { manifests?: unknown; annotations?: unknown };
-  if (manifests !== undefined && manifests !== null && !Array.isArray(manifests)) throw new OciError('ERR_OCI_REGISTRY', `${what}: "manifests" is not an array`);
+  if (manifests !== undefined && manifests !== null && !Array.isArray(manifests))
+    throw new OciError('ERR_OCI_REGISTRY', `${what}: "manifests" is not an array`);
   const out: Descriptor[] = [];
   for (const entry of (manifests as unknown[] | null | undefined) ?? []) {
     if (
@@ -57,7 +67,11 @@ export function indexManifests(bytes: Uint8Array, what: string): { manifests: De
     }
     out.push(entry as Descriptor);
   }
-  return { manifests: out, annotations: typeof annotations === 'object' && annotations !== null ? (annotations as Record<string, string>) : undefined };
+  return {
+    manifests: out,
+    annotations:
+      typeof annotations === 'object' && annotations !== null ? (annotations as Record<string, string>) : undefined,
+  };
 }
 
 /**
@@ -66,8 +80,12 @@ export function indexManifests(bytes: Uint8Array, what: string): { manifests: De
  * one, config.mediaType: the legacy form of OCI-3) and annotations (OCI-8).
  * Undefined when the document has no subject.
  */
-export function referrerOf(bytes: Uint8Array, descriptor: Descriptor): { subject: Descriptor; referrer: Descriptor } | undefined {
-  if (![MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_ARTIFACT_MANIFEST].includes(descriptor.mediaType)) return undefined;
+export function referrerOf(
+  bytes: Uint8Array,
+  descriptor: Descriptor,
+): { subject: Descriptor; referrer: Descriptor } | undefined {
+  if (![MEDIA_TYPE_OCI_MANIFEST, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_ARTIFACT_MANIFEST].includes(descriptor.mediaType))
+    return undefined;
   let doc: { subject?: Descriptor; artifactType?: unknown; config?: { mediaType?: unknown }; annotations?: unknown };
   try {
     doc = JSON.parse(new TextDecoder().decode(bytes)) as typeof doc;
@@ -78,7 +96,11 @@ export function referrerOf(bytes: Uint8Array, descriptor: Descriptor): { subject
   const subject = doc.subject;
   if (typeof subject !== 'object' || subject === null || typeof subject.digest !== 'string') return undefined;
   let artifactType = typeof doc.artifactType === 'string' && doc.artifactType !== '' ? doc.artifactType : undefined;
-  if (artifactType === undefined && descriptor.mediaType === MEDIA_TYPE_OCI_MANIFEST && typeof doc.config?.mediaType === 'string') {
+  if (
+    artifactType === undefined &&
+    descriptor.mediaType === MEDIA_TYPE_OCI_MANIFEST &&
+    typeof doc.config?.mediaType === 'string'
+  ) {
     artifactType = doc.config.mediaType;
   }
   const referrer: Descriptor = { mediaType: descriptor.mediaType, digest: descriptor.digest, size: descriptor.size };
@@ -96,7 +118,10 @@ export type ReferrerChange = { op: 'add' | 'remove'; referrer: Descriptor };
  * left by concurrent writers; undefined when nothing changes, so no new
  * index needs pushing.
  */
-export function applyReferrerChanges(current: readonly Descriptor[], changes: readonly ReferrerChange[]): Descriptor[] | undefined {
+export function applyReferrerChanges(
+  current: readonly Descriptor[],
+  changes: readonly ReferrerChange[],
+): Descriptor[] | undefined {
   const seen = new Set<string>();
   const list: Descriptor[] = [];
   let changed = false;
@@ -140,11 +165,15 @@ export class ReferrersError extends OciError {
   readonly subject: Descriptor;
 
   constructor(op: ReferrersError['op'], subject: Descriptor, cause: OciError) {
-    super(cause.code as OciErrorCode, `${op === 'deleteReferrersIndex' ? 'the stale referrers index could not be deleted' : 'the referrers index could not be updated'} (subject ${subject.digest}): ${cause.message}`, {
-      cause,
-      ...(cause.status === undefined ? {} : { status: cause.status }),
-      registryErrors: cause.registryErrors,
-    });
+    super(
+      cause.code as OciErrorCode,
+      `${op === 'deleteReferrersIndex' ? 'the stale referrers index could not be deleted' : 'the referrers index could not be updated'} (subject ${subject.digest}): ${cause.message}`,
+      {
+        cause,
+        ...(cause.status === undefined ? {} : { status: cause.status }),
+        registryErrors: cause.registryErrors,
+      },
+    );
     this.name = 'ReferrersError';
     this.op = op;
     this.subject = subject;

@@ -1,5 +1,5 @@
-import ky, { HTTPError, TimeoutError } from 'ky';
 import { encodeBase64 } from '@x/notary-pki/foundation';
+import ky, { HTTPError, TimeoutError } from 'ky';
 import type { Credential, CredentialProvider } from '../credentials.js';
 import { OciError } from '../errors.js';
 import { cleanScopes, parseChallenge, TokenCache } from './auth.js';
@@ -8,14 +8,14 @@ import {
   backoffDelay,
   DEFAULT_RETRY,
   errorText,
-  networkFailureReason,
   isLoopbackHost,
   isRetryableStatus,
+  networkFailureReason,
   parseRegistryErrors,
+  type RetryPolicy,
   readBodyCapped,
   registryError,
   registryHostname,
-  type RetryPolicy,
 } from './http.js';
 
 /*
@@ -160,7 +160,8 @@ export class RegistryClient {
         let cached = this.#cache.get(registry, 'basic', '');
         if (cached === undefined) {
           const basic = await this.#basicCredentials(registry);
-          if (basic !== undefined) cached = await this.#cache.fetch(registry, 'basic', '', async () => ({ token: basic }));
+          if (basic !== undefined)
+            cached = await this.#cache.fetch(registry, 'basic', '', async () => ({ token: basic }));
         }
         authorization = cached === undefined ? undefined : `Basic ${cached}`;
         break;
@@ -211,7 +212,11 @@ export class RegistryClient {
     }
     const realm = challenge.params.realm;
     if (!realm) {
-      throw new OciError('ERR_OCI_UNAUTHORIZED', `${req.method} ${req.url.pathname}: the registry asked for a Bearer token without a realm`, { status: 401 });
+      throw new OciError(
+        'ERR_OCI_UNAUTHORIZED',
+        `${req.method} ${req.url.pathname}: the registry asked for a Bearer token without a realm`,
+        { status: 401 },
+      );
     }
     const token = await this.#cache.fetch(registry, 'bearer', key, () =>
       this.#fetchToken(registry, realm, challenge.params.service, merged, req.signal),
@@ -224,7 +229,13 @@ export class RegistryClient {
     let text = '';
     if (response.body !== null) {
       try {
-        text = new TextDecoder().decode(await readBodyCapped(response, MAX_ERROR_BODY_BYTES, { what, timeoutMs: this.#timeoutMs, ...(signal ? { signal } : {}) }));
+        text = new TextDecoder().decode(
+          await readBodyCapped(response, MAX_ERROR_BODY_BYTES, {
+            what,
+            timeoutMs: this.#timeoutMs,
+            ...(signal ? { signal } : {}),
+          }),
+        );
       } catch {
         // An unreadable error body still leaves the status to report.
       }
@@ -235,7 +246,8 @@ export class RegistryClient {
   /** base64(user:password) for Basic, or undefined without a username and password. */
   async #basicCredentials(registry: string): Promise<string | undefined> {
     const credential = await this.#credential(registry);
-    if (credential?.username === undefined || credential.password === undefined || credential.username === '') return undefined;
+    if (credential?.username === undefined || credential.password === undefined || credential.username === '')
+      return undefined;
     return encodeBase64(new TextEncoder().encode(`${credential.username}:${credential.password}`));
   }
 
@@ -244,7 +256,9 @@ export class RegistryClient {
     try {
       return await this.#options.credentials(registry);
     } catch (error) {
-      throw new OciError('ERR_OCI_UNAUTHORIZED', `credentials for ${registry} could not be read: ${errorText(error)}`, { cause: error });
+      throw new OciError('ERR_OCI_UNAUTHORIZED', `credentials for ${registry} could not be read: ${errorText(error)}`, {
+        cause: error,
+      });
     }
   }
 
@@ -264,7 +278,11 @@ export class RegistryClient {
     try {
       realmUrl = new URL(realm);
     } catch (error) {
-      throw new OciError('ERR_OCI_UNAUTHORIZED', `the token realm ${JSON.stringify(realm)} of ${registry} is not an absolute URL`, { cause: error });
+      throw new OciError(
+        'ERR_OCI_UNAUTHORIZED',
+        `the token realm ${JSON.stringify(realm)} of ${registry} is not an absolute URL`,
+        { cause: error },
+      );
     }
     const credential = await this.#credential(registry);
     if (credential?.accessToken) return { token: credential.accessToken };
@@ -298,7 +316,11 @@ export class RegistryClient {
       if (scopes.length > 0) form.set('scope', scopes.join(' '));
       response = await this.#send(
         realmUrl,
-        { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new TextEncoder().encode(form.toString()) },
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new TextEncoder().encode(form.toString()),
+        },
         undefined,
         realmUrl.origin,
         signal,
@@ -308,10 +330,17 @@ export class RegistryClient {
       const error = await this.failure(response, what, signal);
       // The token service refusing our credentials is an authorization failure whatever its status code.
       throw response.status === 401 || response.status === 403
-        ? new OciError('ERR_OCI_UNAUTHORIZED', error.message, { status: error.status ?? response.status, registryErrors: error.registryErrors })
+        ? new OciError('ERR_OCI_UNAUTHORIZED', error.message, {
+            status: error.status ?? response.status,
+            registryErrors: error.registryErrors,
+          })
         : error;
     }
-    const bytes = await readBodyCapped(response, MAX_TOKEN_RESPONSE_BYTES, { what, timeoutMs: this.#timeoutMs, ...(signal ? { signal } : {}) });
+    const bytes = await readBodyCapped(response, MAX_TOKEN_RESPONSE_BYTES, {
+      what,
+      timeoutMs: this.#timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
     let body: { token?: unknown; access_token?: unknown; expires_in?: unknown };
     try {
       body = JSON.parse(new TextDecoder().decode(bytes)) as typeof body;
@@ -319,7 +348,8 @@ export class RegistryClient {
       throw new OciError('ERR_OCI_UNAUTHORIZED', `${what}: the answer is not JSON`, { cause: error });
     }
     const token = typeof body.access_token === 'string' && body.access_token !== '' ? body.access_token : body.token;
-    if (typeof token !== 'string' || token === '') throw new OciError('ERR_OCI_UNAUTHORIZED', `${what}: the answer has no token`);
+    if (typeof token !== 'string' || token === '')
+      throw new OciError('ERR_OCI_UNAUTHORIZED', `${what}: the answer has no token`);
     const expiresInSeconds = typeof body.expires_in === 'number' ? body.expires_in : undefined;
     return { token, expiresInSeconds };
   }
@@ -366,7 +396,14 @@ export class RegistryClient {
     throw new OciError('ERR_OCI_NETWORK', `${init.method} ${url.href}: more than ${MAX_REDIRECTS} redirects`);
   }
 
-  async #exchange(url: URL, method: string, headers: Headers, body: Uint8Array | undefined, redirect: RequestRedirect, signal: AbortSignal | undefined): Promise<Response> {
+  async #exchange(
+    url: URL,
+    method: string,
+    headers: Headers,
+    body: Uint8Array | undefined,
+    redirect: RequestRedirect,
+    signal: AbortSignal | undefined,
+  ): Promise<Response> {
     const retry = this.#retry;
     try {
       return await ky(url, {
@@ -398,21 +435,38 @@ export class RegistryClient {
         const registryErrors = parseRegistryErrors(data);
         const status = error.response.status;
         const base = registryError(status, registryErrors, `${method} ${url.pathname}`);
-        throw new OciError('ERR_OCI_NETWORK', `${base.message} (after ${retry.attempts} attempt${retry.attempts === 1 ? '' : 's'})`, {
-          status,
-          registryErrors,
-          cause: error,
-        });
+        throw new OciError(
+          'ERR_OCI_NETWORK',
+          `${base.message} (after ${retry.attempts} attempt${retry.attempts === 1 ? '' : 's'})`,
+          {
+            status,
+            registryErrors,
+            cause: error,
+          },
+        );
       }
       if (error instanceof TimeoutError) {
-        throw new OciError('ERR_OCI_NETWORK', `${method} ${url.origin}${url.pathname}: no answer within ${this.#timeoutMs} ms (${retry.attempts} attempts)`, { cause: error });
+        throw new OciError(
+          'ERR_OCI_NETWORK',
+          `${method} ${url.origin}${url.pathname}: no answer within ${this.#timeoutMs} ms (${retry.attempts} attempts)`,
+          { cause: error },
+        );
       }
       if (signal?.aborted) {
-        throw new OciError('ERR_OCI_NETWORK', `${method} ${url.origin}${url.pathname}: aborted`, { cause: signal.reason ?? error });
+        throw new OciError('ERR_OCI_NETWORK', `${method} ${url.origin}${url.pathname}: aborted`, {
+          cause: signal.reason ?? error,
+        });
       }
       // The cause named once and the URL once (issue 13 item 5); ky retries the network errors it recognises.
-      const attempts = error instanceof Error && error.name === 'NetworkError' ? ` (${retry.attempts} attempt${retry.attempts === 1 ? '' : 's'})` : '';
-      throw new OciError('ERR_OCI_NETWORK', `${method} ${url.origin}${url.pathname}: ${networkFailureReason(error)}${attempts}`, { cause: error });
+      const attempts =
+        error instanceof Error && error.name === 'NetworkError'
+          ? ` (${retry.attempts} attempt${retry.attempts === 1 ? '' : 's'})`
+          : '';
+      throw new OciError(
+        'ERR_OCI_NETWORK',
+        `${method} ${url.origin}${url.pathname}: ${networkFailureReason(error)}${attempts}`,
+        { cause: error },
+      );
     }
   }
 }

@@ -1,11 +1,11 @@
 import {
+  type Descriptor,
   MANIFEST_MEDIA_TYPES,
   MAX_ENVELOPE_BYTES,
   MAX_MANIFEST_BYTES,
   MEDIA_TYPE_OCI_ARTIFACT_MANIFEST,
   MEDIA_TYPE_OCI_INDEX,
   MEDIA_TYPE_OCI_MANIFEST,
-  type Descriptor,
 } from '../descriptor.js';
 import { OciError } from '../errors.js';
 import { assertDigest, OciReference, parseReference, parseTagOrDigest } from '../reference.js';
@@ -23,11 +23,11 @@ import {
   HEADER_OCI_SUBJECT,
   indexManifests,
   isFilterApplied,
-  referrerOf,
+  type ReferrerChange,
   ReferrersError,
+  referrerOf,
   referrersTag,
   ZERO_DIGEST,
-  type ReferrerChange,
 } from './referrers.js';
 import { discard, RegistryClient, type RegistryClientOptions, type RegistryRequest } from './registry-client.js';
 
@@ -101,7 +101,10 @@ export class RemoteRepository implements Repository {
       repository = ref.repository;
     } else {
       if (registry === undefined || repository === undefined) {
-        throw new OciError('ERR_OCI_REFERENCE_INVALID', 'a RemoteRepository needs a reference, or a registry and a repository');
+        throw new OciError(
+          'ERR_OCI_REFERENCE_INVALID',
+          'a RemoteRepository needs a reference, or a registry and a repository',
+        );
       }
       parseReference(`${registry}/${repository}`);
     }
@@ -109,7 +112,8 @@ export class RemoteRepository implements Repository {
     this.repository = repository!;
     this.name = `${this.registry}/${this.repository}`;
     this.client = options.client ?? new RegistryClient(options);
-    if (options.referrersCapability !== undefined) this.client.setReferrersCapability(this.registry, options.referrersCapability);
+    if (options.referrersCapability !== undefined)
+      this.client.setReferrersCapability(this.registry, options.referrersCapability);
     this.#forcedReferrersCapability = options.referrersCapability;
     this.#skipReferrersGc = options.skipReferrersGc ?? false;
     this.#tagsPageSize = options.tagsPageSize;
@@ -153,8 +157,13 @@ export class RemoteRepository implements Repository {
         throw new OciError('ERR_OCI_REFERENCE_INVALID', `reference ${reference} is not in repository ${this.name}`);
       }
       const ref = parsed.digest ?? parsed.tag;
-      if (ref === undefined) throw new OciError('ERR_OCI_REFERENCE_INVALID', `reference ${reference} has no tag or digest`);
-      return { ...(parsed.tag === undefined ? {} : { tag: parsed.tag }), ...(parsed.digest === undefined ? {} : { digest: parsed.digest }), ref };
+      if (ref === undefined)
+        throw new OciError('ERR_OCI_REFERENCE_INVALID', `reference ${reference} has no tag or digest`);
+      return {
+        ...(parsed.tag === undefined ? {} : { tag: parsed.tag }),
+        ...(parsed.digest === undefined ? {} : { digest: parsed.digest }),
+        ref,
+      };
     }
     const parsed = parseTagOrDigest(reference);
     return { ...parsed, ref: reference };
@@ -180,15 +189,31 @@ export class RemoteRepository implements Repository {
       try {
         assertDigest(headerDigest);
       } catch (error) {
-        throw new OciError('ERR_OCI_DIGEST_MISMATCH', `${what}: invalid Docker-Content-Digest ${JSON.stringify(headerDigest)}`, { cause: error });
+        throw new OciError(
+          'ERR_OCI_DIGEST_MISMATCH',
+          `${what}: invalid Docker-Content-Digest ${JSON.stringify(headerDigest)}`,
+          { cause: error },
+        );
       }
-      if (digest !== undefined && digestAlgorithm(digest) === digestAlgorithm(headerDigest) && headerDigest !== digest) {
-        throw new OciError('ERR_OCI_DIGEST_MISMATCH', `${what}: the registry answered Docker-Content-Digest ${headerDigest}`);
+      if (
+        digest !== undefined &&
+        digestAlgorithm(digest) === digestAlgorithm(headerDigest) &&
+        headerDigest !== digest
+      ) {
+        throw new OciError(
+          'ERR_OCI_DIGEST_MISMATCH',
+          `${what}: the registry answered Docker-Content-Digest ${headerDigest}`,
+        );
       }
     }
-    const sameAlgorithm = headerDigest !== undefined && (digest === undefined || digestAlgorithm(digest) === digestAlgorithm(headerDigest));
+    const sameAlgorithm =
+      headerDigest !== undefined && (digest === undefined || digestAlgorithm(digest) === digestAlgorithm(headerDigest));
     if (sameAlgorithm && length !== null && /^\d+$/.test(length) && MANIFEST_MEDIA_TYPES.includes(mediaType)) {
-      if (Number(length) > MAX_MANIFEST_BYTES) throw new OciError('ERR_OCI_TOO_LARGE', `${what}: manifest of ${length} bytes is over the ${MAX_MANIFEST_BYTES}-byte limit (OCI-9)`);
+      if (Number(length) > MAX_MANIFEST_BYTES)
+        throw new OciError(
+          'ERR_OCI_TOO_LARGE',
+          `${what}: manifest of ${length} bytes is over the ${MAX_MANIFEST_BYTES}-byte limit (OCI-9)`,
+        );
       return { mediaType, digest: headerDigest!, size: Number(length) };
     }
     // HEAD gave no usable digest, size or type: fetch and hash the manifest.
@@ -201,14 +226,20 @@ export class RemoteRepository implements Repository {
    * the descriptor's digest and size, the reference's digest, and the
    * registry's Docker-Content-Digest.
    */
-  async fetchManifest(reference: string | Descriptor, options: Signal = {}): Promise<{ descriptor: Descriptor; bytes: Uint8Array }> {
+  async fetchManifest(
+    reference: string | Descriptor,
+    options: Signal = {},
+  ): Promise<{ descriptor: Descriptor; bytes: Uint8Array }> {
     const byDescriptor = typeof reference !== 'string';
     let ref: string;
     let expected: { digest?: string; size?: number } = {};
     if (byDescriptor) {
       assertDigest(reference.digest);
       if (reference.size > MAX_MANIFEST_BYTES) {
-        throw new OciError('ERR_OCI_TOO_LARGE', `manifest ${reference.digest} of ${reference.size} bytes is over the ${MAX_MANIFEST_BYTES}-byte limit (OCI-9)`);
+        throw new OciError(
+          'ERR_OCI_TOO_LARGE',
+          `manifest ${reference.digest} of ${reference.size} bytes is over the ${MAX_MANIFEST_BYTES}-byte limit (OCI-9)`,
+        );
       }
       ref = reference.digest;
       expected = { digest: reference.digest, size: reference.size };
@@ -218,16 +249,37 @@ export class RemoteRepository implements Repository {
       if (parsed.digest !== undefined) expected = { digest: parsed.digest };
     }
     const what = `fetch manifest ${this.name}${ref.includes(':') ? '@' : ':'}${ref}`;
-    const accept = byDescriptor && MANIFEST_MEDIA_TYPES.includes(reference.mediaType) ? reference.mediaType : MANIFEST_MEDIA_TYPES.join(', ');
-    const response = await this.#request({ method: 'GET', url: this.#url('manifests', ref), headers: { accept }, scopes: this.#pull(), signal: options.signal });
+    const accept =
+      byDescriptor && MANIFEST_MEDIA_TYPES.includes(reference.mediaType)
+        ? reference.mediaType
+        : MANIFEST_MEDIA_TYPES.join(', ');
+    const response = await this.#request({
+      method: 'GET',
+      url: this.#url('manifests', ref),
+      headers: { accept },
+      scopes: this.#pull(),
+      signal: options.signal,
+    });
     if (!response.ok) throw await this.client.failure(response, what, options.signal);
-    const bytes = await readBodyCapped(response, MAX_MANIFEST_BYTES, { what: `${what} (OCI-9 limit)`, timeoutMs: this.client.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
-    const digest = verifyFetchedContent(bytes, expected, response.headers.get('docker-content-digest') ?? undefined, what);
+    const bytes = await readBodyCapped(response, MAX_MANIFEST_BYTES, {
+      what: `${what} (OCI-9 limit)`,
+      timeoutMs: this.client.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const digest = verifyFetchedContent(
+      bytes,
+      expected,
+      response.headers.get('docker-content-digest') ?? undefined,
+      what,
+    );
     let mediaType = mediaTypeOf(response.headers.get('content-type'));
     if (!MANIFEST_MEDIA_TYPES.includes(mediaType)) mediaType = mediaTypeFromDocument(bytes) ?? mediaType;
     if (byDescriptor) {
       if (mediaType !== reference.mediaType) {
-        throw new OciError('ERR_OCI_UNSUPPORTED_MEDIA_TYPE', `${what}: the registry served ${mediaType || 'no media type'}, the descriptor says ${reference.mediaType}`);
+        throw new OciError(
+          'ERR_OCI_UNSUPPORTED_MEDIA_TYPE',
+          `${what}: the registry served ${mediaType || 'no media type'}, the descriptor says ${reference.mediaType}`,
+        );
       }
       return { descriptor: reference, bytes };
     }
@@ -239,22 +291,45 @@ export class RemoteRepository implements Repository {
     assertDigest(descriptor.digest);
     const maxBytes = options.maxBytes ?? MAX_ENVELOPE_BYTES;
     const what = `fetch blob ${this.name}@${descriptor.digest}`;
-    if (descriptor.size > maxBytes) throw new OciError('ERR_OCI_TOO_LARGE', `${what}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit (OCI-9)`);
+    if (descriptor.size > maxBytes)
+      throw new OciError(
+        'ERR_OCI_TOO_LARGE',
+        `${what}: ${descriptor.size} bytes is over the ${maxBytes}-byte limit (OCI-9)`,
+      );
     // Registries often redirect blob GETs to storage on another host; the
     // client follows without the Authorization header.
-    const response = await this.#request({ method: 'GET', url: this.#url('blobs', descriptor.digest), scopes: this.#pull(), signal: options.signal });
+    const response = await this.#request({
+      method: 'GET',
+      url: this.#url('blobs', descriptor.digest),
+      scopes: this.#pull(),
+      signal: options.signal,
+    });
     if (!response.ok) throw await this.client.failure(response, what, options.signal);
-    const bytes = await readBodyCapped(response, maxBytes, { what, timeoutMs: this.client.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+    const bytes = await readBodyCapped(response, maxBytes, {
+      what,
+      timeoutMs: this.client.timeoutMs,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
     // Docker-Content-Digest of a redirected answer is storage's business; it
     // is still checked when present, as oras-go does.
-    verifyFetchedContent(bytes, { digest: descriptor.digest, size: descriptor.size }, response.headers.get('docker-content-digest') ?? undefined, what);
+    verifyFetchedContent(
+      bytes,
+      { digest: descriptor.digest, size: descriptor.size },
+      response.headers.get('docker-content-digest') ?? undefined,
+      what,
+    );
     return bytes;
   }
 
   /** Does the repository hold this blob? (HEAD; 404 = no.) */
   async blobExists(descriptor: Pick<Descriptor, 'digest'>, options: Signal = {}): Promise<boolean> {
     assertDigest(descriptor.digest);
-    const response = await this.#request({ method: 'HEAD', url: this.#url('blobs', descriptor.digest), scopes: this.#pull(), signal: options.signal });
+    const response = await this.#request({
+      method: 'HEAD',
+      url: this.#url('blobs', descriptor.digest),
+      scopes: this.#pull(),
+      signal: options.signal,
+    });
     await discard(response);
     if (response.ok) return true;
     if (response.status === 404) return false;
@@ -266,7 +341,11 @@ export class RemoteRepository implements Repository {
    * POST + PUT, or, with `mountFrom`, a cross-repository mount that falls
    * back to that upload when the registry answers 202 instead of mounting.
    */
-  async pushBlob(bytes: Uint8Array, mediaType: string, options: { mountFrom?: string } & Signal = {}): Promise<Descriptor> {
+  async pushBlob(
+    bytes: Uint8Array,
+    mediaType: string,
+    options: { mountFrom?: string } & Signal = {},
+  ): Promise<Descriptor> {
     const descriptor: Descriptor = { mediaType, digest: digestOf(bytes), size: bytes.byteLength };
     if (await this.blobExists(descriptor, options)) return descriptor;
     const what = `push blob ${this.name}@${descriptor.digest}`;
@@ -314,9 +393,16 @@ export class RemoteRepository implements Repository {
    * `subject` pushed to a registry that does not confirm it with OCI-Subject
    * is added to the subject's tag-schema index (OCI-8).
    */
-  async pushManifest(bytes: Uint8Array, mediaType: string, options: { tag?: string } & Signal = {}): Promise<Descriptor> {
+  async pushManifest(
+    bytes: Uint8Array,
+    mediaType: string,
+    options: { tag?: string } & Signal = {},
+  ): Promise<Descriptor> {
     if (bytes.byteLength > MAX_MANIFEST_BYTES) {
-      throw new OciError('ERR_OCI_TOO_LARGE', `manifest of ${bytes.byteLength} bytes is over the ${MAX_MANIFEST_BYTES}-byte limit (OCI-9)`);
+      throw new OciError(
+        'ERR_OCI_TOO_LARGE',
+        `manifest of ${bytes.byteLength} bytes is over the ${MAX_MANIFEST_BYTES}-byte limit (OCI-9)`,
+      );
     }
     const descriptor: Descriptor = { mediaType, digest: digestOf(bytes), size: bytes.byteLength };
     if (options.tag !== undefined) parseTagOrDigest(options.tag);
@@ -348,7 +434,14 @@ export class RemoteRepository implements Repository {
     const what = `push manifest ${this.name}${reference.includes(':') ? '@' : ':'}${reference}`;
     const headers: Record<string, string> = { 'content-type': descriptor.mediaType };
     if (ifMatch !== undefined) headers['if-match'] = ifMatch;
-    const response = await this.#request({ method: 'PUT', url: this.#url('manifests', reference), headers, body: bytes, scopes: this.#push(), signal });
+    const response = await this.#request({
+      method: 'PUT',
+      url: this.#url('manifests', reference),
+      headers,
+      body: bytes,
+      scopes: this.#push(),
+      signal,
+    });
     if (response.status === 412 && ifMatch !== undefined) {
       await discard(response);
       return { subjectConfirmed: false, preconditionFailed: true };
@@ -357,7 +450,10 @@ export class RemoteRepository implements Repository {
     await discard(response);
     const header = response.headers.get('docker-content-digest');
     if (header !== null && header !== descriptor.digest) {
-      throw new OciError('ERR_OCI_DIGEST_MISMATCH', `${what}: the registry stored ${header}, expected ${descriptor.digest}`);
+      throw new OciError(
+        'ERR_OCI_DIGEST_MISMATCH',
+        `${what}: the registry stored ${header}, expected ${descriptor.digest}`,
+      );
     }
     return { subjectConfirmed: (response.headers.get(HEADER_OCI_SUBJECT) ?? '') !== '', preconditionFailed: false };
   }
@@ -377,12 +473,23 @@ export class RemoteRepository implements Repository {
     if (this.#tagsPageSize !== undefined) url.searchParams.set('n', String(this.#tagsPageSize));
     const seen = new Set<string>();
     while (url !== undefined) {
-      if (seen.has(url.href)) throw new OciError('ERR_OCI_REGISTRY', `list tags ${this.name}: the registry's Link pages loop at ${url.href}`);
+      if (seen.has(url.href))
+        throw new OciError('ERR_OCI_REGISTRY', `list tags ${this.name}: the registry's Link pages loop at ${url.href}`);
       seen.add(url.href);
       const what = `list tags ${this.name}`;
-      const response: Response = await this.#request({ method: 'GET', url, headers: { accept: 'application/json' }, scopes: this.#pull(), signal: options.signal });
+      const response: Response = await this.#request({
+        method: 'GET',
+        url,
+        headers: { accept: 'application/json' },
+        scopes: this.#pull(),
+        signal: options.signal,
+      });
       if (!response.ok) throw await this.client.failure(response, what, options.signal);
-      const bytes = await readBodyCapped(response, MAX_MANIFEST_BYTES, { what, timeoutMs: this.client.timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
+      const bytes = await readBodyCapped(response, MAX_MANIFEST_BYTES, {
+        what,
+        timeoutMs: this.client.timeoutMs,
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       let page: { tags?: unknown };
       try {
         page = JSON.parse(new TextDecoder().decode(bytes)) as { tags?: unknown };
@@ -390,7 +497,8 @@ export class RemoteRepository implements Repository {
         throw new OciError('ERR_OCI_REGISTRY', `${what}: the answer is not JSON`, { cause: error });
       }
       if (page.tags !== null && page.tags !== undefined) {
-        if (!Array.isArray(page.tags) || page.tags.some((t) => typeof t !== 'string')) throw new OciError('ERR_OCI_REGISTRY', `${what}: "tags" is not a list of strings`);
+        if (!Array.isArray(page.tags) || page.tags.some((t) => typeof t !== 'string'))
+          throw new OciError('ERR_OCI_REGISTRY', `${what}: "tags" is not a list of strings`);
         out.push(...(page.tags as string[]));
       }
       url = parseNextLink(response.headers.get('link'), url);
@@ -412,7 +520,11 @@ export class RemoteRepository implements Repository {
       const { bytes } = await this.fetchManifest(descriptor, options);
       const referrer = referrerOf(bytes, descriptor);
       if (referrer !== undefined && !(await this.#pingReferrers(options.signal))) {
-        await this.#updateReferrersIndex(referrer.subject, { op: 'remove', referrer: referrer.referrer }, options.signal);
+        await this.#updateReferrersIndex(
+          referrer.subject,
+          { op: 'remove', referrer: referrer.referrer },
+          options.signal,
+        );
       }
     }
     await this.#deleteManifestByDigest(descriptor.digest, options.signal);
@@ -420,7 +532,12 @@ export class RemoteRepository implements Repository {
 
   async #deleteManifestByDigest(digest: string, signal: AbortSignal | undefined): Promise<void> {
     const what = `delete manifest ${this.name}@${digest}`;
-    const response = await this.#request({ method: 'DELETE', url: this.#url('manifests', digest), scopes: [repositoryScope(this.repository, 'delete')], signal });
+    const response = await this.#request({
+      method: 'DELETE',
+      url: this.#url('manifests', digest),
+      scopes: [repositoryScope(this.repository, 'delete')],
+      signal,
+    });
     if (!response.ok) throw await this.client.failure(response, what, signal);
     await discard(response);
   }
@@ -442,14 +559,19 @@ export class RemoteRepository implements Repository {
    * later page that fails is the registry's error, so no listing mixes the
    * two schemes.
    */
-  async *referrerPages(subject: Descriptor, options: ReferrersOptions = {}): AsyncGenerator<Descriptor[], void, undefined> {
+  async *referrerPages(
+    subject: Descriptor,
+    options: ReferrersOptions = {},
+  ): AsyncGenerator<Descriptor[], void, undefined> {
     assertDigest(subject.digest);
     const what = `referrers of ${this.name}@${subject.digest}`;
     let capability = this.referrersCapability;
     let api: ApiListing | 'unsupported' | undefined;
     if (capability === undefined) {
       // One listing finds out whether the API exists; concurrent ones wait for it.
-      const learned = await this.client.learnReferrersCapability(this.registry, () => this.#openApiListing(subject, options, what, undefined));
+      const learned = await this.client.learnReferrersCapability(this.registry, () =>
+        this.#openApiListing(subject, options, what, undefined),
+      );
       if (learned !== undefined) api = learned.learned;
       else capability = this.referrersCapability;
     }
@@ -468,7 +590,12 @@ export class RemoteRepository implements Repository {
    * (and is remembered per registry); 'unsupported' when it does not and
    * the capability was not fixed to true.
    */
-  async #openApiListing(subject: Descriptor, options: ReferrersOptions, what: string, capability: boolean | undefined): Promise<ApiListing | 'unsupported'> {
+  async #openApiListing(
+    subject: Descriptor,
+    options: ReferrersOptions,
+    what: string,
+    capability: boolean | undefined,
+  ): Promise<ApiListing | 'unsupported'> {
     const pages = this.#referrersByApi(subject, options, new ReferrersBudget(what));
     try {
       const first = await pages.next();
@@ -476,13 +603,18 @@ export class RemoteRepository implements Repository {
       return { pages, first };
     } catch (error) {
       if (!(error instanceof ReferrersUnsupported)) throw error;
-      if (capability === true) throw new OciError('ERR_OCI_REGISTRY', `${what}: the Referrers API failed: ${error.message}`);
+      if (capability === true)
+        throw new OciError('ERR_OCI_REGISTRY', `${what}: the Referrers API failed: ${error.message}`);
       this.client.setReferrersCapability(this.registry, false);
       return 'unsupported';
     }
   }
 
-  async *#referrersByApi(subject: Descriptor, options: ReferrersOptions, budget: ReferrersBudget): AsyncGenerator<Descriptor[], void, undefined> {
+  async *#referrersByApi(
+    subject: Descriptor,
+    options: ReferrersOptions,
+    budget: ReferrersBudget,
+  ): AsyncGenerator<Descriptor[], void, undefined> {
     const what = `referrers of ${this.name}@${subject.digest}`;
     const unfiltered = this.#url('referrers', subject.digest);
     let url: URL | undefined = new URL(unfiltered);
@@ -491,7 +623,8 @@ export class RemoteRepository implements Repository {
     const seen = new Set<string>();
     let first = true;
     while (url !== undefined) {
-      if (seen.has(url.href)) throw new OciError('ERR_OCI_REGISTRY', `${what}: the registry's Link pages loop at ${url.href}`);
+      if (seen.has(url.href))
+        throw new OciError('ERR_OCI_REGISTRY', `${what}: the registry's Link pages loop at ${url.href}`);
       seen.add(url.href);
       budget.beforePage();
       const page = await this.#referrersPage(url, what, first, options.signal);
@@ -520,7 +653,13 @@ export class RemoteRepository implements Repository {
     first: boolean,
     signal: AbortSignal | undefined,
   ): Promise<{ manifests: Descriptor[]; serverFiltered: boolean; link: string | null }> {
-    const response: Response = await this.#request({ method: 'GET', url, headers: { accept: MEDIA_TYPE_OCI_INDEX }, scopes: this.#pull(), signal });
+    const response: Response = await this.#request({
+      method: 'GET',
+      url,
+      headers: { accept: MEDIA_TYPE_OCI_INDEX },
+      scopes: this.#pull(),
+      signal,
+    });
     if (response.status === 404) {
       const error = await this.client.failure(response, what, signal);
       // NAME_UNKNOWN: the repository is missing, which says nothing about the API.
@@ -535,7 +674,11 @@ export class RemoteRepository implements Repository {
       if (!first) throw new OciError('ERR_OCI_REGISTRY', message, { status: response.status });
       throw new ReferrersUnsupported(message);
     }
-    const bytes = await readBodyCapped(response, MAX_MANIFEST_BYTES, { what: `${what} (OCI-9 limit)`, timeoutMs: this.client.timeoutMs, ...(signal ? { signal } : {}) });
+    const bytes = await readBodyCapped(response, MAX_MANIFEST_BYTES, {
+      what: `${what} (OCI-9 limit)`,
+      timeoutMs: this.client.timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
     const { manifests, annotations } = indexManifests(bytes, what);
     const serverFiltered =
       isFilterApplied(response.headers.get(HEADER_OCI_FILTERS_APPLIED), 'artifactType') ||
@@ -544,7 +687,11 @@ export class RemoteRepository implements Repository {
   }
 
   /** The tag-schema index is one document (≤ 4 MiB, OCI-9): one page, whose descriptors count against MAX_REFERRERS. */
-  async *#referrersByTagSchema(subject: Descriptor, options: ReferrersOptions, budget: ReferrersBudget): AsyncGenerator<Descriptor[], void, undefined> {
+  async *#referrersByTagSchema(
+    subject: Descriptor,
+    options: ReferrersOptions,
+    budget: ReferrersBudget,
+  ): AsyncGenerator<Descriptor[], void, undefined> {
     budget.beforePage();
     const current = await this.#currentIndex(referrersTag(subject.digest), options.signal);
     budget.received(current?.manifests.length ?? 0);
@@ -554,18 +701,32 @@ export class RemoteRepository implements Repository {
   /** The tag-schema index under `tag` with its ETag, or undefined when the tag does not exist. */
   async #currentIndex(tag: string, signal: AbortSignal | undefined): Promise<CurrentIndex | undefined> {
     const what = `referrers index ${this.name}:${tag}`;
-    const response = await this.#request({ method: 'GET', url: this.#url('manifests', tag), headers: { accept: MEDIA_TYPE_OCI_INDEX }, scopes: this.#pull(), signal });
+    const response = await this.#request({
+      method: 'GET',
+      url: this.#url('manifests', tag),
+      headers: { accept: MEDIA_TYPE_OCI_INDEX },
+      scopes: this.#pull(),
+      signal,
+    });
     // No tag (MANIFEST_UNKNOWN) or no repository yet (NAME_UNKNOWN): no referrers.
     if (response.status === 404) {
       await discard(response);
       return undefined;
     }
     if (!response.ok) throw await this.client.failure(response, what, signal);
-    const bytes = await readBodyCapped(response, MAX_MANIFEST_BYTES, { what: `${what} (OCI-9 limit)`, timeoutMs: this.client.timeoutMs, ...(signal ? { signal } : {}) });
+    const bytes = await readBodyCapped(response, MAX_MANIFEST_BYTES, {
+      what: `${what} (OCI-9 limit)`,
+      timeoutMs: this.client.timeoutMs,
+      ...(signal ? { signal } : {}),
+    });
     const digest = verifyFetchedContent(bytes, {}, response.headers.get('docker-content-digest') ?? undefined, what);
     const { manifests } = indexManifests(bytes, what);
     const mediaType = mediaTypeOf(response.headers.get('content-type')) || MEDIA_TYPE_OCI_INDEX;
-    return { descriptor: { mediaType, digest, size: bytes.byteLength }, manifests, etag: response.headers.get('etag') ?? undefined };
+    return {
+      descriptor: { mediaType, digest, size: bytes.byteLength },
+      manifests,
+      etag: response.headers.get('etag') ?? undefined,
+    };
   }
 
   /**
@@ -575,7 +736,11 @@ export class RemoteRepository implements Repository {
    * overwritten; on 412 the cycle starts again), then delete the stale index
    * by digest unless it is the same document or GC is skipped.
    */
-  async #updateReferrersIndex(subject: Descriptor, change: ReferrerChange, signal: AbortSignal | undefined): Promise<void> {
+  async #updateReferrersIndex(
+    subject: Descriptor,
+    change: ReferrerChange,
+    signal: AbortSignal | undefined,
+  ): Promise<void> {
     const tag = referrersTag(subject.digest);
     for (let attempt = 1; attempt <= 3; attempt++) {
       const current = await this.#currentIndex(tag, signal);
@@ -584,7 +749,11 @@ export class RemoteRepository implements Repository {
       let newDigest: string | undefined;
       if (updated.length > 0 || this.#skipReferrersGc) {
         const bytes = buildReferrersIndex(updated);
-        const descriptor: Descriptor = { mediaType: MEDIA_TYPE_OCI_INDEX, digest: digestOf(bytes), size: bytes.byteLength };
+        const descriptor: Descriptor = {
+          mediaType: MEDIA_TYPE_OCI_INDEX,
+          digest: digestOf(bytes),
+          size: bytes.byteLength,
+        };
         newDigest = descriptor.digest;
         let result: { preconditionFailed: boolean };
         try {
@@ -605,7 +774,11 @@ export class RemoteRepository implements Repository {
       }
       return;
     }
-    throw new ReferrersError('updateReferrersIndex', subject, new OciError('ERR_OCI_REGISTRY', `the index under ${tag} kept changing (HTTP 412 three times)`, { status: 412 }));
+    throw new ReferrersError(
+      'updateReferrersIndex',
+      subject,
+      new OciError('ERR_OCI_REGISTRY', `the index under ${tag} kept changing (HTTP 412 three times)`, { status: 412 }),
+    );
   }
 
   /** Probes the Referrers API once per registry (a GET of the zero digest's referrers). */
@@ -613,7 +786,13 @@ export class RemoteRepository implements Repository {
     const known = this.referrersCapability;
     if (known !== undefined) return known;
     const what = `probe the Referrers API of ${this.registry}`;
-    const response = await this.#request({ method: 'GET', url: this.#url('referrers', ZERO_DIGEST), headers: { accept: MEDIA_TYPE_OCI_INDEX }, scopes: this.#pull(), signal });
+    const response = await this.#request({
+      method: 'GET',
+      url: this.#url('referrers', ZERO_DIGEST),
+      headers: { accept: MEDIA_TYPE_OCI_INDEX },
+      scopes: this.#pull(),
+      signal,
+    });
     if (response.ok) {
       await discard(response);
       const supported = mediaTypeOf(response.headers.get('content-type')) === MEDIA_TYPE_OCI_INDEX;
@@ -630,7 +809,12 @@ export class RemoteRepository implements Repository {
 
   /** A reference string of this repository for `digest` or `tag`. */
   reference(part: { digest?: string; tag?: string } = {}): OciReference {
-    return new OciReference({ registry: this.registry, repository: this.repository, tag: part.tag, digest: part.digest });
+    return new OciReference({
+      registry: this.registry,
+      repository: this.repository,
+      tag: part.tag,
+      digest: part.digest,
+    });
   }
 }
 

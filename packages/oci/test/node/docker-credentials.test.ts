@@ -8,11 +8,11 @@ import {
   configFileCredentials,
   dockerConfigPath,
   dockerCredentials,
+  type Environment,
   firstCredentials,
   notationCredentials,
   runCredentialHelper,
   serverAddressOf,
-  type Environment,
 } from '../../src/node/docker-credentials.js';
 
 let dir: string;
@@ -42,7 +42,11 @@ beforeAll(async () => {
   await mkdir(bin);
   await writeFile(join(bin, 'docker-credential-test'), HELPER);
   await chmod(join(bin, 'docker-credential-test'), 0o755);
-  env = { PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`, HOME: join(dir, 'home'), HELPER_LOG: join(dir, 'helper.log') };
+  env = {
+    PATH: `${bin}${delimiter}${process.env.PATH ?? ''}`,
+    HOME: join(dir, 'home'),
+    HELPER_LOG: join(dir, 'helper.log'),
+  };
 });
 
 afterAll(async () => {
@@ -93,7 +97,10 @@ describe('docker config.json auths', () => {
     expect(dockerConfigPath({ DOCKER_CONFIG: '/cfg' })).toBe(join('/cfg', 'config.json'));
     expect(dockerConfigPath({ HOME: '/home/u' })).toBe(join('/home/u', '.docker', 'config.json'));
     await writeConfig('dockercfg', { auths: { 'env.example': { auth: btoa('eve:pw') } } });
-    expect(await dockerCredentials({ env: { ...env, DOCKER_CONFIG: join(dir, 'dockercfg') } })('env.example')).toEqual({ username: 'eve', password: 'pw' });
+    expect(await dockerCredentials({ env: { ...env, DOCKER_CONFIG: join(dir, 'dockercfg') } })('env.example')).toEqual({
+      username: 'eve',
+      password: 'pw',
+    });
     await writeConfig(join('home', '.docker'), { auths: { 'home.example': { auth: btoa('hal:pw') } } });
     expect(await dockerCredentials({ env })('home.example')).toEqual({ username: 'hal', password: 'pw' });
   });
@@ -107,9 +114,13 @@ describe('docker config.json auths', () => {
     expect(error.reason).toBe('config-invalid');
     expect(error.code).toBe('ERR_OCI_UNAUTHORIZED');
     const noColon = await writeConfig('nocolon', { auths: { 'x.example': { auth: btoa('nocolon') } } });
-    expect((await rejection(dockerCredentials({ configPath: noColon, env })('x.example'))).reason).toBe('config-invalid');
+    expect((await rejection(dockerCredentials({ configPath: noColon, env })('x.example'))).reason).toBe(
+      'config-invalid',
+    );
     const badHelpers = await writeConfig('badhelpers', { credHelpers: { 'x.example': 1 } });
-    expect((await rejection(dockerCredentials({ configPath: badHelpers, env })('x.example'))).reason).toBe('config-invalid');
+    expect((await rejection(dockerCredentials({ configPath: badHelpers, env })('x.example'))).reason).toBe(
+      'config-invalid',
+    );
   });
 });
 
@@ -146,11 +157,17 @@ describe('docker credential helpers', () => {
     const failed = await rejection(runCredentialHelper('test', 'broken.example', { env }));
     expect(failed.reason).toBe('helper-failed');
     expect(failed.message).toContain('keychain locked');
-    expect((await rejection(runCredentialHelper('test', 'garbage.example', { env }))).reason).toBe('helper-output-invalid');
-    expect((await rejection(runCredentialHelper('test', 'slow.example', { env, timeoutMs: 200 }))).reason).toBe('helper-timeout');
+    expect((await rejection(runCredentialHelper('test', 'garbage.example', { env }))).reason).toBe(
+      'helper-output-invalid',
+    );
+    expect((await rejection(runCredentialHelper('test', 'slow.example', { env, timeoutMs: 200 }))).reason).toBe(
+      'helper-timeout',
+    );
     expect((await rejection(runCredentialHelper('../evil', 'x.example', { env }))).reason).toBe('config-invalid');
     const viaConfig = await writeConfig('absent', { credsStore: 'absent-helper' });
-    expect((await rejection(dockerCredentials({ configPath: viaConfig, env })('x.example'))).reason).toBe('helper-not-found');
+    expect((await rejection(dockerCredentials({ configPath: viaConfig, env })('x.example'))).reason).toBe(
+      'helper-not-found',
+    );
   });
 });
 
@@ -158,20 +175,36 @@ describe('notation credentials and the combinator', () => {
   it("issue 14 finding 2: without notationConfigDir, notation's config.json is read from pki's {NOTATION_CONFIG} ($XDG_CONFIG_HOME/notation)", async () => {
     const xdg = join(dir, 'xdg-home');
     await mkdir(join(xdg, 'notation'), { recursive: true });
-    await writeFile(join(xdg, 'notation', 'config.json'), JSON.stringify({ auths: { 'xdg.example': { auth: btoa('from:xdg') } } }));
-    const provider = notationCredentials({ env: { ...env, XDG_CONFIG_HOME: xdg, DOCKER_CONFIG: join(dir, 'no-docker') }, detectDefaultHelper: false });
+    await writeFile(
+      join(xdg, 'notation', 'config.json'),
+      JSON.stringify({ auths: { 'xdg.example': { auth: btoa('from:xdg') } } }),
+    );
+    const provider = notationCredentials({
+      env: { ...env, XDG_CONFIG_HOME: xdg, DOCKER_CONFIG: join(dir, 'no-docker') },
+      detectDefaultHelper: false,
+    });
     expect(await provider('xdg.example')).toEqual({ username: 'from', password: 'xdg' });
   });
 
   it("notation's own config (credsStore/credHelpers/auths) wins when it configures anything; otherwise docker's config is used", async () => {
     const notationDir = join(dir, 'notation-config');
     await mkdir(notationDir, { recursive: true });
-    const dockerPath = await writeConfig('docker-for-notation', { auths: { 'helper.example': { auth: btoa('from:docker') } } });
-    const provider = notationCredentials({ notationConfigDir: notationDir, dockerConfigPath: dockerPath, env, detectDefaultHelper: false });
+    const dockerPath = await writeConfig('docker-for-notation', {
+      auths: { 'helper.example': { auth: btoa('from:docker') } },
+    });
+    const provider = notationCredentials({
+      notationConfigDir: notationDir,
+      dockerConfigPath: dockerPath,
+      env,
+      detectDefaultHelper: false,
+    });
     // No notation config yet: docker's answers.
     expect(await provider('helper.example')).toEqual({ username: 'from', password: 'docker' });
     // notation's config.json has insecureRegistries and credHelpers (notation-go config.Config).
-    await writeFile(join(notationDir, 'config.json'), JSON.stringify({ insecureRegistries: [], credHelpers: { 'helper.example': 'test' } }));
+    await writeFile(
+      join(notationDir, 'config.json'),
+      JSON.stringify({ insecureRegistries: [], credHelpers: { 'helper.example': 'test' } }),
+    );
     expect(await provider('helper.example')).toEqual({ username: 'alice', password: 's3cret' });
     // Configured notation config is used alone, as the notation CLI does: no fallback to docker's.
     expect(await provider('other.example')).toBeUndefined();

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -32,7 +32,9 @@ async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
   return undefined;
 }
 
-async function readIndex(root: string): Promise<{ text: string; value: { manifests: { digest: string; annotations?: Record<string, string> }[] } }> {
+async function readIndex(
+  root: string,
+): Promise<{ text: string; value: { manifests: { digest: string; annotations?: Record<string, string> }[] } }> {
   const text = await readFile(join(root, 'index.json'), 'utf8');
   return { text, value: JSON.parse(text) };
 }
@@ -44,7 +46,9 @@ describe('OciLayoutRepository', () => {
     expect(repo.root).toBe(root);
     expect(repo.name).toBe(`oci-layout:${root}`);
     expect(await readFile(join(root, 'oci-layout'), 'utf8')).toBe('{"imageLayoutVersion":"1.0.0"}');
-    expect(await readFile(join(root, 'index.json'), 'utf8')).toBe('{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}');
+    expect(await readFile(join(root, 'index.json'), 'utf8')).toBe(
+      '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}',
+    );
     expect(await readdir(join(root, 'blobs'))).toEqual([]);
     // Re-opening without create validates what is there.
     await OciLayoutRepository.open(root);
@@ -57,10 +61,14 @@ describe('OciLayoutRepository', () => {
     expect(await codeOf(OciLayoutRepository.open(join(dir, 'file')))).toBe('ERR_OCI_UNSUPPORTED_MEDIA_TYPE');
     await mkdir(join(dir, 'empty'));
     expect(await codeOf(OciLayoutRepository.open(join(dir, 'empty')))).toBe('ERR_OCI_UNSUPPORTED_MEDIA_TYPE');
-    expect(await codeOf(OciLayoutRepository.open(join(dir, 'empty'), { readOnly: true, create: true }))).toBe('ERR_OCI_UNSUPPORTED_MEDIA_TYPE');
+    expect(await codeOf(OciLayoutRepository.open(join(dir, 'empty'), { readOnly: true, create: true }))).toBe(
+      'ERR_OCI_UNSUPPORTED_MEDIA_TYPE',
+    );
     await mkdir(join(dir, 'v2'));
     await writeFile(join(dir, 'v2', 'oci-layout'), '{"imageLayoutVersion":"2.0.0"}');
-    expect(await codeOf(OciLayoutRepository.open(join(dir, 'v2'), { create: true }))).toBe('ERR_OCI_UNSUPPORTED_MEDIA_TYPE');
+    expect(await codeOf(OciLayoutRepository.open(join(dir, 'v2'), { create: true }))).toBe(
+      'ERR_OCI_UNSUPPORTED_MEDIA_TYPE',
+    );
     await mkdir(join(dir, 'noindex'));
     await writeFile(join(dir, 'noindex', 'oci-layout'), '{"imageLayoutVersion":"1.0.0"}');
     expect(await codeOf(OciLayoutRepository.open(join(dir, 'noindex')))).toBe('ERR_OCI_NOT_FOUND');
@@ -91,7 +99,11 @@ describe('OciLayoutRepository', () => {
     // The index is Go-encoded and holds the tagged image and the two untagged signatures (with their annotations, as oras-go's PackManifest descriptor).
     const { text, value } = await readIndex(root);
     expect(text).toBe(new TextDecoder().decode(encodeImageIndex(JSON.parse(text))));
-    expect(value.manifests.map((d) => d.digest)).toEqual([image.digest, modern.descriptor.digest, legacy.descriptor.digest]);
+    expect(value.manifests.map((d) => d.digest)).toEqual([
+      image.digest,
+      modern.descriptor.digest,
+      legacy.descriptor.digest,
+    ]);
     expect(value.manifests[0]!.annotations).toEqual({ [ANNOTATION_REF_NAME]: 'v1' });
     expect(value.manifests[1]).toEqual({ ...modern.built.descriptor });
     expect(value.manifests[2]).toEqual({ ...legacy.descriptor, annotations: legacy.built.descriptor.annotations });
@@ -111,23 +123,46 @@ describe('OciLayoutRepository', () => {
     const layer = await repo.pushBlob(utf8('{"x":1}'), 'application/jose+json');
     const config = await repo.pushBlob(utf8('{}'), ARTIFACT_TYPE_NOTARY_SIGNATURE);
     const bad = await repo.pushManifest(
-      utf8(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE, config, layers: [layer], subject: image })),
+      utf8(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MEDIA_TYPE_OCI_MANIFEST,
+          artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE,
+          config,
+          layers: [layer],
+          subject: image,
+        }),
+      ),
       MEDIA_TYPE_OCI_MANIFEST,
     );
     expect((await repo.referrers(image)).map((d) => d.digest).sort()).toEqual([descriptor.digest, bad.digest].sort());
-    expect((await repo.referrers(image, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).map((d) => d.digest)).toEqual([descriptor.digest]);
+    expect(
+      (await repo.referrers(image, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).map((d) => d.digest),
+    ).toEqual([descriptor.digest]);
 
     // Drop the signature's own index entry, keep it reachable through a sha256-<hex> index only.
     const { value } = await readIndex(root);
-    const referrersIndex = encodeImageIndex({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ ...descriptor, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE }] });
-    const indexDescriptor = await repo.pushManifest(referrersIndex, 'application/vnd.oci.image.index.v1+json', { tag: `sha256-${image.digest.slice(7)}` });
-    const kept = (await readIndex(root)).value.manifests.filter((d) => d.digest !== descriptor.digest && d.digest !== bad.digest);
+    const referrersIndex = encodeImageIndex({
+      schemaVersion: 2,
+      mediaType: 'application/vnd.oci.image.index.v1+json',
+      manifests: [{ ...descriptor, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE }],
+    });
+    const indexDescriptor = await repo.pushManifest(referrersIndex, 'application/vnd.oci.image.index.v1+json', {
+      tag: `sha256-${image.digest.slice(7)}`,
+    });
+    const kept = (await readIndex(root)).value.manifests.filter(
+      (d) => d.digest !== descriptor.digest && d.digest !== bad.digest,
+    );
     await writeFile(join(root, 'index.json'), encodeImageIndex({ schemaVersion: 2, manifests: kept as never }));
     expect(value.manifests.length).toBe(3);
     const found = await repo.referrers(image, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE });
     expect(found.map((d) => d.digest)).toEqual([descriptor.digest]);
     // A digest reachable only through the index still resolves.
-    expect(await repo.resolve(descriptor.digest)).toEqual({ mediaType: MEDIA_TYPE_OCI_MANIFEST, digest: descriptor.digest, size: descriptor.size });
+    expect(await repo.resolve(descriptor.digest)).toEqual({
+      mediaType: MEDIA_TYPE_OCI_MANIFEST,
+      digest: descriptor.digest,
+      size: descriptor.size,
+    });
     // And a manifest blob that nothing lists resolves from its body's mediaType.
     expect((await repo.resolve(bad.digest)).mediaType).toBe(MEDIA_TYPE_OCI_MANIFEST);
     expect(await repo.tags()).toEqual([`sha256-${image.digest.slice(7)}`, 'v1']);
@@ -145,11 +180,22 @@ describe('OciLayoutRepository', () => {
     expect((await repo.resolve('v2')).digest).toBe(one.digest);
     expect((await repo.resolve('latest')).digest).toBe(two.digest);
     const { value } = await readIndex(root);
-    const refs = value.manifests.map((d) => [d.digest === one.digest ? 'one' : 'two', d.annotations?.[ANNOTATION_REF_NAME]]);
-    expect(refs).toEqual([['one', 'v1'], ['one', 'v2'], ['two', 'latest']]);
+    const refs = value.manifests.map((d) => [
+      d.digest === one.digest ? 'one' : 'two',
+      d.annotations?.[ANNOTATION_REF_NAME],
+    ]);
+    expect(refs).toEqual([
+      ['one', 'v1'],
+      ['one', 'v2'],
+      ['two', 'latest'],
+    ]);
     // Untagging by retagging the last tag away leaves an untagged entry so the manifest stays listed.
     await repo.tag(one, 'latest');
-    expect((await readIndex(root)).value.manifests.some((d) => d.digest === two.digest && !d.annotations?.[ANNOTATION_REF_NAME])).toBe(true);
+    expect(
+      (await readIndex(root)).value.manifests.some(
+        (d) => d.digest === two.digest && !d.annotations?.[ANNOTATION_REF_NAME],
+      ),
+    ).toBe(true);
     expect(await codeOf(repo.tag({ ...one, digest: computeDigest(utf8('missing')) }, 'x'))).toBe('ERR_OCI_NOT_FOUND');
     expect(await codeOf(repo.tag(one, 'bad tag'))).toBe('ERR_OCI_REFERENCE_INVALID');
   });
@@ -211,8 +257,16 @@ describe('parseLayoutReference', () => {
     const digest = computeDigest(utf8('x'));
     expect(parseLayoutReference('layout:v1')).toEqual({ path: 'layout', reference: 'v1', kind: 'tag' });
     expect(parseLayoutReference(`./a/b@${digest}`)).toEqual({ path: './a/b', reference: digest, kind: 'digest' });
-    expect(parseLayoutReference(`dir:with:colons@${digest}`)).toEqual({ path: 'dir:with:colons', reference: digest, kind: 'digest' });
-    expect(parseLayoutReference('/tmp/a:b/layout:latest')).toEqual({ path: '/tmp/a:b/layout', reference: 'latest', kind: 'tag' });
+    expect(parseLayoutReference(`dir:with:colons@${digest}`)).toEqual({
+      path: 'dir:with:colons',
+      reference: digest,
+      kind: 'digest',
+    });
+    expect(parseLayoutReference('/tmp/a:b/layout:latest')).toEqual({
+      path: '/tmp/a:b/layout',
+      reference: 'latest',
+      kind: 'tag',
+    });
     expect(parseLayoutReference('/tmp/a:b/layout')).toEqual({ path: '/tmp/a:b/layout', kind: 'none' });
     expect(parseLayoutReference('layout')).toEqual({ path: 'layout', kind: 'none' });
     expect(parseLayoutReference('C:\\layouts\\x')).toEqual({ path: 'C:\\layouts\\x', kind: 'none' });

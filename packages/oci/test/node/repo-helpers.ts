@@ -1,5 +1,5 @@
 /** Shared by the repository tests: push a small image, and a signature the way the sign workflow does. */
-import { MEDIA_TYPE_OCI_MANIFEST, type Descriptor } from '../../src/descriptor.js';
+import { type Descriptor, MEDIA_TYPE_OCI_MANIFEST } from '../../src/descriptor.js';
 import type { Repository } from '../../src/repository.js';
 import { buildSignatureManifest } from '../../src/signature-manifest.js';
 
@@ -9,12 +9,18 @@ const utf8 = (s: string) => new TextEncoder().encode(s);
 export async function pushImage(repo: Repository, tag: string, content = 'layer'): Promise<Descriptor> {
   const config = await repo.pushBlob(utf8('{"architecture":"amd64"}'), 'application/vnd.oci.image.config.v1+json');
   const layer = await repo.pushBlob(utf8(content), 'application/vnd.oci.image.layer.v1.tar');
-  const manifest = utf8(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config, layers: [layer] }));
+  const manifest = utf8(
+    JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config, layers: [layer] }),
+  );
   return repo.pushManifest(manifest, MEDIA_TYPE_OCI_MANIFEST, { tag });
 }
 
 /** Signs `subject` in `repo` the way the sign workflow does (SIGN-1 step 6): blobs, then the manifest. */
-export async function pushSignature(repo: Repository, subject: Descriptor, options: { legacy?: boolean; envelope?: string } = {}) {
+export async function pushSignature(
+  repo: Repository,
+  subject: Descriptor,
+  options: { legacy?: boolean; envelope?: string } = {},
+) {
   const built = buildSignatureManifest({
     envelope: utf8(options.envelope ?? '{"payload":"p"}'),
     envelopeMediaType: 'application/jose+json',
@@ -27,4 +33,3 @@ export async function pushSignature(repo: Repository, subject: Descriptor, optio
   const descriptor = await repo.pushManifest(built.manifest, MEDIA_TYPE_OCI_MANIFEST);
   return { built, descriptor };
 }
-

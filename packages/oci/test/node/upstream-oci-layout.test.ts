@@ -10,20 +10,20 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
 import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
-import { ARTIFACT_TYPE_NOTARY_SIGNATURE, MEDIA_TYPE_OCI_MANIFEST, type Descriptor } from '../../src/descriptor.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ARTIFACT_TYPE_NOTARY_SIGNATURE, type Descriptor, MEDIA_TYPE_OCI_MANIFEST } from '../../src/descriptor.js';
 import { OciError } from '../../src/errors.js';
 import { OciLayoutRepository } from '../../src/node/oci-layout.js';
 import {
   ANNOTATION_CREATED,
   ANNOTATION_X509_CHAIN_THUMBPRINT,
   isSignatureReferrer,
+  type ParsedSignatureManifest,
   parseSignatureManifest,
   parseThumbprintAnnotation,
-  type ParsedSignatureManifest,
 } from '../../src/signature-manifest.js';
-import { readJws, type JwsFacts } from './vector-helpers.js';
+import { type JwsFacts, readJws } from './vector-helpers.js';
 
 const EXPECTED_CASES = 28;
 const sha256Hex = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -140,7 +140,10 @@ describe('OCI-1, OCI-3, OCI-4, OCI-5, OCI-7, OCI-8, OCI-9, AMB-3, AMB-20: upstre
       if (layoutName === NON_ENVELOPE_LAYOUT) {
         // OCI-1, OCI-9: its one layer is a tar, not an envelope; the core workflow turns this into a failed signature.
         expect(s.parseError?.code).toBe('ERR_OCI_UNSUPPORTED_MEDIA_TYPE');
-        const raw = JSON.parse(new TextDecoder().decode(s.manifestBytes)) as { layers: Descriptor[]; subject: Descriptor };
+        const raw = JSON.parse(new TextDecoder().decode(s.manifestBytes)) as {
+          layers: Descriptor[];
+          subject: Descriptor;
+        };
         expect(raw.layers).toHaveLength(1);
         expect(raw.layers[0]!.mediaType).toBe('application/vnd.oci.image.layer.v1.tar');
         expect(raw.subject.digest).toBe(subject.digest);
@@ -200,13 +203,19 @@ describe('OCI-1, OCI-3, OCI-4, OCI-5, OCI-7, OCI-8, OCI-9, AMB-3, AMB-20: upstre
         const signed = expected['signedArtifact'] as Descriptor;
         expect({ mediaType: subject.mediaType, digest: subject.digest, size: subject.size }).toEqual(signed);
         expect(jws.payload.targetArtifact).toMatchObject(signed);
-        if (expected['signatureAlgorithm']) expect(JWS_ALGORITHMS[jws.protectedHeader['alg'] as string]).toBe(expected['signatureAlgorithm']);
+        if (expected['signatureAlgorithm'])
+          expect(JWS_ALGORITHMS[jws.protectedHeader['alg'] as string]).toBe(expected['signatureAlgorithm']);
         const attributes = (expected['signedAttributes'] ?? {}) as Record<string, string>;
         if (attributes['signingTime']) expect(utcSeconds(jws.signingTime)).toBe(attributes['signingTime']);
-        if (attributes['signingScheme']) expect(jws.protectedHeader['io.cncf.notary.signingScheme']).toBe(attributes['signingScheme']);
+        if (attributes['signingScheme'])
+          expect(jws.protectedHeader['io.cncf.notary.signingScheme']).toBe(attributes['signingScheme']);
         if (attributes['contentType']) expect(jws.protectedHeader['cty']).toBe(attributes['contentType']);
-        if (attributes['expiry']) expect(utcSeconds(new Date(jws.protectedHeader['io.cncf.notary.expiry'] as string))).toBe(attributes['expiry']);
-        if (expected['userDefinedAttributes']) expect(jws.payload.targetArtifact.annotations).toEqual(expected['userDefinedAttributes']);
+        if (attributes['expiry'])
+          expect(utcSeconds(new Date(jws.protectedHeader['io.cncf.notary.expiry'] as string))).toBe(
+            attributes['expiry'],
+          );
+        if (expected['userDefinedAttributes'])
+          expect(jws.payload.targetArtifact.annotations).toEqual(expected['userDefinedAttributes']);
         if (expected['signingAgent']) {
           const envelope = await repo.fetchBlob(s!.parsed!.envelopeDescriptor);
           const header = (JSON.parse(new TextDecoder().decode(envelope)) as { header: Record<string, unknown> }).header;

@@ -20,14 +20,20 @@ export function base64UrlJson(value: string): Record<string, unknown> {
 export interface JwsFacts {
   x5c: Uint8Array[];
   protectedHeader: Record<string, unknown>;
-  payload: { targetArtifact: { mediaType: string; digest: string; size: number; annotations?: Record<string, string> } };
+  payload: {
+    targetArtifact: { mediaType: string; digest: string; size: number; annotations?: Record<string, string> };
+  };
   /** io.cncf.notary.signingTime as a Date. */
   signingTime: Date;
 }
 
 /** Reads the JWS JSON serialisation notation writes (ENV-JWS). */
 export function readJws(bytes: Uint8Array): JwsFacts {
-  const envelope = JSON.parse(new TextDecoder().decode(bytes)) as { protected: string; payload: string; header: { x5c: string[] } };
+  const envelope = JSON.parse(new TextDecoder().decode(bytes)) as {
+    protected: string;
+    payload: string;
+    header: { x5c: string[] };
+  };
   const protectedHeader = base64UrlJson(envelope.protected);
   return {
     x5c: envelope.header.x5c.map(base64ToBytes),

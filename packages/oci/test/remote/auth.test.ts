@@ -4,8 +4,13 @@ import { cleanScopes, parseChallenge, repositoryScope, TokenCache } from '../../
 describe('WWW-Authenticate challenge parsing', () => {
   it('parses a distribution Bearer challenge', () => {
     expect(
-      parseChallenge('Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push"'),
-    ).toEqual({ scheme: 'bearer', params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a/b:pull,push' } });
+      parseChallenge(
+        'Bearer realm="https://auth.example/token",service="registry.example",scope="repository:a/b:pull,push"',
+      ),
+    ).toEqual({
+      scheme: 'bearer',
+      params: { realm: 'https://auth.example/token', service: 'registry.example', scope: 'repository:a/b:pull,push' },
+    });
   });
   it('is case-insensitive on the scheme and keys, tolerant of spaces and token values', () => {
     expect(parseChallenge('  BEARER  Realm = "https://a/t" ,  Service=svc ,error="invalid_token"')).toEqual({
@@ -14,16 +19,24 @@ describe('WWW-Authenticate challenge parsing', () => {
     });
   });
   it('unescapes quoted-pair characters and keeps commas inside quotes', () => {
-    expect(parseChallenge('Bearer realm="https://a/t?x=\\"1\\"",scope="repository:a:pull repository:b:pull,push"')?.params).toEqual({
+    expect(
+      parseChallenge('Bearer realm="https://a/t?x=\\"1\\"",scope="repository:a:pull repository:b:pull,push"')?.params,
+    ).toEqual({
       realm: 'https://a/t?x="1"',
       scope: 'repository:a:pull repository:b:pull,push',
     });
   });
   it('parses Basic with a realm', () => {
-    expect(parseChallenge('Basic realm="Registry Realm"')).toEqual({ scheme: 'basic', params: { realm: 'Registry Realm' } });
+    expect(parseChallenge('Basic realm="Registry Realm"')).toEqual({
+      scheme: 'basic',
+      params: { realm: 'Registry Realm' },
+    });
   });
   it('keeps what was read before a malformed param', () => {
-    expect(parseChallenge('Bearer realm="https://a/t",service')).toEqual({ scheme: 'bearer', params: { realm: 'https://a/t' } });
+    expect(parseChallenge('Bearer realm="https://a/t",service')).toEqual({
+      scheme: 'bearer',
+      params: { realm: 'https://a/t' },
+    });
     expect(parseChallenge('Bearer realm="unterminated')).toEqual({ scheme: 'bearer', params: {} });
   });
   it('returns undefined for an empty header', () => {
@@ -35,10 +48,14 @@ describe('WWW-Authenticate challenge parsing', () => {
 
 describe('token scopes', () => {
   it('merges actions per resource, sorted', () => {
-    expect(cleanScopes([repositoryScope('a', 'push'), repositoryScope('a', 'pull'), repositoryScope('b', 'pull'), 'repository:a:pull'])).toEqual([
-      'repository:a:pull,push',
-      'repository:b:pull',
-    ]);
+    expect(
+      cleanScopes([
+        repositoryScope('a', 'push'),
+        repositoryScope('a', 'pull'),
+        repositoryScope('b', 'pull'),
+        'repository:a:pull',
+      ]),
+    ).toEqual(['repository:a:pull,push', 'repository:b:pull']);
   });
   it('splits space-separated challenge scopes, keeps opaque ones, lets * absorb', () => {
     expect(cleanScopes(['repository:a:pull repository:a:*', 'registry:catalog:*', 'opaque', 'repository:c:'])).toEqual([
@@ -48,7 +65,9 @@ describe('token scopes', () => {
     ]);
   });
   it('handles repositories with a port-like registry part', () => {
-    expect(cleanScopes(['repository:host:5000/a:pull', 'repository:host:5000/a:push'])).toEqual(['repository:host:5000/a:pull,push']);
+    expect(cleanScopes(['repository:host:5000/a:pull', 'repository:host:5000/a:push'])).toEqual([
+      'repository:host:5000/a:pull,push',
+    ]);
   });
 });
 
@@ -61,7 +80,10 @@ describe('TokenCache', () => {
       await new Promise((r) => setTimeout(r, 10));
       return { token: `t${fetches}` };
     };
-    const [a, b] = await Promise.all([cache.fetch('r', 'bearer', 's', fetchToken), cache.fetch('r', 'bearer', 's', fetchToken)]);
+    const [a, b] = await Promise.all([
+      cache.fetch('r', 'bearer', 's', fetchToken),
+      cache.fetch('r', 'bearer', 's', fetchToken),
+    ]);
     expect([a, b, fetches]).toEqual(['t1', 't1', 1]);
     expect(cache.get('r', 'bearer', 's')).toBe('t1');
     expect(cache.scheme('r')).toBe('bearer');

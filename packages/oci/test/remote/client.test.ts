@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { ARTIFACT_TYPE_NOTARY_SIGNATURE, MEDIA_TYPE_EMPTY, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST, type Descriptor } from '../../src/descriptor.js';
-import { OciError } from '../../src/errors.js';
 import { staticCredentials } from '../../src/credentials.js';
+import {
+  ARTIFACT_TYPE_NOTARY_SIGNATURE,
+  type Descriptor,
+  MEDIA_TYPE_EMPTY,
+  MEDIA_TYPE_OCI_INDEX,
+  MEDIA_TYPE_OCI_MANIFEST,
+} from '../../src/descriptor.js';
+import { OciError } from '../../src/errors.js';
 import { ReferrersError } from '../../src/remote/referrers.js';
 import { RegistryClient } from '../../src/remote/registry-client.js';
 import { RemoteRepository, type RemoteRepositoryOptions } from '../../src/remote/repository.js';
-import { digestOf, enc, MockRegistry, type MockOptions } from './mock-registry.js';
+import { digestOf, enc, type MockOptions, MockRegistry } from './mock-registry.js';
 
 /*
  * The remote client against an in-memory registry behind `fetch`: every
@@ -17,7 +23,12 @@ const FAST = { retry: { attempts: 3, baseDelayMs: 1, minDelayMs: 1, maxDelayMs: 
 
 function setup(mock: MockOptions = {}, options: Partial<RemoteRepositoryOptions> = {}) {
   const registry = new MockRegistry(mock);
-  const repo = new RemoteRepository({ reference: `${registry.host}/app/net-monitor`, fetch: registry.fetch, ...FAST, ...options });
+  const repo = new RemoteRepository({
+    reference: `${registry.host}/app/net-monitor`,
+    fetch: registry.fetch,
+    ...FAST,
+    ...options,
+  });
   return { registry, repo };
 }
 
@@ -28,7 +39,11 @@ function imageManifest(registry: MockRegistry, tag = 'v1'): { bytes: Uint8Array;
     JSON.stringify({
       schemaVersion: 2,
       mediaType: MEDIA_TYPE_OCI_MANIFEST,
-      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digestOf(config), size: config.byteLength },
+      config: {
+        mediaType: 'application/vnd.oci.image.config.v1+json',
+        digest: digestOf(config),
+        size: config.byteLength,
+      },
       layers: [],
     }),
   );
@@ -39,7 +54,14 @@ function imageManifest(registry: MockRegistry, tag = 'v1'): { bytes: Uint8Array;
 function signatureManifest(subject: Descriptor, n: number, legacy = false): Uint8Array {
   const layer = { mediaType: 'application/jose+json', digest: digestOf(enc(`sig${n}`)), size: 4 };
   const doc = legacy
-    ? { schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config: { mediaType: ARTIFACT_TYPE_NOTARY_SIGNATURE, digest: digestOf(enc('{}')), size: 2 }, layers: [layer], subject, annotations: { n: String(n) } }
+    ? {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPE_OCI_MANIFEST,
+        config: { mediaType: ARTIFACT_TYPE_NOTARY_SIGNATURE, digest: digestOf(enc('{}')), size: 2 },
+        layers: [layer],
+        subject,
+        annotations: { n: String(n) },
+      }
     : {
         schemaVersion: 2,
         mediaType: MEDIA_TYPE_OCI_MANIFEST,
@@ -108,7 +130,15 @@ describe('resolve and fetch', () => {
     const other = `sha256:${'c'.repeat(64)}`;
     const { registry, repo } = setup({
       intercept: (req) =>
-        req.method === 'HEAD' ? new Response(null, { headers: { 'docker-content-digest': other, 'content-length': '2', 'content-type': MEDIA_TYPE_OCI_MANIFEST } }) : undefined,
+        req.method === 'HEAD'
+          ? new Response(null, {
+              headers: {
+                'docker-content-digest': other,
+                'content-length': '2',
+                'content-type': MEDIA_TYPE_OCI_MANIFEST,
+              },
+            })
+          : undefined,
     });
     const { descriptor } = imageManifest(registry);
     expect((await rejection(repo.resolve(descriptor.digest))).code).toBe('ERR_OCI_DIGEST_MISMATCH');
@@ -134,7 +164,9 @@ describe('resolve and fetch', () => {
     const { registry, repo } = setup({
       intercept: (req, url) =>
         req.method === 'GET' && url.pathname.includes('/manifests/')
-          ? new Response('{"schemaVersion":2,"tampered":true}', { headers: { 'content-type': MEDIA_TYPE_OCI_MANIFEST } })
+          ? new Response('{"schemaVersion":2,"tampered":true}', {
+              headers: { 'content-type': MEDIA_TYPE_OCI_MANIFEST },
+            })
           : undefined,
     });
     const { descriptor } = imageManifest(registry);
@@ -143,17 +175,32 @@ describe('resolve and fetch', () => {
   });
   it('OCI-9: a manifest over 4 MiB is ERR_OCI_TOO_LARGE, by descriptor without a request', async () => {
     const { registry, repo } = setup({
-      intercept: (_req, url) => (url.pathname.endsWith('/manifests/big') ? new Response(new Uint8Array(4 * 1024 * 1024 + 1), { headers: { 'content-type': MEDIA_TYPE_OCI_MANIFEST } }) : undefined),
+      intercept: (_req, url) =>
+        url.pathname.endsWith('/manifests/big')
+          ? new Response(new Uint8Array(4 * 1024 * 1024 + 1), { headers: { 'content-type': MEDIA_TYPE_OCI_MANIFEST } })
+          : undefined,
     });
     expect((await rejection(repo.fetchManifest('big'))).code).toBe('ERR_OCI_TOO_LARGE');
     const before = registry.requests.length;
-    expect((await rejection(repo.fetchManifest({ mediaType: MEDIA_TYPE_OCI_MANIFEST, digest: `sha256:${'d'.repeat(64)}`, size: 4 * 1024 * 1024 + 1 }))).code).toBe('ERR_OCI_TOO_LARGE');
+    expect(
+      (
+        await rejection(
+          repo.fetchManifest({
+            mediaType: MEDIA_TYPE_OCI_MANIFEST,
+            digest: `sha256:${'d'.repeat(64)}`,
+            size: 4 * 1024 * 1024 + 1,
+          }),
+        )
+      ).code,
+    ).toBe('ERR_OCI_TOO_LARGE');
     expect(registry.requests.length).toBe(before);
   });
-  it('a served media type other than the descriptor\'s is ERR_OCI_UNSUPPORTED_MEDIA_TYPE', async () => {
+  it("a served media type other than the descriptor's is ERR_OCI_UNSUPPORTED_MEDIA_TYPE", async () => {
     const { registry, repo } = setup();
     const { descriptor } = imageManifest(registry);
-    expect((await rejection(repo.fetchManifest({ ...descriptor, mediaType: MEDIA_TYPE_OCI_INDEX }))).code).toBe('ERR_OCI_UNSUPPORTED_MEDIA_TYPE');
+    expect((await rejection(repo.fetchManifest({ ...descriptor, mediaType: MEDIA_TYPE_OCI_INDEX }))).code).toBe(
+      'ERR_OCI_UNSUPPORTED_MEDIA_TYPE',
+    );
   });
   it('OCI-9: fetches blobs verified, capped at 32 MiB by default or maxBytes', async () => {
     const { registry, repo } = setup();
@@ -163,8 +210,12 @@ describe('resolve and fetch', () => {
     expect(await repo.fetchBlob(descriptor)).toEqual(blob);
     expect((await rejection(repo.fetchBlob({ ...descriptor, size: 3 }))).code).toBe('ERR_OCI_DIGEST_MISMATCH');
     expect((await rejection(repo.fetchBlob(descriptor, { maxBytes: 4 }))).code).toBe('ERR_OCI_TOO_LARGE');
-    expect((await rejection(repo.fetchBlob({ ...descriptor, size: 32 * 1024 * 1024 + 1 }))).code).toBe('ERR_OCI_TOO_LARGE');
-    expect((await rejection(repo.fetchBlob({ ...descriptor, digest: digestOf(enc('x')) }))).code).toBe('ERR_OCI_NOT_FOUND');
+    expect((await rejection(repo.fetchBlob({ ...descriptor, size: 32 * 1024 * 1024 + 1 }))).code).toBe(
+      'ERR_OCI_TOO_LARGE',
+    );
+    expect((await rejection(repo.fetchBlob({ ...descriptor, digest: digestOf(enc('x')) }))).code).toBe(
+      'ERR_OCI_NOT_FOUND',
+    );
   });
 });
 
@@ -174,7 +225,11 @@ describe('pushing blobs', () => {
       const { registry, repo } = setup({ location });
       const blob = enc(`blob-${location}`);
       const descriptor = await repo.pushBlob(blob, 'application/octet-stream');
-      expect(descriptor).toEqual({ mediaType: 'application/octet-stream', digest: digestOf(blob), size: blob.byteLength });
+      expect(descriptor).toEqual({
+        mediaType: 'application/octet-stream',
+        digest: digestOf(blob),
+        size: blob.byteLength,
+      });
       expect(registry.blobs.get(descriptor.digest)).toEqual(blob);
       const put = registry.requests.find((r) => r.method === 'PUT')!;
       expect(put.url.searchParams.get('digest')).toBe(descriptor.digest);
@@ -234,7 +289,14 @@ describe('pushing blobs', () => {
 describe('manifests, tags, delete', () => {
   it('pushes a manifest by digest and by tag, lists tags across Link pages', async () => {
     const { registry, repo } = setup({ tagsPageSize: 2 });
-    const bytes = enc(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config: { mediaType: MEDIA_TYPE_EMPTY, digest: digestOf(enc('{}')), size: 2 }, layers: [] }));
+    const bytes = enc(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPE_OCI_MANIFEST,
+        config: { mediaType: MEDIA_TYPE_EMPTY, digest: digestOf(enc('{}')), size: 2 },
+        layers: [],
+      }),
+    );
     const d1 = await repo.pushManifest(bytes, MEDIA_TYPE_OCI_MANIFEST);
     expect(registry.requests.at(-1)!.url.pathname).toBe(`/v2/app/net-monitor/manifests/${d1.digest}`);
     await repo.pushManifest(bytes, MEDIA_TYPE_OCI_MANIFEST, { tag: 'a' });
@@ -261,7 +323,9 @@ describe('manifests, tags, delete', () => {
   });
   it('refuses an oversized manifest push (OCI-9)', async () => {
     const { registry, repo } = setup();
-    expect((await rejection(repo.pushManifest(new Uint8Array(4 * 1024 * 1024 + 1), MEDIA_TYPE_OCI_MANIFEST))).code).toBe('ERR_OCI_TOO_LARGE');
+    expect(
+      (await rejection(repo.pushManifest(new Uint8Array(4 * 1024 * 1024 + 1), MEDIA_TYPE_OCI_MANIFEST))).code,
+    ).toBe('ERR_OCI_TOO_LARGE');
     expect(registry.requests).toHaveLength(0);
   });
 });
@@ -271,7 +335,16 @@ describe('OCI-7 referrers API', () => {
     const { registry, repo } = setup({ referrersApi: true, referrersPageSize: 2 });
     const { descriptor: subject } = imageManifest(registry);
     for (let n = 0; n < 3; n++) await repo.pushManifest(signatureManifest(subject, n), MEDIA_TYPE_OCI_MANIFEST);
-    const other = enc(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/x-sbom', config: { mediaType: MEDIA_TYPE_EMPTY, digest: digestOf(enc('{}')), size: 2 }, layers: [], subject }));
+    const other = enc(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPE_OCI_MANIFEST,
+        artifactType: 'application/x-sbom',
+        config: { mediaType: MEDIA_TYPE_EMPTY, digest: digestOf(enc('{}')), size: 2 },
+        layers: [],
+        subject,
+      }),
+    );
     await repo.pushManifest(other, MEDIA_TYPE_OCI_MANIFEST);
     expect(repo.referrersCapability).toBe(true); // OCI-Subject came back on push
     expect(registry.requestsTo('/tags/list')).toHaveLength(0);
@@ -279,7 +352,9 @@ describe('OCI-7 referrers API', () => {
     expect(all).toHaveLength(4);
     const sigs = await repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE });
     expect(sigs).toHaveLength(3);
-    expect(sigs.every((d) => d.artifactType === ARTIFACT_TYPE_NOTARY_SIGNATURE && d.annotations?.n !== undefined)).toBe(true);
+    expect(sigs.every((d) => d.artifactType === ARTIFACT_TYPE_NOTARY_SIGNATURE && d.annotations?.n !== undefined)).toBe(
+      true,
+    );
     const calls = registry.requestsTo('/referrers/');
     expect(calls.some((r) => r.url.searchParams.get('artifactType') === ARTIFACT_TYPE_NOTARY_SIGNATURE)).toBe(true);
     expect(calls.filter((r) => r.url.searchParams.get('page') === '1').length).toBe(2); // a second page each time
@@ -292,22 +367,42 @@ describe('OCI-7 referrers API', () => {
     // A server that claims to have filtered is believed: its answer is returned as is.
     registry.options.intercept = (_req, url) =>
       url.pathname.includes('/referrers/')
-        ? new Response(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_INDEX, manifests: [{ mediaType: MEDIA_TYPE_OCI_MANIFEST, digest: subject.digest, size: 1, artifactType: 'x/other' }] }), {
-            headers: { 'content-type': MEDIA_TYPE_OCI_INDEX, 'oci-filters-applied': 'artifactType' },
-          })
+        ? new Response(
+            JSON.stringify({
+              schemaVersion: 2,
+              mediaType: MEDIA_TYPE_OCI_INDEX,
+              manifests: [
+                { mediaType: MEDIA_TYPE_OCI_MANIFEST, digest: subject.digest, size: 1, artifactType: 'x/other' },
+              ],
+            }),
+            {
+              headers: { 'content-type': MEDIA_TYPE_OCI_INDEX, 'oci-filters-applied': 'artifactType' },
+            },
+          )
         : undefined;
     expect(await repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).toHaveLength(1);
     registry.options.intercept = (_req, url) =>
       url.pathname.includes('/referrers/')
-        ? new Response(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_INDEX, manifests: [{ mediaType: MEDIA_TYPE_OCI_MANIFEST, digest: subject.digest, size: 1, artifactType: 'x/other' }] }), {
-            headers: { 'content-type': MEDIA_TYPE_OCI_INDEX },
-          })
+        ? new Response(
+            JSON.stringify({
+              schemaVersion: 2,
+              mediaType: MEDIA_TYPE_OCI_INDEX,
+              manifests: [
+                { mediaType: MEDIA_TYPE_OCI_MANIFEST, digest: subject.digest, size: 1, artifactType: 'x/other' },
+              ],
+            }),
+            {
+              headers: { 'content-type': MEDIA_TYPE_OCI_INDEX },
+            },
+          )
         : undefined;
     expect(await repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).toHaveLength(0);
   });
   it('a 404 NAME_UNKNOWN is not "unsupported": it surfaces as ERR_OCI_NOT_FOUND', async () => {
     const { repo } = setup({ referrersApi: true });
-    const error = await rejection(repo.referrers({ mediaType: MEDIA_TYPE_OCI_MANIFEST, digest: digestOf(enc('x')), size: 1 }));
+    const error = await rejection(
+      repo.referrers({ mediaType: MEDIA_TYPE_OCI_MANIFEST, digest: digestOf(enc('x')), size: 1 }),
+    );
     expect(error.code).toBe('ERR_OCI_NOT_FOUND');
     expect(repo.referrersCapability).toBeUndefined();
   });
@@ -321,7 +416,11 @@ describe('OCI-8 referrers tag schema fallback', () => {
     expect(registry.requestsTo('/referrers/')).toHaveLength(1);
     expect(repo.referrersCapability).toBe(false);
     // Another repository object on the same client shares the knowledge.
-    const sibling = new RemoteRepository({ registry: registry.host, repository: 'app/net-monitor', client: repo.client });
+    const sibling = new RemoteRepository({
+      registry: registry.host,
+      repository: 'app/net-monitor',
+      client: repo.client,
+    });
     expect(await sibling.referrers(subject)).toEqual([]);
     expect(registry.requestsTo('/referrers/')).toHaveLength(1);
 
@@ -333,12 +432,20 @@ describe('OCI-8 referrers tag schema fallback', () => {
     expect(index2).not.toBe(index1);
     // The stale index was deleted by digest.
     expect(registry.manifests.has(index1)).toBe(false);
-    expect(registry.requests.filter((r) => r.method === 'DELETE').map((r) => r.url.pathname)).toEqual([`/v2/app/net-monitor/manifests/${index1}`]);
-    const index = JSON.parse(new TextDecoder().decode(registry.manifests.get(index2)!.bytes)) as { mediaType: string; manifests: Descriptor[] };
+    expect(registry.requests.filter((r) => r.method === 'DELETE').map((r) => r.url.pathname)).toEqual([
+      `/v2/app/net-monitor/manifests/${index1}`,
+    ]);
+    const index = JSON.parse(new TextDecoder().decode(registry.manifests.get(index2)!.bytes)) as {
+      mediaType: string;
+      manifests: Descriptor[];
+    };
     expect(index.mediaType).toBe(MEDIA_TYPE_OCI_INDEX);
     expect(index.manifests.map((d) => d.digest)).toEqual([s1.digest, s2.digest]);
     // The legacy form is listed by its config media type (OCI-3), both with annotations.
-    expect(index.manifests.map((d) => d.artifactType)).toEqual([ARTIFACT_TYPE_NOTARY_SIGNATURE, ARTIFACT_TYPE_NOTARY_SIGNATURE]);
+    expect(index.manifests.map((d) => d.artifactType)).toEqual([
+      ARTIFACT_TYPE_NOTARY_SIGNATURE,
+      ARTIFACT_TYPE_NOTARY_SIGNATURE,
+    ]);
     expect(index.manifests.map((d) => d.annotations?.n)).toEqual(['1', '2']);
 
     const found = await repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE });
@@ -360,7 +467,10 @@ describe('OCI-8 referrers tag schema fallback', () => {
   });
   it('a non-index answer of the referrers API also means "unsupported"', async () => {
     const { registry, repo } = setup({
-      intercept: (_req, url) => (url.pathname.includes('/referrers/') ? new Response('{}', { headers: { 'content-type': 'application/json' } }) : undefined),
+      intercept: (_req, url) =>
+        url.pathname.includes('/referrers/')
+          ? new Response('{}', { headers: { 'content-type': 'application/json' } })
+          : undefined,
     });
     const { descriptor: subject } = imageManifest(registry);
     expect(await repo.referrers(subject)).toEqual([]);
@@ -427,7 +537,10 @@ describe('OCI-8 referrers tag schema fallback', () => {
 
 describe('authentication', () => {
   it('Basic: answers the challenge, then sends credentials up front to the registry only', async () => {
-    const { registry, repo } = setup({ auth: 'basic', username: 'u', password: 'p' }, { credentials: staticCredentials({ 'reg.example': { username: 'u', password: 'p' } }) });
+    const { registry, repo } = setup(
+      { auth: 'basic', username: 'u', password: 'p' },
+      { credentials: staticCredentials({ 'reg.example': { username: 'u', password: 'p' } }) },
+    );
     const { descriptor } = imageManifest(registry);
     expect(await repo.resolve('v1')).toEqual(descriptor);
     expect(registry.requests.map((r) => r.authorization === null)).toEqual([true, false]);
@@ -452,7 +565,10 @@ describe('authentication', () => {
     expect(registry.requests).toHaveLength(5);
   });
   it('Basic with wrong credentials or none → ERR_OCI_UNAUTHORIZED', async () => {
-    const wrong = setup({ auth: 'basic', username: 'u', password: 'p' }, { credentials: staticCredentials({ 'reg.example': { username: 'u', password: 'bad' } }) });
+    const wrong = setup(
+      { auth: 'basic', username: 'u', password: 'p' },
+      { credentials: staticCredentials({ 'reg.example': { username: 'u', password: 'bad' } }) },
+    );
     const e1 = await rejection(wrong.repo.resolve('v1'));
     expect(e1.code).toBe('ERR_OCI_UNAUTHORIZED');
     expect(e1.status).toBe(401);
@@ -478,7 +594,9 @@ describe('authentication', () => {
     // Push needs pull,push: a second token.
     await repo.pushManifest(enc('{"schemaVersion":2}'), MEDIA_TYPE_OCI_MANIFEST);
     expect(registry.tokenRequests).toHaveLength(2);
-    expect(registry.tokenRequests[1]!.url.searchParams.getAll('scope')).toEqual(['repository:app/net-monitor:pull,push']);
+    expect(registry.tokenRequests[1]!.url.searchParams.getAll('scope')).toEqual([
+      'repository:app/net-monitor:pull,push',
+    ]);
     await repo.pushManifest(enc('{"schemaVersion":2,"x":1}'), MEDIA_TYPE_OCI_MANIFEST);
     await repo.resolve('v1');
     expect(registry.tokenRequests).toHaveLength(2);
@@ -490,7 +608,10 @@ describe('authentication', () => {
     imageManifest(anon.registry);
     await anon.repo.resolve('v1');
     expect(anon.registry.tokenRequests[0]!.authorization).toBeNull();
-    const wrong = setup({ auth: 'bearer', tokenRealm: 'https://auth.example/token', username: 'u', password: 'p' }, { credentials: staticCredentials({ 'reg.example': { username: 'u', password: 'x' } }) });
+    const wrong = setup(
+      { auth: 'bearer', tokenRealm: 'https://auth.example/token', username: 'u', password: 'p' },
+      { credentials: staticCredentials({ 'reg.example': { username: 'u', password: 'x' } }) },
+    );
     const error = await rejection(wrong.repo.resolve('v1'));
     expect(error.code).toBe('ERR_OCI_UNAUTHORIZED');
   });
@@ -505,7 +626,10 @@ describe('authentication', () => {
     expect(post.method).toBe('POST');
     expect(post.headers.get('content-type')).toBe('application/x-www-form-urlencoded');
     expect(registry.requests.at(-1)!.authorization).toBe('Bearer oauth-1');
-    const direct = setup({ auth: 'bearer', tokenRealm: 'https://auth.example/token' }, { credentials: staticCredentials({ 'reg.example': { accessToken: 'given' } }) });
+    const direct = setup(
+      { auth: 'bearer', tokenRealm: 'https://auth.example/token' },
+      { credentials: staticCredentials({ 'reg.example': { accessToken: 'given' } }) },
+    );
     imageManifest(direct.registry);
     await direct.repo.resolve('v1');
     expect(direct.registry.tokenRequests).toHaveLength(0);
@@ -522,15 +646,26 @@ describe('authentication', () => {
 describe('redirects never carry credentials to another host', () => {
   it('follows a cross-origin blob redirect without Authorization, keeps it on the same origin', async () => {
     const blob = enc('redirected');
-    const { registry, repo } = setup({ auth: 'basic', username: 'u', password: 'p' }, { credentials: staticCredentials({ 'reg.example': { username: 'u', password: 'p' } }) });
+    const { registry, repo } = setup(
+      { auth: 'basic', username: 'u', password: 'p' },
+      { credentials: staticCredentials({ 'reg.example': { username: 'u', password: 'p' } }) },
+    );
     registry.options.intercept = (req, url) => {
-      if (url.host === 'storage.example') return new Response(blob as BodyInit, { headers: { 'content-length': String(blob.byteLength) } });
+      if (url.host === 'storage.example')
+        return new Response(blob as BodyInit, { headers: { 'content-length': String(blob.byteLength) } });
       if (url.pathname.includes('/blobs/sha256') && req.headers.get('authorization')) {
-        return new Response(null, { status: 307, headers: { location: url.pathname.endsWith('same') ? '/same-origin' : 'https://storage.example/b?sig=1' } });
+        return new Response(null, {
+          status: 307,
+          headers: { location: url.pathname.endsWith('same') ? '/same-origin' : 'https://storage.example/b?sig=1' },
+        });
       }
       return undefined;
     };
-    const got = await repo.fetchBlob({ mediaType: 'application/octet-stream', digest: digestOf(blob), size: blob.byteLength });
+    const got = await repo.fetchBlob({
+      mediaType: 'application/octet-stream',
+      digest: digestOf(blob),
+      size: blob.byteLength,
+    });
     expect(got).toEqual(blob);
     const storage = registry.requests.filter((r) => r.url.host === 'storage.example');
     expect(storage).toHaveLength(1);
@@ -538,7 +673,10 @@ describe('redirects never carry credentials to another host', () => {
     expect(registry.requests.filter((r) => r.url.host === 'reg.example').at(-1)!.authorization).toMatch(/^Basic /);
   });
   it('keeps Authorization across a same-origin redirect', async () => {
-    const { registry, repo } = setup({ auth: 'basic', username: 'u', password: 'p' }, { credentials: staticCredentials({ 'reg.example': { username: 'u', password: 'p' } }) });
+    const { registry, repo } = setup(
+      { auth: 'basic', username: 'u', password: 'p' },
+      { credentials: staticCredentials({ 'reg.example': { username: 'u', password: 'p' } }) },
+    );
     imageManifest(registry);
     let redirected = false;
     registry.options.intercept = (req, url) => {
@@ -554,7 +692,10 @@ describe('redirects never carry credentials to another host', () => {
   });
   it('refuses a redirect that downgrades to plain HTTP on a remote host (ERR_OCI_REFUSED)', async () => {
     const { registry, repo } = setup({
-      intercept: (_req, url) => (url.host === 'reg.example' ? new Response(null, { status: 302, headers: { location: 'http://mirror.example/x' } }) : undefined),
+      intercept: (_req, url) =>
+        url.host === 'reg.example'
+          ? new Response(null, { status: 302, headers: { location: 'http://mirror.example/x' } })
+          : undefined,
     });
     expect((await rejection(repo.fetchManifest('v1'))).code).toBe('ERR_OCI_REFUSED');
     expect(registry.requests.some((r) => r.url.host === 'mirror.example')).toBe(false);
@@ -573,7 +714,13 @@ describe('resilience', () => {
   });
   it('gives up after the configured attempts with ERR_OCI_NETWORK carrying the status and codes', async () => {
     const { registry, repo } = setup(
-      { intercept: () => new Response(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'down' }] }), { status: 503, headers: { 'content-type': 'application/json' } }) },
+      {
+        intercept: () =>
+          new Response(JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'down' }] }), {
+            status: 503,
+            headers: { 'content-type': 'application/json' },
+          }),
+      },
       { retry: { attempts: 4, baseDelayMs: 1, minDelayMs: 1, maxDelayMs: 2 } },
     );
     const error = await rejection(repo.fetchManifest('v1'));
@@ -624,7 +771,10 @@ describe('resilience', () => {
     expect(registry.requests).toHaveLength(2);
   });
   it('an abort signal stops the request', async () => {
-    const { repo } = setup({ intercept: (req) => new Promise((_, reject) => req.signal.addEventListener('abort', () => reject(req.signal.reason))) });
+    const { repo } = setup({
+      intercept: (req) =>
+        new Promise((_, reject) => req.signal.addEventListener('abort', () => reject(req.signal.reason))),
+    });
     const controller = new AbortController();
     const pending = repo.resolve('v1', { signal: controller.signal });
     setTimeout(() => controller.abort(new Error('stop')), 20);
@@ -632,11 +782,21 @@ describe('resilience', () => {
   });
   it('refuses plain HTTP to a non-loopback registry unless plainHttp is set', async () => {
     const registry = new MockRegistry({ origin: 'http://reg.example' });
-    const strict = new RemoteRepository({ reference: 'reg.example/app/x', fetch: registry.fetch, plainHttp: false, ...FAST });
+    const strict = new RemoteRepository({
+      reference: 'reg.example/app/x',
+      fetch: registry.fetch,
+      plainHttp: false,
+      ...FAST,
+    });
     // https is tried; the mock only answers on http, so the origin differs (502) — no plain-HTTP request is made.
     await rejection(strict.resolve('v1'));
     expect(registry.requests.every((r) => r.url.protocol === 'https:')).toBe(true);
-    const insecure = new RemoteRepository({ reference: 'reg.example/app/x', fetch: registry.fetch, plainHttp: true, ...FAST });
+    const insecure = new RemoteRepository({
+      reference: 'reg.example/app/x',
+      fetch: registry.fetch,
+      plainHttp: true,
+      ...FAST,
+    });
     registry.putManifest('app/x', enc('{}'), MEDIA_TYPE_OCI_MANIFEST, 'v1');
     expect((await insecure.resolve('v1')).size).toBe(2);
   });

@@ -14,11 +14,16 @@ interface RemoteRepositoryLike {
   fetchBlob(descriptor: unknown): Promise<Uint8Array>;
 }
 const [modulePath, host, repository, tag] = Deno.args;
-if (!modulePath || !host || !repository || !tag) throw new Error('usage: deno-resolve.ts <module> <host> <repository> <tag>');
-const oci = (await import(new URL(modulePath, `file://${Deno.cwd()}/`).href)) as { RemoteRepository?: new (options: { reference: string }) => RemoteRepositoryLike };
+if (!modulePath || !host || !repository || !tag)
+  throw new Error('usage: deno-resolve.ts <module> <host> <repository> <tag>');
+const oci = (await import(new URL(modulePath, `file://${Deno.cwd()}/`).href)) as {
+  RemoteRepository?: new (options: { reference: string }) => RemoteRepositoryLike;
+};
 if (typeof oci.RemoteRepository !== 'function') throw new Error(`${modulePath} does not export RemoteRepository`);
 const repo = new oci.RemoteRepository({ reference: `${host}/${repository}` });
+
 export {};
+
 const descriptor = await repo.resolve(tag);
 const { bytes } = await repo.fetchManifest(descriptor);
 const manifest = JSON.parse(new TextDecoder().decode(bytes)) as { layers: unknown[] };
@@ -29,4 +34,12 @@ try {
 } catch (error) {
   missing = (error as { code?: string }).code ?? String(error);
 }
-console.log(JSON.stringify({ runtime: `deno ${Deno.version.deno}`, descriptor, manifestBytes: bytes.byteLength, layerBytes: layer.byteLength, missing }));
+console.log(
+  JSON.stringify({
+    runtime: `deno ${Deno.version.deno}`,
+    descriptor,
+    manifestBytes: bytes.byteLength,
+    layerBytes: layer.byteLength,
+    missing,
+  }),
+);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OciError } from '../../src/errors.js';
+import { digestOf, verifyFetchedContent } from '../../src/remote/digest.js';
 import {
   assertTransportAllowed,
   backoffDelay,
@@ -12,7 +13,6 @@ import {
   registryError,
   resolveUploadLocation,
 } from '../../src/remote/http.js';
-import { digestOf, verifyFetchedContent } from '../../src/remote/digest.js';
 
 const D = `sha256:${'b'.repeat(64)}`;
 
@@ -20,10 +20,19 @@ describe('upload Location resolution', () => {
   const post = new URL('https://reg.example/v2/a/b/blobs/uploads/');
   const cases: Array<[string, string]> = [
     ['/v2/a/b/blobs/uploads/uuid-1', `https://reg.example/v2/a/b/blobs/uploads/uuid-1?digest=${encodeURIComponent(D)}`],
-    ['/v2/a/b/blobs/uploads/uuid-1?_state=xyz%3D', `https://reg.example/v2/a/b/blobs/uploads/uuid-1?_state=xyz%3D&digest=${encodeURIComponent(D)}`],
+    [
+      '/v2/a/b/blobs/uploads/uuid-1?_state=xyz%3D',
+      `https://reg.example/v2/a/b/blobs/uploads/uuid-1?_state=xyz%3D&digest=${encodeURIComponent(D)}`,
+    ],
     ['uuid-2?x=1', `https://reg.example/v2/a/b/blobs/uploads/uuid-2?x=1&digest=${encodeURIComponent(D)}`],
-    ['https://upload.example:8443/u/1?sig=a%2Bb', `https://upload.example:8443/u/1?sig=a%2Bb&digest=${encodeURIComponent(D)}`],
-    ['https://reg.example:443/v2/a/b/blobs/uploads/3', `https://reg.example/v2/a/b/blobs/uploads/3?digest=${encodeURIComponent(D)}`],
+    [
+      'https://upload.example:8443/u/1?sig=a%2Bb',
+      `https://upload.example:8443/u/1?sig=a%2Bb&digest=${encodeURIComponent(D)}`,
+    ],
+    [
+      'https://reg.example:443/v2/a/b/blobs/uploads/3',
+      `https://reg.example/v2/a/b/blobs/uploads/3?digest=${encodeURIComponent(D)}`,
+    ],
     ['http://127.0.0.1:5000/v2/x?digest=sha256:old', `http://127.0.0.1:5000/v2/x?digest=${encodeURIComponent(D)}`],
   ];
   for (const [location, expected] of cases) {
@@ -42,13 +51,19 @@ describe('upload Location resolution', () => {
 describe('Link header parsing (tags and referrers pagination)', () => {
   const base = new URL('https://reg.example/v2/a/tags/list?n=2');
   it('resolves a relative next link', () => {
-    expect(parseNextLink('</v2/a/tags/list?last=b&n=2>; rel="next"', base)?.href).toBe('https://reg.example/v2/a/tags/list?last=b&n=2');
+    expect(parseNextLink('</v2/a/tags/list?last=b&n=2>; rel="next"', base)?.href).toBe(
+      'https://reg.example/v2/a/tags/list?last=b&n=2',
+    );
   });
   it('accepts an unquoted rel and extra params, and absolute targets', () => {
-    expect(parseNextLink('<https://other.example/p?x=1,2>; title="t"; rel=next', base)?.href).toBe('https://other.example/p?x=1,2');
+    expect(parseNextLink('<https://other.example/p?x=1,2>; title="t"; rel=next', base)?.href).toBe(
+      'https://other.example/p?x=1,2',
+    );
   });
   it('picks next among several links', () => {
-    expect(parseNextLink('</first>; rel="first", </v2/a/tags/list?last=z>; rel="next"', base)?.pathname).toBe('/v2/a/tags/list');
+    expect(parseNextLink('</first>; rel="first", </v2/a/tags/list?last=z>; rel="next"', base)?.pathname).toBe(
+      '/v2/a/tags/list',
+    );
     expect(parseNextLink('</first>; rel="first", </v2/a/tags/list?last=z>; rel="next"', base)?.search).toBe('?last=z');
   });
   it('a rel list containing next counts', () => {
@@ -96,11 +111,23 @@ describe('retry backoff bounds', () => {
 
 describe('plain HTTP policy', () => {
   it('knows loopback hosts', () => {
-    for (const h of ['localhost', 'LOCALHOST', 'a.localhost', '127.0.0.1', '127.255.3.4', '[::1]', '::1']) expect(isLoopbackHost(h), h).toBe(true);
-    for (const h of ['128.0.0.1', '127.0.0.256', 'example.com', 'localhost.example.com', '10.0.0.1', '[::2]', '127.0.0.1.nip.io']) expect(isLoopbackHost(h), h).toBe(false);
+    for (const h of ['localhost', 'LOCALHOST', 'a.localhost', '127.0.0.1', '127.255.3.4', '[::1]', '::1'])
+      expect(isLoopbackHost(h), h).toBe(true);
+    for (const h of [
+      '128.0.0.1',
+      '127.0.0.256',
+      'example.com',
+      'localhost.example.com',
+      '10.0.0.1',
+      '[::2]',
+      '127.0.0.1.nip.io',
+    ])
+      expect(isLoopbackHost(h), h).toBe(false);
   });
   it('refuses http to a non-loopback host unless explicitly allowed (ERR_OCI_REFUSED)', () => {
-    expect(() => assertTransportAllowed(new URL('http://registry.example/v2/'), false)).toThrow(expect.objectContaining({ code: 'ERR_OCI_REFUSED' }));
+    expect(() => assertTransportAllowed(new URL('http://registry.example/v2/'), false)).toThrow(
+      expect.objectContaining({ code: 'ERR_OCI_REFUSED' }),
+    );
     expect(() => assertTransportAllowed(new URL('http://registry.example/v2/'), true)).not.toThrow();
     expect(() => assertTransportAllowed(new URL('http://127.0.0.1:5000/v2/'), false)).not.toThrow();
     expect(() => assertTransportAllowed(new URL('https://registry.example/v2/'), false)).not.toThrow();
@@ -110,7 +137,13 @@ describe('plain HTTP policy', () => {
 
 describe('registry error bodies → typed errors', () => {
   it('parses {"errors":[…]} and ignores junk entries', () => {
-    const body = { errors: [{ code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: { Tag: 'x' } }, { nope: 1 }, { code: 'DENIED' }] };
+    const body = {
+      errors: [
+        { code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: { Tag: 'x' } },
+        { nope: 1 },
+        { code: 'DENIED' },
+      ],
+    };
     expect(parseRegistryErrors(JSON.stringify(body))).toEqual([
       { code: 'MANIFEST_UNKNOWN', message: 'manifest unknown', detail: { Tag: 'x' } },
       { code: 'DENIED' },
@@ -132,7 +165,11 @@ describe('registry error bodies → typed errors', () => {
   ];
   for (const [status, codes, expected] of table) {
     it(`${status} ${codes.join(',') || '(no body)'} → ${expected}`, () => {
-      const error = registryError(status, codes.map((code) => ({ code, message: code.toLowerCase() })), 'op');
+      const error = registryError(
+        status,
+        codes.map((code) => ({ code, message: code.toLowerCase() })),
+        'op',
+      );
       expect(error).toBeInstanceOf(OciError);
       expect(error.code).toBe(expected);
       expect(error.status).toBe(status);
@@ -159,7 +196,9 @@ describe('capped body reading (OCI-9 limits)', () => {
     expect([...bytes]).toEqual([1, 2, 3]);
   });
   it('fails before reading when Content-Length is over the cap', async () => {
-    await expect(readBodyCapped(new Response('12345', { headers: { 'content-length': '5' } }), 4, { what: 'x' })).rejects.toMatchObject({ code: 'ERR_OCI_TOO_LARGE' });
+    await expect(
+      readBodyCapped(new Response('12345', { headers: { 'content-length': '5' } }), 4, { what: 'x' }),
+    ).rejects.toMatchObject({ code: 'ERR_OCI_TOO_LARGE' });
   });
   it('stops reading an undeclared body past the cap', async () => {
     let pulled = 0;
@@ -169,14 +208,23 @@ describe('capped body reading (OCI-9 limits)', () => {
         c.enqueue(new Uint8Array(1024));
       },
     });
-    await expect(readBodyCapped(new Response(endless), 4096, { what: 'x' })).rejects.toMatchObject({ code: 'ERR_OCI_TOO_LARGE' });
+    await expect(readBodyCapped(new Response(endless), 4096, { what: 'x' })).rejects.toMatchObject({
+      code: 'ERR_OCI_TOO_LARGE',
+    });
     expect(pulled).toBeLessThan(10);
   });
   it('a body shorter than its Content-Length is a network error', async () => {
-    await expect(readBodyCapped(streamResponse([new Uint8Array(3)], { 'content-length': '10' }), 100, { what: 'x' })).rejects.toMatchObject({ code: 'ERR_OCI_NETWORK' });
+    await expect(
+      readBodyCapped(streamResponse([new Uint8Array(3)], { 'content-length': '10' }), 100, { what: 'x' }),
+    ).rejects.toMatchObject({ code: 'ERR_OCI_NETWORK' });
   });
   it('a body slower than the timeout is a network error', async () => {
-    await expect(readBodyCapped(streamResponse([new Uint8Array(1), new Uint8Array(1)], {}, 200), 100, { what: 'x', timeoutMs: 50 })).rejects.toMatchObject({
+    await expect(
+      readBodyCapped(streamResponse([new Uint8Array(1), new Uint8Array(1)], {}, 200), 100, {
+        what: 'x',
+        timeoutMs: 50,
+      }),
+    ).rejects.toMatchObject({
       code: 'ERR_OCI_NETWORK',
       message: expect.stringMatching(/longer than 50 ms/),
     });
@@ -194,7 +242,9 @@ describe('content verification', () => {
     expect(verifyFetchedContent(bytes, { digest, size: 2 }, digest, 'x')).toBe(digest);
   });
   it('rejects a size, digest or header mismatch (ERR_OCI_DIGEST_MISMATCH)', () => {
-    expect(() => verifyFetchedContent(bytes, { digest, size: 3 }, undefined, 'x')).toThrow(expect.objectContaining({ code: 'ERR_OCI_DIGEST_MISMATCH' }));
+    expect(() => verifyFetchedContent(bytes, { digest, size: 3 }, undefined, 'x')).toThrow(
+      expect.objectContaining({ code: 'ERR_OCI_DIGEST_MISMATCH' }),
+    );
     expect(() => verifyFetchedContent(bytes, { digest: D }, undefined, 'x')).toThrow(/differs from the expected/);
     expect(() => verifyFetchedContent(bytes, {}, D, 'x')).toThrow(/differs from Docker-Content-Digest/);
     expect(() => verifyFetchedContent(bytes, {}, 'sha256:zz', 'x')).toThrow(/invalid Docker-Content-Digest/);

@@ -10,17 +10,23 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { clearFault, type Fault, recordedHeaders, setFault, tokenRequests } from '@x/notary-test-servers/oci/control';
 // The `inject('ociServers')` type: the global setup's ProvidedContext declaration.
 import type {} from '@x/notary-test-servers/oci/global-setup';
-import { ARTIFACT_TYPE_NOTARY_SIGNATURE, MEDIA_TYPE_EMPTY, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST, type Descriptor } from '../../src/descriptor.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { type Credential, staticCredentials } from '../../src/credentials.js';
+import {
+  ARTIFACT_TYPE_NOTARY_SIGNATURE,
+  type Descriptor,
+  MEDIA_TYPE_EMPTY,
+  MEDIA_TYPE_OCI_INDEX,
+  MEDIA_TYPE_OCI_MANIFEST,
+} from '../../src/descriptor.js';
 import { OciError } from '../../src/errors.js';
-import { staticCredentials, type Credential } from '../../src/credentials.js';
 import { TokenCache } from '../../src/remote/auth.js';
+import { digestOf } from '../../src/remote/digest.js';
 import { RegistryClient } from '../../src/remote/registry-client.js';
 import { RemoteRepository, type RemoteRepositoryOptions } from '../../src/remote/repository.js';
-import { digestOf } from '../../src/remote/digest.js';
-import { clearFault, recordedHeaders, setFault, tokenRequests, type Fault } from '@x/notary-test-servers/oci/control';
 
 const servers = inject('ociServers');
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -49,19 +55,38 @@ async function rejection(promise: Promise<unknown>): Promise<OciError> {
 }
 
 /** A small image of our own: config blob + manifest, tagged. */
-async function pushImage(repo: RemoteRepository, tag: string, salt: string): Promise<{ descriptor: Descriptor; bytes: Uint8Array; config: Descriptor }> {
-  const config = await repo.pushBlob(enc(JSON.stringify({ architecture: 'amd64', os: 'linux', salt })), 'application/vnd.oci.image.config.v1+json');
+async function pushImage(
+  repo: RemoteRepository,
+  tag: string,
+  salt: string,
+): Promise<{ descriptor: Descriptor; bytes: Uint8Array; config: Descriptor }> {
+  const config = await repo.pushBlob(
+    enc(JSON.stringify({ architecture: 'amd64', os: 'linux', salt })),
+    'application/vnd.oci.image.config.v1+json',
+  );
   const bytes = enc(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config, layers: [] }));
   const descriptor = await repo.pushManifest(bytes, MEDIA_TYPE_OCI_MANIFEST, { tag });
   return { descriptor, bytes, config };
 }
 
 /** A Notary signature manifest (OCI-2 form, or the legacy OCI-3 form) with its blobs pushed. */
-async function pushSignature(repo: RemoteRepository, subject: Descriptor, n: number, legacy = false): Promise<Descriptor> {
+async function pushSignature(
+  repo: RemoteRepository,
+  subject: Descriptor,
+  n: number,
+  legacy = false,
+): Promise<Descriptor> {
   const empty = await repo.pushBlob(enc('{}'), MEDIA_TYPE_EMPTY);
   const envelope = await repo.pushBlob(enc(`{"payload":"sig-${n}-${run}"}`), 'application/jose+json');
   const doc = legacy
-    ? { schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config: { mediaType: ARTIFACT_TYPE_NOTARY_SIGNATURE, digest: empty.digest, size: 2 }, layers: [envelope], subject, annotations: { n: String(n) } }
+    ? {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPE_OCI_MANIFEST,
+        config: { mediaType: ARTIFACT_TYPE_NOTARY_SIGNATURE, digest: empty.digest, size: 2 },
+        layers: [envelope],
+        subject,
+        annotations: { n: String(n) },
+      }
     : {
         schemaVersion: 2,
         mediaType: MEDIA_TYPE_OCI_MANIFEST,
@@ -100,8 +125,16 @@ const kinds: Kind[] = [
     credentials: { username: servers.registries.token.username, password: servers.registries.token.password },
     referrersApi: false,
   },
-  { name: 'referrers test registry (Referrers API)', host: servers.referrers.host, referrersApi: true, referrersPageSize: servers.referrers.pageSize, tagsPaged: true },
-  ...('host' in servers.olareg ? [{ name: 'olareg 0.1.2 (Referrers API)', host: servers.olareg.host, referrersApi: true, tagsPaged: true }] : []),
+  {
+    name: 'referrers test registry (Referrers API)',
+    host: servers.referrers.host,
+    referrersApi: true,
+    referrersPageSize: servers.referrers.pageSize,
+    tagsPaged: true,
+  },
+  ...('host' in servers.olareg
+    ? [{ name: 'olareg 0.1.2 (Referrers API)', host: servers.olareg.host, referrersApi: true, tagsPaged: true }]
+    : []),
 ];
 
 describe('live: olareg', () => {
@@ -123,18 +156,33 @@ describe('live: olareg', () => {
     const s2 = await pushSignature(repo, subject, 2, true);
     const empty = await repo.pushBlob(enc('{}'), MEDIA_TYPE_EMPTY);
     await repo.pushManifest(
-      enc(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/vnd.example.sbom', config: { mediaType: MEDIA_TYPE_EMPTY, digest: empty.digest, size: 2 }, layers: [empty], subject })),
+      enc(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MEDIA_TYPE_OCI_MANIFEST,
+          artifactType: 'application/vnd.example.sbom',
+          config: { mediaType: MEDIA_TYPE_EMPTY, digest: empty.digest, size: 2 },
+          layers: [empty],
+          subject,
+        }),
+      ),
       MEDIA_TYPE_OCI_MANIFEST,
     );
     // What olareg itself answers: only the two signatures (the legacy one by its config.mediaType), filter reported.
-    const raw = await fetch(`${servers.olareg.url}/v2/live-${run}/olareg-filter/referrers/${subject.digest}?artifactType=${encodeURIComponent(ARTIFACT_TYPE_NOTARY_SIGNATURE)}`);
+    const raw = await fetch(
+      `${servers.olareg.url}/v2/live-${run}/olareg-filter/referrers/${subject.digest}?artifactType=${encodeURIComponent(ARTIFACT_TYPE_NOTARY_SIGNATURE)}`,
+    );
     expect(raw.headers.get('oci-filters-applied')).toBe('artifactType');
     const index = (await raw.json()) as { manifests: Descriptor[] };
     expect(index.manifests.map((d) => d.digest).sort()).toEqual([s1.digest, s2.digest].sort());
     const rec = recordingFetch();
     const client = new RemoteRepository({ reference: `${host}/live-${run}/olareg-filter`, ...FAST, fetch: rec.fetch });
-    expect((await client.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).map((d) => d.digest).sort()).toEqual([s1.digest, s2.digest].sort());
-    expect(rec.log.map((r) => `${r.method} ${r.url.searchParams.get('artifactType')}`)).toEqual([`GET ${ARTIFACT_TYPE_NOTARY_SIGNATURE}`]);
+    expect(
+      (await client.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).map((d) => d.digest).sort(),
+    ).toEqual([s1.digest, s2.digest].sort());
+    expect(rec.log.map((r) => `${r.method} ${r.url.searchParams.get('artifactType')}`)).toEqual([
+      `GET ${ARTIFACT_TYPE_NOTARY_SIGNATURE}`,
+    ]);
   });
 });
 
@@ -150,7 +198,11 @@ for (const kind of kinds) {
     it('resolves and fetches the image skopeo seeded (manifest, config, layer verified)', async () => {
       const repo = new RemoteRepository({ reference: seedRef, ...options() });
       const descriptor = await repo.resolve(servers.seed.tag);
-      expect(descriptor).toEqual({ mediaType: servers.seed.mediaType, digest: servers.seed.digest, size: servers.seed.size });
+      expect(descriptor).toEqual({
+        mediaType: servers.seed.mediaType,
+        digest: servers.seed.digest,
+        size: servers.seed.size,
+      });
       expect(await repo.resolve(servers.seed.digest)).toEqual(descriptor);
       const { bytes } = await repo.fetchManifest(descriptor);
       expect(digestOf(bytes)).toBe(servers.seed.digest);
@@ -165,18 +217,33 @@ for (const kind of kinds) {
 
     it('pushes blobs (HEAD first, POST + PUT), mounts across repositories with fallback, pushes manifests by digest and tag, lists tags by pages, deletes by digest', async () => {
       const rec = recordingFetch();
-      const repo = new RemoteRepository({ reference: `${kind.host}/live-${run}/push`, ...options({ fetch: rec.fetch, tagsPageSize: 2 }) });
+      const repo = new RemoteRepository({
+        reference: `${kind.host}/live-${run}/push`,
+        ...options({ fetch: rec.fetch, tagsPageSize: 2 }),
+      });
       const blob = enc(`blob ${run} ${kind.name}`);
       const d = await repo.pushBlob(blob, 'application/octet-stream');
       expect(await repo.fetchBlob(d)).toEqual(blob);
       const before = rec.log.length;
       await repo.pushBlob(blob, 'application/octet-stream');
-      expect(rec.log.slice(before).filter((r) => r.authorization !== null || kind.credentials === undefined).map((r) => r.method)).toEqual(['HEAD']);
+      expect(
+        rec.log
+          .slice(before)
+          .filter((r) => r.authorization !== null || kind.credentials === undefined)
+          .map((r) => r.method),
+      ).toEqual(['HEAD']);
 
       // Mount the seed's layer from the seed repository (201), and a blob the source lacks (202 → upload).
-      const mountRepo = new RemoteRepository({ reference: `${kind.host}/live-${run}/mounted`, ...options({ fetch: rec.fetch }) });
+      const mountRepo = new RemoteRepository({
+        reference: `${kind.host}/live-${run}/mounted`,
+        ...options({ fetch: rec.fetch }),
+      });
       const seedRepo = new RemoteRepository({ reference: seedRef, ...options() });
-      const layer = await seedRepo.fetchBlob({ mediaType: servers.seed.layer.mediaType, digest: servers.seed.layer.digest, size: servers.seed.layer.size });
+      const layer = await seedRepo.fetchBlob({
+        mediaType: servers.seed.layer.mediaType,
+        digest: servers.seed.layer.digest,
+        size: servers.seed.layer.size,
+      });
       const mark = rec.log.length;
       await mountRepo.pushBlob(layer, servers.seed.layer.mediaType, { mountFrom: servers.seed.repository });
       const mountCalls = rec.log.slice(mark).filter((r) => r.method === 'POST');
@@ -186,13 +253,23 @@ for (const kind of kinds) {
       const lonely = enc(`not in the seed ${run}`);
       const mark2 = rec.log.length;
       const ld = await mountRepo.pushBlob(lonely, 'application/octet-stream', { mountFrom: servers.seed.repository });
-      expect(rec.log.slice(mark2).some((r) => r.method === 'PUT' && r.url.searchParams.get('digest') === ld.digest)).toBe(true);
+      expect(
+        rec.log.slice(mark2).some((r) => r.method === 'PUT' && r.url.searchParams.get('digest') === ld.digest),
+      ).toBe(true);
       expect(await mountRepo.fetchBlob(ld)).toEqual(lonely);
 
       // Manifests by digest and by tag, tags over several pages.
       const { descriptor: image, config } = await pushImage(repo, 't1', 'a');
       const byDigest = await repo.pushManifest(
-        enc(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config, layers: [], annotations: { by: 'digest' } })),
+        enc(
+          JSON.stringify({
+            schemaVersion: 2,
+            mediaType: MEDIA_TYPE_OCI_MANIFEST,
+            config,
+            layers: [],
+            annotations: { by: 'digest' },
+          }),
+        ),
         MEDIA_TYPE_OCI_MANIFEST,
       );
       expect(rec.log.at(-1)!.url.pathname).toBe(`/v2/live-${run}/push/manifests/${byDigest.digest}`);
@@ -200,14 +277,20 @@ for (const kind of kinds) {
       for (const t of ['t2', 't3', 't4', 't5']) await repo.tag(image, t);
       expect((await repo.tags()).sort()).toEqual(['t1', 't2', 't3', 't4', 't5']);
       // distribution 2.8 ignores `n` on tags/list (one page); the referrers test registry pages with Link.
-      const tagPages = rec.log.filter((r) => r.url.pathname.endsWith('/tags/list') && (r.authorization !== null || !kind.credentials));
+      const tagPages = rec.log.filter(
+        (r) => r.url.pathname.endsWith('/tags/list') && (r.authorization !== null || !kind.credentials),
+      );
       if (kind.tagsPaged) expect(tagPages.length).toBe(3);
       else expect(tagPages.length).toBeGreaterThanOrEqual(1);
 
       // Delete by digest only; the tags pointing at it go with it.
       await repo.deleteManifest(byDigest);
       expect((await rejection(repo.resolve(byDigest.digest))).code).toBe('ERR_OCI_NOT_FOUND');
-      expect(rec.log.filter((r) => r.method === 'DELETE').every((r) => /\/manifests\/sha256:[0-9a-f]{64}$/.test(r.url.pathname))).toBe(true);
+      expect(
+        rec.log
+          .filter((r) => r.method === 'DELETE')
+          .every((r) => /\/manifests\/sha256:[0-9a-f]{64}$/.test(r.url.pathname)),
+      ).toBe(true);
       expect((await rejection(repo.fetchManifest('no-such-tag'))).code).toBe('ERR_OCI_NOT_FOUND');
     });
 
@@ -222,12 +305,23 @@ for (const kind of kinds) {
       const s2 = await pushSignature(repo, subject, 2, true);
       const sbom = await repo.pushBlob(enc(`{"sbom":"${run}"}`), 'application/spdx+json');
       const other = await repo.pushManifest(
-        enc(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/vnd.example.sbom', config: { mediaType: MEDIA_TYPE_EMPTY, digest: digestOf(enc('{}')), size: 2 }, layers: [sbom], subject })),
+        enc(
+          JSON.stringify({
+            schemaVersion: 2,
+            mediaType: MEDIA_TYPE_OCI_MANIFEST,
+            artifactType: 'application/vnd.example.sbom',
+            config: { mediaType: MEDIA_TYPE_EMPTY, digest: digestOf(enc('{}')), size: 2 },
+            layers: [sbom],
+            subject,
+          }),
+        ),
         MEDIA_TYPE_OCI_MANIFEST,
       );
       const sigs = await repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE });
       expect(sigs.map((d) => d.digest).sort()).toEqual([s1.digest, s2.digest].sort());
-      expect(sigs.every((d) => d.artifactType === ARTIFACT_TYPE_NOTARY_SIGNATURE && d.annotations?.n !== undefined)).toBe(true);
+      expect(
+        sigs.every((d) => d.artifactType === ARTIFACT_TYPE_NOTARY_SIGNATURE && d.annotations?.n !== undefined),
+      ).toBe(true);
       const all = await repo.referrers(subject);
       expect(all.map((d) => d.digest).sort()).toEqual([s1.digest, s2.digest, other.digest].sort());
 
@@ -236,7 +330,9 @@ for (const kind of kinds) {
       if (kind.referrersApi) {
         // OCI-Subject on push: no tag-schema index is written.
         expect((await rejection(repo.resolve(tagName))).code).toBe('ERR_OCI_NOT_FOUND');
-        expect(apiCalls.some((r) => r.url.searchParams.get('artifactType') === ARTIFACT_TYPE_NOTARY_SIGNATURE)).toBe(true);
+        expect(apiCalls.some((r) => r.url.searchParams.get('artifactType') === ARTIFACT_TYPE_NOTARY_SIGNATURE)).toBe(
+          true,
+        );
       } else {
         // The API answered 404 once; later calls go straight to the sha256-<hex> tag.
         expect(new Set(apiCalls.map((r) => r.url.pathname)).size).toBe(1);
@@ -250,7 +346,9 @@ for (const kind of kinds) {
         expect(deletes.every((r) => /\/manifests\/sha256:[0-9a-f]{64}$/.test(r.url.pathname))).toBe(true);
         // Removing a signature updates the index.
         await repo.deleteManifest(s1);
-        expect((await repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).map((d) => d.digest)).toEqual([s2.digest]);
+        expect(
+          (await repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })).map((d) => d.digest),
+        ).toEqual([s2.digest]);
       }
       // A second repository on the same client does not probe the API again.
       const apiBefore = rec.log.filter((r) => r.url.pathname.includes('/referrers/')).length;
@@ -267,20 +365,31 @@ for (const kind of kinds) {
       const { descriptor: subject } = await pushImage(setup, 'c1', 'concurrent');
       await pushSignature(setup, subject, 1);
       const rec = recordingFetch();
-      const repo = new RemoteRepository({ reference: `${kind.host}/live-${run}/concurrent`, ...options({ fetch: rec.fetch }) });
-      const lists = await Promise.all(Array.from({ length: 8 }, () => repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })));
+      const repo = new RemoteRepository({
+        reference: `${kind.host}/live-${run}/concurrent`,
+        ...options({ fetch: rec.fetch }),
+      });
+      const lists = await Promise.all(
+        Array.from({ length: 8 }, () => repo.referrers(subject, { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE })),
+      );
       expect(lists.every((l) => l.length === 1)).toBe(true);
       const sent = rec.log.filter((r) => r.authorization !== null || !kind.credentials);
       // distribution routes /referrers/ nowhere, so it answers 404 before asking for credentials: count every one.
       const api = rec.log.filter((r) => r.url.pathname.includes('/referrers/')).length;
-      const index = sent.filter((r) => r.url.pathname.endsWith(`/manifests/${subject.digest.replace(':', '-')}`)).length;
+      const index = sent.filter((r) =>
+        r.url.pathname.endsWith(`/manifests/${subject.digest.replace(':', '-')}`),
+      ).length;
       // With the API: one listing each. Without: one 404, then the index for each.
       expect({ api, index }).toEqual(kind.referrersApi ? { api: 8, index: 0 } : { api: 1, index: 8 });
     });
 
     if (kind.credentials) {
       it('wrong credentials → ERR_OCI_UNAUTHORIZED', async () => {
-        const repo = new RemoteRepository({ reference: seedRef, ...FAST, credentials: staticCredentials({ [kind.host]: { username: kind.credentials!.username, password: 'wrong' } }) });
+        const repo = new RemoteRepository({
+          reference: seedRef,
+          ...FAST,
+          credentials: staticCredentials({ [kind.host]: { username: kind.credentials!.username, password: 'wrong' } }),
+        });
         const error = await rejection(repo.resolve(servers.seed.tag));
         expect(error.code).toBe('ERR_OCI_UNAUTHORIZED');
         const anonymous = new RemoteRepository({ reference: seedRef, ...FAST });
@@ -323,13 +432,26 @@ describe('live: token auth specifics', () => {
     expect(mine.every((e) => e.status === 200 && e.kind === 'basic')).toBe(true);
     // Credentials went to the realm, and never as Basic to the registry.
     expect(tokenCalls().every((r) => r.authorization?.startsWith('Basic '))).toBe(true);
-    expect(rec.log.filter((r) => r.url.host === token.host).every((r) => !r.authorization?.startsWith('Basic '))).toBe(true);
+    expect(rec.log.filter((r) => r.url.host === token.host).every((r) => !r.authorization?.startsWith('Basic '))).toBe(
+      true,
+    );
     // A second client sharing the cache needs no token at all.
     const shared = new TokenCache();
-    const a = new RemoteRepository({ reference: `${token.host}/live-${run}/cache`, ...FAST, fetch: rec.fetch, authCache: shared, credentials: staticCredentials({ [token.host]: { username: token.username, password: token.password } }) });
+    const a = new RemoteRepository({
+      reference: `${token.host}/live-${run}/cache`,
+      ...FAST,
+      fetch: rec.fetch,
+      authCache: shared,
+      credentials: staticCredentials({ [token.host]: { username: token.username, password: token.password } }),
+    });
     await a.resolve('v1');
     const n = tokenCalls().length;
-    const b = new RemoteRepository({ reference: `${token.host}/live-${run}/cache`, ...FAST, fetch: rec.fetch, authCache: shared });
+    const b = new RemoteRepository({
+      reference: `${token.host}/live-${run}/cache`,
+      ...FAST,
+      fetch: rec.fetch,
+      authCache: shared,
+    });
     await b.resolve('v1');
     expect(tokenCalls().length).toBe(n);
   });
@@ -365,7 +487,8 @@ describe('live: fault proxy in front of distribution', () => {
   const name = `live-${run}/faults`;
   const id = `remote-live-${run}`;
   const seed = { mediaType: servers.seed.mediaType, digest: servers.seed.digest, size: servers.seed.size };
-  const repo = (extra: Partial<RemoteRepositoryOptions> = {}) => new RemoteRepository({ reference: `${proxy.host}/${name}`, ...FAST, ...extra });
+  const repo = (extra: Partial<RemoteRepositoryOptions> = {}) =>
+    new RemoteRepository({ reference: `${proxy.host}/${name}`, ...FAST, ...extra });
   const fault = (f: Fault) => setFault(proxy.url, { ...f, id, path: `^/v2/${name}/${f.path}` });
   const clear = () => clearFault(proxy.url, id);
 
@@ -398,7 +521,9 @@ describe('live: fault proxy in front of distribution', () => {
     const error = await rejection(repo().fetchBlob(servers.seed.layer));
     expect(['ERR_OCI_NETWORK', 'ERR_OCI_DIGEST_MISMATCH']).toContain(error.code);
     await fault({ kind: 'truncate', path: 'manifests/' });
-    expect(['ERR_OCI_NETWORK', 'ERR_OCI_DIGEST_MISMATCH']).toContain((await rejection(repo().fetchManifest(seed))).code);
+    expect(['ERR_OCI_NETWORK', 'ERR_OCI_DIGEST_MISMATCH']).toContain(
+      (await rejection(repo().fetchManifest(seed))).code,
+    );
     await clear();
   });
   for (const mode of ['pad', 'pad-chunked', 'claim'] as const) {
@@ -423,7 +548,11 @@ describe('live: fault proxy in front of distribution', () => {
   it('an answer slower than the timeout → ERR_OCI_NETWORK (headers or body)', async () => {
     await fault({ kind: 'slow', delayMs: 1500, phase: 'headers', path: 'manifests/' });
     const started = Date.now();
-    const error = await rejection(repo({ timeoutMs: 200, retry: { attempts: 2, baseDelayMs: 10, minDelayMs: 10, maxDelayMs: 10 } }).fetchManifest(seed));
+    const error = await rejection(
+      repo({ timeoutMs: 200, retry: { attempts: 2, baseDelayMs: 10, minDelayMs: 10, maxDelayMs: 10 } }).fetchManifest(
+        seed,
+      ),
+    );
     expect(error.code).toBe('ERR_OCI_NETWORK');
     expect(Date.now() - started).toBeLessThan(1400);
     await fault({ kind: 'slow', delayMs: 1500, phase: 'body', path: 'blobs/' });
@@ -436,7 +565,11 @@ describe('live: fault proxy in front of distribution', () => {
     const cache = new TokenCache();
     cache.setScheme(proxy.host, 'basic');
     const rec = recordingFetch();
-    const r = repo({ fetch: rec.fetch, authCache: cache, credentials: staticCredentials({ [proxy.host]: { username: 'alice', password: 'secret' } }) });
+    const r = repo({
+      fetch: rec.fetch,
+      authCache: cache,
+      credentials: staticCredentials({ [proxy.host]: { username: 'alice', password: 'secret' } }),
+    });
     await fault({ kind: 'redirect', status: 307, path: 'blobs/' });
     const layer = await r.fetchBlob(servers.seed.layer);
     expect(digestOf(layer)).toBe(servers.seed.layer.digest);
@@ -468,12 +601,16 @@ describe('live: interop with skopeo', () => {
     const signature = await pushSignature(repo, subject, 7);
     const { bytes } = await repo.fetchManifest(signature);
     await repo.tag(signature, 'sig');
-    const { stdout } = await promisify(execFile)('skopeo', ['inspect', '--raw', '--tls-verify=false', `docker://${host}/live-${run}/interop:sig`], {
-      env: { ...process.env, HOME: home },
-      encoding: 'buffer',
-      timeout: 60_000,
-      maxBuffer: 8 * 1024 * 1024,
-    });
+    const { stdout } = await promisify(execFile)(
+      'skopeo',
+      ['inspect', '--raw', '--tls-verify=false', `docker://${host}/live-${run}/interop:sig`],
+      {
+        env: { ...process.env, HOME: home },
+        encoding: 'buffer',
+        timeout: 60_000,
+        maxBuffer: 8 * 1024 * 1024,
+      },
+    );
     expect(new Uint8Array(stdout as unknown as Uint8Array)).toEqual(bytes);
     expect(digestOf(new Uint8Array(stdout as unknown as Uint8Array))).toBe(signature.digest);
   });

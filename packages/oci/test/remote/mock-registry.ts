@@ -45,8 +45,16 @@ export interface MockOptions {
 
 const digestOf = (b: Uint8Array) => `sha256:${bytesToHex(sha256(b))}`;
 
-function errorResponse(status: number, code: string, message = code.toLowerCase(), headers: Record<string, string> = {}) {
-  return new Response(JSON.stringify({ errors: [{ code, message }] }), { status, headers: { 'content-type': 'application/json', ...headers } });
+function errorResponse(
+  status: number,
+  code: string,
+  message = code.toLowerCase(),
+  headers: Record<string, string> = {},
+) {
+  return new Response(JSON.stringify({ errors: [{ code, message }] }), {
+    status,
+    headers: { 'content-type': 'application/json', ...headers },
+  });
 }
 
 export class MockRegistry {
@@ -68,11 +76,14 @@ export class MockRegistry {
   }
 
   get fetch(): typeof globalThis.fetch {
-    return (async (input: RequestInfo | URL, init?: RequestInit) => this.handle(new Request(input, init))) as typeof globalThis.fetch;
+    return (async (input: RequestInfo | URL, init?: RequestInit) =>
+      this.handle(new Request(input, init))) as typeof globalThis.fetch;
   }
 
   requestsTo(pathPart: string, method?: string): Recorded[] {
-    return this.requests.filter((r) => r.url.pathname.includes(pathPart) && (method === undefined || r.method === method));
+    return this.requests.filter(
+      (r) => r.url.pathname.includes(pathPart) && (method === undefined || r.method === method),
+    );
   }
 
   putManifest(repo: string, bytes: Uint8Array, mediaType: string, tag?: string): string {
@@ -109,17 +120,26 @@ export class MockRegistry {
     let pass: string | undefined;
     const auth = req.headers.get('authorization');
     if (auth?.startsWith('Basic ')) [user, pass] = atob(auth.slice(6)).split(':');
-    if (req.method === 'POST') return new Response(JSON.stringify({ access_token: `oauth-${++this.#tokens}` }), { headers: { 'content-type': 'application/json' } });
-    if (user !== undefined && (user !== this.options.username || pass !== this.options.password)) return errorResponse(401, 'UNAUTHORIZED');
+    if (req.method === 'POST')
+      return new Response(JSON.stringify({ access_token: `oauth-${++this.#tokens}` }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    if (user !== undefined && (user !== this.options.username || pass !== this.options.password))
+      return errorResponse(401, 'UNAUTHORIZED');
     const scopes = url.searchParams.getAll('scope').join(' ');
-    return new Response(JSON.stringify({ token: `tok-${++this.#tokens}|${scopes}`, expires_in: 300 }), { headers: { 'content-type': 'application/json' } });
+    return new Response(JSON.stringify({ token: `tok-${++this.#tokens}|${scopes}`, expires_in: 300 }), {
+      headers: { 'content-type': 'application/json' },
+    });
   }
 
   #authorize(req: Request): Response | undefined {
     const auth = req.headers.get('authorization');
     if (this.options.auth === 'basic') {
       const expected = `Basic ${btoa(`${this.options.username}:${this.options.password}`)}`;
-      if (auth !== expected) return errorResponse(401, 'UNAUTHORIZED', 'authentication required', { 'www-authenticate': 'Basic realm="mock"' });
+      if (auth !== expected)
+        return errorResponse(401, 'UNAUTHORIZED', 'authentication required', {
+          'www-authenticate': 'Basic realm="mock"',
+        });
     }
     if (this.options.auth === 'bearer') {
       if (!auth?.startsWith('Bearer ')) {
@@ -134,9 +154,12 @@ export class MockRegistry {
   async #route(req: Request, url: URL): Promise<Response> {
     const path = url.pathname;
     let m: RegExpExecArray | null;
-    if ((m = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(path))) return this.#manifest(req, m[1]!, decodeURIComponent(m[2]!));
-    if ((m = /^\/v2\/(.+)\/blobs\/uploads\/$/.exec(path)) && req.method === 'POST') return this.#startUpload(url, m[1]!);
-    if ((m = /^\/(?:v2\/(.+)\/blobs\/uploads|upload)\/(u\d+)$/.exec(path)) && req.method === 'PUT') return this.#finishUpload(req, url);
+    if ((m = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(path)))
+      return this.#manifest(req, m[1]!, decodeURIComponent(m[2]!));
+    if ((m = /^\/v2\/(.+)\/blobs\/uploads\/$/.exec(path)) && req.method === 'POST')
+      return this.#startUpload(url, m[1]!);
+    if ((m = /^\/(?:v2\/(.+)\/blobs\/uploads|upload)\/(u\d+)$/.exec(path)) && req.method === 'PUT')
+      return this.#finishUpload(req, url);
     if ((m = /^\/v2\/(.+)\/blobs\/([^/]+)$/.exec(path))) return this.#blob(req, m[2]!);
     if ((m = /^\/v2\/(.+)\/tags\/list$/.exec(path))) return this.#tagList(url, m[1]!);
     if ((m = /^\/v2\/(.+)\/referrers\/([^/]+)$/.exec(path))) return this.#referrers(url, m[1]!, m[2]!);
@@ -148,7 +171,10 @@ export class MockRegistry {
     const stored = digest ? this.manifests.get(digest) : undefined;
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (!stored || !digest) return errorResponse(404, 'MANIFEST_UNKNOWN');
-      const headers: Record<string, string> = { 'content-type': stored.mediaType, 'content-length': String(stored.bytes.byteLength) };
+      const headers: Record<string, string> = {
+        'content-type': stored.mediaType,
+        'content-length': String(stored.bytes.byteLength),
+      };
       if (!(req.method === 'HEAD' && this.options.headWithoutDigest)) headers['docker-content-digest'] = digest;
       if (this.options.etags) headers.etag = `"${digest}"`;
       return new Response(req.method === 'HEAD' ? null : (stored.bytes as BodyInit), { headers });
@@ -161,7 +187,12 @@ export class MockRegistry {
           const currentDigest = this.tags.get(repo)?.get(ref);
           if (`"${currentDigest}"` !== ifMatch) return errorResponse(412, 'PRECONDITION_FAILED');
         }
-        const d = this.putManifest(repo, bytes, req.headers.get('content-type') ?? '', ref.includes(':') ? undefined : ref);
+        const d = this.putManifest(
+          repo,
+          bytes,
+          req.headers.get('content-type') ?? '',
+          ref.includes(':') ? undefined : ref,
+        );
         if (ref.includes(':') && ref !== d) return errorResponse(400, 'DIGEST_INVALID');
         const headers: Record<string, string> = { 'docker-content-digest': d, location: `/v2/${repo}/manifests/${d}` };
         const doc = JSON.parse(new TextDecoder().decode(bytes)) as { subject?: { digest: string } };
@@ -184,14 +215,21 @@ export class MockRegistry {
     const bytes = this.blobs.get(digest);
     if (!bytes) return req.method === 'HEAD' ? new Response(null, { status: 404 }) : errorResponse(404, 'BLOB_UNKNOWN');
     return new Response(req.method === 'HEAD' ? null : (bytes as BodyInit), {
-      headers: { 'content-type': 'application/octet-stream', 'content-length': String(bytes.byteLength), 'docker-content-digest': digest },
+      headers: {
+        'content-type': 'application/octet-stream',
+        'content-length': String(bytes.byteLength),
+        'docker-content-digest': digest,
+      },
     });
   }
 
   #startUpload(url: URL, repo: string): Response {
     const mount = url.searchParams.get('mount');
     if (mount && this.options.mount && this.blobs.has(mount)) {
-      return new Response(null, { status: 201, headers: { 'docker-content-digest': mount, location: `/v2/${repo}/blobs/${mount}` } });
+      return new Response(null, {
+        status: 201,
+        headers: { 'docker-content-digest': mount, location: `/v2/${repo}/blobs/${mount}` },
+      });
     }
     const id = `u${++this.#uploads}`;
     const style = this.options.location ?? 'relative';
@@ -222,12 +260,14 @@ export class MockRegistry {
     const start = last ? all.findIndex((t) => t > last) : 0;
     const page = start < 0 ? [] : all.slice(start, start + n);
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (start >= 0 && start + n < all.length) headers.link = `</v2/${repo}/tags/list?last=${page.at(-1)}&n=${n}>; rel="next"`;
+    if (start >= 0 && start + n < all.length)
+      headers.link = `</v2/${repo}/tags/list?last=${page.at(-1)}&n=${n}>; rel="next"`;
     return new Response(JSON.stringify({ name: repo, tags: page }), { headers });
   }
 
   #referrers(url: URL, repo: string, digest: string): Response {
-    if (!this.options.referrersApi) return new Response('404 page not found', { status: 404, headers: { 'content-type': 'text/plain' } });
+    if (!this.options.referrersApi)
+      return new Response('404 page not found', { status: 404, headers: { 'content-type': 'text/plain' } });
     if (!this.tags.has(repo) && ![...this.manifests.values()].length) return errorResponse(404, 'NAME_UNKNOWN');
     const artifactType = url.searchParams.get('artifactType');
     let list: Array<Record<string, unknown>> = [];
@@ -239,7 +279,13 @@ export class MockRegistry {
         annotations?: Record<string, string>;
       };
       if (doc.subject?.digest !== digest) continue;
-      list.push({ mediaType: m.mediaType, digest: d, size: m.bytes.byteLength, artifactType: doc.artifactType ?? doc.config?.mediaType, annotations: doc.annotations });
+      list.push({
+        mediaType: m.mediaType,
+        digest: d,
+        size: m.bytes.byteLength,
+        artifactType: doc.artifactType ?? doc.config?.mediaType,
+        annotations: doc.annotations,
+      });
     }
     list.sort((a, b) => String(a.digest).localeCompare(String(b.digest)));
     const headers: Record<string, string> = { 'content-type': 'application/vnd.oci.image.index.v1+json' };
@@ -255,7 +301,10 @@ export class MockRegistry {
       next.searchParams.set('page', String(page + 1));
       headers.link = `<${next.pathname}${next.search}>; rel="next"`;
     }
-    return new Response(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: slice }), { headers });
+    return new Response(
+      JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: slice }),
+      { headers },
+    );
   }
 }
 

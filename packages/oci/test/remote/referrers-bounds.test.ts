@@ -5,12 +5,19 @@
  * that never ends, the ORAS fork's artifactType filter, and a tag-schema
  * index far over the descriptor cap.
  */
+
+import { type ReferrersRegistry, startReferrersRegistry } from '@x/notary-test-servers/oci/referrers-registry';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ARTIFACT_TYPE_NOTARY_SIGNATURE, MEDIA_TYPE_EMPTY, MEDIA_TYPE_OCI_INDEX, MEDIA_TYPE_OCI_MANIFEST, type Descriptor } from '../../src/descriptor.js';
+import {
+  ARTIFACT_TYPE_NOTARY_SIGNATURE,
+  type Descriptor,
+  MEDIA_TYPE_EMPTY,
+  MEDIA_TYPE_OCI_INDEX,
+  MEDIA_TYPE_OCI_MANIFEST,
+} from '../../src/descriptor.js';
 import { OciError } from '../../src/errors.js';
 import { listReferrers, MAX_REFERRERS, MAX_REFERRERS_PAGES } from '../../src/referrers-listing.js';
 import { RemoteRepository } from '../../src/remote/repository.js';
-import { startReferrersRegistry, type ReferrersRegistry } from '@x/notary-test-servers/oci/referrers-registry';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const SIG = { artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE };
@@ -26,27 +33,58 @@ async function rejection(promise: Promise<unknown>): Promise<OciError> {
 }
 
 async function pushImage(repo: RemoteRepository, salt: string): Promise<Descriptor> {
-  const config = await repo.pushBlob(enc(JSON.stringify({ architecture: 'amd64', os: 'linux', salt })), 'application/vnd.oci.image.config.v1+json');
-  return repo.pushManifest(enc(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config, layers: [] })), MEDIA_TYPE_OCI_MANIFEST);
+  const config = await repo.pushBlob(
+    enc(JSON.stringify({ architecture: 'amd64', os: 'linux', salt })),
+    'application/vnd.oci.image.config.v1+json',
+  );
+  return repo.pushManifest(
+    enc(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config, layers: [] })),
+    MEDIA_TYPE_OCI_MANIFEST,
+  );
 }
 
 /** A signature manifest in the OCI-2 form, or the legacy OCI-3 form. */
-async function pushSignature(repo: RemoteRepository, subject: Descriptor, n: number, legacy = false): Promise<Descriptor> {
+async function pushSignature(
+  repo: RemoteRepository,
+  subject: Descriptor,
+  n: number,
+  legacy = false,
+): Promise<Descriptor> {
   const empty = await repo.pushBlob(enc('{}'), MEDIA_TYPE_EMPTY);
   const envelope = await repo.pushBlob(enc(`{"payload":"sig-${n}"}`), 'application/jose+json');
   const doc = legacy
-    ? { schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, config: { mediaType: ARTIFACT_TYPE_NOTARY_SIGNATURE, digest: empty.digest, size: 2 }, layers: [envelope], subject }
-    : { schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE, config: { mediaType: MEDIA_TYPE_EMPTY, digest: empty.digest, size: 2, data: 'e30=' }, layers: [envelope], subject };
+    ? {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPE_OCI_MANIFEST,
+        config: { mediaType: ARTIFACT_TYPE_NOTARY_SIGNATURE, digest: empty.digest, size: 2 },
+        layers: [envelope],
+        subject,
+      }
+    : {
+        schemaVersion: 2,
+        mediaType: MEDIA_TYPE_OCI_MANIFEST,
+        artifactType: ARTIFACT_TYPE_NOTARY_SIGNATURE,
+        config: { mediaType: MEDIA_TYPE_EMPTY, digest: empty.digest, size: 2, data: 'e30=' },
+        layers: [envelope],
+        subject,
+      };
   return repo.pushManifest(enc(JSON.stringify(doc)), MEDIA_TYPE_OCI_MANIFEST);
 }
 
-const referrersGets = (registry: ReferrersRegistry, since: number) => registry.requests().slice(since).filter((r) => r.method === 'GET' && r.url.includes('/referrers/'));
+const referrersGets = (registry: ReferrersRegistry, since: number) =>
+  registry
+    .requests()
+    .slice(since)
+    .filter((r) => r.method === 'GET' && r.url.includes('/referrers/'));
 
 describe('issue 12 finding 2: a referrers listing that never ends (OCI-7, Referrers API)', () => {
   let small: ReferrersRegistry;
   let big: ReferrersRegistry;
   beforeAll(async () => {
-    [small, big] = await Promise.all([startReferrersRegistry({ endlessReferrers: { perPage: 2 } }), startReferrersRegistry({ endlessReferrers: { perPage: 4_000 } })]);
+    [small, big] = await Promise.all([
+      startReferrersRegistry({ endlessReferrers: { perPage: 2 } }),
+      startReferrersRegistry({ endlessReferrers: { perPage: 4_000 } }),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([small?.stop(), big?.stop()]);
@@ -84,7 +122,9 @@ describe('issue 12 finding 2: a referrers listing that never ends (OCI-7, Referr
     expect(error.message).toMatch(/more than 100 pages/);
     expect(referrersGets(small, mark)).toHaveLength(MAX_REFERRERS_PAGES);
     mark = small.requests().length;
-    expect((await rejection(listReferrers(repo, subject, { ...SIG, limit: 1_000_000 }))).code).toBe('ERR_OCI_TOO_MANY_REFERRERS');
+    expect((await rejection(listReferrers(repo, subject, { ...SIG, limit: 1_000_000 }))).code).toBe(
+      'ERR_OCI_TOO_MANY_REFERRERS',
+    );
     expect(referrersGets(small, mark)).toHaveLength(MAX_REFERRERS_PAGES);
   });
 
@@ -109,7 +149,11 @@ describe('issue 12 finding 2: a huge tag-schema index (OCI-8)', () => {
   });
 
   async function indexed(count: number, salt: string): Promise<{ repo: RemoteRepository; subject: Descriptor }> {
-    const repo = new RemoteRepository({ registry: registry.host, repository: `tag-schema/${salt}`, referrersCapability: false });
+    const repo = new RemoteRepository({
+      registry: registry.host,
+      repository: `tag-schema/${salt}`,
+      referrersCapability: false,
+    });
     const subject = await pushImage(repo, salt);
     const manifests = Array.from({ length: count }, (_, i) => ({
       mediaType: MEDIA_TYPE_OCI_MANIFEST,
@@ -125,7 +169,9 @@ describe('issue 12 finding 2: a huge tag-schema index (OCI-8)', () => {
   it(`issue 12 finding 2 OCI-8: an index of ${MAX_REFERRERS + 1} descriptors is ERR_OCI_TOO_MANY_REFERRERS, for referrers and for listReferrers`, async () => {
     const { repo, subject } = await indexed(MAX_REFERRERS + 1, 'huge');
     expect((await rejection(repo.referrers(subject, SIG))).code).toBe('ERR_OCI_TOO_MANY_REFERRERS');
-    expect((await rejection(listReferrers(repo, subject, { ...SIG, limit: 1 }))).code).toBe('ERR_OCI_TOO_MANY_REFERRERS');
+    expect((await rejection(listReferrers(repo, subject, { ...SIG, limit: 1 }))).code).toBe(
+      'ERR_OCI_TOO_MANY_REFERRERS',
+    );
   });
 
   it(`issue 12 finding 2 OCI-8: an index of exactly ${MAX_REFERRERS} descriptors is listed, and cut at the limit`, async () => {
@@ -154,7 +200,10 @@ describe('issue 13 item 8: a registry whose artifactType filter answers an empty
     const found = await repo.referrers(subject, SIG);
     expect(found.map((d) => d.digest)).toEqual([signature.digest]);
     const gets = referrersGets(registry, mark);
-    expect(gets.map((r) => new URL(r.url, registry.url).searchParams.get('artifactType'))).toEqual([ARTIFACT_TYPE_NOTARY_SIGNATURE, null]);
+    expect(gets.map((r) => new URL(r.url, registry.url).searchParams.get('artifactType'))).toEqual([
+      ARTIFACT_TYPE_NOTARY_SIGNATURE,
+      null,
+    ]);
   });
 
   it('issue 13 item 8 OCI-3: a non-empty filtered answer is trusted: one request', async () => {
@@ -172,7 +221,16 @@ describe('issue 13 item 8: a registry whose artifactType filter answers an empty
     const empty = await repo.pushBlob(enc('{}'), MEDIA_TYPE_EMPTY);
     // Another referrer, not a signature: the client-side filter must drop it.
     await repo.pushManifest(
-      enc(JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPE_OCI_MANIFEST, artifactType: 'application/spdx+json', config: { mediaType: MEDIA_TYPE_EMPTY, digest: empty.digest, size: 2 }, layers: [empty], subject })),
+      enc(
+        JSON.stringify({
+          schemaVersion: 2,
+          mediaType: MEDIA_TYPE_OCI_MANIFEST,
+          artifactType: 'application/spdx+json',
+          config: { mediaType: MEDIA_TYPE_EMPTY, digest: empty.digest, size: 2 },
+          layers: [empty],
+          subject,
+        }),
+      ),
       MEDIA_TYPE_OCI_MANIFEST,
     );
     const mark = registry.requests().length;

@@ -36,7 +36,11 @@ export function discardBody(response: Response): void {
  * mid-stream; either way the result is `undefined`. With `signal`, an abort
  * interrupts a stalled read (the read rejects with the abort reason).
  */
-export async function readBoundedBody(response: Response, maxBytes: number, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+export async function readBoundedBody(
+  response: Response,
+  maxBytes: number,
+  signal?: AbortSignal,
+): Promise<Uint8Array | undefined> {
   const declared = response.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared.trim()) && Number(declared) > maxBytes) {
     discardBody(response);

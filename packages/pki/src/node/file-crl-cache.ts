@@ -7,9 +7,10 @@
  *
  * Node-only (node:fs); exported from `@x/notary-pki/node`.
  */
+
+import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { decodeBase64, encodeBase64 } from '../base64.js';
 import { toHex } from '../bytes.js';

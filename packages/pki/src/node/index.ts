@@ -3,4 +3,4 @@
  * lives here so that the main entry point stays runtime-neutral.
  */
 export { FileCrlCache } from './file-crl-cache.js';
-export { notationConfigDir, type NotationDirOptions, type CacheDirEnvironment } from './notation-dir.js';
+export { type CacheDirEnvironment, type NotationDirOptions, notationConfigDir } from './notation-dir.js';

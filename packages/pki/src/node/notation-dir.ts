@@ -63,7 +63,9 @@ function userDir(kind: 'config' | 'cache', options: NotationDirOptions): string 
 export function notationConfigDir(options: NotationDirOptions = {}): string {
   const base = userDir('config', options);
   if (base === undefined) return '.notation';
-  return (options.platform ?? process.platform) === 'win32' ? win32.join(base, 'notation') : posix.join(base, 'notation');
+  return (options.platform ?? process.platform) === 'win32'
+    ? win32.join(base, 'notation')
+    : posix.join(base, 'notation');
 }
 
 /**

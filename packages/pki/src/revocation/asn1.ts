@@ -5,7 +5,20 @@
  */
 import * as asn1js from 'asn1js';
 import type { Certificate } from '../certificate.js';
-import { assertDer, contents, DerCursor, DerError, integerValue as derInteger, oidValue, readOnly, signedBigInt, smallIntegerValue, TAG, timeValue, type DerElement } from '../der.js';
+import {
+  assertDer,
+  contents,
+  DerCursor,
+  type DerElement,
+  DerError,
+  integerValue as derInteger,
+  oidValue,
+  readOnly,
+  signedBigInt,
+  smallIntegerValue,
+  TAG,
+  timeValue,
+} from '../der.js';
 import { RevocationError } from './result.js';
 
 export const REV_OID = {
@@ -82,7 +95,10 @@ export function rawBytes(node: asn1js.AsnType): Uint8Array {
  * The OID and raw parameter DER of a pkijs AlgorithmIdentifier, the form the
  * shared signature check reads (parameters undefined when absent).
  */
-export function algorithmOf(ai: { algorithmId: string; algorithmParams?: unknown }): { oid: string; parameters: Uint8Array | undefined } {
+export function algorithmOf(ai: { algorithmId: string; algorithmParams?: unknown }): {
+  oid: string;
+  parameters: Uint8Array | undefined;
+} {
   const params = ai.algorithmParams as asn1js.AsnType | undefined;
   const raw = params === undefined || params instanceof asn1js.Any ? undefined : rawBytes(params);
   return { oid: ai.algorithmId, parameters: raw !== undefined && raw.length > 0 ? raw.slice() : undefined };
@@ -95,17 +111,28 @@ export function integerValue(bytes: Uint8Array): bigint {
 
 /** Decodes an extension value that must be exactly one minimal INTEGER (CRLNumber, DeltaCRLIndicator). */
 export function decodeIntegerExtension(value: Uint8Array, what: string): bigint {
-  return strict(`${what} extension`, () => derInteger(value, readOnly(value, TAG.INTEGER, `${what} extension: not an INTEGER`), `${what} extension`));
+  return strict(`${what} extension`, () =>
+    derInteger(value, readOnly(value, TAG.INTEGER, `${what} extension: not an INTEGER`), `${what} extension`),
+  );
 }
 
 /** Decodes an extension value that must be exactly one GeneralizedTime (invalidityDate, as Go's asn1 "generalized"). */
 export function decodeGeneralizedTimeExtension(value: Uint8Array, what: string): Date {
-  return strict(`${what} extension`, () => timeValue(value, readOnly(value, TAG.GeneralizedTime, `${what} extension: not a GeneralizedTime`)));
+  return strict(`${what} extension`, () =>
+    timeValue(value, readOnly(value, TAG.GeneralizedTime, `${what} extension: not a GeneralizedTime`)),
+  );
 }
 
 /** Decodes an extension value that must be exactly one minimal ENUMERATED (CRLReason). */
 export function decodeEnumeratedExtension(value: Uint8Array, what: string): number {
-  return strict(`${what} extension`, () => smallIntegerValue(value, readOnly(value, TAG.ENUMERATED, `${what} extension: not an ENUMERATED`), `${what} extension`, TAG.ENUMERATED));
+  return strict(`${what} extension`, () =>
+    smallIntegerValue(
+      value,
+      readOnly(value, TAG.ENUMERATED, `${what} extension: not an ENUMERATED`),
+      `${what} extension`,
+      TAG.ENUMERATED,
+    ),
+  );
 }
 
 const latin1 = (bytes: Uint8Array): string => {
@@ -134,7 +161,8 @@ export function distributionPointUrls(value: Uint8Array, what = 'CRL distributio
       // point"; skipping it would fail open).
       const choice = new DerCursor(value, dpName, what, 0xa0);
       const name = choice.empty ? undefined : choice.next();
-      if (!name || !choice.empty || (name.tag !== 0xa0 && name.tag !== 0xa1)) throw new DerError('invalid CRL distribution point');
+      if (!name || !choice.empty || (name.tag !== 0xa0 && name.tag !== 0xa1))
+        throw new DerError('invalid CRL distribution point');
       if (name.tag !== 0xa0) continue;
       // fullName [0] IMPLICIT GeneralNames; uniformResourceIdentifier [6] IMPLICIT IA5String.
       const names = new DerCursor(value, name, what, 0xa0);
@@ -154,7 +182,11 @@ export function ocspUrls(cert: Certificate): string[] {
   const value = ext.value;
   return strict('authorityInfoAccess extension', () => {
     const urls: string[] = [];
-    const descriptions = new DerCursor(value, readOnly(value, TAG.SEQUENCE, 'authorityInfoAccess extension'), 'authorityInfoAccess extension');
+    const descriptions = new DerCursor(
+      value,
+      readOnly(value, TAG.SEQUENCE, 'authorityInfoAccess extension'),
+      'authorityInfoAccess extension',
+    );
     while (!descriptions.empty) {
       const description = new DerCursor(value, descriptions.next(), 'authorityInfoAccess extension');
       const method = oidValue(value, description.next(), 'authorityInfoAccess extension');

@@ -25,7 +25,9 @@ export interface CrlCache {
 }
 
 const copyBundle = (bundle: CrlBundle): CrlBundle =>
-  bundle.deltaCrl === undefined ? { baseCrl: bundle.baseCrl.slice() } : { baseCrl: bundle.baseCrl.slice(), deltaCrl: bundle.deltaCrl.slice() };
+  bundle.deltaCrl === undefined
+    ? { baseCrl: bundle.baseCrl.slice() }
+    : { baseCrl: bundle.baseCrl.slice(), deltaCrl: bundle.deltaCrl.slice() };
 
 /** An in-process cache; entries live as long as the instance. Stores copies, so callers cannot alter entries. */
 export class MemoryCrlCache implements CrlCache {

@@ -28,7 +28,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesEqual } from '../bytes.js';
-import { pkijsCertificate, type Certificate } from '../certificate.js';
+import { type Certificate, pkijsCertificate } from '../certificate.js';
 import { verifyX509Signature } from '../certificate-signature.js';
 import {
   algorithmOf,
@@ -41,13 +41,13 @@ import {
   iso,
   malformed,
   parseDer,
-  rawBytes,
   REV_OID,
+  rawBytes,
 } from './asn1.js';
 import type { CrlBundle, CrlCache } from './crl-cache.js';
-import { checkHttpUrl, httpGetBytes, type Fetcher } from './fetcher.js';
+import { checkHttpUrl, type Fetcher, httpGetBytes } from './fetcher.js';
 import { CLOCK_SKEW_MS } from './ocsp.js';
-import { errorMessage, RevocationError, unknownResult, type RevocationStatus, type ServerResult } from './result.js';
+import { errorMessage, RevocationError, type RevocationStatus, type ServerResult, unknownResult } from './result.js';
 
 /** CRL download limit (§17). Exactly 32 MiB is accepted; notation refuses a body of exactly that size. */
 export const CRL_MAX_BYTES = 32 * 1024 * 1024;
@@ -102,7 +102,8 @@ export function parseCrl(der: Uint8Array, what = 'CRL'): ParsedCrl {
   // CertificateList is exactly {tbsCertList, signatureAlgorithm, signatureValue}
   // (RFC 5280 §5.1; no extension marker). [impl] Stricter than Go's
   // encoding/asn1, which skips elements after the last (issue 12, REV-4).
-  if ((node as asn1js.Sequence).valueBlock?.value?.length !== 3) throw malformed(`malformed ${what}: a CertificateList has exactly three fields`);
+  if ((node as asn1js.Sequence).valueBlock?.value?.length !== 3)
+    throw malformed(`malformed ${what}: a CertificateList has exactly three fields`);
   let crl: pkijs.CertificateRevocationList;
   try {
     crl = new pkijs.CertificateRevocationList({ schema: node });
@@ -124,7 +125,8 @@ export function parseCrl(der: Uint8Array, what = 'CRL'): ParsedCrl {
     issuerRaw: new Uint8Array(crl.issuer.valueBeforeDecode),
     signatureAlgorithm: algorithmOf(crl.signatureAlgorithm),
     signature: crl.signatureValue.valueBlock.valueHexView,
-    algorithmsMatch: tbsAlgorithm !== undefined && outer[1] !== undefined && bytesEqual(rawBytes(tbsAlgorithm), rawBytes(outer[1])),
+    algorithmsMatch:
+      tbsAlgorithm !== undefined && outer[1] !== undefined && bytesEqual(rawBytes(tbsAlgorithm), rawBytes(outer[1])),
     thisUpdate: crl.thisUpdate.value,
     nextUpdate: crl.nextUpdate?.value,
     number: numberExt ? decodeIntegerExtension(extensionValue(numberExt), 'CRLNumber') : undefined,
@@ -142,18 +144,32 @@ export function parseCrl(der: Uint8Array, what = 'CRL'): ParsedCrl {
 const signatureError = (message: string): RevocationError => new RevocationError('ERR_REVOCATION_SIGNATURE', message);
 
 /** Verifies one CRL against the certificate's issuer at `now`. */
-export async function validateCrl(crl: ParsedCrl, issuer: Certificate, now: Date, role: 'base' | 'delta'): Promise<void> {
+export async function validateCrl(
+  crl: ParsedCrl,
+  issuer: Certificate,
+  now: Date,
+  role: 'base' | 'delta',
+): Promise<void> {
   const label = role === 'base' ? 'CRL' : 'delta CRL';
   if (!bytesEqual(crl.issuerRaw, issuer.rawSubject)) {
-    throw signatureError(`${label} issuer does not match the certificate issuer ${JSON.stringify(issuer.subject)} (indirect CRLs are not supported)`);
+    throw signatureError(
+      `${label} issuer does not match the certificate issuer ${JSON.stringify(issuer.subject)} (indirect CRLs are not supported)`,
+    );
   }
   // Go's RevocationList.CheckSignatureFrom: the issuer must be a CA allowed to sign CRLs.
   const bc = issuer.basicConstraints;
   const ku = issuer.keyUsage;
-  if ((issuer.version === 2 && bc === undefined) || (bc !== undefined && !bc.ca) || (ku !== undefined && ku.usages.size > 0 && !ku.usages.has('cRLSign'))) {
-    throw signatureError(`${label} is not signed by CA ${JSON.stringify(issuer.subject)}: the CA certificate may not sign CRLs`);
+  if (
+    (issuer.version === 2 && bc === undefined) ||
+    (bc !== undefined && !bc.ca) ||
+    (ku !== undefined && ku.usages.size > 0 && !ku.usages.has('cRLSign'))
+  ) {
+    throw signatureError(
+      `${label} is not signed by CA ${JSON.stringify(issuer.subject)}: the CA certificate may not sign CRLs`,
+    );
   }
-  if (!crl.algorithmsMatch) throw malformed(`malformed ${label}: signature algorithm does not match the one in TBSCertList`);
+  if (!crl.algorithmsMatch)
+    throw malformed(`malformed ${label}: signature algorithm does not match the one in TBSCertList`);
   let verified: boolean;
   try {
     verified = await verifyX509Signature(issuer, crl.signatureAlgorithm, crl.signature, crl.tbs, issuer.subject);
@@ -164,18 +180,30 @@ export async function validateCrl(crl: ParsedCrl, issuer: Certificate, now: Date
 
   if (crl.nextUpdate === undefined) throw new RevocationError('ERR_REVOCATION_STALE', `${label} NextUpdate is not set`);
   if (now.getTime() > crl.nextUpdate.getTime()) {
-    throw new RevocationError('ERR_REVOCATION_STALE', `expired ${label}: current time ${iso(now)} is after NextUpdate ${iso(crl.nextUpdate)}`);
+    throw new RevocationError(
+      'ERR_REVOCATION_STALE',
+      `expired ${label}: current time ${iso(now)} is after NextUpdate ${iso(crl.nextUpdate)}`,
+    );
   }
   if (crl.thisUpdate.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-    throw new RevocationError('ERR_REVOCATION_STALE', `${label} ThisUpdate ${iso(crl.thisUpdate)} is in the future (now ${iso(now)})`);
+    throw new RevocationError(
+      'ERR_REVOCATION_STALE',
+      `${label} ThisUpdate ${iso(crl.thisUpdate)} is in the future (now ${iso(now)})`,
+    );
   }
   for (const ext of crl.extensions) {
     if (ext.critical && ext.extnID !== REV_OID.issuingDistributionPoint && ext.extnID !== REV_OID.deltaCrlIndicator) {
-      throw new RevocationError('ERR_REVOCATION_CRITICAL_EXTENSION', `unsupported critical extension found in ${label}: ${ext.extnID}`);
+      throw new RevocationError(
+        'ERR_REVOCATION_CRITICAL_EXTENSION',
+        `unsupported critical extension found in ${label}: ${ext.extnID}`,
+      );
     }
   }
   if (role === 'base' && crl.deltaIndicator !== undefined) {
-    throw new RevocationError('ERR_REVOCATION_DELTA_CRL', 'the CRL at the distribution point is a delta CRL, not a base CRL');
+    throw new RevocationError(
+      'ERR_REVOCATION_DELTA_CRL',
+      'the CRL at the distribution point is a delta CRL, not a base CRL',
+    );
   }
   if (role === 'delta' && crl.deltaIndicator === undefined) {
     throw new RevocationError('ERR_REVOCATION_DELTA_CRL', 'delta CRL indicator extension is not found');
@@ -193,13 +221,23 @@ async function validateBundle(bundle: LoadedBundle, issuer: Certificate, now: Da
   const { base, delta } = bundle;
   if (!delta) return;
   await validateCrl(delta, issuer, now, 'delta');
-  if (base.number === undefined) throw new RevocationError('ERR_REVOCATION_DELTA_CRL', 'base CRL has no CRL number, so its delta CRL cannot be applied');
+  if (base.number === undefined)
+    throw new RevocationError(
+      'ERR_REVOCATION_DELTA_CRL',
+      'base CRL has no CRL number, so its delta CRL cannot be applied',
+    );
   if (delta.number === undefined) throw new RevocationError('ERR_REVOCATION_DELTA_CRL', 'delta CRL has no CRL number');
   if (delta.number <= base.number) {
-    throw new RevocationError('ERR_REVOCATION_DELTA_CRL', `delta CRL number ${delta.number} is not greater than the base CRL number ${base.number}`);
+    throw new RevocationError(
+      'ERR_REVOCATION_DELTA_CRL',
+      `delta CRL number ${delta.number} is not greater than the base CRL number ${base.number}`,
+    );
   }
   if (delta.deltaIndicator! > base.number) {
-    throw new RevocationError('ERR_REVOCATION_DELTA_CRL', `delta CRL indicator ${delta.deltaIndicator} is not less than or equal to the base CRL number ${base.number}`);
+    throw new RevocationError(
+      'ERR_REVOCATION_DELTA_CRL',
+      `delta CRL indicator ${delta.deltaIndicator} is not less than or equal to the base CRL number ${base.number}`,
+    );
   }
 }
 
@@ -208,7 +246,13 @@ function isEffective(crl: ParsedCrl, now: Date): boolean {
 }
 
 async function download(url: string, what: string, options: CrlCheckOptions): Promise<ParsedCrl> {
-  const der = await httpGetBytes(options.fetcher, { url, method: 'GET', timeoutMs: options.timeoutMs, maxBytes: CRL_MAX_BYTES, what });
+  const der = await httpGetBytes(options.fetcher, {
+    url,
+    method: 'GET',
+    timeoutMs: options.timeoutMs,
+    maxBytes: CRL_MAX_BYTES,
+    what,
+  });
   return parseCrl(der, what);
 }
 
@@ -224,9 +268,13 @@ async function downloadBundle(url: string, options: CrlCheckOptions): Promise<Lo
       lastError = error;
     }
   }
-  throw new RevocationError('ERR_REVOCATION_DELTA_CRL', `failed to fetch the delta CRL named by the base CRL from ${url}: ${errorMessage(lastError)}`, {
-    cause: lastError,
-  });
+  throw new RevocationError(
+    'ERR_REVOCATION_DELTA_CRL',
+    `failed to fetch the delta CRL named by the base CRL from ${url}: ${errorMessage(lastError)}`,
+    {
+      cause: lastError,
+    },
+  );
 }
 
 /** A fresh, verified bundle from the cache when there is one, else from the network (then cached). */
@@ -255,7 +303,9 @@ async function loadBundle(url: string, issuer: Certificate, options: CrlCheckOpt
   const bundle = await downloadBundle(url, options);
   await validateBundle(bundle, issuer, now);
   if (cache) {
-    const entry: CrlBundle = bundle.delta ? { baseCrl: bundle.base.der, deltaCrl: bundle.delta.der } : { baseCrl: bundle.base.der };
+    const entry: CrlBundle = bundle.delta
+      ? { baseCrl: bundle.base.der, deltaCrl: bundle.delta.der }
+      : { baseCrl: bundle.base.der };
     await cache.set(url, entry).catch(() => undefined);
   }
   return bundle;
@@ -280,10 +330,14 @@ function decide(cert: Certificate, bundle: LoadedBundle, signingTime: Date | und
     let invalidityDate: Date | undefined;
     for (const ext of entry.extensions) {
       const value = ext.extnValue.valueBlock.valueHexView;
-      if (ext.extnID === REV_OID.invalidityDate) invalidityDate = decodeGeneralizedTimeExtension(value, 'invalidityDate');
+      if (ext.extnID === REV_OID.invalidityDate)
+        invalidityDate = decodeGeneralizedTimeExtension(value, 'invalidityDate');
       else if (ext.critical) {
         // Includes certificateIssuer (indirect CRLs), as in notation (RFC 5280 §5.3).
-        throw new RevocationError('ERR_REVOCATION_CRITICAL_EXTENSION', `unsupported critical extension found in CRL entry: ${ext.extnID}`);
+        throw new RevocationError(
+          'ERR_REVOCATION_CRITICAL_EXTENSION',
+          `unsupported critical extension found in CRL entry: ${ext.extnID}`,
+        );
       } else if (ext.extnID === REV_OID.crlReason) reasonCode = decodeEnumeratedExtension(value, 'CRLReason');
     }
     if (signingTime && invalidityDate && signingTime.getTime() < invalidityDate.getTime()) {
@@ -307,17 +361,29 @@ function decide(cert: Certificate, bundle: LoadedBundle, signingTime: Date | und
   return spared ? { status: 'ok', note: spared } : { status: 'ok' };
 }
 
-async function checkDistributionPoint(url: string, cert: Certificate, issuer: Certificate, options: CrlCheckOptions): Promise<ServerResult> {
+async function checkDistributionPoint(
+  url: string,
+  cert: Certificate,
+  issuer: Certificate,
+  options: CrlCheckOptions,
+): Promise<ServerResult> {
   try {
     checkHttpUrl(url);
     const bundle = await loadBundle(url, issuer, options);
     if (cert.extension(REV_OID.freshestCrl) && !bundle.delta) {
       // notation-core-go: a delta named only by the certificate may have another scope; not supported.
-      throw new RevocationError('ERR_REVOCATION_DELTA_CRL', 'the certificate has a FreshestCRL extension but the base CRL names no delta CRL');
+      throw new RevocationError(
+        'ERR_REVOCATION_DELTA_CRL',
+        'the certificate has a FreshestCRL extension but the base CRL names no delta CRL',
+      );
     }
     const decision = decide(cert, bundle, options.signingTime);
-    if (decision.status === 'ok') return { url, status: 'ok', method: 'crl', ...(decision.note ? { reason: decision.note } : {}) };
-    const reasonName = decision.reasonCode === undefined ? undefined : (CRL_REASON_NAMES[decision.reasonCode] ?? `reason ${decision.reasonCode}`);
+    if (decision.status === 'ok')
+      return { url, status: 'ok', method: 'crl', ...(decision.note ? { reason: decision.note } : {}) };
+    const reasonName =
+      decision.reasonCode === undefined
+        ? undefined
+        : (CRL_REASON_NAMES[decision.reasonCode] ?? `reason ${decision.reasonCode}`);
     return {
       url,
       status: 'revoked',
@@ -336,11 +402,25 @@ async function checkDistributionPoint(url: string, cert: Certificate, issuer: Ce
  * distribution points, concurrently. `revoked` if any says so, else
  * `unknown` if any could not decide, else `ok`; `nonRevokable` without URLs.
  */
-export async function checkCrl(cert: Certificate, issuer: Certificate, urls: readonly string[], options: CrlCheckOptions): Promise<CrlCheckResult> {
+export async function checkCrl(
+  cert: Certificate,
+  issuer: Certificate,
+  urls: readonly string[],
+  options: CrlCheckOptions,
+): Promise<CrlCheckResult> {
   if (urls.length === 0) {
-    return { status: 'nonRevokable', serverResults: [{ url: '', status: 'nonRevokable', method: 'crl', reason: 'certificate has no CRL distribution point' }] };
+    return {
+      status: 'nonRevokable',
+      serverResults: [
+        { url: '', status: 'nonRevokable', method: 'crl', reason: 'certificate has no CRL distribution point' },
+      ],
+    };
   }
   const serverResults = await Promise.all(urls.map((url) => checkDistributionPoint(url, cert, issuer, options)));
-  const status = serverResults.some((r) => r.status === 'revoked') ? 'revoked' : serverResults.some((r) => r.status !== 'ok') ? 'unknown' : 'ok';
+  const status = serverResults.some((r) => r.status === 'revoked')
+    ? 'revoked'
+    : serverResults.some((r) => r.status !== 'ok')
+      ? 'unknown'
+      : 'ok';
   return { status, serverResults };
 }

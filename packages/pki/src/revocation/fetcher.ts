@@ -42,7 +42,10 @@ export function checkHttpUrl(url: string): void {
     throw new RevocationError('ERR_REVOCATION_UNSUPPORTED_URL', `invalid URL ${JSON.stringify(url)}`, { cause: error });
   }
   if (protocol !== 'http:') {
-    throw new RevocationError('ERR_REVOCATION_UNSUPPORTED_URL', `unsupported URL scheme ${protocol.replace(/:$/, '')}: only http is supported (${url})`);
+    throw new RevocationError(
+      'ERR_REVOCATION_UNSUPPORTED_URL',
+      `unsupported URL scheme ${protocol.replace(/:$/, '')}: only http is supported (${url})`,
+    );
   }
 }
 
@@ -82,18 +85,33 @@ export async function httpGetBytes(fetcher: Fetcher, request: HttpRequest): Prom
     const response = await raceAbort(pending, signal);
     if (response.status !== 200) {
       discardBody(response);
-      throw new RevocationError('ERR_REVOCATION_HTTP_STATUS', `failed to retrieve ${request.what} from ${request.url}: response had status code ${response.status}`);
+      throw new RevocationError(
+        'ERR_REVOCATION_HTTP_STATUS',
+        `failed to retrieve ${request.what} from ${request.url}: response had status code ${response.status}`,
+      );
     }
     const body = await readBoundedBody(response, request.maxBytes, signal);
-    if (!body) throw new RevocationError('ERR_REVOCATION_TOO_LARGE', `${request.what} from ${request.url} exceeds the ${request.maxBytes}-byte limit`);
+    if (!body)
+      throw new RevocationError(
+        'ERR_REVOCATION_TOO_LARGE',
+        `${request.what} from ${request.url} exceeds the ${request.maxBytes}-byte limit`,
+      );
     return body;
   } catch (error) {
     if (error instanceof RevocationError) throw error;
     if (signal.aborted) {
-      throw new RevocationError('ERR_REVOCATION_TIMEOUT', `${request.what} request to ${request.url} timed out after ${request.timeoutMs} ms`, { cause: error });
+      throw new RevocationError(
+        'ERR_REVOCATION_TIMEOUT',
+        `${request.what} request to ${request.url} timed out after ${request.timeoutMs} ms`,
+        { cause: error },
+      );
     }
-    throw new RevocationError('ERR_REVOCATION_NETWORK', `${request.what} request to ${request.url} failed: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
+    throw new RevocationError(
+      'ERR_REVOCATION_NETWORK',
+      `${request.what} request to ${request.url} failed: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

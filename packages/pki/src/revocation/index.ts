@@ -1,14 +1,22 @@
+export { CRL_DEFAULT_TIMEOUT_MS, CRL_MAX_BYTES, type CrlCheckOptions, type CrlCheckResult, checkCrl } from './crl.js';
+export { type CrlBundle, type CrlCache, MemoryCrlCache } from './crl-cache.js';
+export { defaultFetcher, type Fetcher } from './fetcher.js';
 export {
-  RevocationError,
+  buildOcspRequest,
+  checkOcsp,
+  OCSP_DEFAULT_TIMEOUT_MS,
+  OCSP_MAX_RESPONSE_BYTES,
+  type OcspCheckOptions,
+  type OcspCheckResult,
+  ocspHttpRequest,
+} from './ocsp.js';
+export {
   type CertificateRevocationResult,
+  RevocationError,
   type RevocationErrorCode,
   type RevocationMethod,
   type RevocationPurpose,
   type RevocationStatus,
   type ServerResult,
 } from './result.js';
-export { defaultFetcher, type Fetcher } from './fetcher.js';
-export { MemoryCrlCache, type CrlBundle, type CrlCache } from './crl-cache.js';
-export { buildOcspRequest, ocspHttpRequest, checkOcsp, OCSP_MAX_RESPONSE_BYTES, OCSP_DEFAULT_TIMEOUT_MS, type OcspCheckOptions, type OcspCheckResult } from './ocsp.js';
-export { checkCrl, CRL_MAX_BYTES, CRL_DEFAULT_TIMEOUT_MS, type CrlCheckOptions, type CrlCheckResult } from './crl.js';
 export { checkRevocation, type RevocationOptions } from './revocation.js';

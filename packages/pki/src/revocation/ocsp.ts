@@ -26,18 +26,29 @@
  * TODO, and doing it here would make our verdicts diverge from notation's on
  * the same inputs (a responder without CDP would turn `ok` into `unknown`).
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+
 import { sha1 } from '@noble/hashes/legacy.js';
 import { sha256, sha384, sha512 } from '@noble/hashes/sha2.js';
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
 import { encodeBase64 } from '../base64.js';
 import { bytesEqual } from '../bytes.js';
-import { DerCursor, DerError, readOnly, smallIntegerValue, TAG } from '../der.js';
 import { Certificate, OID, pkijsCertificate } from '../certificate.js';
 import { isSignedBy, verifyX509Signature } from '../certificate-signature.js';
-import { algorithmOf, CRL_REASON_NAMES, decodeGeneralizedTimeExtension, integerValue, iso, malformed, parseDer, rawBytes, REV_OID } from './asn1.js';
-import { checkHttpUrl, httpGetBytes, type Fetcher } from './fetcher.js';
-import { errorMessage, RevocationError, unknownResult, type RevocationStatus, type ServerResult } from './result.js';
+import { DerCursor, DerError, readOnly, smallIntegerValue, TAG } from '../der.js';
+import {
+  algorithmOf,
+  CRL_REASON_NAMES,
+  decodeGeneralizedTimeExtension,
+  integerValue,
+  iso,
+  malformed,
+  parseDer,
+  REV_OID,
+  rawBytes,
+} from './asn1.js';
+import { checkHttpUrl, type Fetcher, httpGetBytes } from './fetcher.js';
+import { errorMessage, RevocationError, type RevocationStatus, type ServerResult, unknownResult } from './result.js';
 
 /** RFC 6960 response size limit notation uses (§17). */
 export const OCSP_MAX_RESPONSE_BYTES = 20480;
@@ -154,12 +165,17 @@ async function verifyResponder(
 
   const byIssuer = await verifyWith(issuer);
   if (byIssuer === true) return;
-  if (typeof byIssuer === 'string') throw new RevocationError('ERR_REVOCATION_SIGNATURE', `OCSP response signature cannot be verified: ${byIssuer}`);
+  if (typeof byIssuer === 'string')
+    throw new RevocationError('ERR_REVOCATION_SIGNATURE', `OCSP response signature cannot be verified: ${byIssuer}`);
 
   // Delegated responder (RFC 6960 §4.2.2.2): a certificate in `certs`, issued by the CA, with id-kp-OCSPSigning.
   const problems: string[] = [];
-  const certsField = (basicNode as asn1js.Sequence).valueBlock.value.find((n) => n.idBlock.tagClass === 3 && n.idBlock.tagNumber === 0);
-  const certNodes = certsField ? ((certsField as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence | undefined)?.valueBlock.value ?? [] : [];
+  const certsField = (basicNode as asn1js.Sequence).valueBlock.value.find(
+    (n) => n.idBlock.tagClass === 3 && n.idBlock.tagNumber === 0,
+  );
+  const certNodes = certsField
+    ? (((certsField as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence | undefined)?.valueBlock.value ?? [])
+    : [];
   for (const node of certNodes) {
     let responder: Certificate;
     try {
@@ -174,7 +190,9 @@ async function verifyResponder(
       continue;
     }
     if (!bytesEqual(responder.rawIssuer, issuer.rawSubject)) {
-      problems.push(`responder certificate ${JSON.stringify(responder.subject)} is not issued by ${JSON.stringify(issuer.subject)}`);
+      problems.push(
+        `responder certificate ${JSON.stringify(responder.subject)} is not issued by ${JSON.stringify(issuer.subject)}`,
+      );
       continue;
     }
     let issued = false;
@@ -185,11 +203,15 @@ async function verifyResponder(
       continue;
     }
     if (!issued) {
-      problems.push(`responder certificate ${JSON.stringify(responder.subject)} is not signed by ${JSON.stringify(issuer.subject)}`);
+      problems.push(
+        `responder certificate ${JSON.stringify(responder.subject)} is not signed by ${JSON.stringify(issuer.subject)}`,
+      );
       continue;
     }
     if (!responder.extendedKeyUsage?.purposes.includes(OID.ocspSigning)) {
-      problems.push(`responder certificate ${JSON.stringify(responder.subject)} lacks the OCSPSigning extended key usage`);
+      problems.push(
+        `responder certificate ${JSON.stringify(responder.subject)} lacks the OCSPSigning extended key usage`,
+      );
       continue;
     }
     if (!responder.isValidAt(now)) {
@@ -199,13 +221,19 @@ async function verifyResponder(
     return;
   }
   const detail = problems.length > 0 ? `: ${problems.join('; ')}` : ' and includes no responder certificate';
-  throw new RevocationError('ERR_REVOCATION_SIGNATURE', `OCSP response is not signed by the issuer ${JSON.stringify(issuer.subject)} or a responder it authorized${detail}`);
+  throw new RevocationError(
+    'ERR_REVOCATION_SIGNATURE',
+    `OCSP response is not signed by the issuer ${JSON.stringify(issuer.subject)} or a responder it authorized${detail}`,
+  );
 }
 
 function checkCriticalExtensions(extensions: readonly pkijs.Extension[] | undefined, where: string): void {
   for (const ext of extensions ?? []) {
     if (ext.critical) {
-      throw new RevocationError('ERR_REVOCATION_CRITICAL_EXTENSION', `unsupported critical extension ${ext.extnID} in OCSP ${where}`);
+      throw new RevocationError(
+        'ERR_REVOCATION_CRITICAL_EXTENSION',
+        `unsupported critical extension ${ext.extnID} in OCSP ${where}`,
+      );
     }
   }
 }
@@ -243,8 +271,10 @@ function checkOcspResponseShape(der: Uint8Array): void {
       const wrapper = new DerCursor(der, explicit, 'OCSPResponse responseBytes', 0xa0);
       const responseBytes = new DerCursor(der, wrapper.next(), 'ResponseBytes');
       wrapper.end();
-      if (responseBytes.next('ResponseBytes responseType').tag !== TAG.OID) throw new DerError('malformed ResponseBytes responseType');
-      if (responseBytes.next('ResponseBytes response').tag !== TAG.OCTET_STRING) throw new DerError('malformed ResponseBytes response');
+      if (responseBytes.next('ResponseBytes responseType').tag !== TAG.OID)
+        throw new DerError('malformed ResponseBytes responseType');
+      if (responseBytes.next('ResponseBytes response').tag !== TAG.OCTET_STRING)
+        throw new DerError('malformed ResponseBytes response');
       responseBytes.end();
     }
   } catch (error) {
@@ -256,18 +286,28 @@ function checkOcspResponseShape(der: Uint8Array): void {
  * Parses and verifies a DER OCSPResponse for `cert`; throws a
  * {@link RevocationError} for anything that makes it unusable.
  */
-export async function verifyOcspResponse(der: Uint8Array, cert: Certificate, issuer: Certificate, now: Date): Promise<VerifiedSingleResponse> {
+export async function verifyOcspResponse(
+  der: Uint8Array,
+  cert: Certificate,
+  issuer: Certificate,
+  now: Date,
+): Promise<VerifiedSingleResponse> {
   let response: pkijs.OCSPResponse;
   try {
     const schema = parseDer(der, 'OCSP response');
     checkOcspResponseShape(der);
     response = new pkijs.OCSPResponse({ schema });
   } catch (error) {
-    throw error instanceof RevocationError ? error : malformed(`malformed OCSP response: ${errorMessage(error)}`, error);
+    throw error instanceof RevocationError
+      ? error
+      : malformed(`malformed OCSP response: ${errorMessage(error)}`, error);
   }
   const responseStatus = response.responseStatus.valueBlock.valueDec;
   if (responseStatus !== 0) {
-    throw new RevocationError('ERR_REVOCATION_RESPONDER_STATUS', `OCSP responder returned ${RESPONSE_STATUS_NAMES[responseStatus] ?? `status ${responseStatus}`}`);
+    throw new RevocationError(
+      'ERR_REVOCATION_RESPONDER_STATUS',
+      `OCSP responder returned ${RESPONSE_STATUS_NAMES[responseStatus] ?? `status ${responseStatus}`}`,
+    );
   }
   const bytes = response.responseBytes;
   if (!bytes) throw malformed('malformed OCSP response: successful response without responseBytes');
@@ -279,7 +319,9 @@ export async function verifyOcspResponse(der: Uint8Array, cert: Certificate, iss
     basicNode = parseDer(bytes.response.valueBlock.valueHexView, 'BasicOCSPResponse');
     basic = new pkijs.BasicOCSPResponse({ schema: basicNode });
   } catch (error) {
-    throw error instanceof RevocationError ? error : malformed(`malformed BasicOCSPResponse: ${errorMessage(error)}`, error);
+    throw error instanceof RevocationError
+      ? error
+      : malformed(`malformed BasicOCSPResponse: ${errorMessage(error)}`, error);
   }
 
   await verifyResponder(basic, basicNode, issuer, now);
@@ -288,19 +330,28 @@ export async function verifyOcspResponse(der: Uint8Array, cert: Certificate, iss
   checkCriticalExtensions(data.responseExtensions, 'response');
   const single = data.responses.find((r) => certIdMatches(r.certID, cert, issuer));
   if (!single) {
-    throw new RevocationError('ERR_REVOCATION_CERT_ID', `OCSP response has no status for certificate serial ${cert.serialNumber} issued by ${JSON.stringify(issuer.subject)}`);
+    throw new RevocationError(
+      'ERR_REVOCATION_CERT_ID',
+      `OCSP response has no status for certificate serial ${cert.serialNumber} issued by ${JSON.stringify(issuer.subject)}`,
+    );
   }
   checkCriticalExtensions(single.singleExtensions, 'single response');
 
   if (single.thisUpdate.getTime() > now.getTime() + CLOCK_SKEW_MS) {
-    throw new RevocationError('ERR_REVOCATION_STALE', `OCSP response thisUpdate ${iso(single.thisUpdate)} is in the future (now ${iso(now)})`);
+    throw new RevocationError(
+      'ERR_REVOCATION_STALE',
+      `OCSP response thisUpdate ${iso(single.thisUpdate)} is in the future (now ${iso(now)})`,
+    );
   }
   if (single.nextUpdate === undefined) {
     // Go compares now with the zero time and reports "expired OCSP response".
     throw new RevocationError('ERR_REVOCATION_STALE', 'expired OCSP response: nextUpdate is not set');
   }
   if (now.getTime() > single.nextUpdate.getTime()) {
-    throw new RevocationError('ERR_REVOCATION_STALE', `expired OCSP response: nextUpdate ${iso(single.nextUpdate)} is before ${iso(now)}`);
+    throw new RevocationError(
+      'ERR_REVOCATION_STALE',
+      `expired OCSP response: nextUpdate ${iso(single.nextUpdate)} is before ${iso(now)}`,
+    );
   }
 
   const status = single.certStatus as asn1js.AsnType;
@@ -323,7 +374,10 @@ export async function verifyOcspResponse(der: Uint8Array, cert: Certificate, iss
       if (invalidity) {
         // Go ignores an unparsable invalidityDate (the response stays revoked); so do we.
         try {
-          result.invalidityDate = decodeGeneralizedTimeExtension(invalidity.extnValue.valueBlock.valueHexView, 'invalidityDate');
+          result.invalidityDate = decodeGeneralizedTimeExtension(
+            invalidity.extnValue.valueBlock.valueHexView,
+            'invalidityDate',
+          );
         } catch {
           /* stays revoked */
         }
@@ -336,7 +390,12 @@ export async function verifyOcspResponse(der: Uint8Array, cert: Certificate, iss
 }
 
 /** Queries one responder; every outcome is a server result. */
-async function checkOneServer(url: string, cert: Certificate, issuer: Certificate, options: OcspCheckOptions): Promise<{ result: ServerResult; decisive: boolean }> {
+async function checkOneServer(
+  url: string,
+  cert: Certificate,
+  issuer: Certificate,
+  options: OcspCheckOptions,
+): Promise<{ result: ServerResult; decisive: boolean }> {
   try {
     // REV-3 [impl]: only http responders; others are an `unknown` server result.
     checkHttpUrl(url);
@@ -355,18 +414,29 @@ async function checkOneServer(url: string, cert: Certificate, issuer: Certificat
       case 'good':
         return { result: { url, status: 'ok', method: 'ocsp' }, decisive: true };
       case 'unknown': {
-        const error = new RevocationError('ERR_REVOCATION_UNKNOWN_STATUS', `OCSP responder ${url} returned status unknown for certificate serial ${cert.serialNumber}`);
+        const error = new RevocationError(
+          'ERR_REVOCATION_UNKNOWN_STATUS',
+          `OCSP responder ${url} returned status unknown for certificate serial ${cert.serialNumber}`,
+        );
         return { result: unknownResult(url, 'ocsp', error), decisive: true };
       }
       case 'revoked': {
-        const reasonName = single.reasonCode === undefined ? undefined : (CRL_REASON_NAMES[single.reasonCode] ?? `reason ${single.reasonCode}`);
+        const reasonName =
+          single.reasonCode === undefined
+            ? undefined
+            : (CRL_REASON_NAMES[single.reasonCode] ?? `reason ${single.reasonCode}`);
         const base = {
           url,
           method: 'ocsp' as const,
           ...(single.revocationTime ? { revocationTime: single.revocationTime } : {}),
           ...(single.reasonCode === undefined ? {} : { crlReason: single.reasonCode }),
         };
-        if (options.signingAuthority && options.signingTime && single.invalidityDate && options.signingTime.getTime() < single.invalidityDate.getTime()) {
+        if (
+          options.signingAuthority &&
+          options.signingTime &&
+          single.invalidityDate &&
+          options.signingTime.getTime() < single.invalidityDate.getTime()
+        ) {
           return {
             result: {
               ...base,
@@ -399,9 +469,19 @@ async function checkOneServer(url: string, cert: Certificate, issuer: Certificat
  * Unlike notation, which keeps only the deciding server's result, every
  * attempted responder is listed in `serverResults`, in order.
  */
-export async function checkOcsp(cert: Certificate, issuer: Certificate, urls: readonly string[], options: OcspCheckOptions): Promise<OcspCheckResult> {
+export async function checkOcsp(
+  cert: Certificate,
+  issuer: Certificate,
+  urls: readonly string[],
+  options: OcspCheckOptions,
+): Promise<OcspCheckResult> {
   if (urls.length === 0) {
-    return { status: 'nonRevokable', serverResults: [{ url: '', status: 'nonRevokable', method: 'ocsp', reason: 'certificate has no OCSP responder URL' }] };
+    return {
+      status: 'nonRevokable',
+      serverResults: [
+        { url: '', status: 'nonRevokable', method: 'ocsp', reason: 'certificate has no OCSP responder URL' },
+      ],
+    };
   }
   const serverResults: ServerResult[] = [];
   for (const url of urls) {

@@ -5,11 +5,11 @@
 import type { Certificate } from '../certificate.js';
 import { validateCodeSigningChain, validateTimestampingChain } from '../certificate-rules.js';
 import { crlUrls, ocspUrls } from './asn1.js';
-import { checkCrl, CRL_DEFAULT_TIMEOUT_MS } from './crl.js';
+import { CRL_DEFAULT_TIMEOUT_MS, checkCrl } from './crl.js';
 import type { CrlCache } from './crl-cache.js';
 import { defaultFetcher, type Fetcher } from './fetcher.js';
 import { checkOcsp, OCSP_DEFAULT_TIMEOUT_MS } from './ocsp.js';
-import { unknownResult, type CertificateRevocationResult, type RevocationPurpose } from './result.js';
+import { type CertificateRevocationResult, type RevocationPurpose, unknownResult } from './result.js';
 
 export interface RevocationOptions {
   /** `codeSigning` for a signature's chain, `timestamping` for a TSA chain (REV-6). Selects the CERT rules the chain must pass first. */
@@ -69,15 +69,21 @@ function timeout(value: number | undefined, fallback: number, name: string): num
  * Combining results (revoked beats unknown; ok and nonRevokable pass) and
  * enforcing or logging them (REV-1) is the caller's decision.
  */
-export async function checkRevocation(chain: readonly Certificate[], options: RevocationOptions): Promise<CertificateRevocationResult[]> {
+export async function checkRevocation(
+  chain: readonly Certificate[],
+  options: RevocationOptions,
+): Promise<CertificateRevocationResult[]> {
   if (!options || !PURPOSES.has(options.purpose)) {
-    throw new TypeError(`checkRevocation: unsupported purpose ${JSON.stringify(options?.purpose)}; use 'codeSigning' or 'timestamping'`);
+    throw new TypeError(
+      `checkRevocation: unsupported purpose ${JSON.stringify(options?.purpose)}; use 'codeSigning' or 'timestamping'`,
+    );
   }
   const ocspTimeoutMs = timeout(options.ocspTimeoutMs, OCSP_DEFAULT_TIMEOUT_MS, 'ocspTimeoutMs');
   const crlTimeoutMs = timeout(options.crlTimeoutMs, CRL_DEFAULT_TIMEOUT_MS, 'crlTimeoutMs');
   const now = options.now ?? new Date();
   if (Number.isNaN(now.getTime())) throw new RangeError('checkRevocation: `now` is an invalid Date');
-  if (options.signingTime !== undefined && Number.isNaN(options.signingTime.getTime())) throw new RangeError('checkRevocation: `signingTime` is an invalid Date');
+  if (options.signingTime !== undefined && Number.isNaN(options.signingTime.getTime()))
+    throw new RangeError('checkRevocation: `signingTime` is an invalid Date');
   const fetcher = options.fetcher ?? defaultFetcher;
 
   if (options.purpose === 'codeSigning') await validateCodeSigningChain(chain);
@@ -108,13 +114,23 @@ export async function checkRevocation(chain: readonly Certificate[], options: Re
         crl = crlUrls(certificate);
       } catch (error) {
         // A malformed AIA or CDP extension: Go would not even parse the certificate. Undecidable.
-        return { certificate, status: 'unknown', method: 'none', serverResults: [{ ...unknownResult('', 'ocsp', error), method: 'none' }] };
+        return {
+          certificate,
+          status: 'unknown',
+          method: 'none',
+          serverResults: [{ ...unknownResult('', 'ocsp', error), method: 'none' }],
+        };
       }
       if (ocsp.length > 0) {
         const ocspResult = await checkOcsp(certificate, issuer, ocsp, ocspOptions);
         if (ocspResult.status === 'unknown' && crl.length > 0) {
           const crlResult = await checkCrl(certificate, issuer, crl, crlOptions);
-          return { certificate, status: crlResult.status, method: 'ocspFallbackCrl', serverResults: [...ocspResult.serverResults, ...crlResult.serverResults] };
+          return {
+            certificate,
+            status: crlResult.status,
+            method: 'ocspFallbackCrl',
+            serverResults: [...ocspResult.serverResults, ...crlResult.serverResults],
+          };
         }
         return { certificate, status: ocspResult.status, method: 'ocsp', serverResults: ocspResult.serverResults };
       }
@@ -126,7 +142,14 @@ export async function checkRevocation(chain: readonly Certificate[], options: Re
         certificate,
         status: 'nonRevokable',
         method: 'none',
-        serverResults: [{ url: '', status: 'nonRevokable', method: 'none', reason: 'certificate has neither an OCSP responder nor a CRL distribution point' }],
+        serverResults: [
+          {
+            url: '',
+            status: 'nonRevokable',
+            method: 'none',
+            reason: 'certificate has neither an OCSP responder nor a CRL distribution point',
+          },
+        ],
       };
     }),
   );

@@ -34,8 +34,16 @@ function failed(message: string, cause?: unknown): never {
  * it with verifyTimestampToken and the caller's TSA roots before embedding
  * it, as SIGN-2 and TSA-2 require.
  */
-export async function requestTimestamp(message: Uint8Array, hashAlgorithm: HashAlgorithm, options: TimestampClientOptions): Promise<TimestampToken> {
-  const request = createTimestampRequest(message, hashAlgorithm, options.policy ? { policy: options.policy } : undefined);
+export async function requestTimestamp(
+  message: Uint8Array,
+  hashAlgorithm: HashAlgorithm,
+  options: TimestampClientOptions,
+): Promise<TimestampToken> {
+  const request = createTimestampRequest(
+    message,
+    hashAlgorithm,
+    options.policy ? { policy: options.policy } : undefined,
+  );
   const fetchImpl = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const timeout = AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
@@ -48,7 +56,10 @@ export async function requestTimestamp(message: Uint8Array, hashAlgorithm: HashA
       signal,
     });
   } catch (error) {
-    failed(`failed to reach the timestamp authority at ${options.url}: ${error instanceof Error ? error.message : String(error)}`, error);
+    failed(
+      `failed to reach the timestamp authority at ${options.url}: ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    );
   }
   if (response.status !== 200) {
     await response.body?.cancel().catch(() => {});
@@ -57,14 +68,22 @@ export async function requestTimestamp(message: Uint8Array, hashAlgorithm: HashA
   const contentType = (response.headers.get('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (contentType !== 'application/timestamp-reply') {
     await response.body?.cancel().catch(() => {});
-    failed(`the timestamp authority at ${options.url} answered with content type "${contentType}", not application/timestamp-reply`);
+    failed(
+      `the timestamp authority at ${options.url} answered with content type "${contentType}", not application/timestamp-reply`,
+    );
   }
   let body: Uint8Array | undefined;
   try {
     body = await readBoundedBody(response, options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
   } catch (error) {
-    failed(`failed to read the timestamp response from ${options.url}: ${error instanceof Error ? error.message : String(error)}`, error);
+    failed(
+      `failed to read the timestamp response from ${options.url}: ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    );
   }
-  if (!body) failed(`the timestamp response from ${options.url} exceeds ${options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES} bytes`);
+  if (!body)
+    failed(
+      `the timestamp response from ${options.url} exceeds ${options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES} bytes`,
+    );
   return parseTimestampResponse(body, request);
 }

@@ -39,13 +39,20 @@ export function minimalInteger(bytes: Uint8Array): Uint8Array {
  * bytes) hashed with the signing key's hash (TSA-1): version 1, NULL hash
  * parameters, a random nonce, certReq TRUE, and an optional policy.
  */
-export function createTimestampRequest(message: Uint8Array, hashAlgorithm: HashAlgorithm, options?: { policy?: string }): TimestampRequest {
+export function createTimestampRequest(
+  message: Uint8Array,
+  hashAlgorithm: HashAlgorithm,
+  options?: { policy?: string },
+): TimestampRequest {
   const hashedMessage = digest(hashAlgorithm, message);
   const nonceBytes = randomNonce();
   const request = new pkijs.TimeStampReq({
     version: 1,
     messageImprint: new pkijs.MessageImprint({
-      hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID_BY_HASH[hashAlgorithm], algorithmParams: new asn1js.Null() }),
+      hashAlgorithm: new pkijs.AlgorithmIdentifier({
+        algorithmId: OID_BY_HASH[hashAlgorithm],
+        algorithmParams: new asn1js.Null(),
+      }),
       hashedMessage: new asn1js.OctetString({ valueHex: hashedMessage.slice().buffer }),
     }),
     nonce: new asn1js.Integer({ valueHex: nonceBytes.slice().buffer }),
@@ -53,5 +60,12 @@ export function createTimestampRequest(message: Uint8Array, hashAlgorithm: HashA
     ...(options?.policy ? { reqPolicy: options.policy } : {}),
   });
   const nonce = nonceBytes.reduce((n, b) => (n << 8n) | BigInt(b), 0n);
-  return { der: new Uint8Array(request.toSchema().toBER()), hashAlgorithm, hashedMessage, nonce, policy: options?.policy, certReq: true };
+  return {
+    der: new Uint8Array(request.toSchema().toBER()),
+    hashAlgorithm,
+    hashedMessage,
+    nonce,
+    policy: options?.policy,
+    certReq: true,
+  };
 }

@@ -15,7 +15,14 @@ export interface TimestampRequestExpectation {
 }
 
 // PKIStatus texts as tspclient-go prints them.
-const STATUS_TEXT = ['granted', 'granted with modifications', 'rejected', 'the request has not yet been processed', 'warning: a revocation is imminent', 'a revocation has occurred'];
+const STATUS_TEXT = [
+  'granted',
+  'granted with modifications',
+  'rejected',
+  'the request has not yet been processed',
+  'warning: a revocation is imminent',
+  'a revocation has occurred',
+];
 const FAILURE_INFO: Readonly<Record<number, string>> = {
   0: 'unrecognized or unsupported Algorithm Identifier',
   2: 'transaction not permitted or supported',
@@ -28,14 +35,19 @@ const FAILURE_INFO: Readonly<Record<number, string>> = {
 };
 
 function fail(message: string, cause?: unknown): never {
-  throw new TimestampError('ERR_TIMESTAMP_RESPONSE', `invalid timestamping response: ${message}`, cause === undefined ? undefined : { cause });
+  throw new TimestampError(
+    'ERR_TIMESTAMP_RESPONSE',
+    `invalid timestamping response: ${message}`,
+    cause === undefined ? undefined : { cause },
+  );
 }
 
 function failureInfo(bits: asn1js.BitString | undefined): string {
   if (!bits) return '';
   const view = bits.valueBlock.valueHexView;
   const set: string[] = [];
-  for (let bit = 0; bit < view.length * 8; bit++) if ((view[bit >> 3]! & (0x80 >> (bit & 7))) !== 0) set.push(FAILURE_INFO[bit] ?? `failure bit ${bit}`);
+  for (let bit = 0; bit < view.length * 8; bit++)
+    if ((view[bit >> 3]! & (0x80 >> (bit & 7))) !== 0) set.push(FAILURE_INFO[bit] ?? `failure bit ${bit}`);
   return set.length ? ` Failure info: ${set.join(', ')}` : '';
 }
 
@@ -53,11 +65,17 @@ export function parseTimestampResponse(der: Uint8Array, request: TimestampReques
     if (asn1.offset === -1) throw new Error('invalid DER');
     response = new pkijs.TimeStampResp({ schema: asn1.result });
   } catch (error) {
-    throw new TimestampError('ERR_TIMESTAMP_MALFORMED', `malformed timestamping response: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new TimestampError(
+      'ERR_TIMESTAMP_MALFORMED',
+      `malformed timestamping response: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   const status = Number(response.status.status);
   if (status !== 0 && status !== 1) {
-    fail(`invalid response with status code ${status}: ${STATUS_TEXT[status] ?? 'unknown'}.${failureInfo(response.status.failInfo)}`);
+    fail(
+      `invalid response with status code ${status}: ${STATUS_TEXT[status] ?? 'unknown'}.${failureInfo(response.status.failInfo)}`,
+    );
   }
   if (!response.timeStampToken) fail('the response has no timeStampToken');
   let token: TimestampToken;
@@ -74,12 +92,18 @@ export function parseTimestampResponse(der: Uint8Array, request: TimestampReques
 export function checkTokenAgainstRequest(token: TimestampToken, request: TimestampRequestExpectation): void {
   const info = token.tstInfo;
   if (info.version !== 1) fail(`timestamp token info version must be 1, but got ${info.version}`);
-  if (request.policy !== undefined && info.policy !== request.policy) fail(`policy in response ${info.policy} does not match policy in request ${request.policy}`);
-  if (request.hashAlgorithm && info.hashAlgorithmOid !== OID_BY_HASH[request.hashAlgorithm]) fail('message imprint algorithm in response does not match the request');
-  if (request.hashedMessage && !bytesEqual(info.hashedMessage, request.hashedMessage)) fail('message imprint in response does not match the request');
-  if (request.nonce !== undefined && info.nonce !== request.nonce) fail(`nonce in response ${info.nonce ?? '<nil>'} does not match nonce in request ${request.nonce}`);
+  if (request.policy !== undefined && info.policy !== request.policy)
+    fail(`policy in response ${info.policy} does not match policy in request ${request.policy}`);
+  if (request.hashAlgorithm && info.hashAlgorithmOid !== OID_BY_HASH[request.hashAlgorithm])
+    fail('message imprint algorithm in response does not match the request');
+  if (request.hashedMessage && !bytesEqual(info.hashedMessage, request.hashedMessage))
+    fail('message imprint in response does not match the request');
+  if (request.nonce !== undefined && info.nonce !== request.nonce)
+    fail(`nonce in response ${info.nonce ?? '<nil>'} does not match nonce in request ${request.nonce}`);
   const hasSigner = token.certificates.length > 0;
-  if (request.certReq === true && !hasSigner) fail('certReq is True in request, but did not find any TSA signing certificate in the response');
-  if (request.certReq === false && hasSigner) fail('certReq is False in request, but certificates field is included in the response');
+  if (request.certReq === true && !hasSigner)
+    fail('certReq is True in request, but did not find any TSA signing certificate in the response');
+  if (request.certReq === false && hasSigner)
+    fail('certReq is False in request, but certificates field is included in the response');
   if (!info.genTimeIsUtc) fail('genTime must be in UTC');
 }

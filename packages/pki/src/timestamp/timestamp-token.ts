@@ -3,8 +3,17 @@ import * as pkijs from 'pkijs';
 import type { HashAlgorithm } from '../algorithm.js';
 import { bytesEqual, concatBytes, toHex } from '../bytes.js';
 import { Certificate } from '../certificate.js';
+import {
+  assertDefiniteLengthBer,
+  DerCursor,
+  type DerElement,
+  DerError,
+  integerBytes,
+  readElement,
+  smallIntegerValue,
+  TAG,
+} from '../der.js';
 import { digest } from '../digest.js';
-import { assertDefiniteLengthBer, DerCursor, DerError, integerBytes, readElement, smallIntegerValue, TAG, type DerElement } from '../der.js';
 import { TimestampError, type TimestampErrorCode } from '../errors.js';
 import { HASH_BY_OID, TIMESTAMP_OID } from './oids.js';
 
@@ -51,7 +60,11 @@ function parseTstInfo(content: Uint8Array): TstInfo {
     if (asn1.offset === -1) throw new Error('invalid DER');
     info = new pkijs.TSTInfo({ schema: asn1.result });
   } catch (error) {
-    fail('ERR_TIMESTAMP_MALFORMED', `cannot parse TSTInfo from the timestamp token: ${error instanceof Error ? error.message : String(error)}`, error);
+    fail(
+      'ERR_TIMESTAMP_MALFORMED',
+      `cannot parse TSTInfo from the timestamp token: ${error instanceof Error ? error.message : String(error)}`,
+      error,
+    );
   }
   const accuracy = info.accuracy;
   const accuracyMs = accuracy
@@ -112,37 +125,58 @@ export class TimestampToken {
       if (asn1.offset === -1) throw new Error('invalid BER');
       contentInfo = new pkijs.ContentInfo({ schema: asn1.result });
     } catch (error) {
-      fail('ERR_TIMESTAMP_MALFORMED', `the timestamp token is not a CMS ContentInfo: ${error instanceof Error ? error.message : String(error)}`, error);
+      fail(
+        'ERR_TIMESTAMP_MALFORMED',
+        `the timestamp token is not a CMS ContentInfo: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
     }
     if (contentInfo.contentType !== TIMESTAMP_OID.signedData) {
-      fail('ERR_TIMESTAMP_MALFORMED', `the timestamp token is not CMS SignedData (content type ${contentInfo.contentType})`);
+      fail(
+        'ERR_TIMESTAMP_MALFORMED',
+        `the timestamp token is not CMS SignedData (content type ${contentInfo.contentType})`,
+      );
     }
     try {
       signedData = new pkijs.SignedData({ schema: contentInfo.content });
     } catch (error) {
-      fail('ERR_TIMESTAMP_MALFORMED', `invalid CMS SignedData: ${error instanceof Error ? error.message : String(error)}`, error);
+      fail(
+        'ERR_TIMESTAMP_MALFORMED',
+        `invalid CMS SignedData: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
     }
     signedDataOf.set(this, signedData);
     const eContentType = signedData.encapContentInfo.eContentType;
     if (eContentType !== TIMESTAMP_OID.tstInfo) {
-      fail('ERR_TIMESTAMP_MALFORMED', `unexpected content type: ${eContentType}. Expected to be id-ct-TSTInfo (${TIMESTAMP_OID.tstInfo})`);
+      fail(
+        'ERR_TIMESTAMP_MALFORMED',
+        `unexpected content type: ${eContentType}. Expected to be id-ct-TSTInfo (${TIMESTAMP_OID.tstInfo})`,
+      );
     }
     const eContent = signedData.encapContentInfo.eContent;
     if (!eContent) fail('ERR_TIMESTAMP_MALFORMED', 'the timestamp token has no TSTInfo content');
     // eContent is an OCTET STRING (Go unmarshals it into []byte, refusing any other tag).
-    if (eContent.idBlock.tagClass !== 1 || eContent.idBlock.tagNumber !== 4) fail('ERR_TIMESTAMP_MALFORMED', 'the TSTInfo content is not an OCTET STRING');
+    if (eContent.idBlock.tagClass !== 1 || eContent.idBlock.tagNumber !== 4)
+      fail('ERR_TIMESTAMP_MALFORMED', 'the TSTInfo content is not an OCTET STRING');
     // A constructed (BER) OCTET STRING holds its value in pieces; join them.
     this.content = octetStringValue(eContent);
     try {
       checkTokenShape(der);
     } catch (error) {
-      fail('ERR_TIMESTAMP_MALFORMED', `invalid CMS SignedData: ${error instanceof Error ? error.message : String(error)}`, error);
+      fail(
+        'ERR_TIMESTAMP_MALFORMED',
+        `invalid CMS SignedData: ${error instanceof Error ? error.message : String(error)}`,
+        error,
+      );
     }
     try {
       // The certificates exactly as the token carries them: re-encoding them through
       // pkijs would turn a non-DER certificate into DER and hide it from the strict
       // certificate reader (issue 12).
-      this.certificates = certificateElements(contentInfo.content as asn1js.AsnType).map((bytes) => Certificate.fromDer(bytes));
+      this.certificates = certificateElements(contentInfo.content as asn1js.AsnType).map((bytes) =>
+        Certificate.fromDer(bytes),
+      );
     } catch (error) {
       fail('ERR_TIMESTAMP_MALFORMED', 'failed to parse the certificates of the timestamp token', error);
     }
@@ -151,7 +185,8 @@ export class TimestampToken {
 
   /** Parses a TimeStampToken (BER or DER ContentInfo). Throws ERR_TIMESTAMP_MALFORMED. */
   static parse(der: Uint8Array): TimestampToken {
-    if (!(der instanceof Uint8Array) || der.length === 0) fail('ERR_TIMESTAMP_MALFORMED', 'the timestamp token is empty');
+    if (!(der instanceof Uint8Array) || der.length === 0)
+      fail('ERR_TIMESTAMP_MALFORMED', 'the timestamp token is empty');
     return new TimestampToken(der.slice());
   }
 
@@ -161,10 +196,15 @@ export class TimestampToken {
    */
   validateImprint(message: Uint8Array): void {
     const info = this.tstInfo;
-    if (info.version !== 1) fail('ERR_TIMESTAMP_INVALID', `invalid TSTInfo: timestamp token info version must be 1, but got ${info.version}`);
-    if (!info.hashAlgorithm) fail('ERR_TIMESTAMP_INVALID', `invalid TSTInfo: unrecognized hash algorithm: ${info.hashAlgorithmOid}`);
+    if (info.version !== 1)
+      fail('ERR_TIMESTAMP_INVALID', `invalid TSTInfo: timestamp token info version must be 1, but got ${info.version}`);
+    if (!info.hashAlgorithm)
+      fail('ERR_TIMESTAMP_INVALID', `invalid TSTInfo: unrecognized hash algorithm: ${info.hashAlgorithmOid}`);
     if (!bytesEqual(digest(info.hashAlgorithm, message), info.hashedMessage)) {
-      fail('ERR_TIMESTAMP_INVALID', 'invalid TSTInfo: mismatched message (the imprint is not over the timestamped signature)');
+      fail(
+        'ERR_TIMESTAMP_INVALID',
+        'invalid TSTInfo: mismatched message (the imprint is not over the timestamped signature)',
+      );
     }
   }
 
@@ -182,7 +222,6 @@ export class TimestampToken {
       latest: new Date(info.genTime.getTime() + accuracyMs),
     };
   }
-
 }
 
 /**
@@ -215,7 +254,8 @@ export function timestampSigners(token: TimestampToken): SignerCandidate[] {
  * (issue 12, TSA-3).
  */
 function checkTokenShape(der: Uint8Array): void {
-  const cursor = (element: DerElement | undefined, what: string, tag: number = TAG.SEQUENCE) => new DerCursor(der, element, what, tag, false);
+  const cursor = (element: DerElement | undefined, what: string, tag: number = TAG.SEQUENCE) =>
+    new DerCursor(der, element, what, tag, false);
   const algorithmIdentifier = (element: DerElement, what: string, nullOnly: boolean): void => {
     const fields = cursor(element, what);
     if (fields.next(what).tag !== TAG.OID) throw new DerError(`malformed ${what}`);
@@ -226,17 +266,23 @@ function checkTokenShape(der: Uint8Array): void {
     fields.end();
   };
   const contentInfo = cursor(readElement(der, 0, der.length, false), 'ContentInfo');
-  if (contentInfo.next('ContentInfo contentType').tag !== TAG.OID) throw new DerError('malformed ContentInfo contentType');
+  if (contentInfo.next('ContentInfo contentType').tag !== TAG.OID)
+    throw new DerError('malformed ContentInfo contentType');
   const content = cursor(contentInfo.next('ContentInfo content'), 'ContentInfo content', 0xa0);
   contentInfo.end();
   const signedData = cursor(content.next('SignedData'), 'SignedData');
   content.end();
   const version = smallIntegerValue(der, signedData.next('SignedData version'), 'SignedData version');
   if (version !== 3) throw new DerError(`SignedData version must be 3 for TSTInfo content, not ${version}`);
-  const digestAlgorithms = cursor(signedData.next('SignedData digestAlgorithms'), 'SignedData digestAlgorithms', TAG.SET);
+  const digestAlgorithms = cursor(
+    signedData.next('SignedData digestAlgorithms'),
+    'SignedData digestAlgorithms',
+    TAG.SET,
+  );
   while (!digestAlgorithms.empty) algorithmIdentifier(digestAlgorithms.next(), 'SignedData digestAlgorithms', false);
   const encapsulated = cursor(signedData.next('SignedData encapContentInfo'), 'EncapsulatedContentInfo');
-  if (encapsulated.next('EncapsulatedContentInfo eContentType').tag !== TAG.OID) throw new DerError('malformed EncapsulatedContentInfo eContentType');
+  if (encapsulated.next('EncapsulatedContentInfo eContentType').tag !== TAG.OID)
+    throw new DerError('malformed EncapsulatedContentInfo eContentType');
   const eContent = encapsulated.optional(0xa0);
   encapsulated.end();
   if (eContent) {
@@ -254,8 +300,13 @@ function checkTokenShape(der: Uint8Array): void {
     const sid = info.next('SignerInfo sid');
     if (sid.tag === TAG.SEQUENCE && signerVersion === 1) {
       const issuerAndSerial = cursor(sid, 'IssuerAndSerialNumber');
-      if (issuerAndSerial.next('IssuerAndSerialNumber issuer').tag !== TAG.SEQUENCE) throw new DerError('malformed IssuerAndSerialNumber issuer');
-      integerBytes(der, issuerAndSerial.next('IssuerAndSerialNumber serialNumber'), 'IssuerAndSerialNumber serialNumber');
+      if (issuerAndSerial.next('IssuerAndSerialNumber issuer').tag !== TAG.SEQUENCE)
+        throw new DerError('malformed IssuerAndSerialNumber issuer');
+      integerBytes(
+        der,
+        issuerAndSerial.next('IssuerAndSerialNumber serialNumber'),
+        'IssuerAndSerialNumber serialNumber',
+      );
       issuerAndSerial.end();
     } else if (!(sid.tag === 0x80 && signerVersion === 3)) {
       throw new DerError(`SignerInfo version ${signerVersion} does not match its sid (RFC 5652 §5.3)`);
@@ -263,7 +314,8 @@ function checkTokenShape(der: Uint8Array): void {
     algorithmIdentifier(info.next('SignerInfo digestAlgorithm'), 'SignerInfo digestAlgorithm', true);
     info.optional(0xa0); // signedAttrs: their own DER check where the signature is verified
     algorithmIdentifier(info.next('SignerInfo signatureAlgorithm'), 'SignerInfo signatureAlgorithm', false);
-    if (info.next('SignerInfo signature').tag !== TAG.OCTET_STRING) throw new DerError('malformed SignerInfo signature');
+    if (info.next('SignerInfo signature').tag !== TAG.OCTET_STRING)
+      throw new DerError('malformed SignerInfo signature');
     info.optional(0xa1); // unsignedAttrs: not read
     info.end();
   }
@@ -272,7 +324,9 @@ function checkTokenShape(der: Uint8Array): void {
 /** The raw bytes of each X.509 certificate in SignedData's `certificates [0]` (other CertificateChoices are skipped). */
 function certificateElements(signedData: asn1js.AsnType): Uint8Array[] {
   const fields = (signedData as asn1js.Sequence).valueBlock?.value ?? [];
-  const set = fields.find((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 0) as asn1js.Constructed | undefined;
+  const set = fields.find((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 0) as
+    | asn1js.Constructed
+    | undefined;
   return (set?.valueBlock.value ?? [])
     .filter((c) => c.idBlock.tagClass === 1 && c.idBlock.tagNumber === 16)
     .map((c) => new Uint8Array((c as asn1js.Sequence).valueBeforeDecodeView).slice());

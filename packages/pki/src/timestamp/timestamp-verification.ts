@@ -1,17 +1,17 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { bytesEqual, toHex } from '../bytes.js';
-import { assertDer, children, DerCursor, DerError, oidValue, readOnly, TAG, whole } from '../der.js';
 import type { Certificate } from '../certificate.js';
 import { OID } from '../certificate.js';
 import { buildCertificatePath } from '../certificate-path.js';
 import { checkValidityOverRange, validateTimestampingChain } from '../certificate-rules.js';
 import { verifyX509Signature } from '../certificate-signature.js';
+import { assertDer, children, DerCursor, DerError, oidValue, readOnly, TAG, whole } from '../der.js';
 import { digest } from '../digest.js';
-import { algorithmOf } from '../revocation/asn1.js';
 import { CertificateRuleError, NotaryError, TimestampError, type TimestampErrorCode } from '../errors.js';
+import { algorithmOf } from '../revocation/asn1.js';
 import { HASH_BY_OID, TIMESTAMP_OID } from './oids.js';
-import { signedAttribute, TimestampToken, timestampSigners, type TimestampRange } from './timestamp-token.js';
+import { signedAttribute, type TimestampRange, TimestampToken, timestampSigners } from './timestamp-token.js';
 
 export interface TimestampVerificationOptions {
   /** The TimeStampToken DER (the envelope's timestamp signature), or a parsed token. */
@@ -98,8 +98,14 @@ function rawBytes(node: asn1js.AsnType): Uint8Array {
 }
 
 /** Finds the certificate an IssuerAndSerialNumber names among the token's certificates. */
-function certificateByIssuerSerial(token: TimestampToken, issuer: Uint8Array, serialHex: string): Certificate | undefined {
-  return token.certificates.find((c) => bytesEqual(c.rawIssuer, issuer) && normalizeSerial(c.serialNumber) === normalizeSerial(serialHex));
+function certificateByIssuerSerial(
+  token: TimestampToken,
+  issuer: Uint8Array,
+  serialHex: string,
+): Certificate | undefined {
+  return token.certificates.find(
+    (c) => bytesEqual(c.rawIssuer, issuer) && normalizeSerial(c.serialNumber) === normalizeSerial(serialHex),
+  );
 }
 
 /**
@@ -111,14 +117,18 @@ function certificateByIssuerSerial(token: TimestampToken, issuer: Uint8Array, se
 export function essSigningCertificate(token: TimestampToken, signerInfo: pkijs.SignerInfo): Certificate {
   const code = 'ERR_TIMESTAMP_SIGNING_CERTIFICATE';
   const values = signedAttribute(signerInfo, TIMESTAMP_OID.signingCertificateV2);
-  if (!values || values.length === 0) fail(code, 'failed to get SigningCertificateV2 from signed attributes: attribute not found');
+  if (!values || values.length === 0)
+    fail(code, 'failed to get SigningCertificateV2 from signed attributes: attribute not found');
   const attribute = values[0];
-  if (!(attribute instanceof asn1js.Sequence)) fail(code, 'failed to get SigningCertificateV2 from signed attributes: malformed attribute');
+  if (!(attribute instanceof asn1js.Sequence))
+    fail(code, 'failed to get SigningCertificateV2 from signed attributes: malformed attribute');
   const certs = attribute.valueBlock.value[0];
-  if (!(certs instanceof asn1js.Sequence)) fail(code, 'failed to get SigningCertificateV2 from signed attributes: malformed attribute');
+  if (!(certs instanceof asn1js.Sequence))
+    fail(code, 'failed to get SigningCertificateV2 from signed attributes: malformed attribute');
   const first = certs.valueBlock.value[0];
   if (!first) fail(code, 'signingCertificateV2 does not contain any certificate');
-  if (!(first instanceof asn1js.Sequence)) fail(code, 'failed to get SigningCertificateV2 from signed attributes: malformed ESSCertIDv2');
+  if (!(first instanceof asn1js.Sequence))
+    fail(code, 'failed to get SigningCertificateV2 from signed attributes: malformed ESSCertIDv2');
   let fields = first.valueBlock.value;
   let hashOid = '2.16.840.1.101.3.4.2.1'; // DEFAULT id-sha256
   if (fields[0] instanceof asn1js.Sequence) {
@@ -128,7 +138,8 @@ export function essSigningCertificate(token: TimestampToken, signerInfo: pkijs.S
     fields = fields.slice(1);
   }
   const certHash = fields[0];
-  if (!(certHash instanceof asn1js.OctetString)) fail(code, 'failed to get SigningCertificateV2 from signed attributes: malformed certHash');
+  if (!(certHash instanceof asn1js.OctetString))
+    fail(code, 'failed to get SigningCertificateV2 from signed attributes: malformed certHash');
   const issuerSerial = fields[1];
 
   let candidate: Certificate | undefined;
@@ -145,7 +156,11 @@ export function essSigningCertificate(token: TimestampToken, signerInfo: pkijs.S
   } else {
     const sid = signerInfo.sid;
     if (sid instanceof pkijs.IssuerAndSerialNumber) {
-      candidate = certificateByIssuerSerial(token, new Uint8Array(sid.issuer.valueBeforeDecode), hexOf(sid.serialNumber));
+      candidate = certificateByIssuerSerial(
+        token,
+        new Uint8Array(sid.issuer.valueBeforeDecode),
+        hexOf(sid.serialNumber),
+      );
     }
   }
   if (!candidate) fail(code, 'signing certificate not found in the timestamp token');
@@ -153,8 +168,13 @@ export function essSigningCertificate(token: TimestampToken, signerInfo: pkijs.S
   // another certificate is refused (stricter than tspclient-go's token check).
   const sid = signerInfo.sid;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    const named = certificateByIssuerSerial(token, new Uint8Array(sid.issuer.valueBeforeDecode), hexOf(sid.serialNumber));
-    if (named !== candidate) fail(code, 'the signer identifier does not name the signing certificate of the SigningCertificateV2 attribute');
+    const named = certificateByIssuerSerial(
+      token,
+      new Uint8Array(sid.issuer.valueBeforeDecode),
+      hexOf(sid.serialNumber),
+    );
+    if (named !== candidate)
+      fail(code, 'the signer identifier does not name the signing certificate of the SigningCertificateV2 attribute');
   }
   const hash = HASH_BY_OID[hashOid];
   if (!hash) fail(code, 'unsupported certificate hash algorithm in SigningCertificateV2 attribute');
@@ -166,17 +186,31 @@ export function essSigningCertificate(token: TimestampToken, signerInfo: pkijs.S
 
 const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
 const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
-const RSA_WITH: Readonly<Record<string, string>> = { 'SHA-256': '1.2.840.113549.1.1.11', 'SHA-384': '1.2.840.113549.1.1.12', 'SHA-512': '1.2.840.113549.1.1.13' };
-const ECDSA_WITH: Readonly<Record<string, string>> = { 'SHA-256': '1.2.840.10045.4.3.2', 'SHA-384': '1.2.840.10045.4.3.3', 'SHA-512': '1.2.840.10045.4.3.4' };
+const RSA_WITH: Readonly<Record<string, string>> = {
+  'SHA-256': '1.2.840.113549.1.1.11',
+  'SHA-384': '1.2.840.113549.1.1.12',
+  'SHA-512': '1.2.840.113549.1.1.13',
+};
+const ECDSA_WITH: Readonly<Record<string, string>> = {
+  'SHA-256': '1.2.840.10045.4.3.2',
+  'SHA-384': '1.2.840.10045.4.3.3',
+  'SHA-512': '1.2.840.10045.4.3.4',
+};
 
 /**
  * RFC 5652 §5.4, §5.6: the signature over the DER SET of signed attributes,
  * then the attributes themselves. CMS signer algorithms: RSA PKCS#1 v1.5,
  * RSA-PSS and ECDSA with SHA-256/384/512 (TSA-3 [impl]).
  */
-async function verifySignerInfo(token: TimestampToken, signerInfo: pkijs.SignerInfo, signer: Certificate, chain: readonly Certificate[]): Promise<void> {
+async function verifySignerInfo(
+  token: TimestampToken,
+  signerInfo: pkijs.SignerInfo,
+  signer: Certificate,
+  chain: readonly Certificate[],
+): Promise<void> {
   const code = 'ERR_TIMESTAMP_SIGNATURE';
-  if (signerInfo.version !== 1) fail(code, `invalid signer info version: only version 1 is supported; got ${signerInfo.version}`);
+  if (signerInfo.version !== 1)
+    fail(code, `invalid signer info version: only version 1 is supported; got ${signerInfo.version}`);
   const attributes = signerInfo.signedAttrs;
   if (!attributes || attributes.attributes.length === 0) fail(code, 'missing signed attributes');
   const digestHash = HASH_BY_OID[signerInfo.digestAlgorithm.algorithmId];
@@ -214,26 +248,39 @@ async function verifySignerInfo(token: TimestampToken, signerInfo: pkijs.SignerI
  * message-digest = hash of the TSTInfo bytes, and an optional signing-time
  * inside the validity of the whole TSA chain.
  */
-export function verifySignedAttributes(token: TimestampToken, signerInfo: pkijs.SignerInfo, chain: readonly Certificate[]): void {
+export function verifySignedAttributes(
+  token: TimestampToken,
+  signerInfo: pkijs.SignerInfo,
+  chain: readonly Certificate[],
+): void {
   const code = 'ERR_TIMESTAMP_SIGNATURE';
-  if (!signerInfo.signedAttrs || signerInfo.signedAttrs.attributes.length === 0) fail(code, 'missing signed attributes');
+  if (!signerInfo.signedAttrs || signerInfo.signedAttrs.attributes.length === 0)
+    fail(code, 'missing signed attributes');
   const digestHash = HASH_BY_OID[signerInfo.digestAlgorithm.algorithmId];
   if (!digestHash) fail(code, `unsupported digest algorithm ${signerInfo.digestAlgorithm.algorithmId}`);
   const contentType = signedAttribute(signerInfo, TIMESTAMP_OID.contentTypeAttribute)?.[0];
-  if (!(contentType instanceof asn1js.ObjectIdentifier)) fail(code, 'invalid content type: the content-type signed attribute is missing');
+  if (!(contentType instanceof asn1js.ObjectIdentifier))
+    fail(code, 'invalid content type: the content-type signed attribute is missing');
   if (contentType.valueBlock.toString() !== TIMESTAMP_OID.tstInfo) {
-    fail(code, `mismatch content type: found "${contentType.valueBlock.toString()}" in signer info, and "${TIMESTAMP_OID.tstInfo}" in signed data`);
+    fail(
+      code,
+      `mismatch content type: found "${contentType.valueBlock.toString()}" in signer info, and "${TIMESTAMP_OID.tstInfo}" in signed data`,
+    );
   }
   const messageDigest = signedAttribute(signerInfo, TIMESTAMP_OID.messageDigestAttribute)?.[0];
-  if (!(messageDigest instanceof asn1js.OctetString)) fail(code, 'invalid message digest: the message-digest signed attribute is missing');
-  if (!bytesEqual(messageDigest.valueBlock.valueHexView, digest(digestHash, token.content))) fail(code, 'mismatch message digest');
+  if (!(messageDigest instanceof asn1js.OctetString))
+    fail(code, 'invalid message digest: the message-digest signed attribute is missing');
+  if (!bytesEqual(messageDigest.valueBlock.valueHexView, digest(digestHash, token.content)))
+    fail(code, 'mismatch message digest');
 
   const signingTime = signedAttribute(signerInfo, TIMESTAMP_OID.signingTimeAttribute)?.[0];
   if (signingTime !== undefined) {
-    if (!(signingTime instanceof asn1js.UTCTime || signingTime instanceof asn1js.GeneralizedTime)) fail(code, 'invalid signing time');
+    if (!(signingTime instanceof asn1js.UTCTime || signingTime instanceof asn1js.GeneralizedTime))
+      fail(code, 'invalid signing time');
     const at = signingTime.toDate();
     if (Number.isNaN(at.getTime())) fail(code, 'invalid signing time');
-    if (!chain.every((c) => c.isValidAt(at))) fail(code, `signing time, ${at.toISOString()}, is outside certificate's validity period`);
+    if (!chain.every((c) => c.isValidAt(at)))
+      fail(code, `signing time, ${at.toISOString()}, is outside certificate's validity period`);
   }
 }
 
@@ -242,7 +289,10 @@ function checkChainAllowsTimeStamping(chain: readonly Certificate[]): void {
   for (const c of chain) {
     const purposes = c.extendedKeyUsage?.purposes;
     if (purposes && !purposes.includes(OID.timeStamping) && !purposes.includes(OID.anyExtendedKeyUsage)) {
-      fail('ERR_TIMESTAMP_UNTRUSTED', `certificate with subject "${c.subject}" does not allow time stamping (incompatible key usage)`);
+      fail(
+        'ERR_TIMESTAMP_UNTRUSTED',
+        `certificate with subject "${c.subject}" does not allow time stamping (incompatible key usage)`,
+      );
     }
   }
 }
@@ -251,9 +301,13 @@ function checkChainAllowsTimeStamping(chain: readonly Certificate[]): void {
 function checkTsaSigningEku(signer: Certificate): void {
   const eku = signer.extendedKeyUsage;
   if (!eku || eku.purposes.length !== 1 || eku.purposes[0] !== OID.timeStamping) {
-    fail('ERR_TIMESTAMP_UNTRUSTED', 'signing certificate must have and only have ExtKeyUsageTimeStamping as extended key usage');
+    fail(
+      'ERR_TIMESTAMP_UNTRUSTED',
+      'signing certificate must have and only have ExtKeyUsageTimeStamping as extended key usage',
+    );
   }
-  if (!eku.critical) fail('ERR_TIMESTAMP_UNTRUSTED', 'signing certificate extended key usage extension must be set as critical');
+  if (!eku.critical)
+    fail('ERR_TIMESTAMP_UNTRUSTED', 'signing certificate extended key usage extension must be set as critical');
 }
 
 /**
@@ -267,7 +321,11 @@ export async function verifyTimestampSignature(
   token: TimestampToken,
   options: { roots: readonly Certificate[]; at?: Date },
 ): Promise<Certificate[]> {
-  if (options.roots.length === 0) fail('ERR_TIMESTAMP_UNTRUSTED', 'tsa root certificate pool cannot be nil or empty: no trusted TSA root certificate was given');
+  if (options.roots.length === 0)
+    fail(
+      'ERR_TIMESTAMP_UNTRUSTED',
+      'tsa root certificate pool cannot be nil or empty: no trusted TSA root certificate was given',
+    );
   const signers = timestampSigners(token);
   if (signers.length === 0) fail('ERR_TIMESTAMP_SIGNATURE', 'signerInfo not found');
   const at = options.at ?? token.tstInfo.genTime;
@@ -279,7 +337,12 @@ export async function verifyTimestampSignature(
       const signer = essSigningCertificate(token, signerInfo);
       let path: Certificate[];
       try {
-        path = await buildCertificatePath({ leaf: signer, intermediates: token.certificates, roots: options.roots, at });
+        path = await buildCertificatePath({
+          leaf: signer,
+          intermediates: token.certificates,
+          roots: options.roots,
+          at,
+        });
       } catch (error) {
         fail('ERR_TIMESTAMP_UNTRUSTED', `failed to verify signed token: ${describe(error)}`, error);
       }
@@ -316,7 +379,10 @@ export async function verifyTimestampSignature(
 export async function verifyTimestampToken(options: TimestampVerificationOptions): Promise<VerifiedTimestamp> {
   const token = options.token instanceof TimestampToken ? options.token : TimestampToken.parse(options.token);
   token.validateImprint(options.signature);
-  const tsaChain = await verifyTimestampSignature(token, { roots: options.roots, ...(options.at ? { at: options.at } : {}) });
+  const tsaChain = await verifyTimestampSignature(token, {
+    roots: options.roots,
+    ...(options.at ? { at: options.at } : {}),
+  });
   const range = token.range();
   try {
     // TSA-4: the whole range, both ends inclusive, inside each signing certificate.

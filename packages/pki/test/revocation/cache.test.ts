@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from '../../src/base64.js';
-import { FileCrlCache } from '../../src/node/index.js';
 import { crlCacheFileName } from '../../src/node/file-crl-cache.js';
-import { checkRevocation, MemoryCrlCache, type CrlCache, type Fetcher } from '../../src/revocation/index.js';
-import { cdp, EXT, FakeNet, freshest, RevocationPki, type Issued } from './fixtures.js';
+import { FileCrlCache } from '../../src/node/index.js';
+import { type CrlCache, checkRevocation, type Fetcher, MemoryCrlCache } from '../../src/revocation/index.js';
+import { cdp, EXT, FakeNet, freshest, type Issued, RevocationPki } from './fixtures.js';
 
 const CRL = 'http://crl.test/root.crl';
 const DELTA = 'http://crl.test/delta.crl';
@@ -15,7 +15,7 @@ const DELTA = 'http://crl.test/delta.crl';
 let pki: RevocationPki;
 let root: Issued;
 let leaf: Issued;
-let dirs: string[] = [];
+const dirs: string[] = [];
 
 beforeAll(() => {
   pki = new RevocationPki();
@@ -38,7 +38,12 @@ const offline: Fetcher = async () => {
 };
 
 async function run(fetcher: Fetcher, crlCache: CrlCache, now?: Date): Promise<string> {
-  const [result] = await checkRevocation([leaf.cert, root.cert], { purpose: 'codeSigning', fetcher, crlCache, ...(now ? { now } : {}) });
+  const [result] = await checkRevocation([leaf.cert, root.cert], {
+    purpose: 'codeSigning',
+    fetcher,
+    crlCache,
+    ...(now ? { now } : {}),
+  });
   return result!.status;
 }
 
@@ -71,8 +76,13 @@ describe('REV-5 CRL cache', () => {
   it('REV-5 [impl]: the delta CRL is cached with its base as "deltaCRL"', async () => {
     const dir = tempDir();
     const base = pki.crl(root, [], { number: 3, extensions: [freshest(DELTA)] });
-    const delta = pki.crl(root, [{ cert: leaf, revoked: {} }], { number: 4, extensions: ['2.5.29.27=critical,ASN1:INTEGER:3'] });
-    expect(await run(new FakeNet().serve(CRL, base).serve(DELTA, delta).fetcher, new FileCrlCache(dir))).toBe('revoked');
+    const delta = pki.crl(root, [{ cert: leaf, revoked: {} }], {
+      number: 4,
+      extensions: ['2.5.29.27=critical,ASN1:INTEGER:3'],
+    });
+    expect(await run(new FakeNet().serve(CRL, base).serve(DELTA, delta).fetcher, new FileCrlCache(dir))).toBe(
+      'revoked',
+    );
     const content = JSON.parse(readFileSync(join(dir, crlCacheFileName(CRL)), 'utf8'));
     expect(Object.keys(content)).toEqual(['baseCRL', 'deltaCRL']);
     expect(decodeBase64(content.deltaCRL)).toEqual(delta);
@@ -93,7 +103,14 @@ describe('REV-5 CRL cache', () => {
     const der = pki.crl(root, []);
     await cache.set(CRL, { baseCrl: der });
     const file = join(dir, crlCacheFileName(CRL));
-    for (const garbage of ['{not json', '[]', '{"baseCRL": 42}', '{"baseCRL": "!!!"}', '{"baseCRL":"AAAA"}', '{"baseCRL":"MAA=","deltaCRL":"%%"}']) {
+    for (const garbage of [
+      '{not json',
+      '[]',
+      '{"baseCRL": 42}',
+      '{"baseCRL": "!!!"}',
+      '{"baseCRL":"AAAA"}',
+      '{"baseCRL":"MAA=","deltaCRL":"%%"}',
+    ]) {
       writeFileSync(file, garbage);
       const hit = await cache.get(CRL);
       // Undecodable content is a miss at once; decodable-but-not-a-CRL bytes are rejected by the checker.
@@ -135,7 +152,12 @@ describe('REV-5 CRL cache', () => {
 
   it('REV-5: an invalid downloaded CRL is not cached', async () => {
     const cache = new MemoryCrlCache();
-    expect(await run(new FakeNet().serve(CRL, pki.crl(root, [], { extensions: ['1.2.3.4=critical,ASN1:NULL'] })).fetcher, cache)).toBe('unknown');
+    expect(
+      await run(
+        new FakeNet().serve(CRL, pki.crl(root, [], { extensions: ['1.2.3.4=critical,ASN1:NULL'] })).fetcher,
+        cache,
+      ),
+    ).toBe('unknown');
     expect(cache.size).toBe(0);
   });
 

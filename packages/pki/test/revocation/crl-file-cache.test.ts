@@ -4,12 +4,12 @@
  * runtime-neutral live TSA/OCSP/CRL suite runs in runtime-tests (Node, Deno,
  * Chromium), not here.
  */
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, inject, it } from 'vitest';
 // The `inject('pkiServers')` type: the global setup's ProvidedContext declaration.
 import type {} from '@x/notary-test-servers/pki/global-setup';
+import { afterAll, describe, expect, inject, it } from 'vitest';
 import * as pki from '../../src/index.js';
 import { FileCrlCache } from '../../src/node/index.js';
 
@@ -42,7 +42,11 @@ describe('REV-5: the CRL file cache against the live CRL server', () => {
       expect(typeof entry.baseCRL).toBe('string');
     }
     // A new cache object over the same folder (in effect a second process), with the network gone.
-    const second = await pki.checkRevocation(await chain(), { purpose: 'codeSigning', crlCache: new FileCrlCache(dir), fetcher: offline });
+    const second = await pki.checkRevocation(await chain(), {
+      purpose: 'codeSigning',
+      crlCache: new FileCrlCache(dir),
+      fetcher: offline,
+    });
     expect(second[0]!.status).toBe('revoked');
   });
 
@@ -51,9 +55,16 @@ describe('REV-5: the CRL file cache against the live CRL server', () => {
     await pki.checkRevocation(await chain(), { purpose: 'codeSigning', crlCache: new FileCrlCache(dir) });
     const names = await readdir(dir);
     for (const name of names) await writeFile(join(dir, name), '{"baseCRL": "not base64!!');
-    const offlineResult = await pki.checkRevocation(await chain(), { purpose: 'codeSigning', crlCache: new FileCrlCache(dir), fetcher: offline });
+    const offlineResult = await pki.checkRevocation(await chain(), {
+      purpose: 'codeSigning',
+      crlCache: new FileCrlCache(dir),
+      fetcher: offline,
+    });
     expect(offlineResult[0]!.status).toBe('unknown');
-    const online = await pki.checkRevocation(await chain(), { purpose: 'codeSigning', crlCache: new FileCrlCache(dir) });
+    const online = await pki.checkRevocation(await chain(), {
+      purpose: 'codeSigning',
+      crlCache: new FileCrlCache(dir),
+    });
     expect(online[0]!.status).toBe('revoked');
     for (const name of names) {
       const entry = JSON.parse(await readFile(join(dir, name), 'utf8')) as Record<string, unknown>;

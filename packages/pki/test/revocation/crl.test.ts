@@ -1,8 +1,23 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkRevocation, CRL_MAX_BYTES, RevocationError, type CertificateRevocationResult, type ServerResult } from '../../src/revocation/index.js';
-import { cdp, EXT, FakeNet, freshest, hangingHandler, RevocationPki, type IndexEntry, type Issued } from './fixtures.js';
+import {
+  type CertificateRevocationResult,
+  CRL_MAX_BYTES,
+  checkRevocation,
+  RevocationError,
+  type ServerResult,
+} from '../../src/revocation/index.js';
+import {
+  cdp,
+  EXT,
+  FakeNet,
+  freshest,
+  hangingHandler,
+  type IndexEntry,
+  type Issued,
+  RevocationPki,
+} from './fixtures.js';
 
 const CRL = 'http://crl.test/root.crl';
 const CRL2 = 'http://crl2.test/root.crl';
@@ -27,23 +42,38 @@ beforeAll(() => {
 });
 afterAll(() => pki.dispose());
 
-async function check(cert: Issued, net: FakeNet, options: Partial<Parameters<typeof checkRevocation>[1]> = {}): Promise<CertificateRevocationResult> {
-  const results = await checkRevocation([cert.cert, root.cert], { purpose: 'codeSigning', fetcher: net.fetcher, ...options });
+async function check(
+  cert: Issued,
+  net: FakeNet,
+  options: Partial<Parameters<typeof checkRevocation>[1]> = {},
+): Promise<CertificateRevocationResult> {
+  const results = await checkRevocation([cert.cert, root.cert], {
+    purpose: 'codeSigning',
+    fetcher: net.fetcher,
+    ...options,
+  });
   expect(results).toHaveLength(1);
   return results[0]!;
 }
 
-const code = (r: ServerResult | undefined): string | undefined => (r?.error instanceof RevocationError ? r.error.code : undefined);
+const code = (r: ServerResult | undefined): string | undefined =>
+  r?.error instanceof RevocationError ? r.error.code : undefined;
 const hoursAgo = (h: number): Date => {
   const d = new Date(Date.now() - h * 3_600_000);
   d.setUTCMilliseconds(0);
   return d;
 };
 
-async function resign(der: Uint8Array, signer: Issued, mutate: (crl: pkijs.CertificateRevocationList) => void): Promise<Uint8Array> {
+async function resign(
+  der: Uint8Array,
+  signer: Issued,
+  mutate: (crl: pkijs.CertificateRevocationList) => void,
+): Promise<Uint8Array> {
   const crl = new pkijs.CertificateRevocationList({ schema: asn1js.fromBER(der).result });
   mutate(crl);
-  const key = await crypto.subtle.importKey('pkcs8', pki.pkcs8(signer), { name: 'ECDSA', namedCurve: 'P-256' }, false, ['sign']);
+  const key = await crypto.subtle.importKey('pkcs8', pki.pkcs8(signer), { name: 'ECDSA', namedCurve: 'P-256' }, false, [
+    'sign',
+  ]);
   await crl.sign(key, 'SHA-256');
   return new Uint8Array(crl.toSchema(true).toBER());
 }
@@ -52,7 +82,11 @@ describe('REV-4 CRL status', () => {
   it('REV-4: a CRL that does not list the certificate → ok', async () => {
     const net = new FakeNet().serve(CRL, pki.crl(root, [{ cert: twoCdpLeaf, revoked: {} }]));
     const result = await check(leaf, net);
-    expect(result).toMatchObject({ status: 'ok', method: 'crl', serverResults: [{ url: CRL, status: 'ok', method: 'crl' }] });
+    expect(result).toMatchObject({
+      status: 'ok',
+      method: 'crl',
+      serverResults: [{ url: CRL, status: 'ok', method: 'crl' }],
+    });
     expect(net.requests).toEqual([{ url: CRL, method: 'GET' }]);
   });
 
@@ -78,11 +112,16 @@ describe('REV-4 CRL status', () => {
     expect(result.status).toBe('unknown');
     expect(code(result.serverResults[0])).toBe('ERR_REVOCATION_CRITICAL_EXTENSION');
     // The same extension, not critical, is ignored.
-    expect((await check(leaf, new FakeNet().serve(CRL, pki.crl(root, [], { extensions: ['1.2.3.4=ASN1:NULL'] })))).status).toBe('ok');
+    expect(
+      (await check(leaf, new FakeNet().serve(CRL, pki.crl(root, [], { extensions: ['1.2.3.4=ASN1:NULL'] })))).status,
+    ).toBe('ok');
   });
 
   it('REV-4 [impl]: IssuingDistributionPoint may be critical', async () => {
-    const net = new FakeNet().serve(CRL, pki.crl(root, [], { extensions: [`issuingDistributionPoint=critical,@idp`, '[idp]', `fullname=URI:${CRL}`] }));
+    const net = new FakeNet().serve(
+      CRL,
+      pki.crl(root, [], { extensions: [`issuingDistributionPoint=critical,@idp`, '[idp]', `fullname=URI:${CRL}`] }),
+    );
     expect((await check(leaf, net)).status).toBe('ok');
   });
 
@@ -129,7 +168,10 @@ describe('REV-4 CRL status', () => {
   it('REV-4: unreachable, non-200, timed-out and oversized CRLs → unknown with a reason', async () => {
     let result = await check(leaf, new FakeNet());
     expect(code(result.serverResults[0])).toBe('ERR_REVOCATION_NETWORK');
-    result = await check(leaf, new FakeNet().route(CRL, () => new Response('nope', { status: 404 })));
+    result = await check(
+      leaf,
+      new FakeNet().route(CRL, () => new Response('nope', { status: 404 })),
+    );
     expect(code(result.serverResults[0])).toBe('ERR_REVOCATION_HTTP_STATUS');
     const started = Date.now();
     result = await check(leaf, new FakeNet().route(CRL, hangingHandler), { crlTimeoutMs: 200 });
@@ -143,16 +185,25 @@ describe('REV-4 CRL status', () => {
         controller.enqueue(chunk);
       },
     });
-    result = await check(leaf, new FakeNet().route(CRL, () => new Response(endless)));
+    result = await check(
+      leaf,
+      new FakeNet().route(CRL, () => new Response(endless)),
+    );
     expect(code(result.serverResults[0])).toBe('ERR_REVOCATION_TOO_LARGE');
     expect(sent).toBeLessThanOrEqual(CRL_MAX_BYTES + 2 * chunk.length);
-    result = await check(leaf, new FakeNet().route(CRL, () => new Response(new Uint8Array([0x30, 0x00]))));
+    result = await check(
+      leaf,
+      new FakeNet().route(CRL, () => new Response(new Uint8Array([0x30, 0x00]))),
+    );
     expect(code(result.serverResults[0])).toBe('ERR_REVOCATION_MALFORMED');
     expect(result.status).toBe('unknown');
   });
 
   it('REV-4 [impl]: only http distribution points are used', async () => {
-    const httpsLeaf = pki.issue('https-leaf', { issuer: root, extensions: [...EXT.leaf, cdp('https://crl.test/root.crl')] });
+    const httpsLeaf = pki.issue('https-leaf', {
+      issuer: root,
+      extensions: [...EXT.leaf, cdp('https://crl.test/root.crl')],
+    });
     const result = await check(httpsLeaf, new FakeNet());
     expect(result.status).toBe('unknown');
     expect(code(result.serverResults[0])).toBe('ERR_REVOCATION_UNSUPPORTED_URL');
@@ -168,7 +219,10 @@ describe('REV-4 entries: hold, removeFromCRL, invalidityDate', () => {
   });
 
   it('REV-4 [impl]: certificateHold in the base lifted by a later removeFromCRL in the delta → ok', async () => {
-    const base = pki.crl(root, [{ cert: freshestLeaf, revoked: { at: hoursAgo(5), reason: 'certificateHold' } }], { number: 1, extensions: [freshest(DELTA)] });
+    const base = pki.crl(root, [{ cert: freshestLeaf, revoked: { at: hoursAgo(5), reason: 'certificateHold' } }], {
+      number: 1,
+      extensions: [freshest(DELTA)],
+    });
     const delta = pki.crl(root, [{ cert: freshestLeaf, revoked: { at: hoursAgo(1), reason: 'removeFromCRL' } }], {
       number: 2,
       extensions: ['2.5.29.27=critical,ASN1:INTEGER:1'],
@@ -179,7 +233,10 @@ describe('REV-4 entries: hold, removeFromCRL, invalidityDate', () => {
   });
 
   it('REV-4 [impl]: a removeFromCRL older than the hold does not lift it → revoked', async () => {
-    const base = pki.crl(root, [{ cert: freshestLeaf, revoked: { at: hoursAgo(1), reason: 'certificateHold' } }], { number: 1, extensions: [freshest(DELTA)] });
+    const base = pki.crl(root, [{ cert: freshestLeaf, revoked: { at: hoursAgo(1), reason: 'certificateHold' } }], {
+      number: 1,
+      extensions: [freshest(DELTA)],
+    });
     const delta = pki.crl(root, [{ cert: freshestLeaf, revoked: { at: hoursAgo(5), reason: 'removeFromCRL' } }], {
       number: 2,
       extensions: ['2.5.29.27=critical,ASN1:INTEGER:1'],
@@ -217,7 +274,10 @@ describe('REV-4 delta CRLs', () => {
   it('REV-4: a serial listed only in the delta CRL → revoked; the delta comes from the base CRL’s FreshestCRL', async () => {
     const net = new FakeNet()
       .serve(CRL, pki.crl(root, [], { number: 5, extensions: [freshest(DELTA)] }))
-      .serve(DELTA, pki.crl(root, [{ cert: leaf, revoked: { reason: 'keyCompromise' } }], { number: 6, extensions: [deltaExt(5)] }));
+      .serve(
+        DELTA,
+        pki.crl(root, [{ cert: leaf, revoked: { reason: 'keyCompromise' } }], { number: 6, extensions: [deltaExt(5)] }),
+      );
     const result = await check(leaf, net);
     expect(result.status).toBe('revoked');
     expect(net.requests.map((r) => r.url)).toEqual([CRL, DELTA]);
@@ -254,7 +314,9 @@ describe('REV-4 delta CRLs', () => {
       .serve(DELTA, pki.crl(root, [], { number: 7, extensions: [deltaExt(6)] }));
     const result = await check(leaf, net);
     expect(result.status).toBe('unknown');
-    expect(result.serverResults[0]!.reason).toMatch(/delta CRL indicator 6 is not less than or equal to the base CRL number 5/);
+    expect(result.serverResults[0]!.reason).toMatch(
+      /delta CRL indicator 6 is not less than or equal to the base CRL number 5/,
+    );
   });
 
   it('REV-4: a "delta" without DeltaCRLIndicator, or a base that is a delta → unknown', async () => {
@@ -278,7 +340,9 @@ describe('REV-4 delta CRLs', () => {
   });
 
   it('REV-4 [impl]: the certificate has FreshestCRL but the base CRL names no delta → unknown', async () => {
-    const net = new FakeNet().serve(CRL, pki.crl(root, [], { number: 5 })).serve(DELTA, pki.crl(root, [], { number: 6, extensions: [deltaExt(5)] }));
+    const net = new FakeNet()
+      .serve(CRL, pki.crl(root, [], { number: 5 }))
+      .serve(DELTA, pki.crl(root, [], { number: 6, extensions: [deltaExt(5)] }));
     const result = await check(freshestLeaf, net);
     expect(result.status).toBe('unknown');
     expect(result.serverResults[0]!.reason).toMatch(/FreshestCRL extension but the base CRL names no delta/);
@@ -288,7 +352,9 @@ describe('REV-4 delta CRLs', () => {
 
 describe('AMB-14 every distribution point', () => {
   it('AMB-14: every CDP is fetched; one listing the certificate → revoked', async () => {
-    const net = new FakeNet().serve(CRL, pki.crl(root, [])).serve(CRL2, pki.crl(root, [{ cert: twoCdpLeaf, revoked: {} }]));
+    const net = new FakeNet()
+      .serve(CRL, pki.crl(root, []))
+      .serve(CRL2, pki.crl(root, [{ cert: twoCdpLeaf, revoked: {} }]));
     const result = await check(twoCdpLeaf, net);
     expect(result.status).toBe('revoked');
     expect(net.requests.map((r) => r.url).sort()).toEqual([CRL, CRL2]);
@@ -303,7 +369,9 @@ describe('AMB-14 every distribution point', () => {
   });
 
   it('AMB-14: a revoked answer is not hidden by an earlier failing CDP (revoked outranks unknown)', async () => {
-    const net = new FakeNet().route(CRL, () => new Response('', { status: 500 })).serve(CRL2, pki.crl(root, [{ cert: twoCdpLeaf, revoked: {} }]));
+    const net = new FakeNet()
+      .route(CRL, () => new Response('', { status: 500 }))
+      .serve(CRL2, pki.crl(root, [{ cert: twoCdpLeaf, revoked: {} }]));
     expect((await check(twoCdpLeaf, net)).status).toBe('revoked');
   });
 

@@ -11,10 +11,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseCertificates, type Certificate } from '../../src/index.js';
 import { decodeBase64 } from '../../src/base64.js';
-import { EXT as CHAIN_EXT } from '../fixtures/openssl-chain.js';
+import { type Certificate, parseCertificates } from '../../src/index.js';
 import type { Fetcher } from '../../src/revocation/index.js';
+import { EXT as CHAIN_EXT } from '../fixtures/openssl-chain.js';
 
 export interface Issued {
   name: string;
@@ -54,9 +54,18 @@ export const cdp = (...urls: string[]): string => `crlDistributionPoints=${urls.
 export const freshest = (...urls: string[]): string => `freshestCRL=${urls.map((u) => `URI:${u}`).join(',')}`;
 
 /** `YYMMDDHHMMSSZ` (openssl index UTCTime). */
-const utcTime = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z').slice(2);
+const utcTime = (d: Date): string =>
+  d
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z')
+    .slice(2);
 /** `YYYYMMDDHHMMSSZ`. */
-const generalizedTime = (d: Date): string => d.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+const generalizedTime = (d: Date): string =>
+  d
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 
 export interface IndexEntry {
   cert: Issued;
@@ -117,8 +126,20 @@ export class RevocationPki {
 
   key(type: 'ec256' | 'rsa2048', base: string): string {
     const path = this.path(`${base}.key`);
-    if (type === 'rsa2048') this.openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', path]);
-    else this.openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-pkeyopt', 'ec_param_enc:named_curve', '-out', path]);
+    if (type === 'rsa2048')
+      this.openssl(['genpkey', '-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048', '-out', path]);
+    else
+      this.openssl([
+        'genpkey',
+        '-algorithm',
+        'EC',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-pkeyopt',
+        'ec_param_enc:named_curve',
+        '-out',
+        path,
+      ]);
     return path;
   }
 
@@ -151,20 +172,62 @@ export class RevocationPki {
       ].join('\n'),
     );
     writeFileSync(this.path('serial'), `${options.serial ?? (this.#serial++).toString(16).toUpperCase()}\n`);
-    this.openssl(['req', '-new', '-config', conf, '-key', keyPath, '-subj', options.subject ?? `/O=Notary Test/CN=${name}`, '-out', csr]);
+    this.openssl([
+      'req',
+      '-new',
+      '-config',
+      conf,
+      '-key',
+      keyPath,
+      '-subj',
+      options.subject ?? `/O=Notary Test/CN=${name}`,
+      '-out',
+      csr,
+    ]);
     if (options.serial && options.serial.length > 200 && options.issuer) {
       // `openssl ca` names its output file after the serial, which is too long for the file system here.
       this.openssl([
-        'x509', '-req', '-in', csr, '-CA', options.issuer.certPath, '-CAkey', options.issuer.keyPath, '-set_serial', `0x${options.serial}`,
-        '-extfile', conf, '-extensions', 'ext', '-days', '365', '-sha256', '-out', certPath,
+        'x509',
+        '-req',
+        '-in',
+        csr,
+        '-CA',
+        options.issuer.certPath,
+        '-CAkey',
+        options.issuer.keyPath,
+        '-set_serial',
+        `0x${options.serial}`,
+        '-extfile',
+        conf,
+        '-extensions',
+        'ext',
+        '-days',
+        '365',
+        '-sha256',
+        '-out',
+        certPath,
       ]);
       return { name, certPath, keyPath, cert: parseCertificates(readFileSync(certPath, 'utf8'))[0]! };
     }
     const now = Date.now();
     const args = [
-      'ca', '-batch', '-notext', '-config', conf, '-in', csr, '-out', certPath, '-extensions', 'ext', '-md', 'sha256',
-      '-startdate', generalizedTime(new Date(now - 86_400_000)),
-      '-enddate', generalizedTime(new Date(now + 3650 * 86_400_000)),
+      'ca',
+      '-batch',
+      '-notext',
+      '-config',
+      conf,
+      '-in',
+      csr,
+      '-out',
+      certPath,
+      '-extensions',
+      'ext',
+      '-md',
+      'sha256',
+      '-startdate',
+      generalizedTime(new Date(now - 86_400_000)),
+      '-enddate',
+      generalizedTime(new Date(now + 3650 * 86_400_000)),
     ];
     if (options.issuer) args.push('-cert', options.issuer.certPath, '-keyfile', options.issuer.keyPath);
     else args.push('-selfsign', '-keyfile', keyPath);
@@ -200,13 +263,34 @@ export class RevocationPki {
     writeFileSync(numberFile, `${(options.number ?? 1).toString(16).padStart(2, '0').toUpperCase()}\n`);
     writeFileSync(
       conf,
-      ['[ca]', 'default_ca = d', '[d]', `database = ${index}`, `crlnumber = ${numberFile}`, 'default_md = sha256', '[crlext]', ...(options.extensions ?? []), ''].join('\n'),
+      [
+        '[ca]',
+        'default_ca = d',
+        '[d]',
+        `database = ${index}`,
+        `crlnumber = ${numberFile}`,
+        'default_md = sha256',
+        '[crlext]',
+        ...(options.extensions ?? []),
+        '',
+      ].join('\n'),
     );
     const signer = options.signer ?? ca;
     const pem = this.path(`${base}.pem`);
     this.openssl([
-      'ca', '-gencrl', '-config', conf, '-keyfile', signer.keyPath, '-cert', signer.certPath,
-      '-crlhours', String(options.hours ?? 24), ...(options.extensions?.length ? ['-crlexts', 'crlext'] : []), '-out', pem,
+      'ca',
+      '-gencrl',
+      '-config',
+      conf,
+      '-keyfile',
+      signer.keyPath,
+      '-cert',
+      signer.certPath,
+      '-crlhours',
+      String(options.hours ?? 24),
+      ...(options.extensions?.length ? ['-crlexts', 'crlext'] : []),
+      '-out',
+      pem,
     ]);
     return own(this.openssl(['crl', '-in', pem, '-outform', 'DER']));
   }
@@ -220,8 +304,21 @@ export class RevocationPki {
     const signer = options.signer ?? options.ca;
     const next = options.nextUpdateMinutes === undefined ? 60 : options.nextUpdateMinutes;
     this.openssl([
-      'ocsp', '-index', this.writeIndex(options.entries), '-CA', options.ca.certPath, '-rsigner', signer.certPath, '-rkey', signer.keyPath,
-      '-reqin', reqPath, '-respout', respPath, ...(next === null ? [] : ['-nmin', String(next)]), ...(options.noCerts ? ['-resp_no_certs'] : []),
+      'ocsp',
+      '-index',
+      this.writeIndex(options.entries),
+      '-CA',
+      options.ca.certPath,
+      '-rsigner',
+      signer.certPath,
+      '-rkey',
+      signer.keyPath,
+      '-reqin',
+      reqPath,
+      '-respout',
+      respPath,
+      ...(next === null ? [] : ['-nmin', String(next)]),
+      ...(options.noCerts ? ['-resp_no_certs'] : []),
     ]);
     return own(readFileSync(respPath));
   }
@@ -253,7 +350,14 @@ export class FakeNet {
 
   /** Serves fixed bytes at exactly `url`. */
   serve(url: string, body: Uint8Array | (() => Uint8Array), contentType = 'application/pkix-crl'): this {
-    return this.route(url, () => new Response(own(typeof body === 'function' ? body() : body), { status: 200, headers: { 'content-type': contentType } }));
+    return this.route(
+      url,
+      () =>
+        new Response(own(typeof body === 'function' ? body() : body), {
+          status: 200,
+          headers: { 'content-type': contentType },
+        }),
+    );
   }
 
   /** An OCSP responder at `prefix` answering with `openssl ocsp` for whatever request arrives (GET or POST). */
@@ -270,13 +374,24 @@ export class FakeNet {
   }
 
   readonly fetcher: Fetcher = async (url, init) => {
-    this.requests.push({ url, method: init.method, ...(init.headers ? { headers: init.headers } : {}), ...(init.body ? { body: init.body } : {}) });
+    this.requests.push({
+      url,
+      method: init.method,
+      ...(init.headers ? { headers: init.headers } : {}),
+      ...(init.body ? { body: init.body } : {}),
+    });
     let best: string | undefined;
     for (const prefix of this.routes.keys()) {
       if (url.startsWith(prefix) && (best === undefined || prefix.length > best.length)) best = prefix;
     }
     if (best === undefined) throw new TypeError(`fetch failed: connect ECONNREFUSED (${url})`);
-    return this.routes.get(best)!({ url, method: init.method, ...(init.headers ? { headers: init.headers } : {}), ...(init.body ? { body: init.body } : {}), signal: init.signal });
+    return this.routes.get(best)!({
+      url,
+      method: init.method,
+      ...(init.headers ? { headers: init.headers } : {}),
+      ...(init.body ? { body: init.body } : {}),
+      signal: init.signal,
+    });
   };
 }
 

@@ -3,18 +3,18 @@ import { writeFileSync } from 'node:fs';
 import * as asn1js from 'asn1js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeBase64, encodeBase64 } from '../../src/base64.js';
-import { children, readOnly, whole, type DerElement } from '../../src/der.js';
+import { children, type DerElement, readOnly, whole } from '../../src/der.js';
 import { element, NULL } from '../../src/der-writer.js';
 import {
   buildOcspRequest,
-  checkRevocation,
-  ocspHttpRequest,
-  OCSP_MAX_RESPONSE_BYTES,
-  RevocationError,
   type CertificateRevocationResult,
+  checkRevocation,
+  OCSP_MAX_RESPONSE_BYTES,
+  ocspHttpRequest,
+  RevocationError,
   type ServerResult,
 } from '../../src/revocation/index.js';
-import { aia, own, EXT, FakeNet, hangingHandler, RevocationPki, type Issued, type OcspOptions } from './fixtures.js';
+import { aia, EXT, FakeNet, hangingHandler, type Issued, type OcspOptions, own, RevocationPki } from './fixtures.js';
 
 const OCSP = 'http://ocsp.test/root';
 const OCSP2 = 'http://ocsp2.test/root';
@@ -38,8 +38,16 @@ beforeAll(() => {
 });
 afterAll(() => pki.dispose());
 
-async function check(cert: Issued, net: FakeNet, options: Partial<Parameters<typeof checkRevocation>[1]> = {}): Promise<CertificateRevocationResult> {
-  const results = await checkRevocation([cert.cert, root.cert], { purpose: 'codeSigning', fetcher: net.fetcher, ...options });
+async function check(
+  cert: Issued,
+  net: FakeNet,
+  options: Partial<Parameters<typeof checkRevocation>[1]> = {},
+): Promise<CertificateRevocationResult> {
+  const results = await checkRevocation([cert.cert, root.cert], {
+    purpose: 'codeSigning',
+    fetcher: net.fetcher,
+    ...options,
+  });
   expect(results).toHaveLength(1);
   return results[0]!;
 }
@@ -52,7 +60,11 @@ describe('REV-3 OCSP status', () => {
   it('REV-3: good → ok, over GET with the url-escaped base64 request appended to the responder URL', async () => {
     const net = new FakeNet().ocsp(pki, OCSP, { ca: root, entries: [{ cert: leaf }] });
     const result = await check(leaf, net);
-    expect(result).toMatchObject({ status: 'ok', method: 'ocsp', serverResults: [{ url: OCSP, status: 'ok', method: 'ocsp' }] });
+    expect(result).toMatchObject({
+      status: 'ok',
+      method: 'ocsp',
+      serverResults: [{ url: OCSP, status: 'ok', method: 'ocsp' }],
+    });
     expect(net.requests).toHaveLength(1);
     const request = net.requests[0]!;
     expect(request.method).toBe('GET');
@@ -71,7 +83,10 @@ describe('REV-3 OCSP status', () => {
   it('REV-3: revoked → revoked, with the reason and time', async () => {
     const at = new Date(Date.now() - 7_200_000);
     at.setUTCMilliseconds(0);
-    const net = new FakeNet().ocsp(pki, OCSP, { ca: root, entries: [{ cert: leaf, revoked: { at, reason: 'keyCompromise' } }] });
+    const net = new FakeNet().ocsp(pki, OCSP, {
+      ca: root,
+      entries: [{ cert: leaf, revoked: { at, reason: 'keyCompromise' } }],
+    });
     const result = await check(leaf, net);
     expect(result.status).toBe('revoked');
     expect(result.method).toBe('ocsp');
@@ -80,7 +95,9 @@ describe('REV-3 OCSP status', () => {
   });
 
   it('REV-3: unknown status → unknown, and it is decisive (the next responder is not asked)', async () => {
-    const net = new FakeNet().ocsp(pki, OCSP, { ca: root, entries: [] }).ocsp(pki, OCSP2, { ca: root, entries: [{ cert: twoUrlLeaf }] });
+    const net = new FakeNet()
+      .ocsp(pki, OCSP, { ca: root, entries: [] })
+      .ocsp(pki, OCSP2, { ca: root, entries: [{ cert: twoUrlLeaf }] });
     const result = await check(twoUrlLeaf, net);
     expect(result.status).toBe('unknown');
     expect(result.serverResults).toHaveLength(1);
@@ -110,7 +127,12 @@ describe('REV-3 OCSP status', () => {
   });
 
   it('REV-3: a delegated responder whose certificate is left out of the response → unknown', async () => {
-    const net = new FakeNet().ocsp(pki, OCSP, { ca: root, signer: responder, entries: [{ cert: leaf }], noCerts: true });
+    const net = new FakeNet().ocsp(pki, OCSP, {
+      ca: root,
+      signer: responder,
+      entries: [{ cert: leaf }],
+      noCerts: true,
+    });
     const result = await check(leaf, net);
     expect(result.status).toBe('unknown');
     expect(errorCode(result.serverResults[0])).toBe('ERR_REVOCATION_SIGNATURE');
@@ -143,7 +165,10 @@ describe('REV-3 OCSP status', () => {
 
   it('REV-3: a response about another certificate (CertID mismatch) → unknown', async () => {
     const other = buildOcspRequest(twoUrlLeaf.cert, root.cert);
-    const net = new FakeNet().route(OCSP, () => new Response(pki.ocspResponse(other, { ca: root, entries: [{ cert: twoUrlLeaf }] })));
+    const net = new FakeNet().route(
+      OCSP,
+      () => new Response(pki.ocspResponse(other, { ca: root, entries: [{ cert: twoUrlLeaf }] })),
+    );
     const result = await check(leaf, net);
     expect(result.status).toBe('unknown');
     expect(errorCode(result.serverResults[0])).toBe('ERR_REVOCATION_CERT_ID');
@@ -151,11 +176,17 @@ describe('REV-3 OCSP status', () => {
 
   it('REV-3: a responder error status (tryLater) or garbage → unknown', async () => {
     const tryLater = new Uint8Array([0x30, 0x03, 0x0a, 0x01, 0x03]);
-    let result = await check(leaf, new FakeNet().route(OCSP, () => new Response(own(tryLater))));
+    let result = await check(
+      leaf,
+      new FakeNet().route(OCSP, () => new Response(own(tryLater))),
+    );
     expect(result.status).toBe('unknown');
     expect(errorCode(result.serverResults[0])).toBe('ERR_REVOCATION_RESPONDER_STATUS');
     expect(result.serverResults[0]!.reason).toMatch(/tryLater/);
-    result = await check(leaf, new FakeNet().route(OCSP, () => new Response(new Uint8Array([1, 2, 3]))));
+    result = await check(
+      leaf,
+      new FakeNet().route(OCSP, () => new Response(new Uint8Array([1, 2, 3]))),
+    );
     expect(result.status).toBe('unknown');
     expect(errorCode(result.serverResults[0])).toBe('ERR_REVOCATION_MALFORMED');
   });
@@ -176,16 +207,27 @@ describe('REV-3 invalidityDate (signingAuthority only)', () => {
 
   it('REV-3 [impl]: the same response is revoked without signingAuthority, or when signed after the invalidityDate', async () => {
     const net = new FakeNet().ocsp(pki, OCSP, entries);
-    expect((await check(leaf, net, { signingTime: new Date(invalidityDate.getTime() - 3_600_000) })).status).toBe('revoked');
-    expect((await check(leaf, net, { signingTime: new Date(invalidityDate.getTime() + 1000), signingAuthority: true })).status).toBe('revoked');
+    expect((await check(leaf, net, { signingTime: new Date(invalidityDate.getTime() - 3_600_000) })).status).toBe(
+      'revoked',
+    );
+    expect(
+      (await check(leaf, net, { signingTime: new Date(invalidityDate.getTime() + 1000), signingAuthority: true }))
+        .status,
+    ).toBe('revoked');
     expect((await check(leaf, net)).status).toBe('revoked');
   });
 });
 
 describe('REV-3 [impl] transport', () => {
   it('GET when the base64 request is < 255 characters, also after URL escaping; POST otherwise', () => {
-    expect(ocspHttpRequest('http://o.test', new Uint8Array(189))).toEqual({ method: 'GET', url: `http://o.test/${'A'.repeat(252)}` });
-    expect(ocspHttpRequest('http://o.test/x/', new Uint8Array(3))).toEqual({ method: 'GET', url: 'http://o.test/x/AAAA' });
+    expect(ocspHttpRequest('http://o.test', new Uint8Array(189))).toEqual({
+      method: 'GET',
+      url: `http://o.test/${'A'.repeat(252)}`,
+    });
+    expect(ocspHttpRequest('http://o.test/x/', new Uint8Array(3))).toEqual({
+      method: 'GET',
+      url: 'http://o.test/x/AAAA',
+    });
     // 192 bytes → 256 base64 characters.
     expect(ocspHttpRequest('http://o.test', new Uint8Array(192)).method).toBe('POST');
     // 189 bytes of 0xFB 0xEF 0xBE → 252 '+' characters → 756 once escaped.
@@ -202,13 +244,20 @@ describe('REV-3 [impl] transport', () => {
     const result = await check(big, net);
     expect(result.status).toBe('ok');
     expect(net.requests).toHaveLength(1);
-    expect(net.requests[0]).toMatchObject({ method: 'POST', url: OCSP, headers: { 'Content-Type': 'application/ocsp-request' } });
+    expect(net.requests[0]).toMatchObject({
+      method: 'POST',
+      url: OCSP,
+      headers: { 'Content-Type': 'application/ocsp-request' },
+    });
     expect(net.requests[0]!.body).toEqual(buildOcspRequest(big.cert, root.cert));
   });
 
   it('an oversized response (> 20480 bytes) → unknown, with or without Content-Length', async () => {
     const big = new Uint8Array(OCSP_MAX_RESPONSE_BYTES + 1);
-    let result = await check(leaf, new FakeNet().route(OCSP, () => new Response(big)));
+    let result = await check(
+      leaf,
+      new FakeNet().route(OCSP, () => new Response(big)),
+    );
     expect(result.status).toBe('unknown');
     expect(errorCode(result.serverResults[0])).toBe('ERR_REVOCATION_TOO_LARGE');
     expect(result.serverResults[0]!.reason).toMatch(/20480-byte limit/);
@@ -221,7 +270,10 @@ describe('REV-3 [impl] transport', () => {
           if (pulled > 1000) controller.close();
         },
       });
-    result = await check(leaf, new FakeNet().route(OCSP, () => new Response(stream())));
+    result = await check(
+      leaf,
+      new FakeNet().route(OCSP, () => new Response(stream())),
+    );
     expect(errorCode(result.serverResults[0])).toBe('ERR_REVOCATION_TOO_LARGE');
     expect(pulled).toBeLessThan(10);
   });
@@ -241,14 +293,19 @@ describe('REV-3 [impl] transport', () => {
   });
 
   it('all URLs failing → unknown with one server result per URL (unreachable, https)', async () => {
-    const mixed = pki.issue('mixed-urls', { issuer: root, extensions: [...EXT.leaf, aia('https://ocsp.test/secure', OCSP)] });
+    const mixed = pki.issue('mixed-urls', {
+      issuer: root,
+      extensions: [...EXT.leaf, aia('https://ocsp.test/secure', OCSP)],
+    });
     const result = await check(mixed, new FakeNet());
     expect(result.status).toBe('unknown');
     expect(result.serverResults.map(errorCode)).toEqual(['ERR_REVOCATION_UNSUPPORTED_URL', 'ERR_REVOCATION_NETWORK']);
   });
 
   it('a responder that never answers times out per URL and the next URL is tried', async () => {
-    const net = new FakeNet().route(OCSP, hangingHandler).ocsp(pki, OCSP2, { ca: root, entries: [{ cert: twoUrlLeaf }] });
+    const net = new FakeNet()
+      .route(OCSP, hangingHandler)
+      .ocsp(pki, OCSP2, { ca: root, entries: [{ cert: twoUrlLeaf }] });
     const started = Date.now();
     const result = await check(twoUrlLeaf, net, { ocspTimeoutMs: 300 });
     expect(Date.now() - started).toBeLessThan(3000);
@@ -289,15 +346,26 @@ describe('REV-3 request encoding', () => {
 function execOpenssl(args: string[], input: Uint8Array): Buffer {
   const file = pki.path(`input.${Math.random().toString(36).slice(2)}.der`);
   writeFileSync(file, input);
-  return execFileSync('openssl', args.map((a) => (a === '@input' ? file : a)), { cwd: pki.dir, stdio: ['pipe', 'pipe', 'pipe'] });
+  return execFileSync(
+    'openssl',
+    args.map((a) => (a === '@input' ? file : a)),
+    { cwd: pki.dir, stdio: ['pipe', 'pipe', 'pipe'] },
+  );
 }
 
 describe('issue 12: OCSPResponse and ResponseBytes have no room for extra elements (RFC 6960 §4.2.1)', () => {
   /** Re-encodes the response with `change` applied to the children of the element at `path`. */
-  function reshape(der: Uint8Array, path: readonly number[], change: (children: Uint8Array[]) => Uint8Array[]): Uint8Array {
+  function reshape(
+    der: Uint8Array,
+    path: readonly number[],
+    change: (children: Uint8Array[]) => Uint8Array[],
+  ): Uint8Array {
     const walk = (el: DerElement, rest: readonly number[]): Uint8Array => {
       const kids = children(der, el);
-      const parts = rest.length === 0 ? change(kids.map((k) => whole(der, k))) : kids.map((k, i) => (i === rest[0] ? walk(k, rest.slice(1)) : whole(der, k)));
+      const parts =
+        rest.length === 0
+          ? change(kids.map((k) => whole(der, k)))
+          : kids.map((k, i) => (i === rest[0] ? walk(k, rest.slice(1)) : whole(der, k)));
       return element(el.tag, ...parts);
     };
     return walk(readOnly(der), path);
@@ -312,7 +380,10 @@ describe('issue 12: OCSPResponse and ResponseBytes have no room for extra elemen
   }
 
   it('issue 12: REV-3 the response re-assembled unchanged by the test helper is still good (control)', async () => {
-    const result = await check(leaf, mutatedResponder([], (kids) => kids));
+    const result = await check(
+      leaf,
+      mutatedResponder([], (kids) => kids),
+    );
     expect(result.status).toBe('ok');
   });
 
@@ -322,8 +393,18 @@ describe('issue 12: OCSPResponse and ResponseBytes have no room for extra elemen
     ['a NULL after ResponseBytes inside [0] (der-append-null@1)', [1], (kids) => [...kids, NULL]],
     ['a NULL after the response OCTET STRING (der-append-null@1.0)', [1, 0], (kids) => [...kids, NULL]],
     ['a duplicated response OCTET STRING (der-duplicate-child 1@1.0)', [1, 0], (kids) => [...kids, kids[1]!]],
-    ['a responseStatus padded with a zero octet (der-append-zero-octet@0)', [], ([, ...rest]) => [Uint8Array.of(0x0a, 0x02, 0x00, 0x00), ...rest], /non-minimal INTEGER/],
-    ['an empty responseStatus (der-empty@0)', [], ([, ...rest]) => [Uint8Array.of(0x0a, 0x00), ...rest], /empty INTEGER/],
+    [
+      'a responseStatus padded with a zero octet (der-append-zero-octet@0)',
+      [],
+      ([, ...rest]) => [Uint8Array.of(0x0a, 0x02, 0x00, 0x00), ...rest],
+      /non-minimal INTEGER/,
+    ],
+    [
+      'an empty responseStatus (der-empty@0)',
+      [],
+      ([, ...rest]) => [Uint8Array.of(0x0a, 0x00), ...rest],
+      /empty INTEGER/,
+    ],
   ];
   for (const [name, path, change, message = /trailing data/] of cases) {
     it(`issue 12: REV-3 ${name} is malformed, not good`, async () => {

@@ -1,8 +1,8 @@
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Certificate, CertificateRuleError } from '../../src/index.js';
-import { selfSignedSigner } from '@x/notary-test-servers/certificates';
 import { checkRevocation, RevocationError } from '../../src/revocation/index.js';
-import { aia, cdp, EXT, FakeNet, RevocationPki, type Issued } from './fixtures.js';
+import { aia, cdp, EXT, FakeNet, type Issued, RevocationPki } from './fixtures.js';
 
 const ROOT_OCSP = 'http://ocsp.test/root';
 const ROOT_CRL = 'http://crl.test/root.crl';
@@ -54,19 +54,33 @@ describe('REV-2 chain walk', () => {
 
   it('REV-2 [impl]: a single self-signed certificate is the root: nothing is checked', async () => {
     const { certificate } = await selfSignedSigner(Certificate.fromDer, { name: 'self', keySpec: 'EC-256' });
-    expect(await checkRevocation([certificate], { purpose: 'codeSigning', fetcher: new FakeNet().fetcher })).toEqual([]);
+    expect(await checkRevocation([certificate], { purpose: 'codeSigning', fetcher: new FakeNet().fetcher })).toEqual(
+      [],
+    );
   });
 
   it('REV-2: a certificate with neither OCSP nor CDP → nonRevokable (method none)', async () => {
     const net = new FakeNet().ocsp(pki, ROOT_OCSP, { ca: root, entries: [{ cert: intermediate }] });
-    const [result] = await checkRevocation([bare.cert, intermediate.cert, root.cert], { purpose: 'codeSigning', fetcher: net.fetcher });
-    expect(result).toMatchObject({ status: 'nonRevokable', method: 'none', serverResults: [{ url: '', status: 'nonRevokable' }] });
+    const [result] = await checkRevocation([bare.cert, intermediate.cert, root.cert], {
+      purpose: 'codeSigning',
+      fetcher: net.fetcher,
+    });
+    expect(result).toMatchObject({
+      status: 'nonRevokable',
+      method: 'none',
+      serverResults: [{ url: '', status: 'nonRevokable' }],
+    });
     expect(result!.serverResults[0]!.reason).toMatch(/neither an OCSP responder nor a CRL distribution point/);
   });
 
   it('REV-2: only CDPs → CRL', async () => {
-    const net = new FakeNet().serve(INT_CRL, pki.crl(intermediate, [])).ocsp(pki, ROOT_OCSP, { ca: root, entries: [{ cert: intermediate }] });
-    const [result] = await checkRevocation([crlOnly.cert, intermediate.cert, root.cert], { purpose: 'codeSigning', fetcher: net.fetcher });
+    const net = new FakeNet()
+      .serve(INT_CRL, pki.crl(intermediate, []))
+      .ocsp(pki, ROOT_OCSP, { ca: root, entries: [{ cert: intermediate }] });
+    const [result] = await checkRevocation([crlOnly.cert, intermediate.cert, root.cert], {
+      purpose: 'codeSigning',
+      fetcher: net.fetcher,
+    });
     expect(result).toMatchObject({ status: 'ok', method: 'crl' });
   });
 
@@ -75,7 +89,10 @@ describe('REV-2 chain walk', () => {
       .route(INT_OCSP, () => new Response('', { status: 500 }))
       .serve(INT_CRL, pki.crl(intermediate, []))
       .ocsp(pki, ROOT_OCSP, { ca: root, entries: [{ cert: intermediate }] });
-    const [result] = await checkRevocation([leaf.cert, intermediate.cert, root.cert], { purpose: 'codeSigning', fetcher: net.fetcher });
+    const [result] = await checkRevocation([leaf.cert, intermediate.cert, root.cert], {
+      purpose: 'codeSigning',
+      fetcher: net.fetcher,
+    });
     expect(result!.status).toBe('ok');
     expect(result!.method).toBe('ocspFallbackCrl');
     expect(result!.serverResults.map((r) => [r.method, r.url, r.status])).toEqual([
@@ -89,7 +106,10 @@ describe('REV-2 chain walk', () => {
       .ocsp(pki, INT_OCSP, { ca: intermediate, entries: [] })
       .serve(INT_CRL, pki.crl(intermediate, [{ cert: leaf, revoked: { reason: 'keyCompromise' } }]))
       .ocsp(pki, ROOT_OCSP, { ca: root, entries: [{ cert: intermediate }] });
-    const [result] = await checkRevocation([leaf.cert, intermediate.cert, root.cert], { purpose: 'codeSigning', fetcher: net.fetcher });
+    const [result] = await checkRevocation([leaf.cert, intermediate.cert, root.cert], {
+      purpose: 'codeSigning',
+      fetcher: net.fetcher,
+    });
     expect(result).toMatchObject({ status: 'revoked', method: 'ocspFallbackCrl' });
   });
 
@@ -98,7 +118,10 @@ describe('REV-2 chain walk', () => {
       .ocsp(pki, INT_OCSP, { ca: intermediate, entries: [{ cert: leaf, revoked: {} }] })
       .serve(INT_CRL, pki.crl(intermediate, []))
       .ocsp(pki, ROOT_OCSP, { ca: root, entries: [{ cert: intermediate }] });
-    const results = await checkRevocation([leaf.cert, intermediate.cert, root.cert], { purpose: 'codeSigning', fetcher: net.fetcher });
+    const results = await checkRevocation([leaf.cert, intermediate.cert, root.cert], {
+      purpose: 'codeSigning',
+      fetcher: net.fetcher,
+    });
     expect(results.map((r) => [r.status, r.method])).toEqual([
       ['revoked', 'ocsp'],
       ['ok', 'ocsp'],
@@ -108,7 +131,10 @@ describe('REV-2 chain walk', () => {
 
   it('REV-2: OCSP and CRL both failing → unknown; a revoked intermediate is reported on its own result', async () => {
     const net = new FakeNet().ocsp(pki, ROOT_OCSP, { ca: root, entries: [{ cert: intermediate, revoked: {} }] });
-    const results = await checkRevocation([leaf.cert, intermediate.cert, root.cert], { purpose: 'codeSigning', fetcher: net.fetcher });
+    const results = await checkRevocation([leaf.cert, intermediate.cert, root.cert], {
+      purpose: 'codeSigning',
+      fetcher: net.fetcher,
+    });
     expect(results.map((r) => r.status)).toEqual(['unknown', 'revoked']);
     expect(results[0]!.method).toBe('ocspFallbackCrl');
     for (const server of results[0]!.serverResults) {
@@ -120,11 +146,13 @@ describe('REV-2 chain walk', () => {
   it('REV-2 [impl]: the chain is validated first; an invalid chain throws', async () => {
     const net = new FakeNet();
     // Out of order.
-    await expect(checkRevocation([intermediate.cert, leaf.cert, root.cert], { purpose: 'codeSigning', fetcher: net.fetcher })).rejects.toBeInstanceOf(
-      CertificateRuleError,
-    );
+    await expect(
+      checkRevocation([intermediate.cert, leaf.cert, root.cert], { purpose: 'codeSigning', fetcher: net.fetcher }),
+    ).rejects.toBeInstanceOf(CertificateRuleError);
     // Not ending in a root.
-    await expect(checkRevocation([leaf.cert, intermediate.cert], { purpose: 'codeSigning', fetcher: net.fetcher })).rejects.toBeInstanceOf(CertificateRuleError);
+    await expect(
+      checkRevocation([leaf.cert, intermediate.cert], { purpose: 'codeSigning', fetcher: net.fetcher }),
+    ).rejects.toBeInstanceOf(CertificateRuleError);
     await expect(checkRevocation([], { purpose: 'codeSigning', fetcher: net.fetcher })).rejects.toThrow();
     expect(net.requests).toEqual([]);
   });
@@ -132,23 +160,39 @@ describe('REV-2 chain walk', () => {
   it('programmer errors throw: bad purpose, bad timeouts, invalid dates', async () => {
     const chain = [leaf.cert, intermediate.cert, root.cert];
     await expect(checkRevocation(chain, { purpose: 'signing' as never })).rejects.toBeInstanceOf(TypeError);
-    await expect(checkRevocation(chain, { purpose: 'codeSigning', ocspTimeoutMs: 0 })).rejects.toBeInstanceOf(RangeError);
-    await expect(checkRevocation(chain, { purpose: 'codeSigning', crlTimeoutMs: Number.NaN })).rejects.toBeInstanceOf(RangeError);
-    await expect(checkRevocation(chain, { purpose: 'codeSigning', now: new Date('x') })).rejects.toBeInstanceOf(RangeError);
+    await expect(checkRevocation(chain, { purpose: 'codeSigning', ocspTimeoutMs: 0 })).rejects.toBeInstanceOf(
+      RangeError,
+    );
+    await expect(checkRevocation(chain, { purpose: 'codeSigning', crlTimeoutMs: Number.NaN })).rejects.toBeInstanceOf(
+      RangeError,
+    );
+    await expect(checkRevocation(chain, { purpose: 'codeSigning', now: new Date('x') })).rejects.toBeInstanceOf(
+      RangeError,
+    );
   });
 });
 
 describe('REV-6 timestamping purpose', () => {
   it('REV-6: purpose timestamping validates the TSA chain with the TSA rules, then checks it', async () => {
-    const net = new FakeNet().ocsp(pki, 'http://ocsp.test/tsa', { ca: tsaRoot, entries: [{ cert: tsaLeaf, revoked: {} }] });
-    const [result] = await checkRevocation([tsaLeaf.cert, tsaRoot.cert], { purpose: 'timestamping', fetcher: net.fetcher });
+    const net = new FakeNet().ocsp(pki, 'http://ocsp.test/tsa', {
+      ca: tsaRoot,
+      entries: [{ cert: tsaLeaf, revoked: {} }],
+    });
+    const [result] = await checkRevocation([tsaLeaf.cert, tsaRoot.cert], {
+      purpose: 'timestamping',
+      fetcher: net.fetcher,
+    });
     expect(result).toMatchObject({ status: 'revoked', method: 'ocsp' });
   });
 
   it('REV-6: a TSA chain is refused under codeSigning rules, and a code-signing chain under timestamping rules', async () => {
     const fetcher = new FakeNet().fetcher;
-    await expect(checkRevocation([tsaLeaf.cert, tsaRoot.cert], { purpose: 'codeSigning', fetcher })).rejects.toMatchObject({ code: 'ERR_CERT_EKU' });
-    await expect(checkRevocation([leaf.cert, intermediate.cert, root.cert], { purpose: 'timestamping', fetcher })).rejects.toMatchObject({ code: 'ERR_CERT_EKU' });
+    await expect(
+      checkRevocation([tsaLeaf.cert, tsaRoot.cert], { purpose: 'codeSigning', fetcher }),
+    ).rejects.toMatchObject({ code: 'ERR_CERT_EKU' });
+    await expect(
+      checkRevocation([leaf.cert, intermediate.cert, root.cert], { purpose: 'timestamping', fetcher }),
+    ).rejects.toMatchObject({ code: 'ERR_CERT_EKU' });
   });
 });
 

@@ -17,25 +17,25 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { selfSignedSigner } from '@x/notary-test-servers/certificates';
+import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Certificate, parseCertificates } from '../../src/index.js';
-import { bytesEqual } from '../../src/bytes.js';
 import { decodeBase64, encodeBase64 } from '../../src/base64.js';
-import { selfSignedSigner } from '@x/notary-test-servers/certificates';
-import {
-  buildOcspRequest,
-  checkCrl,
-  checkRevocation,
-  MemoryCrlCache,
-  RevocationError,
-  type CertificateRevocationResult,
-  type Fetcher,
-} from '../../src/revocation/index.js';
+import { bytesEqual } from '../../src/bytes.js';
+import { Certificate, parseCertificates } from '../../src/index.js';
 import { crlUrls, distributionPointUrls, ocspUrls, REV_OID } from '../../src/revocation/asn1.js';
 import { parseCrl } from '../../src/revocation/crl.js';
-import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
+import {
+  buildOcspRequest,
+  type CertificateRevocationResult,
+  checkCrl,
+  checkRevocation,
+  type Fetcher,
+  MemoryCrlCache,
+  RevocationError,
+} from '../../src/revocation/index.js';
 
 const upstream = await loadUpstreamManifest();
 const vectorsDir = upstream.looked;
@@ -102,7 +102,8 @@ class VectorNet {
     this.calls.push(call);
     let route = this.#exact.get(url);
     if (!route) {
-      for (const [prefix, r] of this.#prefixes) if (url === prefix || url.startsWith(`${prefix.replace(/\/+$/, '')}/`)) route = r;
+      for (const [prefix, r] of this.#prefixes)
+        if (url === prefix || url.startsWith(`${prefix.replace(/\/+$/, '')}/`)) route = r;
     }
     if (!route) throw new TypeError(`fetch failed: getaddrinfo ENOTFOUND (${url})`);
     const out = route(call);
@@ -133,7 +134,9 @@ function requestCertId(request: Uint8Array): Uint8Array {
 /** DER of every SingleResponse CertID of a stored OCSPResponse. */
 function responseCertIds(response: Uint8Array): Uint8Array[] {
   const resp = new pkijs.OCSPResponse({ schema: asn1js.fromBER(response).result });
-  const basic = new pkijs.BasicOCSPResponse({ schema: asn1js.fromBER(resp.responseBytes!.response.valueBlock.valueHexView).result });
+  const basic = new pkijs.BasicOCSPResponse({
+    schema: asn1js.fromBER(resp.responseBytes!.response.valueBlock.valueHexView).result,
+  });
   return basic.tbsResponseData.responses.map((r) => new Uint8Array(r.certID.toSchema().toBER()));
 }
 
@@ -142,7 +145,15 @@ function responseCertIds(response: Uint8Array): Uint8Array[] {
  * order (not RFC 4514's reversed order), `UID` for 0.9.2342.19200300.100.1.1.
  */
 function opensslName(rawName: Uint8Array): string {
-  const short: Record<string, string> = { '2.5.4.3': 'CN', '2.5.4.10': 'O', '2.5.4.11': 'OU', '2.5.4.6': 'C', '2.5.4.7': 'L', '2.5.4.8': 'ST', '0.9.2342.19200300.100.1.1': 'UID' };
+  const short: Record<string, string> = {
+    '2.5.4.3': 'CN',
+    '2.5.4.10': 'O',
+    '2.5.4.11': 'OU',
+    '2.5.4.6': 'C',
+    '2.5.4.7': 'L',
+    '2.5.4.8': 'ST',
+    '0.9.2342.19200300.100.1.1': 'UID',
+  };
   const name = new pkijs.RelativeDistinguishedNames({ schema: asn1js.fromBER(rawName).result });
   return name.typesAndValues
     .map((tv) => `${short[tv.type] ?? tv.type}=${String((tv.value as asn1js.BaseStringBlock).valueBlock.value)}`)
@@ -185,7 +196,8 @@ async function freshestCrlExtension(c: UpstreamCase): Promise<void> {
   }
   const urls = distributionPointUrls(ext!.value, 'FreshestCRL extension');
   expect(urls).toHaveLength(c.expect.freshestCRLUrls as number);
-  if (typeof c.expect.urlPrefix === 'string') for (const url of urls) expect(url.startsWith(c.expect.urlPrefix)).toBe(true);
+  if (typeof c.expect.urlPrefix === 'string')
+    for (const url of urls) expect(url.startsWith(c.expect.urlPrefix)).toBe(true);
   // Every extracted URL is usable by our fetch code (http only, REV-4).
   for (const url of urls) expect(new URL(url).protocol).toBe('http:');
 }
@@ -240,7 +252,10 @@ async function baseCrlWithTwoFreshestUrls(c: UpstreamCase): Promise<void> {
   expect(cdpUrl).toBeDefined();
   expect(bytesEqual(base.issuerRaw, subject.rawIssuer)).toBe(true);
   // Never consulted in the first run: the failure precedes signature verification.
-  const { certificate: standInIssuer } = await selfSignedSigner(Certificate.fromDer, { name: 'ManagementCA stand-in', keySpec: 'EC-256' });
+  const { certificate: standInIssuer } = await selfSignedSigner(Certificate.fromDer, {
+    name: 'ManagementCA stand-in',
+    keySpec: 'EC-256',
+  });
   // The base CRL's own validity window (no verifyAt in this case: use the delta case's instant inside it).
   const now = new Date('2024-11-25T07:33:00Z');
   expect(base.thisUpdate.getTime() <= now.getTime() && now.getTime() <= base.nextUpdate!.getTime()).toBe(true);
@@ -265,7 +280,11 @@ async function baseCrlWithTwoFreshestUrls(c: UpstreamCase): Promise<void> {
   expect(net.calls.map((call) => call.url)).toEqual([cdpUrl, ...base.freshestUrls]);
 
   const withRealDelta = sequenced(read('notation-core-go/revocation/crl/testdata/delta.crl'));
-  const limit = await checkCrl(subject, standInIssuer, [cdpUrl!], { fetcher: withRealDelta.fetcher, now, timeoutMs: 5000 });
+  const limit = await checkCrl(subject, standInIssuer, [cdpUrl!], {
+    fetcher: withRealDelta.fetcher,
+    now,
+    timeoutMs: 5000,
+  });
   expect(limit.status).toBe('unknown');
   expect(codeOf(limit.serverResults[0]!.error)).toBe('ERR_REVOCATION_SIGNATURE');
   expect(withRealDelta.calls).toHaveLength(2); // base + first delta URL, which parsed
@@ -308,7 +327,9 @@ function crlServerNet(c: UpstreamCase, urls: readonly string[]): VectorNet {
   for (const [url, path] of Object.entries(served!)) {
     const der = read(path);
     const crl = parseCrl(der);
-    expect(crl.thisUpdate.getTime() <= CRL_SCENARIO_NOW.getTime() && CRL_SCENARIO_NOW.getTime() <= crl.nextUpdate!.getTime()).toBe(true);
+    expect(
+      crl.thisUpdate.getTime() <= CRL_SCENARIO_NOW.getTime() && CRL_SCENARIO_NOW.getTime() <= crl.nextUpdate!.getTime(),
+    ).toBe(true);
     net.serve(url, der);
   }
   return net;
@@ -322,7 +343,11 @@ function expectLeafByCrl(result: CertificateRevocationResult, leafUrl: string, s
 }
 
 /** Upstream debug log: "OCSP check failed with unknown error and fallback to CRL check for certificate #2". */
-function expectIntermediateByFallback(result: CertificateRevocationResult, intermediateUrl: string, status: 'ok' | 'revoked'): void {
+function expectIntermediateByFallback(
+  result: CertificateRevocationResult,
+  intermediateUrl: string,
+  status: 'ok' | 'revoked',
+): void {
   expect(result.status).toBe(status);
   expect(result.method).toBe('ocspFallbackCrl');
   expect(result.serverResults).toHaveLength(2);
@@ -338,7 +363,9 @@ async function cliCrlNotRevoked(c: UpstreamCase): Promise<void> {
   const results = await checkRevocation(chain, { purpose: 'codeSigning', now: CRL_SCENARIO_NOW, fetcher: net.fetcher });
   expect(results).toHaveLength(2); // the root is never checked (REV-2 [impl])
   expectLeafByCrl(results[0]!, leafUrl, 'ok');
-  expect(c.expect.debugLogContains).toEqual(['OCSP check failed with unknown error and fallback to CRL check for certificate #2']);
+  expect(c.expect.debugLogContains).toEqual([
+    'OCSP check failed with unknown error and fallback to CRL check for certificate #2',
+  ]);
   expectIntermediateByFallback(results[1]!, intermediateUrl, 'ok');
   expect(net.count(leafUrl)).toBe(1);
   expect(net.count(intermediateUrl)).toBe(1);
@@ -364,7 +391,9 @@ async function cliCrlRevoked(c: UpstreamCase, index: 0 | 1): Promise<void> {
   expect(server.reason).toContain(c.expect.reason); // "is revoked"
   // The revocation date of the CRL entry for that serial.
   const crlPath = (c.input!.crlServer as Record<string, string>)[index === 0 ? leafUrl : intermediateUrl]!;
-  const entry = parseCrl(read(crlPath)).entries.find((e) => e.serial === BigInt(`0x${c.expect.revokedSerial as string}`));
+  const entry = parseCrl(read(crlPath)).entries.find(
+    (e) => e.serial === BigInt(`0x${c.expect.revokedSerial as string}`),
+  );
   expect(entry).toBeDefined();
   expect(server.revocationTime?.toISOString()).toBe(entry!.revocationTime.toISOString());
 }
@@ -396,7 +425,12 @@ async function cliCrlLeafExpired(c: UpstreamCase): Promise<void> {
     const cache = new MemoryCrlCache();
     await cache.set(leafUrl, { baseCrl: staleDer });
     const net = new VectorNet().serve(leafUrl, freshDer).serve(intermediateUrl, read(`${CRL_DIR}intermediate.crl`));
-    const results = await checkRevocation(chain, { purpose: 'codeSigning', now: CRL_SCENARIO_NOW, fetcher: net.fetcher, crlCache: cache });
+    const results = await checkRevocation(chain, {
+      purpose: 'codeSigning',
+      now: CRL_SCENARIO_NOW,
+      fetcher: net.fetcher,
+      crlCache: cache,
+    });
     expectLeafByCrl(results[0]!, leafUrl, status);
     expect(results[1]!.status).toBe('ok');
     expect(net.count(leafUrl)).toBe(1); // the stale entry was not used: the CRL was downloaded
@@ -406,7 +440,12 @@ async function cliCrlLeafExpired(c: UpstreamCase): Promise<void> {
 
     // Control: now that the entry is fresh it is used and nothing is fetched (the download above was due to staleness).
     const offline = new VectorNet();
-    const again = await checkRevocation(chain, { purpose: 'codeSigning', now: CRL_SCENARIO_NOW, fetcher: offline.fetcher, crlCache: cache });
+    const again = await checkRevocation(chain, {
+      purpose: 'codeSigning',
+      now: CRL_SCENARIO_NOW,
+      fetcher: offline.fetcher,
+      crlCache: cache,
+    });
     expect(again[0]!.status).toBe(status);
     expect(again[1]!.status).toBe('ok'); // intermediate: OCSP unreachable, CRL from the cache
     expect(offline.calls.filter((call) => call.url === leafUrl || call.url === intermediateUrl)).toHaveLength(0);

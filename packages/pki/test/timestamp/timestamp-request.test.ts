@@ -1,8 +1,6 @@
 import * as asn1js from 'asn1js';
 import { describe, expect, it } from 'vitest';
-
-import { minimalInteger } from '../../src/timestamp/timestamp-request.js';
-import { createTimestampRequest } from '../../src/timestamp/timestamp-request.js';
+import { createTimestampRequest, minimalInteger } from '../../src/timestamp/timestamp-request.js';
 
 describe('TimeStampReq (TSA-1)', () => {
   it('TSA-1: the nonce is a minimal DER INTEGER below 2^159 (strict TSAs reject a redundant leading zero)', () => {

@@ -5,12 +5,12 @@
  * under a trust policy; packages/core/test/upstream-verifier.test.ts runs them.
  */
 import { readFile } from 'node:fs/promises';
+import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 import { afterAll, describe, expect, it } from 'vitest';
 import * as pki from '../../src/index.js';
-import { essSigningCertificate, verifySignedAttributes } from '../../src/timestamp/timestamp-verification.js';
-import { timestampSigners } from '../../src/timestamp/timestamp-token.js';
-import { loadUpstreamManifest, type UpstreamCase } from '@x/notary-test-servers/upstream-vectors';
 import { checkTokenAgainstRequest, parseTimestampResponse } from '../../src/timestamp/timestamp-response.js';
+import { timestampSigners } from '../../src/timestamp/timestamp-token.js';
+import { essSigningCertificate, verifySignedAttributes } from '../../src/timestamp/timestamp-verification.js';
 
 const upstream = await loadUpstreamManifest();
 const cases = (upstream.cases ?? []).filter((c) => c.kind === 'timestamp' && !c.id.startsWith('go/timestamp/'));
@@ -26,7 +26,8 @@ async function roots(c: UpstreamCase, key = 'roots'): Promise<pki.Certificate[]>
   return (await Promise.all(paths.map(async (p) => pki.parseCertificates(await file(p))))).flat();
 }
 
-const at = (c: UpstreamCase): Date | undefined => (c.expect.verifyAt ? new Date(c.expect.verifyAt as string) : undefined);
+const at = (c: UpstreamCase): Date | undefined =>
+  c.expect.verifyAt ? new Date(c.expect.verifyAt as string) : undefined;
 
 /** What each family of cases exercises, run the way its upstream test does. */
 async function runCase(c: UpstreamCase): Promise<void> {
@@ -51,7 +52,9 @@ async function runCase(c: UpstreamCase): Promise<void> {
   }
   if (id.startsWith('tsp/token/')) {
     const token = pki.TimestampToken.parse(await file(c.files[0]!));
-    const trusted = c.input?.roots ? await roots(c) : pki.parseCertificates(await file('tspclient-go/testdata/GlobalSignRootCA.crt'));
+    const trusted = c.input?.roots
+      ? await roots(c)
+      : pki.parseCertificates(await file('tspclient-go/testdata/GlobalSignRootCA.crt'));
     if (id === 'tsp/token/no-root-pool') {
       await pki.verifyTimestampSignature(token, { roots: [] });
       return;
@@ -70,7 +73,12 @@ async function runCase(c: UpstreamCase): Promise<void> {
     checkTokenAgainstRequest(token, {
       ...(request.reqPolicy ? { policy: request.reqPolicy as string } : {}),
       ...(request.nonce !== undefined ? { nonce: BigInt(request.nonce as number) } : {}),
-      ...(imprint?.hashedMessage ? { hashAlgorithm: 'SHA-256' as const, hashedMessage: Uint8Array.from(imprint.hashedMessage.match(/../g)!, (h) => parseInt(h, 16)) } : {}),
+      ...(imprint?.hashedMessage
+        ? {
+            hashAlgorithm: 'SHA-256' as const,
+            hashedMessage: Uint8Array.from(imprint.hashedMessage.match(/../g)!, (h) => parseInt(h, 16)),
+          }
+        : {}),
       ...(typeof request.certReq === 'boolean' ? { certReq: request.certReq } : {}),
     });
     return;
@@ -79,7 +87,10 @@ async function runCase(c: UpstreamCase): Promise<void> {
     const token = parseTimestampResponse(await file(c.files[0]!), {});
     if (c.expect.outcome === 'valid') {
       token.validateImprint(notation);
-      const chain = await pki.verifyTimestampSignature(token, { roots: await roots(c), ...(at(c) ? { at: at(c)! } : {}) });
+      const chain = await pki.verifyTimestampSignature(token, {
+        roots: await roots(c),
+        ...(at(c) ? { at: at(c)! } : {}),
+      });
       expect(chain).toHaveLength(c.expect.tsaCertCount as number);
       expect(chain[0]!.sha256Fingerprint).toBe(c.expect.tsaSigningCertSha256);
     }
@@ -104,7 +115,8 @@ function requirementIds(c: UpstreamCase): string {
 
 describe('upstream timestamp cases', () => {
   it('the upstream vectors are present (required under CI=true)', () => {
-    if (!upstream.dir) expect(process.env.CI, `CI=true needs the upstream vectors at ${upstream.looked}`).not.toBe('true');
+    if (!upstream.dir)
+      expect(process.env.CI, `CI=true needs the upstream vectors at ${upstream.looked}`).not.toBe('true');
     else expect(cases.length).toBe(52);
   });
 
@@ -128,7 +140,11 @@ describe('upstream timestamp cases', () => {
         expect(error, 'expected a failure').toBeInstanceOf(pki.NotaryError);
         const e = error as pki.NotaryError;
         expect(e.code).toMatch(/^ERR_TIMESTAMP_/);
-        if (c.expect.match === 'exact' && typeof c.expect.reason === 'string' && !/asn1|Go |x509:|crypto\//.test(c.expect.reason)) {
+        if (
+          c.expect.match === 'exact' &&
+          typeof c.expect.reason === 'string' &&
+          !/asn1|Go |x509:|crypto\//.test(c.expect.reason)
+        ) {
           expect(e.message).toContain(c.expect.reason.replace(/^failed to verify signed token: /, ''));
         }
       }

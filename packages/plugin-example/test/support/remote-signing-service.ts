@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Certificate } from '@x/notary-pki';
 import { decodeBase64, encodeBase64 } from '@x/notary-pki/foundation';
-import { issue, type Issued } from '@x/notary-test-servers/certificates';
+import { type Issued, issue } from '@x/notary-test-servers/certificates';
 
 export interface RemoteSigningService {
   url: string;
@@ -32,7 +32,9 @@ async function body(request: IncomingMessage): Promise<string> {
   return text;
 }
 
-export async function startRemoteSigningService(options: RemoteSigningServiceOptions = {}): Promise<RemoteSigningService> {
+export async function startRemoteSigningService(
+  options: RemoteSigningServiceOptions = {},
+): Promise<RemoteSigningService> {
   const ca: Issued<Certificate> = await issue(Certificate.fromDer, { cn: 'Example Managed Signing CA', ca: true });
   const lifetime = options.leafLifetimeMs ?? 3 * 3_600_000;
   const issued: Certificate[] = [];
@@ -42,17 +44,33 @@ export async function startRemoteSigningService(options: RemoteSigningServiceOpt
       response.end(JSON.stringify(value));
     };
     void (async () => {
-      if (options.token && request.headers.authorization !== `Bearer ${options.token}`) return reply(403, { error: 'bad token' });
+      if (options.token && request.headers.authorization !== `Bearer ${options.token}`)
+        return reply(403, { error: 'bad token' });
       const match = /^\/keys\/([^/]+)(\/sign)?$/.exec(request.url ?? '');
       if (!match || decodeURIComponent(match[1]!) === 'unknown') return reply(404, { error: 'no such key' });
       if (!match[2]) return reply(200, { keyId: decodeURIComponent(match[1]!), keySpec: 'EC-256' });
       const { payload, hashAlgorithm } = JSON.parse(await body(request)) as { payload: string; hashAlgorithm: string };
       if (hashAlgorithm !== 'SHA-256') return reply(400, { error: 'EC-256 signs with SHA-256' });
       const now = Math.floor(Date.now() / 1000) * 1000;
-      const leaf = await issue(Certificate.fromDer, { cn: 'Example Managed Signer', issuer: ca, notBefore: new Date(now - 5 * 60_000), notAfter: new Date(now + lifetime) });
+      const leaf = await issue(Certificate.fromDer, {
+        cn: 'Example Managed Signer',
+        issuer: ca,
+        notBefore: new Date(now - 5 * 60_000),
+        notAfter: new Date(now + lifetime),
+      });
       issued.push(leaf.certificate);
-      const signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, leaf.privateKey, decodeBase64(payload) as Uint8Array<ArrayBuffer>));
-      reply(200, { signature: encodeBase64(signature), signingAlgorithm: 'ECDSA-SHA-256', certificateChain: [leaf.certificate.der, ca.certificate.der].map((c) => encodeBase64(c)) });
+      const signature = new Uint8Array(
+        await crypto.subtle.sign(
+          { name: 'ECDSA', hash: 'SHA-256' },
+          leaf.privateKey,
+          decodeBase64(payload) as Uint8Array<ArrayBuffer>,
+        ),
+      );
+      reply(200, {
+        signature: encodeBase64(signature),
+        signingAlgorithm: 'ECDSA-SHA-256',
+        certificateChain: [leaf.certificate.der, ca.certificate.der].map((c) => encodeBase64(c)),
+      });
     })().catch((error: unknown) => reply(500, { error: String(error) }));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

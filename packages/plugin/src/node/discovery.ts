@@ -21,7 +21,10 @@ export function pluginDirectoryOf(configDir: string): string {
 export async function listPlugins(pluginDirectory: string): Promise<string[]> {
   try {
     const entries = await readdir(pluginDirectory, { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && !e.isSymbolicLink()).map((e) => e.name).sort();
+    return entries
+      .filter((e) => e.isDirectory() && !e.isSymbolicLink())
+      .map((e) => e.name)
+      .sort();
   } catch (error) {
     if ((error as { code?: string }).code === 'ENOENT') return [];
     throw error;
@@ -29,7 +32,11 @@ export async function listPlugins(pluginDirectory: string): Promise<string[]> {
 }
 
 /** Where a plugin's executable is (PLG-1). */
-export function pluginExecutablePath(pluginDirectory: string, name: string, platform: string = process.platform): string {
+export function pluginExecutablePath(
+  pluginDirectory: string,
+  name: string,
+  platform: string = process.platform,
+): string {
   return join(pluginDirectory, name, pluginBinaryName(name, platform));
 }
 
@@ -54,20 +61,38 @@ export function isValidPluginName(name: string): boolean {
  * file (not a symlink) with an execute bit (POSIX). Throws
  * ERR_PLUGIN_NOT_FOUND or ERR_PLUGIN_NOT_EXECUTABLE naming the plugin.
  */
-export async function resolvePluginExecutable(pluginDirectory: string, name: string, platform: string = process.platform): Promise<string> {
-  if (!isValidPluginName(name)) throw new PluginError('ERR_PLUGIN_NOT_FOUND', name, 'not a valid plugin name', { rule: 'PLG-1' });
+export async function resolvePluginExecutable(
+  pluginDirectory: string,
+  name: string,
+  platform: string = process.platform,
+): Promise<string> {
+  if (!isValidPluginName(name))
+    throw new PluginError('ERR_PLUGIN_NOT_FOUND', name, 'not a valid plugin name', { rule: 'PLG-1' });
   const path = pluginExecutablePath(pluginDirectory, name, platform);
   let stats;
   try {
     stats = await lstat(path);
   } catch (error) {
-    throw new PluginError('ERR_PLUGIN_NOT_FOUND', name, `plugin executable file is either not found or inaccessible: ${path}`, { rule: 'PLG-1', cause: error });
+    throw new PluginError(
+      'ERR_PLUGIN_NOT_FOUND',
+      name,
+      `plugin executable file is either not found or inaccessible: ${path}`,
+      { rule: 'PLG-1', cause: error },
+    );
   }
   // PLG-2 as the spec words it: notation-go's os.Stat would follow a symlink; we do not.
-  if (stats.isSymbolicLink()) throw new PluginError('ERR_PLUGIN_NOT_EXECUTABLE', name, `plugin executable file must not be a symlink: ${path}`, { rule: 'PLG-2' });
-  if (!stats.isFile()) throw new PluginError('ERR_PLUGIN_NOT_EXECUTABLE', name, `plugin executable file is not a regular file: ${path}`, { rule: 'PLG-2' });
+  if (stats.isSymbolicLink())
+    throw new PluginError('ERR_PLUGIN_NOT_EXECUTABLE', name, `plugin executable file must not be a symlink: ${path}`, {
+      rule: 'PLG-2',
+    });
+  if (!stats.isFile())
+    throw new PluginError('ERR_PLUGIN_NOT_EXECUTABLE', name, `plugin executable file is not a regular file: ${path}`, {
+      rule: 'PLG-2',
+    });
   if (platform !== 'win32' && (stats.mode & 0o111) === 0) {
-    throw new PluginError('ERR_PLUGIN_NOT_EXECUTABLE', name, `plugin executable file is not executable: ${path}`, { rule: 'PLG-2' });
+    throw new PluginError('ERR_PLUGIN_NOT_EXECUTABLE', name, `plugin executable file is not executable: ${path}`, {
+      rule: 'PLG-2',
+    });
   }
   return path;
 }

@@ -1,7 +1,7 @@
 import { createPluginClient, type PluginClient } from '../client.js';
 import { createVerificationRunner, type VerificationRunner } from '../verification-runner.js';
 import { resolvePluginExecutable } from './discovery.js';
-import { processTransport, type ProcessTransportOptions } from './process-transport.js';
+import { type ProcessTransportOptions, processTransport } from './process-transport.js';
 
 export interface OpenPluginOptions extends ProcessTransportOptions {
   /** `{NOTATION_CONFIG}/plugins` (see `pluginDirectoryOf`). */

@@ -1,4 +1,4 @@
-export { listPlugins, pluginDirectoryOf, parsePluginFileName, isValidPluginName } from './discovery.js';
-export { processTransport, type ProcessTransportOptions } from './process-transport.js';
-export { openPlugin, createVerificationPluginRunner, type OpenPluginOptions } from './executable-plugin.js';
+export { isValidPluginName, listPlugins, parsePluginFileName, pluginDirectoryOf } from './discovery.js';
+export { createVerificationPluginRunner, type OpenPluginOptions, openPlugin } from './executable-plugin.js';
+export { type ProcessTransportOptions, processTransport } from './process-transport.js';
 export { runPlugin } from './run-plugin.js';

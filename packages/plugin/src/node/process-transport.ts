@@ -8,7 +8,7 @@
 import { spawn } from 'node:child_process';
 import { concatChunks } from '@x/notary-pki/foundation';
 import type { CallOptions, PluginExchange, PluginTransport } from '../client.js';
-import { isValidTimeoutMs, pluginCommandTimeoutMs, type PluginTimeoutOptions } from '../command-timeouts.js';
+import { isValidTimeoutMs, type PluginTimeoutOptions, pluginCommandTimeoutMs } from '../command-timeouts.js';
 import { PluginError } from '../errors.js';
 import { trackPluginProcess } from './live-plugin-processes.js';
 
@@ -32,18 +32,38 @@ export interface ProcessTransportOptions extends PluginTimeoutOptions {
  * plugin's, for errors. Throws ERR_PLUGIN_OPTIONS_INVALID for a timeout that
  * is not a positive number of milliseconds (or `Infinity`).
  */
-export function processTransport(executable: string, name: string, options: ProcessTransportOptions = {}): PluginTransport {
+export function processTransport(
+  executable: string,
+  name: string,
+  options: ProcessTransportOptions = {},
+): PluginTransport {
   const cap = options.maxOutputBytes ?? MAX_PLUGIN_OUTPUT_BYTES;
-  const timeouts = [['timeoutMs', options.timeoutMs], ...Object.entries(options.commandTimeoutsMs ?? {}).map(([c, ms]) => [`commandTimeoutsMs["${c}"]`, ms])] as const;
+  const timeouts = [
+    ['timeoutMs', options.timeoutMs],
+    ...Object.entries(options.commandTimeoutsMs ?? {}).map(([c, ms]) => [`commandTimeoutsMs["${c}"]`, ms]),
+  ] as const;
   for (const [field, ms] of timeouts) {
     if (ms !== undefined && !isValidTimeoutMs(ms)) {
-      throw new PluginError('ERR_PLUGIN_OPTIONS_INVALID', name, `${field} must be a positive number of milliseconds or Infinity, not ${String(ms)}`, { rule: 'PLG-4' });
+      throw new PluginError(
+        'ERR_PLUGIN_OPTIONS_INVALID',
+        name,
+        `${field} must be a positive number of milliseconds or Infinity, not ${String(ms)}`,
+        { rule: 'PLG-4' },
+      );
     }
   }
   return (command, request, call: CallOptions) =>
     new Promise<PluginExchange>((resolve, reject) => {
-      const fail = (code: 'ERR_PLUGIN_TIMEOUT' | 'ERR_PLUGIN_ABORTED' | 'ERR_PLUGIN_OUTPUT_TOO_LARGE' | 'ERR_PLUGIN_NOT_EXECUTABLE', message: string, cause?: unknown) =>
-        new PluginError(code, name, message, { command, rule: code === 'ERR_PLUGIN_NOT_EXECUTABLE' ? 'PLG-2' : 'PLG-4', ...(cause ? { cause } : {}) });
+      const fail = (
+        code: 'ERR_PLUGIN_TIMEOUT' | 'ERR_PLUGIN_ABORTED' | 'ERR_PLUGIN_OUTPUT_TOO_LARGE' | 'ERR_PLUGIN_NOT_EXECUTABLE',
+        message: string,
+        cause?: unknown,
+      ) =>
+        new PluginError(code, name, message, {
+          command,
+          rule: code === 'ERR_PLUGIN_NOT_EXECUTABLE' ? 'PLG-2' : 'PLG-4',
+          ...(cause ? { cause } : {}),
+        });
       const signals = [options.signal, call.signal].filter((s): s is AbortSignal => s !== undefined);
       const aborted = signals.find((s) => s.aborted);
       if (aborted) {
@@ -96,22 +116,42 @@ export function processTransport(executable: string, name: string, options: Proc
       const timer =
         timeoutMs <= MAX_TIMER_MS
           ? setTimeout(
-              () => finish(fail('ERR_PLUGIN_TIMEOUT', `'${executable} ${command}' did not finish within ${timeoutMs} ms; the plugin's process group was killed`)),
+              () =>
+                finish(
+                  fail(
+                    'ERR_PLUGIN_TIMEOUT',
+                    `'${executable} ${command}' did not finish within ${timeoutMs} ms; the plugin's process group was killed`,
+                  ),
+                ),
               timeoutMs,
             )
           : undefined;
 
       child.stdout!.on('data', (chunk: Uint8Array) => {
         outBytes += chunk.length;
-        if (outBytes > cap) finish(fail('ERR_PLUGIN_OUTPUT_TOO_LARGE', `stdout exceeds the ${cap}-byte limit; the plugin process was killed`));
+        if (outBytes > cap)
+          finish(
+            fail('ERR_PLUGIN_OUTPUT_TOO_LARGE', `stdout exceeds the ${cap}-byte limit; the plugin process was killed`),
+          );
         else out.push(chunk);
       });
       child.stderr!.on('data', (chunk: Uint8Array) => {
         errBytes += chunk.length;
-        if (errBytes > cap) finish(fail('ERR_PLUGIN_OUTPUT_TOO_LARGE', `stderr exceeds the ${cap}-byte limit; the plugin process was killed`));
+        if (errBytes > cap)
+          finish(
+            fail('ERR_PLUGIN_OUTPUT_TOO_LARGE', `stderr exceeds the ${cap}-byte limit; the plugin process was killed`),
+          );
         else err.push(chunk);
       });
-      child.on('error', (error: NodeJS.ErrnoException) => finish(fail('ERR_PLUGIN_NOT_EXECUTABLE', `the plugin executable cannot be started (${error.code ?? error.message}): ${executable}`, error)));
+      child.on('error', (error: NodeJS.ErrnoException) =>
+        finish(
+          fail(
+            'ERR_PLUGIN_NOT_EXECUTABLE',
+            `the plugin executable cannot be started (${error.code ?? error.message}): ${executable}`,
+            error,
+          ),
+        ),
+      );
       child.on('close', (code, signal) => {
         release();
         finish(undefined, {

@@ -16,7 +16,10 @@ const SILENCED = ['log', 'info', 'debug', 'warn', 'error', 'trace', 'dir'] as co
  * meanwhile, as the Go framework sends the plugin's own output to the null
  * device: stdout must carry the JSON response and nothing else (PLG-2).
  */
-export async function runPlugin(plugin: TypeScriptPlugin, argv: readonly string[] = process.argv.slice(2)): Promise<number> {
+export async function runPlugin(
+  plugin: TypeScriptPlugin,
+  argv: readonly string[] = process.argv.slice(2),
+): Promise<number> {
   const saved = SILENCED.map((k) => [k, console[k]] as const);
   for (const k of SILENCED) console[k] = () => {};
   let code: number;

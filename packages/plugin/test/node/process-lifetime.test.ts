@@ -8,16 +8,14 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-
-import { pluginCommandTimeoutMs } from '../../src/command-timeouts.js';
-import { openPlugin } from '../../src/node/index.js';
-import { livePluginProcessCount } from '../../src/node/live-plugin-processes.js';
 import { Certificate } from '@x/notary-pki';
 import { caAndLeaf, type Issued } from '@x/notary-test-servers/certificates';
-import { expectPluginError, installFake, tempPluginDirectory } from '../support/fake-plugins.js';
-import { DEFAULT_PLUGIN_TIMEOUTS_MS } from '../../src/command-timeouts.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_PLUGIN_TIMEOUTS_MS, pluginCommandTimeoutMs } from '../../src/command-timeouts.js';
+import { openPlugin } from '../../src/node/index.js';
+import { livePluginProcessCount } from '../../src/node/live-plugin-processes.js';
 import { PLUGIN_COMMANDS } from '../../src/protocol.js';
+import { expectPluginError, installFake, tempPluginDirectory } from '../support/fake-plugins.js';
 
 const HOST = resolve(dirname(fileURLToPath(import.meta.url)), '../fixtures/plugin-host.mjs');
 const BUILT = resolve(dirname(fileURLToPath(import.meta.url)), '../../dist/node/index.js');
@@ -38,7 +36,12 @@ function hangingPlugin(): { name: string; pidsFile: string } {
   installed += 1;
   const name = `com.example.hang${installed}`;
   const record = join(plugins.dir, `record-${installed}`);
-  installFake(plugins.dir, name, { keyPkcs8: key.leaf.pkcs8, chain: key.chain, mode: 'hang-with-grandchild', recordPath: record });
+  installFake(plugins.dir, name, {
+    keyPkcs8: key.leaf.pkcs8,
+    chain: key.chain,
+    mode: 'hang-with-grandchild',
+    recordPath: record,
+  });
   return { name, pidsFile: `${record}.pids.json` };
 }
 
@@ -86,24 +89,44 @@ describe.skipIf(!POSIX)('plugin process lifetime (issue 12 finding 9, PLG-4)', (
       expect(pluginCommandTimeoutMs(command)).toBe(DEFAULT_PLUGIN_TIMEOUTS_MS[command]);
     }
     // A remote signer may wait on an HSM, a queue or an approval: signing gets the longest default.
-    expect(DEFAULT_PLUGIN_TIMEOUTS_MS['generate-signature']).toBeGreaterThan(DEFAULT_PLUGIN_TIMEOUTS_MS['get-plugin-metadata']);
+    expect(DEFAULT_PLUGIN_TIMEOUTS_MS['generate-signature']).toBeGreaterThan(
+      DEFAULT_PLUGIN_TIMEOUTS_MS['get-plugin-metadata'],
+    );
     expect(pluginCommandTimeoutMs('describe-key', { timeoutMs: 5000 })).toBe(5000);
-    expect(pluginCommandTimeoutMs('describe-key', { timeoutMs: 5000, commandTimeoutsMs: { 'describe-key': 700 } })).toBe(700);
-    expect(pluginCommandTimeoutMs('generate-signature', { timeoutMs: 5000, commandTimeoutsMs: { 'describe-key': 700 } })).toBe(5000);
+    expect(
+      pluginCommandTimeoutMs('describe-key', { timeoutMs: 5000, commandTimeoutsMs: { 'describe-key': 700 } }),
+    ).toBe(700);
+    expect(
+      pluginCommandTimeoutMs('generate-signature', { timeoutMs: 5000, commandTimeoutsMs: { 'describe-key': 700 } }),
+    ).toBe(5000);
   });
 
   it('issue 12 finding 9 PLG-4: a timeout that is not a positive number of ms is ERR_PLUGIN_OPTIONS_INVALID', async () => {
     const { name } = hangingPlugin();
     for (const bad of [0, -1, Number.NaN, '5000' as unknown as number]) {
-      await expectPluginError(openPlugin(name, { pluginDirectory: plugins.dir, timeoutMs: bad }), 'ERR_PLUGIN_OPTIONS_INVALID', name, 'PLG-4');
+      await expectPluginError(
+        openPlugin(name, { pluginDirectory: plugins.dir, timeoutMs: bad }),
+        'ERR_PLUGIN_OPTIONS_INVALID',
+        name,
+        'PLG-4',
+      );
     }
-    await expectPluginError(openPlugin(name, { pluginDirectory: plugins.dir, commandTimeoutsMs: { 'describe-key': -5 } }), 'ERR_PLUGIN_OPTIONS_INVALID', name, 'PLG-4');
+    await expectPluginError(
+      openPlugin(name, { pluginDirectory: plugins.dir, commandTimeoutsMs: { 'describe-key': -5 } }),
+      'ERR_PLUGIN_OPTIONS_INVALID',
+      name,
+      'PLG-4',
+    );
   });
 
   it('issue 12 finding 9 PLG-4: a hung plugin is killed at its timeout with its grandchild: ERR_PLUGIN_TIMEOUT, no process left', async () => {
     const before = signalListeners();
     const { name, pidsFile } = hangingPlugin();
-    const plugin = await openPlugin(name, { pluginDirectory: plugins.dir, timeoutMs: Infinity, commandTimeoutsMs: { 'describe-key': 4000 } });
+    const plugin = await openPlugin(name, {
+      pluginDirectory: plugins.dir,
+      timeoutMs: Infinity,
+      commandTimeoutsMs: { 'describe-key': 4000 },
+    });
     const call = plugin.describeKey({ keyId: 'k' });
     const settled = call.catch(() => undefined);
     const pids = await pidsOf(pidsFile);
@@ -126,7 +149,10 @@ describe.skipIf(!POSIX)('plugin process lifetime (issue 12 finding 9, PLG-4)', (
     for (const where of ['call', 'host'] as const) {
       const { name, pidsFile } = hangingPlugin();
       const controller = new AbortController();
-      const plugin = await openPlugin(name, { pluginDirectory: plugins.dir, ...(where === 'host' ? { signal: controller.signal } : {}) });
+      const plugin = await openPlugin(name, {
+        pluginDirectory: plugins.dir,
+        ...(where === 'host' ? { signal: controller.signal } : {}),
+      });
       const call = plugin.describeKey({ keyId: 'k' }, where === 'call' ? { signal: controller.signal } : {});
       call.catch(() => undefined);
       const pids = await pidsOf(pidsFile);
@@ -139,12 +165,22 @@ describe.skipIf(!POSIX)('plugin process lifetime (issue 12 finding 9, PLG-4)', (
   });
 
   describe.skipIf(!existsSync(BUILT))('when the host itself ends (needs the built dist/)', () => {
-    async function runHost(how: 'exit' | 'throw' | NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; pids: { plugin: number; grandchild: number } }> {
+    async function runHost(
+      how: 'exit' | 'throw' | NodeJS.Signals,
+    ): Promise<{ code: number | null; signal: NodeJS.Signals | null; pids: { plugin: number; grandchild: number } }> {
       const { name, pidsFile } = hangingPlugin();
-      const host = spawn(process.execPath, [HOST, plugins.dir, name, pidsFile, how.startsWith('SIG') ? 'signal' : how], { stdio: ['ignore', 'pipe', 'pipe'] });
-      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) => host.on('exit', (code, signal) => done({ code, signal })));
+      const host = spawn(
+        process.execPath,
+        [HOST, plugins.dir, name, pidsFile, how.startsWith('SIG') ? 'signal' : how],
+        { stdio: ['ignore', 'pipe', 'pipe'] },
+      );
+      const ended = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+        host.on('exit', (code, signal) => done({ code, signal })),
+      );
       if (how.startsWith('SIG')) {
-        await new Promise<void>((ready) => host.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready()));
+        await new Promise<void>((ready) =>
+          host.stdout.on('data', (chunk: Buffer) => chunk.toString().includes('ready') && ready()),
+        );
         host.kill(how as NodeJS.Signals);
       }
       const result = await ended;

@@ -3,7 +3,7 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Certificate } from '@x/notary-pki';
+import type { Certificate } from '@x/notary-pki';
 import { encodeBase64 } from '@x/notary-pki/foundation';
 import { expect } from 'vitest';
 import { PluginError, type PluginHostErrorCode } from '../../src/index.js';
@@ -28,16 +28,29 @@ export function tempPluginDirectory(): { dir: string; cleanup(): void } {
 }
 
 /** Writes `<dir>/<name>/notation-<name>`, a shell script that runs the fake plugin with `config`. */
-export function installFake(dir: string, name: string, config: FakeConfig, options: { executable?: boolean } = {}): string {
+export function installFake(
+  dir: string,
+  name: string,
+  config: FakeConfig,
+  options: { executable?: boolean } = {},
+): string {
   const pluginDir = join(dir, name);
   mkdirSync(pluginDir, { recursive: true });
   const configPath = join(pluginDir, 'config.json');
   writeFileSync(
     configPath,
-    JSON.stringify({ ...config, name: config.name ?? name, keyPkcs8: encodeBase64(config.keyPkcs8), chain: config.chain.map((c) => encodeBase64(c.der)) }),
+    JSON.stringify({
+      ...config,
+      name: config.name ?? name,
+      keyPkcs8: encodeBase64(config.keyPkcs8),
+      chain: config.chain.map((c) => encodeBase64(c.der)),
+    }),
   );
   const executable = join(pluginDir, `notation-${name}`);
-  writeFileSync(executable, `#!/bin/sh\nFAKE_PLUGIN_CONFIG='${configPath}' exec '${process.execPath}' '${FAKE_PLUGIN}' "$@"\n`);
+  writeFileSync(
+    executable,
+    `#!/bin/sh\nFAKE_PLUGIN_CONFIG='${configPath}' exec '${process.execPath}' '${FAKE_PLUGIN}' "$@"\n`,
+  );
   chmodSync(executable, options.executable === false ? 0o644 : 0o755);
   return executable;
 }
@@ -53,7 +66,12 @@ export function pluginErrorIn(error: unknown): PluginError | undefined {
 }
 
 /** Asserts a failure carries a PluginError with `code`, naming `plugin` and `rule`. */
-export async function expectPluginError(action: Promise<unknown> | (() => Promise<unknown>), code: PluginHostErrorCode, plugin: string, rule?: string): Promise<PluginError> {
+export async function expectPluginError(
+  action: Promise<unknown> | (() => Promise<unknown>),
+  code: PluginHostErrorCode,
+  plugin: string,
+  rule?: string,
+): Promise<PluginError> {
   const error = await (typeof action === 'function' ? action() : action).then(
     () => undefined,
     (e: unknown) => e,

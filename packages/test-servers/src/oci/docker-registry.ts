@@ -25,7 +25,9 @@ export function registryBinary(env: NodeJS.ProcessEnv = process.env): { path: st
       // not in this directory
     }
   }
-  return { missing: `${REGISTRY_COMMAND} not found on PATH: install it with \`${REGISTRY_INSTALL}\` (Debian's distribution registry 2.8.2)` };
+  return {
+    missing: `${REGISTRY_COMMAND} not found on PATH: install it with \`${REGISTRY_INSTALL}\` (Debian's distribution registry 2.8.2)`,
+  };
 }
 
 /**

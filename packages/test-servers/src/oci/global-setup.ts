@@ -24,10 +24,10 @@ import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
 import { ChildSet } from '../child-processes.js';
 import { registryBinary } from './docker-registry.js';
-import { startFaultProxy, type FaultProxy } from './fault-proxy.js';
+import { type FaultProxy, startFaultProxy } from './fault-proxy.js';
 import { olaregBinary, startOlareg } from './olareg.js';
-import { startReferrersRegistry, type ReferrersRegistry } from './referrers-registry.js';
-import { startRegistry, type Registry } from './registry.js';
+import { type ReferrersRegistry, startReferrersRegistry } from './referrers-registry.js';
+import { type Registry, startRegistry } from './registry.js';
 import { buildSeedLayout, pushSeed, skopeoRunner } from './seed.js';
 import { startTokenIssuer, type TokenIssuer } from './token-issuer.js';
 
@@ -98,7 +98,10 @@ declare module 'vitest' {
   }
 }
 
-const endpoint = (server: { url: string; host: string }): OciRegistryEndpoint => ({ url: server.url, host: server.host });
+const endpoint = (server: { url: string; host: string }): OciRegistryEndpoint => ({
+  url: server.url,
+  host: server.host,
+});
 
 /**
  * Starts every server and seeds the registries; `stop()` ends every server and child process and removes the files.
@@ -134,11 +137,15 @@ export async function startAll(): Promise<{ servers: OciServers; stop(): Promise
       startTokenIssuer({ dir: issuerDir, children, users: [user, { ...readOnly, actions: ['pull'] }] }).then(started),
       startReferrersRegistry({ pageSize: 2 }).then(started),
       buildSeedLayout(dir),
-      'path' in olaregPath ? startOlareg(olaregPath.path, { parentDir: dir }).then(started) : Promise.resolve(undefined),
+      'path' in olaregPath
+        ? startOlareg(olaregPath.path, { parentDir: dir }).then(started)
+        : Promise.resolve(undefined),
     ] as const);
     const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
-    const [none, basic, tokenIssuer, referrers, seed, olareg] = settled.map((r) => (r as PromiseFulfilledResult<unknown>).value) as [
+    const [none, basic, tokenIssuer, referrers, seed, olareg] = settled.map(
+      (r) => (r as PromiseFulfilledResult<unknown>).value,
+    ) as [
       Registry,
       Registry,
       TokenIssuer,
@@ -154,7 +161,8 @@ export async function startAll(): Promise<{ servers: OciServers; stop(): Promise
     // Settled too: a failed push must not start the teardown while other pushes still write into `dir`.
     const pushes = await Promise.allSettled(
       Object.entries(targets).map(async ([name, target]) => {
-        const creds = 'username' in target && target.username ? { username: target.username, password: target.password } : {};
+        const creds =
+          'username' in target && target.username ? { username: target.username, password: target.password } : {};
         const digest = await pushSeed(skopeo, seed, { host: target.host, ...creds }, join(dir, `seed-${name}.digest`));
         return [name, digest] as const;
       }),
@@ -163,7 +171,8 @@ export async function startAll(): Promise<{ servers: OciServers; stop(): Promise
     if (failedPush) throw failedPush.reason;
     const pushed = pushes.map((r) => (r as PromiseFulfilledResult<readonly [string, string]>).value);
     for (const [name, digest] of pushed) {
-      if (digest !== seed.digest) throw new Error(`skopeo pushed the seed to ${name} as ${digest}, expected ${seed.digest}`);
+      if (digest !== seed.digest)
+        throw new Error(`skopeo pushed the seed to ${name} as ${digest}, expected ${seed.digest}`);
     }
     // The issuer's counts start at zero for the tests, not with skopeo's requests.
     (tokenIssuer as TokenIssuer).reset();
@@ -210,7 +219,9 @@ export async function startAll(): Promise<{ servers: OciServers; stop(): Promise
     return { servers, stop };
   } catch (error) {
     // The cause is what the user must see: a failing teardown does not replace it.
-    await stop().catch((stopError: unknown) => console.warn(`[oci global setup] teardown after a failed start also failed: ${String(stopError)}`));
+    await stop().catch((stopError: unknown) =>
+      console.warn(`[oci global setup] teardown after a failed start also failed: ${String(stopError)}`),
+    );
     throw error;
   }
 }

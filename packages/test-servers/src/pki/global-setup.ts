@@ -11,9 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type {} from 'vitest';
 import type { TestProject } from 'vitest/node';
-import { startOcspServer, type OcspServer } from './ocsp-server.js';
+import { type OcspServer, startOcspServer } from './ocsp-server.js';
 import { createPkiScenario, type OcspRouteName, type PkiScenario, type TsaRouteName } from './pki-scenario.js';
-import { CONTROL, startStaticServer, type StaticServer } from './static-server.js';
+import { CONTROL, type StaticServer, startStaticServer } from './static-server.js';
 import { startTsaServer, type TsaServer } from './tsa-server.js';
 
 /** Everything a test needs, JSON-serialisable (it crosses into vitest workers and other runtimes). */

@@ -15,7 +15,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildSet, OPENSSL_TIMEOUT_MS } from '../child-processes.js';
-import { closeServer, Delays, HttpError, listenOnLoopback, readBody, send, SMALL_BODY_LIMIT, sendError, splitRoute } from '../http.js';
+import {
+  closeServer,
+  Delays,
+  HttpError,
+  listenOnLoopback,
+  readBody,
+  SMALL_BODY_LIMIT,
+  send,
+  sendError,
+  splitRoute,
+} from '../http.js';
 import type { OcspRoute } from './pki-scenario.js';
 
 export interface OcspServerOptions {
@@ -41,7 +51,8 @@ async function requestDer(req: IncomingMessage, rest: string): Promise<Buffer> {
     return der;
   }
   if (req.method !== 'POST') throw new HttpError(405, 'GET or POST only');
-  if (req.headers['content-type'] !== 'application/ocsp-request') throw new HttpError(415, 'expected application/ocsp-request');
+  if (req.headers['content-type'] !== 'application/ocsp-request')
+    throw new HttpError(415, 'expected application/ocsp-request');
   return readBody(req, SMALL_BODY_LIMIT);
 }
 
@@ -57,8 +68,25 @@ export async function startOcspServer(options: OcspServerOptions = {}): Promise<
       await writeFile(join(work, 'req.der'), request);
       await children.run(
         'openssl',
-        ['ocsp', '-index', route.index, '-CA', route.caCert, '-rsigner', route.signerCert, '-rkey', route.signerKey,
-          '-rmd', 'sha256', '-ndays', '1', '-reqin', 'req.der', '-respout', 'resp.der'],
+        [
+          'ocsp',
+          '-index',
+          route.index,
+          '-CA',
+          route.caCert,
+          '-rsigner',
+          route.signerCert,
+          '-rkey',
+          route.signerKey,
+          '-rmd',
+          'sha256',
+          '-ndays',
+          '1',
+          '-reqin',
+          'req.der',
+          '-respout',
+          'resp.der',
+        ],
         { cwd: work, timeoutMs: OPENSSL_TIMEOUT_MS },
       );
       return await readFile(join(work, 'resp.der'));

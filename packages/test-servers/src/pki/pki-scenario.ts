@@ -12,8 +12,9 @@
  * day ago (so a timestamp's accuracy range never straddles a notBefore), CRLs
  * for 7 days, OCSP responses for 1 day.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+
 import { X509Certificate } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { opensslSync } from '../child-processes.js';
@@ -197,7 +198,10 @@ const DAY_MS = 86_400_000;
 
 /** `YYYYMMDDHHMMSSZ`, the form `openssl ca` takes for dates. */
 function generalizedTime(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, '').replace(/\.\d+Z$/, 'Z');
+  return date
+    .toISOString()
+    .replace(/[-:T]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 /** A port that was free a moment ago; nothing listens on it, so a connect is refused. */
@@ -286,20 +290,42 @@ class Generator {
    * notBefore on OpenSSL 3.0. Without `issuer` it is self-signed (`-selfsign`),
    * which needs a database of its own: that is the one `ca()` then reuses.
    */
-  issue(id: string, cn: string, options: { kind: KeyKind; extensions: readonly string[]; issuer?: Ca; days: number }): CertFiles {
+  issue(
+    id: string,
+    cn: string,
+    options: { kind: KeyKind; extensions: readonly string[]; issuer?: Ca; days: number },
+  ): CertFiles {
     const subject = `/O=Notary Test/CN=${cn}`;
     const key = this.path('keys', `${id}.key`);
-    const [cert, certDer, ext, csr] = ['pem', 'der', 'ext', 'csr'].map((suffix) => this.path('certs', `${id}.${suffix}`)) as [string, string, string, string];
+    const [cert, certDer, ext, csr] = ['pem', 'der', 'ext', 'csr'].map((suffix) =>
+      this.path('certs', `${id}.${suffix}`),
+    ) as [string, string, string, string];
     writeFileSync(ext, `[ext]\n${options.extensions.join('\n')}\n`);
     // -selfsign never reads the config's `certificate`, so the not-yet-written path is fine.
     const signer = options.issuer ?? { dir: this.database(id, '01'), cert, key };
     const config = this.caConfig(signer, signer.dir);
     // One run makes the key (PKCS#8) and the request: scenario generation is mostly process start-up.
-    const newKey = options.kind === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
+    const newKey =
+      options.kind === 'rsa' ? ['-newkey', 'rsa:2048'] : ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'];
     this.openssl('req', '-new', '-config', config, ...newKey, '-nodes', '-keyout', key, '-subj', subject, '-out', csr);
     this.openssl(
-      'ca', '-batch', '-notext', '-config', config, '-in', csr, '-out', cert, '-extfile', ext, '-extensions', 'ext',
-      '-startdate', this.#notBefore, '-enddate', generalizedTime(new Date(this.now.getTime() + options.days * DAY_MS)),
+      'ca',
+      '-batch',
+      '-notext',
+      '-config',
+      config,
+      '-in',
+      csr,
+      '-out',
+      cert,
+      '-extfile',
+      ext,
+      '-extensions',
+      'ext',
+      '-startdate',
+      this.#notBefore,
+      '-enddate',
+      generalizedTime(new Date(this.now.getTime() + options.days * DAY_MS)),
       ...(options.issuer ? [] : ['-selfsign']),
     );
     const x509 = new X509Certificate(readFileSync(cert));
@@ -328,7 +354,13 @@ class Generator {
    * `openssl ca -gencrl -crldays 7` over database `db`, written as DER (and PEM) under
    * `dir/crl/`. `freshest` adds a FreshestCRL URL; `deltaOf` makes it a delta of that CRL.
    */
-  gencrl(ca: Ca, db: string, name: string, url: string, options: { freshest?: string; deltaOf?: CrlFile } = {}): CrlFile {
+  gencrl(
+    ca: Ca,
+    db: string,
+    name: string,
+    url: string,
+    options: { freshest?: string; deltaOf?: CrlFile } = {},
+  ): CrlFile {
     const pem = this.path('crl', `${name}.pem`);
     const der = this.path('crl', `${name}.crl`);
     // The number openssl is about to use (it then increments the file).
@@ -338,14 +370,29 @@ class Generator {
       // openssl has no text form for deltaCRL, so the value is given as its ASN.1 INTEGER.
       ...(options.deltaOf ? [`deltaCRL = critical,ASN1:INTEGER:0x${options.deltaOf.number}`] : []),
     ];
-    this.openssl('ca', '-gencrl', '-config', this.caConfig(ca, db, extensions), '-crlexts', 'crl_ext', '-crldays', '7', '-out', pem);
+    this.openssl(
+      'ca',
+      '-gencrl',
+      '-config',
+      this.caConfig(ca, db, extensions),
+      '-crlexts',
+      'crl_ext',
+      '-crldays',
+      '7',
+      '-out',
+      pem,
+    );
     this.openssl('crl', '-in', pem, '-outform', 'DER', '-out', der);
     return { der, pem, url, number, ...(options.deltaOf ? { deltaIndicator: options.deltaOf.number } : {}) };
   }
 }
 
 const EXT = {
-  root: ['basicConstraints = critical,CA:TRUE', 'keyUsage = critical,keyCertSign,cRLSign', 'subjectKeyIdentifier = hash'],
+  root: [
+    'basicConstraints = critical,CA:TRUE',
+    'keyUsage = critical,keyCertSign,cRLSign',
+    'subjectKeyIdentifier = hash',
+  ],
   intermediate: [
     'basicConstraints = critical,CA:TRUE,pathlen:0',
     'keyUsage = critical,keyCertSign,cRLSign',
@@ -366,7 +413,12 @@ const EXT = {
     'subjectKeyIdentifier = hash',
     'authorityKeyIdentifier = keyid:always',
   ],
-  noEku: ['basicConstraints = CA:FALSE', 'keyUsage = critical,digitalSignature', 'subjectKeyIdentifier = hash', 'authorityKeyIdentifier = keyid:always'],
+  noEku: [
+    'basicConstraints = CA:FALSE',
+    'keyUsage = critical,digitalSignature',
+    'subjectKeyIdentifier = hash',
+    'authorityKeyIdentifier = keyid:always',
+  ],
   ocspResponder: [
     'basicConstraints = CA:FALSE',
     'keyUsage = critical,digitalSignature',
@@ -391,7 +443,10 @@ function cat(target: string, ...sources: string[]): string {
 }
 
 /** Generates the whole PKI into `dir` (which must exist and be empty). */
-export async function createPkiScenario(dir: string, urls: { ocspBase: string; crlBase: string }): Promise<PkiScenario> {
+export async function createPkiScenario(
+  dir: string,
+  urls: { ocspBase: string; crlBase: string },
+): Promise<PkiScenario> {
   for (const sub of ['keys', 'certs', 'ca', 'crl', 'ocsp', 'tsa']) mkdirSync(join(dir, sub), { recursive: true });
   const g = new Generator(dir);
   const closedUrl = await closedLoopbackUrl();
@@ -412,14 +467,23 @@ export async function createPkiScenario(dir: string, urls: { ocspBase: string; c
   const inter = g.ca('intermediate', intermediate, '1000');
   const caBundle = cat(g.path('certs', 'ca-bundle.pem'), root.cert, intermediate.cert);
 
-  const ocspResponder = g.issue('ocsp-responder', 'Notary Test OCSP Responder', { kind: 'ec', issuer: inter, days: 365, extensions: EXT.ocspResponder });
+  const ocspResponder = g.issue('ocsp-responder', 'Notary Test OCSP Responder', {
+    kind: 'ec',
+    issuer: inter,
+    days: 365,
+    extensions: EXT.ocspResponder,
+  });
   const ocspResponderNoEku = g.issue('ocsp-responder-no-eku', 'Notary Test OCSP Responder No EKU', {
     kind: 'ec',
     issuer: inter,
     days: 365,
     extensions: EXT.noEku,
   });
-  const unrelatedSigner = g.issue('unrelated-signer', 'Unrelated OCSP Signer', { kind: 'ec', days: 365, extensions: EXT.root });
+  const unrelatedSigner = g.issue('unrelated-signer', 'Unrelated OCSP Signer', {
+    kind: 'ec',
+    days: 365,
+    extensions: EXT.root,
+  });
 
   // Leaves: where their AIA and CDP point.
   const ocsp = (path: string) => `${ocspBase}/${path}`;
@@ -452,7 +516,12 @@ export async function createPkiScenario(dir: string, urls: { ocspBase: string; c
   for (const name of LEAF_NAMES) {
     const { ocsp: ocspUrls = [], crl: crlUrls = [] } = plan[name];
     // `leaf-` keeps leaf files apart from the responders' (`ocsp-responder-no-eku` is both).
-    const leaf = g.issue(`leaf-${name}`, name, { kind: 'ec', issuer: inter, days: 365, extensions: [...EXT.leaf, ...revocationExtensions(ocspUrls, crlUrls)] });
+    const leaf = g.issue(`leaf-${name}`, name, {
+      kind: 'ec',
+      issuer: inter,
+      days: 365,
+      extensions: [...EXT.leaf, ...revocationExtensions(ocspUrls, crlUrls)],
+    });
     const chain = cat(g.path('certs', `leaf-${name}.chain.pem`), leaf.cert, intermediate.cert, root.cert);
     leaves[name] = { ...leaf, chain, ocspUrls, crlUrls };
   }
@@ -491,7 +560,12 @@ export async function createPkiScenario(dir: string, urls: { ocspBase: string; c
   const ocspIndex = g.path('ocsp', 'inter-index.txt');
   const lines = readFileSync(join(inter.dir, 'index.txt'), 'utf8').split('\n');
   writeFileSync(ocspIndex, lines.filter((line) => !unknown.has(line.split('\t')[3] ?? '')).join('\n'));
-  const responder = { index: ocspIndex, caCert: intermediate.cert, signerCert: ocspResponder.cert, signerKey: ocspResponder.key };
+  const responder = {
+    index: ocspIndex,
+    caCert: intermediate.cert,
+    signerCert: ocspResponder.cert,
+    signerKey: ocspResponder.key,
+  };
   const ocspRoutes: Record<OcspRouteName, OcspRoute> = {
     good: responder,
     revoked: responder,
@@ -508,9 +582,23 @@ export async function createPkiScenario(dir: string, urls: { ocspBase: string; c
   const tsaRootCa = g.ca('tsa-root', tsaRoot);
   const tsaRootCrlUrl = `${crlBase}/tsa-root.crl`;
   const tsaCdp = revocationExtensions([], [tsaRootCrlUrl]);
-  const tsaLeaf = g.issue('tsa', 'Notary Test TSA', { kind: 'rsa', issuer: tsaRootCa, days: 1825, extensions: [...EXT.tsaLeaf, ...tsaCdp] });
-  const tsaNoEku = g.issue('tsa-no-eku', 'Notary Test TSA No EKU', { kind: 'rsa', issuer: tsaRootCa, days: 1825, extensions: [...EXT.noEku, ...tsaCdp] });
-  const untrustedRoot = g.issue('tsa-untrusted-root', 'Untrusted TSA Root', { kind: 'rsa', extensions: EXT.root, days: 3650 });
+  const tsaLeaf = g.issue('tsa', 'Notary Test TSA', {
+    kind: 'rsa',
+    issuer: tsaRootCa,
+    days: 1825,
+    extensions: [...EXT.tsaLeaf, ...tsaCdp],
+  });
+  const tsaNoEku = g.issue('tsa-no-eku', 'Notary Test TSA No EKU', {
+    kind: 'rsa',
+    issuer: tsaRootCa,
+    days: 1825,
+    extensions: [...EXT.noEku, ...tsaCdp],
+  });
+  const untrustedRoot = g.issue('tsa-untrusted-root', 'Untrusted TSA Root', {
+    kind: 'rsa',
+    extensions: EXT.root,
+    days: 3650,
+  });
   const untrustedRootCa = g.ca('tsa-untrusted-root', untrustedRoot);
   const untrustedCrlUrl = `${crlBase}/tsa-untrusted-root.crl`;
   const untrustedLeaf = g.issue('tsa-untrusted', 'Untrusted TSA', {
@@ -526,7 +614,13 @@ export async function createPkiScenario(dir: string, urls: { ocspBase: string; c
   const policies = { policy: '2.999.1.1', otherPolicy: '2.999.1.2', baselinePolicy: '0.4.0.2023.1.1' };
   const tsaConfig = writeTsaConfig(g.path('tsa'), policies);
   const tsaChain = cat(g.path('tsa', 'chain.pem'), tsaRoot.cert);
-  const tsaGood: TsaRoute = { config: tsaConfig, section: 'tsa_good', signerCert: tsaLeaf.cert, signerKey: tsaLeaf.key, chain: tsaChain };
+  const tsaGood: TsaRoute = {
+    config: tsaConfig,
+    section: 'tsa_good',
+    signerCert: tsaLeaf.cert,
+    signerKey: tsaLeaf.key,
+    chain: tsaChain,
+  };
   const tsaRoutes: Record<TsaRouteName, TsaRoute> = {
     good: tsaGood,
     'no-accuracy': { ...tsaGood, section: 'tsa_no_accuracy' },
@@ -572,7 +666,10 @@ export async function createPkiScenario(dir: string, urls: { ocspBase: string; c
 }
 
 /** The `openssl ts -reply` config: one section per TSA behaviour, all sharing one serial file. */
-function writeTsaConfig(dir: string, policies: { policy: string; otherPolicy: string; baselinePolicy: string }): string {
+function writeTsaConfig(
+  dir: string,
+  policies: { policy: string; otherPolicy: string; baselinePolicy: string },
+): string {
   const serial = join(dir, 'serial');
   writeFileSync(serial, '01\n');
   const section = (name: string, lines: readonly string[]) => [

@@ -36,21 +36,32 @@ function attribute(type: string, value: asn1js.AsnType): pkijs.Attribute {
 
 /** SigningCertificateV2 { certs: [ESSCertIDv2 { certHash (sha256: the default algorithm, so omitted), issuerSerial }] }. */
 function signingCertificateV2(certDer: Uint8Array, cert: pkijs.Certificate): asn1js.Sequence {
-  const directoryName = new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [cert.issuer.toSchema()] });
-  const issuerSerial = new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [directoryName] }), cert.serialNumber] });
+  const directoryName = new asn1js.Constructed({
+    idBlock: { tagClass: 3, tagNumber: 4 },
+    value: [cert.issuer.toSchema()],
+  });
+  const issuerSerial = new asn1js.Sequence({
+    value: [new asn1js.Sequence({ value: [directoryName] }), cert.serialNumber],
+  });
   const certHash = new asn1js.OctetString({ valueHex: createHash('sha256').update(certDer).digest() });
-  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [certHash, issuerSerial] })] })] });
+  return new asn1js.Sequence({
+    value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [certHash, issuerSerial] })] })],
+  });
 }
 
 async function importSigningKey(keyPath: string): Promise<CryptoKey> {
   const pem = readFileSync(keyPath, 'utf8');
   const type = createPrivateKey(pem).asymmetricKeyType;
-  const algorithm = type === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256' };
+  const algorithm =
+    type === 'rsa' ? { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } : { name: 'ECDSA', namedCurve: 'P-256' };
   return webcrypto.subtle.importKey('pkcs8', pemFile(keyPath)[0]!, algorithm, false, ['sign']) as Promise<CryptoKey>;
 }
 
 /** Returns `responseDer` with its token re-signed by `cert`/`key` (a rejection, having no token, is returned as is). */
-export async function resignTimestampResponse(responseDer: Uint8Array<ArrayBuffer>, signer: { cert: string; key: string; chain: string }): Promise<Uint8Array> {
+export async function resignTimestampResponse(
+  responseDer: Uint8Array<ArrayBuffer>,
+  signer: { cert: string; key: string; chain: string },
+): Promise<Uint8Array> {
   const response = pkijs.TimeStampResp.fromBER(responseDer);
   if (!response.timeStampToken) return responseDer;
   const original = new pkijs.SignedData({ schema: response.timeStampToken.content });
@@ -60,7 +71,10 @@ export async function resignTimestampResponse(responseDer: Uint8Array<ArrayBuffe
   const cert = pkijs.Certificate.fromBER(certDer);
   const signedData = new pkijs.SignedData({
     version: 3,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.tstInfo, eContent: new asn1js.OctetString({ valueHex: tstInfo }) }),
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({
+      eContentType: OID.tstInfo,
+      eContent: new asn1js.OctetString({ valueHex: tstInfo }),
+    }),
     certificates: [cert, ...pemFile(signer.chain).map((der) => pkijs.Certificate.fromBER(der))],
     signerInfos: [
       new pkijs.SignerInfo({
@@ -70,7 +84,10 @@ export async function resignTimestampResponse(responseDer: Uint8Array<ArrayBuffe
           type: 0,
           attributes: [
             attribute(OID.contentType, new asn1js.ObjectIdentifier({ value: OID.tstInfo })),
-            attribute(OID.messageDigest, new asn1js.OctetString({ valueHex: createHash('sha256').update(tstInfo).digest() })),
+            attribute(
+              OID.messageDigest,
+              new asn1js.OctetString({ valueHex: createHash('sha256').update(tstInfo).digest() }),
+            ),
             attribute(OID.signingCertificateV2, signingCertificateV2(certDer, cert)),
           ],
         }),

@@ -14,7 +14,16 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { extname, join, normalize, sep } from 'node:path';
-import { closeServer, Delays, HttpError, listenOnLoopback, readBody, send, SMALL_BODY_LIMIT, sendError } from '../http.js';
+import {
+  closeServer,
+  Delays,
+  HttpError,
+  listenOnLoopback,
+  readBody,
+  SMALL_BODY_LIMIT,
+  send,
+  sendError,
+} from '../http.js';
 
 export type Behavior = 'serve' | 'hang' | 404;
 
@@ -62,7 +71,10 @@ export async function startStaticServer(options: { root: string }): Promise<Stat
     if (path === CONTROL.requests && req.method === 'GET') {
       send(res, 200, { 'Content-Type': 'application/json' }, JSON.stringify(Object.fromEntries(counts)));
     } else if (path === CONTROL.behavior && req.method === 'POST') {
-      const { path: target, behavior } = JSON.parse((await readBody(req, SMALL_BODY_LIMIT)).toString()) as { path: string; behavior: Behavior };
+      const { path: target, behavior } = JSON.parse((await readBody(req, SMALL_BODY_LIMIT)).toString()) as {
+        path: string;
+        behavior: Behavior;
+      };
       if (!['serve', 'hang', 404].includes(behavior)) throw new HttpError(400, `unknown behavior ${String(behavior)}`);
       setBehavior(target, behavior);
       send(res, 204, { 'Content-Type': 'text/plain' }, '');

@@ -9,7 +9,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChildSet, OPENSSL_TIMEOUT_MS } from '../child-processes.js';
-import { closeServer, Delays, HttpError, listenOnLoopback, readBody, send, SMALL_BODY_LIMIT, sendError, splitRoute } from '../http.js';
+import {
+  closeServer,
+  Delays,
+  HttpError,
+  listenOnLoopback,
+  readBody,
+  SMALL_BODY_LIMIT,
+  send,
+  sendError,
+  splitRoute,
+} from '../http.js';
 import type { TsaRoute } from './pki-scenario.js';
 import { resignTimestampResponse } from './resign-token.js';
 
@@ -47,8 +57,24 @@ export async function startTsaServer(options: TsaServerOptions = {}): Promise<Ts
       // Reply files are read relative to `work`, so concurrent requests never share a path.
       await children.run(
         'openssl',
-        ['ts', '-reply', '-config', route.config, '-section', route.section, '-queryfile', 'req.tsq',
-          '-inkey', route.signerKey, '-signer', route.signerCert, '-chain', route.chain, '-out', 'resp.tsr'],
+        [
+          'ts',
+          '-reply',
+          '-config',
+          route.config,
+          '-section',
+          route.section,
+          '-queryfile',
+          'req.tsq',
+          '-inkey',
+          route.signerKey,
+          '-signer',
+          route.signerCert,
+          '-chain',
+          route.chain,
+          '-out',
+          'resp.tsr',
+        ],
         { cwd: work, timeoutMs: OPENSSL_TIMEOUT_MS },
       );
       const der = Uint8Array.from(await readFile(join(work, 'resp.tsr')));
@@ -63,7 +89,8 @@ export async function startTsaServer(options: TsaServerOptions = {}): Promise<Ts
     const route = routes.get(name);
     if (!route) throw new HttpError(404, `no TSA route "${name}"`);
     if (req.method !== 'POST') throw new HttpError(405, 'POST only');
-    if (req.headers['content-type'] !== 'application/timestamp-query') throw new HttpError(415, 'expected application/timestamp-query');
+    if (req.headers['content-type'] !== 'application/timestamp-query')
+      throw new HttpError(415, 'expected application/timestamp-query');
     const query = await readBody(req, SMALL_BODY_LIMIT);
     await delays.wait(route.delayMs ?? 0);
     const response = await serialized(() => reply(route, query));

@@ -6,21 +6,21 @@
  * symlinked store directory, a symlinked file or a subdirectory is an error
  * (TS-3, TS-4 [impl]); so is an empty store; files are read in name order.
  */
-import { copyFile, chmod, lstat, mkdir, readdir, readFile, stat } from 'node:fs/promises';
+import { chmod, copyFile, lstat, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { parseCertificates, type Certificate } from '@x/notary-pki';
-import { TrustPolicyError } from '../errors.js';
+import { type Certificate, parseCertificates } from '@x/notary-pki';
 import { goQuote } from '@x/notary-pki/foundation';
+import { TrustPolicyError } from '../errors.js';
 import {
   checkStoreAddress,
   emptyStoreError,
   isTrustStoreType,
   isValidTrustStoreName,
+  type TrustStore,
+  type TrustStoreType,
   trustStoreNameRule,
   trustStoreNotFound,
   validateStoreCertificates,
-  type TrustStore,
-  type TrustStoreType,
 } from '../trust-store.js';
 import { trustStoreRootDir } from './config-dir.js';
 
@@ -62,7 +62,9 @@ export class FileTrustStore implements TrustStore {
     }
     // TS-3: the named store itself must be a real directory, not a symlink.
     if (!info.isDirectory() || info.isSymbolicLink()) {
-      throw storeError(`the trust store ${name} of type ${type} with path ${path} is not a regular directory (symlinks are not supported)`);
+      throw storeError(
+        `the trust store ${name} of type ${type} with path ${path} is not a regular directory (symlinks are not supported)`,
+      );
     }
     let entries;
     try {
@@ -86,7 +88,10 @@ export class FileTrustStore implements TrustStore {
         // An empty file parses to no certificate in Go and then fails validation.
         certs = data.length === 0 ? [] : parseCertificates(data);
       } catch (error) {
-        throw storeError(`failed to read the trusted certificate ${entry.name} in trust store ${name} of type ${type}`, error);
+        throw storeError(
+          `failed to read the trusted certificate ${entry.name} in trust store ${name} of type ${type}`,
+          error,
+        );
       }
       await validateStoreCertificates(certs, type, name, entry.name);
       certificates.push(...certs);
@@ -114,7 +119,9 @@ export class FileTrustStore implements TrustStore {
     const dir = join(this.root, type, name);
     try {
       if ((await lstat(dir)).isSymbolicLink()) {
-        throw storeError(`the trust store ${name} of type ${type} with path ${dir} is not a regular directory (symlinks are not supported)`);
+        throw storeError(
+          `the trust store ${name} of type ${type} with path ${dir} is not a regular directory (symlinks are not supported)`,
+        );
       }
     } catch (error) {
       if (errno(error) !== 'ENOENT') throw error;

@@ -1,12 +1,13 @@
 /** Node.js adapters: the file trust store, the config directory and the policy files. */
-export { FileTrustStore } from './file-trust-store.js';
+
 export { trustStoreRootDir } from './config-dir.js';
+export { FileTrustStore } from './file-trust-store.js';
 export {
-  loadOciTrustPolicyFile,
+  BLOB_TRUST_POLICY_FILE,
+  LEGACY_OCI_TRUST_POLICY_FILE,
   loadBlobTrustPolicyFile,
+  loadOciTrustPolicyFile,
+  OCI_TRUST_POLICY_FILE,
   ociTrustPolicyFileInEffect,
   ociTrustPolicyImportFiles,
-  OCI_TRUST_POLICY_FILE,
-  LEGACY_OCI_TRUST_POLICY_FILE,
-  BLOB_TRUST_POLICY_FILE,
 } from './policy-file.js';

@@ -9,7 +9,12 @@
 import { lstat, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrustPolicyError } from '../errors.js';
-import { parseBlobTrustPolicy, parseOciTrustPolicy, type BlobTrustPolicyDocument, type OciTrustPolicyDocument } from '../policy-document.js';
+import {
+  type BlobTrustPolicyDocument,
+  type OciTrustPolicyDocument,
+  parseBlobTrustPolicy,
+  parseOciTrustPolicy,
+} from '../policy-document.js';
 
 const LINK = 'https://notaryproject.dev/docs/quickstart/#create-a-trust-policy';
 
@@ -37,21 +42,30 @@ async function readPolicyJson(path: string): Promise<unknown> {
     throw new TrustPolicyError('ERR_POLICY_INVALID', `unable to access trust policy ${path}`, { cause: error });
   }
   if (info.isDirectory() || info.isSymbolicLink()) {
-    throw new TrustPolicyError('ERR_POLICY_INVALID', `trust policy is not a regular file (symlinks are not supported). To create a trust policy, see: ${LINK}`);
+    throw new TrustPolicyError(
+      'ERR_POLICY_INVALID',
+      `trust policy is not a regular file (symlinks are not supported). To create a trust policy, see: ${LINK}`,
+    );
   }
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if (errno(error) === 'EACCES' || errno(error) === 'EPERM') {
-      throw new TrustPolicyError('ERR_POLICY_INVALID', `unable to read trust policy due to file permissions, please verify the permissions of ${path}`, { cause: error });
+      throw new TrustPolicyError(
+        'ERR_POLICY_INVALID',
+        `unable to read trust policy due to file permissions, please verify the permissions of ${path}`,
+        { cause: error },
+      );
     }
     throw new TrustPolicyError('ERR_POLICY_INVALID', `unable to read trust policy ${path}`, { cause: error });
   }
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new TrustPolicyError('ERR_POLICY_INVALID', `malformed trust policy. To create a trust policy, see: ${LINK}`, { cause: error });
+    throw new TrustPolicyError('ERR_POLICY_INVALID', `malformed trust policy. To create a trust policy, see: ${LINK}`, {
+      cause: error,
+    });
   }
 }
 
@@ -111,7 +125,10 @@ export async function ociTrustPolicyFileInEffect(configDir: string): Promise<str
  * version reads. Unlike notation v2, nothing is deleted.
  */
 export async function ociTrustPolicyImportFiles(configDir: string): Promise<string[]> {
-  const [current, legacy] = await Promise.all([present(join(configDir, OCI_TRUST_POLICY_FILE)), present(join(configDir, LEGACY_OCI_TRUST_POLICY_FILE))]);
+  const [current, legacy] = await Promise.all([
+    present(join(configDir, OCI_TRUST_POLICY_FILE)),
+    present(join(configDir, LEGACY_OCI_TRUST_POLICY_FILE)),
+  ]);
   if (current && legacy) return [OCI_TRUST_POLICY_FILE, LEGACY_OCI_TRUST_POLICY_FILE];
   if (current) return [OCI_TRUST_POLICY_FILE];
   return [LEGACY_OCI_TRUST_POLICY_FILE];

@@ -49,7 +49,9 @@ describe('file trust store', () => {
     expect(missing.code).toBe('ERR_TRUST_STORE_NOT_FOUND');
     expect(missing.message).toBe('the trust store "invalid_store" of type "ca" does not exist');
     // A store confers trust only when the statement references it.
-    expect(await loadAuthenticityTrustStores(store, { name: 'p', trustStores: ['signingAuthority:acme'] }, 'notary.x509')).toEqual([]);
+    expect(
+      await loadAuthenticityTrustStores(store, { name: 'p', trustStores: ['signingAuthority:acme'] }, 'notary.x509'),
+    ).toEqual([]);
   });
 
   it('TS-2 [impl]: every regular file is read, whatever its extension, as PEM bundles or concatenated DER, in name order', async () => {
@@ -104,8 +106,12 @@ describe('file trust store', () => {
     expect((await failure(() => store.getCertificates('ca', 'emptyfile'))).message).toBe(
       'failed to validate the trusted certificate zero.pem in trust store emptyfile of type ca',
     );
-    expect((await failure(() => store.getCertificates('ca', '../ca'))).message).toBe('trust store name needs to follow [a-zA-Z0-9_.-]+ format, ../ca is invalid');
-    expect((await failure(() => store.getCertificates('x509' as 'ca', 'a'))).message).toBe('unsupported trust store type: x509');
+    expect((await failure(() => store.getCertificates('ca', '../ca'))).message).toBe(
+      'trust store name needs to follow [a-zA-Z0-9_.-]+ format, ../ca is invalid',
+    );
+    expect((await failure(() => store.getCertificates('x509' as 'ca', 'a'))).message).toBe(
+      'unsupported trust store type: x509',
+    );
   });
 
   it('TS-4 [impl] issue 12 finding 10: "." and ".." are not store names, though the pattern matches them', async () => {
@@ -120,7 +126,9 @@ describe('file trust store', () => {
     for (const name of ['.', '..']) {
       const read = await failure(() => store.getCertificates('ca', name));
       expect(read.code).toBe('ERR_TRUST_STORE_INVALID');
-      expect(read.message).toBe(`trust store name needs to follow [a-zA-Z0-9_.-]+ format and cannot be "." or "..", ${name} is invalid`);
+      expect(read.message).toBe(
+        `trust store name needs to follow [a-zA-Z0-9_.-]+ format and cannot be "." or "..", ${name} is invalid`,
+      );
       const added = await failure(() => store.addCertificate('ca', name, source));
       expect(added.code).toBe('ERR_TRUST_STORE_INVALID');
       expect(added.message).toBe('named store name needs to follow [a-zA-Z0-9_.-]+ format and cannot be "." or ".."');
@@ -154,8 +162,14 @@ describe('file trust store', () => {
     expect(readdirSync(join(store.root, 'ca', 'added'))).toEqual(['root.crt']);
     expect(statSync(target).mode & 0o022).toBe(0);
     expect(await store.getCertificates('ca', 'added')).toHaveLength(1);
-    expect((await failure(() => store.addCertificate('ca', 'added', source))).message).toBe('certificate already exists in the Trust Store');
-    expect((await failure(() => store.addCertificate('ca', 'bad/name', source))).message).toBe('named store name needs to follow [a-zA-Z0-9_.-]+ format');
-    expect((await failure(() => store.addCertificate('x509', 'a', source))).message).toBe('unsupported store type: x509');
+    expect((await failure(() => store.addCertificate('ca', 'added', source))).message).toBe(
+      'certificate already exists in the Trust Store',
+    );
+    expect((await failure(() => store.addCertificate('ca', 'bad/name', source))).message).toBe(
+      'named store name needs to follow [a-zA-Z0-9_.-]+ format',
+    );
+    expect((await failure(() => store.addCertificate('x509', 'a', source))).message).toBe(
+      'unsupported store type: x509',
+    );
   });
 });

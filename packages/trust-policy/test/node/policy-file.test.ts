@@ -3,7 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { TrustPolicyError } from '../../src/index.js';
-import { loadBlobTrustPolicyFile, loadOciTrustPolicyFile, ociTrustPolicyFileInEffect, ociTrustPolicyImportFiles } from '../../src/node/index.js';
+import {
+  loadBlobTrustPolicyFile,
+  loadOciTrustPolicyFile,
+  ociTrustPolicyFileInEffect,
+  ociTrustPolicyImportFiles,
+} from '../../src/node/index.js';
 
 const temps: string[] = [];
 afterAll(() => {
@@ -27,7 +32,16 @@ async function failure(action: () => Promise<unknown>): Promise<TrustPolicyError
 const policy = (name: string, extra: Record<string, unknown> = {}) =>
   JSON.stringify({
     version: '1.0',
-    trustPolicies: [{ name, registryScopes: ['*'], signatureVerification: { level: 'strict' }, trustStores: ['ca:x'], trustedIdentities: ['*'], ...extra }],
+    trustPolicies: [
+      {
+        name,
+        registryScopes: ['*'],
+        signatureVerification: { level: 'strict' },
+        trustStores: ['ca:x'],
+        trustedIdentities: ['*'],
+        ...extra,
+      },
+    ],
   });
 const LINK = 'https://notaryproject.dev/docs/quickstart/#create-a-trust-policy';
 
@@ -42,7 +56,10 @@ describe('policy files', () => {
 
   it('TP-1: the blob policy is trustpolicy.blob.json', async () => {
     const config = configDir();
-    writeFileSync(join(config, 'trustpolicy.blob.json'), policy('blob', { registryScopes: undefined, globalPolicy: true }));
+    writeFileSync(
+      join(config, 'trustpolicy.blob.json'),
+      policy('blob', { registryScopes: undefined, globalPolicy: true }),
+    );
     const doc = await loadBlobTrustPolicyFile(config);
     expect(doc.trustPolicies[0]!.globalPolicy).toBe(true);
   });
@@ -54,9 +71,13 @@ describe('policy files', () => {
     expect(missing.message).toBe(`trust policy is not present. To create a trust policy, see: ${LINK}`);
     expect((await failure(() => loadBlobTrustPolicyFile(config))).code).toBe('ERR_POLICY_NOT_FOUND');
     writeFileSync(join(config, 'trustpolicy.oci.json'), '{"version":');
-    expect((await failure(() => loadOciTrustPolicyFile(config))).message).toBe(`malformed trust policy. To create a trust policy, see: ${LINK}`);
+    expect((await failure(() => loadOciTrustPolicyFile(config))).message).toBe(
+      `malformed trust policy. To create a trust policy, see: ${LINK}`,
+    );
     writeFileSync(join(config, 'trustpolicy.oci.json'), policy('bad', { trustStores: ['ca'] }));
-    expect((await failure(() => loadOciTrustPolicyFile(config))).message).toMatch(/^oci trust policy: trust policy statement "bad" has malformed trust store value "ca"/);
+    expect((await failure(() => loadOciTrustPolicyFile(config))).message).toMatch(
+      /^oci trust policy: trust policy statement "bad" has malformed trust store value "ca"/,
+    );
   });
 
   it('TP-1 [impl]: a policy path that is a directory or a symlink is rejected (no fallback to the legacy file)', async () => {
@@ -65,12 +86,16 @@ describe('policy files', () => {
     mkdirSync(join(config, 'trustpolicy.oci.json'));
     const dir = await failure(() => loadOciTrustPolicyFile(config));
     expect(dir.code).toBe('ERR_POLICY_INVALID');
-    expect(dir.message).toBe(`trust policy is not a regular file (symlinks are not supported). To create a trust policy, see: ${LINK}`);
+    expect(dir.message).toBe(
+      `trust policy is not a regular file (symlinks are not supported). To create a trust policy, see: ${LINK}`,
+    );
     const other = configDir();
     const real = join(configDir(), 'real.json');
     writeFileSync(real, policy('linked'));
     symlinkSync(real, join(other, 'trustpolicy.blob.json'));
-    expect((await failure(() => loadBlobTrustPolicyFile(other))).message).toMatch(/^trust policy is not a regular file \(symlinks are not supported\)/);
+    expect((await failure(() => loadBlobTrustPolicyFile(other))).message).toMatch(
+      /^trust policy is not a regular file \(symlinks are not supported\)/,
+    );
   });
 });
 
