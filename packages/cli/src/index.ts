@@ -4,4 +4,4 @@
  */
 export { ROOT, type RunOptions, run, VERSION } from './cli.js';
 export type { CliStreams, CommandContext } from './context.js';
-export { CliError, type CliErrorCode, errorLine, errorReason } from './errors.js';
+export { CliError, type CliErrorCode } from './errors.js';

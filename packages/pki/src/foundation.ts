@@ -7,9 +7,9 @@
  */
 
 export { decodeBase64, decodeBase64Url, encodeBase64, encodeBase64Url } from './base64.js';
-export { bytesEqual, concatBytes, concatChunks, exactBytes, toHex } from './bytes.js';
+export { bytesEqual, concatBytes, concatChunks, toHex } from './bytes.js';
 export { type FoundationErrorCode, NotaryError } from './errors.js';
 export { compareUtf8, type GoJsonObject, type GoJsonValue, goJson, goJsonString } from './go-json.js';
-export { goCharU, goQuote, goQuoteList, goQuoteMap, goQuoteMapList } from './go-quote.js';
-export { discardBody, raceAbort, readBoundedBody } from './http/bounded-body.js';
+export { goCharU, goQuote, goQuoteList, goQuoteMapList } from './go-quote.js';
+export { readBoundedBody } from './http/bounded-body.js';
 export { formatGoTime, formatRfc1123z, formatRfc3339 } from './time-format.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { goCharU, goQuote, goQuoteList, goQuoteMap } from '../src/foundation.js';
+import { goCharU, goQuote, goQuoteList, goQuoteMap } from '../src/go-quote.js';
 
 /**
  * Go's own strconv.Quote, run at test time: one hex-encoded input a line on
