@@ -17,6 +17,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Certificate, validateCodeSigningChain } from '@x/notary-pki';
 import { concatBytes, encodeBase64, toHex } from '@x/notary-pki/foundation';
+import { KEY_USAGE_NAMES } from '../../../pki/src/certificate.js';
 // The DER writer is a fixture tool of pki's tests, not part of its API: bundled from source.
 import * as derWriter from '../../../pki/src/der-writer.js';
 import { digest } from '../../../pki/src/digest.js';
@@ -710,18 +711,6 @@ function parseOurs(der: Uint8Array): Ours {
   }
 }
 
-const KEY_USAGE_ORDER = [
-  'digitalSignature',
-  'nonRepudiation',
-  'keyEncipherment',
-  'dataEncipherment',
-  'keyAgreement',
-  'keyCertSign',
-  'cRLSign',
-  'encipherOnly',
-  'decipherOnly',
-];
-
 /** Our parsed fields in the oracle's form. */
 export function fieldsOf(cert: Certificate): Omit<GoResult, 'ok' | 'error' | 'goVersion'> {
   const bc = cert.basicConstraints;
@@ -736,7 +725,7 @@ export function fieldsOf(cert: Certificate): Omit<GoResult, 'ok' | 'error' | 'go
     isCA: bc?.ca ?? false,
     basicConstraintsValid: bc !== undefined,
     maxPathLen: bc === undefined ? 0 : (bc.pathLen ?? -1),
-    keyUsage: KEY_USAGE_ORDER.filter((n) => cert.keyUsage?.usages.has(n as never)),
+    keyUsage: KEY_USAGE_NAMES.filter((n) => cert.keyUsage?.usages.has(n)),
     extKeyUsage: [...(cert.extendedKeyUsage?.purposes ?? [])].sort(),
     spki: toHex(digest('SHA-256', cert.publicKey.spki)),
   };
