@@ -27,13 +27,7 @@ export type CliErrorCode =
   | 'ERR_INCOMPLETE';
 
 /** A failure the CLI itself detects. */
-export class CliError extends NotaryError {
-  declare readonly code: CliErrorCode;
-
-  constructor(code: CliErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class CliError extends NotaryError<CliErrorCode> {}
 
 /** Shorthand for a usage error (cobra-style messages, as notation prints them). */
 export function usageError(message: string): CliError {

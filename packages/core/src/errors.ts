@@ -27,8 +27,7 @@ export type WorkflowErrorCode =
   | 'ERR_INVALID_REQUEST';
 
 /** A failed sign or verify workflow. Verification failures carry every signature's result. */
-export class WorkflowError extends NotaryError {
-  declare readonly code: WorkflowErrorCode;
+export class WorkflowError extends NotaryError<WorkflowErrorCode> {
   /** One result per signature tried, in order (WF-1), when verification ran. */
   readonly results: readonly VerificationResult[];
   /** The same, each with its signature manifest. */

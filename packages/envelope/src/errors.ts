@@ -22,13 +22,7 @@ export type EnvelopeErrorCode =
   | 'ERR_SIGNING_FAILED';
 
 /** Every envelope failure: parse, integrity or signing. */
-export class EnvelopeError extends NotaryError {
-  declare readonly code: EnvelopeErrorCode;
-
-  constructor(code: EnvelopeErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class EnvelopeError extends NotaryError<EnvelopeErrorCode> {}
 
 export function malformed(message: string, cause?: unknown): never {
   throw new EnvelopeError('ERR_ENVELOPE_MALFORMED', message, cause === undefined ? undefined : { cause });

@@ -37,8 +37,7 @@ export interface RegistryErrorDetail {
   detail?: unknown;
 }
 
-export class OciError extends NotaryError {
-  declare readonly code: OciErrorCode;
+export class OciError extends NotaryError<OciErrorCode> {
   /** HTTP status, when the error came from a registry answer. */
   readonly status: number | undefined;
   /** The registry's error codes (`MANIFEST_UNKNOWN`, `UNAUTHORIZED`, `DENIED`, …). */

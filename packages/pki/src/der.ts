@@ -36,7 +36,7 @@ export interface DerElement {
  * typed error (ERR_CERT_PARSE, ERR_REVOCATION_MALFORMED, …) with this as the
  * cause; it carries a code itself so that nothing untyped ever escapes.
  */
-export class DerError extends NotaryError {
+export class DerError extends NotaryError<'ERR_DER_MALFORMED'> {
   constructor(message: string) {
     super('ERR_DER_MALFORMED', message);
   }

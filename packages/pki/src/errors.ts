@@ -5,11 +5,11 @@
  */
 import type { RevocationErrorCode } from './revocation/result.js';
 
-export class NotaryError extends Error {
+export class NotaryError<Code extends string = string> extends Error {
   /** Stable, machine-readable error code. */
-  readonly code: string;
+  readonly code: Code;
 
-  constructor(code: string, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.code = code;
     this.name = new.target.name;
@@ -36,7 +36,7 @@ export type PkiErrorCode =
   | RevocationErrorCode;
 
 /** Input that is not a certificate (bad PEM, bad DER, empty file). */
-export class CertificateParseError extends NotaryError {
+export class CertificateParseError extends NotaryError<'ERR_CERT_PARSE'> {
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_CERT_PARSE', message, options);
   }
@@ -46,14 +46,14 @@ export class CertificateParseError extends NotaryError {
  * PEM text with a block whose body is not base64 (issue 12 finding 1). Text
  * outside blocks is never an error.
  */
-export class PemError extends NotaryError {
+export class PemError extends NotaryError<'ERR_PEM_MALFORMED'> {
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_PEM_MALFORMED', message, options);
   }
 }
 
 /** A key that is not exactly one of the six Notary key specs (ALG-2, AMB-12). */
-export class UnsupportedKeyError extends NotaryError {
+export class UnsupportedKeyError extends NotaryError<'ERR_CERT_UNSUPPORTED_KEY'> {
   constructor(message: string, options?: { cause?: unknown }) {
     super('ERR_CERT_UNSUPPORTED_KEY', message, options);
   }
@@ -77,8 +77,7 @@ export type CertificateRuleCode =
   | 'ERR_CERT_VALIDITY';
 
 /** A certificate chain that breaks a Notary certificate requirement (CERT-1 … CERT-12). */
-export class CertificateRuleError extends NotaryError {
-  declare readonly code: CertificateRuleCode;
+export class CertificateRuleError extends NotaryError<CertificateRuleCode> {
   /** Subject of the offending certificate, rendered as Go's pkix.Name.String(). */
   readonly subject: string | undefined;
 
@@ -108,10 +107,4 @@ export type TimestampErrorCode =
   | 'ERR_TIMESTAMP_REQUEST_FAILED';
 
 /** A timestamp that cannot be obtained or trusted. */
-export class TimestampError extends NotaryError {
-  declare readonly code: TimestampErrorCode;
-
-  constructor(code: TimestampErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class TimestampError extends NotaryError<TimestampErrorCode> {}

@@ -68,8 +68,7 @@ export interface PluginErrorOptions {
  * the command and the broken rule, e.g.
  * `plugin "com.example.kms" generate-signature: keyId in the response "b" does not match the request "a" (PLG-9)`.
  */
-export class PluginError extends NotaryError {
-  declare readonly code: PluginHostErrorCode;
+export class PluginError extends NotaryError<PluginHostErrorCode> {
   readonly plugin: string;
   readonly command: string | undefined;
   readonly rule: string | undefined;
@@ -99,8 +98,7 @@ export class PluginError extends NotaryError {
  * throw new PluginProtocolError('ACCESS_DENIED', 'the caller may not use key "release"');
  * ```
  */
-export class PluginProtocolError extends NotaryError {
-  declare readonly code: 'ERR_PLUGIN_PROTOCOL';
+export class PluginProtocolError extends NotaryError<'ERR_PLUGIN_PROTOCOL'> {
   readonly errorCode: PluginErrorCode;
   readonly errorMetadata: Record<string, string> | undefined;
 

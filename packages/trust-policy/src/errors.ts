@@ -30,8 +30,7 @@ export interface TrustPolicyErrorOptions {
   field?: string;
 }
 
-export class TrustPolicyError extends NotaryError {
-  declare readonly code: TrustPolicyErrorCode;
+export class TrustPolicyError extends NotaryError<TrustPolicyErrorCode> {
   /** Statement the error is about, when it is about one. */
   readonly statement: string | undefined;
   /** Member of the document the error is about, when known. */

@@ -40,8 +40,7 @@ export type VerificationPluginErrorCode =
   | 'ERR_VERIFICATION_PLUGIN_REVOCATION';
 
 /** A verification plugin failure; `plugin` names it. */
-export class VerificationPluginError extends NotaryError {
-  declare readonly code: VerificationPluginErrorCode;
+export class VerificationPluginError extends NotaryError<VerificationPluginErrorCode> {
   readonly plugin: string;
 
   constructor(code: VerificationPluginErrorCode, plugin: string, message: string, options?: { cause?: unknown }) {

@@ -73,20 +73,14 @@ export type VerificationCheckErrorCode =
   | 'ERR_UNEXPECTED';
 
 /** A check the verifier ran that failed. */
-export class VerificationCheckError extends NotaryError {
-  declare readonly code: VerificationCheckErrorCode;
-
-  constructor(code: VerificationCheckErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class VerificationCheckError extends NotaryError<VerificationCheckErrorCode> {}
 
 /**
  * Verification failed. `result` holds every check's outcome (notation-go
  * drops it; we keep it), and `cause` is the error that decided it, whose
  * `code` says why.
  */
-export class VerificationError extends NotaryError {
+export class VerificationError extends NotaryError<'ERR_VERIFICATION_FAILED'> {
   readonly result: VerificationResult;
   /** The check that decided, when one did (`integrity`, `authenticity`, …). */
   readonly check: ValidationType | 'payload' | 'userMetadata' | 'plugin' | undefined;

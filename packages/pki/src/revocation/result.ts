@@ -81,13 +81,7 @@ export type RevocationErrorCode =
   | 'ERR_REVOCATION_DELTA_CRL';
 
 /** Why a server result is `unknown`. Never thrown by {@link checkRevocation}; carried in {@link ServerResult.error}. */
-export class RevocationError extends NotaryError {
-  declare readonly code: RevocationErrorCode;
-
-  constructor(code: RevocationErrorCode, message: string, options?: { cause?: unknown }) {
-    super(code, message, options);
-  }
-}
+export class RevocationError extends NotaryError<RevocationErrorCode> {}
 
 /** Message of any thrown value, for `reason` strings. */
 export function errorMessage(error: unknown): string {
