@@ -99,7 +99,9 @@ export function jsonEquivalence(
 /**
  * A strict RFC 3339 date-time (upper-case T and Z, real calendar date, no
  * leap second), as Go's time.Parse(time.RFC3339) reads it; the instant, with
- * years 0000–0099 kept as such (issue 12: they were read as 19xx).
+ * years 0000–0099 kept as such (issue 12: they were read as 19xx). Written
+ * apart from envelope's parseRfc3339 on purpose: it is the campaign's model of
+ * what Go accepts, which the SDK's parser is checked against.
  */
 export function rfc3339Instant(value: unknown): Date | undefined {
   if (typeof value !== 'string') return undefined;
