@@ -1,10 +1,4 @@
-export {
-  type DistinguishedName,
-  isSubsetDN,
-  matchesLeaf,
-  parseDistinguishedName,
-  parseLeafSubject,
-} from './distinguished-name.js';
+export type { DistinguishedName } from './distinguished-name.js';
 export { TrustPolicyError, type TrustPolicyErrorCode, type TrustPolicyErrorOptions } from './errors.js';
 export {
   type BlobTrustPolicyDocument,
@@ -13,11 +7,9 @@ export {
   type OciTrustPolicyStatement,
   parseBlobTrustPolicy,
   parseOciTrustPolicy,
-  TRUST_POLICY_VERSION,
   type TrustPolicyStatement,
 } from './policy-document.js';
-export { isValidRegistryScope } from './registry-scope.js';
-export { repositoryOfReference, selectBlobStatement, selectOciStatement } from './statement-selection.js';
+export { selectBlobStatement, selectOciStatement } from './statement-selection.js';
 export {
   chainValidityProblemAt,
   hasTsaTrustStore,
@@ -29,7 +21,6 @@ export {
   isValidTrustStoreName,
   loadAuthenticityTrustStores,
   loadTimestampTrustStores,
-  loadTrustStores,
   MemoryTrustStore,
   type MemoryTrustStoreEntry,
   type SigningScheme,
@@ -47,7 +38,6 @@ export {
   VALIDATION_TYPES,
   type ValidationAction,
   type ValidationType,
-  VERIFICATION_LEVELS,
   type VerificationActions,
   type VerificationLevel,
   type VerifyTimestampOption,

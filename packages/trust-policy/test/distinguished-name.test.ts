@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isOverlapping } from '../src/distinguished-name.js';
-import { isSubsetDN, matchesLeaf, parseDistinguishedName, TrustPolicyError } from '../src/index.js';
+import { isOverlapping, isSubsetDN, matchesLeaf, parseDistinguishedName } from '../src/distinguished-name.js';
+import { TrustPolicyError } from '../src/index.js';
 import { makeCertificate, NOTARY_SUBJECT } from './helpers/certificates.js';
 
 const entries = (dn: string) => Object.fromEntries(parseDistinguishedName(dn));

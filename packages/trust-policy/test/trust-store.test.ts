@@ -3,11 +3,11 @@ import {
   isValidTrustStoreName,
   loadAuthenticityTrustStores,
   loadTimestampTrustStores,
-  loadTrustStores,
   MemoryTrustStore,
   TrustPolicyError,
   type TrustStore,
 } from '../src/index.js';
+import { loadTrustStores } from '../src/trust-store.js';
 import { makeCertificate, NOTARY_SUBJECT, pem } from './helpers/certificates.js';
 
 async function failure(action: () => Promise<unknown>): Promise<TrustPolicyError> {
