@@ -14,6 +14,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSystemTools } from './system-tools.mjs';
+
+// First, before any output: the Debian packages the tests start (installed as root, else the apt-get line).
+ensureSystemTools();
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const results = join(root, '.test-results');
