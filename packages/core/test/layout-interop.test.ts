@@ -165,3 +165,67 @@ describe('issue 13 item 1: signatures in OCI layouts, the SDK and notation', () 
     },
   );
 });
+
+describe('issue 15 item 1: an OCI layout opened with default options verifies', () => {
+  const layoutPolicy = (registryScopes: string[], store: string) =>
+    policy.parseOciTrustPolicy({
+      version: '1.0',
+      trustPolicies: [
+        {
+          name: 'layout',
+          registryScopes,
+          signatureVerification: { level: 'strict' },
+          trustStores: [`ca:${store}`],
+          trustedIdentities: ['*'],
+        },
+      ],
+    });
+
+  async function signedLayout(name: string) {
+    // Upper case and a space in the path: the default name must still be a valid scope.
+    const { layout, image } = await layoutWithImage(join('Default Name', name));
+    const made = await selfSignedSigner(pki.Certificate.fromDer, { name: 'layout.example', keySpec: 'EC-256' });
+    await sign({
+      repository: layout,
+      reference: image.digest,
+      signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]),
+    });
+    const trustStore = new policy.MemoryTrustStore({ 'ca:layout': [made.certificate] });
+    return { layout, image, trustStore };
+  }
+
+  it("issue 15 item 1 TP-9: sign and verify with default options under a global '*' statement", async () => {
+    const { layout, image, trustStore } = await signedLayout('Global');
+    const outcome = await verify({
+      repository: layout,
+      reference: image.digest,
+      policy: layoutPolicy(['*'], 'layout'),
+      trustStore,
+    });
+    expect(outcome.result.verified).toBe(true);
+    expect(outcome.target.digest).toBe(image.digest);
+  });
+
+  it('issue 15 item 1 TP-8 TP-9: with default options, a statement whose scope is the layout name is selected; another scope is not', async () => {
+    const { layout, image, trustStore } = await signedLayout('Exact');
+    expect(layout.name).toBe(`local${join(dir, 'default-name', 'exact')}`.toLowerCase());
+    const outcome = await verify({
+      repository: layout,
+      reference: image.digest,
+      policy: layoutPolicy([layout.name], 'layout'),
+      trustStore,
+    });
+    expect(outcome.result.verified).toBe(true);
+    const other = await verify({
+      repository: layout,
+      reference: image.digest,
+      policy: layoutPolicy(['local/somewhere/else'], 'layout'),
+      trustStore,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((other as policy.TrustPolicyError).code).toBe('ERR_POLICY_NOT_APPLICABLE');
+    expect((other as Error).message).toContain('has no applicable oci trust policy statement');
+  });
+});

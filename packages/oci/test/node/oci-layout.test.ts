@@ -44,7 +44,7 @@ describe('OciLayoutRepository', () => {
     const root = join(await tempDir(), 'new', 'layout');
     const repo = await OciLayoutRepository.open(root, { create: true });
     expect(repo.root).toBe(root);
-    expect(repo.name).toBe(`oci-layout:${root}`);
+    expect(repo.name).toBe(`local${root}`.toLowerCase());
     expect(await readFile(join(root, 'oci-layout'), 'utf8')).toBe('{"imageLayoutVersion":"1.0.0"}');
     expect(await readFile(join(root, 'index.json'), 'utf8')).toBe(
       '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}',
