@@ -54,6 +54,16 @@ describe('OciLayoutRepository', () => {
     await OciLayoutRepository.open(root);
   });
 
+  it('issue 15 item 1 TP-8 TP-9: the default name is local/ and the path as scope components; a given name is kept', async () => {
+    const base = await tempDir();
+    const root = join(base, 'My Layouts', '-A..b__c---d.', '@@@', 'app');
+    const repo = await OciLayoutRepository.open(root, { create: true });
+    // Lower case, a space or `..` becomes one dash, `__` stays, separators at the ends and empty segments go.
+    expect(repo.name).toBe(`local${base}/my-layouts/a-b__c-d/app`.toLowerCase());
+    expect(repo.name).toMatch(/^local(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/);
+    expect((await OciLayoutRepository.open(root, { name: 'local/app' })).name).toBe('local/app');
+  });
+
   it('refuses to open a missing directory, a file, a directory without oci-layout, an unsupported version or a bad index', async () => {
     const dir = await tempDir();
     expect(await codeOf(OciLayoutRepository.open(join(dir, 'missing')))).toBe('ERR_OCI_NOT_FOUND');
