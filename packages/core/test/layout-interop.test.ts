@@ -33,11 +33,20 @@ const notations = [
 let dir: string;
 let env: Record<string, string>;
 
-function notation(binary: string, args: readonly string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+function notation(
+  binary: string,
+  args: readonly string[],
+  envOverrides: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(binary, args, { env, cwd: dir, timeout: 60_000, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
-      resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
-    });
+    execFile(
+      binary,
+      args,
+      { env: { ...env, ...envOverrides }, cwd: dir, timeout: 60_000, killSignal: 'SIGKILL' },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? ((error as { code?: number }).code ?? -1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -164,4 +173,101 @@ describe('issue 13 item 1: signatures in OCI layouts, the SDK and notation', () 
       void layout;
     },
   );
+});
+
+describe('issue 15 item 1: an OCI layout opened with default options verifies', () => {
+  const layoutPolicy = (registryScopes: string[], store: string) =>
+    policy.parseOciTrustPolicy({
+      version: '1.0',
+      trustPolicies: [
+        {
+          name: 'layout',
+          registryScopes,
+          signatureVerification: { level: 'strict' },
+          trustStores: [`ca:${store}`],
+          trustedIdentities: ['*'],
+        },
+      ],
+    });
+
+  async function signedLayout(name: string) {
+    // Upper case and a space in the path: the default name must still be a valid scope.
+    const { layout, path, image } = await layoutWithImage(join('Default Name', name));
+    const made = await selfSignedSigner(pki.Certificate.fromDer, { name: 'layout.example', keySpec: 'EC-256' });
+    await sign({
+      repository: layout,
+      reference: image.digest,
+      signer: envelope.signerFromCryptoKey(made.privateKey, [made.certificate]),
+    });
+    const trustStore = new policy.MemoryTrustStore({ 'ca:layout': [made.certificate] });
+    return { layout, path, image, trustStore, certificate: made.certificate };
+  }
+
+  it("issue 15 item 1 TP-9: sign and verify with default options under a global '*' statement", async () => {
+    const { layout, image, trustStore } = await signedLayout('Global');
+    const outcome = await verify({
+      repository: layout,
+      reference: image.digest,
+      policy: layoutPolicy(['*'], 'layout'),
+      trustStore,
+    });
+    expect(outcome.result.verified).toBe(true);
+    expect(outcome.target.digest).toBe(image.digest);
+  });
+
+  it('issue 15 item 1 TP-8 TP-9: with default options, a statement whose scope is the layout name is selected; another scope is not', async () => {
+    const { layout, image, trustStore } = await signedLayout('Exact');
+    expect(layout.name).toBe(`local${join(dir, 'default-name', 'exact')}`.toLowerCase());
+    const outcome = await verify({
+      repository: layout,
+      reference: image.digest,
+      policy: layoutPolicy([layout.name], 'layout'),
+      trustStore,
+    });
+    expect(outcome.result.verified).toBe(true);
+    const other = await verify({
+      repository: layout,
+      reference: image.digest,
+      policy: layoutPolicy(['local/somewhere/else'], 'layout'),
+      trustStore,
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((other as policy.TrustPolicyError).code).toBe('ERR_POLICY_NOT_APPLICABLE');
+    expect((other as Error).message).toContain('has no applicable oci trust policy statement');
+  });
+
+  it('issue 15 item 1 TP-9: notation v1.3.2 and v2.0.0-alpha.1 accept the default name as --scope and verify under a statement scoped to it', async (context) => {
+    const binaries = [need(notations[0].binary, context), need(notations[1].binary, context)];
+    const { layout, path, image, certificate } = await signedLayout('Notation');
+    // A config directory of its own: its only statement is scoped to the layout's default name.
+    const config = join(dir, 'config-issue-15');
+    const store = join(config, 'notation', 'truststore', 'x509', 'ca', 'layout');
+    await mkdir(store, { recursive: true });
+    await writeFile(join(store, 'layout.crt'), pki.encodePem('CERTIFICATE', certificate.der));
+    const document = JSON.stringify({
+      version: '1.0',
+      trustPolicies: [
+        {
+          name: 'layout',
+          registryScopes: [layout.name],
+          signatureVerification: { level: 'strict' },
+          trustStores: ['ca:layout'],
+          trustedIdentities: ['*'],
+        },
+      ],
+    });
+    await writeFile(join(config, 'notation', 'trustpolicy.json'), document);
+    await writeFile(join(config, 'notation', 'trustpolicy.oci.json'), document);
+    for (const binary of binaries) {
+      const verified = await notation(
+        binary,
+        ['verify', '--oci-layout', '--scope', layout.name, `${path}@${image.digest}`],
+        { XDG_CONFIG_HOME: config },
+      );
+      expect(verified.code, `${binary}: ${verified.stderr}`).toBe(0);
+      expect(verified.stdout).toContain('Successfully verified signature');
+    }
+  });
 });

@@ -47,7 +47,13 @@ export interface OciLayoutOptions {
   create?: boolean;
   /** Never write (pushes, tags and deletes are refused with ERR_OCI_REFUSED). */
   readOnly?: boolean;
-  /** Label for messages and trust-policy scope matching; default `oci-layout:<absolute path>`. */
+  /**
+   * The repository name used in messages and, by `verify`, as the trust-policy
+   * scope (TP-9: the statement is picked by `<name>@<digest>`); it plays the
+   * part of notation's `--scope`. Default: `local/` and the absolute path's
+   * segments made valid scope components (lower-cased, other characters as
+   * `-`), e.g. `/srv/My Layouts/app` becomes `local/srv/my-layouts/app`.
+   */
   name?: string;
 }
 
@@ -84,6 +90,47 @@ export function parseLayoutReference(raw: string): LayoutReference {
   if (rest === '') throw new OciError('ERR_OCI_REFERENCE_INVALID', `found empty reference in ${JSON.stringify(raw)}`);
   checkTag(rest);
   return { path, reference: rest, kind: 'tag' };
+}
+
+/** notation's example of a local scope names the domain `local` (TP-8). */
+const LOCAL_SCOPE_DOMAIN = 'local';
+
+/**
+ * One path segment as a repository path component (`[a-z0-9]+` joined by
+ * `.`, `_`, `__` or dashes): lower-cased, any other run of characters becomes
+ * one dash, and separators at either end are dropped. Linear: one pass of a
+ * character-class regex; after it no separator run is longer than two.
+ */
+function scopeComponent(segment: string): string {
+  const joined = segment
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, (run) => (run === '.' || run === '_' || run === '__' ? run : '-'));
+  let start = 0;
+  let end = joined.length;
+  while (start < end && !/[a-z0-9]/.test(joined[start]!)) start++;
+  while (end > start && !/[a-z0-9]/.test(joined[end - 1]!)) end--;
+  return joined.slice(start, end);
+}
+
+/**
+ * TP-9 (issue 15 item 1): the default name of a layout at absolute path
+ * `root`, `local/<path segments>`, which is a valid registry scope, so that
+ * `verify` with default options selects the global (`*`) statement, or a
+ * statement that lists this name, instead of failing on an invalid scope.
+ *
+ * `[impl]` notation has no default: `notation verify --oci-layout` requires
+ * `--scope` and selects by `<scope>@<digest>` (notation's
+ * resolveArtifactDigestReference; notation-go's getArtifactPathFromReference
+ * rejects a repository outside the scope grammar before even trying `*`).
+ * The path, not just the directory's base name, keeps two layouts called
+ * `app` apart; paths that differ only in case or punctuation share a name.
+ */
+function defaultLayoutName(root: string): string {
+  const components = root
+    .split(/[\\/]+/)
+    .map(scopeComponent)
+    .filter((c) => c !== '');
+  return `${LOCAL_SCOPE_DOMAIN}/${components.length > 0 ? components.join('/') : 'oci-layout'}`;
 }
 
 function isNotFound(error: unknown): boolean {
@@ -157,7 +204,7 @@ export class OciLayoutRepository implements Repository {
   private constructor(root: string, options: OciLayoutOptions) {
     this.root = root;
     this.readOnly = options.readOnly ?? false;
-    this.name = options.name ?? `oci-layout:${root}`;
+    this.name = options.name ?? defaultLayoutName(root);
   }
 
   /**

@@ -44,7 +44,7 @@ describe('OciLayoutRepository', () => {
     const root = join(await tempDir(), 'new', 'layout');
     const repo = await OciLayoutRepository.open(root, { create: true });
     expect(repo.root).toBe(root);
-    expect(repo.name).toBe(`oci-layout:${root}`);
+    expect(repo.name).toBe(`local${root}`.toLowerCase());
     expect(await readFile(join(root, 'oci-layout'), 'utf8')).toBe('{"imageLayoutVersion":"1.0.0"}');
     expect(await readFile(join(root, 'index.json'), 'utf8')).toBe(
       '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}',
@@ -52,6 +52,16 @@ describe('OciLayoutRepository', () => {
     expect(await readdir(join(root, 'blobs'))).toEqual([]);
     // Re-opening without create validates what is there.
     await OciLayoutRepository.open(root);
+  });
+
+  it('issue 15 item 1 TP-8 TP-9: the default name is local/ and the path as scope components; a given name is kept', async () => {
+    const base = await tempDir();
+    const root = join(base, 'My Layouts', '-A..b__c---d.', '@@@', 'app');
+    const repo = await OciLayoutRepository.open(root, { create: true });
+    // Lower case, a space or `..` becomes one dash, `__` stays, separators at the ends and empty segments go.
+    expect(repo.name).toBe(`local${base}/my-layouts/a-b__c-d/app`.toLowerCase());
+    expect(repo.name).toMatch(/^local(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+$/);
+    expect((await OciLayoutRepository.open(root, { name: 'local/app' })).name).toBe('local/app');
   });
 
   it('refuses to open a missing directory, a file, a directory without oci-layout, an unsupported version or a bad index', async () => {
