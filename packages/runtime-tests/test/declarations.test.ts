@@ -6,49 +6,15 @@
  * come from our d.ts files or from a third-party type they expose (pkijs,
  * asn1js, cbor2, ky, noble stay internal).
  */
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { publishedEntries } from '../harness/published-entries.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const packagesDir = join(root, 'packages');
-
-/** Every published entry: package name, subpath specifier, and its d.ts. */
-function publishedEntries(): { pkgDir: string; name: string; specifier: string; types: string }[] {
-  const entries = [];
-  for (const dir of readdirSync(packagesDir).sort()) {
-    const manifestPath = join(packagesDir, dir, 'package.json');
-    if (!existsSync(manifestPath)) continue;
-    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-      name: string;
-      private?: boolean;
-      exports?: Record<string, string | { types?: string }>;
-    };
-    if (manifest.private || !manifest.exports) continue;
-    for (const [subpath, target] of Object.entries(manifest.exports)) {
-      if (typeof target !== 'object' || !target.types) continue;
-      entries.push({
-        pkgDir: join(packagesDir, dir),
-        name: manifest.name,
-        specifier: subpath === '.' ? manifest.name : `${manifest.name}/${subpath.slice(2)}`,
-        types: join(packagesDir, dir, target.types),
-      });
-    }
-  }
-  return entries;
-}
 
 const scratch = mkdtempSync(join(tmpdir(), 'notary-declarations-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
