@@ -338,6 +338,17 @@ export function rightAligned(bits: { unusedBits: number; bytes: Uint8Array }): U
   return out;
 }
 
+/**
+ * The signatureValue of a SIGNED{…} structure, SEQUENCE { to-be-signed, AlgorithmIdentifier,
+ * BIT STRING }: CRLs and BasicOCSPResponses, read as Go reads them (and as certificates are
+ * read here): a strict BIT STRING, right-aligned. Taking the octets and ignoring the unused-bit
+ * count would accept a signature Go refuses (issue 12 finding 3).
+ */
+export function signedStructureSignature(der: Uint8Array, what: string): Uint8Array {
+  const fields = children(der, readOnly(der, TAG.SEQUENCE, what));
+  return rightAligned(bitStringValue(der, fields[2], `${what} signature`));
+}
+
 /** An AlgorithmIdentifier: its OID and the DER of its parameters (undefined when absent). */
 export interface AlgorithmIdentifier {
   oid: string;

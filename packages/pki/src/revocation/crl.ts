@@ -30,6 +30,7 @@ import * as pkijs from 'pkijs';
 import { bytesEqual } from '../bytes.js';
 import { type Certificate, pkijsCertificate } from '../certificate.js';
 import { verifyX509Signature } from '../certificate-signature.js';
+import { signedStructureSignature } from '../der.js';
 import {
   algorithmOf,
   CRL_REASON_NAMES,
@@ -110,6 +111,12 @@ export function parseCrl(der: Uint8Array, what = 'CRL'): ParsedCrl {
   } catch (error) {
     throw malformed(`malformed ${what}: ${errorMessage(error)}`, error);
   }
+  let signature: Uint8Array;
+  try {
+    signature = signedStructureSignature(der, what);
+  } catch (error) {
+    throw malformed(`malformed ${what}: ${errorMessage(error)}`, error);
+  }
   const outer = (node as asn1js.Sequence).valueBlock.value;
   const tbsFields = (outer[0] as asn1js.Sequence).valueBlock.value;
   const tbsAlgorithm = tbsFields.find((n) => n instanceof asn1js.Sequence);
@@ -124,7 +131,7 @@ export function parseCrl(der: Uint8Array, what = 'CRL'): ParsedCrl {
     tbs: crl.tbsView,
     issuerRaw: new Uint8Array(crl.issuer.valueBeforeDecode),
     signatureAlgorithm: algorithmOf(crl.signatureAlgorithm),
-    signature: crl.signatureValue.valueBlock.valueHexView,
+    signature,
     algorithmsMatch:
       tbsAlgorithm !== undefined && outer[1] !== undefined && bytesEqual(rawBytes(tbsAlgorithm), rawBytes(outer[1])),
     thisUpdate: crl.thisUpdate.value,

@@ -35,7 +35,7 @@ import { encodeBase64 } from '../base64.js';
 import { bytesEqual } from '../bytes.js';
 import { Certificate, OID, pkijsCertificate } from '../certificate.js';
 import { isSignedBy, verifyX509Signature } from '../certificate-signature.js';
-import { DerCursor, DerError, readOnly, smallIntegerValue, TAG } from '../der.js';
+import { DerCursor, DerError, readOnly, signedStructureSignature, smallIntegerValue, TAG } from '../der.js';
 import {
   algorithmOf,
   CRL_REASON_NAMES,
@@ -148,11 +148,17 @@ interface VerifiedSingleResponse {
 async function verifyResponder(
   basic: pkijs.BasicOCSPResponse,
   basicNode: asn1js.AsnType,
+  basicDer: Uint8Array,
   issuer: Certificate,
   now: Date,
 ): Promise<void> {
   const algorithm = algorithmOf(basic.signatureAlgorithm);
-  const signature = basic.signature.valueBlock.valueHexView;
+  let signature: Uint8Array;
+  try {
+    signature = signedStructureSignature(basicDer, 'BasicOCSPResponse');
+  } catch (error) {
+    throw malformed(`malformed BasicOCSPResponse: ${errorMessage(error)}`, error);
+  }
   const tbs = basic.tbsResponseData.tbsView;
   const verifyWith = async (signer: Certificate): Promise<boolean | string> => {
     try {
@@ -324,7 +330,7 @@ export async function verifyOcspResponse(
       : malformed(`malformed BasicOCSPResponse: ${errorMessage(error)}`, error);
   }
 
-  await verifyResponder(basic, basicNode, issuer, now);
+  await verifyResponder(basic, basicNode, bytes.response.valueBlock.valueHexView, issuer, now);
 
   const data = basic.tbsResponseData;
   checkCriticalExtensions(data.responseExtensions, 'response');

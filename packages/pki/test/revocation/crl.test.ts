@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { children, readOnly } from '../../src/der.js';
 import {
   type CertificateRevocationResult,
   CRL_MAX_BYTES,
@@ -163,6 +164,19 @@ describe('REV-4 CRL status', () => {
     const result = await check(leaf, new FakeNet().serve(CRL, new Uint8Array(forged.toSchema().toBER())));
     expect(result.status).toBe('unknown');
     expect(code(result.serverResults[0])).toBe('ERR_REVOCATION_SIGNATURE');
+  });
+
+  it('REV-4 issue 12 finding 3: a signature BIT STRING that claims unused bits is read as Go reads it → unknown', async () => {
+    // Fuzz seed 20261207 crl#2427: the octets were taken as the signature whatever the unused-bit
+    // count said, so a CRL Go refuses verified. Now the count is checked and the bits right-aligned.
+    const der = pki.crl(root, []);
+    expect((await check(leaf, new FakeNet().serve(CRL, der))).status).toBe('ok');
+    const signatureField = children(der, readOnly(der))[2]!;
+    const mutated = der.slice();
+    mutated[signatureField.contentStart] = 4;
+    const result = await check(leaf, new FakeNet().serve(CRL, mutated));
+    expect(result.status).toBe('unknown');
+    expect(code(result.serverResults[0])).toMatch(/^ERR_REVOCATION_(MALFORMED|SIGNATURE)$/);
   });
 
   it('REV-4: unreachable, non-200, timed-out and oversized CRLs → unknown with a reason', async () => {
