@@ -11,10 +11,29 @@ import { FileCrlCache } from '@x/notary-pki/node';
 import type { VerificationRunner } from '@x/notary-plugin';
 import { createVerificationPluginRunner, pluginDirectoryOf } from '@x/notary-plugin/node';
 import { FileTrustStore } from '@x/notary-trust-policy/node';
-import { type ParsedArgs, stringFlag } from './args.js';
+import { type FlagSpecs, type ParsedArgs, stringFlag } from './args.js';
 import type { CommandContext } from './context.js';
 import { usageError } from './errors.js';
 import { table } from './output/text.js';
+import { PLUGIN_TIMEOUT_FLAG } from './plugin-timeout.js';
+
+/** The flags `notary verify` and `notary blob verify` share, worded as notation words them for both. */
+export const VERIFICATION_FLAGS: FlagSpecs = {
+  'user-metadata': {
+    type: 'string',
+    short: 'm',
+    multiple: true,
+    description:
+      'user defined {key}={value} pairs that must be present in the signature for successful verification if provided',
+  },
+  'plugin-config': {
+    type: 'string',
+    multiple: true,
+    description:
+      "{key}={value} pairs that are passed as it is to a verification plugin, refer plugin's documentation to set appropriate values",
+  },
+  ...PLUGIN_TIMEOUT_FLAG,
+};
 
 export function trustStoreOf(context: CommandContext): FileTrustStore {
   return FileTrustStore.fromConfigDir(context.configDir);

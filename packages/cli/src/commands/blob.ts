@@ -37,13 +37,14 @@ import { inspectEnvelope, signatureJson, signatureTree } from '../output/inspect
 import { formatGoJson } from '../output/json.js';
 import { type Progress, startProgress } from '../output/progress.js';
 import { verificationResultJson } from '../output/verification.js';
-import { PLUGIN_TIMEOUT_FLAG, pluginTimeoutOf } from '../plugin-timeout.js';
+import { pluginTimeoutOf } from '../plugin-timeout.js';
 import { SIGNER_FLAGS, signingRequest } from '../signing.js';
 import {
   outputFormat,
   printVerificationSuccess,
   revocationOptionsOf,
   trustStoreOf,
+  VERIFICATION_FLAGS,
   verificationPluginOptionsOf,
 } from '../verification-setup.js';
 import { policyCommands, writePolicy } from './policy.js';
@@ -165,20 +166,7 @@ const blobVerifyCommand: CommandSpec = {
       type: 'string',
       description: 'policy name to verify against. If not provided, the global policy is used if exists',
     },
-    'user-metadata': {
-      type: 'string',
-      short: 'm',
-      multiple: true,
-      description:
-        'user defined {key}={value} pairs that must be present in the signature for successful verification if provided',
-    },
-    'plugin-config': {
-      type: 'string',
-      multiple: true,
-      description:
-        "{key}={value} pairs that are passed as it is to a verification plugin, refer plugin's documentation to set appropriate values",
-    },
-    ...PLUGIN_TIMEOUT_FLAG,
+    ...VERIFICATION_FLAGS,
     output: { type: 'string', short: 'o', default: 'text', description: "output format, options: 'text', 'json'" },
   },
   async run(context, args) {

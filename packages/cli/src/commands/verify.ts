@@ -11,13 +11,14 @@ import type { CommandContext } from '../context.js';
 import { usageError } from '../errors.js';
 import { formatGoJson } from '../output/json.js';
 import { verificationResultJson } from '../output/verification.js';
-import { PLUGIN_TIMEOUT_FLAG, pluginTimeoutOf } from '../plugin-timeout.js';
+import { pluginTimeoutOf } from '../plugin-timeout.js';
 import { openTarget, REGISTRY_FLAGS, type ResolvedTarget, resolveOpenedTarget, tagWarning } from '../target.js';
 import {
   outputFormat,
   printVerificationSuccess,
   revocationOptionsOf,
   trustStoreOf,
+  VERIFICATION_FLAGS,
   verificationPluginOptionsOf,
 } from '../verification-setup.js';
 import { logResolved } from './list.js';
@@ -71,20 +72,7 @@ export const verifyCommand: CommandSpec = {
   summary: 'Verify OCI artifacts',
   flags: {
     ...REGISTRY_FLAGS,
-    'user-metadata': {
-      type: 'string',
-      short: 'm',
-      multiple: true,
-      description:
-        'user defined {key}={value} pairs that must be present in the signature for successful verification if provided',
-    },
-    'plugin-config': {
-      type: 'string',
-      multiple: true,
-      description:
-        "{key}={value} pairs that are passed as it is to a verification plugin, refer plugin's documentation to set appropriate values",
-    },
-    ...PLUGIN_TIMEOUT_FLAG,
+    ...VERIFICATION_FLAGS,
     'max-signatures': {
       type: 'int',
       default: '100',
