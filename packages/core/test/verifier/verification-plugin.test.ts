@@ -7,7 +7,7 @@
 
 import * as envelope from '@x/notary-envelope';
 import * as pki from '@x/notary-pki';
-import { encodeBase64, encodeBase64Url } from '@x/notary-pki/foundation';
+import { encodeBase64, encodeBase64Url, formatRfc3339 } from '@x/notary-pki/foundation';
 import type {
   PluginMetadata,
   VerificationRunner,
@@ -83,7 +83,6 @@ async function signed(options: { extended?: Extended; expiry?: number } = {}): P
 async function signedBySigningAuthority(authenticSigningTime: Date, expiry: Date): Promise<Uint8Array> {
   const json = (value: unknown): Uint8Array => new TextEncoder().encode(JSON.stringify(value));
   const b64url = (bytes: Uint8Array): string => encodeBase64Url(bytes);
-  const rfc3339 = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
   const payload = b64url(json({ targetArtifact: TARGET }));
   const extended = Object.fromEntries(DEFAULT_EXTENDED.map((a) => [a.key, a.value]));
   const critical = DEFAULT_EXTENDED.filter((a) => a.critical).map((a) => a.key);
@@ -93,8 +92,8 @@ async function signedBySigningAuthority(authenticSigningTime: Date, expiry: Date
       crit: [envelope.HEADER.signingScheme, envelope.HEADER.authenticSigningTime, envelope.HEADER.expiry, ...critical],
       cty: 'application/vnd.cncf.notary.payload.v1+json',
       [envelope.HEADER.signingScheme]: 'notary.x509.signingAuthority',
-      [envelope.HEADER.authenticSigningTime]: rfc3339(authenticSigningTime),
-      [envelope.HEADER.expiry]: rfc3339(expiry),
+      [envelope.HEADER.authenticSigningTime]: formatRfc3339(authenticSigningTime),
+      [envelope.HEADER.expiry]: formatRfc3339(expiry),
       ...extended,
     }),
   );
